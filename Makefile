@@ -1,0 +1,43 @@
+# One Makefile drives set-up, tests and the dashboards. Every target creates .venv if missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Re-install only when pyproject.toml changes.
+STAMP_TEST := $(VENV)/.installed-test
+STAMP_DASH := $(VENV)/.installed-notebooks
+
+.PHONY: help test lint unit dashboard validate clean
+
+help:
+	@echo "make test       create .venv if missing, install test extras, run every test"
+	@echo "make dashboard  create .venv if missing, install, serve the training modules"
+	@echo "make validate   check every case file in cases/"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(STAMP_DASH): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	touch $@
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check .
+
+validate: $(STAMP_TEST)
+	$(BIN)/npkit validate cases
+
+unit: $(STAMP_TEST)
+	$(BIN)/python -m pytest -n 2 tests
+
+test: lint unit
+
+dashboard: $(STAMP_DASH)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .hypothesis
