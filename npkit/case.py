@@ -1,0 +1,248 @@
+"""The case file format: what a trainer writes in ``cases/*.yaml``.
+
+Pydantic v2 models. ``extra="forbid"`` everywhere so a misspelt key is an error (the loader
+adds the file, line and a suggestion). Field descriptions are the trainer documentation;
+``npkit schema`` prints them as JSON Schema and ``docs/case-format.md`` is written from them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .citations import SOURCES
+from .vocabulary import (
+    Act,
+    DeceivedAbout,
+    Harm,
+    IdentificationStatus,
+    Imminence,
+    Means,
+    OffenceCategory,
+    OffenceType,
+    Purpose,
+    RecruitmentMethod,
+    Stage,
+    ThreatSeverity,
+    ThreatTarget,
+    Timing,
+)
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SourceRef(Strict):
+    """Where a story or a rule comes from."""
+
+    source: Literal["fitzgerald2024", "asean_npp_study", "alsa2025", "npkit"] = Field(
+        description="one of the seed sources (see DOMAIN.md); 'npkit' for a case npkit made up"
+    )
+    pinpoint: str = Field("", max_length=200, description="section or page, e.g. 'V.B.1'")
+
+    @property
+    def text(self) -> str:
+        short = SOURCES[self.source].short
+        return f"{short}, {self.pinpoint}" if self.pinpoint else short
+
+
+TAG_RE = re.compile(r"^(act|means|purpose)\.([a-z_]+)$")
+
+
+class Passage(Strict):
+    """One passage of the story, told in our own words, with the trafficking elements in it."""
+
+    text: Text
+    tags: list[str] = Field(
+        default_factory=list,
+        description="elements this passage shows: 'act.<act>', 'means.<means>' or "
+        "'purpose.<purpose>' (used by the element tagger)",
+    )
+
+    @field_validator("tags")
+    @classmethod
+    def _known_tags(cls, tags: list[str]) -> list[str]:
+        vocab = {"act": Act, "means": Means, "purpose": Purpose}
+        for tag in tags:
+            m = TAG_RE.match(tag)
+            if not m or m.group(2) not in vocab[m.group(1)].__members__:
+                raise ValueError(
+                    f"{tag!r} is not a known tag; write act.<act>, means.<means> or "
+                    "purpose.<purpose> with the terms of the case format"
+                )
+        return tags
+
+
+class Person(Strict):
+    pseudonym: str = Field(max_length=80, description="a made-up or published first name only")
+    age: int | None = Field(
+        None, ge=0, le=120, description="age at the time of the offences; leave out if unknown"
+    )
+
+
+class Recruitment(Strict):
+    method: RecruitmentMethod = Field(description="how the person was recruited")
+    deceived_about: list[DeceivedAbout] = Field(
+        default_factory=list, description="what they were deceived about"
+    )
+    knew_work_was_criminal: bool = Field(
+        False, description="they knew before going that the work was crime (e.g. scamming)"
+    )
+    paid_own_travel: bool = Field(False, description="they paid their own way")
+
+
+class Threat(Strict):
+    target: ThreatTarget = Field(description="who the threat is aimed at")
+    severity: ThreatSeverity = Field(description="what harm is threatened")
+    imminence: Imminence = Field(description="how close the threatened harm is")
+    note: str = Field("", max_length=500)
+
+
+class Escape(Strict):
+    reasonable_opportunity: bool = Field(
+        description="a reasonable (not heroic) chance to escape or seek help existed"
+    )
+    note: str = Field("", max_length=500)
+
+
+class Contract(Strict):
+    signed: bool = Field(description="the person signed an employment contract")
+    requires_illegal_work: bool = Field(
+        description="the contract (in truth) requires illegal work such as scamming"
+    )
+
+
+class Period(Strict):
+    """One stint in the trafficking situation. Sarah has two; most cases have one."""
+
+    id: Slug
+    label: str = Field("", max_length=120)
+    recruitment: Recruitment
+    acts: list[Act] = Field(default_factory=list, description="trafficking acts in this period")
+    means: list[Means] = Field(default_factory=list, description="means used in this period")
+    purposes: list[Purpose] = Field(
+        default_factory=list, description="the exploitation the person was held for"
+    )
+    threats: list[Threat] = Field(default_factory=list)
+    escape: Escape
+    voluntary_association: bool = Field(
+        False,
+        description="the person knowingly joined people who might compel them to offend",
+    )
+    informed_consent: bool = Field(
+        False,
+        description="they freely agreed to the work and its conditions, knowing both "
+        "(consent that no means has nullified)",
+    )
+    rewarded_rather_than_coerced: bool = Field(
+        False, description="compliance was driven by rewards and promotion, not coercion"
+    )
+    returned_after_rescue: bool = Field(
+        False, description="they went back of their own accord after an earlier rescue"
+    )
+    contract: Contract | None = None
+
+
+class Offence(Strict):
+    id: Slug
+    charge: str = Field(max_length=200, description="the charge as the prosecutor words it")
+    type: OffenceType
+    category: OffenceCategory = Field(description="Fitzgerald 2024 IV.C's three categories")
+    period: Slug = Field(description="id of the period the offence was committed in")
+    committed: Timing = Field(Timing.during, description="when, relative to the trafficking")
+    ordered_by_trafficker: bool = Field(
+        False, description="the traffickers ordered or required this act"
+    )
+    connected_to_exploited_work: bool = Field(
+        True, description="the act is part of the work the person was exploited for"
+    )
+    but_for_trafficking: bool = Field(
+        True, description="it would not have happened but for the trafficking situation"
+    )
+    harm: Harm = Field(description="the harm the offence caused")
+
+
+class Identification(Strict):
+    status: IdentificationStatus
+    by: str = Field("", max_length=200, description="who identified (or failed to)")
+
+
+class Proceedings(Strict):
+    stage: Stage
+    framed_as_labour_dispute: bool = Field(
+        False, description="authorities call it a contract or labour dispute"
+    )
+    jurisdiction: str | None = Field(
+        None, pattern=r"^[A-Z]{2}$", description="ISO code of the state prosecuting, if any"
+    )
+
+
+EXPECTED_KEY = re.compile(
+    r"^(victim\.outcome"
+    r"|duress\.(england_wales|malaysia|rome_statute)\.(outcome"
+    r"|conditions\.(imminent_threat|no_escape|proportionate|no_voluntary_exposure))"
+    r"|models\.(compulsion_strict|compulsion_broad|causation|causation_temporal"
+    r"|causation_direct|closed_list|presumption|dual_factor)\.outcome"
+    r"|jurisdictions\.[A-Z]{2}\.outcome)$"
+)
+
+
+class Case(Strict):
+    """A training scenario."""
+
+    id: Slug
+    title: str = Field(max_length=120)
+    lesson: str = Field(max_length=500, description="the one thing this case teaches")
+    source: SourceRef = Field(description="where the story comes from")
+    person: Person
+    narrative: list[Passage] = Field(min_length=1, description="the story, in our own words")
+    periods: list[Period] = Field(min_length=1)
+    offences: list[Offence] = Field(min_length=1, description="the first is the principal charge")
+    identification: Identification
+    proceedings: Proceedings
+    expected: dict[str, str | bool] = Field(
+        default_factory=dict,
+        description="outcomes the source reaches, as JSON keys of 'npkit assess' "
+        "(e.g. 'models.causation.outcome: protected'); the tests check them",
+    )
+    expected_source: SourceRef | None = None
+
+    @field_validator("expected")
+    @classmethod
+    def _expected_keys(cls, expected: dict[str, str | bool]) -> dict[str, str | bool]:
+        for key in expected:
+            if not EXPECTED_KEY.match(key):
+                raise ValueError(f"{key!r} is not an outcome key that 'npkit assess' reports")
+        return expected
+
+    @model_validator(mode="after")
+    def _references(self) -> Case:
+        ids = [p.id for p in self.periods]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"period ids must be unique, got {ids}")
+        for o in self.offences:
+            if o.period not in ids:
+                raise ValueError(
+                    f"offence {o.id!r} names period {o.period!r}; the periods are {ids}"
+                )
+        oids = [o.id for o in self.offences]
+        if len(set(oids)) != len(oids):
+            raise ValueError(f"offence ids must be unique, got {oids}")
+        return self
+
+    def period(self, period_id: str) -> Period:
+        return next(p for p in self.periods if p.id == period_id)
+
+    def offence(self, offence_id: str | None = None) -> Offence:
+        if offence_id is None:
+            return self.offences[0]
+        for o in self.offences:
+            if o.id == offence_id:
+                return o
+        raise KeyError(f"case {self.id!r} has no offence {offence_id!r}")
