@@ -47,10 +47,14 @@ MEANS: dict[str, MeansTerm] = {
     ),
     "abduction": MeansTerm("taking the person against their will", "abduction", True),
     "witnessed_violence": MeansTerm(
-        "seeing others beaten, hurt or killed (an implicit threat)", "other forms of coercion", False
+        "seeing others beaten, hurt or killed (an implicit threat)",
+        "other forms of coercion",
+        False,
     ),
     "coercion": MeansTerm("other coercion not listed here", "other forms of coercion", False),
-    "confinement": MeansTerm("locked in or kept behind walls and guards", "other forms of coercion", False),
+    "confinement": MeansTerm(
+        "locked in or kept behind walls and guards", "other forms of coercion", False
+    ),
     "confiscated_documents": MeansTerm(
         "passport or ID documents taken", "other forms of coercion", False
     ),
