@@ -1,0 +1,136 @@
+"""``assess(case)``: every test applied to one charge, as a tree of findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from . import DISCLAIMER
+from .case import Case
+from .duress import VARIANTS, duress
+from .facts import Facts, facts_for
+from .findings import Finding, Reason
+from .jurisdictions import apply_row
+from .models import MODELS
+from .trafficking import victim as victim_test
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """The findings for one set of facts (no case text, no counterfactuals)."""
+
+    victim: Finding
+    duress: dict[str, Finding]
+    models: dict[str, Finding]
+    jurisdictions: dict[str, Finding]
+    instruments: dict[str, Finding]
+
+    def outcomes(self) -> dict[str, str]:
+        """Flat ``path -> outcome`` map, the keys of the JSON output."""
+        out = {"victim.outcome": self.victim.outcome}
+        for group in ("duress", "models", "jurisdictions", "instruments"):
+            for key, node in getattr(self, group).items():
+                out[f"{group}.{key}.outcome"] = node.outcome
+        for key, node in self.duress.items():
+            for c in node.children:
+                out[f"duress.{key}.conditions.{c.test.rsplit('.', 1)[1]}"] = bool(c.holds)
+        return out
+
+
+@lru_cache(maxsize=4096)
+def evaluate(f: Facts) -> Evaluation:
+    """Apply every test to ``f``. Cached: facts are immutable and the law is pure."""
+    from .jurisdiction_data import instruments, jurisdictions
+
+    victim = victim_test(f)
+    models = {name: fn(f, victim) for name, fn in MODELS.items()}
+    ctx = {**models, "_victim": victim}
+    return Evaluation(
+        victim=victim,
+        duress={v: duress(f, v) for v in VARIANTS},
+        models=models,
+        jurisdictions={
+            code: apply_row(f, row, ctx, f"jurisdictions.{code}")
+            for code, row in jurisdictions().items()
+        },
+        instruments={
+            key: apply_row(f, row, ctx, f"instruments.{key}")
+            for key, row in instruments().items()
+        },
+    )
+
+
+@dataclass(slots=True)
+class Assessment:
+    case: Case
+    facts: Facts
+    evaluation: Evaluation
+    counterfactuals: list[Any] = field(default_factory=list)
+    other_offences: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def offence(self):
+        return self.case.offence(self.facts.offence_id)
+
+    @property
+    def victim(self) -> Finding:
+        return self.evaluation.victim
+
+    @property
+    def duress(self) -> dict[str, Finding]:
+        return self.evaluation.duress
+
+    @property
+    def models(self) -> dict[str, Finding]:
+        return self.evaluation.models
+
+    @property
+    def jurisdictions(self) -> dict[str, Finding]:
+        return self.evaluation.jurisdictions
+
+    @property
+    def instruments(self) -> dict[str, Finding]:
+        return self.evaluation.instruments
+
+    def outcomes(self) -> dict[str, str]:
+        return self.evaluation.outcomes()
+
+    @property
+    def tree(self) -> Finding:
+        e = self.evaluation
+        groups = [
+            e.victim,
+            _group("duress", "Duress", e.duress),
+            _group("models", "Non-punishment models", e.models),
+            _group("jurisdictions", "ASEAN Member States", e.jurisdictions),
+            _group("instruments", "International instruments", e.instruments),
+        ]
+        return Finding("assessment", self.case.title, "assessed", None, [], {}, groups)
+
+    def to_dict(self) -> dict[str, Any]:
+        from .render.json import to_dict
+
+        return to_dict(self)
+
+
+def _group(test: str, title: str, nodes: dict[str, Finding]) -> Finding:
+    return Finding(test, title, "group", None, [], {}, list(nodes.values()))
+
+
+def assess(case: Case, offence_id: str | None = None, *, counterfactuals: bool = True,
+           ) -> Assessment:
+    """Assess one charge (the principal charge by default) of ``case``."""
+    f = facts_for(case, offence_id)
+    result = Assessment(case, f, evaluate(f))
+    if counterfactuals:
+        from .counterfactuals import counterfactuals as search
+
+        result.counterfactuals = search(f)
+    for o in case.offences:
+        if o.id != f.offence_id:
+            result.other_offences[o.id] = evaluate(facts_for(case, o.id)).outcomes()
+    return result
+
+
+__all__ = ["DISCLAIMER", "Assessment", "Evaluation", "Reason", "assess", "evaluate"]

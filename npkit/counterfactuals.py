@@ -1,0 +1,160 @@
+"""What would have to change? The smallest sets of fact changes (one or two) that flip an
+outcome, e.g. "duress would succeed for Jane if the threat aimed at her had been imminent and of
+serious harm".
+
+Changes are drawn from a fixed catalogue of plausible variations of the facts; a pair is only
+reported when neither of its changes flips the outcome alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from itertools import combinations
+
+from .facts import Facts, ThreatFact
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    key: str  # what it changes; two changes of the same key are never combined
+    text: str  # "the threat ... had been imminent"
+    facts: Facts  # f with only this change applied
+    apply: object  # callable Facts -> Facts
+
+
+@dataclass(frozen=True, slots=True)
+class Counterfactual:
+    path: str
+    before: str
+    after: str
+    changes: tuple[str, ...]
+
+    def sentence(self) -> str:
+        return f"{self.path}: {self.before} -> {self.after} if " + " and ".join(self.changes)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "from": self.before, "to": self.after,
+                "changes": list(self.changes), "text": self.sentence()}
+
+
+def _w(term: str) -> str:
+    return term.replace("_", " ")
+
+
+def _threat(t: ThreatFact) -> str:
+    target = "them" if t.target == "self" else _w(t.target)
+    return f"the threat of {_w(t.severity)} harm to {target} ({_w(t.imminence)})"
+
+
+FLAGS = [
+    # (field, text when set True, text when set False)
+    ("escape_opportunity", "they had had a reasonable chance to escape",
+     "they had had no reasonable chance to escape"),
+    ("voluntary_association", "they had knowingly joined the group",
+     "they had not knowingly joined the group"),
+    ("informed_consent", "they had freely agreed, knowing the work and conditions",
+     "they had not given informed consent"),
+    ("ordered_by_trafficker", "the traffickers had ordered the act",
+     "the traffickers had not ordered the act"),
+    ("connected_to_exploited_work", "the act had been part of the exploited work",
+     "the act had not been part of the exploited work"),
+    ("but_for_trafficking", "the offence had depended on the trafficking",
+     "the offence would have happened anyway"),
+    ("rewarded_rather_than_coerced", "rewards rather than coercion had driven them",
+     "coercion rather than rewards had driven them"),
+]
+
+
+def catalogue(f: Facts) -> Iterator[tuple[str, str, callable]]:
+    for i, t in enumerate(f.threats):
+        def set_threat(g: Facts, i=i, **kw) -> Facts:
+            threats = list(g.threats)
+            if i >= len(threats):
+                return g
+            threats[i] = replace(threats[i], **kw)
+            return replace(g, threats=tuple(threats))
+
+        if t.imminence != "imminent":
+            yield (f"threat{i}.imminence", f"{_threat(t)}|imminent",
+                   lambda g, s=set_threat: s(g, imminence="imminent"))
+        if t.target != "self":
+            yield (f"threat{i}.target", f"{_threat(t)}|aimed at them",
+                   lambda g, s=set_threat: s(g, target="self"))
+        for sev in ("death", "serious_harm"):
+            if t.severity != sev:
+                yield (f"threat{i}.severity", f"{_threat(t)}|of {_w(sev)}",
+                       lambda g, s=set_threat, sev=sev: s(g, severity=sev))
+    if not f.threats:
+        new = ThreatFact("self", "serious_harm", "imminent")
+        yield ("threats", "there had been an imminent threat of serious harm to them",
+               lambda g: replace(g, threats=(new,)))
+    for name, on, off in FLAGS:
+        value = getattr(f, name)
+        yield (name, off if value else on, lambda g, n=name, v=value: replace(g, **{n: not v}))
+    if f.means:
+        yield ("means", "no means had been used", lambda g: replace(g, means=frozenset()))
+    if "threat_of_force" not in f.means:
+        yield ("means.threat", "the traffickers had threatened force",
+               lambda g: replace(g, means=g.means | {"threat_of_force"}))
+    if not f.means:
+        yield ("means.deception", "they had been deceived",
+               lambda g: replace(g, means=g.means | {"deception"}))
+    if f.is_child:
+        yield ("age", "they had been an adult", lambda g: replace(g, age=25))
+    else:
+        yield ("age", "they had been 16", lambda g: replace(g, age=16))
+    if f.offence_type != "overstay":
+        yield ("offence", "the charge had been a status offence (overstay)",
+               lambda g: replace(g, offence_type="overstay", offence_category="status"))
+    if f.committed != "during":
+        yield ("committed", "the act had been committed during the trafficking",
+               lambda g: replace(g, committed="during"))
+    if f.harm not in ("none", "property_minor"):
+        yield ("harm", "the harm caused had been small",
+               lambda g: replace(g, harm="property_minor"))
+
+
+def changes(f: Facts) -> list[Change]:
+    return [Change(key, text.replace("|", " had been "), fn(f), fn)
+            for key, text, fn in catalogue(f)]
+
+
+def _join(a: Change, b: Change) -> tuple[str, ...]:
+    """Two changes to the same threat read as one: "the threat ... had been imminent and of
+    serious harm"."""
+    sa, _, pa = a.text.partition(" had been ")
+    sb, _, pb = b.text.partition(" had been ")
+    if a.key.split(".")[0] == b.key.split(".")[0] and sa == sb and a.key.startswith("threat"):
+        return (f"{sa} had been {pa} and {pb}",)
+    return (a.text, b.text)
+
+
+def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
+    """For each outcome, up to ``per_outcome`` minimal sets of one or two changes that flip it."""
+    from .assessment import evaluate
+
+    base = evaluate(f).outcomes()
+    cands = changes(f)
+    single = {c.key + c.text: evaluate(c.facts).outcomes() for c in cands}
+    found: list[Counterfactual] = []
+    for path, before in base.items():
+        if path.startswith("duress.") and ".conditions." in path:
+            continue  # conditions are explained inside the duress outcome
+        hits: list[Counterfactual] = []
+        flipped_alone = set()
+        for c in cands:
+            after = single[c.key + c.text][path]
+            if after != before:
+                flipped_alone.add(c.key + c.text)
+                hits.append(Counterfactual(path, str(before), str(after), (c.text,)))
+        for a, b in combinations(cands, 2):
+            if len(hits) >= per_outcome:
+                break
+            if a.key == b.key or a.key + a.text in flipped_alone or b.key + b.text in flipped_alone:
+                continue
+            after = evaluate(b.apply(a.facts)).outcomes()[path]
+            if after != before:
+                hits.append(Counterfactual(path, str(before), str(after), _join(a, b)))
+        found.extend(hits[:per_outcome])
+    return found

@@ -1,0 +1,90 @@
+"""Apply a jurisdiction's (or an international instrument's) non-punishment provision.
+
+The rows are data (``npkit/data/jurisdictions.yaml``, ``instruments.yaml``): a link model, the
+offences covered and any discretion. This module only reads them: a state with no provision
+does not protect; otherwise the offence must be covered and the state's link model must hold;
+where the text leaves the authorities a choice, the outcome is ``discretionary``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .citations import Citation, asean, fitz
+from .facts import Facts
+from .findings import Finding, Reason, condition
+
+DISCRETION_TEXT = {
+    "ministerial_permission": "prosecution of a listed offence remains possible with the "
+    "Justice Minister's written permission",
+    "shall_consider": "the text only obliges the authorities to consider not punishing",
+    "entitled": "the text entitles, but does not oblige, the authorities not to prosecute",
+}
+
+
+def _cite(row: Any) -> Citation:
+    cites = row.citations
+    return cites[0] if cites else asean("Domestic law and policy")
+
+
+def _coverage(f: Facts, row: Any, cite: Citation) -> Finding:
+    covered = list(row.offences_covered)
+    holds = "any" in covered or f.offence_type in covered
+    name = f.offence_type.replace("_", " ")
+    scope = "any offence" if "any" in covered else ", ".join(c.replace("_", " ") for c in covered)
+    text = f"Covers {scope}; {name} is " + ("covered." if holds else "not covered.")
+    return condition("coverage", "Offence covered", holds, [Reason(text, cite)],
+                     covered=tuple(covered))
+
+
+def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Finding:
+    """The outcome of one jurisdiction or instrument for these facts."""
+    cite = _cite(row)
+    name = getattr(row, "name", None) or getattr(row, "title", test)
+    if row.model == "none" or not getattr(row, "has_provision", True):
+        reasons = [Reason(f"{name} has no explicit non-punishment provision: not protected "
+                          "by statute; only general defences such as duress remain.", cite)]
+        if getattr(row, "code", None):
+            reasons.append(Reason(
+                "ACTIP art 14(7) still asks every ASEAN state to consider not holding victims "
+                "liable for unlawful acts directly related to their trafficking.",
+                fitz("IV.A.2", "ACTIP 2015 art 14(7)")))
+        return Finding(test, name, "not_protected", False, reasons, {"model": "none"})
+    coverage = _coverage(f, row, cite)
+    children = [coverage]
+    victim = models["_victim"]
+    if getattr(row, "requires_forced_labour", False):
+        fl = victim.child("purpose").child("forced_labour")
+        children.append(fl)
+        link = bool(fl.holds) and bool(victim.holds) and f.but_for_trafficking
+    elif row.model == "closed_list":
+        link = bool(victim.holds)  # the state's own list did the work in coverage
+    else:
+        link = bool(models[row.model].holds)
+        children.append(models[row.model])
+    if getattr(row, "obedience_to_order", False):
+        children.append(condition(
+            "obedience", "In obedience to the trafficker's order", f.ordered_by_trafficker,
+            [Reason("Done on the traffickers' orders." if f.ordered_by_trafficker else
+                    "Not shown to be done on the traffickers' orders.", cite)]))
+        link = link or bool(victim.holds and f.ordered_by_trafficker)
+    holds = bool(coverage.holds and link)
+    reasons = []
+    if not victim.holds:
+        reasons.append(Reason("Not a victim for the period of this offence.",
+                              victim.reasons[0].source))
+    elif not coverage.holds:
+        reasons.append(Reason(coverage.reasons[0].text + " Not protected.", cite))
+    elif not link:
+        reasons.append(Reason(f"The {row.model.replace('_', ' ')} link is not made out.", cite))
+    discretion = getattr(row, "discretion", "none")
+    if holds and discretion in DISCRETION_TEXT:
+        reasons.append(Reason(f"Covered, but {DISCRETION_TEXT[discretion]}: discretionary.",
+                              cite))
+        return Finding(test, name, "discretionary", None, reasons,
+                       {"model": row.model, "discretion": discretion}, children)
+    if holds:
+        reasons.append(Reason(f"Covered and the {row.model.replace('_', ' ')} link holds: "
+                              "protected.", cite))
+    return Finding(test, name, "protected" if holds else "not_protected", holds, reasons,
+                   {"model": row.model, "discretion": discretion}, children)
