@@ -136,25 +136,29 @@ def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
 
     base = evaluate(f).outcomes()
     cands = changes(f)
-    single = {c.key + c.text: evaluate(c.facts).outcomes() for c in cands}
+    single = [evaluate(c.facts).outcomes() for c in cands]
+    pairs: dict[tuple[int, int], dict[str, object]] = {}  # evaluated lazily, at most once
+
+    def pair(i: int, j: int) -> dict[str, object]:
+        if (i, j) not in pairs:
+            pairs[i, j] = evaluate(cands[j].apply(cands[i].facts)).outcomes()
+        return pairs[i, j]
+
     found: list[Counterfactual] = []
     for path, before in base.items():
-        if path.startswith("duress.") and ".conditions." in path:
+        if ".conditions." in path:
             continue  # conditions are explained inside the duress outcome
-        hits: list[Counterfactual] = []
-        flipped_alone = set()
-        for c in cands:
-            after = single[c.key + c.text][path]
-            if after != before:
-                flipped_alone.add(c.key + c.text)
-                hits.append(Counterfactual(path, str(before), str(after), (c.text,)))
-        for a, b in combinations(cands, 2):
+        hits = [Counterfactual(path, str(before), str(single[i][path]), (c.text,))
+                for i, c in enumerate(cands) if single[i][path] != before]
+        alone = {i for i in range(len(cands)) if single[i][path] != before}
+        for i, j in combinations(range(len(cands)), 2):
             if len(hits) >= per_outcome:
                 break
-            if a.key == b.key or a.key + a.text in flipped_alone or b.key + b.text in flipped_alone:
+            if i in alone or j in alone or cands[i].key == cands[j].key:
                 continue
-            after = evaluate(b.apply(a.facts)).outcomes()[path]
+            after = pair(i, j)[path]
             if after != before:
-                hits.append(Counterfactual(path, str(before), str(after), _join(a, b)))
+                hits.append(Counterfactual(path, str(before), str(after),
+                                           _join(cands[i], cands[j])))
         found.extend(hits[:per_outcome])
     return found

@@ -1,0 +1,114 @@
+"""Invariants that must hold for any facts, checked with hypothesis."""
+
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from npkit.duress import VARIANTS, duress
+from npkit.facts import Facts, ThreatFact
+from npkit.models import MODELS
+from npkit.trafficking import victim
+from npkit.vocabulary import (
+    Act, Harm, Imminence, Means, OffenceCategory, OffenceType, Purpose, ThreatSeverity,
+    ThreatTarget, Timing,
+)
+
+
+def subset(enum):
+    return st.frozensets(st.sampled_from([e.value for e in enum]), max_size=4)
+
+
+threats = st.tuples(
+    st.sampled_from([e.value for e in ThreatTarget]),
+    st.sampled_from([e.value for e in ThreatSeverity]),
+    st.sampled_from([e.value for e in Imminence]),
+).map(lambda t: ThreatFact(*t))
+
+facts = st.builds(
+    Facts,
+    age=st.one_of(st.none(), st.integers(0, 80)),
+    later_period=st.booleans(),
+    acts=subset(Act),
+    means=subset(Means),
+    purposes=subset(Purpose),
+    threats=st.lists(threats, max_size=3).map(tuple),
+    escape_opportunity=st.booleans(),
+    voluntary_association=st.booleans(),
+    informed_consent=st.booleans(),
+    rewarded_rather_than_coerced=st.booleans(),
+    returned_after_rescue=st.booleans(),
+    knew_work_was_criminal=st.booleans(),
+    offence_type=st.sampled_from([e.value for e in OffenceType]),
+    offence_category=st.sampled_from([e.value for e in OffenceCategory]),
+    committed=st.sampled_from([e.value for e in Timing]),
+    ordered_by_trafficker=st.booleans(),
+    connected_to_exploited_work=st.booleans(),
+    but_for_trafficking=st.booleans(),
+    harm=st.sampled_from([e.value for e in Harm]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts, st.integers(0, 17))
+def test_a_child_never_needs_means(f, age):
+    child = replace(f, age=age)
+    assert victim(child).holds == victim(replace(child, means=frozenset())).holds
+    if child.acts and child.purposes:
+        assert victim(child).holds
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts)
+def test_duress_never_succeeds_without_an_imminent_threat(f):
+    for v in VARIANTS:
+        d = duress(f, v)
+        if d.holds:
+            assert d.child("imminent_threat").holds
+            assert any(t.imminence in ("imminent", "continuing") for t in f.threats)
+    assert not any(duress(replace(f, threats=()), v).holds for v in VARIANTS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts, st.sampled_from([e.value for e in Means]))
+def test_adding_a_means_never_unmakes_a_victim(f, extra):
+    if victim(f).holds:
+        assert victim(replace(f, means=f.means | {extra})).holds
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts)
+def test_no_model_protects_a_non_victim_except_by_presumption(f):
+    v = victim(f)
+    if not v.holds and not f.age_unknown:
+        for name, fn in MODELS.items():
+            assert fn(f, v).outcome == "not_protected", name
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts)
+def test_broad_compulsion_protects_whenever_strict_does(f):
+    v = victim(f)
+    if MODELS["compulsion_strict"](f, v).holds:
+        assert MODELS["compulsion_broad"](f, v).holds
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts)
+def test_narrower_causation_readings_never_protect_more(f):
+    v = victim(f)
+    broad = MODELS["causation"](f, v).holds
+    for narrow in ("causation_temporal", "causation_direct"):
+        if MODELS[narrow](f, v).holds:
+            assert broad
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts)
+def test_every_finding_has_a_reason_with_a_source(f):
+    v = victim(f)
+    nodes = [v] + [fn(f, v) for fn in MODELS.values()] + [duress(f, k) for k in VARIANTS]
+    for root in nodes:
+        for node in root.walk():
+            assert node.reasons, node.test
+            assert all(str(r.source) and r.text for r in node.reasons)
