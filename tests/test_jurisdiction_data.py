@@ -1,0 +1,301 @@
+import re
+import subprocess
+import sys
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from npkit.citations import SOURCES, Confidence
+from npkit.jurisdiction_data import (
+    ASEAN_CODES,
+    Instrument,
+    Jurisdiction,
+    Recommendation,
+    instruments,
+    jurisdictions,
+    recommendations,
+)
+from npkit.vocabulary import OffenceType, Stage
+
+SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
+RUN = 12  # words: no prose field may share a run this long with a seed text
+
+
+def _raw(name):
+    return yaml.safe_load(
+        resources.files("npkit").joinpath("data", name).read_text(encoding="utf-8")
+    )
+
+
+def _sourced_rows():
+    return [*jurisdictions().values(), *instruments().values()]
+
+
+# --- jurisdictions -------------------------------------------------------------------------
+
+
+def test_all_ten_asean_codes_present_exactly_once():
+    raw_codes = [r["code"] for r in _raw("jurisdictions.yaml")]
+    assert sorted(raw_codes) == sorted(ASEAN_CODES)
+    assert len(raw_codes) == len(set(raw_codes)) == 10
+    assert list(jurisdictions()) == sorted(ASEAN_CODES)
+
+
+def test_every_row_has_source_confidence_and_date():
+    for row in _sourced_rows():
+        assert row.sources, row.name
+        assert all(s.source in SOURCES and s.pinpoint for s in row.sources), row.name
+        assert isinstance(row.confidence, Confidence), row.name
+        assert isinstance(row.last_checked, date), row.name
+        assert row.checked_against.strip(), row.name
+        assert row.summary.strip(), row.name
+
+
+def test_npkit_readings_are_marked_and_explained():
+    for row in _sourced_rows():
+        assert bool(row.readings) == (row.confidence is Confidence.NPKIT_READING), row.name
+
+
+def test_citations_carry_row_confidence():
+    for row in _sourced_rows():
+        cites = row.citations
+        assert len(cites) == len(row.sources)
+        assert all(c.confidence is row.confidence for c in cites)
+    th = jurisdictions()["TH"].citations
+    assert any("s 41" in c.authority for c in th)
+
+
+def test_thailand_is_closed_list_with_ministerial_permission():
+    th = jurisdictions()["TH"]
+    assert th.has_provision and th.model == "closed_list"
+    assert th.discretion == "ministerial_permission"
+    assert "s 41" in th.provision
+    assert not th.covers("fraud") and not th.covers("money_laundering")
+    assert th.covers("working_without_permit") and th.covers("false_information")
+
+
+@pytest.mark.parametrize("code", ["KH", "SG", "VN"])
+def test_no_provision_states(code):
+    row = jurisdictions()[code]
+    assert not row.has_provision
+    assert row.model == "none" and row.provision == "" and row.offences_covered == ()
+    assert not row.covers("illegal_entry")
+    assert "ACTIP" in row.notes
+
+
+def test_philippines_causation_with_obedience_to_order():
+    ph = jurisdictions()["PH"]
+    assert ph.model == "causation" and ph.obedience_to_order
+    assert ph.offences_covered == "any" and ph.covers("fraud")
+    assert "9208" in ph.provision
+    assert not any(j.obedience_to_order for c, j in jurisdictions().items() if c != "PH")
+
+
+def test_indonesia_strict_compulsion_any_offence():
+    id_ = jurisdictions()["ID"]
+    assert id_.model == "compulsion_strict" and id_.offences_covered == "any"
+    assert id_.confidence is Confidence.NPKIT_READING
+
+
+def test_seven_states_have_provisions_and_five_use_causation():
+    js = jurisdictions()
+    assert sorted(c for c, j in js.items() if j.has_provision) == [
+        "BN", "ID", "LA", "MM", "MY", "PH", "TH",
+    ]
+    assert sorted(c for c, j in js.items() if j.model == "causation") == [
+        "BN", "LA", "MM", "MY", "PH",
+    ]
+
+
+def test_coverage_matches_engine_rules():
+    # notes/RULES.md, "Jurisdictions": the engine's coverage table
+    expected = {
+        "BN": {"illegal_entry", "overstay", "document_offence"},
+        "KH": set(),
+        "ID": "any",
+        "LA": {"illegal_entry", "overstay", "prostitution"},
+        "MY": {"illegal_entry", "overstay", "document_offence"},
+        "MM": {"trafficking_in_persons"},
+        "PH": "any",
+        "SG": set(),
+        "TH": {
+            "illegal_entry", "overstay", "false_information", "document_offence",
+            "prostitution", "working_without_permit",
+        },
+        "VN": set(),
+    }
+    for code, row in jurisdictions().items():
+        got = row.offences_covered
+        assert (got if got == "any" else set(got)) == expected[code], code
+        if got != "any":
+            assert set(got) <= set(OffenceType.__members__)
+
+
+def test_provisions_named_only_where_sources_name_them():
+    named = {c for c, j in jurisdictions().items() if j.provision}
+    assert named == {"PH", "TH"}
+
+
+# --- instruments ---------------------------------------------------------------------------
+
+
+def test_instruments_present_with_expected_features():
+    ins = instruments()
+    assert set(ins) == {
+        "ohchr_principle_7", "actip_14_7", "ilo_p29_4_2", "coe_convention_26",
+        "eu_directive_2011_36_8", "refugee_convention_31", "ecthr_vcl_an_v_uk",
+    }
+    assert ins["actip_14_7"].discretion == "shall_consider" and ins["actip_14_7"].binding
+    assert ins["ilo_p29_4_2"].requires_forced_labour
+    assert ins["ilo_p29_4_2"].discretion == "entitled"
+    assert [i for i, r in ins.items() if r.requires_forced_labour] == ["ilo_p29_4_2"]
+    assert ins["ecthr_vcl_an_v_uk"].model == "none"
+    assert ins["ecthr_vcl_an_v_uk"].kind == "case_law"
+    assert not ins["ohchr_principle_7"].binding
+    assert set(ins["refugee_convention_31"].offences_covered) == {"illegal_entry", "overstay"}
+    for row in ins.values():
+        assert row.binding_note.strip(), row.id
+
+
+# --- recommendations -----------------------------------------------------------------------
+
+
+def test_twenty_six_recommendations_numbered_in_order():
+    recs = recommendations()
+    assert [r.number for r in recs] == list(range(1, 27))
+    for r in recs:
+        assert r.stage in Stage.__members__
+        assert r.title.strip() and r.text.strip()
+        assert r.source.source == "asean_npp_study"
+        assert r.source.pinpoint == f"Recommendation {r.number}"
+        assert r.citations[0].confidence is Confidence.VERIFIED
+
+
+def test_recommendation_stages_follow_the_study_grouping():
+    groups = {
+        "identification": range(1, 6),
+        "arrest_and_charge": range(6, 10),
+        "prosecution": range(10, 16),
+        "defences": range(16, 21),
+        "sentencing": range(21, 25),
+        "post_conviction": range(25, 27),
+    }
+    for r in recommendations():
+        assert r.number in groups[r.stage], r.number
+
+
+# --- schema --------------------------------------------------------------------------------
+
+
+def _th_raw():
+    return next(r for r in _raw("jurisdictions.yaml") if r["code"] == "TH")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"offences_covered": ["fraud", "cyber_scamming"]},
+        {"offences_covered": "all"},
+        {"model": "presumption"},
+        {"discretion": "entitled"},
+        {"sources": [{"source": "wikipedia", "pinpoint": "x"}]},
+        {"sources": []},
+        {"confidence": "secondary"},  # TH has readings, so it must stay npkit_reading
+        {"unexpected": 1},
+    ],
+)
+def test_schema_rejects_bad_rows(change):
+    with pytest.raises(ValidationError):
+        Jurisdiction.model_validate({**_th_raw(), **change})
+
+
+def test_no_provision_row_cannot_list_offences():
+    kh = next(r for r in _raw("jurisdictions.yaml") if r["code"] == "KH")
+    with pytest.raises(ValidationError):
+        Jurisdiction.model_validate({**kh, "offences_covered": ["illegal_entry"]})
+
+
+def test_rows_are_frozen_and_other_models_forbid_extras():
+    with pytest.raises(ValidationError):
+        jurisdictions()["TH"].model = "causation"
+    ilo = next(r for r in _raw("instruments.yaml") if r["id"] == "ilo_p29_4_2")
+    with pytest.raises(ValidationError):
+        Instrument.model_validate({**ilo, "code": "XX"})
+    with pytest.raises(ValidationError):
+        Recommendation.model_validate(
+            {"number": 27, "stage": "appeal", "title": "t", "text": "t",
+             "source": {"source": "asean_npp_study", "pinpoint": "Recommendation 27"}}
+        )
+
+
+def test_loaders_return_fresh_containers():
+    jurisdictions().pop("TH")
+    recommendations().clear()
+    assert "TH" in jurisdictions() and len(recommendations()) == 26
+
+
+def test_import_is_cheap():
+    code = (
+        "import sys, npkit.jurisdiction_data as m; m.jurisdictions(); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# --- paraphrase guard ----------------------------------------------------------------------
+
+
+def _words(text):
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    return re.findall(r"[a-z0-9]+", text)
+
+
+def _runs(words, n=RUN):
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def _prose_fields():
+    for row in _sourced_rows():
+        label = getattr(row, "code", None) or row.id
+        fields = {"summary": row.summary, "notes": row.notes, "coverage_note": row.coverage_note}
+        fields.update({f"readings[{i}]": t for i, t in enumerate(row.readings)})
+        if isinstance(row, Instrument):
+            fields["binding_note"] = row.binding_note
+        for name, text in fields.items():
+            yield f"{label}.{name}", text
+    for r in recommendations():
+        yield f"rec{r.number}.title", r.title
+        yield f"rec{r.number}.text", r.text
+
+
+@pytest.fixture(scope="module")
+def seed_runs():
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed folder {SEEDS} not present")
+    runs = set()
+    for path in sorted(SEEDS.glob("*.txt")):
+        runs |= _runs(_words(path.read_text(encoding="utf-8")))
+    assert runs, "no seed text found"
+    return runs
+
+
+def test_guard_detects_a_copied_sentence(seed_runs):
+    copied = (
+        "Legislation in Cambodia, Singapore and Viet Nam do not contain explicit "
+        "non-punishment provisions."
+    )
+    assert _runs(_words(copied)) & seed_runs
+
+
+def test_no_prose_field_copies_a_long_run_from_the_seeds(seed_runs):
+    copied = {
+        where: sorted(_runs(_words(text)) & seed_runs)[:3]
+        for where, text in _prose_fields()
+        if _runs(_words(text)) & seed_runs
+    }
+    assert not copied, copied
