@@ -28,6 +28,7 @@ from npkit.citations import SOURCES, Citation, Confidence
 from npkit.vocabulary import OffenceType, Stage
 
 __all__ = [
+    "ANY",
     "ASEAN_CODES",
     "Instrument",
     "Jurisdiction",
@@ -73,9 +74,15 @@ class SourceRef(_Row):
         return Citation(self.source, self.pinpoint, Confidence(confidence), self.authority)
 
 
+ANY = "any"
+
+
 def _check_offences(v: Any) -> Any:
-    if v == "any":
-        return v
+    """``"any"`` (alone or as a one-item list) becomes ``("any",)``; otherwise OffenceType terms."""
+    if v == ANY or (isinstance(v, list | tuple) and ANY in v):
+        if v not in (ANY, [ANY], (ANY,)):
+            raise ValueError('"any" cannot be combined with other offence types')
+        return (ANY,)
     if isinstance(v, str):
         raise ValueError('offences_covered must be a list of OffenceType terms or "any"')
     bad = [o for o in v if o not in OffenceType.__members__]
@@ -92,7 +99,9 @@ class _Sourced(_Row):
     name: str = Field(min_length=1)
     model: str
     discretion: str
-    offences_covered: Literal["any"] | tuple[str, ...]
+    offences_covered: tuple[str, ...] = Field(
+        description='OffenceType terms, or ("any",) when no offence list limits the provision'
+    )
     coverage_note: str = ""
     summary: str = Field(min_length=1)
     sources: tuple[SourceRef, ...] = Field(min_length=1)
@@ -122,9 +131,13 @@ class _Sourced(_Row):
         """The row's sources as citations, each carrying the row's confidence."""
         return [s.citation(self.confidence) for s in self.sources]
 
+    @property
+    def covers_any(self) -> bool:
+        return ANY in self.offences_covered
+
     def covers(self, offence_type: str) -> bool:
         """Whether the offence type is within the row's listed scope (not whether it applies)."""
-        return self.offences_covered == "any" or offence_type in self.offences_covered
+        return self.covers_any or offence_type in self.offences_covered
 
 
 class Jurisdiction(_Sourced):
@@ -140,7 +153,7 @@ class Jurisdiction(_Sourced):
     @model_validator(mode="after")
     def _consistent(self):
         if not self.has_provision:
-            if self.model != "none" or self.offences_covered not in ((), []):
+            if self.model != "none" or self.offences_covered:
                 raise ValueError(f"{self.code}: no provision, so model none and no offences")
             if self.provision or self.obedience_to_order or self.discretion != "none":
                 raise ValueError(f"{self.code}: no provision, but provision details are given")

@@ -69,6 +69,15 @@ def test_citations_carry_row_confidence():
     assert any("s 41" in c.authority for c in th)
 
 
+def test_any_is_normalised_to_a_one_item_tuple():
+    # consumers (npkit/jurisdictions.py) test `"any" in row.offences_covered`
+    for raw in ("any", ["any"]):
+        row = Jurisdiction.model_validate({**_th_raw(), "offences_covered": raw})
+        assert row.offences_covered == ("any",) and "any" in list(row.offences_covered)
+    for row in _sourced_rows():
+        assert not isinstance(row.offences_covered, str)
+
+
 def test_thailand_is_closed_list_with_ministerial_permission():
     th = jurisdictions()["TH"]
     assert th.has_provision and th.model == "closed_list"
@@ -90,14 +99,14 @@ def test_no_provision_states(code):
 def test_philippines_causation_with_obedience_to_order():
     ph = jurisdictions()["PH"]
     assert ph.model == "causation" and ph.obedience_to_order
-    assert ph.offences_covered == "any" and ph.covers("fraud")
+    assert ph.offences_covered == ("any",) and ph.covers_any and ph.covers("fraud")
     assert "9208" in ph.provision
     assert not any(j.obedience_to_order for c, j in jurisdictions().items() if c != "PH")
 
 
 def test_indonesia_strict_compulsion_any_offence():
     id_ = jurisdictions()["ID"]
-    assert id_.model == "compulsion_strict" and id_.offences_covered == "any"
+    assert id_.model == "compulsion_strict" and id_.offences_covered == ("any",)
     assert id_.confidence is Confidence.NPKIT_READING
 
 
@@ -130,9 +139,8 @@ def test_coverage_matches_engine_rules():
     }
     for code, row in jurisdictions().items():
         got = row.offences_covered
-        assert (got if got == "any" else set(got)) == expected[code], code
-        if got != "any":
-            assert set(got) <= set(OffenceType.__members__)
+        assert ("any" if row.covers_any else set(got)) == expected[code], code
+        assert set(got) <= set(OffenceType.__members__) | {"any"}
 
 
 def test_provisions_named_only_where_sources_name_them():
@@ -200,6 +208,7 @@ def _th_raw():
     [
         {"offences_covered": ["fraud", "cyber_scamming"]},
         {"offences_covered": "all"},
+        {"offences_covered": ["any", "fraud"]},
         {"model": "presumption"},
         {"discretion": "entitled"},
         {"sources": [{"source": "wikipedia", "pinpoint": "x"}]},
