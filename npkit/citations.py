@@ -100,6 +100,11 @@ class Citation:
         }
 
 
+# Headings of the ASEAN NPP study used as pinpoints (the study text has no page numbers).
+DOMESTIC_LAW = "Sources of the non-punishment principle: Domestic law and policy"
+IDENTIFICATION = "Application of the non-punishment principle: Victim identification challenges"
+
+
 def fitz(pinpoint: str, authority: str = "", confidence: Confidence = Confidence.VERIFIED):
     return Citation("fitzgerald2024", pinpoint, confidence, authority)
 

@@ -174,6 +174,10 @@ class Instrument(_Sourced):
     model: InstrumentModel
     requires_forced_labour: bool = False
     discretion: InstrumentDiscretion
+    applies_only_to: str = Field(
+        "", max_length=80, description="a status the person must have, e.g. 'refugees'; "
+        "npkit's case format does not record it, so the outcome is conditional"
+    )
 
 
 class Recommendation(_Row):

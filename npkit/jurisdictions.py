@@ -3,14 +3,15 @@
 The rows are data (``npkit/data/jurisdictions.yaml``, ``instruments.yaml``): a link model, the
 offences covered and any discretion. This module only reads them: a state with no provision
 does not protect; otherwise the offence must be covered and the state's link model must hold;
-where the text leaves the authorities a choice, the outcome is ``discretionary``.
+where the text leaves the authorities a choice, the outcome is ``discretionary``. Instruments
+may also be ``conditional`` (a status the case does not record) or ``guidance`` (case law).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .citations import Citation, asean, fitz
+from .citations import DOMESTIC_LAW, Citation, asean, fitz
 from .facts import Facts
 from .findings import Finding, Reason, condition
 
@@ -24,7 +25,7 @@ DISCRETION_TEXT = {
 
 def _cite(row: Any) -> Citation:
     cites = row.citations
-    return cites[0] if cites else asean("Domestic law and policy")
+    return cites[0] if cites else asean(DOMESTIC_LAW)
 
 
 def _coverage(f: Facts, row: Any, cite: Citation) -> Finding:
@@ -41,6 +42,11 @@ def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Find
     """The outcome of one jurisdiction or instrument for these facts."""
     cite = _cite(row)
     name = getattr(row, "name", None) or getattr(row, "title", test)
+    if getattr(row, "kind", "") == "case_law":
+        reasons = [Reason(row.summary, cite),
+                   Reason("A judgment, not a provision: it guides how states apply the "
+                          "principle but is not applied here as a test.", cite)]
+        return Finding(test, name, "guidance", None, reasons, {"kind": "case_law"})
     if row.model == "none" or not getattr(row, "has_provision", True):
         reasons = [Reason(f"{name} has no explicit non-punishment provision: not protected "
                           "by statute; only general defences such as duress remain.", cite)]
@@ -83,6 +89,12 @@ def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Find
                               cite))
         return Finding(test, name, "discretionary", None, reasons,
                        {"model": row.model, "discretion": discretion}, children)
+    only = getattr(row, "applies_only_to", "")
+    if holds and only:
+        reasons.append(Reason(f"Covered, but only for {only}; the case does not record "
+                              "that status: conditional.", cite))
+        return Finding(test, name, "conditional", None, reasons,
+                       {"model": row.model, "applies_only_to": only}, children)
     if holds:
         reasons.append(Reason(f"Covered and the {row.model.replace('_', ' ')} link holds: "
                               "protected.", cite))

@@ -7,7 +7,7 @@ used. A person can stop being a victim for a later period.
 
 from __future__ import annotations
 
-from .citations import asean, fitz
+from .citations import IDENTIFICATION, asean, fitz
 from .facts import Facts
 from .findings import Finding, Reason, condition
 from .vocabulary import MEANS, Act, Means, Purpose, describe
@@ -197,7 +197,7 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
     if presume_minority:
         reasons.append(Reason(
                 "Age unknown: presumed a child until age can be determined.",
-                asean("Identification: presumption of minority"),
+                asean(IDENTIFICATION),
             ))
     return Finding(
         "victim", "Victim of trafficking", "victim" if holds else "not_victim", holds,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..citations import asean, fitz
+from ..citations import DOMESTIC_LAW, asean, fitz
 from ..facts import Facts
 from ..findings import Finding, Reason, condition
 from ..vocabulary import STATUS_OFFENCES
@@ -40,6 +40,6 @@ def closed_list(f: Facts, victim: Finding) -> Finding:
             fitz("IV.A.2")))
     if victim.holds and on_list.holds:
         reasons.append(Reason("A listed status offence: protected.",
-                              asean("Domestic law and policy")))
+                              asean(DOMESTIC_LAW)))
     return model_finding("closed_list", "Closed list (status offences)", holds, reasons,
                          [on_list])

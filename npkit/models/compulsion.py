@@ -1,14 +1,15 @@
 """Compulsion model (Fitzgerald 2024 IV.B.1): protected only for offences the victim was
 compelled to commit.
 
-Strict reading (Indonesia, Law 21/2007 art 18): the trafficker forced or threatened them.
+Strict reading (Indonesia, whose law the ASEAN NPP study says requires that the trafficker
+coerced the victim; DOMAIN reads it as force or threats): the trafficker forced or threatened them.
 Broad reading (UN Special Rapporteur): compulsion covers the full range of circumstances in
 which a victim loses free will, so every trafficking means counts, subtle control included.
 """
 
 from __future__ import annotations
 
-from ..citations import asean, fitz, reading
+from ..citations import DOMESTIC_LAW, asean, fitz, reading
 from ..facts import Facts
 from ..findings import Finding, Reason, condition
 from ..vocabulary import MEANS
@@ -20,7 +21,7 @@ IN_SCOPE_CATEGORIES = frozenset({"status", "purpose", "secondary"})
 
 def compulsion_strict(f: Facts, victim: Finding) -> Finding:
     """Strict compulsion: the trafficker ordered the act and used force or threats."""
-    cite = fitz("IV.B.1", "Indonesia Law 21/2007 art 18")
+    cite = asean(DOMESTIC_LAW, "Indonesia's anti-trafficking law")
     force = f.means & FORCE_OR_THREAT
     ordered = condition(
         "models.compulsion_strict.ordered", "Ordered by the trafficker", f.ordered_by_trafficker,
@@ -43,7 +44,7 @@ def compulsion_strict(f: Facts, victim: Finding) -> Finding:
     if f.is_child and not force:
         reasons.append(Reason(
             "A compulsion test sits badly with child victims, for whom no means is needed.",
-            asean("Domestic law and policy")))
+            asean(DOMESTIC_LAW)))
     reasons += identification_note(f, victim) if holds else []
     return model_finding("compulsion_strict", "Compulsion (strict)", holds, reasons,
                          [ordered, forced])

@@ -6,7 +6,7 @@ age is unknown, the person is presumed a child.
 
 from __future__ import annotations
 
-from ..citations import alsa, asean
+from ..citations import IDENTIFICATION, alsa, asean
 from ..facts import Facts
 from ..findings import Finding, Reason, condition
 from ..trafficking import victim as victim_test
@@ -23,8 +23,7 @@ def indicators(f: Facts) -> Finding:
         if holds else "No indicators of trafficking are recorded."
     )
     return condition("models.presumption.indicators", "Indicators of trafficking", holds,
-                     [Reason(text, asean("Identification: presumption that a person is a "
-                                         "victim"))])
+                     [Reason(text, asean(IDENTIFICATION))])
 
 
 def rebuttal(f: Facts) -> Finding:
@@ -57,5 +56,5 @@ def presumption(f: Facts, victim: Finding) -> Finding:
         reasons.append(Reason(
             f"This matters here: the person was {f.identification.replace('_', ' ')}, which "
             "would block a model that waits for identification.",
-            asean("Identification")))
+            asean(IDENTIFICATION)))
     return model_finding("presumption", "Presumption", holds, reasons, [ind, reb])
