@@ -1,18 +1,150 @@
-"""The ``npkit`` command line."""
+"""The ``npkit`` command line.
+
+Each subcommand is a pair of functions, one adding its arguments and one running it, listed in
+``COMMANDS``. To add a subcommand, write the two functions and add a ``Command`` to the table.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import DISCLAIMER
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# --------------------------------------------------------------------------------- validate
+
+
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH",
+        help="case files, or folders whose *.yaml and *.yml files are checked",
+    )
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from .loader import load_cases
+
+    result = load_cases(*args.paths)
+    for error in result.errors:
+        print(error)
+    n_files = len(result.files)
+    if n_files == 0:
+        print(f"no case files (*.yaml, *.yml) found in {', '.join(args.paths)}")
+        return 1
+    n_bad = len(result.files_with_errors)
+    summary = f"validated {_plural(n_files, 'file')}: {n_files - n_bad} ok, {n_bad} with errors"
+    if result.errors:
+        summary += f" ({_plural(len(result.errors), 'error')})"
+    print(summary)
+    return 0 if result.ok else 1
+
+
+# --------------------------------------------------------------------------------- schema
+
+
+def _schema_args(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from .case import Case
+
+    print(json.dumps(Case.model_json_schema(), indent=2, ensure_ascii=False))
+    return 0
+
+
+# --------------------------------------------------------------------------------- docs
+
+
+def _docs_args(p: argparse.ArgumentParser) -> None:
+    from .docs import PAGES
+
+    p.add_argument("page", choices=sorted(PAGES), help="which page to write")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument(
+        "--check", action="store_true",
+        help="do not write; exit 1 if the committed page differs from the generated one",
+    )
+    group.add_argument("--stdout", action="store_true", help="print the page instead")
+    p.add_argument("--output", type=Path, help="write here instead of the page's own path")
+
+
+def run_docs(args: argparse.Namespace) -> int:
+    from .docs import PAGES, page_path
+
+    text = PAGES[args.page]()
+    if args.stdout:
+        sys.stdout.write(text)
+        return 0
+    path = args.output or _relative(page_path(args.page))
+    if args.check:
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            print(f"{path} is up to date")
+            return 0
+        state = "is missing" if current is None else "is out of date"
+        print(f"{path} {state}: run 'npkit docs {args.page}' and commit the result")
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+# --------------------------------------------------------------------------------- table
+
+COMMANDS: dict[str, Command] = {
+    "validate": Command("check case files and report every problem", _validate_args,
+                        run_validate),
+    "schema": Command("print the case format as JSON Schema", _schema_args, run_schema),
+    "docs": Command("write the generated documentation pages", _docs_args, run_docs),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="npkit",
+        description="npkit: the non-punishment principle, case by case.",
+        epilog=DISCLAIMER,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, command in COMMANDS.items():
+        p = sub.add_parser(name, help=command.help, description=command.help)
+        command.configure(p)
+        p.set_defaults(run=command.run)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="npkit", description=__doc__)
-    parser.add_subparsers(dest="command")
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
-    return 0
+        return 0
+    return args.run(args)
 
 
 if __name__ == "__main__":
