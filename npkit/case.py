@@ -42,7 +42,8 @@ class SourceRef(Strict):
     """Where a story or a rule comes from."""
 
     source: Literal["fitzgerald2024", "asean_npp_study", "alsa2025", "npkit"] = Field(
-        description="one of the seed sources (see DOMAIN.md); 'npkit' for a case npkit made up"
+        description="where it comes from: fitzgerald2024, asean_npp_study or alsa2025 "
+        "(the three source documents), or npkit for a teaching variant npkit made up"
     )
     pinpoint: str = Field("", max_length=200, description="section or page, e.g. 'V.B.1'")
 
@@ -193,6 +194,17 @@ EXPECTED_KEY = re.compile(
 )
 
 
+def expected_values(key: str) -> tuple[str, ...] | tuple[bool, ...]:
+    """The outcomes an ``expected`` key can take."""
+    if ".conditions." in key:
+        return (True, False)
+    if key.startswith("victim."):
+        return ("victim", "not_victim")
+    if key.startswith("duress."):
+        return ("succeeds", "fails")
+    return ("protected", "not_protected", "discretionary")
+
+
 class Case(Strict):
     """A training scenario."""
 
@@ -216,9 +228,14 @@ class Case(Strict):
     @field_validator("expected")
     @classmethod
     def _expected_keys(cls, expected: dict[str, str | bool]) -> dict[str, str | bool]:
-        for key in expected:
+        for key, value in expected.items():
             if not EXPECTED_KEY.match(key):
                 raise ValueError(f"{key!r} is not an outcome key that 'npkit assess' reports")
+            allowed = expected_values(key)
+            if value not in allowed or type(value) is not type(allowed[0]):
+                raise ValueError(
+                    f"{key}: {value!r} is not one of {', '.join(map(str, allowed))}"
+                )
         return expected
 
     @model_validator(mode="after")

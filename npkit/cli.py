@@ -114,6 +114,61 @@ def _relative(path: Path) -> Path:
         return path
 
 
+# --------------------------------------------------------------------------------- assess
+
+
+def _assess_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("case", metavar="CASE.yaml", help="one case file")
+    p.add_argument("--format", choices=("json", "text", "md"), default="text")
+    p.add_argument("--offence", help="id of the charge to assess (default: the first)")
+    p.add_argument("--no-counterfactuals", action="store_true",
+                   help="skip the search for fact changes that flip an outcome")
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    from .assessment import assess
+    from .loader import CaseFileError, load_case
+    from .render import render
+
+    try:
+        case = load_case(args.case)
+        result = assess(case, args.offence, counterfactuals=not args.no_counterfactuals)
+    except CaseFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except KeyError as exc:
+        print(f"{args.case}: {exc.args[0]}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(result, args.format).rstrip("\n") + "\n")
+    return 0
+
+
+# --------------------------------------------------------------------------------- matrix
+
+
+def _matrix_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="case files or folders")
+    p.add_argument("--format", choices=("csv", "md"), default="md")
+
+
+def run_matrix(args: argparse.Namespace) -> int:
+    from .loader import load_cases
+    from .render.frame import matrix, matrix_markdown
+
+    result = load_cases(*args.paths)
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    if not result.cases:
+        print("no valid case files found", file=sys.stderr)
+        return 1
+    table = matrix(result.cases)
+    out = table.to_csv() if args.format == "csv" else matrix_markdown(table)
+    sys.stdout.write(out)
+    if args.format == "md":
+        print(f"\n{DISCLAIMER}")
+    return 0 if result.ok else 1
+
+
 # --------------------------------------------------------------------------------- table
 
 COMMANDS: dict[str, Command] = {
@@ -121,6 +176,10 @@ COMMANDS: dict[str, Command] = {
                         run_validate),
     "schema": Command("print the case format as JSON Schema", _schema_args, run_schema),
     "docs": Command("write the generated documentation pages", _docs_args, run_docs),
+    "assess": Command("assess one case: victim status, duress, models, jurisdictions",
+                      _assess_args, run_assess),
+    "matrix": Command("outcome table: cases x duress x models x jurisdictions", _matrix_args,
+                      run_matrix),
 }
 
 

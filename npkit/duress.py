@@ -109,10 +109,15 @@ def _why_not(t: ThreatFact, v: Variant) -> str:
 
 def imminent_threat(f: Facts, v: Variant) -> Finding:
     """An imminent threat of death or serious harm, aimed at someone the variant protects."""
+    present = f.committed == "during"  # threats belong to the trafficking period
     good = [t for t in f.threats if (t.severity, t.imminence) in v.qualifying
-            and t.target in v.targets]
+            and t.target in v.targets] if present else []
     reasons = [Reason(f"{v.title} requires {v.threat_rule}.", v.citation)]
-    if good:
+    if not present and f.threats:
+        reasons.append(Reason(
+            f"The offence was committed {f.committed} the trafficking: the threats of that "
+            "period were not there at the time of the act.", fitz("V.A-B.1")))
+    elif good:
         reasons.append(Reason(f"Met by the threat of {_describe(good[0])}.", v.citation))
     elif not f.threats:
         reasons.append(Reason("No threat is recorded.", v.citation))

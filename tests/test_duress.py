@@ -52,7 +52,8 @@ def test_proportionality_life_outweighs_property():
     assert conds(threatened("lesser_harm"), "england_wales")["proportionate"] is False
     assert conds(threatened("lesser_harm", harm="property_minor"),
                  "england_wales")["proportionate"] is True
-    assert conds(threatened("serious_harm", harm="death"), "england_wales")["proportionate"] is False
+    killed = threatened("serious_harm", harm="death")
+    assert conds(killed, "england_wales")["proportionate"] is False
 
 
 def test_voluntary_exposure_bars_england_wales_and_malaysia_not_rome():
@@ -81,3 +82,9 @@ def test_every_duress_reason_carries_a_source():
         for node in duress(threatened(), v).walk():
             assert node.reasons, node.test
             assert all(str(r.source) for r in node.reasons)
+
+
+def test_threats_of_the_period_are_not_there_for_an_act_after_it():
+    f = threatened("death", committed="after")
+    for v in VARIANTS:
+        assert conds(f, v)["imminent_threat"] is False

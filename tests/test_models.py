@@ -70,10 +70,11 @@ def test_dual_factor_middle_ground_and_label():
     strong = run("dual_factor", threatened())
     assert strong.outcome == "protected"
     assert strong.is_npkit_reading
-    mixed = run("dual_factor", trafficked(means=frozenset({"deception"}), ordered_by_trafficker=False,
-                                          knew_work_was_criminal=True, voluntary_association=True,
-                                          escape_opportunity=True, offence_category="other"))
-    assert mixed.outcome in {"not_protected", "discretionary"}
+    # determination 2 (deception, deceived) against free choice 4 (knew, joined, could escape)
+    free = run("dual_factor", trafficked(
+        means=frozenset({"deception"}), ordered_by_trafficker=False, knew_work_was_criminal=True,
+        voluntary_association=True, escape_opportunity=True, offence_category="other"))
+    assert free.outcome == "not_protected"
     middle = run("dual_factor", trafficked(knew_work_was_criminal=True,
                                            voluntary_association=True,
                                            escape_opportunity=True))
@@ -84,3 +85,8 @@ def test_identification_note_on_protected_unidentified_victim():
     node = run("causation", trafficked(identification="identified_as_offender"))
     assert node.outcome == "protected"
     assert any("identified" in r.text for r in node.reasons[1:])
+
+
+def test_dual_factor_needs_the_offence_to_depend_on_the_trafficking():
+    assert run("dual_factor", threatened()).outcome == "protected"
+    assert run("dual_factor", threatened(but_for_trafficking=False)).outcome == "not_protected"

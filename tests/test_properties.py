@@ -10,8 +10,16 @@ from npkit.facts import Facts, ThreatFact
 from npkit.models import MODELS
 from npkit.trafficking import victim
 from npkit.vocabulary import (
-    Act, Harm, Imminence, Means, OffenceCategory, OffenceType, Purpose, ThreatSeverity,
-    ThreatTarget, Timing,
+    Act,
+    Harm,
+    Imminence,
+    Means,
+    OffenceCategory,
+    OffenceType,
+    Purpose,
+    ThreatSeverity,
+    ThreatTarget,
+    Timing,
 )
 
 

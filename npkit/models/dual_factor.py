@@ -42,7 +42,7 @@ def dual_factor(f: Facts, victim: Finding) -> Finding:
     """Weigh determination against remaining free choice (npkit's reading)."""
     determined, free = factors(f)
     a, b = sum(w for _, w in determined), sum(w for _, w in free)
-    if not victim.holds or b >= a:
+    if not victim.holds or not f.but_for_trafficking or b >= a:
         holds: bool | None = False
     elif a >= 2 * b:
         holds = True
@@ -50,6 +50,9 @@ def dual_factor(f: Facts, victim: Finding) -> Finding:
         holds = None
     reasons = [
         victim_gate(victim),
+        *([Reason("The offence would have happened without the trafficking, so the "
+                  "trafficking did not determine it.", READING)]
+          if not f.but_for_trafficking else []),
         Reason(f"Determined by the trafficking: {a} ("
                + (", ".join(f"{n} {w}" for n, w in determined) or "nothing") + ").", READING),
         Reason(f"Free choice remaining: {b} ("

@@ -36,3 +36,16 @@ def matrix(cases: Iterable) -> pd.DataFrame:  # noqa: F821
         records[case.id] = {k.removesuffix(".outcome"): v for k, v in a.outcomes().items()
                             if k.endswith(".outcome")}
     return pd.DataFrame.from_dict(records, orient="index").rename_axis("case")
+
+
+def matrix_markdown(table) -> str:
+    """The matrix as a Markdown table (no optional dependency such as tabulate needed)."""
+    from .markdown import esc
+
+    cols = [str(c) for c in table.columns]
+    lines = ["| case | " + " | ".join(esc(c) for c in cols) + " |",
+             "|---" * (len(cols) + 1) + "|"]
+    for case_id, row in table.iterrows():
+        cells = [esc(str(v).replace("_", " ")) for v in row.tolist()]
+        lines.append(f"| {esc(case_id)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,45 @@
+"""The case library the training modules and dashboards read: every valid case, plus a
+readable error for every broken file (a broken file never hides the others)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from .loader import LoadResult, load_cases
+
+
+def cases_dir() -> Path:
+    """Where the case files are: ``$NPKIT_CASES``, else ``cases/`` beside the package (a source
+    checkout), else ``cases/`` in or above the working directory."""
+    env = os.environ.get("NPKIT_CASES")
+    if env:
+        return Path(env)
+    candidates = [Path(__file__).resolve().parents[1] / "cases"]
+    cwd = Path.cwd()
+    candidates += [cwd / "cases", cwd.parent / "cases"]
+    for c in candidates:
+        if c.is_dir():
+            return c
+    return candidates[0]
+
+
+@lru_cache(maxsize=8)
+def _load(path: str, stamp: tuple) -> LoadResult:
+    return load_cases(path)
+
+
+def library(path: str | Path | None = None) -> LoadResult:
+    """All cases in ``path`` (default: :func:`cases_dir`). Cached until a file changes."""
+    root = Path(path) if path else cases_dir()
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in root.glob("*.y*ml"))) \
+        if root.is_dir() else ()
+    return _load(str(root), stamp)
+
+
+def get_case(case_id: str, path: str | Path | None = None):
+    for case in library(path).cases:
+        if case.id == case_id:
+            return case
+    raise KeyError(f"no case {case_id!r} in {path or cases_dir()}")

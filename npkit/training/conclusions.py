@@ -1,0 +1,22 @@
+"""One-line conclusions for the cells whose output nbval checks, e.g.
+``Jane: duress (England & Wales) fails``."""
+
+from __future__ import annotations
+
+from ..assessment import assess
+from ..duress import VARIANTS
+from ..library import get_case
+
+LABELS = {
+    "victim": "victim of trafficking",
+    **{f"duress.{k}": f"duress under {v.title}" for k, v in VARIANTS.items()},
+}
+
+
+def conclusion(case_id: str, path: str) -> str:
+    """The outcome at ``path`` (e.g. ``duress.england_wales``) for a case in the library."""
+    case = get_case(case_id)
+    outcomes = assess(case, counterfactuals=False).outcomes()
+    outcome = outcomes[f"{path}.outcome"]
+    label = LABELS.get(path, path.replace("models.", "model ").replace("jurisdictions.", ""))
+    return f"{case.person.pseudonym}: {label}: {outcome.replace('_', ' ')}"

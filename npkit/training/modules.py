@@ -1,0 +1,55 @@
+"""The catalogue of training modules, shown by module 0 and the dashboard's landing page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    number: int
+    slug: str
+    title: str
+    minutes: int
+    objectives: tuple[str, ...]
+
+    @property
+    def notebook(self) -> str:
+        return f"{self.number:02d}_{self.slug}.ipynb"
+
+
+MODULES: tuple[Module, ...] = (
+    Module(0, "start_here", "Start here", 10, (
+        "Know who the suite is for and how to use it alone, in a workshop or in class",
+        "Understand that npkit is a teaching tool, not legal advice",
+    )),
+    Module(1, "is_this_trafficking", "Is this trafficking?", 25, (
+        "Find the act, the means and the purpose in a story",
+        "Apply the child rule and the irrelevance of consent",
+    )),
+    Module(2, "duress", "Duress, condition by condition", 25, (
+        "Test the four conditions of duress on Jane, John and Sarah",
+        "Compare England & Wales, Malaysia s 94 and the Rome Statute",
+        "See what would have to change for duress to succeed",
+    )),
+    Module(3, "models", "The non-punishment models", 30, (
+        "Compare compulsion, causation, closed list, presumption and dual-factor on one case",
+        "Sort offences into status, purpose and secondary offences",
+    )),
+    Module(4, "asean", "Across ASEAN", 20, (
+        "Read each ASEAN state's provision and its limits",
+        "See one case assessed in every state and where protection is discretionary",
+    )),
+    Module(5, "scenario_lab", "Scenario lab", 30, (
+        "Change a case's facts and watch duress and the models respond",
+        "Write a new case file and check it",
+    )),
+    Module(6, "prosecutors_decision", "The prosecutor's decision", 25, (
+        "Walk a case through the criminal-justice stages",
+        "Find where the principle should have stopped the process",
+        "Discuss why punishing victims serves no purpose of punishment",
+    )),
+    Module(7, "check_yourself", "Check yourself", 20, (
+        "Test your understanding across the modules, with feedback and sources",
+    )),
+)
