@@ -6,12 +6,13 @@ BIN    := $(VENV)/bin
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_DASH := $(VENV)/.installed-notebooks
 
-.PHONY: help test lint unit dashboard validate clean
+.PHONY: help test lint unit dashboard validate docs clean
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
 	@echo "make dashboard  create .venv if missing, install, serve the training modules"
-	@echo "make validate   check every case file in cases/"
+	@echo "make validate   check every case file in cases/ and that generated docs are current"
+	@echo "make docs       regenerate docs/case-format.md from the case format"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +31,15 @@ lint: $(STAMP_TEST)
 
 validate: $(STAMP_TEST)
 	$(BIN)/npkit validate cases
+	$(BIN)/npkit docs case-format --check
 
 unit: $(STAMP_TEST)
 	$(BIN)/python -m pytest -n 2 tests
 
-test: lint unit
+test: lint validate unit
+
+docs: $(STAMP_TEST)
+	$(BIN)/npkit docs case-format
 
 dashboard: $(STAMP_DASH)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
