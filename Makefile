@@ -6,12 +6,13 @@ BIN    := $(VENV)/bin
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_DASH := $(VENV)/.installed-notebooks
 
-.PHONY: help test lint unit dashboard validate docs clean
+.PHONY: help test lint unit notebooks dashboard validate docs clean
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
 	@echo "make dashboard  create .venv if missing, install, serve the training modules"
 	@echo "make validate   check every case file in cases/ and that generated docs are current"
+	@echo "make notebooks  build notebooks/*.ipynb from their jupytext sources (notebooks/*.py)"
 	@echo "make docs       regenerate docs/case-format.md from the case format"
 
 $(BIN)/python:
@@ -33,15 +34,21 @@ validate: $(STAMP_TEST)
 	$(BIN)/npkit validate cases
 	$(BIN)/npkit docs case-format --check
 
-unit: $(STAMP_TEST)
-	$(BIN)/python -m pytest -n 2 tests
+notebooks: $(STAMP_TEST)
+	$(BIN)/python tools/build_notebooks.py
+
+# One pytest run: unit, widget and golden tests plus every notebook under nbval (--dist
+# loadscope keeps each notebook's cells on one worker and one kernel).
+unit: $(STAMP_TEST) notebooks
+	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
+		tests notebooks/*.ipynb
 
 test: lint validate unit
 
 docs: $(STAMP_TEST)
 	$(BIN)/npkit docs case-format
 
-dashboard: $(STAMP_DASH)
+dashboard: $(STAMP_TEST) notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean:

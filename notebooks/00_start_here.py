@@ -1,0 +1,63 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %%
+from IPython.display import display
+
+from npkit.training.modules import MODULES
+from npkit.widgets.base import disclaimer, esc, html_box, module_header
+
+display(module_header(0), disclaimer())
+
+# %% [markdown]
+# ## Who this is for
+#
+# Prosecutors, police officers, judges, defence lawyers and law students who meet people
+# charged with crimes they were made to commit while trafficked: above all, the thousands
+# forced to run online scams in compounds in Southeast Asia and charged with fraud and money
+# laundering when they come home.
+#
+# The course asks one question again and again: *should this person be punished?* It shows
+# why the general defence of **duress** rarely answers it for trafficking victims, and what
+# the **non-punishment principle** does instead.
+
+# %% [markdown]
+# ## How to use it
+#
+# - **On your own:** take the modules in order. Each one asks you to decide first, then shows
+#   npkit's analysis with its reasons and sources. Nothing you do needs any code.
+# - **In a workshop:** the trainer leads modules 1–3 and 6 with the room and uses the
+#   scenario lab (module 5) live. The facilitator guide (`docs/facilitator.md`) has plans for
+#   90 minutes and half a day.
+# - **In class:** set module 7 as an exercise; every answer comes with feedback and a source.
+
+# %%
+rows = "".join(
+    f"<tr><td>{m.number}</td><td>{esc(m.title)}</td><td>{m.minutes} min</td>"
+    f"<td><ul>{''.join(f'<li>{esc(o)}</li>' for o in m.objectives)}</ul></td></tr>"
+    for m in MODULES
+)
+display(html_box(
+    "<h2>The modules</h2><table><caption class='npk-sr'>Modules, time and objectives</caption>"
+    "<thead><tr><th scope='col'>#</th><th scope='col'>Module</th><th scope='col'>Time</th>"
+    f"<th scope='col'>You will</th></tr></thead><tbody>{rows}</tbody></table>"
+))
+
+# %% [markdown]
+# ## Where the law comes from
+#
+# npkit paraphrases three documents and cites them on every finding: Fitzgerald, *Protecting
+# Forced Offenders* (Thai Legal Studies, 2024); the regional study of non-punishment law and
+# practice in the ASEAN Member States; and an ALSA 2025 abstract that proposes a
+# "Dual-Factor" model. Where a source gives no test and npkit fills the gap, the result is
+# marked **npkit's reading**. Every country row says where it comes from, how sure npkit is
+# and when it was last checked.
+
+# %%
+print(len(MODULES), "modules")
+# expect: 8 modules
