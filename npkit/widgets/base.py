@@ -150,11 +150,12 @@ def module_header(number: int) -> w.HTML:
 
 
 def library_or_errors():
-    """The case library, and an error panel (or None) naming every broken case file."""
+    """The case library, and a widget naming every broken case file (empty when none is), so a
+    notebook can always ``display`` it without deciding anything."""
     from ..library import library
 
     result = library()
-    panel = None
+    panel = w.HTML("")
     if result.errors:
         panel = error_panel(
             "Some case files could not be read; every other case still works.",
