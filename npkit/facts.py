@@ -7,7 +7,7 @@ and outcomes can be cached per set of facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .case import Case
 
@@ -53,7 +53,6 @@ class Facts:
     identification: str = "not_identified"
     stage: str = "prosecution"
     framed_as_labour_dispute: bool = False
-    extra: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def is_child(self) -> bool:
