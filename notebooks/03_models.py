@@ -1,0 +1,135 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %%
+from IPython.display import display
+
+from npkit.training.conclusions import conclusion
+from npkit.widgets.base import disclaimer, library_or_errors, module_header
+from npkit.widgets.models_table import Discussion, ModelsTable, OffenceCategories
+
+display(module_header(3), disclaimer())
+
+# %% [markdown]
+# ## One case, every model
+#
+# Duress asks whether a threat of death or serious harm was about to be carried out. The
+# non-punishment principle asks a different question: **how is the offence linked to the
+# trafficking?** States and scholars answer it in several ways, called *models*
+# (Fitzgerald 2024, IV.B; ASEAN NPP study; ALSA 2025 abstract).
+#
+# **Decide first.** Jane was deceived into a scam compound, locked in, and ordered to defraud
+# strangers. Before you look at the table, note which of these would protect her from the
+# fraud charge: compulsion (strict), compulsion (broad), causation, a closed list of status
+# offences, presumption, dual-factor.
+#
+# Then use the table: pick a case and a charge. Each row gives the outcome, the reason that
+# decides it and its source; open **Full reasoning** under a row for every condition and
+# citation. Each citation carries a confidence mark: *stated in the source*, *reported by the
+# source*, or **npkit's reading** where npkit fills a gap the sources leave.
+
+# %%
+cases, problems = library_or_errors()
+models = ModelsTable(cases, "jane")
+display(problems, models.widget)
+
+# %% [markdown]
+# ## Reading the table
+#
+# - **Compulsion** protects only offences the person was compelled to commit. Read strictly
+#   (force or threats by the trafficker, as in Indonesia's law) it misses the quieter control
+#   of scam compounds; read broadly, every trafficking means counts (Fitzgerald 2024, IV.B.1).
+# - **Causation** asks whether the offence would have happened but for the trafficking
+#   (IV.B.2). Two narrower readings are shown beneath it: *temporal proximity* (only acts
+#   done during the trafficking), which Fitzgerald rejects, and *directness*, used by the Dutch
+#   court in *Mehak* to deny protection for violence unrelated to the exploited work.
+# - A **closed list** protects only listed offences; scam fraud is never on it (IV.A.2).
+# - **Presumption** protects from the first contact once there are indicators, without waiting
+#   for formal identification; the State must rebut it (ALSA 2025 abstract; ASEAN NPP study,
+#   recommendation 19).
+# - **Dual-factor** is proposed in the ALSA 2025 abstract without a test. The weighing you see
+#   is **npkit's reading**, and every line of it says so.
+#
+# **Duress fails, the principle protects.** For Jane all three readings of duress fail, yet
+# almost every model protects her (Fitzgerald 2024, V.B.1 and V.C). Now switch the case to
+# **John**, who knew the work was scamming, and to **Sarah**, who went back of her own accord:
+# what changes, and why? (V.B.2, V.B.3)
+
+# %% [markdown]
+# ### Check your reading
+#
+# Each cell below prints one conclusion the sources reach; the expected line under it was
+# written from the source, and the notebook checks that npkit agrees.
+#
+# John's consent to scamming does not stop him being a victim, and but for his trafficking he
+# would not have defrauded anyone (Fitzgerald 2024, V.B.2):
+
+# %%
+print(conclusion("john", "models.causation"))
+# expect: John: model causation: protected
+
+# %% [markdown]
+# Jane is charged with fraud, which is not a status offence, so a closed list leaves her
+# unprotected however clear her trafficking (Fitzgerald 2024, IV.A.2 and V.B.1):
+
+# %%
+print(conclusion("jane", "models.closed_list"))
+# expect: Jane: model closed_list: not protected
+
+# %% [markdown]
+# Under causation the scams are the very purpose of her trafficking (IV.B.2, V.B.1):
+
+# %%
+print(conclusion("jane", "models.causation"))
+# expect: Jane: model causation: protected
+
+# %% [markdown]
+# Rosa was ordered to beat a visitor, which is not the housework she was exploited for. On the
+# directness reading of *Mehak*, the link is not direct enough (IV.B.2):
+
+# %%
+print(conclusion("mehak_like", "models.causation_direct"))
+# expect: Rosa: model causation_direct: not protected
+
+# %% [markdown]
+# ## Which offences? Status, purpose, secondary
+#
+# Fitzgerald sorts the offences victims are charged with into three groups (2024, IV.C):
+#
+# - **status** offences arise from being there: entering, staying, working or travelling
+#   without the right papers (Lina overstayed her visa);
+# - **purpose** offences are what the person was trafficked to do (Jane's scams);
+# - **secondary** offences are committed to escape, survive or cope (Tomas hit a guard on
+#   his way out).
+#
+# Rosa's offence fits none of them: violence her exploiters ordered, unrelated to her work.
+#
+# **Decide first:** which models protect Tomas? Which protect Rosa? Then reveal the table.
+
+# %%
+display(OffenceCategories(cases).widget)
+
+# %% [markdown]
+# Which models leave out one of the three categories, and which protect all of them?
+# Fitzgerald argues that the three share one feature: none of these offences would have
+# happened but for the trafficking (IV.C). Which model fits that argument best?
+
+# %%
+display(Discussion().widget)
+
+# %% [markdown]
+# ## Reflection
+#
+# 1. Which model would you want in your own law, and what would it cost a victim like Jane or
+#    Tomas if your choice were read narrowly?
+# 2. Why does a closed list fail scam-centre victims even when they are identified?
+# 3. The dual-factor weighing is npkit's reading. What would a court need to turn the ALSA
+#    2025 proposal into a test it could apply?
+# 4. Does a directness reading, as in *Mehak*, protect the public, or the traffickers who
+#    gave the order?
+# 5. Should the size of the losses matter? Where in the law, if anywhere, should it count?

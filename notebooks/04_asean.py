@@ -1,0 +1,112 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %%
+from IPython.display import display
+
+from npkit.training.conclusions import conclusion
+from npkit.widgets.asean import AseanCase, AseanTable
+from npkit.widgets.base import disclaimer, library_or_errors, module_header
+
+display(module_header(4), disclaimer())
+
+# %% [markdown]
+# ## Ten states, ten answers
+#
+# Every ASEAN Member State is party to ACTIP, whose art 14(7) asks it to consider not holding
+# victims liable for unlawful acts directly related to their trafficking (Fitzgerald 2024,
+# IV.A.2). Seven states have written a non-punishment provision into their anti-trafficking
+# law, but they link the offence to the trafficking in different ways and most cover only a
+# short list of offences (ASEAN NPP study, Sources of the non-punishment principle: Domestic
+# law and policy).
+#
+# **Decide first:** in which states would a scam-centre victim charged with fraud be protected
+# by statute? Note your guess, then use the filters: choose *fraud* under "Is this offence type
+# covered?", then try each link model and the "Provision" filter.
+#
+# Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
+# last checked. npkit has read only the two seed sources, not the statutes: **verify the
+# current law** before relying on any row.
+
+# %%
+display(AseanTable().widget)
+
+# %% [markdown]
+# ## One case in every state
+#
+# **Decide first:** Jane was identified as a victim and is charged with fraud and money
+# laundering. Which states protect her? Then pick a case and a charge below; open **Full
+# reasoning** under any row to see the coverage test and the link model applied.
+
+# %%
+cases, problems = library_or_errors()
+display(problems, AseanCase(cases, "jane").widget)
+
+# %% [markdown]
+# ### Where protection is discretionary, and why
+#
+# Some texts do not decide the outcome themselves; they leave it to an official. **Thailand**'s
+# s 41 shields victims only from a closed list of offences (immigration, false information,
+# documents, prostitution, working without a permit), and even for those a prosecution can go
+# ahead with the Minister of Justice's written permission (Fitzgerald 2024, IV.A.2; ASEAN NPP
+# study). So Lina, charged only with overstaying, is protected in Thailand only as far as the
+# Minister does not permit her prosecution. **ACTIP art 14(7)** obliges states only to
+# *consider* not holding victims liable, subject to their own law and "in appropriate cases";
+# Fitzgerald reads this flexibility as going to *how* a state gives effect to the principle,
+# not *whether* it does, and "not holding" liable as ruling out mere mitigation of sentence
+# (IV.A.2). Where a state has no provision at all (Cambodia, Singapore, Viet Nam), everything
+# rests on decisions not to charge or prosecute, and the study found few cases anywhere in
+# the region where a statutory provision was actually invoked.
+
+# %% [markdown]
+# ### Check your reading
+#
+# Fraud is not on Thailand's list, so even an identified victim is not protected there
+# (Fitzgerald 2024, IV.A.2):
+
+# %%
+print(conclusion("jane", "jurisdictions.TH"))
+# expect: Jane: TH: not protected
+
+# %% [markdown]
+# Malaysia follows the causation model, but only for immigration and document offences (ASEAN
+# NPP study):
+
+# %%
+print(conclusion("jane", "jurisdictions.MY"))
+# expect: Jane: MY: not protected
+
+# %% [markdown]
+# The Philippines covers any offence directly related to the trafficking, and acts done on the
+# trafficker's order (RA 9208 s 17, as reported in Fitzgerald 2024, IV.A.2):
+
+# %%
+print(conclusion("jane", "jurisdictions.PH"))
+# expect: Jane: PH: protected
+
+# %% [markdown]
+# Lina's overstay is on Thailand's list, but the Minister of Justice may still permit her
+# prosecution in writing (IV.A.2):
+
+# %%
+print(conclusion("status_only", "jurisdictions.TH"))
+# expect: Lina: TH: discretionary
+
+# %% [markdown]
+# ## Reflection
+#
+# 1. Jane would be protected in the Philippines and not in Thailand for the same acts. What
+#    does that mean for victims moved across borders and prosecuted where they land?
+# 2. Which is the bigger gap in the region: states with no provision, or provisions that list
+#    only status offences?
+# 3. Thailand leaves prosecution of a listed offence to the Minister's written permission. What
+#    should guide that decision, and who should be able to challenge it?
+# 4. ACTIP binds all ten states but only to "consider". Is that enough to protect a victim in
+#    Cambodia, Singapore or Viet Nam?
+# 5. Every row here may be out of date. Where would you check the current law in your own
+#    jurisdiction?

@@ -1,0 +1,454 @@
+"""Module 3: one case, every non-punishment model, side by side.
+
+:class:`ModelsTable` shows a model x outcome x decisive reason x source table for one charge of
+one case, each row opening (``<details>``) onto the full finding tree with every reason, its
+citation and the citation's confidence mark; the duress variants sit beside the models for
+contrast. :class:`OffenceCategories` is the cases x models matrix for Fitzgerald 2024 IV.C's
+offence categories, and :class:`Discussion` the "the losses are too big to excuse" exercise.
+
+Everything here only presents: outcomes and reasons come from :func:`npkit.assess` (and
+:func:`npkit.render.frame.matrix`); every string from a case file is escaped; every callback
+re-checks its input against the cases and charges it offers, and shows a readable message
+instead of raising.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import ipywidgets as w
+
+from ..assessment import Assessment, assess
+from ..citations import SOURCES, Citation, Confidence
+from ..findings import Finding, Reason
+from ..models import MODELS
+from ..vocabulary import OffenceCategory, describe
+from .base import CSS, badge, case_html, case_picker, esc, words
+
+# Extra style for this module; colour is never the only channel (every mark carries words).
+EXTRA_CSS = """
+<style>
+.npk .npk-reading { display: inline-block; margin-left: .3em; padding: 0 .35em; font-size: .85em;
+  font-weight: 600; border: 1px dashed #6b4a00; color: #6b4a00; background: #fffaf0;
+  border-radius: .3em; white-space: nowrap; }
+.npk .npk-conf { font-style: italic; }
+.npk .npk-desc { display: block; font-size: .9em; color: #333; font-weight: normal; }
+.npk .npk-sub { padding-left: 1.4em; }
+.npk tr.npk-more > td { border-top: none; background: #fafafa; }
+.npk tbody th[scope=rowgroup] { background: #e8e8e8; font-size: 1.05em; }
+.npk .npk-summary { font-size: 1.1em; }
+.npk .npk-wide { min-width: 18rem; }
+.npk .npk-mid { min-width: 12rem; }
+.npk .npk-nowrap { white-space: nowrap; }
+.npk .npk-scroll { overflow-x: auto; max-width: 100%; }
+</style>
+"""
+
+READING_TAG = '<span class="npk-reading">npkit\'s reading</span>'
+
+# One line per model, in npkit's words, with where the model comes from. Presentation only:
+# the tests themselves live in npkit/models/.
+MODEL_NOTES: dict[str, tuple[str, str]] = {
+    "compulsion_strict": (
+        "Only offences the trafficker forced or threatened the person into.",
+        "ASEAN NPP study (Indonesia); Fitzgerald 2024, IV.B.1"),
+    "compulsion_broad": (
+        "Every trafficking means counts as compulsion, subtle control included.",
+        "Fitzgerald 2024, IV.B.1 (UN Special Rapporteur)"),
+    "causation": (
+        "Would the offence have happened but for the trafficking?",
+        "Fitzgerald 2024, IV.B.2"),
+    "causation_temporal": (
+        "A narrower reading of causation: only acts done during the trafficking. "
+        "Fitzgerald rejects it.",
+        "Fitzgerald 2024, IV.B.2"),
+    "causation_direct": (
+        "A narrower reading of causation: the act must be part of the exploited work, as the "
+        "Dutch court held in Mehak.",
+        "Fitzgerald 2024, IV.B.2"),
+    "closed_list": (
+        "Only offences on a list: here the status offences (entry, stay, work, documents).",
+        "Fitzgerald 2024, IV.A.2; ASEAN NPP study"),
+    "presumption": (
+        "Indicators of trafficking are enough: the person is presumed a victim from the first "
+        "contact, and the State must rebut it.",
+        "ALSA 2025 abstract; ASEAN NPP study, recommendation 19"),
+    "dual_factor": (
+        "Weighs how far the trafficking determined the act against the free choice left. The "
+        "abstract gives no test; the weighing is npkit's reading.",
+        "ALSA 2025 abstract; npkit's reading"),
+}
+NARROWER = frozenset({"causation_temporal", "causation_direct"})
+
+# The four teaching cases of Fitzgerald 2024 IV.C's categories (status, purpose, secondary) and
+# one that fits none of them (Mehak-like violence unrelated to the work).
+CATEGORY_CASES = ("status_only", "jane", "guard_escape", "mehak_like")
+
+
+# --- small presentation helpers, shared with module 4 ------------------------------------------
+
+def cite_text(c: Citation) -> str:
+    """A citation in words, without its confidence (shown separately)."""
+    text = SOURCES[c.source].short
+    if c.pinpoint:
+        text += f", {c.pinpoint}"
+    if c.authority:
+        text += f"; discussing {c.authority}"
+    return text
+
+
+def confidence_html(conf: Confidence) -> str:
+    """The confidence mark in words; npkit's reading stands out as a labelled tag."""
+    if conf is Confidence.NPKIT_READING:
+        return READING_TAG
+    return f'<span class="npk-conf">{esc(conf.label)}</span>'
+
+
+def source_html(c: Citation) -> str:
+    return (f'<span class="npk-source">{esc(cite_text(c))}</span> '
+            f"<br>{confidence_html(c.confidence)}")
+
+
+def reason_li(r: Reason) -> str:
+    return (f"<li>{esc(r.text)} <span class='npk-source'>({esc(cite_text(r.source))}; "
+            f"</span>{confidence_html(r.source.confidence)}<span class='npk-source'>)</span></li>")
+
+
+def tree_html(node: Finding, *, open_depth: int = 0, _depth: int = 0) -> str:
+    """A finding and its children as nested ``<details>``, each reason with its citation and
+    confidence mark (base.tree_html without the confidence)."""
+    mark = READING_TAG if node.is_npkit_reading else ""
+    label = f"{esc(node.title)}: {badge(node.outcome)}{mark}"
+    items = "".join(reason_li(r) for r in node.reasons)
+    inner = (f"<ul>{items}</ul>" if items else "") + "".join(
+        tree_html(c, open_depth=open_depth, _depth=_depth + 1) for c in node.children)
+    opened = " open" if _depth < open_depth else ""
+    return f"<details{opened}><summary>{label}</summary>{inner}</details>"
+
+
+def reading_mark(node: Finding) -> str:
+    """"npkit's reading" where the node itself rests on it, "includes npkit's reading" where
+    only a condition below it does; nothing where the title already says so."""
+    if "npkit's reading" in node.title or not has_reading(node):
+        return ""
+    if node.is_npkit_reading:
+        return READING_TAG
+    return '<span class="npk-reading">includes npkit\'s reading</span>'
+
+
+def has_reading(node: Finding) -> bool:
+    """Whether npkit's own reading enters anywhere in this finding's tree."""
+    return any(n.is_npkit_reading for n in node.walk())
+
+
+def decisive_reason(node: Finding, victim: Finding | None = None, *,
+                    own_first: bool = False) -> Reason | None:
+    """The reason a reader most needs in one line, picked from the reasons the engine gave
+    (never written here): for a person who is not a victim, the victim gate; for an outcome
+    that is not "protected", the first unmet condition (or a rebutted presumption); otherwise
+    the narrowest condition that held; for a node without conditions, its conclusion.
+    ``own_first`` takes the node's own first reason (duress: "Fails on: ...")."""
+    if own_first and node.reasons:
+        return node.reasons[0]
+    gate = None
+    if victim is not None and victim.reasons and node.reasons and \
+            node.reasons[0].source == victim.reasons[0].source:
+        gate = node.reasons[0]  # the models' "is (not) a victim" line cites the victim test
+    if victim is not None and victim.holds is False and gate is not None:
+        return gate
+    conditions = [c for c in node.children if c.reasons]
+    if node.holds is not True:
+        for c in conditions:
+            if c.holds is False or (c.test.endswith(".rebutted") and c.holds):
+                return c.reasons[0]
+    elif conditions:
+        return conditions[-1].reasons[0]
+    own = [r for r in node.reasons if r is not gate]
+    readings = [r for r in own if r.source.confidence is Confidence.NPKIT_READING]
+    if readings:  # a weighing (dual-factor): its conclusion is the last of npkit's lines
+        return readings[-1]
+    return own[0] if own else gate
+
+
+def error_html(title: str, lines: Iterable[str]) -> str:
+    """The body of base.error_panel, for a widget that already exists."""
+    items = "".join(f"<li><code>{esc(line)}</code></li>" for line in lines)
+    return (f'{CSS}<div class="npk"><div class="npk-error" role="alert">'
+            f"<strong>{esc(title)}</strong><ul>{items}</ul></div></div>")
+
+
+def boxed(body: str) -> str:
+    """Style and wrap escaped HTML; wide tables scroll sideways instead of spilling over."""
+    body = body.replace("<table>", '<div class="npk-scroll"><table>').replace(
+        "</table>", "</table></div>")
+    return f'{CSS}{EXTRA_CSS}<div class="npk">{body}</div>'
+
+
+def charge_options(case) -> list[tuple[str, str]]:
+    """(label, id) for each charge; the first is the principal charge."""
+    return [(("Principal charge: " if i == 0 else "") + o.charge, o.id)
+            for i, o in enumerate(case.offences)]
+
+
+def charge_line(case, offence) -> str:
+    return (f"<p><strong>{esc(case.person.pseudonym)}</strong>, charged with "
+            f"<em>{esc(offence.charge)}</em> ({esc(words(offence.type))}; "
+            f"{esc(words(offence.category))} offence: "
+            f"{esc(describe(OffenceCategory, offence.category))}).</p>")
+
+
+class CaseAndCharge:
+    """A labelled case picker and charge picker whose callbacks trust nothing: a value that is
+    not one of the cases (or one of the chosen case's charges) is ignored. Subclasses implement
+    ``render(case, offence_id)``."""
+
+    def __init__(self, cases: Sequence, case_id: str = "jane",
+                 case_label: str = "Case", charge_label: str = "Charge"):
+        self._cases = {c.id: c for c in cases}
+        self.status = w.HTML("")
+        self.case_picker = case_picker(list(self._cases.values()), value=case_id,
+                                       description=case_label)
+        self.case_id = self.case_picker.value
+        case = self._cases[self.case_id]
+        self.offence_picker = w.Dropdown(
+            options=charge_options(case), value=case.offences[0].id, description=charge_label,
+            style={"description_width": "initial"}, layout=w.Layout(width="36rem"))
+        self.offence_id = self.offence_picker.value
+        self._syncing = False
+        self.case_picker.observe(self._on_case, names="value")
+        self.offence_picker.observe(self._on_offence, names="value")
+        self.controls = w.HBox([self.case_picker, self.offence_picker],
+                               layout=w.Layout(flex_flow="row wrap"))
+
+    # -- callbacks: re-check the value, never raise into the page --
+    def _on_case(self, change) -> None:
+        new = change.get("new") if isinstance(change, dict) else None
+        if not isinstance(new, str) or new not in self._cases:
+            return
+        case = self._cases[new]
+        self._syncing = True
+        try:
+            self.offence_picker.options = charge_options(case)
+            self.offence_picker.value = case.offences[0].id
+        finally:
+            self._syncing = False
+        self.show(new, case.offences[0].id)
+
+    def _on_offence(self, change) -> None:
+        if self._syncing:
+            return
+        new = change.get("new") if isinstance(change, dict) else None
+        case = self._cases.get(self.case_id)
+        if case is None or not isinstance(new, str) or new not in {o.id for o in case.offences}:
+            return
+        self.show(self.case_id, new)
+
+    def show(self, case_id: str, offence_id: str | None = None) -> None:
+        """Render one charge of one case; unknown ids are ignored, errors shown, not raised."""
+        case = self._cases.get(case_id)
+        if case is None:
+            return
+        ids = [o.id for o in case.offences]
+        offence_id = offence_id if offence_id in ids else ids[0]
+        try:
+            self.render(case, offence_id)
+        except Exception as exc:  # a callback never raises into the page
+            self.status.value = error_html(
+                "This case could not be assessed; the other cases still work.",
+                [f"{case.id}: {type(exc).__name__}: {exc}"])
+            return
+        self.case_id, self.offence_id = case_id, offence_id
+        self.status.value = ""
+
+    def render(self, case, offence_id: str) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class ModelsTable(CaseAndCharge):
+    """Every model for one charge of one case, with duress beside it for contrast.
+
+    Tests drive ``case_picker`` / ``offence_picker`` and read ``table.value``; ``rows`` maps each
+    model to its finding for the case on show.
+    """
+
+    def __init__(self, cases: Sequence, case_id: str = "jane"):
+        super().__init__(cases, case_id)
+        self.case_panel = w.HTML("")
+        self.summary = w.HTML("")
+        self.table = w.HTML("")
+        self.rows: dict[str, Finding] = {}
+        self.widget = w.VBox([self.controls, self.status, self.summary, self.case_panel,
+                              self.table])
+        self.show(self.case_id, self.offence_id)
+
+    def render(self, case, offence_id: str) -> None:
+        a = assess(case, offence_id, counterfactuals=False)
+        self.rows = dict(a.models)
+        self.case_panel.value = boxed(
+            f"<details><summary>Read the case: {esc(case.title)}</summary>"
+            f"{case_html(case)}</details>")
+        self.summary.value = boxed(summary_html(a))
+        self.table.value = boxed(models_table_html(a))
+
+
+def summary_html(a: Assessment) -> str:
+    models = list(a.models.values())
+    duress = list(a.duress.values())
+    protect = sum(1 for m in models if m.outcome == "protected")
+    middle = sum(1 for m in models if m.outcome == "discretionary")
+    succeed = sum(1 for d in duress if d.outcome == "succeeds")
+    middle_text = f", {middle} leave it to discretion" if middle else ""
+    return (charge_line(a.case, a.offence)
+            + f"<p>Victim of trafficking for this charge: {badge(a.victim.outcome)}</p>"
+            f'<p class="npk-summary" role="status">Duress succeeds under <strong>{succeed} of '
+            f"{len(duress)}</strong> readings; <strong>{protect} of {len(models)}</strong> "
+            f"non-punishment models protect{middle_text}.</p>")
+
+
+def _row(node: Finding, key: str, victim: Finding, *, group: str) -> str:
+    reason = decisive_reason(node, victim, own_first=group == "duress")
+    reading = reading_mark(node)
+    note, note_src = MODEL_NOTES.get(key, ("", ""))
+    desc = (f'<span class="npk-desc">{esc(note)} <span class="npk-source">({esc(note_src)})'
+            f"</span></span>") if note else ""
+    sub = ' class="npk-sub"' if key in NARROWER else ""
+    because = esc(reason.text) if reason else "—"
+    source = source_html(reason.source) if reason else "—"
+    return (f'<tr data-row="{esc(group)}.{esc(key)}">'
+            f'<th scope="row"{sub}>{esc(node.title)}{reading}{desc}</th>'
+            f"<td>{badge(node.outcome)}</td><td>{because}</td><td>{source}</td></tr>"
+            f'<tr class="npk-more" data-more="{esc(group)}.{esc(key)}"><td colspan="4">'
+            f"<details><summary>Full reasoning: {esc(node.title)}</summary>"
+            f"{tree_html(node)}</details></td></tr>")
+
+
+def models_table_html(a: Assessment) -> str:
+    victim = a.victim
+    models = "".join(_row(a.models[k], k, victim, group="models")
+                     for k in MODELS if k in a.models)
+    duress = "".join(_row(node, k, victim, group="duress") for k, node in a.duress.items())
+    return (
+        "<table><caption>Every model for this charge, then duress for contrast. Open "
+        "“Full reasoning” under a row for every condition, reason and source.</caption>"
+        "<thead><tr><th scope='col'>Model</th><th scope='col'>Outcome</th>"
+        "<th scope='col'>Decisive reason</th><th scope='col'>Source and confidence</th>"
+        "</tr></thead>"
+        "<tbody><tr><th scope='rowgroup' colspan='4'>Non-punishment models</th></tr>"
+        f"{models}</tbody>"
+        "<tbody><tr><th scope='rowgroup' colspan='4'>Duress, the general defence, for "
+        f"contrast (Fitzgerald 2024, V)</th></tr>{duress}</tbody></table>"
+        f"<details><summary>Is {esc(a.case.person.pseudonym)} a victim of trafficking? "
+        f"{badge(a.victim.outcome)}</summary>{tree_html(a.victim)}</details>")
+
+
+# --- offence categories ----------------------------------------------------------------------
+
+def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -> str:
+    """The cases x models matrix (principal charges) as an accessible table with badges."""
+    from ..render.frame import matrix
+
+    by_id = {c.id: c for c in cases}
+    chosen = [by_id[i] for i in ids if i in by_id]
+    missing = [i for i in ids if i not in by_id]
+    if not chosen:
+        return "<p class='npk-note'>None of the category cases is in the case library.</p>"
+    table = matrix(chosen)
+    titles = {k: node.title for k, node in
+              assess(chosen[0], counterfactuals=False).models.items()}
+    cols = [k for k in MODELS if f"models.{k}" in table.columns and k in titles]
+    head = "".join(f"<th scope='col'>{esc(titles[k])}</th>" for k in cols)
+    body = []
+    for case in chosen:
+        o = case.offences[0]
+        row = table.loc[case.id]
+        cells = "".join(f"<td>{badge(str(row[f'models.{k}']))}</td>" for k in cols)
+        body.append(
+            f'<tr data-row="{esc(case.id)}"><th scope="row" class="npk-mid">'
+            f"{esc(case.person.pseudonym)}: "
+            f"{esc(o.charge)}<span class='npk-desc'><strong>{esc(words(o.category))} "
+            f"offence</strong>: {esc(describe(OffenceCategory, o.category))}</span></th>"
+            f"{cells}</tr>")
+    note = (f"<p class='npk-note'>Not in the case library: {esc(', '.join(missing))}.</p>"
+            if missing else "")
+    return (f"{note}<table><caption>How each model treats a status, a purpose, a secondary and "
+            "an unrelated ordered offence (principal charges; Fitzgerald 2024, IV.C)</caption>"
+            f"<thead><tr><th scope='col'>Case and charge</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+class OffenceCategories:
+    """Decide first, then reveal the categories matrix with a button."""
+
+    def __init__(self, cases: Sequence, ids: Sequence[str] = CATEGORY_CASES):
+        self._cases = list(cases)
+        self._ids = tuple(ids)
+        self.reveal = w.Button(description="Show how the models treat each category",
+                               tooltip="Reveal the cases x models table",
+                               layout=w.Layout(width="auto"))
+        self.matrix = w.HTML("")
+        self.reveal.on_click(self._on_reveal)
+        self.widget = w.VBox([self.reveal, self.matrix])
+
+    def _on_reveal(self, _button=None) -> None:
+        try:
+            self.matrix.value = boxed(category_matrix_html(self._cases, self._ids))
+        except Exception as exc:  # never a traceback in the page
+            self.matrix.value = error_html("The matrix could not be built.",
+                                           [f"{type(exc).__name__}: {exc}"])
+
+
+# --- discussion --------------------------------------------------------------------------------
+
+DISCUSSION_PROMPT = (
+    "<h3>Discussion: “the losses are too big to excuse”</h3>"
+    "<p>A prosecutor says: <em>“Jane's scams cost strangers their savings. Whatever happened to "
+    "her, crimes that cause losses this large must be prosecuted.”</em></p>"
+    "<p><strong>Decide first:</strong> should the seriousness of the offence limit the "
+    "non-punishment principle? Note your answer, then open what the sources say.</p>"
+)
+
+DISCUSSION_SOURCES = (
+    "<h4>What the sources say</h4><ul>"
+    "<li><strong>Protection whatever the severity.</strong> Fitzgerald reports that states "
+    "often leave cyberfraud outside the principle because of how much the scams cost their "
+    "targets, and argues instead that every offence that is a direct consequence of the "
+    "trafficking should be covered, however serious. No international instrument, she notes, "
+    "lets a state narrow the principle by the gravity of the crime or by a closed list; "
+    "excluding serious crimes lets traffickers use their victims as a shield. "
+    "<span class='npk-source'>(Fitzgerald 2024, I and IV.C)</span></li>"
+    "<li><strong>Exclude serious crimes.</strong> In the ASEAN roundtables some practitioners "
+    "wanted protection widened to every offence committed in the course of trafficking, while "
+    "others strongly opposed that: for them the gravity of the offence should count, and "
+    "victims should still be prosecuted for serious crimes, drug offences above all. Views "
+    "also differed on when a victim who goes on to recruit or traffic others should lose "
+    "protection. <span class='npk-source'>(ASEAN NPP study, Interpretation of the "
+    "non-punishment principle: Divergent views on the scope of protection)</span></li>"
+    "<li><strong>Where the weighing belongs.</strong> Comparing the harm done with the harm "
+    "threatened is the proportionality condition of duress, one reason Jane's duress plea "
+    "fails; the non-punishment principle asks instead whether the offence is linked to the "
+    "trafficking. Punishing a victim serves none of the purposes of punishment, since the "
+    "traffickers keep the profits. <span class='npk-source'>(Fitzgerald 2024, V.B.1 and "
+    "III.B.3)</span></li></ul>"
+    "<p>Questions for the group: which of the models above weighs severity at all? What would a "
+    "severity exception mean for Rosa, who was ordered to cause serious harm?</p>"
+)
+
+
+class Discussion:
+    """The prompt, a notes box for the trainee's own answer (kept on the page only, never read
+    by npkit) and a button that reveals the sources' positions."""
+
+    def __init__(self):
+        self.prompt = w.HTML(boxed(DISCUSSION_PROMPT))
+        self.notes = w.Textarea(description="Your answer", placeholder="Your view, in a line or "
+                                "two (stays on this page; not saved)",
+                                style={"description_width": "initial"},
+                                layout=w.Layout(width="36rem", height="5rem"))
+        self.reveal = w.Button(description="Show what the sources say",
+                               layout=w.Layout(width="auto"))
+        self.sources = w.HTML("")
+        self.reveal.on_click(self._on_reveal)
+        self.widget = w.VBox([self.prompt, self.notes, self.reveal, self.sources])
+
+    def _on_reveal(self, _button=None) -> None:
+        self.sources.value = boxed(DISCUSSION_SOURCES)

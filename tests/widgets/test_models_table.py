@@ -1,0 +1,225 @@
+"""Module 3 widgets, driven headless through their ipywidgets controls."""
+
+import html
+import re
+
+import pytest
+
+from npkit.assessment import assess
+from npkit.citations import Confidence
+from npkit.editing import edit_case, edit_offence
+from npkit.library import get_case, library
+from npkit.models import MODELS
+from npkit.render.frame import matrix
+from npkit.widgets import models_table as mt
+from npkit.widgets.base import words
+from npkit.widgets.models_table import (
+    CATEGORY_CASES,
+    Discussion,
+    ModelsTable,
+    OffenceCategories,
+    decisive_reason,
+)
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return library().cases
+
+
+@pytest.fixture
+def table(cases):
+    return ModelsTable(cases)
+
+
+def row(html_text: str, key: str) -> str:
+    """The main row (not the "Full reasoning" row) for ``key``, e.g. ``models.causation``."""
+    m = re.search(rf'<tr data-row="{re.escape(key)}">(.*?)</tr>', html_text, re.S)
+    assert m, f"no row {key}"
+    return m.group(1)
+
+
+def outcome_word(row_html: str) -> str:
+    """The word of the first outcome badge in a row."""
+    m = re.search(r'<span class="npk-badge[^"]*"><span aria-hidden="true">[^<]*</span> '
+                  r"([a-z ]+)</span>", row_html)
+    assert m
+    return m.group(1)
+
+
+def test_opens_on_jane_principal_charge(table):
+    assert table.case_picker.value == "jane"
+    assert table.offence_picker.value == get_case("jane").offences[0].id
+    assert "Jane" in table.summary.value
+    for key in MODELS:
+        row(table.table.value, f"models.{key}")
+
+
+def test_every_model_row_shows_the_engines_outcome(table):
+    a = assess(get_case("jane"), counterfactuals=False)
+    for key, node in a.models.items():
+        assert outcome_word(row(table.table.value, f"models.{key}")) == words(node.outcome)
+
+
+def test_switching_to_sarah_shows_every_model_not_protected(table):
+    table.case_picker.value = "sarah"
+    assert table.case_id == "sarah"
+    assert set(table.rows) == set(MODELS)
+    for key in MODELS:
+        assert outcome_word(row(table.table.value, f"models.{key}")) == "not protected", key
+    assert "Sarah" in table.summary.value
+
+
+def test_johns_causation_row_shows_protected(table):
+    table.case_picker.value = "john"
+    r = row(table.table.value, "models.causation")
+    assert outcome_word(r) == "protected"
+    assert "But for the trafficking" in html.unescape(r)
+
+
+def test_dual_factor_row_is_labelled_npkits_reading(table):
+    r = html.unescape(row(table.table.value, "models.dual_factor"))
+    assert "npkit's reading" in r
+    assert Confidence.NPKIT_READING.label in r  # the confidence mark of its citation
+
+
+def test_source_column_shows_confidence_labels(table):
+    r = html.unescape(row(table.table.value, "models.causation"))
+    assert "Fitzgerald 2024, IV.B.2" in r
+    assert Confidence.VERIFIED.label in r
+
+
+def test_each_row_expands_to_the_full_tree_with_citations(table):
+    more = re.search(r'<tr class="npk-more" data-more="models.causation">(.*?)</tr>',
+                     table.table.value, re.S).group(1)
+    assert "<details>" in more and "Full reasoning" in more
+    assert "But-for link" in more  # the child condition
+    assert "stated in the source" in more
+
+
+def test_narrower_readings_and_all_models_present(table):
+    text = html.unescape(table.table.value)
+    for title in ("Compulsion (strict)", "Compulsion (broad)", "Causation (but-for)",
+                  "temporal-proximity", "directness reading, Mehak", "Closed list",
+                  "Presumption", "Dual-Factor"):
+        assert title in text
+
+
+def test_duress_is_shown_beside_the_models(table):
+    a = assess(get_case("jane"), counterfactuals=False)
+    for key, node in a.duress.items():
+        assert outcome_word(row(table.table.value, f"duress.{key}")) == words(node.outcome)
+    assert "Duress succeeds under <strong>0 of 3</strong>" in table.summary.value
+
+
+def test_charge_picker_assesses_the_chosen_charge(table):
+    jane = get_case("jane")
+    assert [v for _, v in table.offence_picker.options] == [o.id for o in jane.offences]
+    table.offence_picker.value = jane.offences[1].id
+    assert table.offence_id == jane.offences[1].id
+    assert html.escape(jane.offences[1].charge) in table.summary.value
+
+
+def test_changing_case_resets_the_charges(table):
+    table.offence_picker.value = "laundering"
+    table.case_picker.value = "john"
+    john = get_case("john")
+    assert [v for _, v in table.offence_picker.options] == [o.id for o in john.offences]
+    assert table.offence_picker.value == john.offences[0].id
+    assert table.offence_id == john.offences[0].id
+
+
+def test_crafted_ids_are_ignored_without_crashing(table):
+    before = table.table.value
+    table._on_case({"new": "no_such_case"})
+    table._on_case({"new": None})
+    table._on_case("not a change")
+    table._on_offence({"new": "no_such_charge"})
+    table._on_offence({"new": ["fraud"]})
+    table.show("no_such_case")
+    assert table.case_id == "jane" and table.offence_id == "fraud"
+    assert table.table.value == before
+    assert table.status.value == ""
+
+
+def test_unknown_charge_falls_back_to_the_principal_charge(table):
+    table.show("john", "<script>")
+    assert table.offence_id == get_case("john").offences[0].id
+
+
+def test_an_error_is_shown_not_raised(table, monkeypatch):
+    def boom(*a, **k):
+        raise RuntimeError("engine broke")
+
+    monkeypatch.setattr(mt, "assess", boom)
+    table.case_picker.value = "john"  # must not raise
+    assert "could not be assessed" in table.status.value
+    assert "engine broke" in table.status.value
+    assert 'role="alert"' in table.status.value
+
+
+def test_html_in_case_text_is_escaped():
+    jane = get_case("jane")
+    evil = edit_case(jane, id="evil", title=EVIL, lesson=EVIL,
+                     person={"pseudonym": "<b>Eve</b>", "age": 25},
+                     narrative=[{"text": EVIL, "tags": []}])
+    evil = edit_offence(evil, "fraud", charge=f"<script>alert(1)</script>{EVIL}")
+    t = ModelsTable([evil], "evil")
+    shown = t.summary.value + t.case_panel.value + t.table.value
+    assert "<img" not in shown and "<script>" not in shown and "<b>Eve" not in shown
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in shown
+
+
+def test_tables_are_accessible(table):
+    text = table.table.value
+    assert "<caption>" in text
+    assert "<th scope='col'>" in text and '<th scope="row"' in text
+    for control in (table.case_picker, table.offence_picker):
+        assert control.description
+
+
+def test_decisive_reason_prefers_the_victim_gate_then_the_failed_condition():
+    sarah = assess(get_case("sarah"), counterfactuals=False)
+    r = decisive_reason(sarah.models["causation"], sarah.victim)
+    assert r is sarah.models["causation"].reasons[0]
+    assert "not a victim" in r.text
+    tomas = assess(get_case("guard_escape"), counterfactuals=False)
+    node = tomas.models["causation_direct"]
+    assert decisive_reason(node, tomas.victim) is node.child("direct").reasons[0]
+    dual = tomas.models["dual_factor"]
+    assert decisive_reason(dual, tomas.victim).source.confidence is Confidence.NPKIT_READING
+
+
+def test_offence_categories_matrix_matches_the_engine(cases):
+    cats = OffenceCategories(cases)
+    assert cats.matrix.value == ""  # decide first: nothing until the button is pressed
+    cats.reveal.click()
+    text = cats.matrix.value
+    chosen = [c for c in cases if c.id in CATEGORY_CASES]
+    frame = matrix(chosen)
+    for case in chosen:
+        r = row(text, case.id)
+        words_shown = re.findall(r'<span aria-hidden="true">[^<]*</span> ([a-z ]+)</span>', r)
+        assert words_shown == [words(frame.loc[case.id, f"models.{k}"]) for k in MODELS]
+    for category in ("status", "purpose", "secondary", "other"):
+        assert f"<strong>{category} offence</strong>" in text
+    assert "<th scope='col'>" in text and '<th scope="row"' in text
+
+
+def test_offence_categories_tolerates_a_missing_case(cases):
+    cats = OffenceCategories([c for c in cases if c.id != "mehak_like"])
+    cats.reveal.click()
+    assert "Not in the case library: mehak_like" in cats.matrix.value
+
+
+def test_discussion_reveals_both_positions_with_sources():
+    d = Discussion()
+    assert d.sources.value == ""
+    assert d.notes.description
+    d.reveal.click()
+    text = html.unescape(d.sources.value)
+    assert "Fitzgerald 2024, I and IV.C" in text
+    assert "ASEAN NPP study" in text and "Divergent views on the scope of protection" in text
