@@ -34,11 +34,13 @@ MODULES: tuple[Module, ...] = (
     )),
     Module(3, "models", "The non-punishment models", 30, (
         "Compare compulsion, causation, closed list, presumption and dual-factor on one case",
-        "Sort offences into status, purpose and secondary offences",
+        "See why duress fails where the non-punishment principle protects",
+        "Sort offences into status, purpose and secondary offences, and debate a severity limit",
     )),
     Module(4, "asean", "Across ASEAN", 20, (
-        "Read each ASEAN state's provision and its limits",
-        "See one case assessed in every state and where protection is discretionary",
+        "Read each ASEAN state's provision and its limits, with its source and date checked",
+        "See one case assessed in every state and international instrument",
+        "Explain where protection is discretionary, and why",
     )),
     Module(5, "scenario_lab", "Scenario lab", 30, (
         "Change a case's facts and watch duress and the models respond",
