@@ -24,13 +24,14 @@ MODULES: tuple[Module, ...] = (
         "Understand that npkit is a teaching tool, not legal advice",
     )),
     Module(1, "is_this_trafficking", "Is this trafficking?", 25, (
-        "Find the act, the means and the purpose in a story",
-        "Apply the child rule and the irrelevance of consent",
+        "Find the act, the means and the purpose in each passage of a story",
+        "Apply the child rule and the irrelevance of consent (John, Nara)",
+        "Explain why a person can stop being a victim for a later period (Sarah)",
     )),
     Module(2, "duress", "Duress, condition by condition", 25, (
-        "Test the four conditions of duress on Jane, John and Sarah",
+        "Test the four conditions of duress on Jane, John and Sarah, deciding first",
         "Compare England & Wales, Malaysia s 94 and the Rome Statute",
-        "See what would have to change for duress to succeed",
+        "See what would have to change for duress to succeed, and why it fails most victims",
     )),
     Module(3, "models", "The non-punishment models", 30, (
         "Compare compulsion, causation, closed list, presumption and dual-factor on one case",

@@ -1,0 +1,109 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %%
+from IPython.display import display
+
+from npkit.training.conclusions import conclusion
+from npkit.widgets.base import disclaimer, library_or_errors, module_header
+from npkit.widgets.duress_checklist import DuressChecklist
+
+display(module_header(2), disclaimer())
+
+# %% [markdown]
+# ## The four conditions
+#
+# Duress is the general defence prosecutors and courts reach for when a victim of
+# trafficking is charged. It usually needs four things (Fitzgerald 2024, V.A):
+#
+# 1. **Imminent threat**: a threat of death or serious harm that could be carried out then and
+#    there, aimed at the defendant or someone close enough.
+# 2. **No reasonable escape**: no reasonable chance to get away or get help. The law asks for
+#    reasonable conduct, not courage.
+# 3. **Proportionate**: the harm threatened is at least as grave as the harm caused. Harm to
+#    life or body weighs more than harm to property.
+# 4. **No voluntary exposure**: the defendant did not knowingly join people who might force
+#    them into crime.
+#
+# npkit compares three versions of the defence (Fitzgerald 2024, V.A–B.1):
+#
+# - **England & Wales** (common law; *R v Hasan*, *R v LM*): all four conditions.
+# - **Malaysia, Penal Code s 94**: fear, at the very time of the act, of *instant death* to
+#   the defendant; lost by voluntary exposure; as npkit reads it, no separate
+#   proportionality test.
+# - **Rome Statute art 31(1)(d)**: imminent death, or continuing or imminent serious bodily
+#   harm, to the person or someone else; an abstract or merely likely danger is not enough
+#   (*Ongwen*); as npkit reads it, no express voluntary-exposure bar.
+
+# %% [markdown]
+# ## Exercise: condition by condition
+#
+# Choose Jane, John or Sarah and read the story. **Decide first**: answer each condition
+# *yes* (met) or *no*. Then press **Compare with npkit**. The table sets your answers beside
+# npkit's finding under each version, marks which conditions each version requires, and says
+# whether duress succeeds. Below it are npkit's reasons with their sources, and the smallest
+# changes to the facts that would change the result.
+
+# %%
+cases, problems = library_or_errors()
+checklist = DuressChecklist(cases, "jane")
+display(problems, checklist.widget)
+
+# %% [markdown]
+# ## What the source concludes
+#
+# **Jane** (Fitzgerald 2024, V.B.1) had no safe way out and did not expose herself to the
+# risk: she was deceived. But the threats aimed at her were occasional and vague, the threats
+# to her family were far from immediate, and seeing others beaten or die is not a threat aimed
+# at her. A court would also likely weigh those threats as less than the large, ongoing fraud.
+# Duress fails in all three versions.
+
+# %%
+print(conclusion("jane", "duress.england_wales"))
+print(conclusion("jane", "duress.malaysia"))
+print(conclusion("jane", "duress.rome_statute"))
+# expect: Jane: duress under England & Wales (common law): fails
+# expect: Jane: duress under Malaysia (Penal Code s 94): fails
+# expect: Jane: duress under Rome Statute art 31(1)(d): fails
+
+# %% [markdown]
+# **John** (V.B.2) faced beatings on the spot, could not escape, and threats to life and body
+# outweigh harm to property. Yet he chose to join a scam operation, so under *R v LM* he laid
+# himself open to the compulsion: duress fails in England & Wales.
+
+# %%
+print(conclusion("john", "duress.england_wales"))
+# expect: John: duress under England & Wales (common law): fails
+
+# %% [markdown]
+# **Sarah** (V.B.3) went back of her own accord and faced no imminent threat: rewards, not
+# threats, kept her working. Duress fails.
+
+# %%
+print(conclusion("sarah", "duress.england_wales"))
+# expect: Sarah: duress under England & Wales (common law): fails
+
+# %% [markdown]
+# ## Why this matters
+#
+# Duress was built for a single moment of compulsion, not for months of control in a
+# compound. It asks the victim to prove a specific, immediate threat, and it shuts out anyone
+# who went willingly at first. Jane and John are victims of trafficking whom duress does not
+# protect; module 3 shows what the non-punishment principle does instead (Fitzgerald 2024,
+# V.C).
+
+# %% [markdown]
+# ## Reflection
+#
+# 1. Which condition did you find hardest to decide for Jane, and what fact decided it?
+# 2. John's imminent-threat condition is met in England & Wales but not under Malaysia s 94.
+#    What is the difference between the two tests?
+# 3. Look at "What would have to change" for Jane. Are those changes realistic in a scam
+#    compound?
+# 4. Should a person who knowingly joined a scam operation, then was beaten into staying, lose
+#    the defence? What does the non-punishment principle say?

@@ -1,0 +1,144 @@
+"""The duress checklist: the trainee's yes/no answer to each of the four conditions, set
+beside npkit's finding for each variant.
+
+Nothing here decides the law: whether a condition is met, whether a variant counts it and
+whether the defence succeeds are all read from :func:`npkit.assess` and
+:data:`npkit.duress.VARIANTS`. This module only compares and words the comparison. Every input
+is treated as untrusted: anything but ``"yes"`` or ``"no"`` counts as no answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ..assessment import Assessment
+from ..counterfactuals import Counterfactual
+from ..duress import CONDITIONS, VARIANTS
+from ..findings import Finding
+
+ANSWER_OPTIONS = (("Yes", "yes"), ("No", "no"))
+NOT_ANSWERED = "not answered"
+
+# The four conditions of Fitzgerald 2024 V.A as questions; "yes" always means "the condition
+# is met", so a trainee's answer lines up with npkit's finding.
+QUESTIONS: dict[str, tuple[str, str]] = {
+    "imminent_threat": (
+        "Imminent threat",
+        "Was {name} threatened with death or serious harm that could be carried out then and "
+        "there, aimed at {name} or someone close enough?",
+    ),
+    "no_escape": (
+        "No reasonable escape",
+        "Was {name} without a reasonable chance to escape or get help? (The law asks for "
+        "reasonable conduct, not heroism.)",
+    ),
+    "proportionate": (
+        "Proportionate",
+        "Was the harm threatened at least as grave as the harm the offence caused?",
+    ),
+    "no_voluntary_exposure": (
+        "No voluntary exposure",
+        "Did {name} stay clear of knowingly joining people who might force them into crime?",
+    ),
+}
+
+
+def question(condition: str, name: str) -> str:
+    return QUESTIONS[condition][1].format(name=name)
+
+
+def parse_answer(value: object) -> bool | None:
+    """``"yes"`` -> True, ``"no"`` -> False, anything else (unanswered or crafted) -> None."""
+    if not isinstance(value, str):
+        return None
+    return {"yes": True, "no": False}.get(value)
+
+
+def clean_answers(raw: Mapping[str, object]) -> dict[str, bool | None]:
+    """One answer per condition of the checklist; unknown keys are dropped."""
+    return {c: parse_answer(raw.get(c)) for c in CONDITIONS}
+
+
+def agreement(given: bool | None, holds: bool | None) -> str:
+    """``agrees``, ``differs`` or ``not answered``."""
+    if given is None or holds is None:
+        return NOT_ANSWERED
+    return "agrees" if given == holds else "differs"
+
+
+def answer_word(given: bool | None) -> str:
+    return {True: "yes", False: "no"}.get(given, NOT_ANSWERED)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """npkit's finding on one condition under one variant, beside the trainee's answer."""
+
+    variant: str
+    outcome: str  # met / not_met
+    holds: bool | None
+    required: bool  # False: the variant states no such condition (shown, not counted)
+    agreement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    condition: str
+    title: str
+    question: str
+    given: bool | None
+    cells: tuple[Cell, ...]
+
+    @property
+    def answer(self) -> str:
+        return answer_word(self.given)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    name: str
+    rows: tuple[Row, ...]
+    findings: dict[str, Finding]  # variant -> npkit's duress finding (reasons and sources)
+    counterfactuals: tuple[Counterfactual, ...]
+
+    @property
+    def variants(self) -> tuple[str, ...]:
+        return tuple(self.findings)
+
+    def outcome(self, variant: str) -> str:
+        return self.findings[variant].outcome
+
+    @property
+    def answered(self) -> int:
+        return sum(r.given is not None for r in self.rows)
+
+    def agreed(self, variant: str) -> int:
+        """On how many conditions the trainee's answers match npkit's for ``variant``."""
+        return sum(c.agreement == "agrees" for r in self.rows for c in r.cells
+                   if c.variant == variant)
+
+    def changes_for(self, variant: str) -> tuple[Counterfactual, ...]:
+        return tuple(c for c in self.counterfactuals if c.path == f"duress.{variant}.outcome")
+
+
+def duress_counterfactuals(assessment: Assessment) -> tuple[Counterfactual, ...]:
+    """npkit's counterfactuals for the duress outcomes only."""
+    return tuple(c for c in assessment.counterfactuals if c.path.startswith("duress."))
+
+
+def compare(assessment: Assessment, answers: Mapping[str, object]) -> Comparison:
+    """Set the trainee's ``answers`` (condition -> "yes"/"no") beside npkit's findings."""
+    given = clean_answers(answers)
+    name = assessment.case.person.pseudonym
+    rows = []
+    for cond in CONDITIONS:
+        cells = []
+        for vid, finding in assessment.duress.items():
+            node = finding.child(cond)
+            cells.append(Cell(vid, node.outcome, node.holds, cond in VARIANTS[vid].required,
+                              agreement(given[cond], node.holds)))
+        rows.append(Row(cond, QUESTIONS[cond][0], question(cond, name), given[cond],
+                        tuple(cells)))
+    return Comparison(name, tuple(rows), dict(assessment.duress),
+                      duress_counterfactuals(assessment))

@@ -1,0 +1,205 @@
+"""Module 2: the duress checklist.
+
+For one case the trainee answers the four conditions of duress yes or no, then "Compare with
+npkit" sets the answers beside npkit's finding on each condition under England & Wales,
+Malaysia s 94 and the Rome Statute: which variant requires which condition, whether duress
+succeeds, the reasons with their sources, and what would have to change (npkit's
+counterfactuals for the duress outcomes).
+
+The comparison is :func:`npkit.training.checklist.compare`; every finding comes from
+:func:`npkit.assess`. Case text is escaped; callbacks re-check their input and never raise.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..assessment import assess
+from ..duress import CONDITIONS, VARIANTS
+from ..training.checklist import (
+    ANSWER_OPTIONS,
+    NOT_ANSWERED,
+    QUESTIONS,
+    Comparison,
+    compare,
+    question,
+)
+from .base import badge, case_picker, error_panel, esc, tree_html
+from .tagger import WRAP_CSS, boxed, button, safe, story_html, verdict_badge
+
+CASES = ("jane", "john", "sarah")
+AGREEMENT_TEXT = {
+    "agrees": "with your answer",
+    "differs": "from your answer",
+    NOT_ANSWERED: "",
+}
+
+
+class DuressChecklist:
+    """Answer the four conditions of duress for a case, then compare with npkit."""
+
+    def __init__(self, cases, value: str | None = "jane", case_ids=CASES):
+        self.status = w.HTML("")
+        chosen = [c for c in cases if c.id in case_ids] or list(cases)
+        self.cases = {c.id: c for c in chosen}
+        self.result: Comparison | None = None
+        self._assessments: dict[str, object] = {}
+        if not self.cases:
+            self.widget = error_panel("There is no case to test.",
+                                      ["No case file could be read from the case library."])
+            return
+        self.picker = case_picker(chosen, value, description="Case")
+        self.story = w.HTML("")
+        self.prompts: dict[str, w.HTML] = {}
+        self.questions: dict[str, w.RadioButtons] = {}
+        rows = []
+        for n, cond in enumerate(CONDITIONS, 1):
+            self.prompts[cond] = w.HTML("")
+            self.questions[cond] = w.RadioButtons(
+                options=list(ANSWER_OPTIONS), value=None,
+                description=f"{n}. {QUESTIONS[cond][0]}",
+                style={"description_width": "12rem"},
+                layout=w.Layout(width="auto"))
+            self.questions[cond].observe(self._on_answer, names="value")
+            rows.append(w.VBox([self.prompts[cond], self.questions[cond]],
+                               layout=w.Layout(margin="0 0 .5em 0")))
+        self.compare_button = button("Compare with npkit", button_style="primary",
+                                     icon="list",
+                                     tooltip="Set your answers beside npkit's findings")
+        self.clear = button("Clear my answers", icon="eraser",
+                            tooltip="Start this case again")
+        self.comparison = w.HTML("")
+        self.reasons = w.HTML("")
+        self.changes = w.HTML("")
+        self.intro = w.HTML(WRAP_CSS + boxed(
+            "<p><strong>Decide first.</strong> Read the story, then answer each condition "
+            "<em>yes</em> (it is met) or <em>no</em>. Duress needs every condition its "
+            "variant requires. Then press <strong>Compare with npkit</strong>.</p>"))
+        self.picker.observe(self._on_case, names="value")
+        self.compare_button.on_click(self._on_compare)
+        self.clear.on_click(self._on_clear)
+        self.widget = w.VBox([
+            self.status, self.intro, self.picker, self.story, *rows,
+            w.HBox([self.compare_button, self.clear], layout=w.Layout(flex_flow="row wrap")),
+            self.comparison, self.reasons, self.changes,
+        ])
+        self.widget.add_class("npk-wrap")
+        self.load(self.picker.value)
+
+    @property
+    def case(self):
+        return self.cases[self.picker.value]
+
+    def answers(self) -> dict[str, object]:
+        return {cond: box.value for cond, box in self.questions.items()}
+
+    # --- callbacks -----------------------------------------------------------------------
+
+    @safe("The case could not be loaded.")
+    def load(self, case_id: object) -> None:
+        """Start ``case_id`` afresh (ignored unless it is one of the offered cases)."""
+        if not isinstance(case_id, str) or case_id not in self.cases:
+            return
+        if self.picker.value != case_id:
+            self.picker.value = case_id  # its observer loads the case
+            return
+        case = self.cases[case_id]
+        name = case.person.pseudonym
+        self.result = None
+        self.comparison.value = self.reasons.value = self.changes.value = ""
+        for cond, box in self.questions.items():
+            box.value = None
+            self.prompts[cond].value = boxed(f"<p>{esc(question(cond, name))}</p>")
+        self.story.value = boxed(
+            f"<details open><summary>{esc(name)}'s story: {esc(case.title)}</summary>"
+            f"{story_html(case)}</details>")
+
+    @safe("The case could not be changed.")
+    def _on_case(self, change) -> None:
+        self.load(change.get("new"))
+
+    @safe("Your answer could not be recorded.")
+    def _on_answer(self, _change=None) -> None:
+        if self.result is not None:  # already compared: keep the table in step
+            self._render()
+
+    @safe("Your answers could not be compared with npkit.")
+    def _on_compare(self, _button=None) -> None:
+        self._render()
+
+    @safe("Your answers could not be cleared.")
+    def _on_clear(self, _button=None) -> None:
+        self.load(self.picker.value)
+
+    # --- rendering -----------------------------------------------------------------------
+
+    def _assessment(self):
+        case = self.case
+        if case.id not in self._assessments:
+            self._assessments[case.id] = assess(case)
+        return self._assessments[case.id]
+
+    def _render(self) -> None:
+        result = compare(self._assessment(), self.answers())
+        self.result = result
+        self.comparison.value = boxed(_table_html(result))
+        self.reasons.value = boxed(_reasons_html(result))
+        self.changes.value = boxed(_changes_html(result))
+
+
+def _variant_head(vid: str) -> str:
+    return f"<th scope='col'>{esc(VARIANTS[vid].title)}</th>"
+
+
+def _table_html(r: Comparison) -> str:
+    head = "".join(_variant_head(v) for v in r.variants)
+    body = []
+    for row in r.rows:
+        cells = []
+        for c in row.cells:
+            need = ("required" if c.required
+                    else "not required by this variant: shown, not counted")
+            agree = AGREEMENT_TEXT.get(c.agreement, "")
+            mark = f"<br>{verdict_badge(c.agreement)} {esc(agree)}" if agree else ""
+            cells.append(f"<td>{badge(c.outcome)}<br><span class='npk-source'>{esc(need)}"
+                         f"</span>{mark}</td>")
+        body.append(f"<tr><th scope='row'>{esc(row.title)}</th><td>{esc(row.answer)}</td>"
+                    f"{''.join(cells)}</tr>")
+    outcomes = "".join(f"<td>{badge(r.outcome(v))}</td>" for v in r.variants)
+    body.append(f"<tr><th scope='row'>Duress</th><td>—</td>{outcomes}</tr>")
+    n = len(r.rows)
+    agreed = "".join(f"<td>{r.agreed(v)} of {n}</td>" for v in r.variants)
+    body.append(f"<tr><th scope='row'>Your answers match npkit on</th>"
+                f"<td>{r.answered} of {n} answered</td>{agreed}</tr>")
+    missing = ("" if r.answered == n else
+               f"<p class='npk-note' role='note'>{n - r.answered} of {n} conditions "
+               "not answered yet: answer them to compare every row.</p>")
+    return (f"<h3>Duress for {esc(r.name)}: your answers and npkit's</h3>{missing}"
+            f"<table><caption class='npk-sr'>Each condition of duress: your answer and "
+            f"npkit's finding under each variant</caption><thead><tr>"
+            f"<th scope='col'>Condition</th><th scope='col'>Your answer</th>{head}</tr>"
+            f"</thead><tbody>{''.join(body)}</tbody></table>"
+            "<p class='npk-source'>Conditions: Fitzgerald 2024, V.A. A variant's "
+            "\"not required\" condition is shown for comparison only.</p>")
+
+
+def _reasons_html(r: Comparison) -> str:
+    trees = "".join(tree_html(f, open_depth=1) for f in r.findings.values())
+    return ("<h3>Why: npkit's reasons and sources</h3>"
+            "<p>Open a condition to read its reasons; every reason names its source.</p>"
+            f"{trees}")
+
+
+def _changes_html(r: Comparison) -> str:
+    parts = []
+    for vid in r.variants:
+        found = r.changes_for(vid)
+        items = "".join(
+            f"<li>{badge(c.before)} → {badge(c.after)} if {esc(' and '.join(c.changes))}</li>"
+            for c in found)
+        body = (f"<ul>{items}</ul>" if items else
+                "<p>No change of one or two facts in npkit's catalogue flips this outcome.</p>")
+        parts.append(f"<h4>{esc(VARIANTS[vid].title)}: {badge(r.outcome(vid))}</h4>{body}")
+    return ("<h3>What would have to change</h3>"
+            "<p>The smallest changes to the facts (one or two) that would flip each duress "
+            f"outcome, found by npkit's counterfactual search.</p>{''.join(parts)}")

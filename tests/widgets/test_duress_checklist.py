@@ -1,0 +1,181 @@
+"""Module 2 widget, driven headless: answer the four conditions, compare with npkit."""
+
+import ipywidgets as w
+import pytest
+from traitlets import TraitError
+
+from npkit.duress import CONDITIONS, VARIANTS
+from npkit.editing import edit_case
+from npkit.library import get_case, library
+from npkit.widgets import duress_checklist as checklist_module
+from npkit.widgets.duress_checklist import DuressChecklist
+
+PAYLOAD = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def cases():
+    return library().cases
+
+
+@pytest.fixture
+def chk(cases):
+    return DuressChecklist(cases, "jane")
+
+
+def row(html, title):
+    return html.split(f"<th scope='row'>{title}</th>")[1].split("</tr>")[0]
+
+
+def controls(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from controls(child)
+
+
+def test_offers_jane_john_and_sarah_and_starts_unanswered(chk):
+    assert [v for _, v in chk.picker.options] == ["jane", "john", "sarah"]
+    assert chk.picker.value == "jane"
+    assert all(q.value is None for q in chk.questions.values())
+    assert list(chk.questions) == list(CONDITIONS)
+    assert "Jane" in chk.prompts["imminent_threat"].value
+    assert "Jane is 25" in chk.story.value
+    assert chk.comparison.value == ""
+
+
+def test_jane_fails_under_all_three_variants(chk):
+    for cond in CONDITIONS:
+        chk.questions[cond].value = "no"
+    chk.compare_button.click()
+    outcome = row(chk.comparison.value, "Duress")
+    assert outcome.count("fails") == 3 and "succeeds" not in outcome
+    for v in VARIANTS.values():
+        assert v.title.replace("&", "&amp;") in chk.comparison.value
+    assert all(chk.result.outcome(v) == "fails" for v in VARIANTS)
+
+
+def test_what_would_have_to_change_lists_an_imminent_threat(chk):
+    chk.compare_button.click()
+    assert "What would have to change" in chk.changes.value
+    assert "imminent" in chk.changes.value
+    assert "succeeds" in chk.changes.value
+
+
+def test_unanswered_conditions_are_reported_not_answered(chk):
+    chk.questions["imminent_threat"].value = "no"
+    chk.compare_button.click()
+    assert chk.status.value == ""
+    assert "not answered" in row(chk.comparison.value, "No reasonable escape")
+    assert "3 of 4 conditions not answered yet" in chk.comparison.value
+    assert "agrees" in row(chk.comparison.value, "Imminent threat")
+
+
+def test_a_wrong_answer_is_shown_as_differing(chk):
+    chk.questions["imminent_threat"].value = "yes"
+    chk.compare_button.click()
+    assert row(chk.comparison.value, "Imminent threat").count("differs") == 3
+
+
+def test_which_variant_requires_which_condition(chk):
+    chk.compare_button.click()
+    proportionate = row(chk.comparison.value, "Proportionate")
+    exposure = row(chk.comparison.value, "No voluntary exposure")
+    assert proportionate.count("not required") == 1  # Malaysia s 94
+    assert exposure.count("not required") == 1  # Rome Statute
+
+
+def test_reasons_come_with_sources(chk):
+    chk.compare_button.click()
+    assert "Fitzgerald 2024" in chk.reasons.value
+    assert "R v LM" in chk.reasons.value
+    assert chk.reasons.value.count("<details") >= 3
+
+
+def test_answers_update_the_comparison_once_compared(chk):
+    chk.compare_button.click()
+    chk.questions["no_escape"].value = "yes"
+    assert "agrees" in row(chk.comparison.value, "No reasonable escape")
+
+
+def test_john_fails_in_england_and_wales_on_voluntary_association(chk):
+    chk.picker.value = "john"
+    assert all(q.value is None for q in chk.questions.values())
+    assert chk.comparison.value == ""
+    chk.compare_button.click()
+    assert chk.result.outcome("england_wales") == "fails"
+    ew = [c for c in chk.result.rows[3].cells if c.variant == "england_wales"][0]
+    assert ew.outcome == "not_met"
+    assert "knowingly joined" in chk.reasons.value
+
+
+def test_sarah_fails(chk):
+    chk.picker.value = "sarah"
+    chk.compare_button.click()
+    assert row(chk.comparison.value, "Duress").count("fails") == 3
+
+
+def test_clear_starts_the_case_again(chk):
+    chk.questions["imminent_threat"].value = "yes"
+    chk.compare_button.click()
+    chk.clear.click()
+    assert chk.questions["imminent_threat"].value is None
+    assert chk.comparison.value == "" and chk.result is None
+
+
+def test_crafted_values_are_ignored(chk):
+    chk.load("no-such-case")
+    chk._on_case({"new": PAYLOAD})
+    assert chk.picker.value == "jane"
+    with pytest.raises(TraitError):
+        chk.questions["imminent_threat"].set_state({"index": 7})
+    with pytest.raises(TraitError):
+        chk.picker.set_state({"index": 99})
+    chk.compare_button.click()
+    assert chk.status.value == "" and "not answered" in chk.comparison.value
+
+
+def test_only_offered_cases_can_be_chosen(cases):
+    chk = DuressChecklist(cases, "child")  # not one of the three: falls back to the first
+    assert chk.picker.value == "jane"
+
+
+def test_an_error_in_a_callback_shows_a_message_not_a_traceback(chk, monkeypatch):
+    def broken(*_a, **_k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(checklist_module, "compare", broken)
+    chk.compare_button.click()
+    assert "could not be compared" in chk.status.value and "boom" in chk.status.value
+    monkeypatch.undo()
+    chk.compare_button.click()
+    assert chk.status.value == "" and chk.comparison.value
+
+
+def test_html_in_a_case_is_escaped(cases):
+    jane = get_case("jane")
+    narrative = [p.model_dump() for p in jane.narrative]
+    narrative[0]["text"] = PAYLOAD
+    evil = edit_case(jane, narrative=narrative, title=PAYLOAD,
+                     person={"pseudonym": PAYLOAD, "age": 25})
+    chk = DuressChecklist([evil], "jane")
+    chk.compare_button.click()
+    for view in (chk.story, chk.comparison, chk.reasons, chk.changes, chk.status,
+                 *chk.prompts.values()):
+        assert "<img" not in view.value
+    assert "&lt;img src=x onerror=alert(1)&gt;" in chk.story.value
+
+
+def test_no_cases_gives_a_readable_message():
+    chk = DuressChecklist([])
+    assert isinstance(chk.widget, w.HTML) and "no case" in chk.widget.value
+
+
+def test_every_control_is_labelled(chk):
+    for c in controls(chk.widget):
+        if isinstance(c, (w.Dropdown, w.Button, w.RadioButtons, w.ToggleButtons)):
+            assert c.description.strip(), c
+
+
+def test_load_moves_the_picker_too(chk):
+    chk.load("sarah")
+    assert chk.picker.value == "sarah" and "Sarah" in chk.prompts["imminent_threat"].value
