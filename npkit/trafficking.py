@@ -166,7 +166,8 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
     """Victim of trafficking for this period: act and purpose, and means unless a child.
 
     ``presume_minority`` treats an unknown age as under 18 (the presumption model)."""
-    if presume_minority and f.age_unknown:
+    presumed_child = presume_minority and f.age_unknown
+    if presumed_child:
         from dataclasses import replace
 
         f = replace(f, age=17)
@@ -194,7 +195,7 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
                     fitz("V.B.3", "UNODC on consent not nullified"),
                 )
             )
-    if presume_minority:
+    if presumed_child:
         reasons.append(Reason(
                 "Age unknown: presumed a child until age can be determined.",
                 asean(IDENTIFICATION),

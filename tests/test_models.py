@@ -90,3 +90,9 @@ def test_identification_note_on_protected_unidentified_victim():
 def test_dual_factor_needs_the_offence_to_depend_on_the_trafficking():
     assert run("dual_factor", threatened()).outcome == "protected"
     assert run("dual_factor", threatened(but_for_trafficking=False)).outcome == "not_protected"
+
+
+def test_rebuttal_reason_names_the_real_failure_not_the_age_note():
+    node = run("presumption", trafficked(**NOT_VICTIM))
+    text = node.child("rebutted").reasons[0].text
+    assert "presumed a child" not in text and "ceased to be a victim" in text

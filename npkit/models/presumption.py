@@ -32,8 +32,8 @@ def rebuttal(f: Facts) -> Finding:
     full = victim_test(f, presume_minority=True)
     rebutted = not full.holds or not f.but_for_trafficking
     if not full.holds:
-        text = "The State can show the person was not a victim for this period: " + (
-            full.reasons[-1].text if len(full.reasons) > 1 else full.reasons[0].text)
+        why = [r.text for r in full.reasons if "presumed a child" not in r.text]
+        text = "The State can show the person was not a victim for this period: " + why[-1]
     elif not f.but_for_trafficking:
         text = "The State can show the offence would have happened without the trafficking."
     else:
