@@ -102,7 +102,7 @@ class Citation:
 
 # Headings of the ASEAN NPP study used as pinpoints (the study text has no page numbers).
 DOMESTIC_LAW = "Sources of the non-punishment principle: Domestic law and policy"
-IDENTIFICATION = "Application of the non-punishment principle: Victim identification challenges"
+IDENTIFICATION = "Victim identification challenges"
 
 
 def fitz(pinpoint: str, authority: str = "", confidence: Confidence = Confidence.VERIFIED):

@@ -44,7 +44,8 @@ def _w(term: str) -> str:
 
 def _threat(t: ThreatFact) -> str:
     target = "them" if t.target == "self" else _w(t.target)
-    return f"the threat of {_w(t.severity)} harm to {target} ({_w(t.imminence)})"
+    harm = {"death": "death", "unspecified": "unspecified harm"}.get(t.severity, _w(t.severity))
+    return f"the threat of {harm} to {target} ({_w(t.imminence)})"
 
 
 FLAGS = [

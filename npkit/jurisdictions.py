@@ -15,6 +15,12 @@ from .citations import DOMESTIC_LAW, Citation, asean, fitz
 from .facts import Facts
 from .findings import Finding, Reason, condition
 
+MODEL_WORDS = {
+    "causation": "causation",
+    "compulsion_strict": "compulsion (strict)",
+    "compulsion_broad": "compulsion (broad)",
+    "closed_list": "closed-list",
+}
 DISCRETION_TEXT = {
     "ministerial_permission": "prosecution of a listed offence remains possible with the "
     "Justice Minister's written permission",
@@ -82,7 +88,8 @@ def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Find
     elif not coverage.holds:
         reasons.append(Reason(coverage.reasons[0].text + " Not protected.", cite))
     elif not link:
-        reasons.append(Reason(f"The {row.model.replace('_', ' ')} link is not made out.", cite))
+        reasons.append(Reason(f"The link its {MODEL_WORDS[row.model]} test asks for is not "
+                              "made out.", cite))
     discretion = getattr(row, "discretion", "none")
     if holds and discretion in DISCRETION_TEXT:
         reasons.append(Reason(f"Covered, but {DISCRETION_TEXT[discretion]}: discretionary.",
@@ -96,7 +103,8 @@ def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Find
         return Finding(test, name, "conditional", None, reasons,
                        {"model": row.model, "applies_only_to": only}, children)
     if holds:
-        reasons.append(Reason(f"Covered and the {row.model.replace('_', ' ')} link holds: "
+        reasons.append(Reason(f"Covered, and the link its {MODEL_WORDS[row.model]} test asks for "
+                              "holds: "
                               "protected.", cite))
     return Finding(test, name, "protected" if holds else "not_protected", holds, reasons,
                    {"model": row.model, "discretion": discretion}, children)

@@ -7,7 +7,7 @@ used. A person can stop being a victim for a later period.
 
 from __future__ import annotations
 
-from .citations import IDENTIFICATION, asean, fitz
+from .citations import DOMESTIC_LAW, IDENTIFICATION, asean, fitz
 from .facts import Facts
 from .findings import Finding, Reason, condition
 from .vocabulary import MEANS, Act, Means, Purpose, describe
@@ -54,7 +54,8 @@ def means(f: Facts) -> Finding:
         text = f"No means is recorded, but the person was {f.age}: a child needs no means."
         return condition(
             "victim.means", "Means", True,
-            [Reason(text, fitz("II.B", "Palermo Protocol art 3(c)"))], means=f.means, age=f.age,
+            [Reason(text, asean(DOMESTIC_LAW, "Palermo Protocol art 3(c)"))], means=f.means,
+            age=f.age,
         )
     text = "No means is recorded, and the person is not known to be a child."
     return condition("victim.means", "Means", False, [Reason(text, cite)], means=f.means)
@@ -74,7 +75,8 @@ def forced_labour(f: Facts) -> Finding:
     reasons = [
         Reason(
             "Menace of a penalty: "
-            + ("yes, " + ", ".join(sorted(f.means & PENALTY_MEANS) or ["threats"]) if penalty
+            + ("yes, " + ", ".join(m.replace("_", " ") for m in sorted(f.means & PENALTY_MEANS))
+               or "yes, threats" if penalty
                else "none recorded")
             + ".",
             cite,
@@ -124,6 +126,9 @@ def consent(f: Facts) -> Finding:
     if not agreed:
         text = "The person did not agree to the exploitation; consent is not in issue."
         return Finding("victim.consent", "Consent", "not_in_issue", None, [Reason(text, cite)])
+    if f.is_child:
+        text = "The person is a child: consent is irrelevant whatever they agreed to."
+        return Finding("victim.consent", "Consent", "irrelevant", None, [Reason(text, cite)])
     if f.means:
         bits = []
         if f.knew_work_was_criminal:
@@ -137,11 +142,7 @@ def consent(f: Facts) -> Finding:
             "irrelevant."
         )
         return Finding("victim.consent", "Consent", "irrelevant", None, [Reason(text, cite)])
-    text = (
-        "The person agreed and no means nullified that consent; consent matters here."
-        if not f.is_child
-        else "The person is a child: consent is irrelevant whatever the means."
-    )
+    text = "The person agreed and no means nullified that consent; consent matters here."
     return Finding("victim.consent", "Consent", "effective", None, [Reason(text, cite)])
 
 

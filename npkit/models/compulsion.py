@@ -17,6 +17,12 @@ from ._common import identification_note, model_finding, victim_gate
 
 FORCE_OR_THREAT = frozenset(m for m, t in MEANS.items() if t.force_or_threat)
 IN_SCOPE_CATEGORIES = frozenset({"status", "purpose", "secondary"})
+CATEGORY_PHRASE = {
+    "status": "A status offence",
+    "purpose": "A purpose offence",
+    "secondary": "A secondary offence",
+    "other": "An offence outside the three categories",
+}
 
 
 def compulsion_strict(f: Facts, victim: Finding) -> Finding:
@@ -35,12 +41,18 @@ def compulsion_strict(f: Facts, victim: Finding) -> Finding:
                 "confinement, debts or deception does not count under the strict reading.",
                 cite)],
     )
-    holds = bool(victim.holds and ordered.holds and forced.holds)
+    during = f.committed == "during"
+    holds = bool(victim.holds and ordered.holds and forced.holds and during)
     reasons = [victim_gate(victim)]
     if victim.holds:
         reasons.append(Reason(
             "Compelled by force or threats: protected." if holds else
-            "Not shown to be compelled by force or threats: not protected.", cite))
+            "Not committed in the course of being trafficked: not protected." if not during
+            else "Not shown to be compelled by force or threats: not protected.", cite))
+        reasons.append(Reason(
+            "Which means count as 'force or threats' (here: any threat or use of force, "
+            "however vague) is npkit's reading of the strict test.",
+            reading("strict compulsion threshold")))
     if f.is_child and not force:
         reasons.append(Reason(
             "A compulsion test sits badly with child victims, for whom no means is needed.",
@@ -54,13 +66,16 @@ def compulsion_broad(f: Facts, victim: Finding) -> Finding:
     """Broad compulsion: any trafficking means counts as compulsion, subtle and psychological
     control included, for offences committed in the course of the trafficking."""
     cite = fitz("IV.B.1", "UN Special Rapporteur on trafficking in persons")
-    in_course = f.ordered_by_trafficker or f.offence_category in IN_SCOPE_CATEGORIES
+    # "in the course of being trafficked" (Fitzgerald 2024 IV.B.1): not acts after it ended
+    in_course = f.committed == "during" and (
+        f.ordered_by_trafficker or f.offence_category in IN_SCOPE_CATEGORIES)
     course = condition(
         "models.compulsion_broad.in_course", "Committed in the course of trafficking", in_course,
-        [Reason(f"A {f.offence_category} offence"
+        [Reason(CATEGORY_PHRASE[f.offence_category]
                 + (" ordered by the traffickers" if f.ordered_by_trafficker else "")
-                + (": within the trafficking situation." if in_course else
-                   ": not shown to arise from the trafficking situation."),
+                + (f", committed {f.committed} the trafficking"
+                   + (": within the trafficking situation." if in_course else
+                      ": not committed in the course of being trafficked.")),
                 fitz("IV.C"))],
     )
     reasons_m = []
