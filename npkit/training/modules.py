@@ -48,11 +48,13 @@ MODULES: tuple[Module, ...] = (
         "Write a new case file and check it",
     )),
     Module(6, "prosecutors_decision", "The prosecutor's decision", 25, (
-        "Walk a case through the criminal-justice stages",
-        "Find where the principle should have stopped the process",
+        "Walk a case through the six stages, from identification to after conviction",
+        "Decide where the principle should have stopped the process, then check",
+        "Read the ASEAN study's recommendations for each stage",
         "Discuss why punishing victims serves no purpose of punishment",
     )),
     Module(7, "check_yourself", "Check yourself", 20, (
-        "Test your understanding across the modules, with feedback and sources",
+        "Test your understanding of modules 1-6, with feedback and a source for every answer",
+        "Use it alone, or set it as an exercise by module",
     )),
 )

@@ -1,0 +1,216 @@
+"""The quiz bank and its grading (npkit.training.quiz). Answer keys of generated questions are
+compared with the case files' own ``expected:`` blocks, read here from the YAML."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from npkit.citations import Citation
+from npkit.jurisdiction_data import jurisdictions
+from npkit.library import cases_dir, library
+from npkit.process import should_stop
+from npkit.training import quiz as qz
+from npkit.training.quiz import (
+    INVALID,
+    RIGHT,
+    UNANSWERED,
+    WRONG,
+    Question,
+    answer_key_line,
+    bank,
+    by_id,
+    grade,
+    grade_id,
+    score,
+    score_by_module,
+    stop_question,
+)
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return bank()
+
+
+def expected_block(case_id: str) -> dict:
+    """The case file's own ``expected:`` block, read straight from the YAML."""
+    path = Path(cases_dir()) / f"{case_id}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")).get("expected", {})
+
+
+def wrong_choice(q: Question) -> str:
+    return next(v for v in q.values if v != q.answer)
+
+
+# -- the bank -------------------------------------------------------------------------------
+
+
+def test_bank_has_enough_questions_covering_modules_1_to_6(questions):
+    assert len(questions) >= 16
+    assert {q.module for q in questions} == {1, 2, 3, 4, 5, 6}
+    assert len({q.id for q in questions}) == len(questions)
+    assert [q.module for q in questions] == sorted(q.module for q in questions)
+
+
+def test_both_kinds_are_there(questions):
+    made = [q for q in questions if q.generated]
+    written = [q for q in questions if not q.generated]
+    assert len(made) >= 10 and len(written) >= 10
+
+
+def test_every_question_has_a_source_and_a_why(questions):
+    for q in questions:
+        assert isinstance(q.source, Citation), q.id
+        assert str(q.source) and q.why and q.prompt, q.id
+        assert q.answer in q.values and q.answer_label, q.id
+
+
+def test_generated_keys_match_the_case_files_expected_blocks(questions):
+    compared = 0
+    for q in questions:
+        if not q.generated:
+            continue
+        expected = expected_block(q.case_id)
+        if q.path in expected:
+            assert q.answer == expected[q.path], (q.id, q.path)
+            compared += 1
+    assert compared >= 10
+
+
+def test_failing_condition_key_matches_the_expected_conditions(questions):
+    q = by_id(questions)["failing-ew-john"]
+    expected = expected_block("john")
+    failing = [k.rsplit(".", 1)[1] for k, v in expected.items()
+               if k.startswith("duress.england_wales.conditions.") and v is False]
+    assert failing == [q.answer]
+
+
+def test_category_keys_come_from_the_case_files(questions):
+    for qid in ("category-status_only", "category-guard_escape"):
+        q = by_id(questions)[qid]
+        case = next(c for c in library().cases if c.id == q.case_id)
+        assert q.answer == case.offences[0].category
+
+
+def test_stop_keys_come_from_should_stop(questions):
+    from npkit.assessment import assess
+
+    for qid in ("stop-jane", "stop-john", "stop-sarah"):
+        q = by_id(questions)[qid]
+        case = next(c for c in library().cases if c.id == q.case_id)
+        assert q.answer == should_stop(assess(case, counterfactuals=False)).outcome
+    # the sources' conclusions, by hand: earliest point for Jane; Sarah not a victim (V.B.3)
+    assert by_id(questions)["stop-jane"].answer == "identification"
+    assert by_id(questions)["stop-sarah"].answer == qz.NOT_STOPPED
+
+
+def test_change_question_has_exactly_one_flipping_choice(questions):
+    from npkit.assessment import assess, evaluate
+    from npkit.counterfactuals import changes
+
+    for qid in ("lab-change-john", "lab-change-jane"):
+        q = by_id(questions)[qid]
+        case = next(c for c in library().cases if c.id == q.case_id)
+        a = assess(case, counterfactuals=False)
+        path = q.path.replace("counterfactuals.", "") + ".outcome"
+        before = a.outcomes()[path]
+        flips = {c.text for c in changes(a.facts)
+                 if evaluate(c.facts).outcomes()[path] != before}
+        assert [v for v in q.values if v in flips] == [q.answer]
+
+
+def test_data_questions_read_the_reference_data(questions):
+    rows = jurisdictions()
+    assert by_id(questions)["state-closed-list"].answer == next(
+        r.code for r in rows.values() if r.model == "closed_list")
+    assert by_id(questions)["states-with-provision"].answer == str(
+        sum(r.has_provision for r in rows.values()))
+
+
+def test_a_missing_case_drops_its_questions_not_the_quiz():
+    few = [c for c in library().cases if c.id != "john"]
+    qs = bank(few)
+    assert not any(q.case_id == "john" for q in qs)
+    assert any(q.case_id == "jane" for q in qs) and len(qs) >= 16
+    assert bank([])  # conceptual questions survive an empty library
+
+
+def test_question_rejects_an_answer_that_is_not_a_choice():
+    with pytest.raises(ValueError):
+        Question("x", 1, "p?", (("a", "a"), ("b", "b")), "c", "why", Citation("npkit"))
+    with pytest.raises(ValueError):
+        Question("x", 1, "p?", (("a", "a"), ("a again", "a")), "a", "why", Citation("npkit"))
+
+
+# -- grading --------------------------------------------------------------------------------
+
+
+def test_right_answer_is_right_and_wrong_is_wrong(questions):
+    for q in questions:
+        right = grade(q, q.answer)
+        assert right.status == RIGHT and right.right and right.source == q.source
+        assert right.why == q.why
+        wrong = grade(q, wrong_choice(q))
+        assert wrong.status == WRONG and not wrong.right
+        assert q.answer_label in wrong.message and wrong.chosen in wrong.message
+
+
+@pytest.mark.parametrize("crafted", ["", None, "<img src=x onerror=alert(1)>", 3, ["fails"],
+                                     {"v": 1}, "FAILS", " fails"])
+def test_crafted_choices_are_never_right(questions, crafted):
+    q = by_id(questions)["duress-ew-john"]
+    fb = grade(q, crafted)
+    assert fb.status in (UNANSWERED, INVALID)
+    assert not fb.right
+
+
+@given(st.one_of(st.text(max_size=30), st.integers(), st.none(), st.binary(max_size=8)))
+def test_grading_never_raises(choice):
+    q = by_id()["stop-jane"]
+    fb = grade(q, choice)
+    assert fb.status in (RIGHT, WRONG, UNANSWERED, INVALID)
+    assert fb.right == (choice == q.answer)
+
+
+def test_unknown_question_id_is_invalid_not_an_error(questions):
+    for qid in ("no-such-question", None, 42, "<script>"):
+        fb = grade_id(qid, "fails", questions)
+        assert fb.status == INVALID and not fb.right
+    assert grade_id("duress-ew-john", "fails", questions).status == RIGHT
+
+
+def test_score_counts_right_answers_and_ignores_strangers(questions):
+    subset = [q for q in questions if q.module == 2]
+    answers = {q.id: q.answer for q in subset[:3]}
+    answers[subset[3].id] = wrong_choice(subset[3])
+    answers["made-up"] = "x"
+    result = score(subset, answers)
+    assert (result.right, result.total, result.answered) == (3, len(subset), 4)
+    assert result.ignored == ("made-up",)
+    assert result.line == f"3 of {len(subset)} right"
+    assert score_by_module(result, subset) == {2: (3, len(subset))}
+    assert score(subset, "not a mapping").right == 0
+
+
+def test_answer_key_lines():
+    # by hand from the sources: John joined knowingly, so duress fails (Fitzgerald 2024 V.B.2);
+    # Sarah is not a victim for her second stay (V.B.3)
+    assert answer_key_line("duress-ew-john") == "duress-ew-john: fails"
+    assert answer_key_line("victim-sarah") == "victim-sarah: not a victim"
+    assert answer_key_line("nope") == "nope: no such question"
+
+
+def test_stop_question_for_any_case():
+    for case in library().cases:
+        q = stop_question(case)
+        assert q.module == 6 and q.answer in q.values
+
+
+def test_discussion_prompts_are_cited_to_fitzgerald_iii():
+    assert len(qz.DISCUSSION) >= 6
+    for p in qz.DISCUSSION:
+        assert str(p.source).startswith("Fitzgerald 2024, III")
+        assert "{name}" in p.question and p.argument
