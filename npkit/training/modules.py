@@ -44,8 +44,11 @@ MODULES: tuple[Module, ...] = (
         "Explain where protection is discretionary, and why",
     )),
     Module(5, "scenario_lab", "Scenario lab", 30, (
-        "Change a case's facts and watch duress and the models respond",
-        "Write a new case file and check it",
+        "Predict, then see, how duress, the models and the ten ASEAN states respond when one "
+        "fact of a case changes",
+        "Find the fact that makes duress succeed for Jane, and why Malaysia's s 94 still "
+        "refuses it",
+        "Save a changed scenario as a case file and check it with npkit validate",
     )),
     Module(6, "prosecutors_decision", "The prosecutor's decision", 25, (
         "Walk a case through the six stages, from identification to after conviction",

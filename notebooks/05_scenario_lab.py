@@ -1,0 +1,79 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+# ---
+
+# %%
+from IPython.display import display
+
+from npkit.training.conclusions import conclusion
+from npkit.widgets.base import disclaimer, library_or_errors, module_header
+from npkit.widgets.scenario_lab import ScenarioLab
+
+display(module_header(5), disclaimer())
+
+# %% [markdown]
+# ## How to use the lab
+#
+# 1. **Pick a case** and open "Read the story". Jane is loaded first.
+# 2. **Decide first.** Before you touch anything, write down what you expect. Will duress
+#    succeed for Jane if a floor boss threatens to beat her there and then? Will Malaysia's
+#    s 94 agree? Which models stop protecting her if the traffickers had not ordered the scams?
+# 3. **Change one fact at a time.** The line above the table says what your last change did;
+#    rows marked **changed** now differ from the case file.
+# 4. **Ask why.** Pick a row under "Why?" to see each condition, its reasons and its source.
+#    Press "What would have to change?" for the smallest changes that would flip an outcome.
+# 5. **Keep it.** "Download this scenario as a case file" saves your version; check it with
+#    `npkit validate`. "Reset to the case file" undoes everything.
+#
+# Everything works by keyboard: Tab moves between controls, Space ticks a box, the arrow keys
+# choose in a menu.
+
+# %%
+cases, problems = library_or_errors()
+lab = ScenarioLab(cases, start="jane", problems=problems)
+display(lab.widget)
+
+# %% [markdown]
+# ## Check yourself: Jane
+#
+# In the case file, Jane is confined, watched, stripped of her documents and now and then
+# warned of "serious trouble", with a hint about her family back home. Fitzgerald reads this as
+# pressure that is anticipated rather than immediate: warnings that come occasionally, threats
+# to relatives who are far away, and violence she only watched being done to others. None of
+# that is a threat that could be carried out on the spot against her, and vague warnings weigh
+# little against months of large-scale fraud (Fitzgerald 2024, V.B.1). Decide before you run
+# the next cell: does duress succeed for her in England & Wales?
+
+# %%
+print(conclusion("jane", "duress.england_wales"))
+# expect: Jane: duress under England & Wales (common law): fails
+
+# %% [markdown]
+# Now the teaching variant `jane_imminent`: a floor boss stands over her desk and threatens to
+# beat her senseless right there if she stops. That is a direct threat of serious injury aimed
+# at her that could be carried out then and there (R v LM, as Fitzgerald 2024, V.B.1 reads
+# it), and serious harm to her body outweighs harm to property (V.A). Malaysia's s 94 asks for
+# more: fear, at the very moment of the act, of instant death (V.B.1). Decide, then run it.
+
+# %%
+print(conclusion("jane_imminent", "duress.england_wales"))
+print(conclusion("jane_imminent", "duress.malaysia"))
+# expect: Jane: duress under England & Wales (common law): succeeds
+# expect: Jane: duress under Malaysia (Penal Code s 94): fails
+
+# %% [markdown]
+# ## Reflection
+#
+# 1. Which one fact made duress succeed for Jane? How often would a person at a scam desk be
+#    able to prove a threat like that?
+# 2. With that threat added, why does Malaysia's s 94 still refuse the defence? What would
+#    have to change, and is that a fair thing to ask of a victim?
+# 3. Untick "The traffickers ordered the act". Which models and which states stop protecting
+#    Jane, and which still do? Why (Fitzgerald 2024, IV.B)?
+# 4. Load Sarah. Why does almost no single switch change her outcomes (Fitzgerald 2024, V.B.3)?
+# 5. Which fact would you want your own trainees to argue about? Build that scenario, download
+#    it and check it with `npkit validate`.

@@ -1,0 +1,194 @@
+"""The outcome matrix: one row per test (victim status, the duress variants, the
+non-punishment models, the ten ASEAN Member States), the outcome for the case as loaded, the
+outcome now, and a "changed" mark; above it a status line (``aria-live="polite"``) saying what
+the last change did, e.g. "Duress (England & Wales): fails → succeeds".
+
+Reusable: give :meth:`OutcomeMatrix.show` any :class:`~npkit.assessment.Assessment` (and a
+baseline to compare with). It only presents outcomes that ``assess()`` computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ipywidgets as w
+
+from ..assessment import Assessment
+from ..findings import Finding
+from .base import CSS, badge, esc, words
+
+GROUPS: tuple[tuple[str, str], ...] = (
+    ("victim", "Victim status"),
+    ("duress", "Duress (a defence at trial)"),
+    ("models", "Non-punishment models"),
+    ("jurisdictions", "ASEAN Member States"),
+)
+DURESS_LABELS = {
+    "england_wales": "Duress (England & Wales)",
+    "malaysia": "Duress (Malaysia, s 94)",
+    "rome_statute": "Duress (Rome Statute)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    key: str  # "victim", "duress.england_wales", "models.causation", "jurisdictions.PH"
+    group: str
+    label: str
+    outcome: str
+
+
+def finding_for(a: Assessment, key: str) -> Finding:
+    """The finding behind a row key; ``KeyError`` for an unknown key."""
+    if key == "victim":
+        return a.victim
+    group, _, name = key.partition(".")
+    if group not in ("duress", "models", "jurisdictions"):
+        raise KeyError(key)
+    return getattr(a, group)[name]
+
+
+def rows(a: Assessment) -> list[Row]:
+    """The matrix rows for ``a``, in display order."""
+    out = [Row("victim", "victim", "Victim of trafficking", a.victim.outcome)]
+    for name, node in a.duress.items():
+        out.append(Row(f"duress.{name}", "duress",
+                       DURESS_LABELS.get(name, node.title), node.outcome))
+    for name, node in a.models.items():
+        out.append(Row(f"models.{name}", "models", f"Model: {node.title}", node.outcome))
+    for code, node in a.jurisdictions.items():
+        out.append(Row(f"jurisdictions.{code}", "jurisdictions", f"{node.title} ({code})",
+                       node.outcome))
+    return out
+
+
+def outcome_map(a: Assessment) -> dict[str, str]:
+    return {r.key: r.outcome for r in rows(a)}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    key: str
+    label: str
+    before: str
+    after: str
+
+    def text(self) -> str:
+        return f"{self.label}: {words(self.before)} → {words(self.after)}"
+
+
+def changes(before: Mapping[str, str], now: list[Row]) -> list[Change]:
+    """Rows whose outcome differs from ``before`` (keys missing from ``before`` are skipped)."""
+    return [Change(r.key, r.label, before[r.key], r.outcome)
+            for r in now if r.key in before and before[r.key] != r.outcome]
+
+
+def table_html(now: list[Row], baseline: Mapping[str, str] | None = None,
+               caption: str = "Outcomes") -> str:
+    """An accessible table: a caption, column headers, one row header per test, outcomes as
+    badges (symbol and word), and a "changed" mark in words."""
+    base = baseline or {r.key: r.outcome for r in now}
+    head = ("<thead><tr><th scope='col'>Test</th><th scope='col'>Case as loaded</th>"
+            "<th scope='col'>Now</th><th scope='col'>Changed?</th></tr></thead>")
+    bodies = []
+    for group, title in GROUPS:
+        members = [r for r in now if r.group == group]
+        if not members:
+            continue
+        cells = [f"<tr><th scope='rowgroup' colspan='4' class='npk-group'>{esc(title)}</th></tr>"]
+        for r in members:
+            before = base.get(r.key, r.outcome)
+            changed = before != r.outcome
+            mark = ("<strong class='npk-changed'><span aria-hidden='true'>▲ </span>changed"
+                    "</strong>" if changed else "<span class='npk-same'>no</span>")
+            cls = " class='npk-row-changed'" if changed else ""
+            cells.append(
+                f"<tr{cls} data-key='{esc(r.key)}'><th scope='row'>{esc(r.label)}</th>"
+                f"<td>{badge(before)}</td><td>{badge(r.outcome)}</td><td>{mark}</td></tr>")
+        bodies.append(f"<tbody>{''.join(cells)}</tbody>")
+    return (f"<table class='npk-matrix'><caption>{esc(caption)}</caption>{head}"
+            f"{''.join(bodies)}</table>")
+
+
+def status_text(last: list[Change] | None, since_loaded: list[Change]) -> str:
+    """One or two sentences for the live region: what the last change did, and how many
+    outcomes now differ from the case as loaded."""
+    n = len(since_loaded)
+    differ = ("Every outcome is as in the case file." if n == 0 else
+              f"{n} outcome{'s' if n != 1 else ''} now differ{'s' if n == 1 else ''} "
+              "from the case file.")
+    if last is None:
+        return differ
+    if not last:
+        return f"This change moved no outcome. {differ}"
+    return "This change: " + "; ".join(c.text() for c in last) + f". {differ}"
+
+
+MATRIX_CSS = """
+<style>
+.npk .npk-matrix th[scope='rowgroup'] { background: #dde4ee; }
+.npk .npk-matrix tr.npk-row-changed th, .npk .npk-matrix tr.npk-row-changed td {
+  background: #fff8db; }
+.npk .npk-matrix tr.npk-row-changed th[scope='row'] { border-left: 4px solid #6b4a00; }
+.npk .npk-changed { color: #6b4a00; }
+.npk .npk-same { color: #555; }
+.npk .npk-status { margin: .2em 0 .4em; font-weight: 600; }
+.npk a.npk-download { display: inline-block; padding: .3em .8em; border: 2px solid #1f5fbf;
+  border-radius: .3em; color: #1f3a66; background: #e7eefb; font-weight: 600;
+  text-decoration: underline; }
+</style>
+"""
+
+
+def boxed(body: str) -> str:
+    """``body`` (already escaped) in the suite's style, as an HTML widget value."""
+    return f'{CSS}{MATRIX_CSS}<div class="npk">{body}</div>'
+
+
+class OutcomeMatrix:
+    """``.status`` (the live status line) and ``.table`` (the matrix) as HTML widgets.
+
+    Call :meth:`set_baseline` with the case as loaded, then :meth:`show` after every change.
+    """
+
+    def __init__(self, caption: str = "Outcomes: the case as loaded and now") -> None:
+        self.caption = caption
+        self.status = w.HTML("")
+        self.table = w.HTML("")
+        self.widget = w.VBox([self.status, self.table])
+        self.baseline: dict[str, str] = {}
+        self.rows: list[Row] = []
+        self.last_changes: list[Change] | None = None
+        self.since_loaded: list[Change] = []
+
+    def set_baseline(self, a: Assessment, announce: str = "") -> None:
+        """Start from ``a`` (a newly loaded case): no row is marked changed."""
+        self.rows = rows(a)
+        self.baseline = {r.key: r.outcome for r in self.rows}
+        self.last_changes = None
+        self.since_loaded = []
+        self._draw(announce)
+
+    def show(self, a: Assessment, announce: str = "") -> list[Change]:
+        """Show ``a``; return the rows this change moved."""
+        previous = {r.key: r.outcome for r in self.rows}
+        self.rows = rows(a)
+        self.last_changes = changes(previous, self.rows)
+        self.since_loaded = changes(self.baseline, self.rows)
+        self._draw(announce)
+        return self.last_changes
+
+    def _draw(self, announce: str) -> None:
+        text = status_text(self.last_changes, self.since_loaded)
+        lead = f"{esc(announce)} " if announce else ""
+        self.status.value = boxed(
+            f"<p class='npk-status' role='status' aria-live='polite'>{lead}{esc(text)}</p>")
+        self.table.value = boxed(table_html(self.rows, self.baseline, self.caption))
+
+    def row_html(self, key: str) -> str:
+        """The table row for ``key`` (for tests and benchmarks)."""
+        start = self.table.value.find(f"data-key='{key}'")
+        if start < 0:
+            return ""
+        return self.table.value[start:self.table.value.find("</tr>", start)]

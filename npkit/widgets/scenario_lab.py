@@ -1,0 +1,361 @@
+"""Module 5, the scenario lab: load a case, change its facts with switches and menus, and watch
+duress, the non-punishment models and the ten ASEAN Member States respond.
+
+Every change goes through :func:`ScenarioLab.edit`, the one change handler: it checks the value
+against the vocabulary (widget messages are untrusted), rebuilds the case from the case as
+loaded plus the trainee's choices (``npkit.editing``), re-assesses it without the counterfactual
+search (about a millisecond or two), and redraws the outcome matrix, the "why" panel, the list
+of changes and the download link. The "What would have to change" search takes longer (a
+quarter of a second on a new set of facts), so it runs when a case is loaded and when the
+trainee asks for it, and is remembered per set of facts.
+
+Nothing here decides an outcome: every outcome and reason comes from :func:`npkit.assess`.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import ipywidgets as w
+
+from ..assessment import Assessment, assess
+from ..case import Case
+from .base import badge, case_html, case_picker, esc, tree_html
+from .download import DownloadLink, edited_copy
+from .fact_editor import (
+    FactEditor,
+    Rejected,
+    Scenario,
+    apply_edit,
+    build_case,
+    describe_changes,
+    initial_scenario,
+)
+from .outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
+
+CF_CACHE_SIZE = 128
+
+
+def _guarded(method: Callable) -> Callable:
+    """A widget callback never raises into the page: any error becomes a readable message."""
+
+    @functools.wraps(method)
+    def run(self: ScenarioLab, *args: Any, **kw: Any) -> Any:
+        try:
+            return method(self, *args, **kw)
+        except Exception as e:  # noqa: BLE001 - shown to the trainee, never a traceback
+            self.last_error = e
+            self._say("Something went wrong, so that change was not applied.",
+                      [f"{type(e).__name__}: {e}"[:300],
+                       "The lab keeps the last facts that worked; press Reset to start again."])
+            self._resync()
+            return False
+
+    return run
+
+
+class ScenarioLab:
+    """The lab. Attributes tests and benchmarks drive:
+
+    ``picker`` (case dropdown), ``quick[key]`` (quick-fact checkboxes), ``means[term]``,
+    ``threats[n][part]``, ``offence[part]`` (fact controls), ``why_row`` (row to explain),
+    ``counterfactual_button``, ``reset_button``; and the HTML outputs ``status``, ``matrix``,
+    ``why``, ``counterfactuals``, ``your_changes``, ``download.widget`` and ``message``.
+    ``edit(field, value)`` is the change handler every control calls.
+    """
+
+    def __init__(self, cases: Sequence[Case], *, start: str | None = None,
+                 problems: w.Widget | None = None) -> None:
+        self.cases: dict[str, Case] = {c.id: c for c in cases}
+        self.problems = problems if problems is not None else w.HTML("")
+        self.message = w.HTML("")
+        self.last_error: Exception | None = None
+        self.timings: dict[str, float] = {}
+        self.loaded: Case | None = None
+        self.scenario: Scenario | None = None
+        self.case: Case | None = None
+        self.edited: Case | None = None
+        self.assessment: Assessment | None = None
+        self.baseline: Assessment | None = None
+        self._cf: OrderedDict[Any, list] = OrderedDict()
+
+        self.editor = FactEditor(self.edit)
+        self.quick = self.editor.quick
+        self.means = self.editor.means
+        self.offence = self.editor.offence
+        self.outcomes = OutcomeMatrix()
+        self.status, self.matrix = self.outcomes.status, self.outcomes.table
+        self.story = w.HTML("")
+        self.why = w.HTML("")
+        self.counterfactuals = w.HTML("")
+        self.your_changes = w.HTML("")
+        self.download = DownloadLink()
+        self.counterfactual_button = w.Button(
+            description="What would have to change?", icon="search",
+            tooltip="Work out which one or two facts would flip each outcome",
+            layout=w.Layout(width="auto", align_self="flex-start"))
+        self.counterfactual_button.on_click(lambda _b: self.show_counterfactuals())
+        self.reset_button = w.Button(description="Reset to the case file", icon="undo",
+                                     tooltip="Undo every change", layout=w.Layout(width="auto"))
+        self.reset_button.on_click(lambda _b: self.reset())
+
+        if not self.cases:
+            self.picker = None
+            self.why_row = None
+            self._say("No case could be loaded, so the lab has nothing to show.",
+                      ["Fix the case files named above (npkit validate cases/) and run the "
+                       "page again."])
+            self.widget = w.VBox([self.problems, self.message])
+            return
+
+        self.picker = case_picker(list(self.cases.values()), start,
+                                  description="Case to explore")
+        self.picker.observe(lambda ch: self.load(ch["new"]), "value")
+        first = assess(self.cases[self.picker.value], counterfactuals=False)
+        self.why_row = w.Dropdown(description="Explain the outcome for",
+                                  options=[(r.label, r.key) for r in rows(first)],
+                                  value="duress.england_wales",
+                                  style={"description_width": "initial"},
+                                  layout=w.Layout(width="100%", max_width="36rem"))
+        self.why_row.observe(lambda ch: self.explain(ch["new"]), "value")
+
+        results = w.VBox([
+            self.status, self.matrix,
+            w.HTML(boxed("<h3>Why?</h3>")), self.why_row, self.why,
+            w.HTML(boxed("<h3>What would have to change</h3>")), self.counterfactual_button,
+            self.counterfactuals,
+            w.HTML(boxed("<h3>Your changes</h3>")), self.your_changes, self.download.widget,
+        ], layout=w.Layout(flex="2 1 34rem", min_width="20rem"))
+        self.widget = w.VBox([
+            self.problems,
+            w.HBox([self.picker, self.reset_button],
+                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            self.story,
+            self.message,
+            w.HBox([self.editor.widget, results],
+                   layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+        ], layout=w.Layout(max_width="90rem"))
+        self.load(self.picker.value)
+
+    @property
+    def threats(self):
+        return self.editor.threats
+
+    # ------------------------------------------------------------------ messages
+
+    def _say(self, title: str, lines: Sequence[str] = ()) -> None:
+        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+        self.message.value = boxed(
+            f'<div class="npk-error" role="alert"><strong>{esc(title)}</strong>'
+            f"{f'<ul>{items}</ul>' if items else ''}</div>")
+
+    def _clear(self) -> None:
+        self.message.value = ""
+
+    def _resync(self) -> None:
+        """Put every control back to the lab's state (after a refused or crafted value)."""
+        if self.loaded is not None and self.scenario is not None:
+            self.editor.sync(self.scenario)
+            if self.picker is not None and self.picker.value != self.loaded.id:
+                self._silently(self.picker, self.loaded.id)
+
+    def _silently(self, control: w.ValueWidget, value: Any) -> None:
+        self.editor._quiet += 1
+        try:
+            control.value = value
+        finally:
+            self.editor._quiet -= 1
+
+    # ------------------------------------------------------------------ loading and editing
+
+    @_guarded
+    def load(self, case_id: Any) -> bool:
+        """Load a case from the library by id (anything else is refused)."""
+        if self.editor._quiet:
+            return False
+        if not isinstance(case_id, str) or case_id not in self.cases:
+            self._say("That case is not in the library; the lab still shows the last one.")
+            self._resync()
+            return False
+        start = time.perf_counter()
+        self.loaded = self.cases[case_id]
+        self.scenario = initial_scenario(self.loaded)
+        self.case = build_case(self.loaded, self.scenario)
+        self.editor.show(self.loaded, self.scenario)
+        self.story.value = boxed(
+            f"<details><summary>Read the story: {esc(self.loaded.title)}</summary>"
+            f"{case_html(self.loaded)}</details>")
+        self._clear()
+        self._redraw(fresh=True, announce=f"Loaded {self.loaded.person.pseudonym}.")
+        self.timings["load_ms"] = (time.perf_counter() - start) * 1000
+        return True
+
+    @_guarded
+    def edit(self, field: Any, value: Any) -> bool:
+        """The change handler: apply one control's value, or refuse it with a message."""
+        if self.loaded is None:
+            return False
+        start = time.perf_counter()
+        try:
+            scenario = apply_edit(self.loaded, self.scenario, field, value)
+            case = build_case(self.loaded, scenario)
+        except Rejected as e:
+            self._say("That change was not applied; the facts stay as they were.", [str(e)])
+            self._resync()
+            return False
+        previous = self.scenario, self.case
+        self.scenario, self.case = scenario, case
+        try:
+            self.editor.sync(scenario)  # a list edit (or a crafted message) touches several boxes
+            self._clear()
+            self._redraw()
+        except Exception:
+            self.scenario, self.case = previous  # all or nothing: keep the last good facts
+            self._try_redraw()
+            raise
+        self.timings["edit_ms"] = (time.perf_counter() - start) * 1000
+        return True
+
+    def _try_redraw(self) -> None:
+        try:
+            self._redraw()
+        except Exception:  # noqa: BLE001 - the caller reports the first error
+            pass
+
+    @_guarded
+    def reset(self) -> bool:
+        """Back to the case as loaded."""
+        if self.loaded is None:
+            return False
+        self.scenario = initial_scenario(self.loaded)
+        self.case = build_case(self.loaded, self.scenario)
+        self.editor.sync(self.scenario)
+        self._clear()
+        self._redraw(announce="Reset to the case file.")
+        return True
+
+    @_guarded
+    def explain(self, key: Any) -> bool:
+        """Show the finding tree and counterfactuals for one matrix row."""
+        if self.assessment is None or self.editor._quiet:
+            return False
+        keys = [k for _, k in self.why_row.options]
+        ok = isinstance(key, str) and key in keys
+        if ok:
+            self._clear()
+        else:
+            self._silently(self.why_row, "duress.england_wales")
+            self._say("There is no such row to explain; showing duress (England & Wales).")
+        self._draw_why()
+        self._draw_counterfactuals()
+        return ok
+
+    @_guarded
+    def show_counterfactuals(self) -> bool:
+        """Work out (or recall) what would have to change for the facts as they are now."""
+        if self.case is None:
+            return False
+        start = time.perf_counter()
+        if self._counterfactuals(compute=False) is None:
+            # the search takes a few tenths of a second: say so while it runs
+            self.counterfactuals.value = boxed("<p role='status'>Working it out…</p>")
+            self.counterfactual_button.disabled = True
+        try:
+            self._counterfactuals(compute=True)
+        finally:
+            self.counterfactual_button.disabled = False
+        self._draw_counterfactuals()
+        self.timings["counterfactuals_ms"] = (time.perf_counter() - start) * 1000
+        return True
+
+    # ------------------------------------------------------------------ drawing
+
+    def _redraw(self, *, fresh: bool = False, announce: str = "") -> None:
+        """Re-assess the case now and redraw every panel; ``fresh`` for a newly loaded case
+        (it becomes the baseline, and its counterfactuals are worked out at once)."""
+        self.assessment = assess(self.case, counterfactuals=False)
+        if fresh:
+            self.baseline = self.assessment
+            self.outcomes.set_baseline(self.assessment, announce)
+            self._counterfactuals(compute=True)
+        else:
+            self.outcomes.show(self.assessment, announce)
+        self._draw_why()
+        self._draw_counterfactuals()
+        changes = describe_changes(self.loaded, self.scenario)
+        items = "".join(f"<li>{esc(c)}</li>" for c in changes)
+        self.your_changes.value = boxed(
+            f"<ul>{items}</ul>" if items else
+            "<p>None yet: the facts are as in the case file.</p>")
+        self.edited = edited_copy(self.loaded, self.case, changes)
+        self.download.show(self.edited)
+
+    def _draw_why(self) -> None:
+        key = self.why_row.value
+        node = finding_for(self.assessment, key)
+        label = dict((k, lbl) for lbl, k in self.why_row.options)[key]
+        before = self.outcomes.baseline.get(key, node.outcome)
+        self.why.value = boxed(
+            f"<p><strong>{esc(label)}</strong>: case as loaded {badge(before)}, "
+            f"now {badge(node.outcome)}.</p>{tree_html(node, open_depth=2)}")
+
+    def _counterfactuals(self, *, compute: bool) -> list | None:
+        """The counterfactuals for the facts now: remembered per set of facts, searched for
+        (``assess(case)`` with counterfactuals) only when ``compute``."""
+        key = self.assessment.facts
+        if key in self._cf:
+            self._cf.move_to_end(key)
+            return self._cf[key]
+        if not compute:
+            return None
+        a = assess(self.case)
+        self._cf[a.facts] = a.counterfactuals
+        while len(self._cf) > CF_CACHE_SIZE:
+            self._cf.popitem(last=False)
+        return a.counterfactuals
+
+    def _draw_counterfactuals(self) -> None:
+        found = self._counterfactuals(compute=False)
+        if found is None:
+            self.counterfactuals.value = boxed(
+                "<p class='npk-note'>The facts have changed. Press <strong>What would have to "
+                "change?</strong> to work it out for the facts as they are now.</p>")
+            return
+        labels = {r.key: r.label for r in self.outcomes.rows}
+        key = self.why_row.value
+        mine = [c for c in found if c.path == f"{key}.outcome"]
+
+        def item(c) -> str:
+            return (f"<li>{badge(c.before)} <span aria-hidden='true'>→</span>"
+                    f"<span class='npk-sr'> would become </span> {badge(c.after)} if "
+                    f"{esc(' and '.join(c.changes))}</li>")
+
+        body = (f"<p>For <strong>{esc(labels.get(key, key))}</strong>, the smallest changes "
+                "(one or two facts) that would flip the outcome:</p>")
+        body += f"<ul>{''.join(map(item, mine))}</ul>" if mine else \
+            "<p>No change of one or two facts in npkit's catalogue flips this outcome.</p>"
+        groups = []
+        for row in self.outcomes.rows:
+            hits = [c for c in found if c.path == f"{row.key}.outcome"]
+            if hits and row.key != key:
+                groups.append(f"<li>{esc(row.label)}<ul>{''.join(map(item, hits))}</ul></li>")
+        if groups:
+            body += ("<details><summary>Every other outcome</summary>"
+                     f"<ul>{''.join(groups)}</ul></details>")
+        self.counterfactuals.value = boxed(body)
+
+    # ------------------------------------------------------------------ for tests and benches
+
+    def row_text(self, key: str) -> str:
+        """The visible text of one matrix row, e.g. ``'Duress (England & Wales) ✘ fails ✔
+        succeeds changed'``."""
+        import html
+        import re
+
+        raw = self.outcomes.row_html(key)
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw.split(">", 1)[-1])).split())
+
