@@ -143,6 +143,12 @@ def should_stop(assessment) -> Finding:
             "presumption of victim status arises.", asean(WHEN_APPLIES)))
     else:
         reasons.extend(presumption.child("rebutted").reasons)
+    if f.later_period or f.acts:
+        reasons.append(Reason(
+            "This is judged on the full facts. At first contact (say, a raid on a compound) no "
+            "one could know them yet, so screening the person as a potential victim was still "
+            "right; it is the later, fuller picture that rebuts the presumption.",
+            asean(IDENTIFICATION)))
     reasons.append(Reason(
         "So the principle does not stop this process: the study warns against stretching it to "
         "people who are not victims, or to offences unrelated to their trafficking "
