@@ -105,7 +105,9 @@ class DownloadLink:
             f"<p><a class='npk-download' href='{esc(self.href)}' download='{esc(self.filename)}'>"
             "<span aria-hidden='true'>⬇ </span>Download this scenario as a case file</a> "
             f"(<code>{esc(self.filename)}</code>, about {size} KB). "
-            f"Check it with <code>npkit validate {esc(self.filename)}</code>; put it in "
-            "<code>cases/</code> to use it in every module.</p>"
+            f"Check it with <code>npkit validate {esc(self.filename)}</code>. To use it in "
+            "every module, put it in the <code>cases</code> folder; before adding it to npkit "
+            "itself, write its <code>expected:</code> outcomes by hand from your source "
+            "(docs/authoring.md).</p>"
             "<details><summary>Show the case file</summary>"
             f"<pre style='white-space: pre-wrap'>{esc(self.text)}</pre></details>")
