@@ -47,7 +47,8 @@ def edit_offence(case: Case, offence_id: str, **fields: Any) -> Case:
     raise KeyError(f"case {case.id!r} has no offence {offence_id!r}")
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's emitter when present: same text, several times faster than the pure-Python one
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     pass
 
 
