@@ -9,6 +9,7 @@ may also be ``conditional`` (a status the case does not record) or ``guidance`` 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from .citations import DOMESTIC_LAW, Citation, asean, fitz
@@ -29,13 +30,56 @@ DISCRETION_TEXT = {
 }
 
 
-def _cite(row: Any) -> Citation:
+@dataclass(frozen=True, slots=True)
+class RowSpec:
+    """A data row read once into plain values (rows are applied thousands of times when
+    counterfactuals are searched)."""
+
+    name: str
+    code: str
+    kind: str
+    summary: str
+    model: str
+    has_provision: bool
+    covered: tuple[str, ...]
+    obedience_to_order: bool
+    requires_forced_labour: bool
+    discretion: str
+    applies_only_to: str
+    cite: Citation
+
+
+_SPECS: dict[int, tuple[Any, RowSpec]] = {}
+
+
+def spec(row: Any) -> RowSpec:
+    """The row as a :class:`RowSpec`, made once per row object (keyed by identity, with the
+    row kept alive so an id is never reused; hashing a pydantic model is slow)."""
+    hit = _SPECS.get(id(row))
+    if hit is not None and hit[0] is row:
+        return hit[1]
+    made = _spec(row)
+    _SPECS[id(row)] = (row, made)
+    return made
+
+
+def _spec(row: Any) -> RowSpec:
     cites = row.citations
-    return cites[0] if cites else asean(DOMESTIC_LAW)
+    return RowSpec(
+        name=getattr(row, "name", ""), code=getattr(row, "code", ""),
+        kind=getattr(row, "kind", ""), summary=row.summary, model=row.model,
+        has_provision=getattr(row, "has_provision", True),
+        covered=tuple(row.offences_covered),
+        obedience_to_order=getattr(row, "obedience_to_order", False),
+        requires_forced_labour=getattr(row, "requires_forced_labour", False),
+        discretion=getattr(row, "discretion", "none"),
+        applies_only_to=getattr(row, "applies_only_to", ""),
+        cite=cites[0] if cites else asean(DOMESTIC_LAW),
+    )
 
 
-def _coverage(f: Facts, row: Any, cite: Citation) -> Finding:
-    covered = list(row.offences_covered)
+def _coverage(f: Facts, row: RowSpec, cite: Citation) -> Finding:
+    covered = row.covered
     holds = "any" in covered or f.offence_type in covered
     name = f.offence_type.replace("_", " ")
     scope = "any offence" if "any" in covered else ", ".join(c.replace("_", " ") for c in covered)
@@ -44,19 +88,20 @@ def _coverage(f: Facts, row: Any, cite: Citation) -> Finding:
                      covered=tuple(covered))
 
 
-def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Finding:
+def apply_row(f: Facts, data_row: Any, models: dict[str, Finding], test: str) -> Finding:
     """The outcome of one jurisdiction or instrument for these facts."""
-    cite = _cite(row)
-    name = getattr(row, "name", None) or getattr(row, "title", test)
-    if getattr(row, "kind", "") == "case_law":
+    row = spec(data_row)
+    cite = row.cite
+    name = row.name or test
+    if row.kind == "case_law":
         reasons = [Reason(row.summary, cite),
                    Reason("A judgment, not a provision: it guides how states apply the "
                           "principle but is not applied here as a test.", cite)]
         return Finding(test, name, "guidance", None, reasons, {"kind": "case_law"})
-    if row.model == "none" or not getattr(row, "has_provision", True):
+    if row.model == "none" or not row.has_provision:
         reasons = [Reason(f"{name} has no explicit non-punishment provision: not protected "
                           "by statute; only general defences such as duress remain.", cite)]
-        if getattr(row, "code", None):
+        if row.code:
             reasons.append(Reason(
                 "ACTIP art 14(7) still asks every ASEAN state to consider not holding victims "
                 "liable for unlawful acts directly related to their trafficking.",
@@ -65,7 +110,7 @@ def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Find
     coverage = _coverage(f, row, cite)
     children = [coverage]
     victim = models["_victim"]
-    if getattr(row, "requires_forced_labour", False):
+    if row.requires_forced_labour:
         fl = victim.child("purpose").child("forced_labour")
         children.append(fl)
         link = bool(fl.holds) and bool(victim.holds) and f.but_for_trafficking
@@ -74,7 +119,7 @@ def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Find
     else:
         link = bool(models[row.model].holds)
         children.append(models[row.model])
-    if getattr(row, "obedience_to_order", False):
+    if row.obedience_to_order:
         children.append(condition(
             "obedience", "In obedience to the trafficker's order", f.ordered_by_trafficker,
             [Reason("Done on the traffickers' orders." if f.ordered_by_trafficker else
@@ -90,13 +135,13 @@ def apply_row(f: Facts, row: Any, models: dict[str, Finding], test: str) -> Find
     elif not link:
         reasons.append(Reason(f"The link its {MODEL_WORDS[row.model]} test asks for is not "
                               "made out.", cite))
-    discretion = getattr(row, "discretion", "none")
+    discretion = row.discretion
     if holds and discretion in DISCRETION_TEXT:
         reasons.append(Reason(f"Covered, but {DISCRETION_TEXT[discretion]}: discretionary.",
                               cite))
         return Finding(test, name, "discretionary", None, reasons,
                        {"model": row.model, "discretion": discretion}, children)
-    only = getattr(row, "applies_only_to", "")
+    only = row.applies_only_to
     if holds and only:
         reasons.append(Reason(f"Covered, but only for {only}; the case does not record "
                               "that status: conditional.", cite))
