@@ -194,6 +194,45 @@ EXPECTED_KEY = re.compile(
 )
 
 
+QUESTION_GROUPS = ("duress", "models", "jurisdictions")
+
+
+class Question(Strict):
+    """A question a trainer asks the room about this case (workshop mode). The answer key is
+    derived from npkit's assessment, never typed here."""
+
+    id: Slug = Field(description="a short name for the question, unique in this case file")
+    prompt: str = Field(min_length=1, max_length=300, description="the question, as asked")
+    kind: Literal["outcome", "which", "free_text"] = Field(
+        "outcome",
+        description="outcome: one outcome npkit reports (give `path`); which: every test in a "
+        "group with a given outcome (give `group` and `outcome`); free_text: an open 'why?'",
+    )
+    path: str | None = Field(
+        None, description="for kind outcome: an outcome key without '.outcome', e.g. "
+        "'duress.england_wales' or 'jurisdictions.TH'",
+    )
+    group: Literal["duress", "models", "jurisdictions"] | None = Field(
+        None, description="for kind which: the group the answer is drawn from")
+    outcome: str | None = Field(
+        None, description="for kind which: the outcome asked about, e.g. 'protected'")
+
+    @model_validator(mode="after")
+    def _shape(self) -> Question:
+        if self.kind == "outcome":
+            if not self.path or not EXPECTED_KEY.match(f"{self.path}.outcome"):
+                raise ValueError(
+                    f"question {self.id!r}: kind outcome needs a path such as "
+                    "'duress.england_wales', 'models.causation' or 'jurisdictions.TH'")
+        elif self.kind == "which":
+            allowed = expected_values(f"{self.group}.x.outcome") if self.group else ()
+            if not self.group or self.outcome not in allowed:
+                raise ValueError(
+                    f"question {self.id!r}: kind which needs a group (duress, models, "
+                    f"jurisdictions) and an outcome of that group ({', '.join(allowed)})")
+        return self
+
+
 def expected_values(key: str) -> tuple[str, ...] | tuple[bool, ...]:
     """The outcomes an ``expected`` key can take."""
     if ".conditions." in key:
@@ -224,6 +263,10 @@ class Case(Strict):
         "(e.g. 'models.causation.outcome: protected'); the tests check them",
     )
     expected_source: SourceRef | None = None
+    questions: list[Question] = Field(
+        default_factory=list,
+        description="questions for the room in workshop mode; answers come from npkit",
+    )
 
     @field_validator("expected")
     @classmethod
@@ -248,6 +291,9 @@ class Case(Strict):
                 raise ValueError(
                     f"offence {o.id!r} names period {o.period!r}; the periods are {ids}"
                 )
+        qids = [q.id for q in self.questions]
+        if len(set(qids)) != len(qids):
+            raise ValueError(f"question ids must be unique, got {qids}")
         oids = [o.id for o in self.offences]
         if len(set(oids)) != len(oids):
             raise ValueError(f"offence ids must be unique, got {oids}")
