@@ -1,46 +1,174 @@
-"""Serve the training modules as Voila dashboards.
+"""Serve the training modules as a Voila course.
+
+    python -m npkit.dashboard [--port N] [--notebooks DIR]
 
 Standalone Voila (not the Jupyter Server extension): standalone Voila drops code-execution
-requests sent from the page, so a learner's browser can only talk to widgets. Tracebacks stay
-off for users; kernels are preheated so a module opens without waiting for its cells to run,
+requests sent from the page, so a learner's browser can only talk to widgets. The course uses
+npkit's own Voila template, ``npkit`` (share/jupyter/voila/templates/npkit: landing page, top
+bar, navigation, friendly error pages, nothing loaded from the internet). Tracebacks stay off
+for users; one kernel per module is preheated so a module opens without waiting for its cells,
 and idle kernels are culled so a workshop laptop does not fill up.
+
+``voila_command()`` gives the command line. It runs Voila through this module
+(``python -m npkit.dashboard --voila ...``) rather than ``python -m voila`` so that, whoever
+starts it (``make dashboard``, a test, a trainer), Voila finds the template from a source
+checkout as well as from a wheel, the landing page gets the module catalogue, and an unknown
+address gets the course's "not found" page instead of Tornado's bare one.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 PORT = 8866
+TEMPLATE = "npkit"
+NOTEBOOKS = ROOT / "notebooks"
+# share/jupyter in a source checkout; a wheel installs the same files under <prefix>/share/jupyter
+# (pyproject.toml, [tool.hatch.build.targets.wheel.shared-data]), which Jupyter searches anyway.
+SOURCE_SHARE = ROOT / "share" / "jupyter"
+# The only JupyterLab extensions a module page loads: the widgets (Voila would otherwise load
+# every installed one, e.g. jupytext's, which fails in Voila and slows the page).
+LAB_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
+CULL_IDLE_SECONDS = 1800
+CULL_INTERVAL_SECONDS = 300
+# What a learner sees, instead of a traceback, when a cell fails.
+CELL_ERROR = ("This part of the module could not be shown. The rest of the page still works; "
+              "if it keeps happening, tell your trainer.")
 
 
 def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str = HOST,
                   preheat: bool = True) -> list[str]:
-    """The command line that serves every module in ``notebooks``."""
-    notebooks = notebooks or ROOT / "notebooks"
+    """The command line that serves every module in ``notebooks`` on ``host:port``."""
+    notebooks = Path(notebooks or NOTEBOOKS).resolve()
     return [
-        sys.executable, "-m", "voila", str(notebooks),
+        sys.executable, "-m", "npkit.dashboard", "--voila", str(notebooks),
         "--no-browser",
         f"--port={port}",
+        "--Voila.port_retries=0",  # a busy port is an error, never a silent other port
         f"--Voila.ip={host}",
+        f"--template={TEMPLATE}",
+        "--theme=light",
+        "--VoilaConfiguration.classic_tree=True",  # the landing page is the template's tree.html
+        "--VoilaConfiguration.allow_template_override=NO",
+        "--VoilaConfiguration.allow_theme_override=NO",
+        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in LAB_EXTENSIONS),
         "--show_tracebacks=False",
+        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
+        "--VoilaExecutor.allow_errors=True",  # a failing cell must not hide the rest of the page
+        # On a busy laptop a cell's output can arrive late: wait for it instead of dropping it.
+        "--VoilaExecutor.iopub_timeout=30",
         "--strip_sources=True",
         f"--preheat_kernel={preheat}",
-        "--pool_size=1",
-        "--MappingKernelManager.cull_idle_timeout=1800",
-        "--MappingKernelManager.cull_interval=300",
+        "--pool_size=1",  # per notebook: Voila preheats one kernel for every .ipynb in the folder
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
     ]
 
 
-def main() -> int:
-    cmd = voila_command()
-    print(f"serving the npkit modules on http://{HOST}:{PORT}/  (Ctrl-C to stop)", flush=True)
-    os.execv(cmd[0], cmd)
-    return 0  # not reached
+def template_search_path() -> list[str]:
+    """JUPYTER_PATH with the source checkout's share/jupyter first, when there is one (it then
+    wins over a stale copy an editable install may have put under the venv)."""
+    current = [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    if (SOURCE_SHARE / "voila" / "templates" / TEMPLATE / "conf.json").is_file():
+        current = [str(SOURCE_SHARE), *(p for p in current if p != str(SOURCE_SHARE))]
+    return current
+
+
+def landing_context() -> dict:
+    """What the landing page (tree.html) shows, straight from the module catalogue."""
+    from . import DISCLAIMER
+    from .training.modules import MODULES
+
+    return {
+        "modules": [
+            {"number": m.number, "title": m.title, "minutes": m.minutes,
+             "objectives": list(m.objectives), "notebook": m.notebook}
+            for m in MODULES
+        ],
+        "total_minutes": sum(m.minutes for m in MODULES),
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def run_voila(argv: Sequence[str]) -> int:
+    """Run Voila in this process with npkit's template search path and landing page data."""
+    path = template_search_path()
+    if path:
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(path)
+
+    import time
+
+    import tornado.ioloop
+    from tornado import web
+    from voila.app import Voila
+    from voila.handler import BaseVoilaHandler
+
+    class NotFoundHandler(BaseVoilaHandler):
+        """Any address Voila has no route for: the course's 404 page, not Tornado's."""
+
+        async def prepare(self):
+            await super().prepare()  # sets up the user the error page template needs
+            raise web.HTTPError(404)
+
+    class CourseVoila(Voila):
+        def init_settings(self):
+            settings = super().init_settings()
+            settings["voila_jinja2_env"].globals["npkit_landing"] = landing_context()
+            settings["default_handler_class"] = NotFoundHandler
+            settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
+            return settings
+
+        def start(self):
+            started = time.monotonic()
+            url = f"http://{self.ip}:{self.port}{self.base_url}"
+            loop = tornado.ioloop.IOLoop.current()
+            loop.add_callback(
+                lambda: print(f"npkit: the course is at {url}  (Ctrl-C to stop)", flush=True))
+
+            def report():
+                # Voila 0.5 keeps its preheated kernels in _pools: {notebook: [task]}.
+                pools = getattr(self.kernel_manager, "_pools", None) or {}
+                tasks = [t for pool in pools.values() for t in pool]
+                if not all(t.done() for t in tasks):
+                    loop.call_later(0.25, report)
+                elif tasks:
+                    print(f"npkit: a kernel is ready for each of {len(pools)} modules "
+                          f"({time.monotonic() - started:.1f} s after start)", flush=True)
+
+            loop.add_callback(report)
+            super().start()
+
+    CourseVoila.launch_instance(argv=list(argv))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--voila"]:
+        return run_voila(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m npkit.dashboard",
+        description="Serve the npkit training modules as a Voila course on this computer.")
+    parser.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
+    parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS,
+                        help="folder of built .ipynb modules (default: the checkout's notebooks/)")
+    parser.add_argument("--no-preheat", action="store_true",
+                        help="start a kernel per visit instead of keeping one ready per module")
+    args = parser.parse_args(argv)
+    if not sorted(args.notebooks.glob("*.ipynb")):
+        print(f"npkit: no built modules in {args.notebooks}: run `make notebooks` "
+              "(or python tools/build_notebooks.py) first", file=sys.stderr)
+        return 2
+    cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat)
+    print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
+    return run_voila(cmd[cmd.index("--voila") + 1:])
 
 
 if __name__ == "__main__":

@@ -5,7 +5,11 @@
 stored, except in cells that state their expected output by hand with ``# expect:`` lines: the
 build stores exactly those lines as the cell's output and marks the cell for nbval to check
 (``# NBVAL_CHECK_OUTPUT``). The expectation is written from the sources, never produced by the
-code it checks.
+code it checks. Every checked cell is also tagged ``npkit-check``: the Voila template never
+shows those outputs to learners (they are answer keys).
+
+Each notebook's metadata also gets what the Voila template shows around it (page title, the
+module's number and title, the previous and next modules), from npkit.training.modules.
 
     python tools/build_notebooks.py            # build every notebook
     python tools/build_notebooks.py --check    # exit 1 if any .ipynb is missing or stale
@@ -24,10 +28,35 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 EXPECT = "# expect:"
 CHECK = "# NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "npkit-check"
 
 
 def sources(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(p for p in folder.glob("[0-9][0-9]_*.py"))
+
+
+def module_metadata(stem: str) -> dict:
+    """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
+    module) for the notebook ``stem``, or nothing if the catalogue does not list it."""
+    from npkit.training.modules import MODULES
+
+    by_notebook = {m.notebook: i for i, m in enumerate(MODULES)}
+    i = by_notebook.get(f"{stem}.ipynb")
+    if i is None:
+        return {}
+
+    def ref(j: int) -> dict | None:
+        if not 0 <= j < len(MODULES):
+            return None
+        m = MODULES[j]
+        return {"number": m.number, "title": m.title, "notebook": m.notebook}
+
+    m = MODULES[i]
+    return {
+        "title": f"Module {m.number}: {m.title} · npkit",
+        "npkit": {"number": m.number, "title": m.title, "minutes": m.minutes,
+                  "count": len(MODULES), "prev": ref(i - 1), "next": ref(i + 1)},
+    }
 
 
 def build(src: Path) -> nbformat.NotebookNode:
@@ -46,9 +75,13 @@ def build(src: Path) -> nbformat.NotebookNode:
             cell.execution_count = 1  # nbval only compares cells that look run
             cell.outputs = [nbformat.v4.new_output(
                 "stream", name="stdout", text="\n".join(expected) + "\n")]
+        if CHECK in cell.source:
+            tags = list(cell.metadata.get("tags", []))
+            cell.metadata["tags"] = [*tags, CHECK_TAG] if CHECK_TAG not in tags else tags
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata.update(module_metadata(src.stem))
     nb.metadata.pop("jupytext", None)
     nb.metadata.pop("widgets", None)
     return nb

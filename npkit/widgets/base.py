@@ -1,10 +1,13 @@
 """Shared building blocks: escaping, outcome badges (symbol + word, never colour alone), the
-finding tree, the case viewer and the error panel."""
+finding tree, the case viewer, the error panel and the module header (with the navigation
+between modules and the learner slot)."""
 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
+from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as w
 
@@ -47,6 +50,11 @@ CSS = """
 .npk .npk-passage { border-left: 4px solid #9bb3d6; padding: .2em .6em; margin: .4em 0; }
 .npk .npk-error { border: 2px solid #8a1010; background: #fff5f5; padding: .5em .8em; }
 .npk .npk-note { border: 1px solid #6b4a00; background: #fffaf0; padding: .4em .8em; }
+.npk-modnav { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .3em 1.5em;
+  padding: .2em 0 .5em; border-bottom: 1px solid #c9ced8; margin-bottom: .3em; }
+.npk-modnav a { font-weight: 600; text-underline-offset: .2em; }
+.npk-learner-line { margin: .2em 0; padding: .3em .7em; border-left: 4px solid #1f5fbf;
+  background: #f5f8fd; }
 .npk-sr { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 </style>
 """
@@ -138,15 +146,101 @@ def case_picker(cases, value: str | None = None, description: str = "Case") -> w
                       layout=w.Layout(width="36rem"))
 
 
-def module_header(number: int) -> w.HTML:
-    """Title, time and learning objectives of a module, from the catalogue."""
+# The learner travels between modules in the page's query string (?learner=<code>&nick=<nick>),
+# as the dashboard's template and npkit.store agree.
+LEARNER_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{3,39}$")
+NICK_MAX = 40
+
+
+def keep_query(query: str | None) -> str:
+    """The part of a page's query string that links between modules carry on: ``?learner=``
+    a valid code, and ``&nick=`` (cleaned, at most 40 characters) if there is one; ``""`` when
+    there is no valid learner. Same rule as the template's npkit.js."""
+    params = dict(parse_qsl((query or "").lstrip("?")))
+    code = params.get("learner", "").strip()
+    if not LEARNER_CODE.match(code):
+        return ""
+    nick = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", params.get("nick", "")).split())[:NICK_MAX]
+    return "?" + urlencode([("learner", code), *([("nick", nick)] if nick else [])])
+
+
+def nav_html(number: int, query: str | None = "") -> str:
+    """Links to the previous module, all modules and the next module.
+
+    Hrefs are relative to the notebook, so they work under Voila (/voila/render/NN_x.ipynb)
+    and in JupyterLab alike. ``data-npk-nav`` lets the Voila template add the page's learner to
+    them in the browser (a preheated kernel renders this before it knows the visitor);
+    ``query``, when known here, is added at once. "All modules" is module 0 in JupyterLab and
+    the landing page under Voila (``data-npk-home``)."""
     from ..training.modules import MODULES
 
-    m = MODULES[number]
-    goals = "".join(f"<li>{esc(o)}</li>" for o in m.objectives)
-    return html_box(f"<h1>Module {m.number}: {esc(m.title)}</h1>"
-                    f"<p><strong>Time:</strong> about {m.minutes} minutes.</p>"
-                    f"<p><strong>You will:</strong></p><ul>{goals}</ul>")
+    q = esc(keep_query(query))
+    order = [m.number for m in MODULES]
+    i = order.index(number)
+    links = []
+    if i > 0:
+        p = MODULES[i - 1]
+        links.append(f'<a href="{esc(p.notebook)}{q}" rel="prev" data-npk-nav>'
+                     f'<span aria-hidden="true">←</span> Module {p.number}: {esc(p.title)}</a>')
+    else:
+        links.append("<span></span>")
+    links.append(f'<a href="{esc(MODULES[0].notebook)}{q}" data-npk-nav data-npk-home>'
+                 "All modules</a>")
+    if i + 1 < len(MODULES):
+        n = MODULES[i + 1]
+        links.append(f'<a href="{esc(n.notebook)}{q}" rel="next" data-npk-nav>'
+                     f'Module {n.number}: {esc(n.title)} <span aria-hidden="true">→</span></a>')
+    else:
+        links.append("<span></span>")
+    return f'<nav class="npk-modnav" aria-label="Modules">{"".join(links)}</nav>'
+
+
+class ModuleHeader(w.VBox):
+    """What ``module_header`` displays: ``nav`` (previous / all / next modules), ``heading``
+    (title, time, objectives) and ``learner``, an HTML slot that is hidden while empty.
+
+    Other code fills the slot: ``header.show_learner(code, nick, note)`` (escapes everything),
+    or set ``header.learner.value`` to already-escaped HTML. ``header.set_query(qs)`` bakes the
+    page's query string into the links once the kernel knows it."""
+
+    def __init__(self, number: int):
+        from ..training.modules import MODULES
+
+        m = next(m for m in MODULES if m.number == number)
+        self.number = number
+        goals = "".join(f"<li>{esc(o)}</li>" for o in m.objectives)
+        self.nav = html_box(nav_html(number))
+        self.heading = html_box(f"<h1>Module {m.number}: {esc(m.title)}</h1>"
+                                f"<p><strong>Time:</strong> about {m.minutes} minutes.</p>"
+                                f"<p><strong>You will:</strong></p><ul>{goals}</ul>")
+        self.learner = w.HTML("", layout=w.Layout(display="none"))
+        self.learner.observe(self._toggle_learner, names="value")
+        super().__init__([self.nav, self.heading, self.learner])
+        self.add_class("npk-module-header")
+
+    def _toggle_learner(self, change) -> None:
+        self.learner.layout.display = None if change["new"] else "none"
+
+    def show_learner(self, code: str | None, nick: str | None = None,
+                     note: str | None = None) -> None:
+        """Say whose answers are kept (or, with no code, that they are not)."""
+        if code:
+            who = f"<strong>{esc(code)}</strong>" + (f" ({esc(nick)})" if nick else "")
+            text = f"Your answers are kept for {who}."
+        else:
+            text = "Your answers on this page are not kept between visits."
+        extra = f" {esc(note)}" if note else ""
+        self.learner.value = (f'{CSS}<div class="npk"><p class="npk-learner-line" role="status">'
+                              f"{text}{extra}</p></div>")
+
+    def set_query(self, query: str | None) -> None:
+        self.nav.value = html_box(nav_html(self.number, query)).value
+
+
+def module_header(number: int) -> ModuleHeader:
+    """Navigation, title, time and learning objectives of a module (from the catalogue), and
+    the learner slot."""
+    return ModuleHeader(number)
 
 
 def library_or_errors():

@@ -1,0 +1,258 @@
+/* npkit's only script of its own: no library, nothing fetched.
+ *
+ * 1. Every link marked data-npk-nav (top bar, module header, pager, landing page) carries the
+ *    learner of this page: ?learner=<code>&nick=<nickname>, as agreed for the kernel side
+ *    (voila.utils.get_query_string). Links inside widgets appear late, so a MutationObserver
+ *    keeps them right, and a click handler checks again just before leaving.
+ * 2. The top bar says who the answers are kept for.
+ * 3. On the landing page: "Start" makes a pseudonymous code (kept in localStorage so a returning
+ *    learner keeps it), "I already have a code", and "Not you? Start afresh".
+ * Text from the URL or the learner is only ever set with textContent, never as HTML.
+ */
+(function () {
+  "use strict";
+
+  var CODE = /^[a-z0-9][a-z0-9-]{3,39}$/;
+  var KEY = "npkit-learner";
+  var NICK_MAX = 40;
+
+  var ADJECTIVES = [
+    "amber", "azure", "bold", "brave", "bright", "calm", "clever", "coral", "crisp", "eager",
+    "fair", "gentle", "golden", "green", "happy", "jade", "keen", "kind", "lively", "lucky",
+    "merry", "misty", "noble", "olive", "quick", "quiet", "rosy", "silver", "steady", "sunny",
+    "swift", "warm"
+  ];
+  var ANIMALS = [
+    "badger", "crane", "dolphin", "eagle", "falcon", "finch", "gecko", "heron", "ibis", "koala",
+    "lark", "lemur", "lynx", "macaw", "marten", "otter", "owl", "panda", "pelican", "puffin",
+    "quail", "robin", "seal", "sparrow", "stork", "swan", "tapir", "tern", "tiger", "turtle",
+    "wren", "yak"
+  ];
+
+  function cleanNick(value) {
+    return String(value || "").replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ")
+      .trim().slice(0, NICK_MAX);
+  }
+
+  function learner(code, nick) {
+    code = String(code || "").trim();
+    return CODE.test(code) ? { learner: code, nick: cleanNick(nick) } : null;
+  }
+
+  function fromUrl() {
+    var p = new URLSearchParams(window.location.search);
+    return learner(p.get("learner"), p.get("nick"));
+  }
+
+  function stored() {
+    try {
+      var v = JSON.parse(window.localStorage.getItem(KEY) || "null");
+      return v ? learner(v.learner, v.nick) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function store(who) {
+    try {
+      if (who) {
+        window.localStorage.setItem(KEY, JSON.stringify(who));
+      } else {
+        window.localStorage.removeItem(KEY);
+      }
+    } catch (e) { /* private browsing: the code still travels in the links */ }
+  }
+
+  function randomInt(n) {
+    var a = new Uint32Array(1);
+    window.crypto.getRandomValues(a);
+    return a[0] % n;
+  }
+
+  function newCode() {
+    return ADJECTIVES[randomInt(ADJECTIVES.length)] + "-" + ANIMALS[randomInt(ANIMALS.length)] +
+      "-" + (100 + randomInt(900));
+  }
+
+  function query(who) {
+    if (!who) { return ""; }
+    var p = new URLSearchParams();
+    p.set("learner", who.learner);
+    if (who.nick) { p.set("nick", who.nick); }
+    return "?" + p.toString();
+  }
+
+  // The learner whose answers this page keeps: the one in the URL (module pages), or on the
+  // landing page the one chosen there.
+  var current = fromUrl();
+
+  function withQuery(href, who) {
+    var hash = "";
+    var i = href.indexOf("#");
+    if (i >= 0) { hash = href.slice(i); href = href.slice(0, i); }
+    i = href.indexOf("?");
+    if (i >= 0) { href = href.slice(0, i); }
+    return href + query(who) + hash;
+  }
+
+  // The landing page: data-base-url is "<base>voila/" on every page of the template.
+  function homeUrl() {
+    var base = (document.body && document.body.getAttribute("data-base-url")) || "/voila/";
+    return base.replace(/voila\/$/, "");
+  }
+
+  function fixLink(a) {
+    if (!a.hasAttribute("data-npk-href")) {
+      // data-npk-home: "All modules" in a module header, which means module 0 in JupyterLab.
+      a.setAttribute("data-npk-href",
+        a.hasAttribute("data-npk-home") ? homeUrl() : (a.getAttribute("href") || ""));
+    }
+    var want = withQuery(a.getAttribute("data-npk-href"), current);
+    if (a.getAttribute("href") !== want) { a.setAttribute("href", want); }
+  }
+
+  function fixLinks(root) {
+    var links = (root || document).querySelectorAll("a[data-npk-nav]");
+    for (var i = 0; i < links.length; i++) { fixLink(links[i]); }
+  }
+
+  function closestNav(node) {
+    while (node && node.nodeType === 1) {
+      if (node.tagName === "A" && node.hasAttribute("data-npk-nav")) { return node; }
+      node = node.parentNode;
+    }
+    return null;
+  }
+
+  ["click", "auxclick", "contextmenu", "focusin", "mouseover"].forEach(function (type) {
+    document.addEventListener(type, function (ev) {
+      var a = closestNav(ev.target);
+      if (a) { fixLink(a); }
+    }, true);
+  });
+
+  function say(el, parts) {
+    // parts: strings and {text, href} links; built with DOM calls, never innerHTML.
+    while (el.firstChild) { el.removeChild(el.firstChild); }
+    parts.forEach(function (part) {
+      if (typeof part === "string") {
+        el.appendChild(document.createTextNode(part));
+      } else {
+        var node = document.createElement(part.href ? "a" : "strong");
+        node.textContent = part.text;
+        if (part.href) { node.setAttribute("href", part.href); }
+        el.appendChild(node);
+      }
+    });
+  }
+
+  function showWho() {
+    var el = document.getElementById("npk-who");
+    if (!el) { return; }
+    var landing = document.getElementById("npk-learner");
+    if (current) {
+      say(el, ["Answers kept for ", { text: current.learner },
+        current.nick ? " (" + current.nick + ")" : ""]);
+    } else if (landing) {
+      say(el, []);
+    } else {
+      var known = stored();
+      var home = homeUrl();
+      if (known) {
+        say(el, ["Your answers on this page are not being kept. ",
+          { text: "Continue as " + known.learner, href: window.location.pathname + query(known) }]);
+      } else {
+        say(el, ["Your answers on this page are not kept. ",
+          { text: "Get a learner code", href: home }]);
+      }
+    }
+  }
+
+  function landing() {
+    var section = document.getElementById("npk-learner");
+    if (!section) { return; }
+    var formBox = document.getElementById("npk-learner-form");
+    var knownBox = document.getElementById("npk-learner-known");
+    var nick = document.getElementById("npk-nick");
+    var codeInput = document.getElementById("npk-code");
+    var codeError = document.getElementById("npk-code-error");
+
+    if (current) {
+      store(current);  // arriving with ?learner=... (e.g. "All modules" from a module)
+    } else {
+      current = stored();
+    }
+
+    function render(focus) {
+      var known = !!current;
+      formBox.hidden = known;
+      knownBox.hidden = !known;
+      if (known) {
+        document.getElementById("npk-code-shown").textContent = current.learner;
+        document.getElementById("npk-nick-shown").textContent =
+          current.nick ? " (" + current.nick + ")" : "";
+        // Keep the address bar in step, so a bookmark of this page keeps the learner too.
+        window.history.replaceState(null, "", window.location.pathname + query(current));
+      } else {
+        window.history.replaceState(null, "", window.location.pathname);
+      }
+      fixLinks(document);
+      showWho();
+      if (focus) { focus.focus(); }
+    }
+
+    function adopt(who) {
+      current = who;
+      store(who);
+      render(document.getElementById("npk-begin"));
+    }
+
+    document.getElementById("npk-start-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      adopt({ learner: newCode(), nick: cleanNick(nick.value) });
+    });
+
+    document.getElementById("npk-code-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var who = learner(codeInput.value.trim().toLowerCase(), nick.value);
+      if (!who) {
+        codeError.textContent = "A code looks like amber-otter-427: 4 to 40 lowercase " +
+          "letters, digits and hyphens.";
+        codeInput.setAttribute("aria-invalid", "true");
+        codeInput.focus();
+        return;
+      }
+      codeError.textContent = "";
+      codeInput.removeAttribute("aria-invalid");
+      adopt(who);
+    });
+
+    document.getElementById("npk-afresh").addEventListener("click", function () {
+      current = null;
+      store(null);
+      nick.value = "";
+      render(nick);
+    });
+
+    render(null);
+  }
+
+  function start() {
+    landing();
+    fixLinks(document);
+    showWho();
+    if (window.MutationObserver) {
+      new MutationObserver(function (records) {
+        for (var i = 0; i < records.length; i++) {
+          if (records[i].addedNodes.length) { fixLinks(document); return; }
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

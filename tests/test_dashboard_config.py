@@ -1,0 +1,382 @@
+"""The dashboard's configuration, without a browser: the Voila command line, the npkit template
+(rendered offline with Voila's own exporter and Jinja set-up), the build's tagging of checked
+cells, and the navigation between modules. The browser tests are in tests/browser/."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jinja2
+import nbformat
+import pytest
+from markupsafe import escape
+
+from npkit import DISCLAIMER, dashboard
+from npkit.training.modules import MODULES
+from npkit.widgets.base import LEARNER_CODE, ModuleHeader, keep_query, module_header, nav_html
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit"
+sys.path.insert(0, str(ROOT / "tools"))
+import build_notebooks  # noqa: E402
+
+voila = pytest.importorskip("voila")
+
+
+# ---------------------------------------------------------------- the command line
+
+def flags(cmd: list[str]) -> dict[str, str]:
+    out = {}
+    for arg in cmd:
+        if arg.startswith("--") and "=" in arg:
+            key, value = arg[2:].split("=", 1)
+            out.setdefault(key, value)
+    return out
+
+
+def test_voila_command_serves_the_modules_with_the_npkit_template(tmp_path):
+    cmd = dashboard.voila_command(tmp_path, port=9123)
+    assert cmd[:4] == [sys.executable, "-m", "npkit.dashboard", "--voila"]
+    assert cmd[4] == str(tmp_path.resolve())
+    f = flags(cmd)
+    assert f["template"] == "npkit"
+    assert f["port"] == "9123"
+    assert f["Voila.ip"] == "127.0.0.1"
+    assert f["Voila.port_retries"] == "0"
+    assert f["theme"] == "light"
+    assert f["VoilaConfiguration.classic_tree"] == "True"
+    assert "--no-browser" in cmd
+
+
+def test_voila_command_is_fast_and_quiet_for_learners(tmp_path):
+    f = flags(dashboard.voila_command(tmp_path))
+    assert f["show_tracebacks"] == "False"
+    assert f["strip_sources"] == "True"
+    assert f["preheat_kernel"] == "True"
+    assert f["pool_size"] == "1"
+    assert int(f["MappingKernelManager.cull_idle_timeout"]) > 0
+    assert int(f["MappingKernelManager.cull_interval"]) > 0
+    assert f["VoilaExecutor.allow_errors"] == "True"
+    assert "traceback" not in f["VoilaExecutor.cell_error_instruction"].lower()
+    assert f["VoilaConfiguration.allow_template_override"] == "NO"
+
+
+def test_voila_command_loads_only_the_widget_extensions(tmp_path):
+    cmd = dashboard.voila_command(tmp_path)
+    allowed = [a.split("=", 1)[1] for a in cmd
+               if a.startswith("--VoilaConfiguration.extension_allowlist=")]
+    assert set(allowed) == {"@jupyter-widgets/jupyterlab-manager",
+                            "@voila-dashboards/widgets-manager8"}
+
+
+def test_voila_command_defaults_and_preheat_switch():
+    cmd = dashboard.voila_command()
+    assert cmd[4] == str((ROOT / "notebooks").resolve())
+    assert flags(cmd)["port"] == "8866"
+    assert flags(dashboard.voila_command(preheat=False))["preheat_kernel"] == "False"
+
+
+def test_voila_accepts_every_option(tmp_path):
+    """Voila parses the whole command line (a misspelt option would stop `make dashboard`)."""
+    from voila.app import Voila
+
+    argv = dashboard.voila_command(tmp_path, port=9124)
+    app = Voila()
+    app.parse_command_line(argv[argv.index("--voila") + 1:])
+    assert app.port == 9124
+    assert app.ip == "127.0.0.1"
+    assert app.config.VoilaConfiguration.template == "npkit"
+    assert app.config.VoilaConfiguration.preheat_kernel is True
+    assert app.config.VoilaExecutor.allow_errors is True
+
+
+def test_launcher_refuses_a_folder_without_built_modules(tmp_path, capsys):
+    assert dashboard.main(["--notebooks", str(tmp_path), "--port", "9125"]) == 2
+    assert "make notebooks" in capsys.readouterr().err
+
+
+def test_template_search_path_puts_the_checkout_first(monkeypatch):
+    share = str(dashboard.SOURCE_SHARE)
+    monkeypatch.setenv("JUPYTER_PATH", f"/elsewhere{__import__('os').pathsep}{share}")
+    assert dashboard.template_search_path() == [share, "/elsewhere"]
+    monkeypatch.delenv("JUPYTER_PATH")
+    assert dashboard.template_search_path() == [share]
+
+
+def test_landing_context_is_the_catalogue():
+    ctx = dashboard.landing_context()
+    assert [m["notebook"] for m in ctx["modules"]] == [m.notebook for m in MODULES]
+    assert ctx["total_minutes"] == sum(m.minutes for m in MODULES)
+    assert ctx["disclaimer"] == DISCLAIMER
+
+
+# ---------------------------------------------------------------- the template files
+
+def test_template_files_exist_and_extend_lab():
+    for name in ["conf.json", "index.html.j2", "tree.html", "page.html", "error.html",
+                 "404.html", "npkit.macro.html.j2", "static/npkit.css", "static/npkit.js"]:
+        assert (TEMPLATE / name).is_file(), name
+    conf = json.loads((TEMPLATE / "conf.json").read_text())
+    assert conf["base_template"] == "lab"
+    assert conf["traitlet_configuration"]["show_tracebacks"] is False
+
+
+REMOTE = re.compile(r"""(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}""", re.I)
+# XML namespaces in inline SVG are names, not requests.
+NAMESPACES = ("//www.w3.org/", "//purl.org/", "//creativecommons.org/")
+
+
+def test_template_names_no_remote_resource():
+    for path in TEMPLATE.rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            hits = [m.group(0) for m in REMOTE.finditer(text)
+                    if not any(ns in m.group(0) + "/" for ns in NAMESPACES)]
+            assert hits == [], f"{path.name}: {hits}"
+
+
+def test_module_page_blanks_every_remote_block_of_the_stock_templates():
+    text = (TEMPLATE / "index.html.j2").read_text()
+    # Voila's lab template links Font Awesome from a CDN: extend nbconvert's lab directly.
+    assert "extends 'nbconvert/templates/lab/index.html.j2'" in text
+    for block in ["html_head_js_mathjax", "html_head_js_mermaidjs", "jupyter_widgets"]:
+        body = re.search(rf"block {block} -?%}}(.*?){{%-? endblock", text, re.S)
+        assert body and body.group(1).strip() == "", block
+    page = (TEMPLATE / "page.html").read_text()
+    assert "extends" not in page  # Voila's base page.html links Font Awesome from a CDN
+
+
+class Assets(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.links: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("link", "script", "img", "iframe", "source") and (a.get("href") or a.get("src")):
+            self.urls.append(a.get("href") or a.get("src"))
+        if tag == "a":
+            self.links.append(a)
+
+
+def assets(html: str) -> Assets:
+    p = Assets()
+    p.feed(html)
+    return p
+
+
+def assert_local(html: str) -> None:
+    urls = assets(html).urls
+    assert urls
+    for url in urls:
+        assert url.startswith("/") and not url.startswith("//") or url.startswith("data:"), url
+
+
+@pytest.fixture
+def jupyter_path(monkeypatch):
+    monkeypatch.setenv("JUPYTER_PATH", __import__("os").pathsep.join(
+        dashboard.template_search_path()))
+
+
+@pytest.fixture
+def page_env(jupyter_path):
+    """The Jinja environment Voila builds for its tree and error pages."""
+    from voila.paths import collect_template_paths
+    from voila.utils import create_include_assets_functions
+
+    paths = collect_template_paths(["voila", "nbconvert"], "npkit", prune=True)
+    assert paths[0] == str(TEMPLATE)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths),
+                             extensions=["jinja2.ext.i18n"], autoescape=True)
+    env.install_null_translations()
+    return env, {"base_url": "/", **create_include_assets_functions("npkit", "/")}
+
+
+def contents(names):
+    return {"content": [{"name": n, "path": n, "type": "notebook"} for n in names]}
+
+
+def test_landing_page_lists_the_modules_in_order_offline(page_env):
+    env, ns = page_env
+    built = [m.notebook for m in MODULES][:-1]  # the last one is not built
+    html = env.get_template("tree.html").render(
+        **ns, contents=contents(built), npkit_landing=dashboard.landing_context())
+    assert_local(html)
+    assert "npkit — the non-punishment principle" in html
+    hrefs = [a.get("href") for a in assets(html).links if "data-npk-nav" in a]
+    module_links = [h for h in hrefs if h.startswith("/voila/render/")]
+    assert module_links[1:] == [f"/voila/render/{n}" for n in built]  # [0]: "Begin with 0"
+    positions = [html.index(m.title.replace("'", "&#39;")) for m in MODULES]
+    assert positions == sorted(positions)
+    for m in MODULES:
+        assert f"About {m.minutes} minutes" in html
+        for o in m.objectives:
+            assert str(escape(o)) in html
+    assert "not built on this computer yet" in html  # the missing last module
+    assert str(escape(DISCLAIMER)) in html
+    assert 'id="npk-nick"' in html and 'maxlength="40"' in html
+
+
+def test_landing_page_without_the_launcher_lists_the_notebooks(page_env):
+    env, ns = page_env
+    html = env.get_template("tree.html").render(**ns, contents=contents(["00_start_here.ipynb"]))
+    assert "/voila/render/00_start_here.ipynb" in html
+    assert_local(html)
+
+
+@pytest.mark.parametrize("name,status", [("404.html", 404), ("error.html", 500)])
+def test_error_pages_are_friendly_and_link_back(page_env, name, status):
+    env, ns = page_env
+    secret = "Traceback (most recent call last): secret_path.py"
+    html = env.get_template(name).render(**ns, status_code=status, status_message="Error",
+                                         message=secret, exception=secret)
+    assert_local(html)
+    assert "secret" not in html and "Traceback" not in html
+    assert any(a.get("href") == "/" and "data-npk-nav" in a for a in assets(html).links)
+    assert "modules" in html
+
+
+def render_module(nb, *, outputs=None) -> str:
+    """Render a notebook with the npkit template the way Voila does, with a fake kernel."""
+    from voila.exporter import VoilaExporter
+    from voila.paths import collect_template_paths
+
+    paths = collect_template_paths(["voila", "nbconvert"], "npkit", prune=True)
+    exporter = VoilaExporter(template_paths=paths, template_name="npkit", theme="light",
+                             base_url="/", show_margins=False, mathjax_url="")
+    exporter.exclude_input = exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+
+    async def kernel_start(nb):
+        return "kernel-1"
+
+    async def cells(nb, kernel_id):
+        for i, cell in enumerate(nb.cells):
+            if outputs and i in outputs:
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                       text=outputs[i])]
+            yield cell
+
+    async def run():
+        parts = []
+        async for html, _ in exporter.generate_from_notebook_node(
+                nb, resources={"base_url": "/", "theme": "light", "metadata": {"name": "x"}},
+                extra_context={"frontend": "voila", "main_js": "voila.js",
+                               "kernel_start": kernel_start, "cell_generator": cells,
+                               "progressive_rendering": False},
+                page_config={"fullStaticUrl": "/voila/static"}):
+            parts.append(html)
+        return "".join(parts)
+
+    return asyncio.run(run())
+
+
+def test_module_page_is_offline_hides_checked_outputs_and_links_modules(jupyter_path, tmp_path):
+    src = ROOT / "notebooks" / "05_scenario_lab.py"
+    nb = build_notebooks.build(src)
+    checked = [c for c in nb.cells if "npkit-check" in c.metadata.get("tags", [])]
+    assert checked and all(c.outputs for c in checked)  # the stored answer keys
+    plain = next(i for i, c in enumerate(nb.cells)
+                 if c.cell_type == "code" and "npkit-check" not in c.metadata.get("tags", []))
+    html = render_module(nb, outputs={plain: "VISIBLE-OUTPUT"})
+    assert_local(html)
+    assert "VISIBLE-OUTPUT" in html
+    for cell in checked:
+        assert cell.outputs[0]["text"].strip() not in html  # never sent to the learner
+    assert html.count('class="npk-checked"') == len(checked)
+    assert "npkit — the non-punishment principle" in html
+    assert "<title>Module 5: Scenario lab · npkit</title>" in html
+    hrefs = {a.get("href") for a in assets(html).links if "data-npk-nav" in a}
+    assert {"/", "/voila/render/04_asean.ipynb", "/voila/render/06_prosecutors_decision.ipynb"} \
+        <= hrefs
+    assert "mathjax" not in html.lower() and "cdnjs" not in html
+
+
+# ---------------------------------------------------------------- the build
+
+def test_build_tags_checked_cells_and_only_those(tmp_path):
+    src = tmp_path / "03_models.py"
+    src.write_text(
+        "# %%\nprint('a')\n# expect: a\n\n"
+        "# %%\n# NBVAL_CHECK_OUTPUT\nprint('b')\n\n"
+        "# %%\nx = 1\n\n"
+        "# %% [markdown]\n# # NBVAL_CHECK_OUTPUT in prose\n",
+        encoding="utf-8")
+    nb = build_notebooks.build(src)
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    assert tags == [["npkit-check"], ["npkit-check"], [], []]
+    assert nb.cells[0].source.startswith("# NBVAL_CHECK_OUTPUT")
+    assert nb.cells[0].outputs[0]["text"] == "a\n"
+    assert build_notebooks.text(build_notebooks.build(src)) == build_notebooks.text(nb)
+
+
+def test_every_checked_cell_of_the_real_modules_is_tagged():
+    for src in build_notebooks.sources():
+        for cell in build_notebooks.build(src).cells:
+            checked = cell.cell_type == "code" and build_notebooks.CHECK in cell.source
+            assert checked == ("npkit-check" in cell.metadata.get("tags", [])), src.name
+
+
+def test_build_records_the_module_and_its_neighbours():
+    first, middle, last = (build_notebooks.module_metadata(Path(m.notebook).stem)
+                           for m in (MODULES[0], MODULES[3], MODULES[-1]))
+    assert first["npkit"]["prev"] is None and last["npkit"]["next"] is None
+    assert middle["title"] == f"Module 3: {MODULES[3].title} · npkit"
+    assert middle["npkit"]["prev"]["notebook"] == MODULES[2].notebook
+    assert middle["npkit"]["next"]["notebook"] == MODULES[4].notebook
+    assert build_notebooks.module_metadata("99_not_a_module") == {}
+
+
+# ---------------------------------------------------------------- navigation in the header
+
+def test_keep_query_carries_a_valid_learner_and_nick_only():
+    assert keep_query("learner=amber-otter-42&nick=Ann%20B&x=1") == \
+        "?learner=amber-otter-42&nick=Ann+B"
+    assert keep_query("?learner=amber-otter-42") == "?learner=amber-otter-42"
+    assert keep_query("learner=Amber") == ""
+    assert keep_query("learner=abc") == ""  # too short
+    assert keep_query("nick=Ann") == ""
+    assert keep_query(None) == ""
+    assert keep_query("learner=amber-otter-42&nick=" + "x" * 90) == \
+        "?learner=amber-otter-42&nick=" + "x" * 40
+    assert keep_query("learner=amber-otter-42&nick=%3Cb%3E%0A") == \
+        "?learner=amber-otter-42&nick=%3Cb%3E"
+
+
+def test_header_links_previous_all_and_next_modules():
+    html = nav_html(3)
+    assert f'href="{MODULES[2].notebook}"' in html and 'rel="prev"' in html
+    assert f'href="{MODULES[4].notebook}"' in html and 'rel="next"' in html
+    assert "data-npk-home" in html and html.count("data-npk-nav") == 3
+    assert 'rel="prev"' not in nav_html(0) and 'rel="next"' not in nav_html(MODULES[-1].number)
+    with_query = nav_html(3, "learner=amber-otter-42&nick=<b>")
+    assert f'href="{MODULES[4].notebook}?learner=amber-otter-42&amp;nick=%3Cb%3E"' in with_query
+    assert "<b>" not in with_query
+
+
+def test_module_header_has_a_learner_slot_hidden_while_empty():
+    header = module_header(2)
+    assert isinstance(header, ModuleHeader)
+    assert header.children == (header.nav, header.heading, header.learner)
+    assert MODULES[2].title in header.heading.value
+    assert header.learner.layout.display == "none"
+    header.show_learner("amber-otter-42", "<img src=x onerror=alert(1)>")
+    assert header.learner.layout.display is None
+    assert "amber-otter-42" in header.learner.value and "<img" not in header.learner.value
+    header.learner.value = ""
+    assert header.learner.layout.display == "none"
+    header.set_query("learner=amber-otter-42")
+    assert "?learner=amber-otter-42" in header.nav.value
+
+
+def test_browser_and_kernel_agree_on_the_learner_code():
+    js = (TEMPLATE / "static" / "npkit.js").read_text()
+    assert f"var CODE = /{LEARNER_CODE.pattern}/;" in js
+    assert "NICK_MAX = 40" in js
+    assert ".innerHTML" not in js  # learner text only ever goes in with textContent
