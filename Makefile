@@ -6,11 +6,12 @@ BIN    := $(VENV)/bin
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_DASH := $(VENV)/.installed-notebooks
 
-.PHONY: help test lint unit notebooks dashboard validate docs clean
+.PHONY: help test lint unit notebooks dashboard serve-jupyterlab validate docs clean
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
-	@echo "make dashboard  create .venv if missing, install, serve the training modules"
+	@echo "make dashboard  create .venv if missing, install, serve the course on http://127.0.0.1:8866/"
+	@echo "make serve-jupyterlab  open the modules in JupyterLab (for trainers and authors)"
 	@echo "make validate   check every case file in cases/ and that generated docs are current"
 	@echo "make notebooks  build notebooks/*.ipynb from their jupytext sources (notebooks/*.py)"
 	@echo "make docs       regenerate docs/case-format.md from the case format"
@@ -48,7 +49,12 @@ test: lint validate unit
 docs: $(STAMP_TEST)
 	$(BIN)/npkit docs case-format
 
-dashboard: $(STAMP_TEST) notebooks
+# The course: standalone Voila with npkit's template, one preheated kernel per module, on this
+# computer only (npkit/dashboard.py). Nothing is fetched from the internet.
+dashboard: notebooks
+	$(BIN)/python -m npkit.dashboard --port 8866
+
+serve-jupyterlab: notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean:
