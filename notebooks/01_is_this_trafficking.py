@@ -9,11 +9,13 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.training.conclusions import conclusion
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.widgets.tagger import ElementTagger, VictimQuestion
 
-display(module_header(1), disclaimer())
+header = module_header(1)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## Three elements
@@ -50,7 +52,8 @@ display(problems, tagger.widget)
 # **Decide first**, then open npkit's analysis.
 
 # %%
-display(VictimQuestion(cases, "john").widget)
+victim_john = VictimQuestion(cases, "john")
+display(victim_john.widget)
 
 # %% [markdown]
 # Once any means is used, the person's consent to the exploitation is irrelevant: nobody can
@@ -69,7 +72,8 @@ print(conclusion("john", "victim"))
 # threatened her. Is she a victim? **Decide first.**
 
 # %%
-display(VictimQuestion(cases, "child").widget)
+victim_child = VictimQuestion(cases, "child")
+display(victim_child.widget)
 
 # %% [markdown]
 # For a child (under 18) an act and a purpose are enough: no means has to be shown, and the
@@ -90,7 +94,8 @@ print(conclusion("child", "victim"))
 # victim for that period?
 
 # %%
-display(VictimQuestion(cases, "sarah").widget)
+victim_sarah = VictimQuestion(cases, "sarah")
+display(victim_sarah.widget)
 
 # %% [markdown]
 # Victim status is judged for the period of the offence. The first time, Sarah was deceived
@@ -104,6 +109,10 @@ display(VictimQuestion(cases, "sarah").widget)
 # %%
 print(conclusion("sarah", "victim"))
 # expect: Sarah: victim of trafficking: not victim
+
+# %%
+bind_learner(module=1, widgets=[tagger, victim_john, victim_child, victim_sarah],
+             header=header)
 
 # %% [markdown]
 # ## Reflection

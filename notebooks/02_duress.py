@@ -9,11 +9,13 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.training.conclusions import conclusion
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.widgets.duress_checklist import DuressChecklist
 
-display(module_header(2), disclaimer())
+header = module_header(2)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## The four conditions
@@ -96,6 +98,9 @@ print(conclusion("sarah", "duress.england_wales"))
 # who went willingly at first. Jane and John are victims of trafficking whom duress does not
 # protect; module 3 shows what the non-punishment principle does instead (Fitzgerald 2024,
 # V.C).
+
+# %%
+bind_learner(module=2, widgets=[checklist], header=header)
 
 # %% [markdown]
 # ## Reflection

@@ -9,11 +9,13 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.process import stop_line
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.widgets.decision_path import DecisionPath, WhyPunish, context_panel
 
-display(module_header(6), disclaimer())
+header = module_header(6)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## Six stages, six chances
@@ -94,6 +96,9 @@ print(stop_line("sarah"))
 # %%
 why = WhyPunish("Jane")
 display(why.widget)
+
+# %%
+bind_learner(module=6, widgets=[path, why], header=header)
 
 # %% [markdown]
 # ## Reflection

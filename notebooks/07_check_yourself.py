@@ -9,11 +9,13 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.training.quiz import answer_key_line, bank
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.widgets.quiz import Quiz
 
-display(module_header(7), disclaimer())
+header = module_header(7)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## How it works
@@ -53,6 +55,9 @@ print(answer_key_line("state-closed-list"))
 # expect: model-closed_list-jane: not protected
 # expect: stop-jane: identification and investigation
 # expect: state-closed-list: Thailand
+
+# %%
+bind_learner(module=7, widgets=[quiz], header=header)
 
 # %% [markdown]
 # ## Reflection

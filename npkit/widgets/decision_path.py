@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..assessment import assess
+from ..learner import Stateful
 from ..process import CONTEXT_FIGURES, should_stop, walk
 from ..training import quiz as qz
 from ..vocabulary import IdentificationStatus, Stage, describe
@@ -73,14 +74,20 @@ def stages_html(views, stop) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
-class DecisionPath:
+class DecisionPath(Stateful):
     """Pick a case, decide where the process should stop, press Check.
 
     Controls: ``case`` (Dropdown), ``answer`` (RadioButtons), ``check`` (Button).
     Outputs (HTML): ``story``, ``where``, ``result``, ``stages``, ``status``.
+    Saved state (:meth:`get_state`): the case, the chosen stage and whether the trainee
+    checked (npkit's answer is recomputed when the state is restored).
     """
 
+    state_key = "decision-path"
+
     def __init__(self, cases, value: str = "jane") -> None:
+        self._quiet = False
+        self.checked = False
         self.cases = {c.id: c for c in _ordered(list(cases))}
         self.case = case_picker(list(self.cases.values()) or [_Empty()], value,
                                 description="Case")
@@ -111,7 +118,12 @@ class DecisionPath:
         self.result.value = ""
         self.stages.value = ""
         self.status.value = ""
-        self.answer.value = None
+        self.checked = False
+        self._quiet = True
+        try:
+            self.answer.value = None
+        finally:
+            self._quiet = False
         case = self.cases.get(case_id)
         if case is None:
             self.story.value = box("<p>No case to show: the case library is empty.</p>")
@@ -132,12 +144,34 @@ class DecisionPath:
             f"against {esc(case.person.pseudonym)}, or should it not stop it at all? Choose "
             "your answer, then press <strong>Check</strong>.</p>")
 
+    # -- saved state --------------------------------------------------------------------------
+
+    def get_state(self) -> dict:
+        """``case``, ``stage`` (a value of :func:`npkit.training.quiz.stop_choices` or None)
+        and ``checked``."""
+        return {"case": self.case.value, "stage": self.answer.value, "checked": self.checked}
+
+    def _apply_state(self, state: dict) -> None:
+        case_id = state.get("case")
+        if not isinstance(case_id, str) or case_id not in self.cases:
+            return  # the stage chosen belongs to a case
+        if case_id == self.case.value:
+            self._load(case_id)
+        else:
+            self.case.value = case_id  # its observer loads the case
+        stage = state.get("stage")
+        if isinstance(stage, str) and stage in [v for _, v in self.answer.options]:
+            self.answer.value = stage
+            if state.get("checked") is True:
+                self._on_check()
+
     # -- callbacks: re-check every input, never raise into the page ---------------------------
 
     def _on_case(self, change) -> None:
         try:
             if change.get("new") in self.cases:
                 self._load(change["new"])
+                self._changed()
         except Exception as exc:  # noqa: BLE001 - a callback must never raise into the page
             self._error(exc)
 
@@ -145,6 +179,9 @@ class DecisionPath:
         # A new answer hides the old verdict: the trainee checks again.
         self.result.value = ""
         self.stages.value = ""
+        self.checked = False
+        if not self._quiet:
+            self._changed()
 
     def _on_check(self, _button=None) -> None:
         try:
@@ -167,6 +204,8 @@ class DecisionPath:
                 f"process:</strong> {esc(question.answer_label)}. <strong>Why:</strong></p>"
                 f"{reasons_html(stop)}")
             self.stages.value = box(stages_html(walk(self.assessment), stop))
+            self.checked = True
+            self._changed()
         except Exception as exc:  # noqa: BLE001
             self._error(exc)
 
@@ -182,12 +221,16 @@ class _Empty:
     title = "(no cases)"
 
 
-class WhyPunish:
+class WhyPunish(Stateful):
     """The discussion "Why punish them at all?": the trainee answers each prompt (yes / no /
-    not sure), then compares with Fitzgerald's argument. Nothing is scored."""
+    not sure), then compares with Fitzgerald's argument. Nothing is scored. Saved state: the
+    answers and whether the trainee compared."""
+
+    state_key = "why-punish"
 
     def __init__(self, name: str = "Jane") -> None:
         self.name = name
+        self.compared = False
         self.answers: dict[str, w.ToggleButtons] = {}
         self.prompts = list(qz.DISCUSSION)
         rows = []
@@ -198,6 +241,7 @@ class WhyPunish:
                                      description=f"Your view {n}",
                                      style={"description_width": "initial",
                                             "button_width": "6rem"})
+            toggle.observe(self._on_toggle, names="value")
             self.answers[p.id] = toggle
             rows.append(w.VBox([label, toggle]))
         self.compare = w.Button(description="Compare with Fitzgerald", icon="balance-scale",
@@ -205,6 +249,27 @@ class WhyPunish:
         self.output = w.HTML("")
         self.compare.on_click(self._on_compare)
         self.widget = w.VBox([*rows, self.compare, self.output])
+
+    def get_state(self) -> dict:
+        """``answers`` (``{prompt id: "yes" | "no" | "unsure"}``, unanswered left out) and
+        ``compared``."""
+        return {"answers": {pid: t.value for pid, t in self.answers.items()
+                            if isinstance(t.value, str)},
+                "compared": self.compared}
+
+    def _apply_state(self, state: dict) -> None:
+        answers = state.get("answers")
+        allowed = {v for _, v in qz.DISCUSSION_ANSWERS}
+        if isinstance(answers, dict):
+            for pid, toggle in self.answers.items():
+                value = answers.get(pid)
+                if isinstance(value, str) and value in allowed:
+                    toggle.value = value
+        if state.get("compared") is True:
+            self._on_compare()
+
+    def _on_toggle(self, _change=None) -> None:
+        self._changed()
 
     def _on_compare(self, _button=None) -> None:
         try:
@@ -222,6 +287,8 @@ class WhyPunish:
                 "<h3>Fitzgerald's argument, prompt by prompt</h3>"
                 "<p>This is one author's argument, not a marking scheme: discuss where you "
                 f"agree.</p><ol>{''.join(items)}</ol>")
+            self.compared = True
+            self._changed()
         except Exception as exc:  # noqa: BLE001
             self.output.value = box(
                 "<div class='npk-error' role='alert'><strong>Could not show the comparison."

@@ -16,6 +16,7 @@ import ipywidgets as w
 
 from ..assessment import assess
 from ..duress import CONDITIONS, VARIANTS
+from ..learner import Stateful
 from ..training.checklist import (
     ANSWER_OPTIONS,
     NOT_ANSWERED,
@@ -35,11 +36,17 @@ AGREEMENT_TEXT = {
 }
 
 
-class DuressChecklist:
-    """Answer the four conditions of duress for a case, then compare with npkit."""
+class DuressChecklist(Stateful):
+    """Answer the four conditions of duress for a case, then compare with npkit.
+
+    Saved state (:meth:`get_state`): the case, the yes/no answers, and whether the trainee
+    compared (the comparison is recomputed when the state is restored)."""
+
+    state_key = "duress"
 
     def __init__(self, cases, value: str | None = "jane", case_ids=CASES):
         self.status = w.HTML("")
+        self._quiet = False
         chosen = [c for c in cases if c.id in case_ids] or list(cases)
         self.cases = {c.id: c for c in chosen}
         self.result: Comparison | None = None
@@ -107,9 +114,13 @@ class DuressChecklist:
         name = case.person.pseudonym
         self.result = None
         self.comparison.value = self.reasons.value = self.changes.value = ""
-        for cond, box in self.questions.items():
-            box.value = None
-            self.prompts[cond].value = boxed(f"<p>{esc(question(cond, name))}</p>")
+        self._quiet = True
+        try:
+            for cond, box in self.questions.items():
+                box.value = None
+                self.prompts[cond].value = boxed(f"<p>{esc(question(cond, name))}</p>")
+        finally:
+            self._quiet = False
         self.story.value = boxed(
             f"<details open><summary>{esc(name)}'s story: {esc(case.title)}</summary>"
             f"{story_html(case)}</details>")
@@ -117,19 +128,56 @@ class DuressChecklist:
     @safe("The case could not be changed.")
     def _on_case(self, change) -> None:
         self.load(change.get("new"))
+        self._changed()
 
     @safe("Your answer could not be recorded.")
     def _on_answer(self, _change=None) -> None:
+        if self._quiet:
+            return
         if self.result is not None:  # already compared: keep the table in step
             self._render()
+        self._changed()
 
     @safe("Your answers could not be compared with npkit.")
     def _on_compare(self, _button=None) -> None:
         self._render()
+        self._changed()
 
     @safe("Your answers could not be cleared.")
     def _on_clear(self, _button=None) -> None:
         self.load(self.picker.value)
+        self._changed()
+
+    # --- saved state ---------------------------------------------------------------------
+
+    def get_state(self) -> dict:
+        """``case``, ``answers`` (``{condition: "yes" | "no"}``, unanswered left out) and
+        ``compared``."""
+        if not self.cases:
+            return {}
+        allowed = {v for _, v in ANSWER_OPTIONS}
+        return {
+            "case": self.picker.value,
+            "answers": {c: v for c, v in self.answers().items() if v in allowed},
+            "compared": self.result is not None,
+        }
+
+    def _apply_state(self, state: dict) -> None:
+        case_id = state.get("case")
+        if not self.cases or not isinstance(case_id, str) or case_id not in self.cases:
+            return  # answers belong to a case
+        self.load(case_id)
+        if self.picker.value != case_id:
+            return
+        answers = state.get("answers")
+        allowed = {v for _, v in ANSWER_OPTIONS}
+        if isinstance(answers, dict):
+            for cond, box in self.questions.items():
+                value = answers.get(cond)
+                if isinstance(value, str) and value in allowed:
+                    box.value = value
+        if state.get("compared") is True:
+            self._on_compare()
 
     # --- rendering -----------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 import ipywidgets as w
 
+from ..learner import Stateful
 from ..training import quiz as qz
 from ..training.modules import MODULES
 from .base import CSS, esc
@@ -72,14 +73,20 @@ def module_title(number: int) -> str:
     return f"Module {number}: {titles.get(number, '')}".rstrip(": ")
 
 
-class Quiz:
+class Quiz(Stateful):
     """Questions with labelled radio buttons, "Check answers", feedback, score, "Try again".
 
     ``radios``, ``feedback`` and ``prompts`` are keyed by question id; ``module`` filters the
     questions shown (0 = all); ``score`` and ``status`` are HTML outputs tests can read.
+    Saved state (:meth:`get_state`): the module filter, the choices, and whether the trainee
+    checked (feedback and score are recomputed when the state is restored).
     """
 
+    state_key = "quiz"
+
     def __init__(self, questions: Iterable[qz.Question] | None = None) -> None:
+        self._quiet = False
+        self.checked = False
         self.questions = list(qz.bank() if questions is None else questions)
         self._by_id = {q.id: q for q in self.questions}
         modules = sorted({q.module for q in self.questions})
@@ -140,11 +147,48 @@ class Quiz:
         return {q.id: self.radios[q.id].value for q in self.shown}
 
     def reset(self) -> None:
-        for q in self.questions:
-            self.radios[q.id].value = None
-            self.feedback[q.id].value = ""
+        self._quiet = True
+        try:
+            for q in self.questions:
+                self.radios[q.id].value = None
+                self.feedback[q.id].value = ""
+        finally:
+            self._quiet = False
+        self.checked = False
         self.score.value = ""
         self.status.value = ""
+
+    # -- saved state ----------------------------------------------------------------------------
+
+    def get_state(self) -> dict:
+        """``module`` (0 = all), ``answers`` (``{question id: choice}``, unanswered left
+        out) and ``checked``."""
+        return {
+            "module": self.module.value,
+            "answers": {qid: v for qid, v in self.answers().items() if isinstance(v, str)},
+            "checked": self.checked,
+        }
+
+    def _apply_state(self, state: dict) -> None:
+        module = state.get("module", 0)
+        allowed = [v for _, v in self.module.options]
+        if isinstance(module, bool) or not isinstance(module, int) or module not in allowed:
+            module = self.module.value
+        if module == self.module.value:
+            self._show(module)
+        else:
+            self.module.value = module  # its observer shows those questions
+        answers = state.get("answers")
+        shown = {q.id for q in self.shown}
+        if isinstance(answers, dict):
+            for qid, choice in answers.items():
+                if not isinstance(qid, str) or qid not in shown:
+                    continue
+                radio = self.radios[qid]
+                if isinstance(choice, str) and choice in [v for _, v in radio.options]:
+                    radio.value = choice
+        if state.get("checked") is True:
+            self._on_check()
 
     # -- callbacks: re-check every input, never raise into the page ---------------------------
 
@@ -155,14 +199,18 @@ class Quiz:
             if value not in allowed:  # a crafted message: keep what is shown
                 return
             self._show(value)
+            self._changed()
         except Exception as exc:  # noqa: BLE001 - a callback must never raise into the page
             self._error(exc)
 
     def _on_answer(self, change) -> None:
+        if self._quiet:
+            return
         # A changed answer makes its old feedback stale.
         for qid, radio in self.radios.items():
             if radio is change.get("owner"):
                 self.feedback[qid].value = ""
+        self._changed()
 
     def _on_check(self, _button=None) -> None:
         try:
@@ -171,12 +219,15 @@ class Quiz:
                 self.feedback[fb.question_id].value = feedback_html(fb)
             self.score.value = self._score_html(result)
             self.status.value = ""
+            self.checked = True
+            self._changed()
         except Exception as exc:  # noqa: BLE001
             self._error(exc)
 
     def _on_retry(self, _button=None) -> None:
         try:
             self.reset()
+            self._changed()
         except Exception as exc:  # noqa: BLE001
             self._error(exc)
 

@@ -20,6 +20,7 @@ import functools
 import ipywidgets as w
 
 from ..assessment import assess
+from ..learner import Stateful
 from ..training.tagger import (
     ELEMENT_TITLES,
     VICTIM_ANSWERS,
@@ -123,8 +124,14 @@ def _tag_list(tags) -> str:
     return "".join(f"<li>{esc(tag_label(t))}</li>" for t in sort_tags(tags))
 
 
-class ElementTagger:
-    """Tag each passage of a case with the trafficking elements it shows, then check."""
+class ElementTagger(Stateful):
+    """Tag each passage of a case with the trafficking elements it shows, then check.
+
+    Its saved state (:meth:`get_state`): the case, the passage shown, the tags of each
+    passage, and whether the trainee checked and showed the answer (the feedback itself is
+    recomputed when the state is restored)."""
+
+    state_key = "tagger"
 
     def __init__(self, cases, value: str | None = "jane"):
         self.cases = {c.id: c for c in cases}
@@ -227,6 +234,7 @@ class ElementTagger:
         finally:
             self._loading = False
         self._show_passage()
+        self._changed()
 
     def record(self, index: object, tags: object) -> bool:
         """Set the trainee's tags for passage ``index``. Untrusted input: an index outside the
@@ -238,7 +246,47 @@ class ElementTagger:
         self._render_progress()
         if self.checked:
             self._mark_stale()
+        self._changed()
         return True
+
+    # --- saved state ---------------------------------------------------------------------
+
+    def get_state(self) -> dict:
+        """The trainee's answers as JSON data: ``case``, ``passage`` (shown), ``tags``
+        (``{"0": [tag, ...]}`` per passage, in the order offered), ``checked``, ``revealed``."""
+        if not self.cases:
+            return {}
+        return {
+            "case": self.picker.value,
+            "passage": self.index,
+            "tags": {str(i): sort_tags(tags)
+                     for i, tags in sorted(self.answers.items()) if tags},
+            "checked": self.checked,
+            "revealed": self.revealed,
+        }
+
+    def _apply_state(self, state: dict) -> None:
+        case_id = state.get("case")
+        if not self.cases or not isinstance(case_id, str) or case_id not in self.cases:
+            return  # tags belong to a case: without a known case there is nothing to show
+        self.load(case_id)
+        if self.picker.value != case_id:
+            return
+        tags = state.get("tags")
+        if isinstance(tags, dict):
+            for key, value in tags.items():
+                i = clean_index(self.case, _as_index(key))
+                found = clean_tags(value) if isinstance(value, list) else frozenset()
+                if i is not None and found:
+                    self.answers[i] = found
+        shown = clean_index(self.case, state.get("passage"))
+        if shown is not None and shown != self.passage.value:
+            self.passage.value = shown  # its observer shows the passage and its ticks
+        self._show_passage()
+        if state.get("checked") is True:
+            self._on_check()
+            if state.get("revealed") is True:
+                self._on_show()
 
     # --- callbacks -----------------------------------------------------------------------
 
@@ -251,6 +299,7 @@ class ElementTagger:
         if self._loading or clean_index(self.case, change.get("new")) is None:
             return
         self._show_passage()
+        self._changed()
 
     @safe("Your tag could not be recorded.")
     def _on_tick(self, change) -> None:
@@ -273,6 +322,7 @@ class ElementTagger:
         self.show.disabled = False
         self.show.tooltip = "Show the elements the case file gives for every passage"
         self._render_feedback()
+        self._changed()
 
     @safe("The answer could not be shown.")
     def _on_show(self, _button=None) -> None:
@@ -281,6 +331,7 @@ class ElementTagger:
         self.revealed = True
         self._render_feedback()
         self._render_answer()
+        self._changed()
 
     @safe("Your tags could not be cleared.")
     def _on_clear(self, _button=None) -> None:
@@ -288,6 +339,7 @@ class ElementTagger:
         self._show_passage()
         if self.checked:
             self._mark_stale()
+        self._changed()
 
     # --- rendering -----------------------------------------------------------------------
 
@@ -384,16 +436,27 @@ class ElementTagger:
             "Palermo Protocol art 3 as set out in Fitzgerald 2024, II.B.</p>")
 
 
+def _as_index(key: object) -> object:
+    """A passage index from a JSON object key (``"0"``); anything else is left for
+    :func:`clean_index` to refuse."""
+    if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 4:
+        return int(key)
+    return key
+
+
 def _preview(text: str, length: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
 
 
-class VictimQuestion:
-    """"Is this person a victim of trafficking?": answer first, then see npkit's finding."""
+class VictimQuestion(Stateful):
+    """"Is this person a victim of trafficking?": answer first, then see npkit's finding.
+
+    Saved state: the answer chosen and whether npkit's analysis was shown."""
 
     def __init__(self, cases, case_id: str):
         self.status = w.HTML("")
+        self.state_key = f"victim-{case_id}"
         self.case = next((c for c in cases if c.id == case_id), None)
         if self.case is None:
             self.widget = error_panel(f"The case {case_id!r} is not in the case library.",
@@ -417,10 +480,28 @@ class VictimQuestion:
     def _on_choice(self, _change=None) -> None:
         if self.result.value:
             self._render()
+        self._changed()
 
     @safe("npkit's analysis could not be shown.")
     def _on_reveal(self, _button=None) -> None:
         self._render()
+        self._changed()
+
+    def get_state(self) -> dict:
+        """``choice`` (``victim``, ``not_victim`` or None) and ``revealed``."""
+        if self.case is None:
+            return {}
+        return {"choice": self.choice.value, "revealed": bool(self.result.value)}
+
+    def _apply_state(self, state: dict) -> None:
+        if self.case is None:
+            return
+        choice = state.get("choice")
+        if choice is None or (isinstance(choice, str)
+                              and choice in {v for _, v in VICTIM_ANSWERS}):
+            self.choice.value = choice
+        if state.get("revealed") is True:
+            self._on_reveal()
 
     def _render(self) -> None:
         case = self.case

@@ -173,3 +173,78 @@ def test_why_punish_compares_with_fitzgerald():
     page = why.output.value
     assert "you said <em>yes</em>" in page and "no answer" in page
     assert "Fitzgerald 2024, III.B.3" in page and "Bradley" in page
+
+
+# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+
+
+def test_decision_state_round_trips_into_a_new_path(cases):
+    import json
+
+    path = DecisionPath(cases)
+    path.case.value = "john"
+    path.answer.value = "identification"
+    path.check.click()
+    state = path.get_state()
+    assert state == json.loads(json.dumps(state))
+    assert state == {"case": "john", "stage": "identification", "checked": True}
+    again = DecisionPath(cases)
+    assert again.set_state(state) is True
+    assert again.get_state() == state
+    assert again.result.value == path.result.value != ""  # recomputed, the same view
+    assert again.stages.value == path.stages.value
+    path.answer.value = "prosecution"  # a new answer hides the verdict: no longer checked
+    assert path.get_state() == {"case": "john", "stage": "prosecution", "checked": False}
+
+
+def test_a_crafted_decision_state_is_ignored_and_escaped(cases):
+    path = DecisionPath(cases)
+    path.set_state({"case": EVIL, "stage": "identification", "checked": True})
+    assert path.get_state() == {"case": "jane", "stage": None, "checked": False}
+    path.set_state({"case": "sarah", "stage": EVIL, "checked": True})
+    assert path.get_state() == {"case": "sarah", "stage": None, "checked": False}
+    assert path.result.value == "" and path.status.value == ""
+    path.set_state({"case": "sarah", "stage": "none", "checked": 1})
+    assert path.get_state() == {"case": "sarah", "stage": "none", "checked": False}
+    assert path.set_state(7) is False
+    for html in (path.story.value, path.where.value, path.result.value, path.status.value):
+        assert EVIL not in html
+
+
+def test_decision_changes_are_reported_once_and_saved(cases, tmp_path):
+    from npkit.learner import Learner, bind_learner
+    from npkit.store import Store
+
+    path, why = DecisionPath(cases), WhyPunish("Jane")
+    seen = []
+    path.on_change(seen.append)
+    path.answer.value = "identification"
+    path.check.click()
+    path.case.value = "sarah"  # resets the answer: one change, not two
+    assert [s["checked"] for s in seen] == [False, True, False] and seen[-1]["stage"] is None
+    with Store.open(tmp_path / "s.sqlite") as store:
+        bind_learner(6, [path, why], learner=Learner("amber-otter-42", None, True),
+                     store=store)
+        path.answer.value = NOT_STOPPED
+        why.answers["agent"].value = "no"
+        why.compare.click()
+        saved = store.load("amber-otter-42", 6)
+    assert saved == {
+        "decision-path": {"case": "sarah", "stage": NOT_STOPPED, "checked": False},
+        "why-punish": {"answers": {"agent": "no"}, "compared": True},
+    }
+
+
+def test_why_punish_state_round_trips_and_refuses_crafted_values():
+    why = WhyPunish("Jane")
+    why.answers["agent"].value = "no"
+    why.answers["deterrence"].value = "unsure"
+    why.compare.click()
+    again = WhyPunish("Jane")
+    again.set_state(why.get_state())
+    assert again.get_state() == why.get_state() and again.output.value == why.output.value
+    crafted = WhyPunish("Jane")
+    crafted.set_state({"answers": {"agent": EVIL, EVIL: "yes", "choice": ["yes"],
+                                   "capacity": "yes"}, "compared": "true"})
+    assert crafted.get_state() == {"answers": {"capacity": "yes"}, "compared": False}
+    assert crafted.output.value == ""

@@ -179,3 +179,60 @@ def test_every_control_is_labelled(chk):
 def test_load_moves_the_picker_too(chk):
     chk.load("sarah")
     assert chk.picker.value == "sarah" and "Sarah" in chk.prompts["imminent_threat"].value
+
+
+# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+
+
+def test_state_round_trips_into_a_new_checklist(cases):
+    import json
+
+    chk = DuressChecklist(cases, "jane")
+    chk.picker.value = "john"
+    chk.questions["imminent_threat"].value = "yes"
+    chk.questions["no_voluntary_exposure"].value = "no"
+    chk.compare_button.click()
+    state = chk.get_state()
+    assert state == json.loads(json.dumps(state))
+    assert state == {"case": "john", "compared": True,
+                     "answers": {"imminent_threat": "yes", "no_voluntary_exposure": "no"}}
+    again = DuressChecklist(cases, "jane")
+    assert again.set_state(state) is True
+    assert again.get_state() == state and again.picker.value == "john"
+    assert again.comparison.value == chk.comparison.value != ""  # recomputed, the same view
+    assert again.changes.value == chk.changes.value
+
+
+def test_a_crafted_state_is_ignored_and_escaped(cases):
+    chk = DuressChecklist(cases, "jane")
+    chk.set_state({"case": PAYLOAD, "answers": {"imminent_threat": "yes"}, "compared": True})
+    assert chk.get_state() == {"case": "jane", "answers": {}, "compared": False}
+    chk.set_state({"case": "child", "answers": {}})  # a case this checklist does not offer
+    assert chk.picker.value == "jane"
+    chk.set_state({"case": "sarah", "compared": "yes", "answers": {
+        "imminent_threat": PAYLOAD, "no_escape": True, "proportionate": ["yes"],
+        PAYLOAD: "yes", "no_voluntary_exposure": "no"}})
+    assert chk.get_state() == {"case": "sarah", "answers": {"no_voluntary_exposure": "no"},
+                               "compared": False}
+    assert chk.set_state("yes") is False
+    for view in (chk.comparison, chk.story, chk.status, *chk.prompts.values()):
+        assert PAYLOAD not in view.value
+
+
+def test_changes_are_reported_once_and_saved(cases, tmp_path):
+    from npkit.learner import Learner, bind_learner
+    from npkit.store import Store
+
+    chk = DuressChecklist(cases, "jane")
+    seen = []
+    chk.on_change(seen.append)
+    chk.questions["no_escape"].value = "yes"
+    chk.compare_button.click()
+    chk.clear.click()
+    chk.picker.value = "sarah"
+    assert len(seen) == 4 and seen[-1] == {"case": "sarah", "answers": {}, "compared": False}
+    with Store.open(tmp_path / "s.sqlite") as store:
+        bind_learner(2, [chk], learner=Learner("amber-otter-42", None, True), store=store)
+        chk.questions["proportionate"].value = "no"
+        assert store.load("amber-otter-42", 2) == {"duress": {
+            "case": "sarah", "answers": {"proportionate": "no"}, "compared": False}}

@@ -126,3 +126,56 @@ def test_empty_quiz_still_renders():
     quiz.check.click()
     assert "No questions" in quiz.list.children[0].value
     assert "0 of 0" in quiz.score.value
+
+
+# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+
+
+def test_state_round_trips_into_a_new_quiz(quiz, questions):
+    import json
+
+    quiz.module.value = 2
+    first = quiz.shown[0]
+    quiz.radios[first.id].value = first.answer
+    quiz.check.click()
+    state = quiz.get_state()
+    assert state == json.loads(json.dumps(state))
+    assert state == {"module": 2, "answers": {first.id: first.answer}, "checked": True}
+    again = Quiz(questions)
+    assert again.set_state(state) is True
+    assert again.get_state() == state and again.module.value == 2
+    assert again.score.value == quiz.score.value != ""  # recomputed, the same view
+    assert again.feedback[first.id].value == quiz.feedback[first.id].value
+
+
+def test_a_crafted_state_is_ignored_and_escaped(quiz):
+    quiz.set_state({"module": 99, "checked": "yes", "answers": {
+        "duress-ew-john": EVIL, "no-such-question": "fails", "victim-sarah": ["victim"],
+        "stop-jane": "identification"}})
+    assert quiz.module.value == 0 and not quiz.checked and quiz.score.value == ""
+    assert quiz.answers()["duress-ew-john"] is None
+    assert quiz.answers()["stop-jane"] == "identification"
+    quiz.set_state({"module": True, "answers": {"stop-jane": "none"}})  # True is not module 1
+    assert quiz.module.value == 0
+    quiz.set_state({"module": 4, "answers": {"duress-ew-john": "fails"}})  # not shown in 4
+    assert quiz.module.value == 4 and "duress-ew-john" not in quiz.answers()
+    for html in (quiz.score.value, quiz.status.value, *(f.value for f in quiz.feedback.values())):
+        assert EVIL not in html
+
+
+def test_try_again_is_one_change_not_one_per_question(quiz, tmp_path):
+    from npkit.learner import Learner, bind_learner
+    from npkit.store import Store
+
+    seen = []
+    quiz.on_change(seen.append)
+    quiz.radios["duress-ew-john"].value = "fails"
+    quiz.check.click()
+    quiz.retry.click()
+    quiz.module.value = 4
+    assert len(seen) == 4 and seen[-1] == {"module": 4, "answers": {}, "checked": False}
+    with Store.open(tmp_path / "s.sqlite") as store:
+        bind_learner(7, [quiz], learner=Learner("amber-otter-42", None, True), store=store)
+        qid = quiz.shown[0].id
+        quiz.radios[qid].value = quiz.shown[0].answer
+        assert store.load("amber-otter-42", 7)["quiz"]["answers"] == {qid: quiz.shown[0].answer}

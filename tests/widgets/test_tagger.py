@@ -234,3 +234,115 @@ def test_victim_question_escapes_the_story(cases):
 def test_load_moves_the_picker_too(tagger):
     tagger.load("john")
     assert tagger.picker.value == "john" and "John, 30" in tagger.passage_view.value
+
+
+# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+
+
+def test_state_round_trips_into_a_new_tagger(cases):
+    import json
+
+    t = ElementTagger(cases, "jane")
+    tick(t, "act.recruitment")
+    t.next.click()
+    tick(t, "act.transportation", "means.fraud")
+    t.check.click()
+    t.show.click()
+    state = t.get_state()
+    assert state == json.loads(json.dumps(state))  # plain JSON data
+    assert state == {"case": "jane", "passage": 1, "checked": True, "revealed": True,
+                     "tags": {"0": ["act.recruitment"],
+                              "1": ["act.transportation", "means.fraud"]}}
+    again = ElementTagger(cases, "jane")
+    assert again.set_state(state) is True
+    assert again.get_state() == state
+    assert again.boxes["means.fraud"].value and again.passage.value == 1
+    # the same view: feedback and answer are recomputed, not stored
+    assert again.feedback.value == t.feedback.value and again.answer.value == t.answer.value
+    assert not again.show.disabled
+
+
+def test_state_of_another_case_switches_the_case(cases):
+    t = ElementTagger(cases, "jane")
+    t.set_state({"case": "john", "passage": 2, "tags": {"2": ["act.harbouring"]}})
+    assert t.picker.value == "john" and t.passage.value == 2
+    assert t.answers == {2: {"act.harbouring"}} and t.boxes["act.harbouring"].value
+    assert t.feedback.value == "" and t.show.disabled  # not checked
+
+
+def test_a_crafted_state_is_ignored_part_by_part_and_escaped(cases):
+    t = ElementTagger(cases, "jane")
+    assert t.set_state({"case": PAYLOAD, "tags": {"0": ["act.recruitment"]}}) is True
+    assert t.answers == {}  # an unknown case: the tags cannot belong anywhere
+    assert t.set_state(["not", "a", "dict"]) is False and t.set_state(None) is False
+    t.set_state({
+        "case": "jane", "passage": 99, "checked": "yes", "revealed": True, "extra": PAYLOAD,
+        "tags": {"0": ["act.recruitment", PAYLOAD, "act.hacking"], "99": ["act.receipt"],
+                 "-1": ["act.receipt"], "x": ["act.receipt"], PAYLOAD: ["act.receipt"],
+                 "1": PAYLOAD, "2": {"act.receipt": True}, "3": [["act.receipt"]]},
+    })
+    assert t.answers == {0: {"act.recruitment"}} and t.passage.value == 0
+    assert not t.checked and not t.revealed and t.answer.value == ""
+    for view in (t.passage_view, t.progress, t.feedback, t.status):
+        assert PAYLOAD not in view.value
+    t.set_state({"case": "jane", "revealed": True})  # revealed without checking: ignored
+    assert t.answer.value == ""
+
+
+def test_every_change_is_reported_once(cases):
+    t = ElementTagger(cases, "jane")
+    seen = []
+    t.on_change(seen.append)
+    tick(t, "act.recruitment")
+    assert seen[-1]["tags"] == {"0": ["act.recruitment"]}
+    t.next.click()
+    assert seen[-1]["passage"] == 1
+    t.check.click()
+    assert seen[-1]["checked"] is True
+    t.clear.click()
+    assert seen[-1]["tags"] == {}
+    t.picker.value = "john"
+    assert seen[-1]["case"] == "john" and len(seen) == 5
+    t.set_state({"case": "jane", "tags": {"0": ["act.recruitment"]}})
+    assert len(seen) == 5  # restoring is not a change to save
+
+
+def test_a_failing_listener_does_not_break_the_tagger(cases):
+    t = ElementTagger(cases, "jane")
+
+    def broken(_state):
+        raise RuntimeError("store gone")
+
+    t.on_change(broken)
+    tick(t, "act.recruitment")
+    t.check.click()
+    assert t.status.value == "" and "Your score: 1 of" in t.feedback.value
+
+
+def test_changes_are_saved_to_the_store(cases, tmp_path):
+    from npkit.learner import Learner, bind_learner
+    from npkit.store import Store
+
+    with Store.open(tmp_path / "s.sqlite") as store:
+        t, q = ElementTagger(cases, "jane"), VictimQuestion(cases, "sarah")
+        bind_learner(1, [t, q], learner=Learner("amber-otter-42", None, True), store=store)
+        tick(t, "act.recruitment")
+        q.choice.value = "not_victim"
+        q.reveal.click()
+        saved = store.load("amber-otter-42", 1)
+    assert saved["tagger"]["tags"] == {"0": ["act.recruitment"]}
+    assert saved["victim-sarah"] == {"choice": "not_victim", "revealed": True}
+
+
+def test_victim_question_state_round_trips_and_refuses_crafted_values(cases):
+    q = VictimQuestion(cases, "child")
+    q.choice.value = "victim"
+    q.reveal.click()
+    again = VictimQuestion(cases, "child")
+    again.set_state(q.get_state())
+    assert again.choice.value == "victim" and again.result.value == q.result.value
+    crafted = VictimQuestion(cases, "child")
+    crafted.set_state({"choice": PAYLOAD, "revealed": 1})
+    assert crafted.choice.value is None and crafted.result.value == ""
+    assert q.state_key == "victim-child"
+    assert VictimQuestion(cases, "nobody").get_state() == {}

@@ -1,0 +1,381 @@
+"""Who is learning, and keeping their answers: the page URL names the learner, the store keeps
+what they answer.
+
+The landing page sends every module to ``?learner=<code>&nick=<nickname>``. Under Voila,
+:func:`current_learner` reads that query string (what ``voila.utils.get_query_string`` gives;
+with a preheated kernel the call waits for the visitor, so a module calls it in its last cell,
+after the heavy work). Anywhere else (JupyterLab, nbval, pytest) it returns an anonymous
+in-memory learner at once, never blocks, imports nothing from voila and never touches the
+store.
+
+:func:`bind_learner` is the one call a module makes:
+
+    bind_learner(module=1, widgets=[tagger, victim_john])
+
+It loads the learner's saved answers into the widgets (the same view comes back after a reload
+or in a new kernel) and saves every change. If the store cannot be used, the module keeps
+working and says so in one readable line, never a traceback.
+
+A widget takes part by mixing in :class:`Stateful`: ``state_key`` (its name within the module),
+``get_state() -> dict`` of JSON data, ``set_state(dict)`` that treats the dict as untrusted, and
+``on_change(callback)``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode
+
+import ipywidgets as w
+
+from .store import Store, check_module, clean_nickname, is_code
+from .widgets.base import CSS, esc
+
+# Problems go to this logger, never to the page: the NullHandler keeps Python's last-resort
+# handler from printing them (a kernel shows stderr under a cell), and no traceback is logged.
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+# Names of voila.utils.ENV_VARIABLE members (tests check they agree with the installed voila).
+KERNEL_ID_VARIABLE = "VOILA_KERNEL_ID"
+PREHEAT_VARIABLE = "VOILA_PREHEAT"
+QUERY_VARIABLE = "QUERY_STRING"
+MAX_QUERY = 2048
+QUERY_ATTEMPTS = 3  # tries at voila's query-string websocket before giving up
+RETRY_SECONDS = 20.0  # after the store fails, wait this long before trying it again
+
+
+@dataclass(frozen=True, slots=True)
+class Learner:
+    """``persistent`` learners have a code and their answers go to the store; anonymous ones
+    (``code is None``) keep answers in the page only."""
+
+    code: str | None = None
+    nickname: str | None = None
+    persistent: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.nickname or self.code or "anonymous"
+
+
+ANONYMOUS = Learner()
+
+
+def parse_learner(query: object) -> Learner:
+    """The learner named by a query string such as ``learner=amber-otter-42&nick=Amber``.
+
+    Strict: a missing, repeated or malformed ``learner`` gives :data:`ANONYMOUS`; a malformed
+    ``nick`` (not text, over 40 characters) is dropped and the code kept, since a nickname is
+    never required. Control characters are removed from the nickname."""
+    if not isinstance(query, str) or len(query) > MAX_QUERY:
+        return ANONYMOUS
+    try:
+        fields = parse_qs(query.lstrip("?"), max_num_fields=20)
+    except ValueError:
+        return ANONYMOUS
+    codes = fields.get("learner", [])
+    if len(codes) != 1 or not is_code(codes[0]):
+        return ANONYMOUS
+    nicks = fields.get("nick", [])
+    nickname = None
+    if len(nicks) == 1:
+        try:
+            nickname = clean_nickname(nicks[0])
+        except ValueError:
+            nickname = None
+    return Learner(codes[0], nickname, True)
+
+
+def learner_query(learner: Learner) -> str:
+    """``learner=<code>&nick=<nick>`` for links that keep the learner (empty if anonymous)."""
+    if not learner.persistent:
+        return ""
+    pairs = [("learner", learner.code)] + ([("nick", learner.nickname)] if learner.nickname
+                                           else [])
+    return urlencode(pairs)
+
+
+def in_voila() -> bool:
+    """True inside a kernel started by Voila: Voila sets ``VOILA_KERNEL_ID`` in the kernel
+    before the first cell runs. (The name is voila's ``ENV_VARIABLE.VOILA_KERNEL_ID``; it is
+    spelt out here because importing ``voila.utils`` takes seconds, and a test checks that
+    the two agree.)"""
+    return bool(os.environ.get(KERNEL_ID_VARIABLE))
+
+
+def query_string() -> str:
+    """The page's query string, as ``voila.utils.get_query_string()`` gives it.
+
+    A kernel started for a visitor already has it in ``QUERY_STRING`` (that is all
+    ``get_query_string`` returns when ``VOILA_PREHEAT`` is not ``"True"``), so it is read
+    directly; only a preheated kernel calls voila, which waits until a visitor arrives."""
+    if os.environ.get(PREHEAT_VARIABLE, "False") == "False":
+        return os.environ.get(QUERY_VARIABLE) or ""
+    from voila.utils import get_query_string
+
+    for _ in range(QUERY_ATTEMPTS):
+        # voila gives up (returns None, with a warning that would print under the cell) if
+        # its websocket does not open within 5 s, e.g. on a busy laptop; the request stays
+        # cached in the server, so asking again gets it.
+        with warnings.catch_warnings(), _quiet_threads():
+            warnings.simplefilter("ignore")
+            found = get_query_string()
+        if found is not None:
+            return found
+    return ""
+
+
+@contextmanager
+def _quiet_threads() -> Iterator[None]:
+    """voila reads the query string in a helper thread; an error there would print a traceback
+    under the cell (threading's excepthook writes to stderr). Keep it out of the page."""
+    previous = threading.excepthook
+    threading.excepthook = lambda args: log.warning("query string thread: %r", args.exc_value)
+    try:
+        yield
+    finally:
+        threading.excepthook = previous
+
+
+_current: Learner | None = None
+
+
+def current_learner() -> Learner:
+    """The learner this page belongs to (read once per kernel), or :data:`ANONYMOUS`.
+
+    Outside Voila this returns at once and imports nothing. Under Voila with a preheated
+    kernel it waits until a visitor opens the page."""
+    global _current
+    if _current is not None:
+        return _current
+    if not in_voila():
+        return ANONYMOUS
+    try:
+        found = parse_learner(query_string())
+    except Exception as exc:  # noqa: BLE001 - no identity is better than a broken page
+        log.warning("could not read the page's query string: %s", exc)
+        found = ANONYMOUS
+    _current = found
+    return found
+
+
+# --- widgets that keep state ------------------------------------------------------------------
+
+
+class Stateful:
+    """Mixin for a widget whose answers can be saved and restored.
+
+    Subclasses set ``state_key`` and implement ``get_state`` / ``_apply_state``; they call
+    ``self._changed()`` whenever an answer changes. ``set_state`` never raises: a state that
+    is not a dict, or whose parts are unknown, is ignored part by part."""
+
+    state_key = "widget"
+
+    def on_change(self, callback: Callable[[dict], object]) -> None:
+        """Call ``callback(state)`` after every change the trainee makes."""
+        self.__dict__.setdefault("_listeners", []).append(callback)
+
+    def get_state(self) -> dict:
+        raise NotImplementedError
+
+    def set_state(self, state: object) -> bool:
+        """Show ``state`` (untrusted: only values the controls offer are used). Listeners are
+        not told (nothing new to save). Returns False if the state was ignored as a whole or
+        could not be shown."""
+        if not isinstance(state, dict):
+            return False
+        self.__dict__["_restoring"] = True
+        try:
+            self._apply_state(state)
+            return True
+        except Exception as exc:  # noqa: BLE001 - a bad saved state must not break the module
+            log.warning("ignored a saved state for %s: %r", self.state_key, exc)
+            return False
+        finally:
+            self.__dict__["_restoring"] = False
+
+    def _apply_state(self, state: dict) -> None:
+        raise NotImplementedError
+
+    def _changed(self) -> None:
+        if self.__dict__.get("_restoring") or not self.__dict__.get("_listeners"):
+            return
+        try:
+            state = self.get_state()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not read the state of %s: %r", self.state_key, exc)
+            return
+        for callback in list(self.__dict__.get("_listeners", ())):
+            try:
+                callback(state)
+            except Exception as exc:  # noqa: BLE001 - a listener never breaks the widget
+                log.warning("a state listener failed: %r", exc)
+
+
+# --- binding a module's widgets to the store ----------------------------------------------
+
+
+def _line(body: str, kind: str = "neutral") -> str:
+    return (f"{CSS}<div class='npk'><p class='npk-learner npk-source' role='status' "
+            f"data-state='{kind}'>{body}</p></div>")
+
+
+class Binding:
+    """The link between one module's widgets and the store, with its status line (``widget``).
+
+    Displaying a Binding (the last expression of a notebook cell) shows the status line."""
+
+    def __init__(self, module: int, widgets: Iterable[object], learner: Learner,
+                 store: Store | None = None, opener: Callable[[], Store] = Store.open,
+                 header: object = None) -> None:
+        self.header = header
+        self.learner = learner
+        self.module = check_module(module)
+        self.widgets: dict[str, Stateful] = {}
+        for widget in widgets:
+            if not isinstance(widget, Stateful):
+                continue  # e.g. an error panel shown instead of a widget that failed to build
+            key = str(getattr(widget, "state_key", "widget"))
+            base, n = key, 1
+            while key in self.widgets:
+                n += 1
+                key = f"{base}-{n}"
+            self.widgets[key] = widget
+        self.store = store
+        # After a failure, try again on the next change: the same store if one was given.
+        self._opener = opener if store is None else (lambda: store)
+        self.problem: str | None = None
+        self._pending: dict[str, object] = {}
+        self._pause_until = 0.0
+        self.widget = w.HTML("")
+        self.restored = 0
+        if not learner.persistent:
+            self._show()
+            return
+        try:
+            if self.store is None:
+                self.store = self._opener()
+            self.store.learner(learner.code, learner.nickname)
+            saved = self.store.load(learner.code, self.module)
+        except Exception as exc:  # noqa: BLE001 - never a traceback in the page
+            self.store = None
+            self._pause_until = time.monotonic() + RETRY_SECONDS
+            self._fail(exc)
+            saved = {}
+        for key, widget in self.widgets.items():
+            if key in saved and widget.set_state(saved[key]):
+                self.restored += 1
+            widget.on_change(self._saver(key))
+        self._show()
+
+    def _saver(self, key: str) -> Callable[[dict], None]:
+        def save(state: dict) -> None:
+            self.save(key, state)
+
+        return save
+
+    def save(self, key: str, state: object) -> bool:
+        """Save one widget's state (and any still waiting from an earlier failure). On
+        failure the status line says so and nothing raises; the state waits, and the store is
+        tried again on a change at least :data:`RETRY_SECONDS` later, so a locked file does
+        not make every click wait for the busy timeout."""
+        if not self.learner.persistent:
+            return False
+        self._pending[key] = state
+        if time.monotonic() < self._pause_until:
+            return False
+        return self.flush()
+
+    def flush(self) -> bool:
+        """Write every waiting state now; True if none is left waiting."""
+        try:
+            if self.store is None:  # the store failed before: try again, it may be back
+                self.store = self._opener()
+            for key, state in list(self._pending.items()):
+                try:
+                    self.store.save(self.learner.code, self.module, key, state)
+                except ValueError:  # this state can never be stored (e.g. too large)
+                    log.warning("answer %s of module %s is not storable", key, self.module)
+                del self._pending[key]
+        except Exception as exc:  # noqa: BLE001 - never a traceback in the page
+            self._pause_until = time.monotonic() + RETRY_SECONDS
+            self._fail(exc)
+            return False
+        self._pause_until = 0.0
+        if self.problem is not None:
+            self.problem = None
+            self._show()
+        return True
+
+    def _fail(self, exc: BaseException) -> None:
+        log.warning("learner store failed: %s", exc)
+        self.problem = str(exc) or type(exc).__name__
+        self._show()
+
+    def _show(self) -> None:
+        self._show_in_header()
+        who = esc(self.learner.name)
+        if not self.learner.persistent:
+            self.widget.value = _line(
+                "Your answers on this page are not saved. To keep them across modules and "
+                "reloads, open the modules from the course's start page.")
+        elif self.problem is not None:
+            self.widget.value = _line(
+                f"<span class='npk-badge npk-mixed'><span aria-hidden='true'>⚠</span> "
+                f"not saved</span> Signed in as <strong>{who}</strong>, but your answers "
+                "could not be saved on this computer just now. This page still works; "
+                "keep it open, or note your answers. "
+                f"<br><small>Reason: {esc(self.problem)}</small>", "problem")
+        else:
+            self.widget.value = _line(
+                f"Signed in as <strong>{who}</strong> — your answers are saved on this "
+                "computer.", "saved")
+
+    def _show_in_header(self) -> None:
+        """Tell the module header (``npkit.widgets.base.ModuleHeader``: ``show_learner`` and
+        ``set_query``, used only if present) whose answers are kept, and give its links the
+        learner."""
+        header, who = self.header, self.learner
+        if header is None:
+            return
+        try:
+            if who.persistent and callable(getattr(header, "set_query", None)):
+                header.set_query(learner_query(who))
+            if callable(getattr(header, "show_learner", None)):
+                if who.persistent and self.problem is None:
+                    header.show_learner(who.code, who.nickname)
+                elif who.persistent:
+                    header.show_learner(None, None, "They could not be saved on this "
+                                        "computer just now: see the note at the end of the page.")
+                else:
+                    header.show_learner(None)
+        except Exception as exc:  # noqa: BLE001 - the header is a courtesy, never a failure
+            log.warning("could not update the module header: %r", exc)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def bind_learner(module: int, widgets: Iterable[object], *, header: object = None,
+                 learner: Learner | None = None, store: Store | None = None) -> Binding:
+    """Load the current learner's answers for ``module`` into ``widgets`` and save every
+    change. Returns the :class:`Binding`; as a cell's last expression it shows the status
+    line. ``header`` (the module's ``module_header``) also shows who is signed in and gets the
+    learner in its links. Anonymous learners (outside Voila, or no code in the URL) never
+    touch the store."""
+    who = current_learner() if learner is None else learner
+    try:
+        return Binding(module, widgets, who, store, header=header)
+    except Exception as exc:  # noqa: BLE001 - e.g. a bad module number: say so, keep working
+        log.warning("bind_learner failed: %r", exc)
+        binding = Binding(0, [], ANONYMOUS, header=header)
+        binding.problem = str(exc)
+        return binding
