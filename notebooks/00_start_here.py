@@ -9,10 +9,12 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.training.modules import MODULES
 from npkit.widgets.base import disclaimer, esc, html_box, module_header
 
-display(module_header(0), disclaimer())
+header = module_header(0)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## Who this is for
@@ -61,3 +63,7 @@ display(html_box(
 # %%
 print(len(MODULES), "modules")
 # expect: 8 modules
+
+# %%
+# Who is signed in; keeps the learner in the links to other modules.
+bind_learner(module=0, widgets=[], header=header)

@@ -9,11 +9,13 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.training.conclusions import conclusion
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.widgets.models_table import Discussion, ModelsTable, OffenceCategories
 
-display(module_header(3), disclaimer())
+header = module_header(3)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## One case, every model
@@ -121,6 +123,10 @@ display(OffenceCategories(cases).widget)
 
 # %%
 display(Discussion().widget)
+
+# %%
+# Who is signed in; keeps the learner in the links to other modules.
+bind_learner(module=3, widgets=[], header=header)
 
 # %% [markdown]
 # ## Reflection

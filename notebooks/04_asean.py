@@ -9,11 +9,13 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.training.conclusions import conclusion
 from npkit.widgets.asean import AseanCase, AseanTable
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 
-display(module_header(4), disclaimer())
+header = module_header(4)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## Ten states, ten answers
@@ -96,6 +98,10 @@ print(conclusion("jane", "jurisdictions.PH"))
 # %%
 print(conclusion("status_only", "jurisdictions.TH"))
 # expect: Lina: TH: discretionary
+
+# %%
+# Who is signed in; keeps the learner in the links to other modules.
+bind_learner(module=4, widgets=[], header=header)
 
 # %% [markdown]
 # ## Reflection

@@ -9,11 +9,13 @@
 # %%
 from IPython.display import display
 
+from npkit.learner import bind_learner
 from npkit.training.conclusions import conclusion
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.widgets.scenario_lab import ScenarioLab
 
-display(module_header(5), disclaimer())
+header = module_header(5)
+display(header, disclaimer())
 
 # %% [markdown]
 # ## How to use the lab
@@ -64,6 +66,10 @@ print(conclusion("jane_imminent", "duress.england_wales"))
 print(conclusion("jane_imminent", "duress.malaysia"))
 # expect: Jane: duress under England & Wales (common law): succeeds
 # expect: Jane: duress under Malaysia (Penal Code s 94): fails
+
+# %%
+# Who is signed in; keeps the learner in the links to other modules.
+bind_learner(module=5, widgets=[], header=header)
 
 # %% [markdown]
 # ## Reflection
