@@ -69,6 +69,9 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
+        # Kernels talk to Voila over Unix sockets where there are some: no TCP port to race for
+        # when eight kernels start at once (a lost race kills a module's preheated kernel).
+        *(["--KernelManager.transport=ipc"] if os.name == "posix" else []),
     ]
 
 

@@ -64,6 +64,8 @@ def test_voila_command_is_fast_and_quiet_for_learners(tmp_path):
     assert f["VoilaExecutor.allow_errors"] == "True"
     assert "traceback" not in f["VoilaExecutor.cell_error_instruction"].lower()
     assert f["VoilaConfiguration.allow_template_override"] == "NO"
+    if __import__("os").name == "posix":
+        assert f["KernelManager.transport"] == "ipc"  # no TCP port races between kernels
 
 
 def test_voila_command_loads_only_the_widget_extensions(tmp_path):
@@ -93,6 +95,7 @@ def test_voila_accepts_every_option(tmp_path):
     assert app.config.VoilaConfiguration.template == "npkit"
     assert app.config.VoilaConfiguration.preheat_kernel is True
     assert app.config.VoilaExecutor.allow_errors is True
+    assert app.config.VoilaConfiguration.classic_tree is True
 
 
 def test_launcher_refuses_a_folder_without_built_modules(tmp_path, capsys):

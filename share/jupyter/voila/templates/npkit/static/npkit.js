@@ -4,7 +4,7 @@
  *    learner of this page: ?learner=<code>&nick=<nickname>, as agreed for the kernel side
  *    (voila.utils.get_query_string). Links inside widgets appear late, so a MutationObserver
  *    keeps them right, and a click handler checks again just before leaving.
- * 2. The top bar says who the answers are kept for.
+ * 2. The top bar names the learner (or offers a code when the page has none).
  * 3. On the landing page: "Start" makes a pseudonymous code (kept in localStorage so a returning
  *    learner keeps it), "I already have a code", and "Not you? Start afresh".
  * Text from the URL or the learner is only ever set with textContent, never as HTML.
@@ -149,21 +149,21 @@
   function showWho() {
     var el = document.getElementById("npk-who");
     if (!el) { return; }
-    var landing = document.getElementById("npk-learner");
+    var module = document.body && document.body.classList.contains("npk-module");
     if (current) {
-      say(el, ["Answers kept for ", { text: current.learner },
+      say(el, ["Learner ", { text: current.learner },
         current.nick ? " (" + current.nick + ")" : ""]);
-    } else if (landing) {
-      say(el, []);
+    } else if (!module) {
+      say(el, []);  // the landing page has its own panel; error pages need no nagging
     } else {
       var known = stored();
       var home = homeUrl();
       if (known) {
-        say(el, ["Your answers on this page are not being kept. ",
+        say(el, ["No learner code on this page, so answers here are not kept. ",
           { text: "Continue as " + known.learner, href: window.location.pathname + query(known) }]);
       } else {
-        say(el, ["Your answers on this page are not kept. ",
-          { text: "Get a learner code", href: home }]);
+        say(el, ["No learner code on this page, so answers here are not kept. ",
+          { text: "Get a code on the start page", href: home }]);
       }
     }
   }
@@ -236,6 +236,13 @@
 
     render(null);
   }
+
+  // Called inline right after the top bar, so the bar is right while a module still loads.
+  window.npkitTopbar = function () {
+    var bar = document.querySelector(".npk-topbar");
+    if (bar) { fixLinks(bar); }
+    showWho();
+  };
 
   function start() {
     landing();
