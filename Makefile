@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 # Re-install only when pyproject.toml changes.
 STAMP_TEST := $(VENV)/.installed-test
 STAMP_DASH := $(VENV)/.installed-notebooks
+# axe-core for the browser tests (package-lock.json pins it); re-installed when the lock changes.
+STAMP_NPM  := node_modules/.installed
 
 .PHONY: help test lint unit notebooks dashboard serve-jupyterlab validate docs clean
 
@@ -28,6 +30,12 @@ $(STAMP_DASH): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
 	touch $@
 
+# Without npm this only warns: the browser tests then skip their axe-core checks on a laptop
+# and fail on CI (CI=true), where .ci/run installs npm.
+$(STAMP_NPM): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the browser tests' accessibility checks need it (npm ci)"; fi
+
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
 
@@ -38,9 +46,10 @@ validate: $(STAMP_TEST)
 notebooks: $(STAMP_TEST)
 	$(BIN)/python tools/build_notebooks.py
 
-# One pytest run: unit, widget and golden tests plus every notebook under nbval (--dist
-# loadscope keeps each notebook's cells on one worker and one kernel).
-unit: $(STAMP_TEST) notebooks
+# One pytest run: unit, widget and golden tests, every notebook under nbval, and the browser
+# tests (tests/browser: one Voila server and headless Chromium). --dist loadscope keeps each
+# notebook's cells on one worker and one kernel, and the browser tests (one file) on one worker.
+unit: $(STAMP_TEST) $(STAMP_NPM) notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
 		tests notebooks/*.ipynb
 
@@ -58,4 +67,4 @@ serve-jupyterlab: notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .hypothesis node_modules

@@ -1,0 +1,253 @@
+"""Helpers for the browser tests (conftest.py holds the fixtures).
+
+- the hostile case file (script and ``onerror`` payloads in its title, narrative and charge);
+- starting and stopping the Voila server (``npkit.dashboard.voila_command``);
+- :class:`Visit`: a browser context whose requests to any host other than 127.0.0.1 are
+  aborted and recorded, with console errors and uncaught page errors recorded too;
+- running axe-core in a page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1"}
+SERVER_START_TIMEOUT = 120  # s: Voila imports jupyter_server, then preheats one kernel a module
+PAGE_TIMEOUT = 90_000  # ms: a page may wait for its module's kernel pool to refill under load
+
+# The hostile case (test 5): payloads that would run, or leave an element behind, if any text
+# from a case file or a trainee reached innerHTML unescaped.
+SCRIPT_PAYLOAD = "<script>window.__xss=1</script>"
+IMG_PAYLOAD = '<img src=x onerror="window.__xss=2">'
+XSS_CASE_ID = "xss_probe"
+XSS_TITLE = f"Xavier: a probe case {IMG_PAYLOAD}"
+XSS_CHARGE = f"Fraud {SCRIPT_PAYLOAD} {IMG_PAYLOAD}"
+XSS_PASSAGE = f"Xavier typed {SCRIPT_PAYLOAD} and {IMG_PAYLOAD} into the chat."
+
+
+def ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def unavailable(reason: str):
+    """Skip on a laptop; fail loudly on CI (CI=true), where the browser tests must run."""
+    if ci():
+        pytest.fail(f"CI=true but the browser tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def learner_code(text: str) -> str:
+    """A learner code in the agreed format (^[a-z0-9][a-z0-9-]{3,39}$) made from ``text``, so
+    each test starts with its own empty record in the store."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return ("t-" + slug)[:40].rstrip("-")
+
+
+# --------------------------------------------------------------------------- the server
+
+
+@dataclass
+class Site:
+    base: str
+    notebooks: Path
+    cases: Path
+    store: Path
+    log: Path
+    process: subprocess.Popen
+
+    def url(self, path: str = "/", **query: str) -> str:
+        q = f"?{urlencode(query)}" if query else ""
+        return f"{self.base}{path}{q}"
+
+    def module_url(self, notebook: str, **query: str) -> str:
+        return self.url(f"/voila/render/{notebook}", **query)
+
+    def wait_for_log(self, pattern: str, timeout: float = 30) -> re.Match | None:
+        """The first match of ``pattern`` in the server log, once it is there (None if it is
+        not there within ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = re.search(pattern, self.log.read_text(encoding="utf-8", errors="replace"))
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.2)  # polling interval; the condition is the log line
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            text = self.log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def hostile_cases(folder: Path) -> Path:
+    """A copy of cases/ plus the hostile case, checked to load (else the XSS test would prove
+    nothing)."""
+    from npkit.library import library
+
+    shutil.copytree(ROOT / "cases", folder)
+    case = yaml.safe_load((ROOT / "cases" / "jane.yaml").read_text(encoding="utf-8"))
+    case["id"] = XSS_CASE_ID
+    case["title"] = XSS_TITLE
+    case["person"]["pseudonym"] = "Xavier"
+    case["narrative"][0]["text"] = XSS_PASSAGE
+    case["offences"][0]["charge"] = XSS_CHARGE
+    case.pop("questions", None)  # the quiz keeps its question bank as shipped
+    (folder / f"{XSS_CASE_ID}.yaml").write_text(
+        yaml.safe_dump(case, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = library(folder)
+    assert not result.errors, f"the hostile case file does not load: {result.errors}"
+    assert XSS_CASE_ID in {c.id for c in result.cases}
+    return folder
+
+
+def start_server(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    with open(log, "wb") as out:
+        return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+
+def wait_until_serving(site: Site, timeout: float = SERVER_START_TIMEOUT) -> None:
+    """Until the server answers HTTP 200 (or has exited, or the time is up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if site.process.poll() is not None:
+            raise RuntimeError(f"Voila exited with code {site.process.returncode}:\n"
+                               f"{site.log_tail()}")
+        try:
+            with urllib.request.urlopen(site.url("/"), timeout=5) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Voila did not answer within {timeout} s:\n{site.log_tail()}")
+        time.sleep(0.2)  # polling interval; readiness itself is the HTTP answer above
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    """SIGTERM the server's process group (Voila then shuts its kernels down), SIGKILL it if
+    it is still there after 20 s."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@dataclass
+class Visit:
+    """A browser context and its page, recording what a learner's page must never do."""
+
+    page: object
+    context: object
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    external: list[str] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        return ([f"request to another host (aborted): {u}" for u in self.external]
+                + [f"console error: {e}" for e in self.console_errors]
+                + [f"uncaught page error: {e}" for e in self.page_errors])
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in {"data", "blob", "about"}:
+        return True
+    return parts.hostname in LOCAL_HOSTS
+
+
+def open_context(browser, **kw) -> Visit:
+    context = browser.new_context(accept_downloads=True, **kw)
+    context.set_default_timeout(PAGE_TIMEOUT)
+    page = context.new_page()
+    visit = Visit(page, context)
+
+    def route(r):
+        url = r.request.url
+        if is_local(url):
+            r.continue_()
+        else:
+            visit.external.append(url)
+            r.abort()
+
+    def console(message):
+        if message.type == "error":
+            where = message.location.get("url") or "?"
+            visit.console_errors.append(f"{message.text} (at {where})")
+
+    context.route("**/*", route)
+    page.on("console", console)
+    page.on("pageerror", lambda e: visit.page_errors.append(str(e)))
+    return visit
+
+
+# --------------------------------------------------------------------------- axe-core
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core in ``page``; its violations of the given impacts, each with its nodes."""
+    if not AXE.is_file():
+        unavailable(f"{AXE.relative_to(ROOT)} is missing (run: npm ci)")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+        const r = await window.axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            helpUrl: v.helpUrl,
+            nodes: v.nodes.map(n => ({target: n.target.join(' '), html: n.html.slice(0, 300),
+                                      summary: n.failureSummary || ''}))}));
+    }""")
+    return [v for v in found if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict], limit: int = 5) -> str:
+    out = []
+    for v in violations:
+        out.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+        for n in v["nodes"][:limit]:
+            summary = " ".join(n["summary"].split())
+            out.append(f"    {n['target']}\n      {n['html']}\n      {summary[:400]}")
+        if len(v["nodes"]) > limit:
+            out.append(f"    ... and {len(v['nodes']) - limit} more")
+    return "\n".join(out)

@@ -1,0 +1,104 @@
+"""Fixtures for the browser tests: one Voila server and one headless Chromium per test session,
+driven by Playwright for Python.
+
+Chromium is Debian's (``/usr/bin/chromium``, installed by ``.ci/run``); Playwright's own browser
+download is never used. Without Chromium or Playwright these tests skip on a laptop, but with
+``CI=true`` they fail, so CI cannot pass without running them.
+
+The server is ``npkit.dashboard.voila_command`` (what ``make dashboard`` runs) on a free port,
+serving the notebooks ``tools/build_notebooks.py`` builds, with ``NPKIT_STORE`` in a temporary
+file and ``NPKIT_CASES`` pointing at a copy of ``cases/`` plus one hostile case file.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import pytest
+from browser_support import (
+    CHROMIUM_ARGS,
+    ROOT,
+    Site,
+    free_port,
+    hostile_cases,
+    learner_code,
+    open_context,
+    start_server,
+    stop_server,
+    unavailable,
+    wait_until_serving,
+)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if not path:
+        unavailable("chromium is not installed (apt-get install -y chromium; see .ci/run)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, browser):
+    """One Voila server for the session, started once the browser is known to work."""
+    from npkit.dashboard import voila_command
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import build_notebooks
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert build_notebooks.main([]) == 0, "tools/build_notebooks.py failed"
+
+    tmp = tmp_path_factory.mktemp("dashboard")
+    env = dict(os.environ, NPKIT_STORE=str(tmp / "learners.sqlite"),
+               NPKIT_CASES=str(hostile_cases(tmp / "cases")), PYTHONUNBUFFERED="1")
+    port = free_port()
+    cmd = voila_command(build_notebooks.NOTEBOOKS, port=port)
+    if not any(a.startswith("--Voila.port_retries") for a in cmd):
+        # Exit rather than move to another port if the free port was taken in the meantime.
+        cmd.append("--Voila.port_retries=0")
+    log = tmp / "voila.log"
+    process = start_server(cmd, env, log)
+    s = Site(f"http://127.0.0.1:{port}", build_notebooks.NOTEBOOKS, tmp / "cases",
+             tmp / "learners.sqlite", log, process)
+    try:
+        wait_until_serving(s)
+        yield s
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture
+def visit(browser):
+    """``visit()`` opens a fresh context and page; all are closed after the test."""
+    opened = []
+
+    def make(**kw):
+        v = open_context(browser, **kw)
+        opened.append(v)
+        return v
+
+    yield make
+    for v in opened:
+        v.close()
+
+
+@pytest.fixture
+def learner(request) -> str:
+    """A learner code of this test's own."""
+    return learner_code(request.node.name)
