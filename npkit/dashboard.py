@@ -142,8 +142,9 @@ def run_voila(argv: Sequence[str]) -> int:
                 if not all(t.done() for t in tasks):
                     loop.call_later(0.25, report)
                 elif tasks:
-                    print(f"npkit: a kernel is ready for each of {len(pools)} modules "
-                          f"({time.monotonic() - started:.1f} s after start)", flush=True)
+                    print(f"npkit: a kernel has started for each of {len(pools)} modules "
+                          f"({time.monotonic() - started:.1f} s after start); each now runs its "
+                          "module ahead of the first visitor", flush=True)
 
             loop.add_callback(report)
             super().start()
