@@ -19,6 +19,7 @@ address gets the course's "not found" page instead of Tornado's bare one.
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import sys
 from collections.abc import Sequence
@@ -111,7 +112,21 @@ def run_voila(argv: Sequence[str]) -> int:
     import tornado.ioloop
     from tornado import web
     from voila.app import Voila
-    from voila.handler import BaseVoilaHandler
+    from voila.handler import BaseVoilaHandler, VoilaHandler
+
+    render_prepare = VoilaHandler.prepare
+
+    async def prepare_with_xsrf_cookie(self):
+        # Voila's page sends the kernel shutdown on leaving (beforeunload) with the _xsrf value
+        # it reads from a cookie, but nothing on the page issues that cookie, so the request
+        # was refused (403) and the kernel lived on until the idle cull. Reading the token
+        # issues the cookie; XSRF protection stays on.
+        result = render_prepare(self)
+        if inspect.isawaitable(result):  # async in jupyter_server 2, plain in older ones
+            await result
+        self.xsrf_token  # noqa: B018 - the property sets the cookie
+
+    VoilaHandler.prepare = prepare_with_xsrf_cookie
 
     class NotFoundHandler(BaseVoilaHandler):
         """Any address Voila has no route for: the course's 404 page, not Tornado's."""

@@ -23,11 +23,12 @@ A widget takes part by mixing in :class:`Stateful`: ``state_key`` (its name with
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import os
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,18 +120,62 @@ def query_string() -> str:
     directly; only a preheated kernel calls voila, which waits until a visitor arrives."""
     if os.environ.get(PREHEAT_VARIABLE, "False") == "False":
         return os.environ.get(QUERY_VARIABLE) or ""
-    from voila.utils import get_query_string
-
     for _ in range(QUERY_ATTEMPTS):
-        # voila gives up (returns None, with a warning that would print under the cell) if
-        # its websocket does not open within 5 s, e.g. on a busy laptop; the request stays
-        # cached in the server, so asking again gets it.
-        with warnings.catch_warnings(), _quiet_threads():
-            warnings.simplefilter("ignore")
-            found = get_query_string()
-        if found is not None:
-            return found
+        # the request stays cached in the server, so asking again after a failed connection
+        # (e.g. a busy laptop) still gets it
+        with _quiet_threads():
+            info = _request_info()
+        if info is not None:
+            for key, value in info.items():
+                os.environ[str(key)] = str(value)
+            return os.environ.get(QUERY_VARIABLE) or ""
     return ""
+
+
+def _query_url() -> str:
+    """Voila's query-string websocket for this kernel, built as ``voila.utils`` builds it."""
+    protocol = os.environ.get("VOILA_WS_PROTOCOL", "ws")
+    ip = os.environ.get("VOILA_APP_IP", "127.0.0.1")
+    port = os.environ.get("VOILA_APP_PORT", "8866")
+    base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
+    return f"{protocol}://{ip}:{port}{base}voila/query/{os.environ.get(KERNEL_ID_VARIABLE)}"
+
+
+def _request_info(open_timeout: float = 5.0) -> dict | None:
+    """Wait for a visitor's request details from the preheated kernel's websocket.
+
+    Does what ``voila.utils.wait_for_request`` does, with tornado's websocket client (already
+    loaded in every kernel) instead of importing ``voila.utils``, which pulls in the whole
+    Jupyter server and cost several seconds per kernel at startup. Runs its own event loop in
+    a thread because the kernel's loop is busy running this cell."""
+    box: dict[str, object] = {}
+
+    def inner() -> None:
+        from tornado.websocket import websocket_connect
+
+        async def fetch() -> str | None:
+            conn = await asyncio.wait_for(websocket_connect(_query_url()), open_timeout)
+            try:
+                return await conn.read_message()  # sent when a visitor opens the page
+            finally:
+                conn.close()
+
+        loop = asyncio.new_event_loop()
+        try:
+            box["message"] = loop.run_until_complete(fetch())
+        except Exception as exc:  # noqa: BLE001 - reported by the caller as "no query"
+            log.warning("voila query websocket: %r", exc)
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=inner, name="npkit-voila-query", daemon=True)
+    thread.start()
+    thread.join()
+    try:
+        info = json.loads(box["message"]) if box.get("message") else None
+    except ValueError:
+        return None
+    return info if isinstance(info, dict) else None
 
 
 @contextmanager

@@ -108,15 +108,13 @@ def test_under_voila_the_code_comes_from_the_query_string(clean_env, monkeypatch
 
 
 def test_a_preheated_kernel_asks_voila_once(clean_env, monkeypatch):
-    import voila.utils
-
     calls = []
 
-    def fake(url=None):
-        calls.append(url)
-        return "learner=amber-otter-42"
+    def fake(open_timeout=5.0):
+        calls.append(1)
+        return {"QUERY_STRING": "learner=amber-otter-42"}
 
-    monkeypatch.setattr(voila.utils, "get_query_string", fake)
+    monkeypatch.setattr(learner_module, "_request_info", fake)
     monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     assert current_learner() == Learner(CODE, None, True)
@@ -125,12 +123,10 @@ def test_a_preheated_kernel_asks_voila_once(clean_env, monkeypatch):
 
 
 def test_a_failing_query_string_means_anonymous_not_a_crash(clean_env, monkeypatch):
-    import voila.utils
-
-    def broken(url=None):
+    def broken(open_timeout=5.0):
         raise OSError("websocket refused")
 
-    monkeypatch.setattr(voila.utils, "get_query_string", broken)
+    monkeypatch.setattr(learner_module, "_request_info", broken)
     monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     assert current_learner() == ANONYMOUS
@@ -384,18 +380,15 @@ def test_a_preheated_kernel_asks_again_when_voila_gives_up(clean_env, monkeypatc
     import threading
     import warnings
 
-    import voila.utils
+    answers = [None, None, {"QUERY_STRING": "learner=amber-otter-42"}]
 
-    answers = [None, None, "learner=amber-otter-42"]
-
-    def flaky(url=None):
-        warnings.warn("Failed to connect to ws://...", stacklevel=1)  # what voila does
-        t = threading.Thread(target=lambda: 1 / 0)  # an error in voila's helper thread
+    def flaky(open_timeout=5.0):
+        t = threading.Thread(target=lambda: 1 / 0)  # an error in a helper thread stays quiet
         t.start()
         t.join()
         return answers.pop(0)
 
-    monkeypatch.setattr(voila.utils, "get_query_string", flaky)
+    monkeypatch.setattr(learner_module, "_request_info", flaky)
     monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     with warnings.catch_warnings(record=True) as caught:
@@ -405,10 +398,67 @@ def test_a_preheated_kernel_asks_again_when_voila_gives_up(clean_env, monkeypatc
 
 
 def test_a_preheated_kernel_that_never_hears_from_voila_is_anonymous(clean_env, monkeypatch):
-    import voila.utils
-
     calls = []
-    monkeypatch.setattr(voila.utils, "get_query_string", lambda url=None: calls.append(1))
+    monkeypatch.setattr(learner_module, "_request_info",
+                        lambda open_timeout=5.0: calls.append(1))
     monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
     monkeypatch.setenv("VOILA_PREHEAT", "True")
     assert current_learner() == ANONYMOUS and len(calls) == learner_module.QUERY_ATTEMPTS
+
+
+def test_request_info_speaks_voilas_query_protocol(clean_env, monkeypatch):
+    """A real websocket on loopback at voila's path sends the request details, as voila's
+    QueryStringSocketHandler does; the kernel side must read them without importing voila."""
+    import asyncio
+    import json
+    import socket
+    import threading
+
+    import tornado.web
+    import tornado.websocket
+
+    seen = []
+
+    class Query(tornado.websocket.WebSocketHandler):
+        def open(self, kernel_id):
+            seen.append(kernel_id)
+            self.write_message(json.dumps({"QUERY_STRING": "learner=amber-otter-42&nick=Amber"}))
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    ready = threading.Event()
+    box = {}
+
+    def serve():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        app = tornado.web.Application([(r"/voila/query/(.*)", Query)])
+        box["server"] = app.listen(port, address="127.0.0.1")
+        box["loop"] = loop
+        ready.set()
+        loop.run_forever()
+
+    threading.Thread(target=serve, daemon=True).start()
+    ready.wait(5)
+    monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-7")
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setenv("VOILA_APP_PORT", str(port))
+    try:
+        assert learner_module._request_info() == {
+            "QUERY_STRING": "learner=amber-otter-42&nick=Amber"}
+        assert seen == ["kernel-7"]
+    finally:
+        box["loop"].call_soon_threadsafe(box["loop"].stop)
+
+
+def test_learner_module_does_not_import_voila():
+    import subprocess
+    import sys
+
+    code = ("import sys, npkit.learner as m; m.query_string; "
+            "print('voila.utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
