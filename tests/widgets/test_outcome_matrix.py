@@ -1,8 +1,8 @@
 """The outcome matrix: rows, change marks, the live status line, accessible markup."""
 
-from html.parser import HTMLParser
 
 import pytest
+from html_cells import Cells
 
 from npkit.assessment import assess
 from npkit.library import get_case
@@ -25,28 +25,6 @@ def jane():
 @pytest.fixture(scope="module")
 def jane_imminent():
     return assess(get_case("jane_imminent"), counterfactuals=False)
-
-
-class Cells(HTMLParser):
-    """The text of each cell of the row with ``data-key``."""
-
-    def __init__(self, key):
-        super().__init__()
-        self.key, self.inside, self.cells = key, False, []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.inside = dict(attrs).get("data-key") == self.key
-        elif self.inside and tag in ("th", "td"):
-            self.cells.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "tr":
-            self.inside = False
-
-    def handle_data(self, data):
-        if self.inside and self.cells:
-            self.cells[-1] += data
 
 
 def cells(html, key):

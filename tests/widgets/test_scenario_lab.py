@@ -2,11 +2,11 @@
 
 import statistics
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 
 import ipywidgets as w
 import pytest
+from html_cells import Cells
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -44,26 +44,6 @@ def cases():
 @pytest.fixture
 def lab(cases):
     return ScenarioLab(cases, start="jane")
-
-
-class Cells(HTMLParser):
-    def __init__(self, key):
-        super().__init__()
-        self.key, self.inside, self.cells = key, False, []
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.inside = dict(attrs).get("data-key") == self.key
-        elif self.inside and tag in ("th", "td"):
-            self.cells.append("")
-
-    def handle_endtag(self, tag):
-        if tag == "tr":
-            self.inside = False
-
-    def handle_data(self, data):
-        if self.inside and self.cells:
-            self.cells[-1] += data
 
 
 def row(lab, key):
