@@ -405,6 +405,15 @@ def open_details(page, summary_text: str):
     return details
 
 
+def shown_as_text(page, where: str, scope=None) -> None:
+    """Once the hostile passage is on the page (escaped or not, it starts "Xavier typed"):
+    nothing ran or was injected, and the passage, title and charge read as text."""
+    scope = scope or page
+    expect(scope.locator(".npk-passage", has_text="Xavier typed").first).to_be_attached()
+    assert_clean(page, where)
+    expect(scope.get_by_text(XSS_PASSAGE).first).to_be_visible()
+
+
 def test_hostile_case_and_answers_stay_text(site, visit, learner):
     """A case file whose title, narrative and charge carry <script> and <img onerror>, and a
     trainee's answer carrying the same: shown as text in modules 1, 3 and 5, never run."""
@@ -412,36 +421,35 @@ def test_hostile_case_and_answers_stay_text(site, visit, learner):
     v = open_module(site, visit, 1, learner=learner)
     page = v.page
     page.get_by_role("combobox", name="Case to tag").select_option(value=XSS_TITLE)
-    expect(page.get_by_text(XSS_PASSAGE).first).to_be_visible()
+    shown_as_text(page, "module 1")
     expect(page.get_by_role("heading", name=XSS_TITLE).first).to_be_visible()
-    assert_clean(page, "module 1")
 
     # Module 3: the models table's case panel (narrative, charge), the charge picker, and the
     # discussion box holding a hostile answer.
     v = open_module(site, visit, 3, learner=learner)
     page = v.page
     page.get_by_role("combobox", name="Case", exact=True).select_option(value=XSS_TITLE)
-    expect(page.get_by_role("combobox", name="Charge")).to_contain_text(SCRIPT_PAYLOAD)
     details = open_details(page, "Read the case: Xavier")
-    expect(details.get_by_text(XSS_PASSAGE)).to_be_visible()
+    shown_as_text(page, "module 3", details)
     expect(details.get_by_text(XSS_CHARGE, exact=False).first).to_be_visible()
+    expect(page.get_by_role("combobox", name="Charge")).to_contain_text(SCRIPT_PAYLOAD)
     answer = f"I think {SCRIPT_PAYLOAD} {IMG_PAYLOAD}"
     box = page.get_by_role("textbox", name="Your answer")
     box.fill(answer)
     page.get_by_role("button", name="Show what the sources say").click()
     expect(page.get_by_text("What the sources say", exact=True)).to_be_visible()
+    assert_clean(page, "module 3, after the answer")
     expect(box).to_have_value(answer)
-    assert_clean(page, "module 3")
 
     # Module 5: the lab's story and the download's case file preview.
     v = open_module(site, visit, 5, learner=learner)
     page = v.page
     page.get_by_role("combobox", name="Case to explore").select_option(value=XSS_TITLE)
     details = open_details(page, "Read the story: Xavier")
-    expect(details.get_by_text(XSS_PASSAGE)).to_be_visible()
+    shown_as_text(page, "module 5", details)
     expect(details.get_by_text(XSS_CHARGE, exact=False).first).to_be_visible()
     expect(page.get_by_text(f"{XSS_CASE_ID}_edited.yaml").first).to_be_visible()
-    assert_clean(page, "module 5")
+    assert_clean(page, "module 5, with the download")
 
 
 def test_hostile_nickname_stays_text(site, visit):
