@@ -256,13 +256,17 @@ FOCUSED = """() => {
         checked: !!e.checked,
         visible: r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden',
         focusVisible: e.matches(':focus-visible'),
+        ring: (getComputedStyle(e).outlineStyle !== 'none'
+               && parseFloat(getComputedStyle(e).outlineWidth) > 0)
+              || getComputedStyle(e).boxShadow !== 'none',
     };
 }"""
 
 
 class Keyboard:
     """Moves focus with Tab / Shift+Tab only and checks after every step that focus is on a
-    visible element that shows it (``:focus-visible``)."""
+    visible element that shows it (``:focus-visible``, drawn as an outline or a box-shadow
+    ring)."""
 
     def __init__(self, page, limit: int = 250):
         self.page = page
@@ -277,6 +281,7 @@ class Keyboard:
         where = info["group"] or info["label"] or info["text"] or info["tag"]
         assert info["visible"], f"focus is on a hidden element: {info}"
         assert info["focusVisible"], f"focus on {where!r} is not visible (:focus-visible): {info}"
+        assert info["ring"], f"focus on {where!r} shows neither an outline nor a ring: {info}"
         return info
 
     def step(self, key: str = "Tab") -> dict:
