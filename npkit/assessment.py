@@ -38,11 +38,18 @@ class Evaluation:
         return out
 
 
+@lru_cache(maxsize=1)
+def _rows() -> tuple[tuple, tuple]:
+    """Jurisdiction and instrument rows, read once (the loaders hand out fresh copies, and
+    evaluate() runs thousands of times in a counterfactual search)."""
+    from .jurisdiction_data import instruments, jurisdictions
+
+    return tuple(jurisdictions().items()), tuple(instruments().items())
+
+
 @lru_cache(maxsize=4096)
 def evaluate(f: Facts) -> Evaluation:
     """Apply every test to ``f``. Cached: facts are immutable and the law is pure."""
-    from .jurisdiction_data import instruments, jurisdictions
-
     victim = victim_test(f)
     models = {name: fn(f, victim) for name, fn in MODELS.items()}
     ctx = {**models, "_victim": victim}
@@ -52,11 +59,11 @@ def evaluate(f: Facts) -> Evaluation:
         models=models,
         jurisdictions={
             code: apply_row(f, row, ctx, f"jurisdictions.{code}")
-            for code, row in jurisdictions().items()
+            for code, row in _rows()[0]
         },
         instruments={
             key: apply_row(f, row, ctx, f"instruments.{key}")
-            for key, row in instruments().items()
+            for key, row in _rows()[1]
         },
     )
 

@@ -26,10 +26,12 @@ def indicators(f: Facts) -> Finding:
                      [Reason(text, asean(IDENTIFICATION))])
 
 
-def rebuttal(f: Facts) -> Finding:
+def rebuttal(f: Facts, victim: Finding | None = None) -> Finding:
     """The State rebuts the presumption only by showing the person is not a victim for this
     period, or that the offence has no link to the trafficking."""
-    full = victim_test(f, presume_minority=True)
+    # with a known age the presumed-minority test is the victim test already run: reuse it
+    full = victim if victim is not None and not f.age_unknown else victim_test(
+        f, presume_minority=True)
     rebutted = not full.holds or not f.but_for_trafficking
     if not full.holds:
         why = [r.text for r in full.reasons if "presumed a child" not in r.text]
@@ -44,7 +46,7 @@ def rebuttal(f: Facts) -> Finding:
 
 def presumption(f: Facts, victim: Finding) -> Finding:
     """Protected when indicators are present and the State has not rebutted the presumption."""
-    ind, reb = indicators(f), rebuttal(f)
+    ind, reb = indicators(f), rebuttal(f, victim)
     holds = bool(ind.holds and not reb.holds)
     reasons = [Reason(
         "Presumed a victim and not rebutted: protected from the earliest point, without "
