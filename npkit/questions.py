@@ -41,14 +41,21 @@ def answer_key(case: Case, question: Question) -> AnswerKey:
         group, _, key = question.path.partition(".")
         node = a.victim if group == "victim" else getattr(a, group)[key]
         choices = tuple((_label(v), v) for v in expected_values(f"{question.path}.outcome"))
-        return AnswerKey(question, choices, frozenset({node.outcome}),
-                         tuple(node.reasons[-1:] or node.reasons))
+        return AnswerKey(question, choices, frozenset({node.outcome}), tuple(node.reasons))
     nodes = getattr(a, question.group)
     choices = tuple((n.title, k) for k, n in nodes.items())
     correct = frozenset(k for k, n in nodes.items() if n.outcome == question.outcome)
-    why = tuple(Reason(f"{nodes[k].title}: {nodes[k].reasons[-1].text}",
-                       nodes[k].reasons[-1].source) for k in sorted(correct))
-    return AnswerKey(question, choices, correct, why)
+    return AnswerKey(question, choices, correct, _unique_reasons(n for k, n in nodes.items() if k in correct))
+
+
+def _unique_reasons(nodes) -> tuple[Reason, ...]:
+    """Every reason the nodes give, each text once (several models share e.g. the victim
+    finding and the identification caveat), in the order the assessment lists the nodes."""
+    seen: dict[str, Reason] = {}
+    for node in nodes:
+        for r in node.reasons:
+            seen.setdefault(r.text, r)
+    return tuple(seen.values())
 
 
 def answer_keys(case: Case) -> list[AnswerKey]:

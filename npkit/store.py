@@ -20,11 +20,11 @@ Every input is checked before it reaches SQL (:func:`check_code`, :func:`clean_n
 is never stored. Failures of the database itself (read-only disk, a lock held too long) raise
 :class:`StoreError` with a readable message.
 
-Extending it (the workshop issue): all SQL lives in one :class:`Dialect` (:data:`SQLITE`):
-named-parameter queries and an append-only list of migrations. New tables (sessions,
-questions, answers to them) are a new entry at the end of ``migrations``; a PostgreSQL backend
-is a second ``Dialect`` with its own query text plus a ``_connect`` for it, chosen in
-:meth:`Store.open` (e.g. from an ``NPKIT_DB_URL`` setting). The methods stay the same.
+Where: SQLite by default; ``$NPKIT_DB_URL=postgresql://user@host/db`` switches to PostgreSQL
+(psycopg 3, ``pip install 'npkit[postgres]'``) for a JupyterHub or several servers. The SQL
+is written once in :mod:`npkit.store_sql` with versioned migrations; workshop sessions
+(:mod:`npkit.workshop`) live in the same store and use :meth:`Store.write` and
+:meth:`Store.read` with their own named queries.
 """
 
 from __future__ import annotations
@@ -41,16 +41,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import store_sql
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PATH = ROOT / "build" / "npkit-learners.sqlite"
 ENV_PATH = "NPKIT_STORE"
+ENV_URL = "NPKIT_DB_URL"
 
 CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{3,39}")
 MAX_NICKNAME = 40
 MAX_ITEM = 100
 MAX_VALUE_BYTES = 20 * 1024
 MAX_MODULE = 999
-BUSY_TIMEOUT_MS = 5_000
+BUSY_TIMEOUT_MS = 15_000
 
 
 class StoreError(Exception):
@@ -113,63 +116,31 @@ def encode_value(value: object) -> str:
     return text
 
 
-# --- the SQL, in one place -----------------------------------------------------------------
+# --- the SQL, in one place (npkit/store_sql.py) -------------------------------------------
 
 
 @dataclass(frozen=True)
 class Dialect:
     """Everything a backend says in SQL. ``migrations[n]`` brings the schema from version ``n``
-    to ``n + 1``; never edit a released step, append a new one."""
+    to ``n + 1``; never edit a released step, append a new one. ``begin`` opens a write
+    transaction."""
 
     name: str
     migrations: tuple[tuple[str, ...], ...]
     queries: Mapping[str, str] = field(default_factory=dict)
+    begin: str = "BEGIN IMMEDIATE"
 
 
-SQLITE = Dialect(
-    name="sqlite",
-    migrations=(
-        # 1: learners and their answers, one row per (learner, module, item)
-        (
-            """CREATE TABLE learners (
-                code TEXT PRIMARY KEY,
-                nickname TEXT,
-                created_at TEXT NOT NULL
-            )""",
-            """CREATE TABLE answers (
-                learner TEXT NOT NULL REFERENCES learners(code) ON DELETE CASCADE,
-                module INTEGER NOT NULL,
-                item TEXT NOT NULL,
-                value TEXT NOT NULL,
-                updated_at TEXT NOT NULL,
-                UNIQUE (learner, module, item)
-            )""",
-        ),
-    ),
-    queries={
-        "create_versions": """CREATE TABLE IF NOT EXISTS schema_version (
-                version INTEGER PRIMARY KEY,
-                applied_at TEXT NOT NULL
-            )""",
-        "version": "SELECT COALESCE(MAX(version), 0) FROM schema_version",
-        "record_version": "INSERT INTO schema_version (version, applied_at) VALUES (:v, :now)",
-        "upsert_learner": """INSERT INTO learners (code, nickname, created_at)
-                VALUES (:code, :nickname, :now)
-                ON CONFLICT (code) DO UPDATE
-                SET nickname = COALESCE(excluded.nickname, learners.nickname)""",
-        "ensure_learner": """INSERT INTO learners (code, nickname, created_at)
-                VALUES (:code, NULL, :now) ON CONFLICT (code) DO NOTHING""",
-        "get_learner": "SELECT code, nickname, created_at FROM learners WHERE code = :code",
-        "save_answer": """INSERT INTO answers (learner, module, item, value, updated_at)
-                VALUES (:code, :module, :item, :value, :now)
-                ON CONFLICT (learner, module, item) DO UPDATE
-                SET value = excluded.value, updated_at = excluded.updated_at""",
-        "load_answers": """SELECT item, value FROM answers
-                WHERE learner = :code AND module = :module ORDER BY item""",
-        "delete_answers": "DELETE FROM answers WHERE learner = :code",
-        "delete_learner": "DELETE FROM learners WHERE code = :code",
-        "count_answers": "SELECT COUNT(*) FROM answers",
-    },
+def _pyformat(sql: str) -> str:
+    """``:name`` parameters as psycopg's ``%(name)s``."""
+    return re.sub(r"(?<![:\w]):([a-z_]+)\b", r"%(\1)s", sql)
+
+
+SQLITE = Dialect("sqlite", store_sql.MIGRATIONS, dict(store_sql.QUERIES))
+POSTGRES = Dialect(
+    "postgresql", store_sql.MIGRATIONS,
+    {k: _pyformat(v) for k, v in (store_sql.QUERIES | store_sql.PG_ONLY).items()},
+    begin="BEGIN",
 )
 
 
@@ -186,34 +157,66 @@ def store_path() -> Path:
     return Path(env).expanduser() if env else DEFAULT_PATH
 
 
+def store_target() -> str | Path:
+    """``$NPKIT_DB_URL`` when set (a ``postgresql://`` URL, or ``sqlite:///path``), else
+    :func:`store_path`."""
+    return os.environ.get(ENV_URL, "").strip() or store_path()
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url)
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class Store:
-    """Learners and their answers. Open with :meth:`open`; every method is one short
-    transaction, so several processes may use the same file at once."""
+    """Learners, their answers and workshop sessions. Open with :meth:`open`; every method is
+    one short transaction, so several processes may use the same store at once."""
 
-    def __init__(self, connection: sqlite3.Connection, dialect: Dialect = SQLITE,
-                 path: Path | None = None) -> None:
+    def __init__(self, connection, dialect: Dialect = SQLITE, path: Path | None = None,
+                 errors: tuple[type[BaseException], ...] = (sqlite3.Error,),
+                 url: str | None = None) -> None:
         self._db = connection
         self.dialect = dialect
         self.path = path
+        self.url = url
+        self.errors = errors
         self._lock = threading.Lock()
+
+    @property
+    def where(self) -> str:
+        """The store's location for messages: a file path or a URL without its password."""
+        return redact(self.url) if self.url else str(self.path)
 
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None) -> Store:
-        """Open (creating file, folder and tables on first use) the store at ``path``, by
-        default :func:`store_path`. Raises :class:`StoreError` if it cannot be used."""
-        target = Path(path).expanduser() if path is not None else store_path()
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            db = _connect_sqlite(target)
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"The answer store {target} cannot be opened: {exc}") from None
-        store = cls(db, SQLITE, target)
+    def open(cls, target: str | os.PathLike | None = None) -> Store:
+        """Open (creating tables, and for SQLite the file and folder, on first use) the store
+        at ``target``: a path, ``sqlite:///path`` or ``postgresql://...``; by default
+        :func:`store_target`. Raises :class:`StoreError` if it cannot be used."""
+        if target is None:
+            target = store_target()
+        if is_postgres_url(target):
+            store = _open_postgres(cls, str(target))
+        else:
+            text = os.fspath(target)
+            if isinstance(text, str) and text.startswith("sqlite://"):
+                text = text.removeprefix("sqlite://")
+            path = Path(text).expanduser()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                db = _connect_sqlite(path)
+            except (OSError, sqlite3.Error) as exc:
+                raise StoreError(f"The answer store {path} cannot be opened: {exc}") from None
+            store = cls(db, SQLITE, path)
         try:
             store._migrate()
         except BaseException:
@@ -237,9 +240,9 @@ class Store:
         """The learner ``code``, created if new; a nickname given replaces the stored one."""
         params = {"code": check_code(code), "nickname": clean_nickname(nickname),
                   "now": _now()}
-        with self._write() as db:
-            db.execute(self._q("upsert_learner"), params)
-            row = db.execute(self._q("get_learner"), {"code": code}).fetchone()
+        with self.write() as tx:
+            tx.run("upsert_learner", params)
+            row = tx.one("get_learner", {"code": code})
         return LearnerRecord(*row)
 
     def save(self, code: str, module: int, item: str, value: object) -> None:
@@ -247,14 +250,14 @@ class Store:
         replacing any earlier one. The learner is created if new."""
         params = {"code": check_code(code), "module": check_module(module),
                   "item": check_item(item), "value": encode_value(value), "now": _now()}
-        with self._write() as db:
-            db.execute(self._q("ensure_learner"), params)
-            db.execute(self._q("save_answer"), params)
+        with self.write() as tx:
+            tx.run("ensure_learner", params)
+            tx.run("save_answer", params)
 
     def load(self, code: str, module: int) -> dict[str, object]:
         """``{item: value}`` of the learner's answers in ``module`` (empty if none)."""
         params = {"code": check_code(code), "module": check_module(module)}
-        rows = self._read("load_answers", params)
+        rows = self.read("load_answers", params)
         out: dict[str, object] = {}
         for item, text in rows:
             try:
@@ -266,72 +269,96 @@ class Store:
     def forget(self, code: str) -> int:
         """Delete the learner and all their answers; returns how many answers went."""
         params = {"code": check_code(code)}
-        with self._write() as db:
-            n = db.execute(self._q("delete_answers"), params).rowcount
-            db.execute(self._q("delete_learner"), params)
+        with self.write() as tx:
+            n = tx.run("delete_answers", params)
+            tx.run("delete_learner", params)
         return max(n, 0)
 
     def get_learner(self, code: str) -> LearnerRecord | None:
-        rows = self._read("get_learner", {"code": check_code(code)})
+        rows = self.read("get_learner", {"code": check_code(code)})
         return LearnerRecord(*rows[0]) if rows else None
 
     def count_answers(self) -> int:
-        return self._read("count_answers", {})[0][0]
+        return self.read("count_answers", {})[0][0]
 
     @property
     def version(self) -> int:
-        return self._read("version", {})[0][0]
+        return self.read("version", {})[0][0]
 
-    # --- plumbing -------------------------------------------------------------------------
+    # --- plumbing, shared with npkit.workshop ------------------------------------------------
 
-    def _q(self, name: str) -> str:
-        return self.dialect.queries[name]
-
-    def _read(self, name: str, params: Mapping[str, object]) -> list[tuple]:
+    def read(self, name: str, params: Mapping[str, object]) -> list[tuple]:
+        """The rows of the named query, outside any write transaction."""
         try:
             with self._lock:
-                return self._db.execute(self._q(name), params).fetchall()
-        except sqlite3.Error as exc:
-            raise StoreError(f"The answer store could not be read: {exc}") from None
+                return list(self._db.execute(self.dialect.queries[name], params).fetchall())
+        except self.errors as exc:
+            raise StoreError(f"The answer store could not be read: {_first_line(exc)}") from None
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One short write transaction (``BEGIN IMMEDIATE`` takes the write lock at once, so
-        a busy file waits up to the busy timeout instead of failing half-way)."""
+    def write(self) -> Iterator[Transaction]:
+        """One short write transaction. On SQLite ``BEGIN IMMEDIATE`` takes the write lock at
+        once, so a busy file waits up to the busy timeout instead of failing half-way; on
+        PostgreSQL the statements take row locks (:data:`npkit.store_sql.PG_ONLY`)."""
         with self._lock:
             db = self._db
             try:
-                db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as exc:
-                raise StoreError(f"The answer store is busy or read-only: {exc}") from None
+                db.execute(self.dialect.begin)
+            except self.errors as exc:
+                raise StoreError(
+                    f"The answer store is busy or read-only: {_first_line(exc)}") from None
             try:
-                yield db
+                yield Transaction(db, self.dialect)
                 db.execute("COMMIT")
             except BaseException as exc:
                 try:
                     db.execute("ROLLBACK")
-                except sqlite3.Error:
+                except self.errors:
                     pass
-                if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"The answer could not be saved: {exc}") from None
+                if isinstance(exc, self.errors):
+                    raise StoreError(
+                        f"The answer could not be saved: {_first_line(exc)}") from None
                 raise
 
     def _migrate(self) -> None:
         steps = self.dialect.migrations
-        with self._write() as db:
-            db.execute(self._q("create_versions"))
-            current = db.execute(self._q("version")).fetchone()[0]
+        with self.write() as tx:
+            tx.run("migrate_lock", {})
+            tx.run("create_versions", {})
+            current = tx.one("version", {})[0]
             if current > len(steps):
-                raise StoreError(f"The answer store {self.path} was made by a newer npkit "
+                raise StoreError(f"The answer store {self.where} was made by a newer npkit "
                                  f"(schema {current}; this one knows {len(steps)}).")
             for version in range(current + 1, len(steps) + 1):
                 for sql in steps[version - 1]:
-                    db.execute(sql)
-                db.execute(self._q("record_version"), {"v": version, "now": _now()})
+                    tx.db.execute(sql)
+                tx.run("record_version", {"v": version, "now": _now()})
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    """The open write transaction: named queries only, so no SQL is built from input."""
+
+    db: object
+    dialect: Dialect
+
+    def run(self, name: str, params: Mapping[str, object]) -> int:
+        """Execute; the number of rows changed."""
+        return self.db.execute(self.dialect.queries[name], params).rowcount
+
+    def one(self, name: str, params: Mapping[str, object]) -> tuple | None:
+        return self.db.execute(self.dialect.queries[name], params).fetchone()
+
+    def all(self, name: str, params: Mapping[str, object]) -> list[tuple]:
+        return list(self.db.execute(self.dialect.queries[name], params).fetchall())
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _connect_sqlite(path: Path) -> sqlite3.Connection:
-    # Autocommit mode (isolation_level=None): transactions are explicit in Store._write.
+    # Autocommit mode (isolation_level=None): transactions are explicit in Store.write.
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                          check_same_thread=False)
     try:
@@ -340,8 +367,27 @@ def _connect_sqlite(path: Path) -> sqlite3.Connection:
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"WAL journal not available (got {mode})")
         db.execute("PRAGMA foreign_keys = ON")
+        # A committed transaction survives the process being killed (it is in the WAL file);
+        # only a power cut could lose the last few, which FULL would prevent at an fsync each.
         db.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _open_postgres(cls: type[Store], url: str) -> Store:
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError("NPKIT_DB_URL names PostgreSQL, but psycopg is not installed "
+                         "(pip install 'npkit[postgres]').") from None
+    try:
+        # Autocommit: transactions are explicit (BEGIN ... COMMIT) in Store.write, as for
+        # SQLite; lock_timeout plays the part of SQLite's busy timeout.
+        db = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        db.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+    except psycopg.Error as exc:
+        raise StoreError(
+            f"The answer store {redact(url)} cannot be opened: {_first_line(exc)}") from None
+    return cls(db, POSTGRES, None, (psycopg.Error,), url)

@@ -1,0 +1,90 @@
+"""What a trainee or trainer may type, checked before it reaches the store.
+
+Everything here is untrusted: it arrives in widget messages, which a crafted client can fill
+with anything. The rules, as the trainee sees them:
+
+- A join code is 6 characters from :data:`ALPHABET` (no 0/O, 1/I/L); case, spaces and dashes
+  are ignored when typed.
+- A nickname is cleaned like a learner's (control characters removed, at most 40 characters).
+- A free-text answer keeps letters, punctuation, emoji, line breaks and tabs; other control
+  and direction-override characters are removed, invalid UTF-8 becomes U+FFFD, and more than
+  :data:`MAX_FREE_TEXT` characters is refused (the trainee's text stays in their box). HTML is
+  kept as typed and is only ever shown escaped.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+MAX_FREE_TEXT = 1000
+MAX_TITLE = 120
+# Zero-width joiners build emoji and some scripts' ligatures, so they stay; bidi overrides and
+# other format characters can disguise text on the trainer's screen, so they go.
+_KEEP_FORMAT = {"\u200c", "\u200d"}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SEP = re.compile(r"[\s\-_.]+")
+
+
+class WorkshopError(ValueError):
+    """A readable refusal, shown to the person who caused it."""
+
+
+class NotFound(WorkshopError):
+    pass
+
+
+class Forbidden(WorkshopError):
+    pass
+
+
+class Locked(WorkshopError):
+    pass
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_secret() -> str:
+    """The trainer's key: 192 random bits, URL-safe."""
+    return secrets.token_urlsafe(24)
+
+
+def clean_join_code(text: object) -> str:
+    """``text`` as a join code, or :class:`NotFound` saying what a code looks like."""
+    code = _SEP.sub("", text).upper() if isinstance(text, str) else ""
+    if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
+        raise NotFound(f"A session code is {CODE_LENGTH} letters and digits, as shown on the "
+                       "trainer's screen (for example K7M2QX).")
+    return code
+
+
+def _valid_utf8(text: str | bytes) -> str:
+    if isinstance(text, bytes):
+        return text.decode("utf-8", errors="replace")
+    # Lone surrogates (from JSON "\ud800" escapes) are not text: each becomes U+FFFD.
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def clean_free_text(text: object, limit: int = MAX_FREE_TEXT) -> str:
+    """A free-text answer made safe to store; :class:`WorkshopError` if empty or too long."""
+    if not isinstance(text, str | bytes):
+        raise WorkshopError("An answer must be text.")
+    text = _valid_utf8(text).replace("\r\n", "\n").replace("\r", "\n")
+    kept = "".join(ch for ch in text if ch in "\n\t" or ch in _KEEP_FORMAT
+                   or not unicodedata.category(ch).startswith("C"))
+    kept = re.sub(r"\n{3,}", "\n\n", kept).strip()
+    if not kept:
+        raise WorkshopError("Write something before sending.")
+    if len(kept) > limit:
+        raise WorkshopError(f"An answer has at most {limit} characters; this one has "
+                            f"{len(kept)}. Shorten it and send again.")
+    return kept
+
+
+def clean_title(text: object) -> str:
+    return clean_free_text(text, MAX_TITLE).replace("\n", " ")

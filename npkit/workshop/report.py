@@ -1,0 +1,145 @@
+"""A session's results for the trainer's report: a CSV (one row per answer) and a one-page
+summary in Markdown or HTML, each question's answers beside npkit's, with its source.
+
+Trainees appear as ``P1``, ``P2``... in join order; nicknames only if the trainer asks. Text
+typed by trainees is escaped for the format it lands in: HTML-escaped on the page, backslash-
+escaped in Markdown, and a leading ``=``, ``+``, ``-`` or ``@`` in the CSV gets a ``'`` so a
+spreadsheet shows it rather than running it as a formula.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from ..case import Case
+from ..questions import AnswerKey
+from ..render.markdown import esc as md_esc
+from .polls import keys_by_id
+from .sessions import PollQuestion, SessionView, Tally, Workshop
+
+DISCLAIMER = ("npkit is a teaching tool, not legal advice: verify the current law of any "
+              "jurisdiction before relying on it.")
+COLUMNS = ["session", "question", "prompt", "participant", "answer", "npkit_answer",
+           "matches_npkit", "answered_at"]
+
+
+def _labels(q: PollQuestion, value: object) -> str:
+    if q.kind == "free_text":
+        return value if isinstance(value, str) else ""
+    values = value if isinstance(value, list) else [value]
+    return "; ".join(q.label(v) for v in values if isinstance(v, str)) or "(none)"
+
+
+def key_labels(q: PollQuestion, key: AnswerKey | None) -> str:
+    if key is None or key.free_text:
+        return ""
+    return "; ".join(q.label(v) for v in sorted(key.correct)) or "(none)"
+
+
+def _cell(text: object) -> object:
+    if isinstance(text, str) and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def results_frame(ws: Workshop, code: str, secret: str, case: Case,
+                  with_nicknames: bool = False) -> pd.DataFrame:
+    """One row per answer; raises :class:`~npkit.workshop.Forbidden` without the secret."""
+    rows = ws.answers(code, secret)
+    view = ws.session(code)
+    keys = keys_by_id(case)
+    records = []
+    for r in rows:
+        q = view.question(r.qid)
+        if q is None:
+            continue
+        key = keys.get(r.qid)
+        judged = key.is_correct(r.value) if key is not None else None
+        records.append({
+            "session": view.code, "question": q.qid, "prompt": q.prompt,
+            "participant": r.nickname if with_nicknames else f"P{r.seat}",
+            "answer": _labels(q, r.value), "npkit_answer": key_labels(q, key),
+            "matches_npkit": pd.NA if judged is None else judged,
+            "answered_at": r.answered_at,
+        })
+    frame = pd.DataFrame.from_records(records, columns=COLUMNS)
+    return frame.astype({"matches_npkit": "boolean"})
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    safe = frame.copy()
+    for column in ("prompt", "participant", "answer", "npkit_answer"):
+        safe[column] = safe[column].map(_cell)
+    return safe.to_csv(index=False, lineterminator="\n")
+
+
+def _why(key: AnswerKey | None) -> list[tuple[str, str]]:
+    return [(r.text, str(r.source)) for r in key.why] if key is not None else []
+
+
+def _rows(tally: Tally) -> list[tuple[str, int]]:
+    return [(tally.question.label(v), n) for v, n in tally.counts.items()]
+
+
+def summary_markdown(ws: Workshop, code: str, secret: str, case: Case) -> str:
+    view, tallies, keys = _gather(ws, code, secret, case)
+    out = [f"# Workshop summary: {md_esc(view.title)}", "",
+           f"Case: {md_esc(case.title)} (`{view.case_id}`), session {view.code}, started "
+           f"{view.created_at[:16].replace('T', ' ')} UTC; "
+           f"{ws.participants(code, secret)} participants.", "", f"*{DISCLAIMER}*", ""]
+    for t in tallies:
+        q, key = t.question, keys.get(t.question.qid)
+        out += [f"## {md_esc(q.prompt)}", "", f"{t.respondents} answered."]
+        if q.kind == "free_text":
+            out += [""] + [f"- {md_esc(text)}".replace("\n", " ") for text in t.texts]
+        else:
+            out += ["", "| Answer | Count |", "|---|---|"]
+            out += [f"| {md_esc(label)} | {n} |" for label, n in _rows(t)]
+            out += ["", f"**npkit's answer:** {md_esc(key_labels(q, key))}"]
+            out += [f"- {md_esc(text)} ({md_esc(source)})" for text, source in _why(key)]
+        out.append("")
+    out.append(f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by npkit.")
+    return "\n".join(out) + "\n"
+
+
+def summary_html(ws: Workshop, code: str, secret: str, case: Case) -> str:
+    """The summary as one self-contained, printable HTML page (no scripts, no links out)."""
+    view, tallies, keys = _gather(ws, code, secret, case)
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Workshop summary: {e(view.title)}</title>",
+        "<style>body{font:14px/1.4 system-ui,sans-serif;max-width:48em;margin:1em auto}"
+        "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 8px}"
+        "@media print{body{margin:0}}</style></head><body>",
+        f"<h1>Workshop summary: {e(view.title)}</h1>",
+        f"<p>Case: {e(case.title)} ({e(view.case_id)}), session {e(view.code)}, started "
+        f"{e(view.created_at[:16].replace('T', ' '))} UTC; "
+        f"{ws.participants(code, secret)} participants.</p>",
+        f"<p><em>{e(DISCLAIMER)}</em></p>",
+    ]
+    for t in tallies:
+        q, key = t.question, keys.get(t.question.qid)
+        parts += [f"<h2>{e(q.prompt)}</h2>", f"<p>{t.respondents} answered.</p>"]
+        if q.kind == "free_text":
+            parts.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in t.texts) + "</ul>")
+            continue
+        parts.append("<table><tr><th scope='col'>Answer</th><th scope='col'>Count</th></tr>"
+                     + "".join(f"<tr><td>{e(label)}</td><td>{n}</td></tr>"
+                               for label, n in _rows(t)) + "</table>")
+        parts.append(f"<p><strong>npkit's answer:</strong> {e(key_labels(q, key))}</p><ul>"
+                     + "".join(f"<li>{e(text)} <cite>{e(source)}</cite></li>"
+                               for text, source in _why(key)) + "</ul>")
+    parts.append(f"<p>Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by npkit.</p>"
+                 "</body></html>")
+    return "\n".join(parts)
+
+
+def _gather(ws: Workshop, code: str, secret: str, case: Case
+            ) -> tuple[SessionView, list[Tally], dict[str, AnswerKey]]:
+    view = ws.trainer_view(code, secret)
+    tallies = [ws.tally(code, secret, q.qid) for q in view.questions]
+    return view, tallies, keys_by_id(case)

@@ -1,0 +1,343 @@
+"""Workshop sessions in the store: the trainer's controls and the trainees' answers.
+
+Two kinds of caller, two kinds of method:
+
+- **Trainer** methods take the session code *and* the trainer's secret, and check the secret
+  inside the same transaction (SHA-256 of the secret, compared in constant time). Without it
+  nothing about the room's answers can be read or changed.
+- **Trainee** methods take the session code and, once joined, the participant token the join
+  returned. They can read the questions and their own answers, never anyone else's, and only
+  in the session they joined.
+
+A lock is enforced here, not only on screen: an answer to a locked question raises
+:class:`Locked`. Changing an answer replaces it (one row per session, question and
+participant). See :mod:`npkit.workshop.inputs` for what text is accepted.
+
+    ws = Workshop(Store.open())
+    new = ws.create("john", questions, title="Cohort 3")      # new.code, new.secret
+    seat = ws.join(new.code, "Owl")
+    ws.answer(new.code, seat.token, "duress-ew", "fails")
+    ws.tally(new.code, new.secret, "duress-ew").counts         # {"fails": 1}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..store import Store, clean_nickname, is_code
+from ..store import _now as now
+from .inputs import (
+    Forbidden,
+    Locked,
+    NotFound,
+    WorkshopError,
+    clean_free_text,
+    clean_join_code,
+    clean_title,
+    new_join_code,
+    new_secret,
+)
+
+MAX_PARTICIPANTS = 500
+MAX_QUESTIONS = 50
+KINDS = ("outcome", "which", "free_text")
+# Compared against when a code is unknown, so a wrong code costs the same as a wrong secret.
+_NO_SESSION = hashlib.sha256(b"no such session").hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PollQuestion:
+    """A question as the room sees it. ``choices`` are (label, value) pairs; ``which``
+    questions take any number of them, ``outcome`` exactly one, ``free_text`` none."""
+
+    qid: str
+    prompt: str
+    kind: str
+    choices: tuple[tuple[str, str], ...] = ()
+    position: int = 0
+    locked: bool = False
+    revealed: bool = False
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(v for _, v in self.choices)
+
+    def label(self, value: str) -> str:
+        return dict((v, lab) for lab, v in self.choices).get(value, value)
+
+
+@dataclass(frozen=True, slots=True)
+class NewSession:
+    code: str
+    secret: str  # shown once to the trainer; only its hash is stored
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """What anyone holding the code may see: no answers."""
+
+    code: str
+    case_id: str
+    title: str
+    current: str | None
+    created_at: str
+    questions: tuple[PollQuestion, ...]
+
+    def question(self, qid: str | None) -> PollQuestion | None:
+        return next((q for q in self.questions if q.qid == qid), None)
+
+    @property
+    def current_question(self) -> PollQuestion | None:
+        return self.question(self.current)
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    code: str
+    token: str
+    seat: int
+    nickname: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The room's answers to one question: counts per choice (``which`` questions count each
+    value chosen) and free texts in seat order, without names."""
+
+    question: PollQuestion
+    respondents: int
+    counts: dict[str, int]
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    qid: str
+    seat: int
+    nickname: str
+    value: object
+    answered_at: str
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _flag(value: bool) -> int:
+    return 1 if value else 0
+
+
+class Workshop:
+    """Workshop sessions kept in a :class:`~npkit.store.Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # --- trainer -------------------------------------------------------------------------
+
+    def create(self, case_id: str, questions: Sequence[PollQuestion],
+               title: str | None = None) -> NewSession:
+        """A new session on ``questions`` (a snapshot: later edits to the case file do not
+        reach it). The first question is current. The secret is returned once."""
+        if not is_code(case_id):
+            raise WorkshopError("A case id is 4 to 40 characters: a-z, 0-9 and '-'.")
+        if not 0 < len(questions) <= MAX_QUESTIONS:
+            raise WorkshopError(f"A session has 1 to {MAX_QUESTIONS} questions.")
+        if len({q.qid for q in questions}) != len(questions):
+            raise WorkshopError("Two questions share an id.")
+        if any(q.kind not in KINDS for q in questions):
+            raise WorkshopError(f"A question's kind is one of {', '.join(KINDS)}.")
+        secret = new_secret()
+        params = {"secret_hash": _hash(secret), "case_id": case_id, "now": now(),
+                  "title": clean_title(title or case_id), "current": questions[0].qid}
+        for _ in range(20):
+            code = new_join_code()
+            with self.store.write() as tx:
+                if tx.run("ws_create", params | {"code": code}) != 1:
+                    continue  # the code is taken: draw another
+                for n, q in enumerate(questions):
+                    tx.run("ws_add_question", {
+                        "code": code, "qid": q.qid, "position": n,
+                        "prompt": clean_free_text(q.prompt, 300), "kind": q.kind,
+                        "choices": json.dumps([list(c) for c in q.choices])})
+                return NewSession(code, secret)
+        raise WorkshopError("No free session code was found; try again.")
+
+    def trainer_view(self, code: str, secret: str) -> SessionView:
+        with self.store.write() as tx:
+            self._check(tx, code, secret)
+        return self.session(code)
+
+    def set_current(self, code: str, secret: str, qid: str) -> None:
+        self._control(code, secret, qid, "ws_set_current", {})
+
+    def lock(self, code: str, secret: str, qid: str, locked: bool = True) -> None:
+        """Stop (or resume) accepting answers to ``qid``; answers already given stay."""
+        self._control(code, secret, qid, "ws_set_locked", {"flag": _flag(locked)})
+
+    def reveal(self, code: str, secret: str, qid: str, revealed: bool = True) -> None:
+        """Mark npkit's analysis of ``qid`` as shown to the room (trainees see it too)."""
+        self._control(code, secret, qid, "ws_set_revealed", {"flag": _flag(revealed)})
+
+    def tally(self, code: str, secret: str, qid: str) -> Tally:
+        with self.store.write() as tx:
+            code = self._check(tx, code, secret)
+            question = self._question(tx, code, qid)
+            rows = tx.all("ws_answers_to", {"code": code, "qid": qid})
+        counts: Counter[str] = Counter({v: 0 for v in question.values})
+        texts: list[str] = []
+        for _seat, text in rows:
+            value = _decode(text)
+            if question.kind == "free_text":
+                if isinstance(value, str):
+                    texts.append(value)
+            else:
+                counts.update(value if isinstance(value, list) else [value])
+        return Tally(question, len(rows), dict(counts), tuple(texts))
+
+    def answers(self, code: str, secret: str) -> list[AnswerRow]:
+        """Every answer in the session, by question then seat (for the export)."""
+        with self.store.write() as tx:
+            code = self._check(tx, code, secret)
+            rows = tx.all("ws_answers", {"code": code})
+        return [AnswerRow(qid, seat, nick, _decode(value), at)
+                for qid, seat, nick, value, at in rows]
+
+    def participants(self, code: str, secret: str) -> int:
+        with self.store.write() as tx:
+            code = self._check(tx, code, secret)
+            return tx.one("ws_count_participants", {"code": code})[0]
+
+    def delete(self, code: str, secret: str) -> int:
+        """Delete the session, its questions, participants and answers; how many answers."""
+        with self.store.write() as tx:
+            code = self._check(tx, code, secret)
+            params = {"code": code}
+            n = tx.run("ws_delete_answers", params)
+            for name in ("ws_delete_participants", "ws_delete_questions", "ws_delete_session"):
+                tx.run(name, params)
+        return max(n, 0)
+
+    # --- trainee -------------------------------------------------------------------------
+
+    def session(self, code: str) -> SessionView:
+        """The session's questions and state (no answers); :class:`NotFound` if none."""
+        code = clean_join_code(code)
+        rows = self.store.read("ws_session", {"code": code})
+        if not rows:
+            raise NotFound(f"There is no session {code}. Check the code on the trainer's "
+                           "screen.")
+        questions = self.store.read("ws_questions", {"code": code})
+        return SessionView(*rows[0], tuple(_poll(row) for row in questions))
+
+    def join(self, code: str, nickname: object, learner: str | None = None) -> Seat:
+        """Take a seat. A learner code (from the page URL) already seated gets the same seat
+        back, so reloading the page keeps one's answers; a new nickname replaces the old."""
+        code = clean_join_code(code)
+        name = clean_nickname(nickname)
+        if not name:
+            raise WorkshopError("Choose a nickname (no real name needed).")
+        learner = learner if is_code(learner) else None
+        with self.store.write() as tx:
+            if not tx.one("ws_session_for_join", {"code": code}):
+                raise NotFound(f"There is no session {code}. Check the code on the trainer's "
+                               "screen.")
+            params = {"code": code, "learner": learner, "nickname": name, "now": now()}
+            found = learner and tx.one("ws_participant_by_learner", params)
+            if found:
+                token = found[0]
+                tx.run("ws_rename", params | {"token": token})
+            else:
+                if tx.one("ws_count_participants", params)[0] >= MAX_PARTICIPANTS:
+                    raise WorkshopError("This session is full.")
+                token = secrets.token_urlsafe(16)
+                tx.run("ws_join", params | {"token": token})
+            row = tx.one("ws_participant", {"code": code, "token": token})
+        return Seat(code, *row)
+
+    def answer(self, code: str, token: str, qid: str, value: object) -> object:
+        """Record (or replace) the participant's answer; returns the value as stored.
+        :class:`Locked` if the trainer has locked the question."""
+        code = clean_join_code(code)
+        with self.store.write() as tx:
+            params = {"code": code, "token": str(token), "qid": str(qid)}
+            if not tx.one("ws_participant", params):
+                raise Forbidden("Join the session before answering.")
+            row = tx.one("ws_question_for_answer", params)
+            if not row:
+                raise NotFound("This session has no such question.")
+            kind, choices, locked = row
+            if locked:
+                raise Locked("The trainer has closed this question; your answer was not "
+                             "recorded.")
+            stored = _check_value(kind, [v for _, v in json.loads(choices)], value)
+            tx.run("ws_answer", params | {"value": json.dumps(stored, ensure_ascii=False),
+                                          "now": now()})
+        return stored
+
+    def my_answers(self, code: str, token: str) -> dict[str, object]:
+        rows = self.store.read("ws_my_answers", {"code": clean_join_code(code),
+                                                 "token": str(token)})
+        return {qid: _decode(value) for qid, value in rows}
+
+    # --- plumbing ------------------------------------------------------------------------
+
+    def _check(self, tx, code: object, secret: object) -> str:
+        """The session code if ``secret`` is its trainer's, else :class:`Forbidden`."""
+        try:
+            code = clean_join_code(code)
+        except NotFound:
+            code = None
+        row = tx.one("ws_secret", {"code": code}) if code else None
+        given = _hash(secret) if isinstance(secret, str) else ""
+        ok = hmac.compare_digest(given, row[0] if row else _NO_SESSION)
+        if not (ok and row):
+            raise Forbidden("This session code and trainer key do not match. Open the trainer "
+                            "page from the link shown when the session was started.")
+        return code
+
+    def _question(self, tx, code: str, qid: str) -> PollQuestion:
+        for row in tx.all("ws_questions", {"code": code}):
+            if row[0] == qid:
+                return _poll(row)
+        raise NotFound("This session has no such question.")
+
+    def _control(self, code: str, secret: str, qid: str, query: str, extra: dict) -> None:
+        with self.store.write() as tx:
+            code = self._check(tx, code, secret)
+            self._question(tx, code, qid)
+            tx.run(query, {"code": code, "qid": qid} | extra)
+
+
+def _poll(row: tuple) -> PollQuestion:
+    qid, position, prompt, kind, choices, locked, revealed = row
+    return PollQuestion(qid, prompt, kind, tuple(tuple(c) for c in _decode(choices) or ()),
+                        position, bool(locked), bool(revealed))
+
+
+def _decode(text: str) -> object:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return None  # a damaged row counts as no answer rather than breaking the tally
+
+
+def _check_value(kind: str, allowed: list[str], value: object) -> object:
+    if kind == "free_text":
+        return clean_free_text(value)
+    if kind == "which":
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise WorkshopError("Choose any number of the options.")
+        chosen = sorted(set(value))
+        if any(v not in allowed for v in chosen):
+            raise WorkshopError("That is not one of the options.")
+        return chosen
+    if value not in allowed:
+        raise WorkshopError("Choose one of the options.")
+    return value
