@@ -1,0 +1,41 @@
+"""Fixtures shared by every test: ``db_url`` runs a store test once on SQLite and once on a
+throwaway PostgreSQL (``pg_server``, see tests/pg_server.py).
+
+Without PostgreSQL the postgresql cases skip on a laptop, but with ``CI=true`` they fail, so CI
+cannot pass without running them (the browser tests' policy; .ci/run installs PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from pg_server import available, start_postgres
+
+
+def unavailable(reason: str):
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail(f"CI=true but the PostgreSQL tests cannot run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One server per pytest process, i.e. one per xdist worker; each test gets a database of
+    its own from ``new_database()``, so tests never see each other's rows."""
+    reason = available()
+    if reason:
+        unavailable(reason)
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> str:
+    """Where a store test keeps its data: a SQLite file path, or a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.sqlite")
+    # Looked up here, not requested in the signature, so a run with only sqlite cases (or
+    # -m "not postgres") never starts a server.
+    return request.getfixturevalue("pg_server").new_database()
