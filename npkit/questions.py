@@ -45,7 +45,8 @@ def answer_key(case: Case, question: Question) -> AnswerKey:
     nodes = getattr(a, question.group)
     choices = tuple((n.title, k) for k, n in nodes.items())
     correct = frozenset(k for k, n in nodes.items() if n.outcome == question.outcome)
-    return AnswerKey(question, choices, correct, _unique_reasons(n for k, n in nodes.items() if k in correct))
+    why = _unique_reasons(n for k, n in nodes.items() if k in correct)
+    return AnswerKey(question, choices, correct, why)
 
 
 def _unique_reasons(nodes) -> tuple[Reason, ...]:
