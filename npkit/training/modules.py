@@ -61,3 +61,24 @@ MODULES: tuple[Module, ...] = (
         "Use it alone, or set it as an exercise by module",
     )),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of the course that is not a numbered module (the workshop pages): listed on the
+    landing page under its own heading, with no place in the module order."""
+
+    notebook: str
+    title: str
+    audience: str
+    summary: str
+
+
+WORKSHOP_PAGES: tuple[Page, ...] = (
+    Page("08_workshop_join.ipynb", "Join a workshop", "trainees",
+         "Type the code on the trainer's screen and a nickname, then answer the case's "
+         "questions on your own screen. Nobody else sees your answers."),
+    Page("09_workshop_trainer.ipynb", "Run a workshop", "trainers",
+         "Start a live poll on a case's questions, put the join code on the projector, watch "
+         "the answers arrive, then reveal npkit's answer with its reasons and sources."),
+)
