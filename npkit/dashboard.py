@@ -88,13 +88,19 @@ def template_search_path() -> list[str]:
 def landing_context() -> dict:
     """What the landing page (tree.html) shows, straight from the module catalogue."""
     from . import DISCLAIMER
-    from .training.modules import MODULES
+    from .training.modules import MODULES, WORKSHOP_PAGES
 
     return {
         "modules": [
             {"number": m.number, "title": m.title, "minutes": m.minutes,
              "objectives": list(m.objectives), "notebook": m.notebook}
             for m in MODULES
+        ],
+        # Not modules: the live-poll pages of workshop mode, listed under their own heading.
+        "workshop": [
+            {"title": p.title, "audience": p.audience, "summary": p.summary,
+             "notebook": p.notebook}
+            for p in WORKSHOP_PAGES
         ],
         "total_minutes": sum(m.minutes for m in MODULES),
         "disclaimer": DISCLAIMER,
@@ -157,9 +163,10 @@ def run_voila(argv: Sequence[str]) -> int:
                 if not all(t.done() for t in tasks):
                     loop.call_later(0.25, report)
                 elif tasks:
-                    print(f"npkit: a kernel has started for each of {len(pools)} modules "
-                          f"({time.monotonic() - started:.1f} s after start); each now runs its "
-                          "module ahead of the first visitor", flush=True)
+                    print(f"npkit: a kernel has started for each of {len(pools)} pages "
+                          "(the modules and the workshop pages; "
+                          f"{time.monotonic() - started:.1f} s after start); each now runs its "
+                          "page ahead of the first visitor", flush=True)
 
             loop.add_callback(report)
             super().start()

@@ -17,7 +17,7 @@ import pytest
 from markupsafe import escape
 
 from npkit import DISCLAIMER, dashboard
-from npkit.training.modules import MODULES
+from npkit.training.modules import MODULES, WORKSHOP_PAGES
 from npkit.widgets.base import LEARNER_CODE, ModuleHeader, keep_query, module_header, nav_html
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +114,7 @@ def test_template_search_path_puts_the_checkout_first(monkeypatch):
 def test_landing_context_is_the_catalogue():
     ctx = dashboard.landing_context()
     assert [m["notebook"] for m in ctx["modules"]] == [m.notebook for m in MODULES]
+    assert [p["notebook"] for p in ctx["workshop"]] == [p.notebook for p in WORKSHOP_PAGES]
     assert ctx["total_minutes"] == sum(m.minutes for m in MODULES)
     assert ctx["disclaimer"] == DISCLAIMER
 
@@ -226,6 +227,28 @@ def test_landing_page_lists_the_modules_in_order_offline(page_env):
     assert 'id="npk-nick"' in html and 'maxlength="40"' in html
 
 
+def test_landing_page_links_the_workshop_pages_after_the_modules_not_among_them(page_env):
+    env, ns = page_env
+    built = [m.notebook for m in MODULES] + [p.notebook for p in WORKSHOP_PAGES]
+    html = env.get_template("tree.html").render(
+        **ns, contents=contents(built), npkit_landing=dashboard.landing_context())
+    assert_local(html)
+    modules_list = html.split('<ol class="npk-modules" start="0">')[1].split("</ol>")[0]
+    assert "_workshop_" not in modules_list  # the course's module order is unchanged
+    links = {a.get("href"): a for a in assets(html).links}
+    for p in WORKSHOP_PAGES:
+        link = links[f"/voila/render/{p.notebook}"]
+        assert "data-npk-nav" in link  # carries the learner, so a reload keeps the seat
+        assert html.index(f">{p.title}</a>") > html.index(str(escape(MODULES[-1].title)))
+        assert f"For {p.audience}" in html and str(escape(p.summary)) in html
+    assert [p.title for p in WORKSHOP_PAGES] == ["Join a workshop", "Run a workshop"]
+    unbuilt = env.get_template("tree.html").render(
+        **ns, contents=contents([m.notebook for m in MODULES]),
+        npkit_landing=dashboard.landing_context())
+    assert "/voila/render/08_workshop_join.ipynb" not in unbuilt
+    assert "Join a workshop" in unbuilt and "not built on this computer yet" in unbuilt
+
+
 def test_landing_page_without_the_launcher_lists_the_notebooks(page_env):
     env, ns = page_env
     html = env.get_template("tree.html").render(**ns, contents=contents(["00_start_here.ipynb"]))
@@ -334,6 +357,23 @@ def test_build_records_the_module_and_its_neighbours():
     assert middle["npkit"]["prev"]["notebook"] == MODULES[2].notebook
     assert middle["npkit"]["next"]["notebook"] == MODULES[4].notebook
     assert build_notebooks.module_metadata("99_not_a_module") == {}
+
+
+def test_workshop_pages_are_not_modules_no_pager_and_no_learner_nag(jupyter_path):
+    join, trainer = (build_notebooks.module_metadata(Path(p.notebook).stem)
+                     for p in WORKSHOP_PAGES)
+    assert join == {"title": "Join a workshop · npkit",
+                    "npkit_page": {"kind": "workshop", "title": "Join a workshop",
+                                   "audience": "trainees"}}
+    assert "npkit" not in trainer and trainer["title"] == "Run a workshop · npkit"
+    nb = build_notebooks.build(ROOT / "notebooks" / "08_workshop_join.py")
+    html = render_module(nb)
+    assert_local(html)
+    assert "<title>Join a workshop · npkit</title>" in html
+    assert 'class="jp-Notebook theme-light npk-page npk-module npk-workshop"' in html
+    assert 'class="npk-pager"' not in html
+    js = (TEMPLATE / "static" / "npkit.js").read_text()
+    assert '!document.body.classList.contains("npk-workshop")' in js
 
 
 # ---------------------------------------------------------------- navigation in the header

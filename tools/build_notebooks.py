@@ -37,11 +37,17 @@ def sources(folder: Path = NOTEBOOKS) -> list[Path]:
 
 def module_metadata(stem: str) -> dict:
     """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
-    module) for the notebook ``stem``, or nothing if the catalogue does not list it."""
-    from npkit.training.modules import MODULES
+    module) for the notebook ``stem``; for a workshop page, which is no module, ``title`` and
+    ``npkit_page`` (title, audience); nothing if the catalogue does not list it."""
+    from npkit.training.modules import MODULES, WORKSHOP_PAGES
 
     by_notebook = {m.notebook: i for i, m in enumerate(MODULES)}
     i = by_notebook.get(f"{stem}.ipynb")
+    page = next((p for p in WORKSHOP_PAGES if p.notebook == f"{stem}.ipynb"), None)
+    if page is not None:
+        return {"title": f"{page.title} · npkit",
+                "npkit_page": {"kind": "workshop", "title": page.title,
+                               "audience": page.audience}}
     if i is None:
         return {}
 

@@ -149,7 +149,10 @@
   function showWho() {
     var el = document.getElementById("npk-who");
     if (!el) { return; }
-    var module = document.body && document.body.classList.contains("npk-module");
+    // Workshop pages (npk-workshop) keep answers in the session, not under a learner code:
+    // no "answers here are not kept" line there.
+    var module = document.body && document.body.classList.contains("npk-module") &&
+      !document.body.classList.contains("npk-workshop");
     if (current) {
       say(el, ["Learner ", { text: current.learner },
         current.nick ? " (" + current.nick + ")" : ""]);
