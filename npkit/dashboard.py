@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,6 +37,8 @@ SOURCE_SHARE = ROOT / "share" / "jupyter"
 # The only JupyterLab extensions a module page loads: the widgets (Voila would otherwise load
 # every installed one, e.g. jupytext's, which fails in Voila and slows the page).
 LAB_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
+POOL_SIZE = 1  # preheated kernels per page, unless --pool-size says otherwise
+MAX_POOL_SIZE = 200
 CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 300
 # What a learner sees, instead of a traceback, when a cell fails.
@@ -44,8 +47,12 @@ CELL_ERROR = ("This part of the module could not be shown. The rest of the page 
 
 
 def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str = HOST,
-                  preheat: bool = True) -> list[str]:
-    """The command line that serves every module in ``notebooks`` on ``host:port``."""
+                  preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
+                  ) -> list[str]:
+    """The command line that serves every module in ``notebooks`` on ``host:port``.
+
+    ``pool_sizes``: how many kernels to keep preheated for a page (``{"05_scenario_lab.ipynb":
+    30}``), and for every other page under the key ``"default"`` (else one each)."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
     return [
         sys.executable, "-m", "npkit.dashboard", "--voila", str(notebooks),
@@ -66,7 +73,8 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         "--VoilaExecutor.iopub_timeout=30",
         "--strip_sources=True",
         f"--preheat_kernel={preheat}",
-        "--pool_size=1",  # per notebook: Voila preheats one kernel for every .ipynb in the folder
+        f"--pool_size={POOL_SIZE}",  # per notebook: one kernel for every .ipynb in the folder
+        *pool_flags(pool_sizes),
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
@@ -74,6 +82,44 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         # when eight kernels start at once (a lost race kills a module's preheated kernel).
         *(["--KernelManager.transport=ipc"] if os.name == "posix" else []),
     ]
+
+
+def pool_flags(pool_sizes: Mapping[str, int] | None) -> list[str]:
+    """Voila's per-page preheat pools (``VoilaKernelManager.kernel_pools_config``) for
+    ``pool_sizes``; nothing when every page keeps the default single kernel."""
+    sizes = dict(pool_sizes or {})
+    if not sizes:
+        return []
+    config = {"default": {"pool_size": sizes.pop("default", POOL_SIZE)}}
+    config.update({page: {"pool_size": n} for page, n in sorted(sizes.items())})
+    # A dict trait takes only this (literal) form for nested values on the command line.
+    return [f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}"]
+
+
+def parse_pool_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
+    """``--pool-size`` values: ``N`` (every page) or ``PAGE=N`` (one page, named by its notebook
+    with or without ``.ipynb``, e.g. ``05_scenario_lab=30``). ``ValueError`` with a message
+    fit for a trainer for anything else."""
+    pages = {p.name for p in notebooks.glob("*.ipynb")}
+    sizes: dict[str, int] = {}
+    for value in values:
+        page, _, number = value.rpartition("=")
+        try:
+            n = int(number)
+        except ValueError:
+            raise ValueError(f"--pool-size {value}: expected N or PAGE=N, N a whole number") \
+                from None
+        if not 0 <= n <= MAX_POOL_SIZE:
+            raise ValueError(f"--pool-size {value}: N must be between 0 and {MAX_POOL_SIZE}")
+        if not page:
+            sizes["default"] = n
+            continue
+        name = page if page.endswith(".ipynb") else f"{page}.ipynb"
+        if name not in pages:
+            raise ValueError(f"--pool-size {value}: no page {name} in {notebooks} "
+                             f"(pages: {', '.join(sorted(pages))})")
+        sizes[name] = n
+    return sizes
 
 
 def template_search_path() -> list[str]:
@@ -187,12 +233,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="folder of built .ipynb modules (default: the checkout's notebooks/)")
     parser.add_argument("--no-preheat", action="store_true",
                         help="start a kernel per visit instead of keeping one ready per module")
+    parser.add_argument("--pool-size", action="append", default=[], metavar="[PAGE=]N",
+                        help="kernels kept ready for a page (e.g. 05_scenario_lab=30 for a "
+                             "room of 30 opening the scenario lab together), or for every "
+                             f"page (a bare N); default {POOL_SIZE}; repeatable")
     args = parser.parse_args(argv)
     if not sorted(args.notebooks.glob("*.ipynb")):
         print(f"npkit: no built modules in {args.notebooks}: run `make notebooks` "
               "(or python tools/build_notebooks.py) first", file=sys.stderr)
         return 2
-    cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat)
+    try:
+        pool_sizes = parse_pool_sizes(args.pool_size, args.notebooks)
+    except ValueError as e:
+        print(f"npkit: {e}", file=sys.stderr)
+        return 2
+    cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
+                        pool_sizes=pool_sizes)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 

@@ -1,0 +1,74 @@
+"""``--pool-size``: how many kernels the course keeps preheated per page (a workshop room
+opening one module together needs one each), passed to Voila as its per-page pools."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from npkit import dashboard
+
+voila = pytest.importorskip("voila")
+
+
+def pools(cmd: list[str]) -> dict | None:
+    flag = "--VoilaKernelManager.kernel_pools_config="
+    found = [a[len(flag):] for a in cmd if a.startswith(flag)]
+    return json.loads(found[0]) if found else None
+
+
+@pytest.fixture
+def built(tmp_path):
+    for name in ("00_start_here.ipynb", "05_scenario_lab.ipynb"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    return tmp_path
+
+
+def test_default_is_one_kernel_per_page_and_no_pool_config(tmp_path):
+    cmd = dashboard.voila_command(tmp_path)
+    assert "--pool_size=1" in cmd
+    assert pools(cmd) is None
+
+
+def test_a_room_size_for_one_page(tmp_path):
+    cmd = dashboard.voila_command(tmp_path, pool_sizes={"05_scenario_lab.ipynb": 30})
+    assert pools(cmd) == {"default": {"pool_size": 1},
+                          "05_scenario_lab.ipynb": {"pool_size": 30}}
+
+
+def test_parse_pool_sizes(built):
+    assert dashboard.parse_pool_sizes([], built) == {}
+    assert dashboard.parse_pool_sizes(["05_scenario_lab=30", "2"], built) == {
+        "05_scenario_lab.ipynb": 30, "default": 2}
+    assert dashboard.parse_pool_sizes(["05_scenario_lab.ipynb=0"], built) == {
+        "05_scenario_lab.ipynb": 0}
+
+
+@pytest.mark.parametrize("value", ["x", "05_scenario_lab=", "05_scenario_lab=-1",
+                                   "05_scenario_lab=100000", "99_nothing=3", "=3x"])
+def test_parse_pool_sizes_refuses(built, value):
+    with pytest.raises(ValueError, match="--pool-size"):
+        dashboard.parse_pool_sizes([value], built)
+
+
+def test_launcher_refuses_a_bad_pool_size(built, capsys):
+    assert dashboard.main(["--notebooks", str(built), "--pool-size", "nope=3"]) == 2
+    assert "--pool-size nope=3" in capsys.readouterr().err
+
+
+@pytest.mark.filterwarnings("ignore:--kernel_pools_config=:DeprecationWarning")
+def test_voila_reads_the_pool_config(tmp_path):
+    """Voila parses the per-page pools into its kernel manager's ``kernel_pools_config`` (the
+    manager class is made by a factory; traitlets finds its config by the class name)."""
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.app import Voila
+    from voila.voila_kernel_manager import voila_kernel_manager_factory
+
+    argv = dashboard.voila_command(tmp_path, pool_sizes={"05_scenario_lab.ipynb": 7})
+    app = Voila()
+    app.parse_command_line(argv[argv.index("--voila") + 1:])
+    cls = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
+    raw = app.config[cls.__name__]["kernel_pools_config"]
+    config = raw.get_value(cls.class_traits()["kernel_pools_config"])
+    assert config == {"default": {"pool_size": 1}, "05_scenario_lab.ipynb": {"pool_size": 7}}
