@@ -11,7 +11,8 @@ from .case import Case
 from .duress import VARIANTS, duress
 from .facts import Facts, facts_for
 from .findings import Finding, Reason
-from .jurisdictions import apply_row
+from .jurisdictions import apply_row, spec
+from .memo import MemoSet
 from .models import MODELS
 from .trafficking import victim as victim_test
 
@@ -44,28 +45,47 @@ def _rows() -> tuple[tuple, tuple]:
     evaluate() runs thousands of times in a counterfactual search)."""
     from .jurisdiction_data import instruments, jurisdictions
 
-    return tuple(jurisdictions().items()), tuple(instruments().items())
+    return (tuple((k, row, spec(row).model) for k, row in jurisdictions().items()),
+            tuple((k, row, spec(row).model) for k, row in instruments().items()))
+
+
+_MEMO = MemoSet()
 
 
 @lru_cache(maxsize=4096)
 def evaluate(f: Facts) -> Evaluation:
-    """Apply every test to ``f``. Cached: facts are immutable and the law is pure."""
-    victim = victim_test(f)
-    models = {name: fn(f, victim) for name, fn in MODELS.items()}
-    ctx = {**models, "_victim": victim}
+    """Apply every test to ``f``. Cached: facts are immutable and the law is pure; each test's
+    finding is also reused for facts that agree on every field it read (:mod:`npkit.memo`),
+    which is most of a counterfactual search."""
+    _MEMO.trim()
+    victim = _MEMO("victim").get(f, victim_test)
+    models = {name: _MEMO(("model", name)).get(f, lambda g, fn=fn: fn(g, victim), id(victim))
+              for name, fn in MODELS.items()}
+
+    def row(group: str, code: str, data: Any, model_name: str) -> Finding:
+        model = models.get(model_name)
+        # apply_row reads the victim and the row's own model only: the ctx says so
+        ctx = {"_victim": victim, model_name: model} if model else {"_victim": victim}
+        return _MEMO((group, code)).get(
+            f, lambda g: apply_row(g, data, ctx, f"{group}.{code}"), (id(victim), id(model)))
+
     return Evaluation(
         victim=victim,
-        duress={v: duress(f, v) for v in VARIANTS},
+        duress={v: _MEMO(("duress", v)).get(f, lambda g, v=v: duress(g, v)) for v in VARIANTS},
         models=models,
-        jurisdictions={
-            code: apply_row(f, row, ctx, f"jurisdictions.{code}")
-            for code, row in _rows()[0]
-        },
-        instruments={
-            key: apply_row(f, row, ctx, f"instruments.{key}")
-            for key, row in _rows()[1]
-        },
+        jurisdictions={code: row("jurisdictions", code, data, m) for code, data, m in _rows()[0]},
+        instruments={key: row("instruments", key, data, m) for key, data, m in _rows()[1]},
     )
+
+
+def _clear_caches() -> None:
+    """Forget every cached evaluation and finding (benchmarks measure a cold search)."""
+    _lru_clear()
+    _MEMO.clear()
+
+
+_lru_clear = evaluate.cache_clear
+evaluate.cache_clear = _clear_caches
 
 
 @dataclass(slots=True)

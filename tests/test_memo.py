@@ -1,0 +1,76 @@
+"""The finding memo (npkit/memo.py) changes speed, never results: a memoised evaluation equals
+one computed from scratch, for every case file and for random facts."""
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_properties import facts
+
+from npkit import memo
+from npkit.assessment import assess, evaluate
+from npkit.facts import Facts
+from npkit.library import library
+from npkit.render.json import to_dict
+
+
+def fresh(f: Facts):
+    """Every test computed directly, bypassing both caches."""
+    evaluate.cache_clear()
+    original = memo.ReadMemo.get
+    memo.ReadMemo.get = lambda self, g, compute, inputs=(): compute(g)
+    try:
+        return evaluate.__wrapped__(f)
+    finally:
+        memo.ReadMemo.get = original
+
+
+def test_every_case_assesses_the_same_with_and_without_the_memo(monkeypatch):
+    cases = library().cases
+    evaluate.cache_clear()
+    memoised = [to_dict(assess(c)) for c in cases]
+    evaluate.cache_clear()
+    monkeypatch.setattr(memo.ReadMemo, "get", lambda self, f, compute, inputs=(): compute(f))
+    direct = [to_dict(assess(c)) for c in cases]
+    assert len(cases) >= 14 and memoised == direct
+
+
+@settings(max_examples=150)
+@given(st.lists(facts, min_size=2, max_size=6))
+def test_random_facts_evaluate_the_same_after_others_filled_the_memo(seq):
+    evaluate.cache_clear()
+    for f in seq:
+        evaluate(f)  # fills the memo with findings for neighbouring facts
+    last = seq[-1]
+    got = evaluate.__wrapped__(last)
+    assert got.outcomes() == fresh(last).outcomes()
+
+
+def test_a_property_counts_as_reading_the_fields_behind_it():
+    m = memo.ReadMemo()
+    m.get(Facts(age=15), lambda f: f.is_child)
+    assert m.get(Facts(age=15, harm="death"), lambda f: pytest.fail("recomputed")) is True
+    assert m.get(Facts(age=30), lambda f: f.is_child) is False  # age was read: not reused
+
+
+def test_a_test_that_copies_the_facts_is_never_reused_for_other_facts():
+    m = memo.ReadMemo()
+    calls = []
+
+    def compute(f):
+        calls.append(f)
+        return replace(f, age=17).harm
+
+    m.get(Facts(harm="none"), compute)
+    m.get(Facts(harm="none", escape_opportunity=True), compute)
+    assert len(calls) == 2
+
+
+def test_the_memo_is_dropped_when_it_grows_past_its_limit(monkeypatch):
+    monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
+    memos = memo.MemoSet()
+    for age in range(5):
+        memos("t").get(Facts(age=20 + age), lambda f: f.age)
+        memos.trim()
+    assert memos("t").size <= 3
