@@ -371,6 +371,8 @@ def test_workshop_pages_are_not_modules_no_pager_and_no_learner_nag(jupyter_path
     assert_local(html)
     assert "<title>Join a workshop · npkit</title>" in html
     assert 'class="jp-Notebook theme-light npk-page npk-module npk-workshop"' in html
+    # the join page is for trainees: npkit.js makes sure its address names a learner
+    assert 'data-npk-workshop="trainees"' in html
     assert 'class="npk-pager"' not in html
     js = (TEMPLATE / "static" / "npkit.js").read_text()
     assert '!document.body.classList.contains("npk-workshop")' in js

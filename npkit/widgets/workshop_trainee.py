@@ -88,6 +88,10 @@ class TraineePage(Page):
             "<h2>Join a workshop</h2><p>Type the code on the trainer's screen and a nickname. "
             "Use a nickname, not your real name: the trainer sees the room's answers without "
             "names, and nobody else sees yours.</p>"))
+        # npkit.js reads the nickname when Join is pressed and keeps it in the page's address
+        # (&nick=), so a reload seats the trainee again by itself.
+        self.nickname.add_class("npk-join-nick")
+        self.join_button.add_class("npk-join-button")
         self.join_form = w.VBox([intro, self.code, self.nickname, self.join_button])
 
         self.heading = w.HTML("")
@@ -161,6 +165,13 @@ class TraineePage(Page):
         _show(self.join_form, False)
         _show(self.answer_area, True)
         self.refresh(force=True)
+        earlier = len(self._mine())
+        if earlier:  # the same learner code (a reload): the seat and its answers came back
+            answers = "answer is" if earlier == 1 else "answers are"
+            self.say(f"Welcome back: you have your seat in “{self.view.title}” again, as "
+                     f"{seat.nickname}; your {earlier} earlier {answers} remembered. "
+                     "Sending again replaces an answer; it is never counted twice.", "done")
+            return
         keep = ("" if self.learner.persistent else " Keep this page open: if you reload it, "
                 "join again with the same code (your earlier answers stay with the trainer).")
         self.say(f"You have joined “{self.view.title}” as {seat.nickname}.{keep}", "done")

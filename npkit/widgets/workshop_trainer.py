@@ -57,6 +57,8 @@ TRAINER_CSS = """
 .npk-private { border: 1px solid #8a1010; background: #fff5f5; padding: .3em .8em; }
 .npk-private code { overflow-wrap: anywhere; }
 .npk-qhead { font-size: 1.25em; }
+/* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
+.npk-workshop-trainer .npk a { text-decoration: underline; text-underline-offset: .15em; }
 </style>
 """
 
@@ -261,7 +263,10 @@ class TrainerPage(Page):
         return box(
             f"<div class='npk-join-panel'><h2>{esc(view.title)}</h2>"
             "<p>Join code:</p>"
-            f"<p class='npk-joincode' aria-label='Join code {esc(spaced(code))}'>{esc(code)}"
+            # Screen readers get the code letter by letter (an aria-label on a paragraph is
+            # not announced: ARIA gives paragraphs no name).
+            f"<p class='npk-joincode'><span aria-hidden='true'>{esc(code)}</span>"
+            f"<span class='npk-sr'>{esc(spaced(code))}</span>"
             "</p><p class='npk-join-path'>Trainees open <strong>Join a workshop</strong> on "
             f"the course's start page, or <a href='{esc(join)}'>{esc(join)}</a>, and type "
             "the code with a nickname (no real names).</p></div>"

@@ -117,7 +117,8 @@ def test_start_shows_the_join_code_large_and_the_private_trainer_link(trainer, w
     code, secret = trainer.code, trainer.secret
     assert len(code) == 6 and len(secret) >= 32
     info = trainer.join_info.value
-    assert f"<p class='npk-joincode' aria-label='Join code {' '.join(code)}'>{code}</p>" in info
+    assert (f"<p class='npk-joincode'><span aria-hidden='true'>{code}</span>"
+            f"<span class='npk-sr'>{' '.join(code)}</span></p>") in info
     assert "font: 700 4em" in trainer.widget.children[0].value  # projector-sized, monospaced
     assert f"08_workshop_join.ipynb?session={code}" in info
     assert f"09_workshop_trainer.ipynb?session={code}&amp;secret={secret}" in info
@@ -481,12 +482,16 @@ def test_a_learner_code_in_the_address_keeps_the_seat_across_a_reload(trainer, w
     first = TraineePage(cases, workshop=ws, query=query)
     assert first.nickname.value == "Amber"
     first.join_button.click()
+    assert "You have joined" in first.status.value  # no earlier answers: no "welcome back"
+    assert "Welcome back" not in first.status.value
     first.choice.value = "fails"
     first.send_button.click()
     reloaded = TraineePage(cases, workshop=ws, query=query)
     reloaded.join_button.click()
     assert reloaded.seat.token == first.seat.token
     assert reloaded.choice.value == "fails"  # the answer given before the reload
+    assert "Welcome back" in reloaded.status.value
+    assert "your 1 earlier answer is remembered" in reloaded.status.value
     assert ws.participants(trainer.code, trainer.secret) == 1
     first.close()
     reloaded.close()

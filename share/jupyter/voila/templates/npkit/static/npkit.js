@@ -7,6 +7,14 @@
  * 2. The top bar names the learner (or offers a code when the page has none).
  * 3. On the landing page: "Start" makes a pseudonymous code (kept in localStorage so a returning
  *    learner keeps it), "I already have a code", and "Not you? Start afresh".
+ * 4. On the workshop join page (body data-npk-workshop="trainees"), reached by the link the
+ *    trainer shows (?session=CODE, no learner): the kernel reads the learner from the page's
+ *    address, and without one a reload would give the trainee a new seat (and a re-sent answer
+ *    would count twice). So the page takes the learner remembered in localStorage, or makes and
+ *    remembers a new code as "Start" does, and reloads itself at once with &learner=<code>
+ *    added (location.replace: no extra history entry), after asking Voila to shut down the
+ *    kernel it had started for the address without a learner. When the trainee presses Join,
+ *    the nickname goes into the address (&nick=) too, so a reload seats them again by itself.
  * Text from the URL or the learner is only ever set with textContent, never as HTML.
  */
 (function () {
@@ -240,14 +248,105 @@
     render(null);
   }
 
+  // --- 4. the workshop join page -----------------------------------------------------------
+
+  var leaving = false;
+
+  function joinPage() {
+    return !!document.body && document.body.getAttribute("data-npk-workshop") === "trainees";
+  }
+
+  function addressWith(params) {
+    return window.location.pathname + "?" + params.toString() + window.location.hash;
+  }
+
+  // The id of the kernel Voila started for this page, once its config has arrived whole
+  // ("" if it has none, null while it may still come).
+  function pageKernel() {
+    var el = document.getElementById("jupyter-config-data");
+    if (!el) { return document.readyState === "loading" ? null : ""; }
+    try {
+      return String(JSON.parse(el.textContent).kernelId || "");
+    } catch (e) {
+      return document.readyState === "loading" ? null : "";
+    }
+  }
+
+  // What Voila's page does on leaving (its beforeunload handler is not loaded yet this early).
+  function shutDownKernel(id) {
+    try {
+      var form = new FormData();
+      var xsrf = document.cookie.match(/\b_xsrf=([^;]*)\b/);
+      form.append("_xsrf", (xsrf && xsrf[1]) || "");
+      window.navigator.sendBeacon(document.body.getAttribute("data-base-url") +
+        "api/shutdown/" + encodeURIComponent(id), form);
+    } catch (e) { /* the idle cull ends it later */ }
+  }
+
+  function reloadWith(target) {
+    var observer = null;
+    var done = false;
+
+    function go() {
+      if (done) { return; }
+      var id = pageKernel();
+      if (id === null) { return; }  // the page's kernel id has not arrived yet
+      done = true;
+      if (observer) { observer.disconnect(); }
+      if (id) { shutDownKernel(id); }
+      window.location.replace(target);
+    }
+
+    go();
+    if (!done) {
+      if (window.MutationObserver) {
+        observer = new MutationObserver(go);
+        observer.observe(document.documentElement, { childList: true, subtree: true });
+      }
+      document.addEventListener("DOMContentLoaded", go);
+    }
+  }
+
+  function workshopLearner() {
+    if (leaving || current || !joinPage()) { return leaving; }
+    var who = stored();
+    if (!who) { who = { learner: newCode(), nick: "" }; }
+    store(who);
+    var params = new URLSearchParams(window.location.search);
+    params.set("learner", who.learner);  // also replaces a malformed or repeated one
+    if (who.nick && !params.get("nick")) { params.set("nick", who.nick); }
+    leaving = true;
+    reloadWith(addressWith(params));
+    return true;
+  }
+
+  // Join pressed: the nickname typed joins the learner in the address and in localStorage.
+  document.addEventListener("click", function (ev) {
+    var target = ev.target;
+    var button = target && target.closest ? target.closest(".npk-join-button") : null;
+    if (!button || !current || !joinPage()) { return; }
+    var input = document.querySelector(".npk-join-nick input");
+    var nick = cleanNick(input && input.value);
+    if (!nick || nick === current.nick) { return; }
+    current = { learner: current.learner, nick: nick };
+    store(current);
+    var params = new URLSearchParams(window.location.search);
+    params.set("nick", nick);
+    window.history.replaceState(window.history.state, "", addressWith(params));
+    fixLinks(document);
+    showWho();
+  }, true);
+
   // Called inline right after the top bar, so the bar is right while a module still loads.
   window.npkitTopbar = function () {
+    if (workshopLearner()) { return; }
     var bar = document.querySelector(".npk-topbar");
     if (bar) { fixLinks(bar); }
     showWho();
   };
 
   function start() {
+    if (workshopLearner()) { return; }
     landing();
     fixLinks(document);
     showWho();
