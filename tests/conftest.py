@@ -25,6 +25,27 @@ def unavailable(reason: str):
     pytest.skip(reason)
 
 
+try:
+    from xdist.scheduler import LoadScopeScheduling
+except ImportError:  # no pytest-xdist: no scheduling to adjust
+    pass
+else:
+    class _BrowserTestsOneScope(LoadScopeScheduling):
+        """--dist loadscope, with every test in tests/browser in one scope: all the browser
+        test files then run on one worker and share its one Voila server and Chromium
+        (tests/browser/conftest.py), instead of each worker starting its own."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/browser/"):
+                return "tests/browser"
+            return super()._split_scope(nodeid)
+
+    def pytest_xdist_make_scheduler(config, log):
+        if config.getvalue("dist") == "loadscope":
+            return _BrowserTestsOneScope(config, log)
+        return None
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """One server per pytest process, i.e. one per xdist worker; each test gets a database of

@@ -4,7 +4,8 @@
 - starting and stopping the Voila server (``npkit.dashboard.voila_command``);
 - :class:`Visit`: a browser context whose requests to any host other than 127.0.0.1 are
   aborted and recorded, with console errors and uncaught page errors recorded too;
-- running axe-core in a page.
+- running axe-core in a page;
+- finding a widget's model in a page and sending it a click, as a crafted message would.
 """
 
 from __future__ import annotations
@@ -251,3 +252,39 @@ def describe_violations(violations: list[dict], limit: int = 5) -> str:
         if len(v["nodes"]) > limit:
             out.append(f"    ... and {len(v['nodes']) - limit} more")
     return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- widget messages
+
+# The id of the one widget model of this kind with this description (in page.evaluate).
+FIND_MODEL = """async ([name, description]) => {
+    const manager = window.jupyterapp && window.jupyterapp.widgetManager;
+    if (!manager) throw new Error('no widget manager on window.jupyterapp');
+    const state = (await manager.get_state({drop_defaults: false})).state;
+    const ids = Object.keys(state).filter(id => state[id].model_name === name
+        && state[id].state.description === description);
+    if (ids.length !== 1) throw new Error(`${ids.length} ${name} models named ${description}`);
+    return ids[0];
+}"""
+
+SEND_CLICK = """async (id) => {
+    const model = await window.jupyterapp.widgetManager.get_model(id);
+    model.send({event: 'click'}, {});
+    return model.get('disabled');
+}"""
+
+# True once every widget model's changes have reached the kernel and been handled (ipywidgets
+# buffers a model's updates while one is in flight, but sends a click at once: a click right
+# after typing can overtake the text it depends on).
+WIDGETS_SETTLED = """async () => {
+    const manager = window.jupyterapp && window.jupyterapp.widgetManager;
+    if (!manager) return false;
+    const ids = Object.keys((await manager.get_state()).state);
+    const models = await Promise.all(ids.map(id => manager.get_model(id)));
+    return models.every(m => !m || (m._pending_msgs === 0 && m._msg_buffer === null));
+}"""
+
+
+def settle(page) -> None:
+    """Until the page's widget changes have all reached the kernel (see WIDGETS_SETTLED)."""
+    page.wait_for_function(WIDGETS_SETTLED, polling=50)

@@ -1,8 +1,9 @@
 """The training modules as a learner meets them: Voila pages in headless Chromium.
 
-All browser tests live in this one file on purpose: ``make test`` runs pytest-xdist with
-``--dist loadscope``, which keeps a module's tests on one worker, so the whole file shares one
-Voila server and one browser (conftest.py) instead of starting one per worker.
+The browser tests (this file and test_browser_workshop.py) share one Voila server and one
+browser (conftest.py): ``make test`` runs pytest-xdist with ``--dist loadscope``, and
+tests/conftest.py makes tests/browser one scope, so they all run on one worker instead of
+starting a server per worker.
 
 Nothing here waits a fixed time: every wait is for something the page must show (a control, a
 table row, a changed outcome), with Playwright's auto-waiting ``expect``.
@@ -15,8 +16,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from browser_support import (
+    FIND_MODEL,
     IMG_PAYLOAD,
     SCRIPT_PAYLOAD,
+    SEND_CLICK,
     XSS_CASE_ID,
     XSS_CHARGE,
     XSS_PASSAGE,
@@ -27,7 +30,7 @@ from browser_support import (
     open_context,
 )
 
-from npkit.training.modules import MODULES
+from npkit.training.modules import MODULES, WORKSHOP_PAGES
 
 try:
     from playwright.sync_api import expect
@@ -38,6 +41,7 @@ else:
 
 IMMINENT = "An imminent threat of serious harm aimed at them"
 NOTEBOOK = {m.number: m.notebook for m in MODULES}
+JOIN, TRAINER = (p.notebook for p in WORKSHOP_PAGES)  # not modules: named by their notebook
 LANDING = "landing"
 # The pages every learner meets, in the state they meet them: the landing page on a first visit
 # (no learner yet: "Get a learner code") and with a learner, module 0 before and the others
@@ -47,6 +51,9 @@ PAGES = [
     ("landing-with-learner", LANDING, True),
     (f"{NOTEBOOK[0][:-6]}-anonymous", 0, False),
     *((NOTEBOOK[n][:-6], n, True) for n in NOTEBOOK if n),
+    # With no learner code (as from the trainer's join link) the page adds one and reloads.
+    (f"{JOIN[:-6]}-without-learner", JOIN, False),
+    (TRAINER[:-6], TRAINER, False),
 ]
 PAGE_IDS = [p[0] for p in PAGES]
 
@@ -60,14 +67,21 @@ CONTROL = {
     5: ("checkbox", IMMINENT),
     6: ("button", "Compare with Fitzgerald"),
     7: ("button", "Check answers"),
+    JOIN: ("textbox", "Session code"),
+    TRAINER: ("button", "Start a session"),
 }
 
 # Voila replaces each of these placeholders with the rendered output (or widget view).
 PENDING_OUTPUTS = 'script[type="application/vnd.voila.cell-output+json"]'
 
 
-def wait_for_module(page, number: int) -> None:
-    """Until the module's known control is visible and no cell output is still pending."""
+def notebook(target: int | str) -> str:
+    """A module's notebook by its number; a workshop page's is its name."""
+    return NOTEBOOK[target] if isinstance(target, int) else target
+
+
+def wait_for_module(page, number: int | str) -> None:
+    """Until the page's known control is visible and no cell output is still pending."""
     role, name = CONTROL[number]
     expect(page.get_by_role(role, name=name).first).to_be_visible()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
@@ -158,7 +172,7 @@ def page_report(browser, site):
                 v.page.goto(site.url("/", **query))
                 wait_for_landing(v.page)
             else:
-                v.page.goto(site.module_url(NOTEBOOK[target], **query))
+                v.page.goto(site.module_url(notebook(target), **query))
                 wait_for_module(v.page, target)
                 report.problems += [f"widget error: {e}" for e in widget_errors(v.page)]
             report.violations = axe_violations(v.page)
@@ -174,8 +188,9 @@ def page_report(browser, site):
 
 @pytest.mark.parametrize(("name", "target", "with_learner"), PAGES, ids=PAGE_IDS)
 def test_page_renders_offline_without_errors(page_report, site, name, target, with_learner):
-    """Landing page and modules 00-07: widgets render, nothing is fetched from another host
-    (every such request is aborted and listed), no console error, no uncaught error."""
+    """Landing page, modules 00-07 and the two workshop pages: widgets render, nothing is
+    fetched from another host (every such request is aborted and listed), no console error, no
+    uncaught error."""
     report = page_report(name, target, with_learner)
     assert not report.rendered, (f"{name} did not render: {report.rendered}\n"
                                  f"server log:\n{site.log_tail()}")
@@ -478,22 +493,6 @@ def test_hostile_nickname_stays_text(site, visit):
 
 
 # --------------------------------------------------------------------------- 6: crafted messages
-
-FIND_MODEL = """async ([name, description]) => {
-    const manager = window.jupyterapp && window.jupyterapp.widgetManager;
-    if (!manager) throw new Error('no widget manager on window.jupyterapp');
-    const state = (await manager.get_state({drop_defaults: false})).state;
-    const ids = Object.keys(state).filter(id => state[id].model_name === name
-        && state[id].state.description === description);
-    if (ids.length !== 1) throw new Error(`${ids.length} ${name} models named ${description}`);
-    return ids[0];
-}"""
-
-SEND_CLICK = """async (id) => {
-    const model = await window.jupyterapp.widgetManager.get_model(id);
-    model.send({event: 'click'}, {});
-    return model.get('disabled');
-}"""
 
 FORCE_ENABLE_AND_CLICK = """async (id) => {
     const model = await window.jupyterapp.widgetManager.get_model(id);
