@@ -8,15 +8,19 @@ STAMP_DASH := $(VENV)/.installed-notebooks
 # axe-core for the browser tests (package-lock.json pins it); re-installed when the lock changes.
 STAMP_NPM  := node_modules/.installed
 
-.PHONY: help test lint unit notebooks dashboard serve-jupyterlab validate docs clean
+.PHONY: help test lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
+	binder-check workshop-server
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
 	@echo "make dashboard  create .venv if missing, install, serve the course on http://127.0.0.1:8866/"
 	@echo "make serve-jupyterlab  open the modules in JupyterLab (for trainers and authors)"
+	@echo "make workshop-server  serve the course to a room: Voila behind nginx (docs/deploy.md)"
+	@echo "make binder-check  build the Binder environment from binder/ alone, run every module"
 	@echo "make validate   check every case file in cases/ and that generated docs are current"
 	@echo "make notebooks  build notebooks/*.ipynb from their jupytext sources (notebooks/*.py)"
 	@echo "make docs       regenerate docs/case-format.md from the case format"
+	@echo "make bench      measure the course in headless Chromium: build/bench.json (docs/performance.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +57,13 @@ unit: $(STAMP_TEST) $(STAMP_NPM) notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
 		tests notebooks/*.ipynb
 
-test: lint validate unit
+test: lint validate unit binder-check
+
+# Binder: a fresh environment (build/binder-venv, never .venv) made from binder/ alone, as
+# mybinder makes it, runs every module and opens the README's Binder links
+# (tools/binder_check.py). It is made again only when binder/ or pyproject.toml changes.
+binder-check:
+	$(PYTHON) tools/binder_check.py
 
 docs: $(STAMP_TEST)
 	$(BIN)/npkit docs case-format
@@ -65,6 +75,18 @@ dashboard: notebooks
 
 serve-jupyterlab: notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+# A room of trainees on this computer's network: the course behind nginx with one shared
+# password, both in the foreground until Ctrl-C (deploy/workshop_server.py, docs/deploy.md).
+# Options go in WORKSHOP_ARGS, e.g. make workshop-server WORKSHOP_ARGS="--tls --port 8443".
+workshop-server: notebooks
+	$(BIN)/python deploy/workshop_server.py $(WORKSHOP_ARGS)
+
+# How fast the course feels to a trainee, against Voila's own floor (benchmarks/run.py,
+# docs/performance.md): build/bench.json and a table. Options go in BENCH_ARGS, e.g.
+# make bench BENCH_ARGS="--quick" or BENCH_ARGS="--trainees 10 --update-docs".
+bench: $(STAMP_TEST) notebooks
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis node_modules

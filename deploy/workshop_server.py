@@ -1,0 +1,387 @@
+"""Serve the npkit course to a room: standalone Voila on 127.0.0.1 behind nginx.
+
+    make workshop-server                          # http://<this computer>:8080/, password shown
+    .venv/bin/python deploy/workshop_server.py --port 8443 --tls
+
+Starts the course (``npkit.dashboard.voila_command``, the command ``make dashboard`` runs, on
+127.0.0.1 only) and nginx in front of it on the venue's network, both in the foreground;
+Ctrl-C stops both. nginx's configuration is deploy/nginx/npkit.conf with its fields filled in
+(``nginx_config``): it asks every browser for one shared password (user ``trainee``),
+compresses and caches the static files, and passes the kernel websockets through. Everything
+it writes is kept in ``build/workshop-server`` (``--dir``): nginx.conf, htpasswd,
+password.txt, logs, cache, and with ``--tls`` a self-signed certificate.
+
+The password is ``$NPKIT_WORKSHOP_PASSWORD`` if set; otherwise the one made on the first run
+(kept in password.txt, readable by you only), so a restart mid-workshop does not lock the room
+out. ``--new-password`` makes another. ``--htpasswd FILE`` uses a file of your own instead.
+
+docs/deploy.md explains the set-up, the sizing and the settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "deploy" / "nginx" / "npkit.conf"
+STATE = ROOT / "build" / "workshop-server"
+PORT = 8080
+USER = "trainee"
+PASSWORD_VARIABLE = "NPKIT_WORKSHOP_PASSWORD"
+VOILA_START_TIMEOUT = 180  # s: Voila imports the Jupyter server, then starts its kernels
+NGINX_CANDIDATES = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/bin/nginx",
+                    "/opt/homebrew/bin/nginx")
+TEMP_DIRS = ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+# Letters and digits that are hard to confuse on a whiteboard (no 0/O, 1/I/L).
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+FIELD = re.compile(r"@([A-Z_]+)@")
+
+
+# --------------------------------------------------------------------------- configuration
+
+
+def nginx_config(prefix: Path, *, port: int, voila_port: int, htpasswd: Path,
+                 listen: str = "0.0.0.0", tls: tuple[Path, Path] | None = None,
+                 run_as_root: bool = False) -> str:
+    """deploy/nginx/npkit.conf with its fields filled in.
+
+    ``tls`` is (certificate, key). ``run_as_root``: nginx started by root hands its requests
+    to worker processes running as ``nobody``, which could not read the files under
+    ``prefix``; the workers then stay root (say so to whoever starts it)."""
+    paths = [prefix, htpasswd, *(tls or ())]
+    unsafe = [str(p) for p in paths if re.search(r"[\s;{}'\"$#]", str(p))]
+    if unsafe:
+        raise ValueError(f"nginx.conf cannot name these paths unquoted: {unsafe}")
+    listen_on = f"[{listen}]" if ":" in listen else listen
+    if tls:
+        cert, key = tls
+        tls_lines = "\n".join(f"        {line}" for line in (
+            f"ssl_certificate {cert};",
+            f"ssl_certificate_key {key};",
+            "ssl_protocols TLSv1.2 TLSv1.3;",
+            "ssl_session_cache shared:npkit_tls:1m;",
+        ))
+    else:
+        tls_lines = "        # plain HTTP: the password crosses the network readable (see --tls)"
+    fields = {
+        "PREFIX": str(prefix),
+        "VOILA_PORT": str(int(voila_port)),
+        "HTPASSWD": str(htpasswd),
+        "LISTEN_LINE": f"listen {listen_on}:{int(port)}{' ssl' if tls else ''};",
+        "TLS_LINES": tls_lines,
+        "USER_LINE": ("user root;  # started as root: the workers must read files under the "
+                      "prefix" if run_as_root else
+                      "# no `user` line: nginx runs as whoever starts it"),
+    }
+    return FIELD.sub(lambda m: fields[m.group(1)], TEMPLATE.read_text(encoding="utf-8"))
+
+
+def prepare_prefix(prefix: Path) -> None:
+    for folder in ("logs", "cache", *(f"tmp/{name}" for name in TEMP_DIRS)):
+        (prefix / folder).mkdir(parents=True, exist_ok=True)
+
+
+def find_nginx() -> str | None:
+    found = shutil.which("nginx")
+    if found:
+        return found
+    return next((p for p in NGINX_CANDIDATES if os.access(p, os.X_OK)), None)
+
+
+def nginx_command(nginx: str, prefix: Path, *, test: bool = False) -> list[str]:
+    """nginx in the foreground with everything under ``prefix`` (``-t``: only check)."""
+    return [nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+            "-e", str(prefix / "logs" / "error.log"), *(["-t", "-q"] if test else []),
+            "-g", "daemon off;"]
+
+
+# --------------------------------------------------------------------------- passwords
+
+_ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def apr1(password: str, salt: str | None = None) -> str:
+    """Apache's MD5 password hash (``$apr1$``), what ``openssl passwd -apr1`` and
+    ``htpasswd -m`` write. nginx checks this format itself on every system (other crypt
+    formats depend on the C library: macOS has no ``$6$``)."""
+    salt = salt or "".join(secrets.choice(_ITOA64) for _ in range(8))
+    if not 1 <= len(salt) <= 8 or any(c not in _ITOA64 for c in salt):
+        raise ValueError("the salt is 1 to 8 characters of [./0-9A-Za-z]")
+    pw, sb, magic = password.encode("utf-8"), salt.encode("ascii"), b"$apr1$"
+    alternate = hashlib.md5(pw + sb + pw).digest()
+    ctx = pw + magic + sb
+    for left in range(len(pw), 0, -16):
+        ctx += alternate[:min(16, left)]
+    i = len(pw)
+    while i:
+        ctx += b"\0" if i & 1 else pw[:1]
+        i >>= 1
+    digest = hashlib.md5(ctx).digest()
+    for i in range(1000):
+        block = (pw if i & 1 else digest) + (sb if i % 3 else b"") + (pw if i % 7 else b"")
+        block += digest if i & 1 else pw
+        digest = hashlib.md5(block).digest()
+
+    def to64(value: int, n: int) -> str:
+        out = ""
+        for _ in range(n):
+            out += _ITOA64[value & 0x3F]
+            value >>= 6
+        return out
+
+    d = digest
+    encoded = "".join(to64(d[a] << 16 | d[b] << 8 | d[c], 4)
+                      for a, b, c in ((0, 6, 12), (1, 7, 13), (2, 8, 14), (3, 9, 15),
+                                      (4, 10, 5)))
+    return f"$apr1${salt}${encoded}{to64(d[11], 2)}"
+
+
+def htpasswd_line(user: str, password: str) -> str:
+    if not user or any(c in user for c in ":\n\r") or not password or "\n" in password:
+        raise ValueError("a user name without ':' and a password on one line are needed")
+    return f"{user}:{apr1(password)}\n"
+
+
+def new_password() -> str:
+    """Twelve characters in three groups, easy to read off a whiteboard: ``k7m2-qx9p-4dwh``."""
+    chars = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+    return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
+
+
+def write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def room_password(state: Path, user: str, renew: bool) -> tuple[Path, str | None]:
+    """The htpasswd file for ``user`` and the password to show (None: unchanged, not shown)."""
+    htpasswd, kept = state / "htpasswd", state / "password.txt"
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if not password and kept.is_file() and htpasswd.is_file() and not renew:
+        previous = kept.read_text(encoding="utf-8").strip()
+        if htpasswd.read_text(encoding="utf-8").startswith(f"{user}:"):
+            return htpasswd, previous
+    password = password or new_password()
+    write_private(htpasswd, htpasswd_line(user, password))
+    write_private(kept, password + "\n")
+    return htpasswd, password
+
+
+# --------------------------------------------------------------------------- TLS
+
+
+def self_signed_cert(folder: Path, names: list[str], days: int = 30) -> tuple[Path, Path]:
+    """A certificate for ``names`` (host names and IP addresses) made with openssl, unless
+    one is there already. Browsers warn about it once: docs/deploy.md says what to tell the
+    room."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    if cert.is_file() and key.is_file():
+        return cert, key
+    openssl = shutil.which("openssl")
+    if not openssl:
+        raise SystemExit("--tls needs openssl to make a certificate (apt-get install openssl)")
+    folder.mkdir(parents=True, exist_ok=True)
+    alt = ",".join(("IP:" if re.fullmatch(r"[\d.]+|[0-9a-fA-F:]+:[0-9a-fA-F:]*", n) else "DNS:")
+                   + n for n in names)
+    subprocess.run([openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+                    "-days", str(days), "-subj", "/CN=npkit workshop",
+                    "-addext", f"subjectAltName={alt}",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    key.chmod(0o600)
+    return cert, key
+
+
+def lan_addresses() -> list[str]:
+    """This computer's addresses as the room would type them (best effort, no traffic)."""
+    found: list[str] = []
+    try:
+        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5)
+        found = [a for a in out.stdout.split() if ":" not in a]
+    except (OSError, subprocess.SubprocessError):
+        pass
+    if not found:
+        try:
+            found = [a for a in socket.gethostbyname_ex(socket.gethostname())[2]
+                     if not a.startswith("127.")]
+        except OSError:
+            pass
+    return found
+
+
+# --------------------------------------------------------------------------- running
+
+
+def say(message: str) -> None:
+    print(f"workshop-server: {message}", flush=True)
+
+
+def wait_for_http(url: str, process: subprocess.Popen, timeout: float, what: str,
+                  context=None) -> None:
+    """Until ``url`` answers at all (nginx: 401 without the password), or ``process`` exits."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"workshop-server: {what} exited with code {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=5, context=context).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"workshop-server: {what} did not answer within {timeout:.0f} s")
+        time.sleep(0.3)  # polling interval; readiness is the HTTP answer
+
+
+def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM, wait: float = 20) -> None:
+    """Signal the process group (Voila shuts its kernels down on SIGTERM), SIGKILL later."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, sig)
+        process.wait(timeout=wait)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+
+
+class Stop(Exception):
+    pass
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from npkit.dashboard import NOTEBOOKS
+    from npkit.dashboard import PORT as VOILA_PORT
+
+    p = argparse.ArgumentParser(prog="deploy/workshop_server.py",
+                                description="Serve the npkit course to a room: Voila behind "
+                                            "nginx, with one shared password.")
+    p.add_argument("--port", type=int, default=PORT, help=f"nginx's port (default {PORT})")
+    p.add_argument("--listen", default="0.0.0.0",
+                   help="the address nginx listens on (default 0.0.0.0: every network)")
+    p.add_argument("--voila-port", type=int, default=VOILA_PORT,
+                   help=f"Voila's port on 127.0.0.1 (default {VOILA_PORT})")
+    p.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of built modules")
+    p.add_argument("--dir", type=Path, default=STATE,
+                   help="where nginx's files go (default build/workshop-server)")
+    p.add_argument("--user", default=USER, help=f"the user name to type (default {USER})")
+    p.add_argument("--new-password", action="store_true", help="make a new room password")
+    p.add_argument("--htpasswd", type=Path,
+                   help="an htpasswd file of your own instead of the room password")
+    p.add_argument("--tls", action="store_true",
+                   help="HTTPS with a self-signed certificate (made with openssl)")
+    p.add_argument("--no-preheat", action="store_true",
+                   help="start a kernel per visit instead of keeping one ready per module")
+    p.add_argument("--allow-root", action="store_true",
+                   help="run as root (nginx's workers then run as root too)")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.path.insert(0, str(ROOT))
+    from npkit.dashboard import voila_command
+
+    args = parse_args(argv)
+    root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if root and not args.allow_root:
+        say("running as root, nginx's workers would run as root too: run as an ordinary "
+            "user (port 8080 needs no root), or pass --allow-root")
+        return 2
+    nginx = find_nginx()
+    if not nginx:
+        say("nginx is not installed (Debian/Ubuntu: sudo apt-get install nginx)")
+        return 2
+    notebooks = args.notebooks.resolve()
+    if not sorted(notebooks.glob("*.ipynb")):
+        say(f"no built modules in {notebooks}: run `make notebooks` first")
+        return 2
+
+    state = args.dir.resolve()
+    prepare_prefix(state)
+    if args.htpasswd:
+        htpasswd, password = args.htpasswd.resolve(), None
+    else:
+        htpasswd, password = room_password(state, args.user, args.new_password)
+    addresses = lan_addresses() if args.listen in {"0.0.0.0", "::"} else [args.listen]
+    tls = (self_signed_cert(state / "tls", [*addresses, socket.gethostname(), "localhost"])
+           if args.tls else None)
+    (state / "nginx.conf").write_text(
+        nginx_config(state, port=args.port, voila_port=args.voila_port, htpasswd=htpasswd,
+                     listen=args.listen, tls=tls, run_as_root=root), encoding="utf-8")
+    check = subprocess.run(nginx_command(nginx, state, test=True), capture_output=True,
+                           text=True)
+    if check.returncode:
+        say(f"nginx refuses {state / 'nginx.conf'}:\n{check.stderr.strip()}")
+        return 1
+
+    def interrupted(signum, frame):
+        raise Stop
+
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
+    voila = server = None
+    try:
+        # Own process groups: Ctrl-C reaches this script, which stops nginx and then Voila in
+        # order (Voila shuts its kernels down first).
+        cmd = voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat)
+        say(f"starting the course (Voila on 127.0.0.1:{args.voila_port})")
+        voila = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                                 start_new_session=True)
+        wait_for_http(f"http://127.0.0.1:{args.voila_port}/", voila, VOILA_START_TIMEOUT,
+                      "Voila")
+        server = subprocess.Popen(nginx_command(nginx, state), cwd=state,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+        scheme = "https" if tls else "http"
+        local = "127.0.0.1" if args.listen in {"0.0.0.0", "::"} else args.listen
+        ssl_context = None
+        if tls:
+            import ssl
+
+            ssl_context = ssl._create_unverified_context()  # our own self-signed certificate
+        wait_for_http(f"{scheme}://{local}:{args.port}/", server, 30, "nginx", ssl_context)
+        urls = [f"{scheme}://{a}:{args.port}/" for a in addresses or ["<this computer>"]]
+        say("the course is served to the room at " + "  ".join(urls))
+        if password:
+            say(f"user name: {args.user}   password: {password}")
+        elif args.htpasswd:
+            say(f"passwords: {htpasswd}")
+        say(f"nginx logs: {state / 'logs'}   Ctrl-C stops nginx and Voila")
+        while voila.poll() is None and server.poll() is None:
+            time.sleep(0.5)  # supervising: the children report by exiting
+        which = "Voila" if voila.poll() is not None else "nginx"
+        say(f"{which} stopped unexpectedly; stopping the other")
+        return 1
+    except Stop:
+        say("stopping")
+        return 0
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop(server, signal.SIGTERM, 10)
+        stop(voila, signal.SIGTERM, 30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

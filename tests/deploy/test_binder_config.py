@@ -1,0 +1,79 @@
+"""The Binder configuration (binder/) agrees with the launcher and with README.md's badges.
+
+``make binder-check`` (tools/binder_check.py) builds the environment and runs it; these quick
+checks catch a drift between the parts without building anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import tomllib
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+from npkit.dashboard import NOTEBOOKS, voila_command
+
+ROOT = Path(__file__).resolve().parents[2]
+BINDER = ROOT / "binder"
+BADGE = re.compile(r"\]\((https://mybinder\.org/v2/gh/[^)\s]+)\)")
+
+
+def load(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def configure():
+    return load(BINDER / "configure.py")
+
+
+@pytest.fixture(scope="module")
+def check():
+    return load(ROOT / "tools" / "binder_check.py")
+
+
+def test_the_proxy_runs_the_launchers_command(configure):
+    """Filled in by jupyter-server-proxy (str.format), the command is exactly
+    voila_command(preheat=False) under the proxy's prefix: braces in it survive."""
+    template = configure.proxy_command()
+    assert template.count("--port={port}") == 1
+    filled = [arg.format(port=4321, base_url="/user/someone/") for arg in template]
+    assert filled == [*voila_command(NOTEBOOKS, port=4321, preheat=False),
+                      "--Voila.base_url=/user/someone/npkit/"]
+
+
+def test_the_proxy_entry_is_added_to_an_existing_config(configure):
+    existing = {"ServerApp": {"root_dir": "/srv"},
+                "ServerProxy": {"servers": {"other": {"command": ["x"]}}}}
+    merged = configure.server_config(existing)
+    assert merged["ServerApp"] == {"root_dir": "/srv"}
+    assert set(merged["ServerProxy"]["servers"]) == {"other", configure.NAME}
+    entry = merged["ServerProxy"]["servers"][configure.NAME]
+    assert entry["absolute_url"] is True and entry["timeout"] >= 60
+
+
+def test_binder_files_are_what_repo2docker_expects():
+    assert os.access(BINDER / "postBuild", os.X_OK), "repo2docker runs postBuild directly"
+    assert (BINDER / "postBuild").read_text().startswith("#!/usr/bin/env bash")
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    runtime = (BINDER / "runtime.txt").read_text().strip()
+    assert re.fullmatch(r"python-3\.\d+", runtime)
+    assert requires == ">=3.11" and int(runtime.split(".")[1]) >= 11
+    requirements = (BINDER / "requirements.txt").read_text()
+    assert re.search(r"^jupyter-server-proxy\b", requirements, re.M)
+
+
+def test_readme_badges_open_what_binder_check_proves(check):
+    badges = BADGE.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    paths = [unquote(parse_qs(urlsplit(b).query)["urlpath"][0]) for b in badges]
+    assert paths == [check.COURSE_PATH, check.LAB_PATH]
+    assert all(urlsplit(b).path == "/v2/gh/npkit/npkit/HEAD" for b in badges)
+    assert (ROOT / "notebooks" / check.LAB_PATH.removeprefix("lab/tree/notebooks/")) \
+        .with_suffix(".py").is_file()
