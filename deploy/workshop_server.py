@@ -294,6 +294,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="HTTPS with a self-signed certificate (made with openssl)")
     p.add_argument("--no-preheat", action="store_true",
                    help="start a kernel per visit instead of keeping one ready per module")
+    p.add_argument("--pool-size", action="append", default=[], metavar="[PAGE=]N",
+                   help="kernels kept ready for a page, as for python -m npkit.dashboard "
+                        "(e.g. 00_start_here=30 for a room opening module 0 together)")
     p.add_argument("--allow-root", action="store_true",
                    help="run as root (nginx's workers then run as root too)")
     return p.parse_args(argv)
@@ -301,7 +304,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
-    from npkit.dashboard import voila_command
+    from npkit.dashboard import parse_pool_sizes, voila_command
 
     args = parse_args(argv)
     root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -316,6 +319,12 @@ def main(argv: list[str] | None = None) -> int:
     notebooks = args.notebooks.resolve()
     if not sorted(notebooks.glob("*.ipynb")):
         say(f"no built modules in {notebooks}: run `make notebooks` first")
+        return 2
+
+    try:
+        pool_sizes = parse_pool_sizes(args.pool_size, notebooks)
+    except ValueError as e:
+        say(str(e))
         return 2
 
     state = args.dir.resolve()
@@ -345,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Own process groups: Ctrl-C reaches this script, which stops nginx and then Voila in
         # order (Voila shuts its kernels down first).
-        cmd = voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat)
+        cmd = voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
+                            pool_sizes=pool_sizes)
         say(f"starting the course (Voila on 127.0.0.1:{args.voila_port})")
         voila = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                                  start_new_session=True)
