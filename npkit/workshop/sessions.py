@@ -240,7 +240,10 @@ class Workshop:
         """Take a seat. A learner code (from the page URL) already seated gets the same seat
         back, so reloading the page keeps one's answers; a new nickname replaces the old."""
         code = clean_join_code(code)
-        name = clean_nickname(nickname)
+        try:
+            name = clean_nickname(nickname)
+        except ValueError as exc:  # too long, or not text: a refusal like any other here
+            raise WorkshopError(f"{str(exc).capitalize()}.") from None
         if not name:
             raise WorkshopError("Choose a nickname (no real name needed).")
         learner = learner if is_code(learner) else None
@@ -266,7 +269,7 @@ class Workshop:
         :class:`Locked` if the trainer has locked the question."""
         code = clean_join_code(code)
         with self.store.write() as tx:
-            params = {"code": code, "token": str(token), "qid": str(qid)}
+            params = {"code": code, "token": _param(token), "qid": _param(qid)}
             if not tx.one("ws_participant", params):
                 raise Forbidden("Join the session before answering.")
             row = tx.one("ws_question_for_answer", params)
@@ -283,7 +286,7 @@ class Workshop:
 
     def my_answers(self, code: str, token: str) -> dict[str, object]:
         rows = self.store.read("ws_my_answers", {"code": clean_join_code(code),
-                                                 "token": str(token)})
+                                                 "token": _param(token)})
         return {qid: _decode(value) for qid, value in rows}
 
     # --- plumbing ------------------------------------------------------------------------
@@ -313,6 +316,16 @@ class Workshop:
             code = self._check(tx, code, secret)
             self._question(tx, code, qid)
             tx.run(query, {"code": code, "qid": qid} | extra)
+
+
+def _param(value: object) -> str | None:
+    """A token or question id from a client, as a query parameter. Text no database can take
+    (NUL, which PostgreSQL refuses; a lone surrogate, which is not UTF-8) names no row, so it
+    becomes NULL, which matches none: the caller refuses it as any unknown token or id."""
+    text = str(value)
+    if "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
+        return None
+    return text
 
 
 def _poll(row: tuple) -> PollQuestion:
