@@ -82,7 +82,8 @@ def clean_nickname(nickname: object) -> str | None:
         return None
     if not isinstance(nickname, str):
         raise ValueError("a nickname must be text")
-    kept = "".join(ch for ch in nickname if not unicodedata.category(ch).startswith("C"))
+    # Control, format and surrogate characters go; unassigned ones (new emoji) stay.
+    kept = "".join(ch for ch in nickname if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
     kept = " ".join(kept.split())
     if len(kept) > MAX_NICKNAME:
         raise ValueError(f"a nickname has at most {MAX_NICKNAME} characters")
@@ -129,6 +130,8 @@ class Dialect:
     migrations: tuple[tuple[str, ...], ...]
     queries: Mapping[str, str] = field(default_factory=dict)
     begin: str = "BEGIN IMMEDIATE"
+    # Several reads that must agree, without taking the write lock (SQLite: a WAL snapshot).
+    begin_read: str = "BEGIN"
 
 
 def _pyformat(sql: str) -> str:
@@ -141,6 +144,7 @@ POSTGRES = Dialect(
     "postgresql", store_sql.MIGRATIONS,
     {k: _pyformat(v) for k, v in (store_sql.QUERIES | store_sql.PG_ONLY).items()},
     begin="BEGIN",
+    begin_read="BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
 )
 
 
@@ -295,15 +299,20 @@ class Store:
         except self.errors as exc:
             raise StoreError(f"The answer store could not be read: {_first_line(exc)}") from None
 
+    def snapshot(self):
+        """Like :meth:`write`, for reads only: one consistent view, and writers never wait
+        for it (a trainer's screen polling the room must not hold trainees up)."""
+        return self.write(read_only=True)
+
     @contextmanager
-    def write(self) -> Iterator[Transaction]:
+    def write(self, read_only: bool = False) -> Iterator[Transaction]:
         """One short write transaction. On SQLite ``BEGIN IMMEDIATE`` takes the write lock at
         once, so a busy file waits up to the busy timeout instead of failing half-way; on
         PostgreSQL the statements take row locks (:data:`npkit.store_sql.PG_ONLY`)."""
         with self._lock:
             db = self._db
             try:
-                db.execute(self.dialect.begin)
+                db.execute(self.dialect.begin_read if read_only else self.dialect.begin)
             except self.errors as exc:
                 raise StoreError(
                     f"The answer store is busy or read-only: {_first_line(exc)}") from None

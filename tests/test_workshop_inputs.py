@@ -109,14 +109,15 @@ NEWER_EMOJI = next(chr(c) for c in range(0x1FA70, 0x1FB00)
                    if unicodedata.category(chr(c)) == "Cn")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (npkit/workshop/inputs.py): clean_free_text removes every character whose Unicode "
-    "category starts with 'C', which includes Cn (unassigned). Python 3.11's Unicode 14 "
-    "database calls emoji added in Unicode 15 (2022) unassigned, so a trainee's 🫨 or 🩷 "
-    "vanishes, and an answer of only 🩷 is refused as empty. Remove Cc, Cf (but ZWJ/ZWNJ) and "
-    "Cs; keep Cn and Co."))
 def test_emoji_newer_than_pythons_unicode_database_are_kept():
     assert clean_free_text(f"shaking {NEWER_EMOJI}") == f"shaking {NEWER_EMOJI}"
+    assert clean_free_text(NEWER_EMOJI) == NEWER_EMOJI  # not refused as empty
+
+
+def test_a_nickname_keeps_emoji_newer_than_pythons_unicode_database():
+    from npkit.store import clean_nickname
+
+    assert clean_nickname(f"Owl {NEWER_EMOJI}") == f"Owl {NEWER_EMOJI}"
 
 
 @pytest.mark.parametrize("raw,text", [

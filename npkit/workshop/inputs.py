@@ -6,10 +6,10 @@ with anything. The rules, as the trainee sees them:
 - A join code is 6 characters from :data:`ALPHABET` (no 0/O, 1/I/L); case, spaces and dashes
   are ignored when typed.
 - A nickname is cleaned like a learner's (control characters removed, at most 40 characters).
-- A free-text answer keeps letters, punctuation, emoji, line breaks and tabs; other control
-  and direction-override characters are removed, invalid UTF-8 becomes U+FFFD, and more than
-  :data:`MAX_FREE_TEXT` characters is refused (the trainee's text stays in their box). HTML is
-  kept as typed and is only ever shown escaped.
+- A free-text answer keeps letters, punctuation, emoji (even ones newer than Python's Unicode
+  tables), line breaks and tabs; other control and direction-override characters are removed,
+  invalid UTF-8 becomes U+FFFD, and more than :data:`MAX_FREE_TEXT` characters is refused (the
+  trainee's text stays in their box). HTML is kept as typed and is only ever shown escaped.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ MAX_TITLE = 120
 # Zero-width joiners build emoji and some scripts' ligatures, so they stay; bidi overrides and
 # other format characters can disguise text on the trainer's screen, so they go.
 _KEEP_FORMAT = {"\u200c", "\u200d"}
+# Control, format and surrogate characters go. Unassigned ones stay: Python's Unicode tables
+# lag behind phones, so a new emoji would otherwise vanish from an answer.
+_DROP = {"Cc", "Cf", "Cs"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SEP = re.compile(r"[\s\-_.]+")
 
@@ -76,7 +79,7 @@ def clean_free_text(text: object, limit: int = MAX_FREE_TEXT) -> str:
         raise WorkshopError("An answer must be text.")
     text = _valid_utf8(text).replace("\r\n", "\n").replace("\r", "\n")
     kept = "".join(ch for ch in text if ch in "\n\t" or ch in _KEEP_FORMAT
-                   or not unicodedata.category(ch).startswith("C"))
+                   or unicodedata.category(ch) not in _DROP)
     kept = re.sub(r"\n{3,}", "\n\n", kept).strip()
     if not kept:
         raise WorkshopError("Write something before sending.")

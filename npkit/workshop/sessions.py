@@ -170,7 +170,7 @@ class Workshop:
         raise WorkshopError("No free session code was found; try again.")
 
     def trainer_view(self, code: str, secret: str) -> SessionView:
-        with self.store.write() as tx:
+        with self.store.snapshot() as tx:
             self._check(tx, code, secret)
         return self.session(code)
 
@@ -186,7 +186,7 @@ class Workshop:
         self._control(code, secret, qid, "ws_set_revealed", {"flag": _flag(revealed)})
 
     def tally(self, code: str, secret: str, qid: str) -> Tally:
-        with self.store.write() as tx:
+        with self.store.snapshot() as tx:
             code = self._check(tx, code, secret)
             question = self._question(tx, code, qid)
             rows = tx.all("ws_answers_to", {"code": code, "qid": qid})
@@ -203,14 +203,14 @@ class Workshop:
 
     def answers(self, code: str, secret: str) -> list[AnswerRow]:
         """Every answer in the session, by question then seat (for the export)."""
-        with self.store.write() as tx:
+        with self.store.snapshot() as tx:
             code = self._check(tx, code, secret)
             rows = tx.all("ws_answers", {"code": code})
         return [AnswerRow(qid, seat, nick, _decode(value), at)
                 for qid, seat, nick, value, at in rows]
 
     def participants(self, code: str, secret: str) -> int:
-        with self.store.write() as tx:
+        with self.store.snapshot() as tx:
             code = self._check(tx, code, secret)
             return tx.one("ws_count_participants", {"code": code})[0]
 
