@@ -1,0 +1,206 @@
+"""The machine and versions, the targets, the table and docs/performance.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "performance.md"
+START, END = "<!-- bench:table:start -->", "<!-- bench:table:end -->"
+PACKAGES = ("voila", "ipywidgets", "jupyter_server", "ipykernel", "jupyter_client", "tornado",
+            "playwright", "pydantic")
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str
+    limit: float | None
+    unit: str
+    # the figure must be <= limit; for a room also with 0 errors (``errors_key``)
+    errors_key: str | None = None
+
+
+TARGETS = (
+    Target("first_render_ratio", "Scenario lab first render ÷ Voila's floor", 1.10, "×"),
+    Target("toggle_p95_ms", "Fact toggle → matrix redrawn, p95", 100, "ms"),
+    Target("toggle_p50_ms", "Fact toggle → matrix redrawn, p50", None, "ms"),
+    Target("concurrent_all_ready_s", "Room all interactive", 15, "s",
+           errors_key="concurrent_errors"),
+    Target("kernel_rss_mb", "Scenario lab kernel memory after first render", 150, "MB"),
+    Target("assess_all_ms", "Assess every case, with counterfactuals", 500, "ms"),
+    Target("import_ms", "import npkit", None, "ms"),
+)
+
+
+def _run(cmd: list[str]) -> str:
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+def memory_mb() -> int | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) // 1024
+    except OSError:
+        return None
+    return None
+
+
+def machine() -> dict:
+    """Cores, memory, load, versions, commit and date: what the figures were measured on."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    chromium = _run(["chromium", "--version"])
+    commit = _run(["git", "rev-parse", "HEAD"])
+    dirty = bool(_run(["git", "status", "--porcelain", "--untracked-files=no"]))
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    return {
+        "cores": os.cpu_count(),
+        "usable_cores": usable,
+        "memory_mb": memory_mb(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": sys.version.split()[0],
+        "versions": {**versions, "npkit": _npkit_version()},
+        "chromium": chromium or None,
+        "git_commit": commit or None,
+        "git_dirty": dirty,
+        "date": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    }
+
+
+def _npkit_version() -> str:
+    import npkit
+
+    return npkit.__version__
+
+
+# ------------------------------------------------------------------ verdicts and the table
+
+
+def verdict(results: dict, t: Target) -> str:
+    value = results.get(t.key)
+    if t.limit is None:
+        return "(no target)"
+    if value is None:
+        return "not measured"
+    met = value <= t.limit
+    if t.errors_key is not None:
+        met = met and results.get(t.errors_key) == 0
+    return "met" if met else "MISSED"
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "×":
+        return f"{value:.2f}×"
+    if isinstance(value, float):
+        return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+    return f"{value} {unit}"
+
+
+def table(results: dict) -> str:
+    """The headline figures, their targets and whether each was met, as Markdown."""
+    m = results.get("machine", {})
+    room = results.get("concurrent", {})
+    lines = [
+        f"Measured {m.get('date', '?')} on {m.get('cores', '?')} cores, "
+        f"{(m.get('memory_mb') or 0) / 1024:.0f} GB, load average "
+        f"{', '.join(str(x) for x in m.get('load_average', []))} at the start; "
+        f"Python {m.get('python')}, Voila {m.get('versions', {}).get('voila')}, "
+        f"ipywidgets {m.get('versions', {}).get('ipywidgets')}, "
+        f"jupyter_server {m.get('versions', {}).get('jupyter_server')}, "
+        f"{m.get('chromium') or 'Chromium ?'}; commit {(m.get('git_commit') or '?')[:10]}"
+        f"{' (with uncommitted changes)' if m.get('git_dirty') else ''}. "
+        f"Options: {results.get('options', {})}.",
+        "",
+        "| figure | value | target | |",
+        "|---|---:|---:|---|",
+    ]
+    for t in TARGETS:
+        value = results.get(t.key)
+        label = t.label
+        if t.key == "concurrent_all_ready_s":
+            label = (f"{results.get('concurrent_trainees')} trainees open the scenario lab at "
+                     f"once, all interactive (pool {results.get('concurrent_pool_size')}); "
+                     f"errors: {results.get('concurrent_errors')}")
+        target = "—" if t.limit is None else f"≤ {_fmt(t.limit, t.unit)}"
+        if t.errors_key:
+            target += ", 0 errors"
+        lines.append(f"| {label} | {_fmt(value, t.unit)} | {target} | {verdict(results, t)} |")
+    lines += ["", "Context (no targets):", "",
+              "| figure | value |", "|---|---:|"]
+    first = results.get("first_render", {})
+    for key, label in (("floor_ms", "Voila's floor (one button), median to interactive"),
+                       ("lab_ms", "Scenario lab, median to interactive")):
+        if first.get(key) is not None:
+            lines.append(f"| {label} | {_fmt(first[key], 'ms')} |")
+    default = results.get("concurrent_default_pool", {})
+    if default:
+        lines.append(f"| {default.get('trainees')} trainees, default pool (1 kernel ready): all "
+                     f"interactive; errors | {_fmt(default.get('all_ready_s'), 's')}; "
+                     f"{default.get('errors')} |")
+    if room.get("floor"):
+        fl = room["floor"]
+        lines.append(f"| {fl.get('trainees')} trainees open the floor page at once (same pool, "
+                     f"Voila's floor for a room) | {_fmt(fl.get('all_ready_s'), 's')} |")
+    if results.get("concurrent_ratio") is not None:
+        lines.append(f"| Room ratio: scenario lab ÷ floor | "
+                     f"{_fmt(results['concurrent_ratio'], '×')} |")
+    if room.get("lab"):
+        done = room["lab"].get("server_done_s") or []
+        if done:
+            lines.append(f"| Room: last page fully sent by the server | {_fmt(max(done), 's')} |")
+    if results.get("assess_all", {}).get("warm_ms") is not None:
+        lines.append(f"| Assess every case again, caches warm | "
+                     f"{_fmt(results['assess_all']['warm_ms'], 'ms')} |")
+    modules = results.get("module_ratios") or {}
+    if modules:
+        lines += ["", "Each page's first render (median) ÷ Voila's floor, and its kernel's memory:",
+                  "", "| page | ratio | median to interactive | kernel memory |",
+                  "|---|---:|---:|---:|"]
+        per = results.get("first_render", {}).get("pages", {})
+        for nb, ratio in modules.items():
+            p = per.get(nb, {})
+            lines.append(f"| {p.get('label', nb)} | {_fmt(ratio, '×')} | "
+                         f"{_fmt(p.get('median_ms'), 'ms')} | "
+                         f"{_fmt(p.get('kernel_rss_mb'), 'MB')} |")
+    return "\n".join(lines)
+
+
+def write_json(results: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def update_docs(table_md: str, path: Path = DOCS) -> bool:
+    """Replace the table between the markers in docs/performance.md; False if no markers."""
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+    if not pattern.search(text):
+        return False
+    path.write_text(pattern.sub(lambda _m: f"{START}\n{table_md}\n{END}", text),
+                    encoding="utf-8")
+    return True

@@ -1,0 +1,62 @@
+"""Run the course's Voila exactly as ``python -m npkit.dashboard --voila ...`` does, plus three
+log lines the benchmarks wait on (nothing else changes)::
+
+    npkit-bench: prerender-start <notebook> <kernel_id>
+    npkit-bench: prerender-done <notebook> <kernel_id>      (every cell pre-run)
+    npkit-bench: waiting-for-visitor <kernel_id>            (blocked reading the visitor's query)
+
+A preheated kernel runs its page ahead of the first visitor until a cell asks who the visitor
+is (every module's ``bind_learner``), then waits on Voila's query websocket; a page that never
+asks (the floor notebook) runs to its end. Either way the kernel is then as ready as Voila can
+make it, which is what the benchmarks wait for between two visits of the same page.
+
+    python -m benchmarks.voila_probe <the arguments after --voila in voila_command()>
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+PREFIX = "npkit-bench:"
+
+
+def _say(*words: object) -> None:
+    print(PREFIX, *words, flush=True)
+
+
+def install() -> None:
+    from voila.notebook_renderer import NotebookRenderer
+    from voila.request_info_handler import RequestInfoSocketHandler
+
+    hybrid = NotebookRenderer.generate_content_hybrid
+
+    @functools.wraps(hybrid)
+    async def generate_content_hybrid(self, kernel_id=None, kernel_future=None):
+        _say("prerender-start", self.notebook_path, kernel_id)
+        result = await hybrid(self, kernel_id, kernel_future)
+        if not self.stop_generator:
+            _say("prerender-done", self.notebook_path, kernel_id)
+        return result
+
+    NotebookRenderer.generate_content_hybrid = generate_content_hybrid
+
+    opened = RequestInfoSocketHandler.open
+
+    @functools.wraps(opened)
+    def open_(self, kernel_id):
+        _say("waiting-for-visitor", kernel_id)
+        return opened(self, kernel_id)
+
+    RequestInfoSocketHandler.open = open_
+
+
+def main(argv: list[str] | None = None) -> int:
+    from npkit.dashboard import run_voila
+
+    install()
+    return run_voila(list(sys.argv[1:] if argv is None else argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""The benchmarks' plumbing, without a browser or Voila: the in-process figures, the JSON and
+its keys, the table and the docs update. No timing is asserted (timing is for `make bench`)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not installed
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import browser, pages, report, run  # noqa: E402
+from benchmarks.site import FLOOR  # noqa: E402
+
+HEADLINE = ("first_render_ratio", "module_ratios", "toggle_p50_ms", "toggle_p95_ms",
+            "concurrent_trainees", "concurrent_all_ready_s", "concurrent_errors",
+            "concurrent_pool_size", "kernel_rss_mb", "module_kernel_rss_mb", "assess_all_ms",
+            "import_ms")
+MACHINE = ("cores", "memory_mb", "python", "versions", "chromium", "git_commit", "date")
+
+
+@pytest.fixture
+def two_cases(tmp_path, monkeypatch):
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for name in ("jane.yaml", "john.yaml"):
+        shutil.copy(ROOT / "cases" / name, folder / name)
+    monkeypatch.setenv("NPKIT_CASES", str(folder))
+    return folder
+
+
+def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
+    out = tmp_path / "bench.json"
+    assert run.main(["--in-process-only", "--repeats", "1", "--output", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for key in HEADLINE:
+        assert key in data, key
+    for key in MACHINE:
+        assert key in data["machine"], key
+    for name in ("voila", "ipywidgets", "jupyter_server"):
+        assert name in data["machine"]["versions"]
+    assert data["assess_all"]["cases"] == 2
+    assert data["assess_all"]["counterfactuals_per_run"] > 0  # the search ran
+    assert "npkit.assessment.evaluate" in data["assess_all"]["caches_cleared"]
+    assert isinstance(data["assess_all_ms"], float)
+    assert isinstance(data["import_ms"], float)
+    assert data["first_render_ratio"] is None  # no browser in this run
+    printed = capsys.readouterr().out
+    assert "| figure | value | target |" in printed
+    assert "not measured" in printed
+
+
+def fake_visit(nb: str, ready: float) -> browser.Visit:
+    return browser.Visit(nb, ready_ms=ready, response_end_ms=10.0, kernel_rss_mb=70.0,
+                         kernel_id="k", preheated=True)
+
+
+def test_headline_from_browser_results():
+    visits = [fake_visit(FLOOR, 1000), fake_visit(pages.LAB, 1100), fake_visit(FLOOR, 1200),
+              fake_visit(pages.LAB, 1300)]
+    results = {
+        "first_render": run.summarise_first_render(visits),
+        "toggles": {"samples_ms": [float(i) for i in range(1, 101)]},
+        "concurrent": {"pool_size": 30,
+                       "lab": {"trainees": 30, "all_ready_s": 12.0, "errors": 0},
+                       "floor": {"trainees": 30, "all_ready_s": 10.0, "errors": 0}},
+        "assess_all": {"median_ms": 400.0}, "import": {"median_ms": 3.0},
+    }
+    h = run.headline(results)
+    assert h["first_render_ratio"] == pytest.approx(1200 / 1100, abs=1e-3)
+    assert h["module_ratios"] == {pages.LAB: pytest.approx(1200 / 1100, abs=1e-3)}
+    assert h["toggle_p50_ms"] == pytest.approx(50.5, abs=0.01)
+    assert h["toggle_p95_ms"] == pytest.approx(95.05, abs=0.01)
+    assert h["concurrent_all_ready_s"] == 12.0
+    assert h["concurrent_ratio"] == pytest.approx(1.2)
+    assert h["kernel_rss_mb"] == 70.0
+    full = {**h, **results, "machine": {}, "options": {}}
+    verdicts = {t.key: report.verdict(full, t) for t in report.TARGETS}
+    assert verdicts["first_render_ratio"] == "met"
+    assert verdicts["concurrent_all_ready_s"] == "met"
+    full["concurrent_errors"] = 1
+    assert report.verdict(full, next(t for t in report.TARGETS
+                                      if t.key == "concurrent_all_ready_s")) == "MISSED"
+    assert "05 Scenario lab" in report.table(full)
+
+
+def test_percentile():
+    assert run.percentile([], 95) is None
+    assert run.percentile([5.0], 95) == 5.0
+    assert run.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
+
+
+def test_update_docs_replaces_only_the_table(tmp_path):
+    doc = tmp_path / "performance.md"
+    doc.write_text(f"# Perf\n\nintro\n\n{report.START}\nold\n{report.END}\n\nafter\n",
+                   encoding="utf-8")
+    assert report.update_docs("| new |", doc)
+    text = doc.read_text(encoding="utf-8")
+    assert "old" not in text and "| new |" in text
+    assert text.startswith("# Perf\n\nintro\n") and text.endswith("\n\nafter\n")
+    plain = tmp_path / "plain.md"
+    plain.write_text("no markers\n", encoding="utf-8")
+    assert not report.update_docs("x", plain)
+    assert plain.read_text(encoding="utf-8") == "no markers\n"
+
+
+def test_every_module_has_a_ready_condition():
+    from npkit.training.modules import MODULES
+
+    assert set(pages.PAGES) == {FLOOR, *(m.notebook for m in MODULES)}
+    for page in pages.PAGES.values():
+        assert page.ready and all(kind in {"button", "checkbox", "select", "heading", "css"}
+                                  for kind, _ in page.ready)
+        assert json.dumps([list(c) for c in page.ready]) in pages.init_script(page)
+
+
+def test_docs_have_the_table_markers():
+    text = report.DOCS.read_text(encoding="utf-8")
+    assert report.START in text and report.END in text
