@@ -19,10 +19,12 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from ..learner import MAX_QUERY, in_voila, query_string
-from ..store import StoreError
+from ..store import Store, StoreError
 from ..training.modules import WORKSHOP_PAGES
+from ..workshop import Workshop
 from ..workshop.inputs import CODE_LENGTH, WorkshopError, clean_join_code
 from .base import CSS, esc
+from .poll_chart import box
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -122,6 +124,19 @@ class Page:
 
     def say(self, message: str, kind: str = "note") -> None:
         self.status.value = status_html(message, kind)
+
+    def connect(self, workshop: Workshop | None, store: Store | None, trouble: str) -> None:
+        """Use ``workshop``, else one on ``store``, else on the default store; if that cannot
+        be opened, ``self.problem`` says ``trouble`` and why, and ``self.workshop`` is None."""
+        self.workshop = workshop
+        self.problem = w.HTML("")
+        if workshop is None:
+            try:
+                self.workshop = Workshop(store if store is not None else Store.open())
+            except StoreError as exc:
+                self.problem.value = box(
+                    f"<div class='npk-error' role='alert'><strong>{esc(trouble)}</strong>"
+                    f"<p>{esc(exc)}</p></div>")
 
     def guard(self, action: Callable[[], object]) -> Callable[..., None]:
         """``action`` as a widget callback: refusals (:class:`WorkshopError`, a store that

@@ -57,15 +57,7 @@ class TraineePage(Page):
                  query: str = "", learner: Learner | None = None) -> None:
         super().__init__()
         self._cases = None if cases is None else {c.id: c for c in cases}
-        self.workshop = workshop
-        self.problem = w.HTML("")
-        if workshop is None:
-            try:
-                self.workshop = Workshop(store if store is not None else Store.open())
-            except StoreError as exc:
-                self.problem.value = box(
-                    "<div class='npk-error' role='alert'><strong>The workshop cannot be "
-                    f"reached on this computer just now.</strong><p>{esc(exc)}</p></div>")
+        self.connect(workshop, store, "The workshop cannot be reached on this computer just now.")
         self.learner = ANONYMOUS
         self.seat: Seat | None = None
         self.view: SessionView | None = None

@@ -104,15 +104,7 @@ class TrainerPage(Page):
         super().__init__()
         self.cases = cases_with_questions(cases)
         self._by_id = {c.id: c for c in self.cases}
-        self.workshop = workshop
-        self.problem = w.HTML("")
-        if workshop is None:
-            try:
-                self.workshop = Workshop(store if store is not None else Store.open())
-            except StoreError as exc:
-                self.problem.value = box(
-                    "<div class='npk-error' role='alert'><strong>Workshop sessions cannot be "
-                    f"kept on this computer just now.</strong><p>{esc(exc)}</p></div>")
+        self.connect(workshop, store, "Workshop sessions cannot be kept on this computer just now.")
         self.code: str | None = None
         self.secret: str | None = None
         self.view: SessionView | None = None
