@@ -28,8 +28,9 @@ display(header, disclaimer())
 #    rows marked **changed** now differ from the case file.
 # 4. **Ask why.** Pick a row under "Why?" to see each condition, its reasons and its source.
 #    Press "What would have to change?" for the smallest changes that would flip an outcome.
-# 5. **Keep it.** "Download this scenario as a case file" saves your version; check it with
-#    `npkit validate`. "Reset to the case file" undoes everything.
+# 5. **Keep it.** Opened from the course's start page, the lab remembers your case and your
+#    changes when you come back. "Download this scenario as a case file" saves your version;
+#    check it with `npkit validate`. "Reset to the case file" undoes everything.
 #
 # Everything works by keyboard: Tab moves between controls, Space ticks a box, the arrow keys
 # choose in a menu.
@@ -68,8 +69,9 @@ print(conclusion("jane_imminent", "duress.malaysia"))
 # expect: Jane: duress under Malaysia (Penal Code s 94): fails
 
 # %%
-# Who is signed in; keeps the learner in the links to other modules.
-bind_learner(module=5, widgets=[], header=header)
+# Who is signed in; keeps the learner's scenario (the case and the facts they changed) and the
+# learner in the links to other modules.
+bind_learner(module=5, widgets=[lab], header=header)
 
 # %% [markdown]
 # ## Reflection

@@ -288,6 +288,60 @@ def describe_changes(loaded: Case, s: Scenario) -> list[str]:
     return out
 
 
+# --------------------------------------------------------------------------- saving a scenario
+
+# More saved changes than this cannot come from the lab (it has about 40 controls): the rest of
+# a crafted state is not even looked at.
+MAX_SAVED_CHANGES = 200
+
+
+def scenario_changes(loaded: Case, s: Scenario) -> dict[str, Any]:
+    """The trainee's changes as :func:`apply_edit` fields and values (JSON data), only those
+    that differ from the case as loaded: ``{"quick.imminent_threat": True, "means": [...],
+    "threat.0.severity": "serious_harm", "offence.harm": "death"}``. Replayed from the case
+    file by :func:`replay_changes`, they give back ``s``."""
+    base = initial_scenario(loaded)
+    out: dict[str, Any] = {}
+    for q in QUICK_FACTS:
+        if s.quick[q.key] != base.quick[q.key]:
+            out[f"quick.{q.key}"] = bool(s.quick[q.key])
+    if tuple(s.means) != tuple(base.means):
+        out["means"] = list(s.means)
+    for i, (old, new) in enumerate(zip(base.threats, s.threats, strict=True)):
+        for part, a, b in zip(THREAT_PARTS, old, new, strict=True):
+            if a != b:
+                out[f"threat.{i}.{part}"] = b
+    for part in OFFENCE_PARTS:
+        if s.offence[part] != base.offence[part]:
+            out[f"offence.{part}"] = s.offence[part]
+    return out
+
+
+def replay_changes(loaded: Case, changes: object) -> tuple[Scenario, list[str]]:
+    """The case as loaded with saved ``changes`` applied one at a time, exactly as the controls
+    apply them: each through :func:`apply_edit` (so only the vocabulary's values pass) and
+    :func:`build_case` (so every step is a valid case). ``changes`` is untrusted (a saved
+    state, perhaps from an older case file): a change that cannot be applied is skipped, and
+    the second value lists a sentence for each, fit for the trainee."""
+    s = initial_scenario(loaded)
+    if changes is None:
+        return s, []
+    if not isinstance(changes, Mapping):
+        return s, [f"The saved changes were not a list of facts ({_short(changes)})."]
+    items = list(changes.items())
+    skipped = [f"{len(items) - MAX_SAVED_CHANGES} more changes than the lab has controls were "
+               "ignored."] if len(items) > MAX_SAVED_CHANGES else []
+    for name, value in items[:MAX_SAVED_CHANGES]:
+        try:
+            candidate = apply_edit(loaded, s, name, value)
+            build_case(loaded, candidate)
+        except Rejected as e:
+            skipped.append(f"{_short(name, 40)}: {e}")
+            continue
+        s = candidate
+    return s, skipped
+
+
 # --------------------------------------------------------------------------- the controls
 
 

@@ -9,6 +9,12 @@ of changes and the download link. The "What would have to change" search takes l
 quarter of a second on a new set of facts), so it runs when a case is loaded and when the
 trainee asks for it, and is remembered per set of facts.
 
+The lab keeps the trainee's scenario (:class:`npkit.learner.Stateful`, saved by ``bind_learner``):
+the case and the changes to its facts, as :func:`~npkit.widgets.fact_editor.apply_edit` fields
+and values. A saved scenario is untrusted: it is replayed through the same checks as a control's
+value, and whatever cannot be applied (an unknown case, a fact outside the vocabulary, a threat
+the case file no longer records) is left out with a note the trainee can read.
+
 Nothing here decides an outcome: every outcome and reason comes from :func:`npkit.assess`.
 """
 
@@ -24,20 +30,25 @@ import ipywidgets as w
 
 from ..assessment import Assessment, assess
 from ..case import Case
+from ..learner import Stateful
 from .base import badge, case_html, case_picker, esc, tree_html
 from .download import DownloadLink, edited_copy
 from .fact_editor import (
     FactEditor,
     Rejected,
     Scenario,
+    _short,
     apply_edit,
     build_case,
     describe_changes,
     initial_scenario,
+    replay_changes,
+    scenario_changes,
 )
 from .outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
 
 CF_CACHE_SIZE = 128
+MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted
 
 
 def _guarded(method: Callable) -> Callable:
@@ -58,7 +69,7 @@ def _guarded(method: Callable) -> Callable:
     return run
 
 
-class ScenarioLab:
+class ScenarioLab(Stateful):
     """The lab. Attributes tests and benchmarks drive:
 
     ``picker`` (case dropdown), ``quick[key]`` (quick-fact checkboxes), ``means[term]``,
@@ -66,7 +77,12 @@ class ScenarioLab:
     ``counterfactual_button``, ``reset_button``; and the HTML outputs ``status``, ``matrix``,
     ``why``, ``counterfactuals``, ``your_changes``, ``download.widget`` and ``message``.
     ``edit(field, value)`` is the change handler every control calls.
+
+    Saved state (:meth:`get_state`): ``{"case": <case id>, "changes": {<field>: <value>}}``,
+    the changes from the case file only; :meth:`set_state` replays them.
     """
+
+    state_key = "scenario"
 
     def __init__(self, cases: Sequence[Case], *, start: str | None = None,
                  problems: w.Widget | None = None) -> None:
@@ -153,6 +169,13 @@ class ScenarioLab:
             f'<div class="npk-error" role="alert"><strong>{esc(title)}</strong>'
             f"{f'<ul>{items}</ul>' if items else ''}</div>")
 
+    def _note(self, title: str, lines: Sequence[str] = ()) -> None:
+        """A note for the trainee that is not an error (e.g. about a restored scenario)."""
+        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+        self.message.value = boxed(
+            f'<div class="npk-note" role="status"><strong>{esc(title)}</strong>'
+            f"{f'<ul>{items}</ul>' if items else ''}</div>")
+
     def _clear(self) -> None:
         self.message.value = ""
 
@@ -192,6 +215,7 @@ class ScenarioLab:
         self._clear()
         self._redraw(fresh=True, announce=f"Loaded {self.loaded.person.pseudonym}.")
         self.timings["load_ms"] = (time.perf_counter() - start) * 1000
+        self._changed()
         return True
 
     @_guarded
@@ -218,6 +242,7 @@ class ScenarioLab:
             self._try_redraw()
             raise
         self.timings["edit_ms"] = (time.perf_counter() - start) * 1000
+        self._changed()
         return True
 
     def _try_redraw(self) -> None:
@@ -236,6 +261,7 @@ class ScenarioLab:
         self.editor.sync(self.scenario)
         self._clear()
         self._redraw(announce="Reset to the case file.")
+        self._changed()
         return True
 
     @_guarded
@@ -270,6 +296,55 @@ class ScenarioLab:
             self.counterfactual_button.disabled = False
         self._draw_counterfactuals()
         self.timings["counterfactuals_ms"] = (time.perf_counter() - start) * 1000
+        return True
+
+    # ------------------------------------------------------------------ saved state
+
+    def get_state(self) -> dict:
+        """``{"case": ..., "changes": {...}}`` for the facts shown now (``{}`` with no case)."""
+        if self.loaded is None or self.scenario is None:
+            return {}
+        return {"case": self.loaded.id, "changes": scenario_changes(self.loaded, self.scenario)}
+
+    def _apply_state(self, state: dict) -> None:
+        if not self._restore(state.get("case"), state.get("changes")):
+            raise ValueError("the saved scenario was not restored")  # set_state: False
+
+    @_guarded
+    def _restore(self, case_id: Any, changes: Any) -> bool:
+        """Load ``case_id`` and replay the saved ``changes`` (both untrusted): an unknown case
+        leaves the lab as it is, a change that cannot be applied is left out; either way a
+        note says what was not restored. False if nothing was restored. Only through
+        :meth:`set_state`, which keeps the restored scenario from being saved again."""
+        if not self.cases:
+            return False
+        if not isinstance(case_id, str) or case_id not in self.cases:
+            shown = self.loaded.person.pseudonym if self.loaded is not None else "the first case"
+            self._note("Your saved scenario could not be restored.",
+                       [f"It was for a case that is not in the case library "
+                        f"({_short(case_id)}). The lab shows {shown} as the case file has it."])
+            return False
+        loaded = self.cases[case_id]
+        scenario, skipped = replay_changes(loaded, changes)
+        case = build_case(loaded, scenario)
+        if self.loaded is None or self.loaded.id != case_id:
+            self._silently(self.picker, case_id)
+            if not self.load(case_id):
+                return False
+        previous = self.scenario, self.case
+        self.scenario, self.case = scenario, case
+        try:
+            self.editor.sync(scenario)
+            self._redraw(announce="Your saved scenario is back.")
+        except Exception:
+            self.scenario, self.case = previous  # all or nothing, as for an edit
+            self._try_redraw()
+            raise
+        if skipped:
+            more = len(skipped) - MAX_NOTE_LINES
+            self._note("Part of your saved scenario could not be restored; the rest is shown.",
+                       [*skipped[:MAX_NOTE_LINES],
+                        *([f"… and {more} more."] if more > 0 else [])])
         return True
 
     # ------------------------------------------------------------------ drawing

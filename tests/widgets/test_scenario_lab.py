@@ -458,3 +458,186 @@ def test_any_sequence_of_messages_keeps_the_lab_consistent(lab, messages):
     lab.reset_button.click()
     assert lab.case == lab.loaded
     assert lab.assessment.outcomes() == original
+
+
+# ---------------------------------------------------------------- saved state (bind_learner)
+
+
+def test_state_round_trips_into_a_new_lab(cases):
+    import json
+
+    lab = ScenarioLab(cases, start="jane")
+    lab.picker.value = "john"
+    lab.quick["imminent_threat"].value = True
+    lab.quick["identified"].value = True
+    lab.means["deception"].value = False
+    lab.threats[0]["imminence"].value = "remote"
+    lab.offence["harm"].value = "none"
+    state = lab.get_state()
+    assert state == json.loads(json.dumps(state))
+    assert state["case"] == "john"
+    assert state["changes"]["quick.imminent_threat"] is True
+    assert state["changes"]["threat.0.imminence"] == "remote"
+    assert state["changes"]["offence.harm"] == "none"
+    assert "deception" not in state["changes"]["means"]
+    again = ScenarioLab(cases, start="jane")
+    assert again.set_state(state) is True
+    assert again.get_state() == state
+    assert again.case == lab.case and again.loaded.id == "john"
+    assert again.matrix.value == lab.matrix.value
+    assert again.your_changes.value == lab.your_changes.value
+    assert again.picker.value == "john" and again.quick["imminent_threat"].value is True
+    assert again.threats[0]["imminence"].value == "remote"
+    assert "Your saved scenario is back." in again.status.value
+    assert again.message.value == ""
+    lab.reset()
+    assert lab.get_state() == {"case": "john", "changes": {}}
+
+
+def test_a_restored_scenario_is_not_saved_again_and_edits_are(cases):
+    lab = ScenarioLab(cases, start="jane")
+    seen = []
+    lab.on_change(seen.append)
+    assert lab.set_state({"case": "sarah", "changes": {"quick.escape": False}}) is True
+    assert seen == []  # nothing new to save
+    lab.quick["escape"].value = True  # back to the case file
+    lab.edit("quick.mind_control", True)  # refused: not reported
+    lab.picker.value = "john"
+    lab.quick["child"].value = True
+    lab.reset_button.click()
+    assert seen == [{"case": "sarah", "changes": {}}, {"case": "john", "changes": {}},
+                    {"case": "john", "changes": {"quick.child": True}},
+                    {"case": "john", "changes": {}}]
+
+
+@pytest.mark.parametrize("state", [
+    {"case": "<script>alert(1)</script>", "changes": {"quick.escape": True}},
+    {"case": "../../etc/passwd"},
+    {"case": 7, "changes": {}},
+    {"changes": {"quick.escape": True}},
+    {},
+])
+def test_a_saved_scenario_for_an_unknown_case_is_ignored_with_a_note(lab, state):
+    before = lab.get_state(), lab.matrix.value
+    assert lab.set_state(state) is False
+    assert (lab.get_state(), lab.matrix.value) == before
+    note = lab.message.value
+    assert "could not be restored" in note and "npk-note" in note
+    assert "The lab shows Jane as the case file has it." in note
+    assert "<script" not in note and "Traceback" not in note
+    assert lab.edit("quick.escape", True) is True and lab.message.value == ""
+
+
+def test_saved_changes_outside_the_vocabulary_are_left_out_with_a_note(lab):
+    state = {"case": "john", "changes": {
+        "quick.imminent_threat": True,
+        "quick.escape": "yes",
+        "means.mind_control": True,
+        "threat.9.severity": "death",  # a threat an older case file recorded
+        "offence.harm": "<img src=x onerror=alert(1)>",
+        "<b>field</b>": 1,
+        "threat.0.target": "close_person",
+    }}
+    assert lab.set_state(state) is True
+    assert lab.loaded.id == "john"
+    assert lab.get_state()["changes"] == {"quick.imminent_threat": True,
+                                          "threat.0.target": "close_person"}
+    assert lab.case == build_case(lab.loaded, lab.scenario)
+    note = lab.message.value
+    assert "Part of your saved scenario could not be restored" in note
+    assert note.count("<li>") == 5  # the five changes left out, by name
+    assert "&#x27;quick.escape&#x27;" in note and "That threat is not recorded" in note
+    assert "<img" not in note and "<b>" not in note
+    assert lab.set_state({"case": "john", "changes": ["quick.escape", True]}) is True
+    assert lab.get_state() == {"case": "john", "changes": {}}
+    assert "were not a list of facts" in lab.message.value
+
+
+def test_a_crafted_state_with_too_many_changes_is_cut_short(lab):
+    changes = {f"quick.x{i}": True for i in range(5000)}
+    changes["quick.escape"] = True  # beyond the first 200: never looked at
+    start = time.perf_counter()
+    assert lab.set_state({"case": "jane", "changes": changes}) is True
+    assert time.perf_counter() - start < 10
+    assert lab.get_state() == {"case": "jane", "changes": {}}
+    note = lab.message.value
+    assert note.count("<li>") == 6 and "… and 196 more." in note
+    assert "4801 more changes than the lab has controls were ignored." in note
+    assert lab.set_state("jane") is False and lab.set_state(None) is False
+
+
+def test_an_engine_error_while_restoring_keeps_the_lab(lab, monkeypatch):
+    import npkit.widgets.scenario_lab as mod
+
+    before = lab.get_state(), lab.case
+    monkeypatch.setattr(mod, "assess", lambda *a, **k: 1 / 0)
+    assert lab.set_state({"case": "jane", "changes": {"quick.escape": True}}) is False
+    assert (lab.get_state(), lab.case) == before
+    assert lab.quick["escape"].value is False
+    assert "Something went wrong" in lab.message.value
+    monkeypatch.undo()
+    assert lab.set_state({"case": "jane", "changes": {"quick.escape": True}}) is True
+    assert lab.quick["escape"].value is True
+
+
+def test_the_scenario_is_saved_and_restored_through_a_store(cases, db_url):
+    """What a learner's reload does: bind_learner saves every change to the store (SQLite and
+    PostgreSQL), and a new lab bound for the same learner shows the same scenario."""
+    from npkit.learner import Learner, bind_learner
+    from npkit.store import Store
+
+    who = Learner("amber-otter-42", "Amber", True)
+    with Store.open(db_url) as store:
+        lab = ScenarioLab(cases, start="jane")
+        binding = bind_learner(5, [lab], learner=who, store=store)
+        assert binding.restored == 0 and binding.problem is None
+        lab.picker.value = "sarah"
+        lab.quick["imminent_threat"].value = True
+        lab.offence["harm"].value = "none"
+        saved = store.load("amber-otter-42", 5)
+        assert saved == {"scenario": lab.get_state()}
+        assert saved["scenario"]["changes"] == {"quick.imminent_threat": True,
+                                                "offence.harm": "none"}
+
+    with Store.open(db_url) as store:  # a reload: a new kernel, a new lab
+        again = ScenarioLab(cases, start="jane")
+        binding = bind_learner(5, [again], learner=who, store=store)
+        assert binding.restored == 1
+        assert again.loaded.id == "sarah" and again.case == lab.case
+        assert again.matrix.value == lab.matrix.value
+        again.quick["imminent_threat"].value = False
+        assert store.load("amber-otter-42", 5)["scenario"] == {
+            "case": "sarah", "changes": {"offence.harm": "none"}}
+        store.save("amber-otter-42", 5, "scenario", {"case": "nobody", "changes": {}})
+
+    with Store.open(db_url) as store:  # a saved state the library no longer matches
+        third = ScenarioLab(cases, start="jane")
+        binding = bind_learner(5, [third], learner=who, store=store)
+        assert binding.restored == 0 and binding.problem is None
+        assert third.loaded.id == "jane" and "could not be restored" in third.message.value
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(messages=st.lists(MESSAGES, max_size=8), case_id=st.sampled_from(["jane", "john", "sarah"]))
+def test_any_scenario_the_controls_make_round_trips(lab, cases, messages, case_id):
+    lab.load(case_id)
+    for field, value in messages:
+        lab.edit(field, value)
+    state = lab.get_state()
+    other = _other_lab(cases)
+    assert other.set_state(state) is True
+    assert other.get_state() == state
+    assert other.case == lab.case
+    assert other.assessment.outcomes() == lab.assessment.outcomes()
+
+
+_OTHER: list[ScenarioLab] = []
+
+
+def _other_lab(cases) -> ScenarioLab:
+    """One second lab for every example (a lab takes a while to build), back on Sarah."""
+    if not _OTHER:
+        _OTHER.append(ScenarioLab(cases, start="sarah"))
+    _OTHER[0].load("sarah")
+    return _OTHER[0]
