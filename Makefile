@@ -9,7 +9,7 @@ STAMP_DASH := $(VENV)/.installed-notebooks
 STAMP_NPM  := node_modules/.installed
 
 .PHONY: help test lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
-	binder-check workshop-server
+	binder-check workshop-server jupyterhub-smoke
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
@@ -17,6 +17,7 @@ help:
 	@echo "make serve-jupyterlab  open the modules in JupyterLab (for trainers and authors)"
 	@echo "make workshop-server  serve the course to a room: Voila behind nginx (docs/deploy.md)"
 	@echo "make binder-check  build the Binder environment from binder/ alone, run every module"
+	@echo "make jupyterhub-smoke  two users on a local JupyterHub, answers in PostgreSQL (deploy/jupyterhub)"
 	@echo "make validate   check every case file in cases/ and that generated docs are current"
 	@echo "make notebooks  build notebooks/*.ipynb from their jupytext sources (notebooks/*.py)"
 	@echo "make docs       regenerate docs/case-format.md from the case format"
@@ -67,6 +68,35 @@ binder-check:
 
 docs: $(STAMP_TEST)
 	$(BIN)/npkit docs case-format
+
+# JupyterHub on this computer (deploy/jupyterhub/README.md): two users log in, each opens the
+# scenario lab through the hub, and their answers land in one throwaway PostgreSQL. Everything
+# goes in build/jupyterhub-smoke, never .venv: a virtual environment made by the image's own
+# install script (deploy/jupyterhub/install.sh), and configurable-http-proxy from npm. Each is
+# made again only when what it is made from changes; the proxy entry is rewritten every time.
+HUB_SMOKE := build/jupyterhub-smoke
+STAMP_HUB_PY  := $(HUB_SMOKE)/venv/.installed
+STAMP_HUB_CHP := $(HUB_SMOKE)/node_modules/.installed
+$(STAMP_HUB_PY): deploy/jupyterhub/requirements.txt deploy/jupyterhub/install.sh \
+		binder/requirements.txt pyproject.toml
+	rm -rf $(HUB_SMOKE)/venv
+	$(PYTHON) -m venv $(HUB_SMOKE)/venv
+	$(HUB_SMOKE)/venv/bin/python -m pip install --quiet --upgrade pip
+	PATH="$(CURDIR)/$(HUB_SMOKE)/venv/bin:$$PATH" deploy/jupyterhub/install.sh
+	touch $@
+
+$(STAMP_HUB_CHP): tests/deploy/jupyterhub/package.json tests/deploy/jupyterhub/package-lock.json
+	mkdir -p $(HUB_SMOKE)
+	cp tests/deploy/jupyterhub/package.json tests/deploy/jupyterhub/package-lock.json $(HUB_SMOKE)/
+	npm ci --prefix $(HUB_SMOKE) --no-audit --no-fund
+	touch $@
+
+jupyterhub-smoke: $(STAMP_TEST) notebooks $(STAMP_HUB_PY) $(STAMP_HUB_CHP)
+	$(HUB_SMOKE)/venv/bin/python binder/configure.py
+	rm -f $(HUB_SMOKE)/result.json
+	NPKIT_JUPYTERHUB_SMOKE=required $(BIN)/python -m pytest -m jupyterhub -p no:cacheprovider \
+		tests/deploy/test_jupyterhub_smoke.py
+	@cat $(HUB_SMOKE)/result.json
 
 # The course: standalone Voila with npkit's template, one preheated kernel per module, on this
 # computer only (npkit/dashboard.py). Nothing is fetched from the internet.

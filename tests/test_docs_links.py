@@ -1,7 +1,7 @@
 """The guides stay true: links resolve, and the facilitator's answer keys agree with npkit.
 
-- Every relative link in docs/*.md and README.md points to an existing file, and an anchor
-  (``#...``) to an existing heading of the target page (GitHub's heading ids).
+- Every relative link in docs/*.md, README.md and deploy/**/*.md points to an existing file,
+  and an anchor (``#...``) to an existing heading of the target page (GitHub's heading ids).
 - Every case named in an answer-key table of docs/facilitator.md exists in cases/, with the
   charge named.
 - Every outcome word in those tables is the outcome ``npkit.assessment.assess`` reports (and
@@ -24,7 +24,8 @@ from npkit.loader import load_cases
 from npkit.process import should_stop
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"]
+DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"] + \
+    sorted((ROOT / "deploy").rglob("*.md"))
 FACILITATOR = ROOT / "docs" / "facilitator.md"
 CASES = {c.id: c for c in load_cases(ROOT / "cases").cases}
 
