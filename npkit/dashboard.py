@@ -39,6 +39,10 @@ SOURCE_SHARE = ROOT / "share" / "jupyter"
 LAB_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
 POOL_SIZE = 1  # preheated kernels per page, unless --pool-size says otherwise
 MAX_POOL_SIZE = 200
+# Seconds between a visitor taking a preheated kernel and Voila starting its replacement
+# (Voila's own default is 1 s). A workshop room raises it, so that thirty replacements do not
+# start while the room's pages are still loading.
+REFILL_DELAY = 1.0
 CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 300
 # What a learner sees, instead of a traceback, when a cell fails.
@@ -48,11 +52,12 @@ CELL_ERROR = ("This part of the module could not be shown. The rest of the page 
 
 def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str = HOST,
                   preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
-                  ) -> list[str]:
+                  refill_delay: float | None = None) -> list[str]:
     """The command line that serves every module in ``notebooks`` on ``host:port``.
 
     ``pool_sizes``: how many kernels to keep preheated for a page (``{"05_scenario_lab.ipynb":
-    30}``), and for every other page under the key ``"default"`` (else one each)."""
+    30}``), and for every other page under the key ``"default"`` (else one each).
+    ``refill_delay``: seconds before a used preheated kernel is replaced (else Voila's 1 s)."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
     return [
         sys.executable, "-m", "npkit.dashboard", "--voila", str(notebooks),
@@ -75,6 +80,8 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         f"--preheat_kernel={preheat}",
         f"--pool_size={POOL_SIZE}",  # per notebook: one kernel for every .ipynb in the folder
         *pool_flags(pool_sizes),
+        *([f"--VoilaKernelManager.fill_delay={float(refill_delay)}"]
+          if refill_delay is not None else []),
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=False",
@@ -237,6 +244,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="kernels kept ready for a page (e.g. 05_scenario_lab=30 for a "
                              "room of 30 opening the scenario lab together), or for every "
                              f"page (a bare N); default {POOL_SIZE}; repeatable")
+    parser.add_argument("--refill-delay", type=float, default=None, metavar="SECONDS",
+                        help="wait this long before replacing a preheated kernel a visitor "
+                             f"took (default {REFILL_DELAY:g}; e.g. 120 for a room opening a "
+                             "module together, so replacements start once the room is in)")
     args = parser.parse_args(argv)
     if not sorted(args.notebooks.glob("*.ipynb")):
         print(f"npkit: no built modules in {args.notebooks}: run `make notebooks` "
@@ -244,11 +255,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         pool_sizes = parse_pool_sizes(args.pool_size, args.notebooks)
+        if args.refill_delay is not None and not 0 <= args.refill_delay <= 3600:
+            raise ValueError(f"--refill-delay {args.refill_delay:g}: between 0 and 3600 s")
     except ValueError as e:
         print(f"npkit: {e}", file=sys.stderr)
         return 2
     cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
-                        pool_sizes=pool_sizes)
+                        pool_sizes=pool_sizes, refill_delay=args.refill_delay)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 

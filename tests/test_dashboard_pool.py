@@ -37,6 +37,18 @@ def test_a_room_size_for_one_page(tmp_path):
                           "05_scenario_lab.ipynb": {"pool_size": 30}}
 
 
+def test_refill_delay(tmp_path):
+    assert not any(a.startswith("--VoilaKernelManager.fill_delay")
+                   for a in dashboard.voila_command(tmp_path))
+    cmd = dashboard.voila_command(tmp_path, refill_delay=120)
+    assert "--VoilaKernelManager.fill_delay=120.0" in cmd
+
+
+def test_launcher_refuses_a_bad_refill_delay(built, capsys):
+    assert dashboard.main(["--notebooks", str(built), "--refill-delay", "-1"]) == 2
+    assert "--refill-delay" in capsys.readouterr().err
+
+
 def test_parse_pool_sizes(built):
     assert dashboard.parse_pool_sizes([], built) == {}
     assert dashboard.parse_pool_sizes(["05_scenario_lab=30", "2"], built) == {
@@ -65,10 +77,12 @@ def test_voila_reads_the_pool_config(tmp_path):
     from voila.app import Voila
     from voila.voila_kernel_manager import voila_kernel_manager_factory
 
-    argv = dashboard.voila_command(tmp_path, pool_sizes={"05_scenario_lab.ipynb": 7})
+    argv = dashboard.voila_command(tmp_path, pool_sizes={"05_scenario_lab.ipynb": 7},
+                                   refill_delay=90)
     app = Voila()
     app.parse_command_line(argv[argv.index("--voila") + 1:])
     cls = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
     raw = app.config[cls.__name__]["kernel_pools_config"]
     config = raw.get_value(cls.class_traits()["kernel_pools_config"])
     assert config == {"default": {"pool_size": 1}, "05_scenario_lab.ipynb": {"pool_size": 7}}
+    assert float(app.config[cls.__name__]["fill_delay"]) == 90.0
