@@ -78,6 +78,13 @@ async def load(tab, site: Site, page: P.Page, learner: str, visit: Visit,
         await tab.wait_for_function(P.IS_READY, polling=100, timeout=timeout_ms)
     except Exception as e:  # noqa: BLE001 - a timeout or a crash is an error of this visit
         visit.errors.append(f"{type(e).__name__}: {str(e).splitlines()[0][:200]}")
+        try:  # what the page got to, e.g. whether the server finished sending it
+            t = await asyncio.wait_for(tab.evaluate(P.READ_TIMINGS), 10)
+        except Exception:  # noqa: BLE001 - a crashed page has nothing to say
+            return
+        visit.response_end_ms = t.get("response_end_ms") or None
+        visit.kernel_id = t.get("kernel_id")
+        visit.errors += t.get("errors") or []
         return
     t = await tab.evaluate(P.READ_TIMINGS)
     for key in ("ready_ms", "first_widget_ms", "response_start_ms", "response_end_ms",

@@ -110,6 +110,12 @@ READ_TIMINGS = """() => {
     kernel = JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId;
   } catch (e) {}
   const b = window.__npkBench;
+  if (b.ready === null) {  // not interactive (yet): say what the page shows instead
+    const body = document.body ? document.body.innerText : '';
+    if (body.includes('This part of the module could not be shown'))
+      b.errors.push('a cell failed');
+    if (body.includes('Error displaying widget')) b.errors.push('a widget could not be displayed');
+  }
   return {ready_ms: b.ready, first_widget_ms: b.firstWidget, errors: b.errors,
           time_origin: performance.timeOrigin, kernel_id: kernel,
           response_start_ms: nav.responseStart, response_end_ms: nav.responseEnd,

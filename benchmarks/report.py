@@ -144,7 +144,8 @@ def table(results: dict) -> str:
         label = t.label
         if t.key == "concurrent_all_ready_s":
             label = (f"{results.get('concurrent_trainees')} trainees open the scenario lab at "
-                     f"once, all interactive (pool {results.get('concurrent_pool_size')}); "
+                     f"once, all interactive (pool {results.get('concurrent_pool_size')}, "
+                     f"refill delay {results.get('concurrent_refill_delay_s')} s); "
                      f"errors: {results.get('concurrent_errors')}")
         target = "—" if t.limit is None else f"≤ {_fmt(t.limit, t.unit)}"
         if t.errors_key:

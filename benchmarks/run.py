@@ -28,6 +28,9 @@ from . import site as S
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "build" / "bench.json"
+# The workshop setting measured: one ready kernel per trainee, replaced two minutes after use
+# (docs/performance.md: replacements started at once slow the room's own pages down).
+WORKSHOP_REFILL_DELAY = 120.0
 
 
 def percentile(samples: list[float], q: float) -> float | None:
@@ -98,18 +101,21 @@ async def browser_part(args, log) -> dict:
                     log(f"  {out['concurrent_default_pool']}")
             finally:
                 await asyncio.to_thread(site.stop)
+                keep_log(site, "default")
             # 2. the workshop setting: one preheated kernel per trainee (floor and lab)
             pool = args.pool_size or args.trainees
             log(f"Voila, workshop pool ({pool} preheated kernels for the scenario lab and "
-                "the floor): starting ...")
+                f"the floor, refill delay {args.refill_delay:g} s): starting ...")
             t = time.monotonic()
             site = await asyncio.to_thread(S.start, tmp / "workshop",
-                                           pool_sizes={P.LAB: pool, S.FLOOR: pool})
+                                           pool_sizes={P.LAB: pool, S.FLOOR: pool},
+                                           refill_delay=args.refill_delay)
             try:
                 await B.site_wait(site)
                 log(f"  every pool full after {time.monotonic() - t:.0f} s")
                 await B.visit_once(browser, site, S.FLOOR, "bench-warmup")
-                room = {"pool_size": pool, "pool_fill_s": round(time.monotonic() - t, 1)}
+                room = {"pool_size": pool, "refill_delay_s": args.refill_delay,
+                        "pool_fill_s": round(time.monotonic() - t, 1)}
                 log(f"{args.trainees} trainees open the floor page at once ...")
                 room["floor"] = await B.room(browser, site, args.trainees, S.FLOOR)
                 log(f"  {room['floor']}")
@@ -119,8 +125,18 @@ async def browser_part(args, log) -> dict:
                 out["concurrent"] = room
             finally:
                 await asyncio.to_thread(site.stop)
+                keep_log(site, "workshop")
             await browser.close()
     return out
+
+
+LOGS = ROOT / "build" / "bench-logs"
+
+
+def keep_log(site: S.Site, name: str) -> None:
+    """Keep the server's log (the temporary folder goes): build/bench-logs/voila-<name>.log."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    (LOGS / f"voila-{name}.log").write_text(site.log_text(), encoding="utf-8")
 
 
 def headline(results: dict) -> dict:
@@ -143,6 +159,7 @@ def headline(results: dict) -> dict:
         "concurrent_all_ready_s": lab_room.get("all_ready_s"),
         "concurrent_errors": lab_room.get("errors"),
         "concurrent_pool_size": room.get("pool_size"),
+        "concurrent_refill_delay_s": room.get("refill_delay_s"),
         "concurrent_ratio": (r(lab_room["all_ready_s"] / floor_room["all_ready_s"], 3)
                              if lab_room.get("all_ready_s") and floor_room.get("all_ready_s")
                              else None),
@@ -173,6 +190,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="browser contexts opening the scenario lab at once (default 30)")
     parser.add_argument("--pool-size", type=int, default=None,
                         help="preheated kernels in the workshop run (default: --trainees)")
+    parser.add_argument("--refill-delay", type=float, default=WORKSHOP_REFILL_DELAY,
+                        help="seconds before a used kernel is replaced, in the workshop run "
+                             f"(python -m npkit.dashboard --refill-delay; default "
+                             f"{WORKSHOP_REFILL_DELAY:g})")
     parser.add_argument("--no-default-pool-room", dest="default_pool_room",
                         action="store_false",
                         help="skip the room on the default pool (most trainees on cold kernels)")
@@ -200,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                      "options": {"repeats": args.repeats, "toggles": args.toggles,
                                  "trainees": args.trainees,
                                  "pool_size": args.pool_size or args.trainees,
+                                 "refill_delay": args.refill_delay,
                                  "quick": args.quick, "all_modules": args.all_modules}}
     results.update(in_process_part(args, log))
     if not args.in_process_only:

@@ -119,9 +119,11 @@ class Site:
 
 
 def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
-          notebooks: list[str] | None = None, extra: list[str] | None = None) -> Site:
+          refill_delay: float | None = None, notebooks: list[str] | None = None,
+          extra: list[str] | None = None) -> Site:
     """Start Voila on a free port; return once it answers (the pools may still be filling).
-    ``pool_sizes``: preheated kernels per notebook (1 for any other, as ``make dashboard``)."""
+    ``pool_sizes``: preheated kernels per notebook (1 for any other, as ``make dashboard``);
+    ``refill_delay``: ``python -m npkit.dashboard --refill-delay``; ``extra``: more flags."""
     from npkit.dashboard import voila_command
 
     folder = tmp / "notebooks"
@@ -129,7 +131,7 @@ def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
         notebooks = prepare_notebooks(folder)
     pool_sizes = dict(pool_sizes or {})
     port = free_port()
-    cmd = voila_command(folder, port=port, pool_sizes=pool_sizes)
+    cmd = voila_command(folder, port=port, pool_sizes=pool_sizes, refill_delay=refill_delay)
     i = cmd.index("--voila")
     cmd = [cmd[0], "-m", "benchmarks.voila_probe", *cmd[i + 1:], *(extra or [])]
     env = dict(os.environ, NPKIT_STORE=str(tmp / "learners.sqlite"),
