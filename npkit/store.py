@@ -34,6 +34,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -366,13 +367,31 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def _wal(db: sqlite3.Connection) -> str:
+    """Switch to WAL. The switch needs the file to itself and SQLite does not wait for that
+    (processes opening a new store together get "database is locked" at once), so retry for
+    up to the busy timeout. WAL is kept in the file: once set, this is a query."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.01
+    while True:
+        try:
+            return str(db.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+
 def _connect_sqlite(path: Path) -> sqlite3.Connection:
     # Autocommit mode (isolation_level=None): transactions are explicit in Store.write.
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                          check_same_thread=False)
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _wal(db)
         if str(mode).lower() != "wal":
             raise sqlite3.OperationalError(f"WAL journal not available (got {mode})")
         db.execute("PRAGMA foreign_keys = ON")
