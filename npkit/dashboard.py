@@ -43,6 +43,7 @@ MAX_POOL_SIZE = 200
 # (Voila's own default is 1 s). A workshop room raises it, so that thirty replacements do not
 # start while the room's pages are still loading.
 REFILL_DELAY = 1.0
+IOPUB_TIMEOUT = 300  # s a page waits for a cell's output after the cell has finished
 CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 300
 # What a learner sees, instead of a traceback, when a cell fails.
@@ -75,7 +76,9 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
         "--VoilaExecutor.allow_errors=True",  # a failing cell must not hide the rest of the page
         # On a busy laptop a cell's output can arrive late: wait for it instead of dropping it.
-        "--VoilaExecutor.iopub_timeout=30",
+        # 30 s was not enough when a room of 30 opened the scenario lab on cold kernels
+        # (2 cores): 29 pages came without the lab; with 300 s all 30 came (benchmarks/).
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
         "--strip_sources=True",
         f"--preheat_kernel={preheat}",
         f"--pool_size={POOL_SIZE}",  # per notebook: one kernel for every .ipynb in the folder

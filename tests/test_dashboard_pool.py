@@ -86,3 +86,11 @@ def test_voila_reads_the_pool_config(tmp_path):
     config = raw.get_value(cls.class_traits()["kernel_pools_config"])
     assert config == {"default": {"pool_size": 1}, "05_scenario_lab.ipynb": {"pool_size": 7}}
     assert float(app.config[cls.__name__]["fill_delay"]) == 90.0
+
+
+def test_a_late_cell_output_is_waited_for_not_dropped(tmp_path):
+    """Under a room of cold kernels a cell's output reached Voila more than 30 s after the
+    cell finished, and Voila dropped it (the page came without its widgets)."""
+    flag = "--VoilaExecutor.iopub_timeout="
+    (value,) = [a[len(flag):] for a in dashboard.voila_command(tmp_path) if a.startswith(flag)]
+    assert int(value) >= 300
