@@ -99,6 +99,16 @@ def _npkit_version() -> str:
 # ------------------------------------------------------------------ verdicts and the table
 
 
+def _options(o: dict) -> str:
+    if not o:
+        return ""
+    return (f"{o.get('repeats')} visits per page, {o.get('toggles')} toggles, "
+            f"{o.get('trainees')} trainees; workshop run: {o.get('pool_size')} preheated "
+            f"kernels, refill delay {o.get('refill_delay', 0):g} s"
+            f"{'; quick run' if o.get('quick') else ''}"
+            f"{'' if o.get('all_modules', True) else '; scenario lab and floor only'}.")
+
+
 def verdict(results: dict, t: Target) -> str:
     value = results.get(t.key)
     if t.limit is None:
@@ -128,13 +138,14 @@ def table(results: dict) -> str:
     lines = [
         f"Measured {m.get('date', '?')} on {m.get('cores', '?')} cores, "
         f"{(m.get('memory_mb') or 0) / 1024:.0f} GB, load average "
-        f"{', '.join(str(x) for x in m.get('load_average', []))} at the start; "
+        f"{', '.join(str(x) for x in m.get('load_average', []))} at the start and "
+        f"{', '.join(str(x) for x in m.get('load_average_end', []))} at the end; "
         f"Python {m.get('python')}, Voila {m.get('versions', {}).get('voila')}, "
         f"ipywidgets {m.get('versions', {}).get('ipywidgets')}, "
         f"jupyter_server {m.get('versions', {}).get('jupyter_server')}, "
         f"{m.get('chromium') or 'Chromium ?'}; commit {(m.get('git_commit') or '?')[:10]}"
         f"{' (with uncommitted changes)' if m.get('git_dirty') else ''}. "
-        f"Options: {results.get('options', {})}.",
+        f"{_options(results.get('options', {}))}",
         "",
         "| figure | value | target | |",
         "|---|---:|---:|---|",
@@ -145,7 +156,7 @@ def table(results: dict) -> str:
         if t.key == "concurrent_all_ready_s":
             label = (f"{results.get('concurrent_trainees')} trainees open the scenario lab at "
                      f"once, all interactive (pool {results.get('concurrent_pool_size')}, "
-                     f"refill delay {results.get('concurrent_refill_delay_s')} s); "
+                     f"refill delay {results.get('concurrent_refill_delay_s') or 0:g} s); "
                      f"errors: {results.get('concurrent_errors')}")
         target = "—" if t.limit is None else f"≤ {_fmt(t.limit, t.unit)}"
         if t.errors_key:
@@ -205,3 +216,24 @@ def update_docs(table_md: str, path: Path = DOCS) -> bool:
     path.write_text(pattern.sub(lambda _m: f"{START}\n{table_md}\n{END}", text),
                     encoding="utf-8")
     return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the table of an existing run (``python -m benchmarks.report [JSON]
+    [--update-docs]``), e.g. to put it in docs/performance.md without measuring again."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.report")
+    parser.add_argument("json", nargs="?", type=Path, default=ROOT / "build" / "bench.json")
+    parser.add_argument("--update-docs", action="store_true")
+    args = parser.parse_args(argv)
+    md = table(json.loads(args.json.read_text(encoding="utf-8")))
+    print(md)
+    if args.update_docs and not update_docs(md):
+        print(f"no table markers in {DOCS}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -122,3 +122,11 @@ def test_every_module_has_a_ready_condition():
 def test_docs_have_the_table_markers():
     text = report.DOCS.read_text(encoding="utf-8")
     assert report.START in text and report.END in text
+
+
+def test_report_renders_a_saved_run(tmp_path, capsys):
+    saved = tmp_path / "bench.json"
+    saved.write_text(json.dumps({"first_render_ratio": 1.05, "machine": {"cores": 2}}),
+                     encoding="utf-8")
+    assert report.main([str(saved)]) == 0
+    assert "| 1.05× | ≤ 1.10× | met |" in capsys.readouterr().out
