@@ -9,6 +9,12 @@ mark says how close npkit stays to the source:
   checked that text itself.
 - ``npkit_reading``: npkit's own interpretation where the source gives no test. The output
   says "npkit's reading" wherever this mark appears.
+- ``outside_sources``: law that none of the three sources states (a statute section, a
+  judgment, an age limit npkit knows from elsewhere). The output says "from outside npkit's
+  sources: verify before use" wherever this mark appears.
+
+The marks are kept apart on purpose: a reading interprets what a source says; outside law is
+something no source says at all, and the user must check it before relying on it.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ class Confidence(StrEnum):
     VERIFIED = "verified"
     SECONDARY = "secondary"
     NPKIT_READING = "npkit_reading"
+    OUTSIDE_SOURCES = "outside_sources"
 
     @property
     def label(self) -> str:
@@ -28,7 +35,16 @@ class Confidence(StrEnum):
             "verified": "stated in the source",
             "secondary": "reported by the source (primary text not checked by npkit)",
             "npkit_reading": "npkit's reading",
+            "outside_sources": OUTSIDE_MARK,
         }[self.value]
+
+    @property
+    def is_caveat(self) -> bool:
+        """True for the marks a user must see beside the outcome that rests on them."""
+        return self in (Confidence.NPKIT_READING, Confidence.OUTSIDE_SOURCES)
+
+
+OUTSIDE_MARK = "from outside npkit's sources: verify before use"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +78,12 @@ SOURCES: dict[str, Source] = {
             "Dual-Factor Model",
         ),
         Source("npkit", "npkit", "npkit's own reading, where the sources give no test"),
+        Source("outside", "outside npkit's sources",
+               "Law that none of npkit's three sources states: verify before use"),
     )
 }
+# A source that is not a document fixes its own mark.
+_FIXED_MARK = {"npkit": Confidence.NPKIT_READING, "outside": Confidence.OUTSIDE_SOURCES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +98,11 @@ class Citation:
     def __post_init__(self) -> None:
         if self.source not in SOURCES:
             raise ValueError(f"unknown source {self.source!r}; known: {sorted(SOURCES)}")
+        fixed = _FIXED_MARK.get(self.source)
+        if fixed is not None and self.confidence is not fixed:
+            raise ValueError(f"a citation of {self.source!r} is always {fixed.value}")
+        if self.confidence is Confidence.OUTSIDE_SOURCES and self.source != "outside":
+            raise ValueError("outside_sources marks law no seed states: cite it with outside()")
 
     def __str__(self) -> str:
         parts = [SOURCES[self.source].short]
@@ -87,6 +112,8 @@ class Citation:
             parts.append(f"discussing {self.authority}")
         if self.confidence is Confidence.NPKIT_READING:
             parts.append("npkit's reading")
+        elif self.confidence is Confidence.OUTSIDE_SOURCES:
+            parts = [self.authority or self.pinpoint or "law", OUTSIDE_MARK]
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, str]:
@@ -120,3 +147,9 @@ def alsa(pinpoint: str = "", confidence: Confidence = Confidence.VERIFIED):
 def reading(note: str) -> Citation:
     """npkit's own interpretation; ``note`` says what it interprets."""
     return Citation("npkit", note, Confidence.NPKIT_READING)
+
+
+def outside(authority: str, note: str = "") -> Citation:
+    """Law from outside the three sources (``authority``: the statute or judgment, as npkit
+    knows it); ``note`` says what npkit uses it for. Always shown with "verify before use"."""
+    return Citation("outside", note, Confidence.OUTSIDE_SOURCES, authority)

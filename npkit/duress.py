@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .citations import Citation, Confidence, fitz, reading
+from .citations import Citation, fitz, outside, reading
 from .facts import Facts, ThreatFact
 from .findings import Finding, Reason, condition
 
-# R v Howe is named in the project's domain brief, not in the seed texts themselves.
-HOWE = Citation(
-    "npkit", "domain brief, duress variants", Confidence.SECONDARY, "R v Howe [1987] AC 417"
-)
+# R v Howe is not in the seed texts: law from outside the sources.
+HOWE = outside("R v Howe [1987] AC 417", "duress unavailable for murder")
 CONDITIONS = ("imminent_threat", "no_escape", "proportionate", "no_voluntary_exposure")
 
 # Threatened harm and caused harm on one scale: harm to life or body outweighs harm to property.

@@ -112,9 +112,8 @@ def purpose(f: Facts) -> Finding:
                 fitz("II.B.2", "Thailand Anti-TIP Act s 6/1"),
             )
         )
-    node = condition("victim.purpose", "Purpose", holds, reasons, purposes=f.purposes)
-    node.children.append(fl)
-    return node
+    return Finding("victim.purpose", "Purpose", "met" if holds else "not_met", holds,
+                   tuple(reasons), {"purposes": f.purposes}, (fl,))
 
 
 def consent(f: Facts) -> Finding:

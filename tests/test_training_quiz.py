@@ -8,7 +8,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from npkit.citations import Citation
+from npkit.citations import Citation, Confidence
 from npkit.jurisdiction_data import jurisdictions
 from npkit.library import cases_dir, library
 from npkit.process import should_stop
@@ -140,9 +140,11 @@ def test_a_missing_case_drops_its_questions_not_the_quiz():
 
 def test_question_rejects_an_answer_that_is_not_a_choice():
     with pytest.raises(ValueError):
-        Question("x", 1, "p?", (("a", "a"), ("b", "b")), "c", "why", Citation("npkit"))
+        Question("x", 1, "p?", (("a", "a"), ("b", "b")), "c", "why",
+                 Citation("npkit", confidence=Confidence.NPKIT_READING))
     with pytest.raises(ValueError):
-        Question("x", 1, "p?", (("a", "a"), ("a again", "a")), "a", "why", Citation("npkit"))
+        Question("x", 1, "p?", (("a", "a"), ("a again", "a")), "a", "why",
+                 Citation("npkit", confidence=Confidence.NPKIT_READING))
 
 
 # -- grading --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import pytest
 
-from npkit.citations import Citation
+from npkit.citations import Citation, Confidence
 from npkit.training.quiz import Question, bank
 from npkit.widgets.quiz import Quiz
 
@@ -98,7 +98,7 @@ def test_crafted_messages_are_ignored(quiz):
 
 def test_html_in_a_question_is_escaped():
     evil = Question("evil", 1, f"Prompt {EVIL}", ((f"choice {EVIL}", "a"), ("other", "b")),
-                    "a", f"because {EVIL}", Citation("npkit", EVIL))
+                    "a", f"because {EVIL}", Citation("npkit", EVIL, Confidence.NPKIT_READING))
     quiz = Quiz([evil])
     assert "<img" not in quiz.prompts["evil"].value and "&lt;img" in quiz.prompts["evil"].value
     quiz.radios["evil"].value = "b"
