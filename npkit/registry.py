@@ -2,7 +2,8 @@
 our paraphrase of it, where it comes from and its named exceptions, side by side).
 
 Each law module declares its rules in a module-level ``RULES`` tuple of :class:`Rule`, next to
-the functions that apply them. A rule's ``id`` is the ``test`` of the finding it produces
+the functions that apply them (or a ``RULES()`` function, where the rules come from data rows
+such as the jurisdictions). A rule's ``id`` is the ``test`` of the finding it produces
 (``victim.means``, ``duress.malaysia.imminent_threat``, ``models.causation``,
 ``jurisdictions.PH``), so a finding can always be traced back to its entry, and back again.
 :func:`rules` gathers every module's entries and refuses an id declared twice.
@@ -65,7 +66,8 @@ def rules() -> dict[str, Rule]:
 
     out: dict[str, Rule] = {}
     for name in LAW_MODULES:
-        for rule in getattr(import_module(name), "RULES", ()):
+        declared = getattr(import_module(name), "RULES", ())
+        for rule in declared() if callable(declared) else declared:
             if rule.id in out:
                 raise ValueError(f"rule {rule.id!r} is declared twice ({name})")
             out[rule.id] = rule
