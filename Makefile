@@ -47,6 +47,7 @@ lint: $(STAMP_TEST)
 validate: $(STAMP_TEST)
 	$(BIN)/npkit validate cases
 	$(BIN)/npkit docs case-format --check
+	$(BIN)/npkit docs rulebook --check
 
 notebooks: $(STAMP_TEST)
 	$(BIN)/python tools/build_notebooks.py

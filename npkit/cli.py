@@ -169,6 +169,31 @@ def run_matrix(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+# --------------------------------------------------------------------------------- rule
+
+
+def _rule_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", nargs="?", help="a rule id, e.g. duress.malaysia.imminent_threat")
+    p.add_argument("--list", action="store_true", help="list every rule id")
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    from .registry import rules
+    from .rulebook import list_text, rule_text
+
+    if args.list or not args.id:
+        sys.stdout.write(list_text())
+        return 0
+    found = rules().get(args.id)
+    if found is None:
+        near = [r for r in rules() if r.startswith(args.id) or args.id in r][:8]
+        print(f"no rule {args.id!r}" + (f"; did you mean: {', '.join(near)}" if near else
+                                        "; `npkit rule --list` lists them"), file=sys.stderr)
+        return 1
+    sys.stdout.write(rule_text(found))
+    return 0
+
+
 # --------------------------------------------------------------------------------- table
 
 COMMANDS: dict[str, Command] = {
@@ -180,6 +205,8 @@ COMMANDS: dict[str, Command] = {
                       _assess_args, run_assess),
     "matrix": Command("outcome table: cases x duress x models x jurisdictions", _matrix_args,
                       run_matrix),
+    "rule": Command("show a legal rule: paraphrase, citations, exceptions, code, tests",
+                    _rule_args, run_rule),
 }
 
 

@@ -536,8 +536,14 @@ def case_format() -> str:
     return text
 
 
-PAGES: dict[str, Callable[[], str]] = {"case-format": case_format}
-PATHS: dict[str, str] = {"case-format": "docs/case-format.md"}
+def _rulebook() -> str:
+    from .rulebook import rulebook
+
+    return rulebook()
+
+
+PAGES: dict[str, Callable[[], str]] = {"case-format": case_format, "rulebook": _rulebook}
+PATHS: dict[str, str] = {"case-format": "docs/case-format.md", "rulebook": "docs/rules.md"}
 
 
 def page_path(page: str) -> Path:
