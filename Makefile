@@ -41,8 +41,10 @@ $(STAMP_NPM): package.json package-lock.json
 	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund && touch $@; \
 	else echo "npm not found: the browser tests' accessibility checks need it (npm ci)"; fi
 
+# ruff, then the layer contracts in .importlinter (law and engine import no presentation code).
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 validate: $(STAMP_TEST)
 	$(BIN)/npkit validate cases

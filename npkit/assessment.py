@@ -135,11 +135,6 @@ class Assessment:
         ]
         return Finding("assessment", self.case.title, "assessed", None, [], {}, groups)
 
-    def to_dict(self) -> dict[str, Any]:
-        from .render.json import to_dict
-
-        return to_dict(self)
-
 
 def _group(test: str, title: str, nodes: dict[str, Finding]) -> Finding:
     return Finding(test, title, "group", None, [], {}, list(nodes.values()))
