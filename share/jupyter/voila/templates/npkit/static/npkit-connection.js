@@ -13,8 +13,9 @@
  *    reports "idle" after handling it (npkit's learner module saves a change while handling it);
  *  - the server, GET <base>api/kernels/<id> (404: the kernel is gone; no answer: the course is
  *    not reachable), when a change has waited ACK_WAIT ms for its acknowledgement, when the
- *    websocket drops, when the page comes back into view (a laptop waking) and every CHECK_EVERY
- *    ms while the page is visible.
+ *    websocket drops, when the page comes back into view (a laptop waking) and, as a backstop
+ *    for a kernel shut down under a connected page (the idle cull never does that; an
+ *    administrator may), every CHECK_EVERY ms while the page is visible.
  * When the kernel is gone, or the course does not answer: a banner in plain words (role=alert)
  * with a Reload button, every control of the page disabled, and the lines saying the answers
  * are kept hidden. If the course answers again with the same kernel alive, all is undone.
@@ -29,7 +30,7 @@
   "use strict";
 
   var ACK_WAIT = 1500;      // ms a change waits for the kernel before the server is asked
-  var CHECK_EVERY = 20000;  // ms between checks while the page is visible
+  var CHECK_EVERY = 60000;  // ms between checks while the page is visible (a backstop)
   var RETRY_EVERY = 5000;   // ms between checks while the course does not answer
   var UNSAVED_KEY = "npkit-unsaved:";
   var CODE = /^[a-z0-9][a-z0-9-]{3,39}$/;  // a learner code, as in npkit.js
