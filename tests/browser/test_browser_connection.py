@@ -159,9 +159,9 @@ def reload_and_check_answers(page, banner, *, unsaved: str | None) -> None:
 def test_a_kernel_shut_down_by_the_server_with_a_change_in_flight(site, visit, learner):
     """The server shuts the page's kernel down (DELETE /api/kernels/<id>, what the idle cull
     does) while the learner's latest change has not been handled: the kernel is frozen first
-    (SIGSTOP), so the change is sent and never acknowledged. The banner says the page lost its
-    connection and names that change as not saved; after Reload the first answer is back, the
-    second is not, and the page says so again."""
+    (SIGSTOP), so the change and a press of Compare are sent and never acknowledged. The banner
+    says the page lost its connection and names both as not saved; after Reload the first
+    answer is back, the second is not, and the page says so again."""
     v = open_duress(site, visit, learner)
     page = v.page
     answer_first_and_wait_for_the_kernel(page)
@@ -171,15 +171,18 @@ def test_a_kernel_shut_down_by_the_server_with_a_change_in_flight(site, visit, l
     signal_all(pids, signal.SIGSTOP)
     try:
         radio(page, *SECOND).check()  # sent; the frozen kernel never handles it
+        page.get_by_role("button", name="Compare with npkit").click()  # the same
         lost = time.monotonic()
         assert page.evaluate(DELETE_KERNEL, kernel) == 204
     finally:
         signal_all(pids, signal.SIGKILL)  # the server has killed it already; make sure
     banner = banner_shown(page, lost, "kernel shut down by the server")
     expect(banner).to_contain_text(COMES_BACK)
-    expect(banner).to_contain_text(f"Your change to \u201c{SECOND[0]}\u201d was not saved")
+    expect(banner).to_contain_text(f"Your change to \u201c{SECOND[0]}\u201d and your press "
+                                   "of \u201cCompare with npkit\u201d were not saved")
     assert_page_is_off(page, banner)
-    reload_and_check_answers(page, banner, unsaved=SECOND[0])
+    reload_and_check_answers(page, banner, unsaved=f"your change to \u201c{SECOND[0]}\u201d "
+                                                  "and your press of \u201cCompare")
     assert not v.page_errors, v.page_errors
 
 

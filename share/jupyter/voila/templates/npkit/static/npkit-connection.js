@@ -39,7 +39,7 @@
   var kernel = null;
   var manager = null;
   var state = "ok";     // "ok", "interrupted" (the course does not answer) or "gone" (final)
-  var sent = {};        // msg_id -> {label}: changes not acknowledged yet
+  var sent = {};        // msg_id -> {what}: changes not acknowledged yet
   var checking = false;
   var leaving = false;
   var retryTimer = null;
@@ -75,11 +75,16 @@
     var method = content && content.data && content.data.method;
     if (!msg.header || msg.header.msg_type !== "comm_msg" ||
         (method !== "update" && method !== "custom")) { return; }
-    var entry = { label: "" };
+    var entry = { what: "" };
     sent[msg.header.msg_id] = entry;
     if (manager && content.comm_id) {
       manager.get_model(content.comm_id).then(function (model) {
-        entry.label = describe(model);
+        var name = describe(model);
+        // "update": a value the learner set; "custom": a button pressed.
+        if (name) {
+          entry.what = (method === "custom" ? "your press of \u201c" : "your change to \u201c") +
+            name + "\u201d";
+        }
       }, function () { /* a model that is gone has no name to give */ });
     }
     scheduleAckCheck();
@@ -112,7 +117,7 @@
   function unsavedLabels() {
     var labels = [];
     waiting().forEach(function (id) {
-      var label = sent[id].label || "your last change";
+      var label = sent[id].what || "your last change";
       if (labels.indexOf(label) < 0) { labels.push(label); }
     });
     return labels;
@@ -155,10 +160,15 @@
     return node;
   }
 
-  function quoted(labels) {
-    return labels.map(function (l) {
-      return l === "your last change" ? l : "\u201c" + l + "\u201d";
-    }).join(", ");
+  // ["your change to “A”", "your press of “B”"] -> "your change to “A” and your press of “B”"
+  function listed(labels) {
+    var all = labels.map(String);
+    return all.length < 2 ? all.join("") :
+      all.slice(0, -1).join(", ") + " and " + all[all.length - 1];
+  }
+
+  function capital(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
   }
 
   function placeAfterTopbar(node) {
@@ -185,8 +195,9 @@
           "Reload the page to carry on.")));
     box.appendChild(first);
     if (labels.length && (hasLearner() || workshopPage())) {
-      say(box, "p", "Your change to " + quoted(labels) + " was not saved: give it again " +
-        "after reloading.", "npk-lost-unsaved");
+      say(box, "p", capital(listed(labels)) + (labels.length > 1 ?
+        " were not saved: give them again after reloading." :
+        " was not saved: give it again after reloading."), "npk-lost-unsaved");
     }
     if (state === "interrupted") {
       say(box, "p", "The course is not answering just now. If reloading does not bring the " +
@@ -296,8 +307,8 @@
     var note = document.createElement("div");
     note.className = "npk-lost-note";
     note.setAttribute("role", "status");
-    say(note, "p", "Before this page was reloaded, your change to " +
-      quoted(labels.map(String)) + " could not be saved. Please give it again.");
+    say(note, "p", "Before this page was reloaded, " + listed(labels) +
+      " could not be saved. Please give " + (labels.length > 1 ? "them" : "it") + " again.");
     placeAfterTopbar(note);
   }
 
