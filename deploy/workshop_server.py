@@ -297,6 +297,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pool-size", action="append", default=[], metavar="[PAGE=]N",
                    help="kernels kept ready for a page, as for python -m npkit.dashboard "
                         "(e.g. 00_start_here=30 for a room opening module 0 together)")
+    p.add_argument("--cull-idle", type=int, default=None, metavar="SECONDS",
+                   help="shut down the kernel of a page that has gone after this long idle, "
+                        "as for python -m npkit.dashboard (default 1800; e.g. 7200 for a "
+                        "day with a long lunch break)")
     p.add_argument("--allow-root", action="store_true",
                    help="run as root (nginx's workers then run as root too)")
     return p.parse_args(argv)
@@ -304,7 +308,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
-    from npkit.dashboard import parse_pool_sizes, voila_command
+    from npkit.dashboard import check_cull_idle, parse_pool_sizes, voila_command
 
     args = parse_args(argv)
     root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -323,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         pool_sizes = parse_pool_sizes(args.pool_size, notebooks)
+        check_cull_idle(args.cull_idle)
     except ValueError as e:
         say(str(e))
         return 2
@@ -355,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         # Own process groups: Ctrl-C reaches this script, which stops nginx and then Voila in
         # order (Voila shuts its kernels down first).
         cmd = voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
-                            pool_sizes=pool_sizes)
+                            pool_sizes=pool_sizes, cull_idle=args.cull_idle)
         say(f"starting the course (Voila on 127.0.0.1:{args.voila_port})")
         voila = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                                  start_new_session=True)

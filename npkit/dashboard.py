@@ -44,8 +44,12 @@ MAX_POOL_SIZE = 200
 # start while the room's pages are still loading.
 REFILL_DELAY = 1.0
 IOPUB_TIMEOUT = 300  # s a page waits for a cell's output after the cell has finished
+# A kernel whose page has gone (a laptop asleep, a tab closed without saying so) is shut down
+# after this long idle; a kernel whose page is still connected never is. --cull-idle changes it
+# (a workshop day with a long lunch break keeps kernels longer; 0 never culls).
 CULL_IDLE_SECONDS = 1800
 CULL_INTERVAL_SECONDS = 300
+MAX_CULL_IDLE_SECONDS = 7 * 24 * 3600
 # What a learner sees, instead of a traceback, when a cell fails.
 CELL_ERROR = ("This part of the module could not be shown. The rest of the page still works; "
               "if it keeps happening, tell your trainer.")
@@ -53,13 +57,17 @@ CELL_ERROR = ("This part of the module could not be shown. The rest of the page 
 
 def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str = HOST,
                   preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
-                  refill_delay: float | None = None) -> list[str]:
+                  refill_delay: float | None = None,
+                  cull_idle: int | None = None) -> list[str]:
     """The command line that serves every module in ``notebooks`` on ``host:port``.
 
     ``pool_sizes``: how many kernels to keep preheated for a page (``{"05_scenario_lab.ipynb":
     30}``), and for every other page under the key ``"default"`` (else one each).
-    ``refill_delay``: seconds before a used preheated kernel is replaced (else Voila's 1 s)."""
+    ``refill_delay``: seconds before a used preheated kernel is replaced (else Voila's 1 s).
+    ``cull_idle``: seconds before the kernel of a page that has gone is shut down (else
+    :data:`CULL_IDLE_SECONDS`; 0 never)."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
+    cull_idle = CULL_IDLE_SECONDS if cull_idle is None else int(cull_idle)
     return [
         sys.executable, "-m", "npkit.dashboard", "--voila", str(notebooks),
         "--no-browser",
@@ -85,8 +93,9 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         *pool_flags(pool_sizes),
         *([f"--VoilaKernelManager.fill_delay={float(refill_delay)}"]
           if refill_delay is not None else []),
-        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+        # A short idle time is checked as often as it is long (never less than once a minute).
+        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, max(cull_idle, 60))}",
         "--MappingKernelManager.cull_connected=False",
         # Kernels talk to Voila over Unix sockets where there are some: no TCP port to race for
         # when eight kernels start at once (a lost race kills a module's preheated kernel).
@@ -132,6 +141,14 @@ def parse_pool_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
     return sizes
 
 
+def check_cull_idle(seconds: int | None) -> None:
+    """``ValueError`` with a message fit for a trainer unless ``--cull-idle`` is 0 (never), at
+    least 60 s, and at most a week."""
+    if seconds is not None and seconds != 0 and not 60 <= seconds <= MAX_CULL_IDLE_SECONDS:
+        raise ValueError(f"--cull-idle {seconds}: 0 (never) or between 60 and "
+                         f"{MAX_CULL_IDLE_SECONDS} seconds")
+
+
 def template_search_path() -> list[str]:
     """JUPYTER_PATH with the source checkout's share/jupyter first, when there is one (it then
     wins over a stale copy an editable install may have put under the venv)."""
@@ -175,6 +192,8 @@ def run_voila(argv: Sequence[str]) -> int:
     from tornado import web
     from voila.app import Voila
     from voila.handler import BaseVoilaHandler, VoilaHandler
+    from voila.static_file_handler import AllowListFileHandler
+    from voila.utils import create_include_assets_functions
 
     render_prepare = VoilaHandler.prepare
 
@@ -197,7 +216,28 @@ def run_voila(argv: Sequence[str]) -> int:
             await super().prepare()  # sets up the user the error page template needs
             raise web.HTTPError(404)
 
+    class CourseFileHandler(AllowListFileHandler):
+        """/voila/files/...: where Voila sends an address under /voila/render/ that is not a
+        notebook (``.../05_scenario_lab.ipynb/extra``). A file it refuses (403) or lacks (404)
+        gets the course's "not found" page, not Tornado's bare one; a refused file is not named
+        as existing."""
+
+        def write_error(self, status_code, **kwargs):
+            if status_code not in (403, 404):
+                return super().write_error(status_code, **kwargs)
+            self.set_status(404)
+            base_url = self.settings.get("base_url", "/")
+            page = self.settings["voila_jinja2_env"].get_template("404.html")
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.write(page.render(base_url=base_url, status_code=404,
+                                   **create_include_assets_functions(TEMPLATE, base_url)))
+
     class CourseVoila(Voila):
+        def init_handlers(self):
+            return [(route[0], CourseFileHandler, *route[2:])
+                    if route[1] is AllowListFileHandler else route
+                    for route in super().init_handlers()]
+
         def init_settings(self):
             settings = super().init_settings()
             settings["voila_jinja2_env"].globals["npkit_landing"] = landing_context()
@@ -251,6 +291,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="wait this long before replacing a preheated kernel a visitor "
                              f"took (default {REFILL_DELAY:g}; e.g. 120 for a room opening a "
                              "module together, so replacements start once the room is in)")
+    parser.add_argument("--cull-idle", type=int, default=None, metavar="SECONDS",
+                        help="shut down the kernel of a page that has gone (a laptop asleep) "
+                             f"after this long idle (default {CULL_IDLE_SECONDS}; e.g. 7200 for "
+                             "a workshop day with a long lunch break; 0 never)")
     args = parser.parse_args(argv)
     if not sorted(args.notebooks.glob("*.ipynb")):
         print(f"npkit: no built modules in {args.notebooks}: run `make notebooks` "
@@ -260,11 +304,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         pool_sizes = parse_pool_sizes(args.pool_size, args.notebooks)
         if args.refill_delay is not None and not 0 <= args.refill_delay <= 3600:
             raise ValueError(f"--refill-delay {args.refill_delay:g}: between 0 and 3600 s")
+        check_cull_idle(args.cull_idle)
     except ValueError as e:
         print(f"npkit: {e}", file=sys.stderr)
         return 2
     cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
-                        pool_sizes=pool_sizes, refill_delay=args.refill_delay)
+                        pool_sizes=pool_sizes, refill_delay=args.refill_delay,
+                        cull_idle=args.cull_idle)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 

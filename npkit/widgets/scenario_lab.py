@@ -123,8 +123,8 @@ class ScenarioLab(Stateful):
             self.picker = None
             self.why_row = None
             self._say("No case could be loaded, so the lab has nothing to show.",
-                      ["Fix the case files named above (npkit validate cases/) and run the "
-                       "page again."])
+                      ["Tell the person running the course: the case files named above "
+                       "need fixing."])
             self.widget = w.VBox([self.problems, self.message])
             return
 
