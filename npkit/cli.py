@@ -194,6 +194,24 @@ def run_rule(args: argparse.Namespace) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------------- course
+
+
+def _course_args(p: argparse.ArgumentParser) -> None:
+    from .dashboard import PORT
+
+    p.add_argument("--port", type=int, default=None, help=f"port (default {PORT})")
+    p.epilog = ("Any other option goes to the course server: see python -m npkit.dashboard "
+                "--help (e.g. --pool-size, --refill-delay). Needs the notebooks extra: "
+                "pip install 'npkit[notebooks]'.")
+
+
+def run_course(args: argparse.Namespace) -> int:
+    from .course import run
+
+    return run(args.port, args.passed_on)
+
+
 # --------------------------------------------------------------------------------- table
 
 COMMANDS: dict[str, Command] = {
@@ -207,7 +225,11 @@ COMMANDS: dict[str, Command] = {
                       run_matrix),
     "rule": Command("show a legal rule: paraphrase, citations, exceptions, code, tests",
                     _rule_args, run_rule),
+    "course": Command("serve the course on this computer (builds the modules first)",
+                      _course_args, run_course),
 }
+# Commands whose unknown options are passed on (to another program's own parser).
+PASS_ON = {"course"}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -226,7 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, passed_on = parser.parse_known_args(argv)
+    if passed_on and args.command not in PASS_ON:
+        parser.error(f"unrecognized arguments: {' '.join(passed_on)}")
+    args.passed_on = passed_on
     if args.command is None:
         parser.print_help()
         return 0

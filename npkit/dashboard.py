@@ -26,11 +26,14 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from .paths import course_notebooks
+
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 PORT = 8866
 TEMPLATE = "npkit"
-NOTEBOOKS = ROOT / "notebooks"
+# The checkout's notebooks/, or for an installed wheel the folder `npkit course` builds.
+NOTEBOOKS = course_notebooks()
 # share/jupyter in a source checkout; a wheel installs the same files under <prefix>/share/jupyter
 # (pyproject.toml, [tool.hatch.build.targets.wheel.shared-data]), which Jupyter searches anyway.
 SOURCE_SHARE = ROOT / "share" / "jupyter"

@@ -19,6 +19,11 @@ working and says so in one readable line, never a traceback.
 A widget takes part by mixing in :class:`Stateful`: ``state_key`` (its name within the module),
 ``get_state() -> dict`` of JSON data, ``set_state(dict)`` that treats the dict as untrusted, and
 ``on_change(callback)``.
+
+Only :class:`Binding` draws (its status line is an ipywidgets HTML widget), so only it imports
+ipywidgets, when a page binds: like every npkit module outside ``npkit.widgets``, this one
+imports with a core install (``pip install npkit``, no notebooks extra), as
+tests/test_core_install.py checks.
 """
 
 from __future__ import annotations
@@ -34,10 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-import ipywidgets as w
-
 from .store import Store, check_module, clean_nickname, is_code
-from .widgets.base import CSS, esc
 
 # Problems go to this logger, never to the page: the NullHandler keeps Python's last-resort
 # handler from printing them (a kernel shows stderr under a cell), and no traceback is logged.
@@ -268,7 +270,15 @@ class Stateful:
 # --- binding a module's widgets to the store ----------------------------------------------
 
 
+def _status_widget():
+    import ipywidgets  # the notebooks extra: only a module page draws a status line
+
+    return ipywidgets.HTML("")
+
+
 def _line(body: str, kind: str = "neutral") -> str:
+    from .widgets.base import CSS
+
     return (f"{CSS}<div class='npk'><p class='npk-learner npk-source' role='status' "
             f"data-state='{kind}'>{body}</p></div>")
 
@@ -300,7 +310,7 @@ class Binding:
         self.problem: str | None = None
         self._pending: dict[str, object] = {}
         self._pause_until = 0.0
-        self.widget = w.HTML("")
+        self.widget = _status_widget()
         self.restored = 0
         if not learner.persistent:
             self._show()
@@ -366,6 +376,8 @@ class Binding:
         self._show()
 
     def _show(self) -> None:
+        from .widgets.base import esc
+
         self._show_in_header()
         who = esc(self.learner.name)
         if not self.learner.persistent:

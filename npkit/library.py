@@ -8,21 +8,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from .loader import LoadResult, load_cases
+from .paths import shipped_cases
 
 
 def cases_dir() -> Path:
-    """Where the case files are: ``$NPKIT_CASES``, else ``cases/`` beside the package (a source
-    checkout), else ``cases/`` in or above the working directory."""
+    """Where the case files are: ``$NPKIT_CASES``, else the cases that come with npkit
+    (``cases/`` in a source checkout, the copy inside an installed wheel)."""
     env = os.environ.get("NPKIT_CASES")
     if env:
         return Path(env)
-    candidates = [Path(__file__).resolve().parents[1] / "cases"]
-    cwd = Path.cwd()
-    candidates += [cwd / "cases", cwd.parent / "cases"]
-    for c in candidates:
-        if c.is_dir():
-            return c
-    return candidates[0]
+    return shipped_cases()
 
 
 @lru_cache(maxsize=8)

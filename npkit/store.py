@@ -4,10 +4,11 @@ A learner is pseudonymous: a code such as ``amber-otter-42`` (from the page URL,
 landing page) and an optional nickname. Nothing else about them is kept. Each answer is one
 JSON value under (learner, module, item); saving the same key again replaces it.
 
-SQLite by default, nothing to install: the file is ``$NPKIT_STORE`` or
-``<repo>/build/npkit-learners.sqlite``, created (directory too) on first use. Several Voila
-kernels (processes) share it safely: WAL journal, a busy timeout, and short write transactions
-taken with ``BEGIN IMMEDIATE``.
+SQLite by default, nothing to install: the file is ``$NPKIT_STORE``, else
+``build/npkit-learners.sqlite`` in a source checkout or ``npkit-learners.sqlite`` in the user's
+data folder for an installed wheel (:func:`npkit.paths.default_store_path`), created (directory
+too) on first use. Several Voila kernels (processes) share it safely: WAL journal, a busy
+timeout, and short write transactions taken with ``BEGIN IMMEDIATE``.
 
     store = Store.open()
     store.learner("amber-otter-42", "Amber")        # get or create
@@ -43,9 +44,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import store_sql
+from .paths import default_store_path
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_PATH = ROOT / "build" / "npkit-learners.sqlite"
+DEFAULT_PATH = default_store_path()
 ENV_PATH = "NPKIT_STORE"
 ENV_URL = "NPKIT_DB_URL"
 
@@ -157,7 +158,8 @@ class LearnerRecord:
 
 
 def store_path() -> Path:
-    """Where the SQLite file lives: ``$NPKIT_STORE`` or ``<repo>/build/npkit-learners.sqlite``."""
+    """Where the SQLite file lives: ``$NPKIT_STORE``, else :data:`DEFAULT_PATH` (see
+    :func:`npkit.paths.default_store_path`)."""
     env = os.environ.get(ENV_PATH, "").strip()
     return Path(env).expanduser() if env else DEFAULT_PATH
 
