@@ -48,7 +48,7 @@ HARM_RANK = {
 
 # --- citations --------------------------------------------------------------------------------
 GENERAL = fitz("V.A")  # the four conditions, from general theory (Wilson), not one system
-ESCAPE = fitz("V.A; V.B.1", "Kremnitzer")
+ESCAPE = fitz("V.B.1", "Kremnitzer")  # the escape condition itself is V.A (2)
 R_V_LM = "R v LM (Court of Appeal of England and Wales, cited through Knight 2023)"
 LM_THREAT = fitz("V.B.1", R_V_LM, Confidence.SECONDARY)
 LM_ASSOCIATION = fitz("V.B.2", R_V_LM, Confidence.SECONDARY)

@@ -3,6 +3,7 @@
 Expected codes and marks are written here by hand from Fitzgerald 2024 V.A-B and DOMAIN.md
 section 2, never produced by the code under test."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -235,7 +236,7 @@ def test_no_doubled_harm_words():
 
 def test_pinpoints_match_the_seed():
     node = duress(JOHN_LIKE, "england_wales")
-    assert node.child("no_escape").decisive.source.pinpoint == "V.A; V.B.1"  # Kremnitzer
+    assert node.child("no_escape").decisive.source.pinpoint == "V.B.1"  # Kremnitzer
     assert node.child("no_escape").decisive.source.authority == "Kremnitzer"
     witnessed = duress(threatened(target="other_person"), "england_wales").child(
         "imminent_threat")
@@ -258,3 +259,31 @@ def test_rule_for_the_malaysian_threat_shows_the_true_confidence():
     marks = {c.authority.split(" [")[0]: c.confidence for c in rule.citations}
     assert marks["Mohamed Yusof bin Haji Ahmad v Public Prosecutor"] is Confidence.SECONDARY
     assert marks["Penal Code s 94 (Malaysia)"] is OUTSIDE
+
+
+# --- paraphrase, never copy -------------------------------------------------------------------
+
+def _seed_folder() -> Path | None:
+    here = Path(__file__).resolve()
+    for base in (here.parents[2], here.parents[3]):  # /work/wt/<tree> or /work/main
+        if (base / "shared" / "seeds").is_dir():
+            return base / "shared" / "seeds"
+    return None
+
+
+def _runs(text: str, n: int = 12) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("\u2019", "").replace("'", ""))
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_duress_wording_copies_no_twelve_word_run_from_a_seed():
+    seeds = _seed_folder()
+    if seeds is None:
+        pytest.skip("seed folder not present")
+    seed_runs = set().union(*(_runs(p.read_text(encoding="utf-8"))
+                              for p in sorted(seeds.glob("*.txt"))))
+    assert _runs("the threat must be of serious harm or death and must be imminent; (2) the "
+                 "individual") & seed_runs  # the guard itself can fail
+    copied = {code: text for code, text in catalogue().items()
+              if code.startswith("duress.") and _runs(text) & seed_runs}
+    assert not copied, copied
