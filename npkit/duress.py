@@ -70,6 +70,8 @@ EW_PROPORTION = reading("England & Wales: npkit applies the general proportional
                         "of Fitzgerald 2024 V.A; the sources state no English rule on it")
 ROME_INTENT = reading("Rome Statute art 31(1)(d): no fact records intent, so npkit takes the "
                       "person to intend the harm their deliberate offence causes")
+ROME_NECESSARY = reading("Rome Statute art 31(1)(d): acting 'necessarily and reasonably' read "
+                         "as having no reasonable way out")
 # The Statute's scope (crimes within the ICC's jurisdiction) is not in the sources.
 ROME_ANALOGUE = outside("Rome Statute arts 5 and 31(1)",
                         "its defences apply to crimes within the ICC's jurisdiction, so a "
@@ -200,10 +202,16 @@ def no_escape(f: Facts, v: Variant) -> Finding:
     holds = not f.escape_opportunity
     code = "duress.no_escape.none" if holds else "duress.no_escape.available"
     reasons = [Reason.of(code, ESCAPE)]
+    decisive = reasons[0]
     if v.id == "rome_statute":
-        reasons.append(Reason.of("duress.no_escape.rome_necessary", ROME))
+        # The Statute asks for necessary and reasonable action, not for "no escape": npkit
+        # reads the one through the other, so that reading decides the Rome node.
+        reasons.append(Reason.of("duress.no_escape.rome_rule", ROME))
+        decisive = Reason.of("duress.no_escape.rome_necessary" if holds
+                             else "duress.no_escape.rome_not_necessary", ROME_NECESSARY)
+        reasons.append(decisive)
     return condition(f"duress.{v.id}.no_escape", TITLES["no_escape"], holds, reasons,
-                     decisive=reasons[0], escape_opportunity=f.escape_opportunity)
+                     decisive=decisive, escape_opportunity=f.escape_opportunity)
 
 
 def _weighing(f: Facts, v: Variant) -> tuple[bool, str]:
@@ -286,7 +294,9 @@ def duress(f: Facts, variant: str) -> Finding:
     required = [c for c, name in zip(children, CONDITIONS, strict=True) if name in v.required]
     failed = [c for c in required if not c.holds]
     context = _context(v)
-    exception, also = "", ()
+    exception = ""
+    # The Rome Statute is shown only as an analogue: that caveat stays with its outcome.
+    also: tuple[Reason, ...] = tuple(r for r in context if r.code.endswith("not_domestic"))
     if f.offence_type in v.excluded_offences:
         assert v.exclusion_cite is not None
         decisive = Reason.of("duress.exclusion.murder", v.exclusion_cite, title=v.title)
@@ -300,8 +310,8 @@ def duress(f: Facts, variant: str) -> Finding:
         decisive = Reason.of("duress.outcome.succeeds", v.citation, title=v.title)
         reasons = [decisive, *context]
         # Success rests on every required condition: their caveats show at the outcome.
-        also = tuple(r for c in required for r in (c.decisive, *c.also_rests_on)
-                     if r is not None and r.mark)
+        also += tuple(r for c in required for r in (c.decisive, *c.also_rests_on)
+                      if r is not None and r.mark)
     holds = not failed and not exception
     return Finding(f"duress.{v.id}", f"Duress — {v.title}", "succeeds" if holds else "fails",
                    holds, tuple(reasons), {"variant": v.id}, children, decisive=decisive,
@@ -338,7 +348,7 @@ def _condition_citations(v: Variant, name: str) -> tuple[Citation, ...]:
                  "rome_statute": (ONGWEN,)}[v.id]
         return (v.citation, *extra)
     if name == "no_escape":
-        return (ESCAPE, ROME) if v.id == "rome_statute" else (ESCAPE,)
+        return (ESCAPE, ROME, ROME_NECESSARY) if v.id == "rome_statute" else (ESCAPE,)
     if name == "proportionate":
         return {"england_wales": (GENERAL, EW_PROPORTION), "malaysia": (GENERAL,),
                 "rome_statute": (ROME, ROME_INTENT)}[v.id]

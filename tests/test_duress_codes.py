@@ -37,7 +37,8 @@ def test_jane_like_fails_because_no_threat_is_imminent(variant):
     assert node.outcome == "fails" and not node.exception
     assert code(node) == "duress.imminent_threat.not_imminent"
     assert node.decisive is node.child("imminent_threat").decisive
-    assert node.marks == ()
+    # no caveat decides it; only the Rome analogue note stays with the outcome
+    assert node.marks == ((OUTSIDE,) if variant == "rome_statute" else ())
 
 
 def test_jane_like_rome_cites_ongwen_for_the_abstract_danger():
@@ -162,6 +163,17 @@ def test_rome_is_shown_as_the_international_analogue():
     assert "duress.rome_statute.not_domestic" in codes
     analogue = next(r for r in node.reasons if r.code == "duress.rome_statute.not_domestic")
     assert analogue.mark is OUTSIDE
+    # the caveat stays with the outcome, whichever way it goes
+    assert analogue in node.also_rests_on and OUTSIDE in node.marks
+    assert OUTSIDE in duress(JANE_LIKE, "rome_statute").marks
+
+
+def test_rome_escape_is_read_as_necessary_and_reasonable_action():
+    node = duress(threatened(escape_opportunity=True), "rome_statute")
+    assert code(node) == "duress.no_escape.rome_not_necessary"
+    assert READING in node.marks
+    assert code(duress(threatened(), "rome_statute").child("no_escape")) == \
+        "duress.no_escape.rome_necessary"
 
 
 def test_rome_intends_greater_harm_fails_on_the_reading():
