@@ -29,6 +29,7 @@ from .citations import Citation, Confidence, fitz, outside, reading
 from .facts import Facts, ThreatFact
 from .findings import Finding, Reason, condition
 from .registry import Exception_, Rule
+from .vocabulary import Harm
 
 CONDITIONS = ("imminent_threat", "no_escape", "proportionate", "no_voluntary_exposure")
 TITLES = {
@@ -228,7 +229,8 @@ def proportionate(f: Facts, v: Variant) -> Finding:
     property); under the Rome Statute, the person does not intend a greater harm than the one
     avoided, read from the harm their deliberate offence causes."""
     holds, worst = _weighing(f, v)
-    params = {"worst": _words(worst), "harm": f.harm.replace("_", " ")}
+    harm = Harm.descriptions.get(f.harm, f.harm.replace("_", " "))  # type: ignore[attr-defined]
+    params = {"worst": _words(worst), "harm": harm}
     if v.id == "rome_statute":
         code = ("duress.proportionate.no_greater_intent" if holds
                 else "duress.proportionate.intends_greater")
