@@ -69,9 +69,9 @@ display(problems, checklist.widget)
 print(conclusion("jane", "duress.england_wales"))
 print(conclusion("jane", "duress.malaysia"))
 print(conclusion("jane", "duress.rome_statute"))
-# expect: Jane: duress under England & Wales (common law): fails
-# expect: Jane: duress under Malaysia (Penal Code s 94): fails
-# expect: Jane: duress under Rome Statute art 31(1)(d): fails
+# expect: Jane: duress under England & Wales (R v LM): fails
+# expect: Jane: duress under Malaysia (Mohamed Yusof): fails
+# expect: Jane: duress under Rome Statute art 31(1)(d) (international analogue): fails
 
 # %% [markdown]
 # **John** (V.B.2) faced beatings on the spot, could not escape, and threats to life and body
@@ -80,7 +80,7 @@ print(conclusion("jane", "duress.rome_statute"))
 
 # %%
 print(conclusion("john", "duress.england_wales"))
-# expect: John: duress under England & Wales (common law): fails
+# expect: John: duress under England & Wales (R v LM): fails
 
 # %% [markdown]
 # **Sarah** (V.B.3) went back of her own accord and faced no imminent threat: rewards, not
@@ -88,7 +88,7 @@ print(conclusion("john", "duress.england_wales"))
 
 # %%
 print(conclusion("sarah", "duress.england_wales"))
-# expect: Sarah: duress under England & Wales (common law): fails
+# expect: Sarah: duress under England & Wales (R v LM): fails
 
 # %% [markdown]
 # ## Why this matters

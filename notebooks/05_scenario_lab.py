@@ -53,7 +53,7 @@ display(lab.widget)
 
 # %%
 print(conclusion("jane", "duress.england_wales"))
-# expect: Jane: duress under England & Wales (common law): fails
+# expect: Jane: duress under England & Wales (R v LM): fails
 
 # %% [markdown]
 # Now the teaching variant `jane_imminent`: a floor boss stands over her desk and threatens to
@@ -65,8 +65,8 @@ print(conclusion("jane", "duress.england_wales"))
 # %%
 print(conclusion("jane_imminent", "duress.england_wales"))
 print(conclusion("jane_imminent", "duress.malaysia"))
-# expect: Jane: duress under England & Wales (common law): succeeds
-# expect: Jane: duress under Malaysia (Penal Code s 94): fails
+# expect: Jane: duress under England & Wales (R v LM): succeeds
+# expect: Jane: duress under Malaysia (Mohamed Yusof): fails
 
 # %%
 # Who is signed in; keeps the learner's scenario (the case and the facts they changed) and the

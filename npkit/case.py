@@ -8,9 +8,16 @@ adds the file, line and a suggestion). Field descriptions are the trainer docume
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .citations import SOURCES
 from .vocabulary import (
@@ -244,6 +251,86 @@ def expected_values(key: str) -> tuple[str, ...] | tuple[bool, ...]:
     return ("protected", "not_protected", "discretionary")
 
 
+# Outcomes a source can conclude that no single key of 'npkit assess' reports. The golden test
+# checks each against the engine as its comment says.
+SOURCE_ONLY_KEYS: dict[str, tuple[str, ...]] = {
+    # the non-punishment principle, as a principle, protects the person: at least one of the
+    # non-punishment models npkit applies protects (not_protected: none does)
+    "non_punishment.outcome": ("protected", "not_protected"),
+}
+EXPECTED_PARTS = ("source", "npkit")
+
+
+def _check_outcomes(outcomes: Any, where: str, *, source_only: bool = False) -> None:
+    if not isinstance(outcomes, dict) or not outcomes:
+        raise ValueError(f"{where} must be a section of 'key: value' outcome lines")
+    for key, value in outcomes.items():
+        if source_only and key in SOURCE_ONLY_KEYS:
+            allowed: tuple[Any, ...] = SOURCE_ONLY_KEYS[key]
+        elif EXPECTED_KEY.match(str(key)):
+            allowed = expected_values(key)
+        else:
+            raise ValueError(f"{key!r} is not an outcome key that 'npkit assess' reports")
+        if value not in allowed or type(value) is not type(allowed[0]):
+            raise ValueError(f"{key}: {value!r} is not one of {', '.join(map(str, allowed))}")
+
+
+def _check_split(expected: dict[str, Any]) -> None:
+    """``expected: {source: {citation, outcomes, pinpoints}, npkit: {outcomes, note}}``."""
+    for part in expected:
+        if part not in EXPECTED_PARTS:
+            raise ValueError(f"{part!r}: a split expected block holds only 'source:' (what the "
+                             "source concludes) and 'npkit:' (npkit's application)")
+    source, npkit = expected.get("source"), expected.get("npkit")
+    if source is not None:
+        if not isinstance(source, dict):
+            raise ValueError("'source' must be a section with citation and outcomes")
+        for key in source:
+            if key not in ("citation", "outcomes", "pinpoints"):
+                raise ValueError(f"{key!r}: the source part takes citation, outcomes and "
+                                 "pinpoints")
+        if "citation" not in source:
+            raise ValueError("'source' needs a citation, e.g. {source: fitzgerald2024, "
+                             "pinpoint: 'V.B.1'}")
+        try:
+            cite = SourceRef.model_validate(source["citation"])
+        except ValidationError as exc:
+            raise ValueError("'source: citation' must be written like the case's source, "
+                             "e.g. {source: fitzgerald2024, pinpoint: 'V.B.1'}: "
+                             f"{exc.errors()[0]['msg']}") from None
+        if cite.source == "npkit":
+            raise ValueError("'source' is for what a source document concludes; put npkit's "
+                             "own outcomes under 'npkit'")
+        _check_outcomes(source.get("outcomes"), "'source: outcomes'", source_only=True)
+        pinpoints = source.get("pinpoints") or {}
+        if not isinstance(pinpoints, dict):
+            raise ValueError("'pinpoints' must be 'key: pinpoint' lines")
+        for key, pin in pinpoints.items():
+            if key not in source["outcomes"]:
+                raise ValueError(f"pinpoint for {key!r}, which the source part does not list")
+            if not isinstance(pin, str) or not pin.strip():
+                raise ValueError(f"pinpoint for {key!r} must be text such as 'V.B.1'")
+        if not cite.pinpoint and set(pinpoints) != set(source["outcomes"]):
+            raise ValueError("every outcome the source concludes needs a pinpoint: give one "
+                             "in the citation or one per outcome under 'pinpoints'")
+    if npkit is not None:
+        if not isinstance(npkit, dict):
+            raise ValueError("'npkit' must be a section with outcomes")
+        for key in npkit:
+            if key not in ("outcomes", "note"):
+                raise ValueError(f"{key!r}: the npkit part takes outcomes and note")
+        _check_outcomes(npkit.get("outcomes"), "'npkit: outcomes'")
+        if source is not None:
+            both = set(source["outcomes"]) & set(npkit["outcomes"])
+            if both:
+                raise ValueError(f"{sorted(both)[0]!r} is under both 'source' and 'npkit': "
+                                 "an outcome is either the source's or npkit's")
+
+
+def is_split(expected: dict[str, Any]) -> bool:
+    return any(k in EXPECTED_PARTS for k in expected)
+
+
 class Case(Strict):
     """A training scenario."""
 
@@ -257,10 +344,12 @@ class Case(Strict):
     offences: list[Offence] = Field(min_length=1, description="the first is the principal charge")
     identification: Identification
     proceedings: Proceedings
-    expected: dict[str, str | bool] = Field(
+    expected: dict[str, Any] = Field(
         default_factory=dict,
-        description="outcomes the source reaches, as JSON keys of 'npkit assess' "
-        "(e.g. 'models.causation.outcome: protected'); the tests check them",
+        description="the outcomes this case should reach, as JSON keys of 'npkit assess' "
+        "(e.g. 'models.causation.outcome: protected'), either as plain lines (npkit's "
+        "application, for a case npkit made up) or split into 'source:' (what a source "
+        "concludes, with pinpoints) and 'npkit:' (npkit's application); the tests check them",
     )
     expected_source: SourceRef | None = None
     questions: list[Question] = Field(
@@ -270,16 +359,55 @@ class Case(Strict):
 
     @field_validator("expected")
     @classmethod
-    def _expected_keys(cls, expected: dict[str, str | bool]) -> dict[str, str | bool]:
-        for key, value in expected.items():
-            if not EXPECTED_KEY.match(key):
-                raise ValueError(f"{key!r} is not an outcome key that 'npkit assess' reports")
-            allowed = expected_values(key)
-            if value not in allowed or type(value) is not type(allowed[0]):
-                raise ValueError(
-                    f"{key}: {value!r} is not one of {', '.join(map(str, allowed))}"
-                )
+    def _expected_keys(cls, expected: dict[str, Any]) -> dict[str, Any]:
+        if is_split(expected):
+            _check_split(expected)
+        elif expected:
+            _check_outcomes(expected, "expected")
         return expected
+
+    @model_validator(mode="after")
+    def _expected_attribution(self) -> Case:
+        if not is_split(self.expected):
+            credited = self.expected_source or self.source
+            if self.expected and credited.source != "npkit":
+                raise ValueError(
+                    "expected: a case told from a source document splits its outcomes into "
+                    "'source:' (what the source concludes) and 'npkit:' (npkit's application)")
+        elif self.expected_source is not None:
+            raise ValueError("expected_source: with a split expected block, give the "
+                             "citation under 'expected: source: citation'")
+        return self
+
+    @property
+    def source_conclusions(self) -> dict[str, str | bool]:
+        """What the source itself concludes for this case (may include source-only keys)."""
+        part = self.expected.get("source") if is_split(self.expected) else None
+        return dict(part["outcomes"]) if part else {}
+
+    @property
+    def source_citation(self) -> SourceRef | None:
+        part = self.expected.get("source") if is_split(self.expected) else None
+        return SourceRef.model_validate(part["citation"]) if part else None
+
+    def source_pinpoint(self, key: str) -> str:
+        """The pinpoint of one outcome the source concludes."""
+        part = self.expected["source"]
+        return (part.get("pinpoints") or {}).get(key) or part["citation"].get("pinpoint", "")
+
+    @property
+    def npkit_outcomes(self) -> dict[str, str | bool]:
+        """Outcomes that are npkit's application of its rules, not a source's conclusion."""
+        if not is_split(self.expected):
+            return dict(self.expected)
+        part = self.expected.get("npkit")
+        return dict(part["outcomes"]) if part else {}
+
+    @property
+    def expected_outcomes(self) -> dict[str, str | bool]:
+        """Every expected value keyed as 'npkit assess' reports it (source and npkit alike)."""
+        source = {k: v for k, v in self.source_conclusions.items() if k not in SOURCE_ONLY_KEYS}
+        return {**source, **self.npkit_outcomes}
 
     @model_validator(mode="after")
     def _references(self) -> Case:

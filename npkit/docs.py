@@ -20,7 +20,7 @@ from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .case import EXPECTED_KEY, Case
+from .case import EXPECTED_KEY, SOURCE_ONLY_KEYS, Case
 from .loader import CaseFileError, case_from_text
 from .vocabulary import ALL_VOCABULARIES, MEANS
 
@@ -123,9 +123,13 @@ INTROS: dict[str, str] = {
     "offence names the period it was committed in.",
     "identification": "Whether the authorities identified the person as a victim.",
     "proceedings": "Where the criminal case against the person stands.",
-    "expected": "Optional. The outcomes the source reaches for this case; the tests check that "
-    "`npkit assess` agrees.",
-    "expected_source": "Optional. Where the expected outcomes come from, written like `source`.",
+    "expected": "Optional. The outcomes this case should reach; the tests check that "
+    "`npkit assess` agrees. Keep apart what a source itself concludes for the case and what "
+    "is npkit's application of its rules to the facts, so that nothing is credited to a "
+    "source that does not say it.",
+    "expected_source": "Optional and kept for older files: where the outcomes of a plain "
+    "`expected` block come from, written like `source`. Only `npkit` is accepted here; a "
+    "source document's conclusions go under `expected: source:`.",
 }
 
 
@@ -465,9 +469,35 @@ def _expected() -> list[str]:
         "",
         INTROS["expected"],
         "",
-        "Write one `key: value` line per outcome. The value is the word `npkit assess` reports "
-        "for that key (such as `met`, `not_met`, `victim`, `fails` or `protected`), or `true` "
-        "or `false`. For example:",
+        "Each outcome is one `key: value` line. The value is the word `npkit assess` reports "
+        "for that key (such as `victim`, `fails` or `protected`), or `true` or `false` for a "
+        "duress condition. The block takes one of two shapes.",
+        "",
+        "**Split** (required when the case's `source` is one of the source documents): "
+        "`source:` holds what that source itself concludes for the case, with a "
+        "`citation` (written like `source`) and, where an outcome sits elsewhere than "
+        "the citation's pinpoint, a `pinpoints:` line for it; `npkit:` holds everything "
+        "else, npkit's application of its rules, with an optional `note`. An outcome goes "
+        "in one part only.",
+        "",
+        "```yaml",
+        "expected:",
+        "  source:",
+        "    citation: {source: fitzgerald2024, pinpoint: \"V.B.1\"}",
+        "    outcomes:",
+        "      victim.outcome: victim",
+        "      duress.england_wales.outcome: fails",
+        "      non_punishment.outcome: protected",
+        "    pinpoints:",
+        "      non_punishment.outcome: \"V.B.1; V.C\"",
+        "  npkit:",
+        "    note: the source does not apply the models or the states to this case",
+        "    outcomes:",
+        "      models.causation.outcome: protected",
+        "```",
+        "",
+        "**Plain** (for a case npkit made up, `source: npkit`): the outcome lines directly "
+        "under `expected:`, all of them npkit's application.",
         "",
         "```yaml",
         "expected:",
@@ -477,11 +507,18 @@ def _expected() -> list[str]:
     ]
     keys = expected_keys()
     if keys is None:
-        return [*lines, f"The keys must match the pattern `{EXPECTED_KEY.pattern}`.", ""]
-    lines += ["The keys you can use:", ""]
-    lines += [f"- `{k}`" for k in keys]
-    if any("XX" in k for k in keys):
-        lines += ["", "`XX` stands for a two-letter country code in capitals, e.g. `MY`."]
+        lines += [f"The keys must match the pattern `{EXPECTED_KEY.pattern}`.", ""]
+    else:
+        lines += ["The keys you can use:", ""]
+        lines += [f"- `{k}`" for k in keys]
+        if any("XX" in k for k in keys):
+            lines += ["", "`XX` stands for a two-letter country code in capitals, e.g. `MY`."]
+        lines.append("")
+    lines += ["Only under `source:`, for a conclusion that no single key reports:", ""]
+    lines += [f"- `{k}`: {', '.join(f'`{v}`' for v in values)}. The non-punishment principle "
+              "as such protects the person; the tests read `protected` as: at least one "
+              "non-punishment model npkit applies protects."
+              for k, values in SOURCE_ONLY_KEYS.items()]
     return [*lines, ""]
 
 

@@ -82,8 +82,8 @@ def test_narrative_shows_the_elements(path: Path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_expected_outcomes_given(path: Path):
     case = load(path)
-    assert "victim.outcome" in case.expected
-    assert any(key.startswith("models.") for key in case.expected)
+    assert "victim.outcome" in case.expected_outcomes
+    assert any(key.startswith("models.") for key in case.expected_outcomes)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)

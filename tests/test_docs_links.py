@@ -186,9 +186,9 @@ def check_row(cells: list[str]) -> list[str]:
     if word != got[key]:
         problems.append(f"{case_id}/{charge} {question}: guide says {word}, npkit {got[key]}")
     first = case.offences[0].id == charge
-    if first and key in case.expected and case.expected[key] != word:
+    if first and key in case.expected_outcomes and case.expected_outcomes[key] != word:
         problems.append(f"{case_id} {question}: guide says {word}, case file expects "
-                        f"{case.expected[key]}")
+                        f"{case.expected_outcomes[key]}")
     node = finding(a, question)
     if question.startswith("duress."):
         required = VARIANTS[question.split(".")[1]].required

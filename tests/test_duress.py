@@ -1,6 +1,7 @@
 import pytest
 from builders import threatened, trafficked
 
+from npkit.citations import Confidence
 from npkit.duress import VARIANTS, duress
 
 
@@ -67,14 +68,18 @@ def test_voluntary_exposure_bars_england_wales_and_malaysia_not_rome():
 
 def test_proportionality_shown_but_not_counted_in_malaysia():
     node = duress(threatened("death"), "malaysia").child("proportionate")
-    assert node.is_npkit_reading
-    assert not duress(threatened("death"), "england_wales").child("proportionate").is_npkit_reading
+    assert "duress.proportionate.not_counted" in [r.code for r in node.reasons]
+    # England & Wales counts it, as npkit's application of the general condition (V.A): the
+    # sources state no English proportionality rule, so the mark shows.
+    ew = duress(threatened("death"), "england_wales").child("proportionate")
+    assert "duress.proportionate.not_counted" not in [r.code for r in ew.reasons]
+    assert ew.marks == (Confidence.NPKIT_READING,)
 
 
 def test_murder_excluded_in_england_wales():
     f = threatened("death", harm="death", offence_type="murder")
     assert duress(f, "england_wales").outcome == "fails"
-    assert "murder" in " ".join(r.text for r in duress(f, "england_wales").reasons)
+    assert duress(f, "england_wales").exception == "duress.england_wales.murder"
 
 
 def test_every_duress_reason_carries_a_source():

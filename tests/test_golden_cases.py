@@ -22,10 +22,63 @@ def test_every_case_file_loads():
 
 @pytest.mark.parametrize("case", RESULT.cases, ids=lambda c: c.id)
 def test_expected_outcomes(case):
-    assert case.expected, f"{case.id} states no expected outcomes"
+    """Both parts: what the source concludes and npkit's application."""
+    expected = case.expected_outcomes
+    assert expected, f"{case.id} states no expected outcomes"
     got = assess(case, counterfactuals=False).outcomes()
-    wrong = {k: (v, got[k]) for k, v in case.expected.items() if got[k] != v}
+    wrong = {k: (v, got[k]) for k, v in expected.items() if got[k] != v}
     assert not wrong, f"{case.id}: expected vs got {wrong}"
+
+
+def _principle(outcomes: dict) -> str:
+    """The non-punishment principle protects when at least one model npkit applies does."""
+    models = [v for k, v in outcomes.items() if k.startswith("models.")]
+    return "protected" if "protected" in models else "not_protected"
+
+
+SPLIT = [c for c in RESULT.cases if c.source_conclusions]
+
+
+@pytest.mark.parametrize("case", SPLIT, ids=lambda c: c.id)
+def test_source_conclusions(case):
+    got = assess(case, counterfactuals=False).outcomes()
+    for key, value in case.source_conclusions.items():
+        assert case.source_pinpoint(key), f"{case.id}: {key} has no pinpoint"
+        actual = _principle(got) if key == "non_punishment.outcome" else got[key]
+        assert actual == value, f"{case.id}: the source says {key} = {value}, npkit {actual}"
+
+
+def test_every_case_from_a_source_document_is_split():
+    for case in RESULT.cases:
+        if case.source.source != "npkit":
+            assert case.source_conclusions and case.npkit_outcomes, case.id
+
+
+# What Fitzgerald 2024 V.B decides for her three cases: victim status, duress (through R v LM and
+# the Malaysian case) and whether the non-punishment principle protects. Nothing else may be
+# attributed to her (DOMAIN.md section 5).
+FITZGERALD_DECIDES = ("victim.outcome", "duress.england_wales.", "duress.malaysia.",
+                      "non_punishment.outcome")
+
+
+@pytest.mark.parametrize("case_id", ["jane", "john", "sarah"])
+def test_seed_cases_attribute_to_fitzgerald_only_what_she_decides(case_id):
+    case = BY_ID[case_id]
+    assert case.source_citation.source == "fitzgerald2024"
+    for key in case.source_conclusions:
+        assert key.startswith(FITZGERALD_DECIDES), f"{case_id}: {key} attributed to Fitzgerald"
+        assert case.source_pinpoint(key).startswith("V.B"), (case_id, key)
+        assert not key.endswith(".proportionate"), "the sources state no such rule for a state"
+    assert case.source_conclusions["victim.outcome"]
+    assert "non_punishment.outcome" in case.source_conclusions
+
+
+def test_john_imminence_is_npkits_application():
+    """Fitzgerald finds 'mixed elements' in John's threats, not an express finding of
+    imminence (V.B.2)."""
+    john = BY_ID["john"]
+    assert "duress.england_wales.conditions.imminent_threat" not in john.source_conclusions
+    assert john.npkit_outcomes["duress.england_wales.conditions.imminent_threat"] is True
 
 
 # The "must show" points of issue 2, written out here as well so that a case-file edit cannot

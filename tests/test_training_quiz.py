@@ -36,9 +36,14 @@ def questions():
 
 
 def expected_block(case_id: str) -> dict:
-    """The case file's own ``expected:`` block, read straight from the YAML."""
+    """The case file's own ``expected:`` outcomes, read straight from the YAML (both parts of a
+    block split into what the source concludes and npkit's application)."""
     path = Path(cases_dir()) / f"{case_id}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")).get("expected", {})
+    block = yaml.safe_load(path.read_text(encoding="utf-8")).get("expected", {})
+    if "source" in block or "npkit" in block:
+        parts = [block.get(p) or {} for p in ("source", "npkit")]
+        return {k: v for part in parts for k, v in (part.get("outcomes") or {}).items()}
+    return block
 
 
 def wrong_choice(q: Question) -> str:
