@@ -30,7 +30,9 @@ def situations() -> dict[str, list[str]]:
 
 
 def _cite(c: Citation) -> str:
-    return f"{c} [{c.confidence.value}: {c.confidence.label}]"
+    # a caveat's words are already part of the citation's text
+    label = "" if c.confidence.is_caveat else f": {c.confidence.label}"
+    return f"{c} [{c.confidence.value}{label}]"
 
 
 def _code_place(rule: Rule) -> str:
