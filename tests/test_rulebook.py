@@ -34,7 +34,7 @@ def test_a_rule_prints_its_paraphrase_citations_marks_exceptions_code_and_tests(
     assert DEMO.summary in out
     assert "Mohamed Yusof" in out and "[verified: stated in the source]" in out
     assert "Penal Code s 94 (Malaysia); from outside npkit's sources: verify before use" in out
-    assert "[outside_sources:" in out
+    assert "verify before use [outside_sources]" in out
     assert "duress.demo.murder: Murder: duress unavailable" in out
     assert "tests/test_rulebook.py" in out and "_demo_threat" in out
     assert "(no situation yet)" in out
