@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 from urllib.parse import urljoin
 
+import bcrypt
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,7 +186,13 @@ def test_the_room_password_is_asked_for(server):
 
 def test_the_password_is_not_kept_in_the_clear_for_nginx(server):
     line = (server.folder / "htpasswd").read_text()
-    assert line.startswith("trainee:$apr1$") and PASSWORD not in line
+    user, hashed = line.rstrip("\n").split(":", 1)
+    assert user == "trainee" and hashed.startswith("$2b$05$") and PASSWORD not in line
+    assert bcrypt.checkpw(PASSWORD.encode(), hashed.encode())
+    # nginx checks it too (with the system's crypt): what the script asks before it says the
+    # course is served
+    assert ws.password_accepted(f"{server.base}/", "trainee", PASSWORD) is True
+    assert ws.password_accepted(f"{server.base}/", "trainee", PASSWORD + "x") is False
     assert (server.folder / "htpasswd").stat().st_mode & 0o077 == 0
     assert (server.folder / "password.txt").stat().st_mode & 0o077 == 0
 
@@ -242,10 +249,14 @@ def test_a_module_and_its_kernel_websocket_through_nginx(server):
 # --------------------------------------------------------------------------- configuration
 
 
-def test_apr1_is_what_openssl_and_htpasswd_write():
-    # openssl passwd -apr1 -salt abcdefgh 'pässwörd with space'
-    assert ws.apr1("pässwörd with space", "abcdefgh") == "$apr1$abcdefgh$ODkeKjorbqy9Ju4ZlsK4N0"
-    assert ws.apr1("x", "x") != ws.apr1("x", "y")
+def test_the_password_hash_is_bcrypts_and_checks_only_the_password():
+    hashed = ws.password_hash("pässwörd with space")
+    assert bcrypt.checkpw("pässwörd with space".encode(), hashed.encode())
+    assert not bcrypt.checkpw(b"passwoerd with space", hashed.encode())
+    assert ws.password_hash("x") != ws.password_hash("x")  # a salt of its own each time
+    ws.password_hash("p" * 72)
+    with pytest.raises(ValueError, match="72 bytes"):
+        ws.password_hash("p" * 71 + "ä")  # 73 bytes: refused, never cut short
     with pytest.raises(ValueError):
         ws.htpasswd_line("a:b", "secret")
     with pytest.raises(ValueError):
