@@ -305,6 +305,12 @@ def test_the_trainer_link_opens_the_session_and_no_server_sees_its_secret(site, 
     page.reload()
     expect(status(page)).to_contain_text(f"Session {new.code} reopened.")
     assert new.secret not in page.url
+    # The trainer link followed on its own page changes only the fragment (no new page): the
+    # script takes the secret out of the address again.
+    page.locator(".npk-private summary").click()
+    page.locator(".npk-private a").click()
+    expect(page).to_have_url(site.module_url(TRAINER, session=new.code))
+    expect(page.locator(".npk-joincode > [aria-hidden='true']")).to_have_text(new.code)
     assert any("/api/kernels/" in u for u in sent), sent  # the kernel traffic was recorded
     leaks = [u for u in sent if new.secret in u or "secret=" in u]
     assert not leaks, leaks
