@@ -8,13 +8,15 @@ delete.
     page.refresh()                  # re-read the answers; redraws only if something changed
     page.lock_button.click(); page.reveal_button.click(); page.next_button.click()
 
-Resuming: the "trainer link" shown at the start, ``09_workshop_trainer.ipynb?session=CODE#secret=
-SECRET``, opens the same session again, in any kernel. The secret is in the link's fragment
-(after ``#``), which a browser never sends to a server, so no access log records it. The page's
-script (npkit.js) takes it out of the address bar and types ``session=CODE&secret=SECRET`` into
-a hidden field of the page, ``link_key``; the kernel reads it from there, empties the field and
-checks the secret in the store like any other input. A secret in the query string (an address a
-server sees and logs) is never used.
+Resuming: the "trainer link" shown at the start opens the same session again, in any kernel:
+
+    09_workshop_trainer.ipynb?session=CODE#secret=SECRET
+
+The secret is in the link's fragment (after ``#``), which a browser never sends to a server,
+so no access log records it. The page's script (npkit.js) takes it out of the address bar and
+types ``session=CODE&secret=SECRET`` into a hidden field of the page, ``link_key``; the kernel
+reads it from there, empties the field and checks the secret in the store like any other
+input. A secret in the query string (an address a server sees and logs) is never used.
 
 Every control acts through :class:`npkit.workshop.Workshop`, which checks the secret on every
 trainer operation and enforces a lock itself, so a crafted widget message (a click on a
