@@ -21,7 +21,7 @@ docs/deploy.md explains the set-up, the sizing and the settings.
 from __future__ import annotations
 
 import argparse
-import hashlib
+import base64
 import os
 import re
 import secrets
@@ -34,6 +34,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import bcrypt
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "deploy" / "nginx" / "npkit.conf"
@@ -110,49 +112,27 @@ def nginx_command(nginx: str, prefix: Path, *, test: bool = False) -> list[str]:
 
 # --------------------------------------------------------------------------- passwords
 
-_ITOA64 = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# nginx checks the password on every request (each page, file and websocket), and bcrypt's
+# default cost (12) takes about a third of a second of processor each time: 50 trainees opening
+# a page would queue for minutes. Cost 5 takes about 3 ms. A higher cost would protect nothing
+# here: password.txt, beside the hash and as private, holds the password itself.
+BCRYPT_COST = 5
 
 
-def apr1(password: str, salt: str | None = None) -> str:
-    """Apache's MD5 password hash (``$apr1$``), what ``openssl passwd -apr1`` and
-    ``htpasswd -m`` write. nginx checks this format itself on every system (other crypt
-    formats depend on the C library: macOS has no ``$6$``)."""
-    salt = salt or "".join(secrets.choice(_ITOA64) for _ in range(8))
-    if not 1 <= len(salt) <= 8 or any(c not in _ITOA64 for c in salt):
-        raise ValueError("the salt is 1 to 8 characters of [./0-9A-Za-z]")
-    pw, sb, magic = password.encode("utf-8"), salt.encode("ascii"), b"$apr1$"
-    alternate = hashlib.md5(pw + sb + pw).digest()
-    ctx = pw + magic + sb
-    for left in range(len(pw), 0, -16):
-        ctx += alternate[:min(16, left)]
-    i = len(pw)
-    while i:
-        ctx += b"\0" if i & 1 else pw[:1]
-        i >>= 1
-    digest = hashlib.md5(ctx).digest()
-    for i in range(1000):
-        block = (pw if i & 1 else digest) + (sb if i % 3 else b"") + (pw if i % 7 else b"")
-        block += digest if i & 1 else pw
-        digest = hashlib.md5(block).digest()
-
-    def to64(value: int, n: int) -> str:
-        out = ""
-        for _ in range(n):
-            out += _ITOA64[value & 0x3F]
-            value >>= 6
-        return out
-
-    d = digest
-    encoded = "".join(to64(d[a] << 16 | d[b] << 8 | d[c], 4)
-                      for a, b, c in ((0, 6, 12), (1, 7, 13), (2, 8, 14), (3, 9, 15),
-                                      (4, 10, 5)))
-    return f"$apr1${salt}${encoded}{to64(d[11], 2)}"
+def password_hash(password: str) -> str:
+    """The bcrypt hash (``$2b$``) nginx's ``auth_basic`` checks with the system's crypt(3)
+    (libxcrypt on Debian and Ubuntu, and most Linux systems). bcrypt reads at most 72 bytes
+    of a password, so a longer one is refused rather than cut short."""
+    raw = password.encode("utf-8")
+    if len(raw) > 72:
+        raise ValueError("a room password has at most 72 bytes (bcrypt reads no more)")
+    return bcrypt.hashpw(raw, bcrypt.gensalt(rounds=BCRYPT_COST)).decode("ascii")
 
 
 def htpasswd_line(user: str, password: str) -> str:
     if not user or any(c in user for c in ":\n\r") or not password or "\n" in password:
         raise ValueError("a user name without ':' and a password on one line are needed")
-    return f"{user}:{apr1(password)}\n"
+    return f"{user}:{password_hash(password)}\n"
 
 
 def new_password() -> str:
@@ -248,6 +228,19 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float, what: str
         if time.monotonic() > deadline:
             raise SystemExit(f"workshop-server: {what} did not answer within {timeout:.0f} s")
         time.sleep(0.3)  # polling interval; readiness is the HTTP answer
+
+
+def password_accepted(url: str, user: str, password: str, context=None) -> bool:
+    """Whether nginx lets ``user`` in with ``password``: a system whose crypt(3) cannot check
+    bcrypt hashes (macOS) refuses every password, and that must show at start, not when the
+    room arrives."""
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    request = urllib.request.Request(url, headers={"Authorization": f"Basic {token}"})
+    try:
+        urllib.request.urlopen(request, timeout=30, context=context).close()
+    except urllib.error.HTTPError as e:
+        return e.code != 401
+    return True
 
 
 def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM, wait: float = 20) -> None:
@@ -376,6 +369,12 @@ def main(argv: list[str] | None = None) -> int:
 
             ssl_context = ssl._create_unverified_context()  # our own self-signed certificate
         wait_for_http(f"{scheme}://{local}:{args.port}/", server, 30, "nginx", ssl_context)
+        if password and not password_accepted(f"{scheme}://{local}:{args.port}/", args.user,
+                                               password, ssl_context):
+            say("nginx refuses the room password: this system's crypt(3) cannot check the "
+                "bcrypt hash in htpasswd (macOS cannot). Make an $apr1$ file, which nginx "
+                "checks itself (docs/deploy.md, The password), and pass --htpasswd FILE")
+            return 1
         urls = [f"{scheme}://{a}:{args.port}/" for a in addresses or ["<this computer>"]]
         say("the course is served to the room at " + "  ".join(urls))
         if password:

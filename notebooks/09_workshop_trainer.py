@@ -15,7 +15,8 @@
 #    code** on the projector. Trainees open *Join a workshop* on the course's start page, type
 #    the code and a nickname.
 # 2. **Keep the trainer link private.** It opens this session again (after a reload, or on
-#    another day) and controls it. Bookmark it; do not show it on the projector.
+#    another day) and controls it. Copy it or bookmark the link itself; do not show it on
+#    the projector.
 # 3. **Ask, then reveal.** The chart fills as answers arrive, with counts in words as well as
 #    bars. *Lock answers* when the room has decided (the store then refuses late answers),
 #    *Reveal npkit's answer* to show the answer, its reasons and sources here and on every
@@ -48,5 +49,6 @@ print(rehearsal("jane", ["fails", "fails", "succeeds"]))
 # expect: deleted: True
 
 # %%
-# Reopens the session in the page's address (the trainer link); then keeps the chart live.
+# Keeps the chart live. The trainer link's secret reaches this kernel from the page's script
+# (it follows # in the link, so no server sees it), and the session opens then.
 page.from_url()

@@ -2,10 +2,13 @@
 reading the page's address, the status line, callbacks that never raise into the page, and
 polling the store on the kernel's event loop.
 
-The address: under Voila the page's query string (``?session=K7M2QX&secret=...`` for the
-trainer, ``?session=K7M2QX&learner=amber-otter-42`` for a trainee) is read once per kernel with
+The address: under Voila the page's query string (``?session=K7M2QX`` for the trainer,
+``?session=K7M2QX&learner=amber-otter-42`` for a trainee) is read once per kernel with
 :func:`npkit.learner.query_string`; outside Voila (JupyterLab, nbval, tests) it is empty and
-nothing waits. Every field is untrusted: a repeated or malformed one is ignored.
+nothing waits. Every field is untrusted: a repeated or malformed one is ignored. The trainer's
+secret never travels in a query string (servers log those): it follows ``#`` in the trainer
+link, and the page's script hands it to the kernel (:mod:`.workshop_trainer`), in the same
+``session=...&secret=...`` form, parsed by :func:`session_from_query`.
 """
 
 from __future__ import annotations

@@ -8,8 +8,15 @@ delete.
     page.refresh()                  # re-read the answers; redraws only if something changed
     page.lock_button.click(); page.reveal_button.click(); page.next_button.click()
 
-Resuming: the page's address ``09_workshop_trainer.ipynb?session=CODE&secret=SECRET`` (the
-"trainer link" shown at the start) opens the same session again, in any kernel.
+Resuming: the "trainer link" shown at the start opens the same session again, in any kernel:
+
+    09_workshop_trainer.ipynb?session=CODE#secret=SECRET
+
+The secret is in the link's fragment (after ``#``), which a browser never sends to a server,
+so no access log records it. The page's script (npkit.js) takes it out of the address bar and
+types ``session=CODE&secret=SECRET`` into a hidden field of the page, ``link_key``; the kernel
+reads it from there, empties the field and checks the secret in the store like any other
+input. A secret in the query string (an address a server sees and logs) is never used.
 
 Every control acts through :class:`npkit.workshop.Workshop`, which checks the secret on every
 trainer operation and enforces a lock itself, so a crafted widget message (a click on a
@@ -25,7 +32,7 @@ import tempfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import ipywidgets as w
 
@@ -61,6 +68,12 @@ TRAINER_CSS = """
 .npk-workshop-trainer .npk a { text-decoration: underline; text-underline-offset: .15em; }
 </style>
 """
+
+
+def trainer_link(code: str, secret: str) -> str:
+    """The private link that reopens a session: the join code in the query, the secret in the
+    fragment (a browser never sends what follows ``#``)."""
+    return f"{TRAINER_NOTEBOOK}?{urlencode({'session': code})}#secret={quote(secret, safe='')}"
 
 
 def cases_with_questions(cases: Iterable[Case] | None = None) -> list[Case]:
@@ -170,8 +183,14 @@ class TrainerPage(Page):
                    layout=w.Layout(flex_flow="row wrap")),
             self.export, self.confirm_box])
         self.ended = w.HTML("")
+        # Where npkit.js hands over the trainer link's fragment (see the module's docstring).
+        # Never shown; a Password widget so that it would show no secret if it were.
+        self.link_key = w.Password(description="Trainer link",
+                                   layout=w.Layout(display="none"))
+        self.link_key.add_class("npk-trainer-key")
+        self.link_key.observe(self._link_handed, "value")
         self.widget = w.VBox([w.HTML(TRAINER_CSS), self.problem, self.ended, self.start_form,
-                              self.screen, self.status])
+                              self.screen, self.status, self.link_key])
         self.widget.add_class("npk-workshop-trainer")
         _show(self.screen, False)
         _show(self.confirm_box, False)
@@ -208,12 +227,15 @@ class TrainerPage(Page):
         self.say(f"Session {new.code} started: {len(self.view.questions)} questions on "
                  f"{case.title}. Put the join code on the projector.", "done")
 
-    def resume(self, query: object) -> bool:
-        """Open the session named by a query string ``session=CODE&secret=SECRET``; without
-        both, the start form stays. A wrong secret is refused with a readable message."""
-        code, secret = session_from_query(query)
+    def resume(self, link: object) -> bool:
+        """Open the session named by ``session=CODE&secret=SECRET`` (what npkit.js hands over
+        from the trainer link); without both, the start form stays. A wrong secret is refused
+        with a readable message."""
+        code, secret = session_from_query(link)
         if code is None or secret is None:
             return False
+        if (code, secret) == (self.code, self.secret):
+            return True  # the trainer link followed again on its own page: already open
         try:
             self._open(code, secret)
         except (WorkshopError, StoreError) as exc:
@@ -222,11 +244,24 @@ class TrainerPage(Page):
         self.say(f"Session {code} reopened.", "done")
         return True
 
+    def _link_handed(self, change: dict) -> None:
+        link = change.get("new")
+        if not link:
+            return
+        self.link_key.value = ""  # the secret is kept in the kernel only, not in widget state
+        self.guard(lambda: self.resume(link))()
+
     def from_url(self, interval: float = POLL_SECONDS) -> None:
-        """What the notebook's last cell calls: resume the session in the page's address (if
-        any) and, under Voila, keep the chart live. (Returns nothing, so the cell shows
-        nothing.)"""
-        self.resume(page_query())
+        """What the notebook's last cell calls: under Voila, keep the chart live. The session
+        itself arrives through ``link_key``, never from the page's query string: a secret
+        found there is refused, because a server has logged it. (Returns nothing, so the cell
+        shows nothing.)"""
+        code, secret = session_from_query(page_query())
+        if secret is not None:
+            self.say("This address has the session's secret in its query, which servers "
+                     "write in their logs, so it is not used. Open the trainer link (its "
+                     "secret comes after #, which the browser never sends) or start a new "
+                     "session below.", "problem")
         self.start_polling(interval)
 
     def _open(self, code: str, secret: str) -> None:
@@ -248,7 +283,7 @@ class TrainerPage(Page):
     def _join_html(self, view: SessionView) -> str:
         code = view.code
         join = f"{JOIN_NOTEBOOK}?{urlencode({'session': code})}"
-        private = f"{TRAINER_NOTEBOOK}?{urlencode({'session': code, 'secret': self.secret})}"
+        private = trainer_link(code, self.secret)
         missing = "" if self.case_file is not None else (
             "<p class='npk-note'>The case file of this session is not in this copy of npkit: "
             "npkit's answers cannot be revealed and the downloads are not available.</p>")
@@ -266,8 +301,10 @@ class TrainerPage(Page):
             "<details class='npk-private'><summary>Trainer link (private: do not show it on "
             "the projector)</summary>"
             f"<p><a href='{esc(private)}'>{esc(private)}</a></p>"
-            "<p><strong>Keep this link private: it controls the session; bookmark it to come "
-            "back.</strong> Anyone who has it can lock, reveal, export and delete this "
+            "<p><strong>Keep this link private: it controls the session. Copy it, or "
+            "bookmark the link itself, to come back.</strong> Once opened, the page takes the "
+            "secret out of its address bar, so a bookmark of the opened page does not keep "
+            "it. Anyone who has the link can lock, reveal, export and delete this "
             "session.</p></details>")
 
     # --- live view ---------------------------------------------------------------------------

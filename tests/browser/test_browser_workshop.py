@@ -29,6 +29,7 @@ from browser_support import (
 from npkit.library import library
 from npkit.store import Store
 from npkit.training.modules import WORKSHOP_PAGES
+from npkit.widgets.workshop_trainer import trainer_link
 from npkit.workshop import Workshop
 from npkit.workshop.polls import keys_by_id, poll_questions
 
@@ -131,8 +132,9 @@ def test_a_trainer_and_three_trainees_run_a_poll(site, visit):
     code = shown.inner_text().strip()
     expect(tp.get_by_role("heading", name=re.compile(r"^Question 1 of 4$"))).to_be_visible()
     expect(status(tp)).to_contain_text(f"Session {code} started")
-    private = tp.locator("a[href*='secret=']").first.get_attribute("href")
-    secret = query_of_url(private)["secret"][0]
+    private = urlsplit(tp.locator(".npk-private a").first.get_attribute("href"))
+    assert parse_qs(private.query) == {"session": [code]}, private  # nothing secret there
+    (secret,) = parse_qs(private.fragment)["secret"]
     chart = tp.locator(".npk-tally-line")
     expect(chart).to_have_text("0 answered of 0 joined")
 
@@ -271,3 +273,57 @@ def test_the_join_link_without_a_learner_keeps_the_seat_across_a_reload(site, vi
         ws.store.close()
     assert not v.problems(), v.problems()
 
+
+
+def test_the_trainer_link_opens_the_session_and_no_server_sees_its_secret(site, visit):
+    """The trainer link carries its secret after "#": a fresh browser (no storage, as on
+    another laptop) that opens it gets the session, and the secret is in no request the
+    browser makes (address, Referer, websocket), nor in the server's log, nor in the address
+    bar once the page has loaded. A reload of the tab reopens the session (sessionStorage). A
+    wrong secret gets the store's usual refusal, and the start form."""
+    ws = workshop(site)
+    try:
+        new = ws.create(CASE, poll_questions(case_file(site, CASE)), title="Link check")
+    finally:
+        ws.store.close()
+    page_url = site.module_url(TRAINER)
+    link = urljoin(page_url, trainer_link(new.code, new.secret))
+    assert urlsplit(link).fragment == f"secret={new.secret}" and new.secret not in (
+        urlsplit(link).path + urlsplit(link).query)
+
+    v = visit()
+    page = v.page
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.url} referer={r.headers.get('referer')}"))
+    page.on("websocket", lambda socket: sent.append(socket.url))
+    page.goto(link)
+    expect(page.locator(".npk-joincode > [aria-hidden='true']")).to_have_text(new.code)
+    expect(status(page)).to_contain_text(f"Session {new.code} reopened.")
+    expect(page.get_by_role("heading", name=re.compile(r"^Question 1 of 4$"))).to_be_visible()
+    href = page.evaluate("() => window.location.href")
+    assert href == site.module_url(TRAINER, session=new.code), href
+    page.reload()
+    expect(status(page)).to_contain_text(f"Session {new.code} reopened.")
+    assert new.secret not in page.url
+    # The trainer link followed on its own page changes only the fragment (no new page): the
+    # script takes the secret out of the address again.
+    page.locator(".npk-private summary").click()
+    page.locator(".npk-private a").click()
+    expect(page).to_have_url(site.module_url(TRAINER, session=new.code))
+    expect(page.locator(".npk-joincode > [aria-hidden='true']")).to_have_text(new.code)
+    assert any("/api/kernels/" in u for u in sent), sent  # the kernel traffic was recorded
+    leaks = [u for u in sent if new.secret in u or "secret=" in u]
+    assert not leaks, leaks
+    assert new.secret not in site.log.read_text(encoding="utf-8", errors="replace")
+    assert not v.problems(), v.problems()
+
+    wrong = visit().page
+    wrong.goto(urljoin(page_url, trainer_link(new.code, "not-the-secret")))
+    expect(status(wrong)).to_contain_text("do not match")
+    expect(wrong.get_by_role("button", name="Start a session")).to_be_visible()
+    assert "secret" not in wrong.url, wrong.url
+    ws = workshop(site)
+    try:
+        ws.delete(new.code, new.secret)
+    finally:
+        ws.store.close()

@@ -4,10 +4,11 @@ One server for the module, started the way a trainer starts it (``make workshop-
 script, in the foreground) with nginx on a free port of 127.0.0.1 and Voila on another, its
 files in a temporary folder. Through nginx: the password is asked for and checked, the landing
 page and a module arrive, static files come compressed and cached, the kernel websocket
-works; Ctrl-C stops nginx and Voila.
+works; a trainer's session run in Chromium leaves its secret in none of nginx's logs; Ctrl-C
+stops nginx and Voila.
 
-nginx is Debian's package (``.ci/run`` installs it). Without it these tests skip on a laptop,
-but with ``CI=true`` they fail, as the browser and PostgreSQL tests do.
+nginx and Chromium are Debian's packages (``.ci/run`` installs them). Without them these
+tests skip on a laptop, but with ``CI=true`` they fail, as the browser and PostgreSQL tests do.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
+import bcrypt
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,11 +48,12 @@ def load_script():
 
 
 ws = load_script()
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "tests" / "browser")]
 try:
+    import browser_support
     import kernel_probe
 finally:
-    sys.path.remove(str(ROOT / "tools"))
+    del sys.path[:2]
 
 
 def unavailable(reason: str):
@@ -75,6 +79,7 @@ class Server:
                  log: Path):
         self.process, self.port, self.voila_port = process, port, voila_port
         self.folder, self.log = folder, log
+        self.base = f"http://127.0.0.1:{port}"
 
     def get(self, path: str, *, auth: tuple[str, str] | None = ("trainee", PASSWORD),
             headers: dict[str, str] | None = None, port: int | None = None,
@@ -181,7 +186,13 @@ def test_the_room_password_is_asked_for(server):
 
 def test_the_password_is_not_kept_in_the_clear_for_nginx(server):
     line = (server.folder / "htpasswd").read_text()
-    assert line.startswith("trainee:$apr1$") and PASSWORD not in line
+    user, hashed = line.rstrip("\n").split(":", 1)
+    assert user == "trainee" and hashed.startswith("$2b$05$") and PASSWORD not in line
+    assert bcrypt.checkpw(PASSWORD.encode(), hashed.encode())
+    # nginx checks it too (with the system's crypt): what the script asks before it says the
+    # course is served
+    assert ws.password_accepted(f"{server.base}/", "trainee", PASSWORD) is True
+    assert ws.password_accepted(f"{server.base}/", "trainee", PASSWORD + "x") is False
     assert (server.folder / "htpasswd").stat().st_mode & 0o077 == 0
     assert (server.folder / "password.txt").stat().st_mode & 0o077 == 0
 
@@ -238,10 +249,14 @@ def test_a_module_and_its_kernel_websocket_through_nginx(server):
 # --------------------------------------------------------------------------- configuration
 
 
-def test_apr1_is_what_openssl_and_htpasswd_write():
-    # openssl passwd -apr1 -salt abcdefgh 'pässwörd with space'
-    assert ws.apr1("pässwörd with space", "abcdefgh") == "$apr1$abcdefgh$ODkeKjorbqy9Ju4ZlsK4N0"
-    assert ws.apr1("x", "x") != ws.apr1("x", "y")
+def test_the_password_hash_is_bcrypts_and_checks_only_the_password():
+    hashed = ws.password_hash("pässwörd with space")
+    assert bcrypt.checkpw("pässwörd with space".encode(), hashed.encode())
+    assert not bcrypt.checkpw(b"passwoerd with space", hashed.encode())
+    assert ws.password_hash("x") != ws.password_hash("x")  # a salt of its own each time
+    ws.password_hash("p" * 72)
+    with pytest.raises(ValueError, match="72 bytes"):
+        ws.password_hash("p" * 71 + "ä")  # 73 bytes: refused, never cut short
     with pytest.raises(ValueError):
         ws.htpasswd_line("a:b", "secret")
     with pytest.raises(ValueError):
@@ -268,6 +283,86 @@ def test_paths_nginx_would_misread_are_refused(tmp_path):
     with pytest.raises(ValueError):
         ws.nginx_config(tmp_path / "a b", port=8080, voila_port=8866,
                         htpasswd=tmp_path / "htpasswd")
+
+
+# --------------------------------------------------------------------------- secrets
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    path = shutil.which("chromium")
+    if not path:
+        unavailable("chromium is not installed (apt-get install -y chromium; see .ci/run)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=browser_support.CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def wait_for_log_lines(logs: Path, pattern: str, count: int, timeout: float = 30) -> list[str]:
+    """The access log's lines matching ``pattern`` once there are ``count`` (nginx writes a
+    websocket's line when it closes)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = (logs / "access.log").read_text(errors="replace")
+        found = [line for line in text.splitlines() if re.search(pattern, line)]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)  # polling interval; the condition is the log lines
+
+
+def test_a_trainer_session_through_nginx_leaves_its_secret_in_no_log(server, chromium):
+    """A trainer starts a session on one laptop and reads the private trainer link off the
+    page; another browser (no cookies, no storage) opens that link and locks the first
+    question, all through nginx. Afterwards neither the secret nor "secret=" is in any of
+    nginx's logs (the equivalent of ``grep -rn "secret=" build/workshop-server/logs/``), and
+    the access log holds the pages and the kernels' websockets, without query strings."""
+    from playwright.sync_api import expect
+
+    credentials = {"username": "trainee", "password": PASSWORD}
+    trainer_page = f"{server.base}/voila/render/09_workshop_trainer.ipynb"
+    first = browser_support.open_context(chromium, http_credentials=credentials)
+    second = browser_support.open_context(chromium, http_credentials=credentials)
+    try:
+        page = first.page
+        page.goto(trainer_page)
+        page.get_by_role("button", name="Start a session").click()
+        code = page.locator(".npk-joincode > [aria-hidden='true']")
+        expect(code).to_have_text(re.compile(r"^[A-Z0-9]{6}$"), timeout=60_000)
+        link = page.locator(".npk-private a").first.get_attribute("href")
+        secret = re.search(r"secret=([^&#]+)", link).group(1)
+        assert len(secret) >= 32
+
+        other = second.page
+        other.goto(urljoin(trainer_page, link))
+        expect(other.locator(".npk-status").last).to_contain_text(
+            f"Session {code.inner_text()} reopened.", timeout=60_000)
+        other.get_by_role("button", name="Lock answers").click()
+        expect(other.get_by_role("button", name="Reopen")).to_be_visible(timeout=60_000)
+        problems = first.problems() + second.problems()
+        assert not problems, problems
+    finally:
+        first.close()
+        second.close()
+
+    logs = server.folder / "logs"
+    sockets = wait_for_log_lines(logs, r'"GET /api/kernels/[0-9a-f-]+/channels[ ?]', 2)
+    assert len(sockets) >= 2, (logs / "access.log").read_text()
+    pages = wait_for_log_lines(logs, r'"GET /voila/render/09_workshop_trainer\.ipynb[ ?]', 2)
+    assert len(pages) >= 2, (logs / "access.log").read_text()
+    files = sorted(f for f in logs.rglob("*") if f.is_file())
+    assert logs / "access.log" in files
+    for f in files:
+        text = f.read_text(errors="replace")
+        assert "secret=" not in text and secret not in text, f"{f.name}:\n{text}"
+    # query strings stay out of the access log: the trainer link's ?session=, the kernel
+    # websocket's ?session_id=
+    access = (logs / "access.log").read_text(errors="replace")
+    assert "session=" not in access and "session_id=" not in access, access
 
 
 # --------------------------------------------------------------------------- stopping

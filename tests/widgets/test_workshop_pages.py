@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import html
 import io
 import json
+import re
 import statistics
 import time
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import ipywidgets as w
 import pandas as pd
@@ -19,7 +21,7 @@ import pytest
 
 from npkit.library import library
 from npkit.store import Store
-from npkit.widgets import workshop_page
+from npkit.widgets import workshop_page, workshop_trainer
 from npkit.widgets.poll_chart import KEY_MARK
 from npkit.widgets.workshop_page import session_from_query, status_html
 from npkit.widgets.workshop_trainee import TraineePage
@@ -121,8 +123,12 @@ def test_start_shows_the_join_code_large_and_the_private_trainer_link(trainer, w
             f"<span class='npk-sr'>{' '.join(code)}</span></p>") in info
     assert "font: 700 4em" in trainer.widget.children[0].value  # projector-sized, monospaced
     assert f"08_workshop_join.ipynb?session={code}" in info
-    assert f"09_workshop_trainer.ipynb?session={code}&amp;secret={secret}" in info
-    assert "Keep this link private: it controls the session; bookmark it to come back." in info
+    # The secret is in the link's fragment, which a browser never sends to a server.
+    (private,) = {h for h in re.findall(r"href='([^']*)'", info) if "trainer" in h}
+    link = urlsplit(html.unescape(private))
+    assert link.path == "09_workshop_trainer.ipynb" and link.query == f"session={code}"
+    assert parse_qs(link.fragment) == {"secret": [secret]}
+    assert "Keep this link private: it controls the session." in info
     assert "<details class='npk-private'>" in info  # folded away from the projector
     assert "Cohort 3" in info
     assert trainer.screen.layout.display is None and trainer.start_form.layout.display == "none"
@@ -521,6 +527,46 @@ def test_the_trainer_link_reopens_the_session_in_a_new_page(trainer, ws, cases):
     assert wrong.resume(f"session={trainer.code}") is False  # a trainee's link: start form
     again.close()
     wrong.close()
+
+
+def test_the_secret_arrives_through_the_hidden_field_which_keeps_nothing(trainer, ws, cases):
+    """What npkit.js does with the trainer link's fragment: it types "session=...&secret=..."
+    into ``link_key``. The kernel empties the field (the secret stays out of the widgets'
+    state) and treats the value as untrusted: a wrong secret gets the usual refusal."""
+    assert trainer.link_key.layout.display == "none"
+    assert "npk-trainer-key" in trainer.link_key._dom_classes
+    assert isinstance(trainer.link_key, w.Password)
+    page = TrainerPage(cases, workshop=ws)
+    page.link_key.value = f"session={trainer.code}&secret=not-the-secret"
+    assert page.link_key.value == "" and page.code is None
+    assert "do not match" in page.status.value
+    for crafted in ("<script>", "session=K7M2QX&session=ABCDEF&secret=x", "x" * 5000,
+                    f"session={trainer.code}"):
+        page.link_key.value = crafted
+        assert page.link_key.value == "" and page.code is None, crafted
+    page.link_key.value = f"session={trainer.code.lower()}&secret={trainer.secret}"
+    assert page.link_key.value == "" and page.code == trainer.code
+    assert f"Session {trainer.code} reopened." in page.status.value
+    assert "Question 1 of 5" in page.question.value
+    page.close()
+
+
+def test_a_secret_in_the_query_string_is_refused(trainer, ws, cases, monkeypatch):
+    """An old-style link (?session=...&secret=...) has sent the secret where servers log it:
+    the page does not open the session with it and says why."""
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)  # no polling
+    monkeypatch.setattr(workshop_trainer, "page_query",
+                        lambda: f"session={trainer.code}&secret={trainer.secret}")
+    page = TrainerPage(cases, workshop=ws)
+    page.from_url()
+    assert page.code is None and page.start_form.layout.display is None
+    assert "servers write in their logs, so it is not used" in page.status.value
+    monkeypatch.setattr(workshop_trainer, "page_query", lambda: f"session={trainer.code}")
+    quiet = TrainerPage(cases, workshop=ws)
+    quiet.from_url()  # the code alone: the start form, until the page hands the secret over
+    assert quiet.code is None and quiet.status.value == ""
+    page.close()
+    quiet.close()
 
 
 def decode(link_html: str, name: str) -> str:

@@ -365,3 +365,98 @@
     start();
   }
 })();
+
+/* --- The trainer link's secret (workshop trainer page) ----------------------------------------
+ * Kept apart from the script above on purpose: it touches nothing of it.
+ *
+ * The trainer link is 09_workshop_trainer.ipynb?session=CODE#secret=SECRET. A browser never
+ * sends what follows "#" to a server, so no access log, proxy or Referer header ever holds the
+ * secret. This script, on loading:
+ *  - takes the secret out of the address bar at once (history.replaceState: it stays out of
+ *    the history and of a bookmark of the opened page), and keeps it for this tab only in
+ *    sessionStorage under the session's code, so a reload reopens the session;
+ *  - once the page's widgets are drawn, types "session=CODE&secret=SECRET" into the trainer
+ *    page's hidden field (.npk-trainer-key, an ipywidgets Password), whose kernel reads it,
+ *    empties it and checks the secret in the store, as it would any other input.
+ * Following the trainer link again on its own page only changes the fragment (no reload): the
+ * hashchange does the same.
+ */
+(function () {
+  "use strict";
+
+  var KEY = "npkit-trainer-secret:";
+  var FIELD = ".npk-trainer-key input";
+  var MAX_SECRET = 200;
+
+  function sessionCode() {
+    var codes = new URLSearchParams(window.location.search).getAll("session");
+    return codes.length === 1 ? codes[0] : "";
+  }
+
+  function remember(code, secret) {
+    try {
+      window.sessionStorage.setItem(KEY + code, secret);
+    } catch (e) { /* storage refused: the link still works, a reload needs it again */ }
+  }
+
+  function remembered(code) {
+    try {
+      return window.sessionStorage.getItem(KEY + code) || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  // The secret of the address's fragment, taken out of the address; "" if there is none.
+  function takeSecret() {
+    var hash = window.location.hash.replace(/^#/, "");
+    if (hash.indexOf("secret=") < 0) { return ""; }
+    var fields = new URLSearchParams(hash);
+    var secret = fields.getAll("secret").length === 1 ? fields.get("secret") : "";
+    fields.delete("secret");
+    var rest = fields.toString();
+    window.history.replaceState(window.history.state, "", window.location.pathname +
+      window.location.search + (rest ? "#" + rest : ""));
+    var code = sessionCode();
+    if (!secret || secret.length > MAX_SECRET || !code) { return ""; }
+    remember(code, secret);
+    return secret;
+  }
+
+  function trainerPage() {
+    return !!document.body && document.body.getAttribute("data-npk-workshop") === "trainers";
+  }
+
+  function handOver() {
+    var code = sessionCode();
+    var secret = code && remembered(code);
+    if (!secret || !trainerPage()) { return; }
+    var value = new URLSearchParams([["session", code], ["secret", secret]]).toString();
+    var observer = null;
+
+    function fill() {
+      var input = document.querySelector(FIELD);
+      if (!input) { return false; }
+      if (observer) { observer.disconnect(); }
+      input.value = value;
+      // ipywidgets' text views send their value to the kernel on "change".
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+      return true;
+    }
+
+    if (!fill() && window.MutationObserver) {
+      observer = new MutationObserver(fill);
+      observer.observe(document.documentElement, { childList: true, subtree: true });
+    }
+  }
+
+  takeSecret();  // at once, while the page is still loading
+  window.addEventListener("hashchange", function () {
+    if (takeSecret()) { handOver(); }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", handOver);
+  } else {
+    handOver();
+  }
+})();
