@@ -87,10 +87,10 @@ CONTEXT_FIGURES: tuple[ContextFigure, ...] = (
 
 # The reason each identification status adds, and the study passage it rests on.
 _STATUS = {
-    "identified": ("process.status.identified", asean("Recommendations 11-12")),
-    "identified_as_offender": ("process.status.identified_as_offender", asean(IDENTIFICATION)),
-    "not_identified": ("process.status.not_identified", asean(IDENTIFICATION)),
-    "pending": ("process.status.pending", asean(WHEN_APPLIES)),
+    "identified": ("process.stop.status.identified", asean("Recommendations 11-12")),
+    "identified_as_offender": ("process.stop.status.identified_as_offender", asean(IDENTIFICATION)),
+    "not_identified": ("process.stop.status.not_identified", asean(IDENTIFICATION)),
+    "pending": ("process.stop.status.pending", asean(WHEN_APPLIES)),
 }
 TITLE = "Where the principle should stop the process"
 
@@ -121,14 +121,14 @@ def should_stop(assessment) -> Finding:
         reasons.append(victim.decisive)  # why the person is not a victim for this period
     indicators = presumption.child("indicators")
     if not indicators.holds:
-        decisive = Reason.of("process.none.no_indicators", asean(WHEN_APPLIES))
+        decisive = Reason.of("process.stop.none.no_indicators", asean(WHEN_APPLIES))
         reasons.append(decisive)
     else:
         decisive = presumption.child("rebutted").decisive
         reasons.extend(presumption.child("rebutted").reasons)
     if f.later_period or f.acts:
-        reasons.append(Reason.of("process.none.full_facts", asean(IDENTIFICATION)))
-    reasons.append(Reason.of("process.none.misuse", asean(WHEN_NOT)))
+        reasons.append(Reason.of("process.stop.none.full_facts", asean(IDENTIFICATION)))
+    reasons.append(Reason.of("process.stop.none.misuse", asean(WHEN_NOT)))
     return Finding("process.stop", TITLE, NONE, False, reasons, facts, decisive=decisive,
                    also_rests_on=presumption.also_rests_on)
 

@@ -58,7 +58,7 @@ def _plain(values) -> str:
 
 
 def _age_line(f: Facts) -> Reason:
-    return Reason.of("victim.age.child_line", AGE_LINE, age=f.age, line=CHILD_UNDER)
+    return Reason.of("victim.means.age_line", AGE_LINE, age=f.age, line=CHILD_UNDER)
 
 
 def act(f: Facts) -> Finding:
@@ -89,7 +89,7 @@ def means(f: Facts, *, presumed_child: bool = False) -> Finding:
                      also_rests_on=(line,))
     if presumed_child and f.age_unknown:
         rule = Reason.of("victim.means.presumed_child", CHILD_RULE)
-        presumed = Reason.of("victim.age.presumed_minor", PRESUMED_MINOR)
+        presumed = Reason.of("victim.means.presumed_minor", PRESUMED_MINOR)
         return _with(condition("victim.means", "Means", True, [rule, presumed], decisive=rule,
                                exception="victim.means.child", means=f.means, age=None),
                      also_rests_on=(presumed,))
@@ -274,7 +274,7 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
         elif missing == ["means"]:
             also = m.also_rests_on  # the age line, for a known adult
     if presumed:
-        reasons.append(Reason.of("victim.age.presumed_minor", PRESUMED_MINOR))
+        reasons.append(Reason.of("victim.presumed_minor", PRESUMED_MINOR))
     return Finding(
         "victim", "Victim of trafficking", "victim" if holds else "not_victim", holds,
         tuple(reasons), {"period": f.period_id}, tuple(children), decisive=decisive,

@@ -59,9 +59,12 @@ def rebuttal(f: Facts, victim: Finding | None = None) -> Finding:
     # with a known age the presumed-minority test is the victim test already run: reuse it
     full = victim if victim is not None and not f.age_unknown else victim_test(
         f, presume_minority=True)
-    burden = Reason.of("models.presumption.burden", BURDEN)
-    test = Reason.of("models.presumption.rebuttal_test", REBUTTAL_READING)
-    consent_stands = full.child("consent").outcome == "effective" and not full.holds
+    burden = Reason.of("models.presumption.rebutted.burden", BURDEN)
+    test = Reason.of("models.presumption.rebutted.test", REBUTTAL_READING)
+    # informed consent (knowing the work and the conditions) that no means nullified; knowing
+    # only that the work was criminal, or signing a contract, shows no such thing (John)
+    consent_stands = (f.informed_consent and not full.holds
+                      and full.child("consent").outcome == "effective")
     if consent_stands:
         lead = Reason.of("models.presumption.rebutted.consent", fitz(
             "V.B.3", "UNODC on consent that was not nullified"))
@@ -102,7 +105,7 @@ def presumption(f: Facts, victim: Finding) -> Finding:
                                  status=f.identification.replace("_", " ")))
     minority = ind.holds and f.age_unknown
     if minority:
-        presumed = Reason.of("victim.age.presumed_minor", PRESUMED_MINOR)
+        presumed = Reason.of("models.presumption.minority", PRESUMED_MINOR)
         reasons.append(presumed)
         also = (*also, presumed)
     node = model_finding("presumption", "Presumption", holds, reasons, [ind, reb])
