@@ -260,8 +260,8 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
     exception = ""
     if holds:
         child_rule = m.exception == "victim.means.child"
-        decisive = Reason.of(
-            "victim.elements.present_child" if child_rule else "victim.elements.present", cite)
+        decisive = (Reason.of("victim.elements.present_child", CHILD_RULE) if child_rule
+                    else Reason.of("victim.elements.present", cite))
         reasons = [decisive]
         if child_rule:
             exception, also = m.exception, (m.decisive, *m.also_rests_on)

@@ -156,6 +156,7 @@ def test_a_gap_in_the_facts_does_not_rebut():
     assert node.outcome == "protected"
     reb = node.child("rebutted")
     assert not reb.holds and reb.decisive.code == "models.presumption.not_rebutted.gap"
+    assert reb.exception == "models.presumption.rebutted.gap"
     assert READING in node.marks  # protected on npkit's reading of what rebuts
 
 

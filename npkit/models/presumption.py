@@ -79,8 +79,11 @@ def rebuttal(f: Facts, victim: Finding | None = None) -> Finding:
     rebutted = consent_stands or not f.but_for_trafficking
     # the outcome rests on npkit's rebuttal test unless the full facts make a victim anyway
     rests = () if full.holds and not rebutted else (test,)
+    gap = lead.code == "models.presumption.not_rebutted.gap"
     node = condition("models.presumption.rebutted", "Rebutted by the State", rebutted,
-                     [lead, test, burden], decisive=lead, children_victim=full.outcome)
+                     [lead, test, burden], decisive=lead,
+                     exception="models.presumption.rebutted.gap" if gap else "",
+                     children_victim=full.outcome)
     return replace(node, also_rests_on=rests)
 
 
