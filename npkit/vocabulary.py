@@ -125,7 +125,8 @@ ThreatSeverity = _vocab(
 Imminence = _vocab(
     "Imminence",
     {
-        "imminent": "could be carried out then and there, at the very time of the offence",
+        # neutral wording: "then and there" is the Malaysian court's phrase (Fitzgerald V.B.1)
+        "imminent": "could be carried out at once, at the time of the offence",
         "continuing": "serious harm actually going on (e.g. regular beatings for missed quotas)",
         "periodic": "occasional reminders of what would happen",
         "remote": "abstract, distant or merely possible",
