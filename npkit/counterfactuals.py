@@ -3,16 +3,33 @@ outcome, e.g. "duress would succeed for Jane if the threat aimed at her had been
 serious harm".
 
 Changes are drawn from a fixed catalogue of plausible variations of the facts; a pair is only
-reported when neither of its changes flips the outcome alone.
+reported when neither of its changes flips the outcome alone, and never combines two changes of
+the same fact. Each change carries its edits as data (:class:`Edit`: field, from, to), so a
+reported counterfactual can be re-applied to the facts (:func:`apply_edits`) and checked.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from itertools import combinations
+from typing import Any
 
 from .facts import Facts, ThreatFact
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One fact changed: ``field`` is a :class:`Facts` field, or ``threats[i].<attribute>``;
+    ``before`` and ``after`` are plain values (sets as sorted lists, threats as mappings)."""
+
+    field: str
+    before: Any
+    after: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "from": self.before, "to": self.after}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +38,19 @@ class Change:
     text: str  # "the threat ... had been imminent"
     facts: Facts  # f with only this change applied
     apply: object  # callable Facts -> Facts
+    edits: tuple[Edit, ...] = ()  # the same change as data
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(e.field for e in self.edits)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One change of a counterfactual: its text and its edits."""
+
+    text: str
+    edits: tuple[Edit, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +59,80 @@ class Counterfactual:
     before: str
     after: str
     changes: tuple[str, ...]
+    steps: tuple[Step, ...] = ()  # the changes as data, one step per catalogue change
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        return tuple(e for s in self.steps for e in s.edits)
 
     def sentence(self) -> str:
         return f"{self.path}: {self.before} -> {self.after} if " + " and ".join(self.changes)
 
     def to_dict(self) -> dict[str, object]:
         return {"path": self.path, "from": self.before, "to": self.after,
-                "changes": list(self.changes), "text": self.sentence()}
+                "changes": list(self.changes),
+                "edits": [{**e.to_dict(), "change": i}
+                          for i, s in enumerate(self.steps) for e in s.edits],
+                "text": self.sentence()}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, ThreatFact):
+        return {"target": value.target, "severity": value.severity,
+                "imminence": value.imminence}
+    if isinstance(value, tuple):
+        return [_plain_value(v) for v in value]
+    return value
+
+
+def diff(f: Facts, g: Facts) -> tuple[Edit, ...]:
+    """The edits that turn ``f`` into ``g``."""
+    out = []
+    for fd in fields(Facts):
+        a, b = getattr(f, fd.name), getattr(g, fd.name)
+        if a == b:
+            continue
+        if fd.name == "threats" and len(a) == len(b):
+            for i, (ta, tb) in enumerate(zip(a, b, strict=True)):
+                for attr in ("target", "severity", "imminence"):
+                    if getattr(ta, attr) != getattr(tb, attr):
+                        out.append(Edit(f"threats[{i}].{attr}", getattr(ta, attr),
+                                        getattr(tb, attr)))
+        else:
+            out.append(Edit(fd.name, _plain_value(a), _plain_value(b)))
+    return tuple(out)
+
+
+_THREAT_FIELD = re.compile(r"^threats\[(\d+)\]\.(target|severity|imminence)$")
+
+
+def apply_edits(f: Facts, edits: tuple[Edit, ...] | list[Edit]) -> Facts:
+    """``f`` with ``edits`` applied; an edit whose ``before`` is not what ``f`` holds is refused
+    (the counterfactual was made from other facts)."""
+    for e in edits:
+        m = _THREAT_FIELD.match(e.field)
+        if m:
+            i, attr = int(m[1]), m[2]
+            current = getattr(f.threats[i], attr)
+            if current != e.before:
+                raise ValueError(f"{e.field} is {current!r}, not {e.before!r}")
+            threats = list(f.threats)
+            threats[i] = replace(threats[i], **{attr: e.after})
+            f = replace(f, threats=tuple(threats))
+            continue
+        current = getattr(f, e.field)
+        if _plain_value(current) != e.before:
+            raise ValueError(f"{e.field} is {_plain_value(current)!r}, not {e.before!r}")
+        if e.field == "threats":
+            value: Any = tuple(ThreatFact(**t) for t in e.after)
+        elif isinstance(current, frozenset):
+            value = frozenset(e.after)
+        else:
+            value = e.after
+        f = replace(f, **{e.field: value})
+    return f
 
 
 def _w(term: str) -> str:
@@ -117,8 +214,11 @@ def catalogue(f: Facts) -> Iterator[tuple[str, str, callable]]:
 
 
 def changes(f: Facts) -> list[Change]:
-    return [Change(key, text.replace("|", " had been "), fn(f), fn)
-            for key, text, fn in catalogue(f)]
+    out = []
+    for key, text, fn in catalogue(f):
+        g = fn(f)
+        out.append(Change(key, text.replace("|", " had been "), g, fn, diff(f, g)))
+    return out
 
 
 def _join(a: Change, b: Change) -> tuple[str, ...]:
@@ -142,14 +242,17 @@ def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
 
     def pair(i: int, j: int) -> dict[str, object]:
         if (i, j) not in pairs:
-            pairs[i, j] = evaluate(cands[j].apply(cands[i].facts)).outcomes()
+            pairs[i, j] = evaluate(apply_edits(f, cands[i].edits + cands[j].edits)).outcomes()
         return pairs[i, j]
+
+    def step(c: Change) -> Step:
+        return Step(c.text, c.edits)
 
     found: list[Counterfactual] = []
     for path, before in base.items():
         if ".conditions." in path:
             continue  # conditions are explained inside the duress outcome
-        hits = [Counterfactual(path, str(before), str(single[i][path]), (c.text,))
+        hits = [Counterfactual(path, str(before), str(single[i][path]), (c.text,), (step(c),))
                 for i, c in enumerate(cands) if single[i][path] != before]
         alone = {i for i in range(len(cands)) if single[i][path] != before}
         for i, j in combinations(range(len(cands)), 2):
@@ -157,9 +260,12 @@ def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
                 break
             if i in alone or j in alone or cands[i].key == cands[j].key:
                 continue
+            if cands[i].fields & cands[j].fields or not (cands[i].edits and cands[j].edits):
+                continue  # two changes of one fact (or a change that changes nothing)
             after = pair(i, j)[path]
             if after != before:
                 hits.append(Counterfactual(path, str(before), str(after),
-                                           _join(cands[i], cands[j])))
+                                           _join(cands[i], cands[j]),
+                                           (step(cands[i]), step(cands[j]))))
         found.extend(hits[:per_outcome])
     return found

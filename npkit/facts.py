@@ -11,6 +11,10 @@ from dataclasses import dataclass
 
 from .case import Case
 
+# Under 18 is a child: Palermo Protocol art 3(d), which none of npkit's three sources states, so
+# every reason that relies on this line carries the outside_sources mark (npkit.trafficking).
+CHILD_UNDER = 18
+
 
 @dataclass(frozen=True, slots=True)
 class ThreatFact:
@@ -56,7 +60,8 @@ class Facts:
 
     @property
     def is_child(self) -> bool:
-        return self.age is not None and self.age < 18
+        """Known to be under :data:`CHILD_UNDER` (law from outside the sources)."""
+        return self.age is not None and self.age < CHILD_UNDER
 
     @property
     def age_unknown(self) -> bool:

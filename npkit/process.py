@@ -10,9 +10,12 @@ challenges"; Fitzgerald 2024 IV.D). So:
 - indicators of trafficking present and the presumption of victim status not rebutted (the
   presumption model, :mod:`npkit.models.presumption`) -> the process should stop at
   identification, and every later stage the case reached was a missed chance;
-- otherwise (no indicators, or the State rebuts: the person was not a victim for the period of
-  the offence, or the offence would have happened anyway) -> the principle does not stop this
-  process, and the study warns against stretching it that far (recommendation 20).
+- otherwise (no indicators, or the facts show the person was not a victim for the period of
+  the offence, or that the offence would have happened anyway: npkit's reading of what rebuts
+  the presumption) -> the principle does not stop this process, and the study warns against
+  stretching it that far (recommendation 20). A fact not yet known does not rebut it.
+
+Every reason is coded; its wording is in ``npkit/data/wording/process.yaml``.
 
 ``walk`` lays the six stages side by side with the study's 26 recommendations, grouped by
 stage as the study groups them.
@@ -24,14 +27,11 @@ from dataclasses import dataclass
 
 from .citations import IDENTIFICATION, Citation, asean, fitz
 from .findings import Finding, Reason
+from .models.presumption import APPLICATION, WHEN_APPLIES, WHEN_NOT  # noqa: F401  (study headings)
 from .vocabulary import Stage, describe
 
 STAGES = tuple(Stage)
 
-# Headings of the ASEAN NPP study used as pinpoints (the study text has no page numbers).
-APPLICATION = "Application of the non-punishment principle"
-WHEN_APPLIES = f"{APPLICATION}: When the non-punishment principle applies in practice"
-WHEN_NOT = f"{APPLICATION}: When the non-punishment principle should not apply in practice"
 
 NONE = "none"  # the outcome when the principle does not stop the process
 
@@ -79,30 +79,20 @@ CONTEXT_FIGURES: tuple[ContextFigure, ...] = (
     ),
     ContextFigure(
         "86%",
-        "of the people referred to IOM for forced criminality were identified as victims of "
-        "trafficking.",
+        "of the people referred for forced criminality were identified as victims of "
+        "trafficking, an IOM finding (the source does not say who referred them, or to whom).",
         fitz("II.A.3", "IOM"),
     ),
 )
 
-_STATUS_REASON = {
-    "identified": (
-        "The person was formally identified as a victim and the case still went on: the study "
-        "asks that a victim be prosecuted only after formal identification, with the reasons "
-        "clearly explained, and that the bearing of victim status on non-prosecution be made "
-        "clear (recommendations 11 and 12).", asean("Recommendations 11-12")),
-    "identified_as_offender": (
-        "The authorities treated the person as a willing offender despite the indicators: "
-        "non-identification is a key reason victims are prosecuted, and assumptions about the "
-        "'ideal' victim feed it (recommendations 1 and 3).", asean(IDENTIFICATION)),
-    "not_identified": (
-        "The person was never identified as a victim: screening should start at the first "
-        "sign of trafficking, and protection should not wait for it (recommendation 4).",
-        asean(IDENTIFICATION)),
-    "pending": (
-        "Screening was still under way: protection should not wait for a formal decision on "
-        "victim status (recommendation 4).", asean(WHEN_APPLIES)),
+# The reason each identification status adds, and the study passage it rests on.
+_STATUS = {
+    "identified": ("process.stop.status.identified", asean("Recommendations 11-12")),
+    "identified_as_offender": ("process.stop.status.identified_as_offender", asean(IDENTIFICATION)),
+    "not_identified": ("process.stop.status.not_identified", asean(IDENTIFICATION)),
+    "pending": ("process.stop.status.pending", asean(WHEN_APPLIES)),
 }
+TITLE = "Where the principle should stop the process"
 
 
 def should_stop(assessment) -> Finding:
@@ -116,45 +106,31 @@ def should_stop(assessment) -> Finding:
     reached = f.stage
     facts = {"reached": reached, "identification": f.identification}
     if presumption.holds:
-        reasons = [Reason(
-            "Indicators of trafficking were there and the presumption that the person is a "
-            "victim is not rebutted, so the principle should have protected them from the "
-            "earliest point they could be recognised as a potential victim: at identification, "
-            "before any arrest or charge, without waiting for a formal decision on victim "
-            "status.", asean(WHEN_APPLIES))]
-        text, cite = _STATUS_REASON.get(f.identification, _STATUS_REASON["not_identified"])
-        reasons.append(Reason(text, cite))
+        lead = Reason.of("process.stop.identification", asean(WHEN_APPLIES))
+        code, cite = _STATUS.get(f.identification, _STATUS["not_identified"])
+        reasons = [lead, Reason.of(code, cite)]
         if STAGES.index(reached) > 0:
-            reasons.append(Reason(
-                f"The case reached '{describe(Stage, reached)}': every stage after "
-                "identification was a missed chance to apply the principle. Once a victim is "
-                "inside the system as an offender, few are diverted, and the harm of the "
-                "process itself cannot be undone.", asean(IDENTIFICATION)))
-        return Finding("process.stop", "Where the principle should stop the process",
-                       STAGES[0].value, True, reasons, facts)
+            reasons.append(Reason.of("process.stop.missed", asean(IDENTIFICATION),
+                                     stage=describe(Stage, reached)))
+        return Finding("process.stop", TITLE, STAGES[0].value, True, reasons, facts,
+                       decisive=lead, also_rests_on=presumption.also_rests_on)
 
     reasons = []
     victim = assessment.victim
     if not victim.holds:
-        reasons.append(victim.reasons[-1])  # why the person is not a victim for this period
-    if not presumption.child("indicators").holds:
-        reasons.append(Reason(
-            "No indicators of trafficking are recorded for the period of the offence, so no "
-            "presumption of victim status arises.", asean(WHEN_APPLIES)))
+        reasons.append(victim.decisive)  # why the person is not a victim for this period
+    indicators = presumption.child("indicators")
+    if not indicators.holds:
+        decisive = Reason.of("process.stop.none.no_indicators", asean(WHEN_APPLIES))
+        reasons.append(decisive)
     else:
+        decisive = presumption.child("rebutted").decisive
         reasons.extend(presumption.child("rebutted").reasons)
     if f.later_period or f.acts:
-        reasons.append(Reason(
-            "This is judged on the full facts. At first contact (say, a raid on a compound) no "
-            "one could know them yet, so screening the person as a potential victim was still "
-            "right; it is the later, fuller picture that rebuts the presumption.",
-            asean(IDENTIFICATION)))
-    reasons.append(Reason(
-        "So the principle does not stop this process: the study warns against stretching it to "
-        "people who are not victims, or to offences unrelated to their trafficking "
-        "(recommendation 20).", asean(WHEN_NOT)))
-    return Finding("process.stop", "Where the principle should stop the process", NONE, False,
-                   reasons, facts)
+        reasons.append(Reason.of("process.stop.none.full_facts", asean(IDENTIFICATION)))
+    reasons.append(Reason.of("process.stop.none.misuse", asean(WHEN_NOT)))
+    return Finding("process.stop", TITLE, NONE, False, reasons, facts, decisive=decisive,
+                   also_rests_on=presumption.also_rests_on)
 
 
 def walk(assessment) -> list[StageView]:

@@ -62,8 +62,11 @@ MEANS: dict[str, MeansTerm] = {
     "fines_or_deductions": MeansTerm(
         "fines, wage deductions or withheld pay as penalties", "other forms of coercion", False
     ),
+    # The sources give no definition of debt bondage (Fitzgerald 2024 II.B names debts among
+    # the means and II.B.3 debt bondage among practices similar to slavery): npkit's wording.
     "debt_bondage": MeansTerm(
-        "a debt or ransom demanded before the person may leave", "other forms of coercion", False
+        "debts used to hold the person, e.g. made to pay for release, recruitment or keep",
+        "other forms of coercion", False
     ),
     "fraud": MeansTerm("fraud about the job or arrangement", "fraud", False),
     "deception": MeansTerm("deceived about the work, pay or conditions", "deception", False),
@@ -91,7 +94,8 @@ Purpose = _vocab(
         "forced_labour": "work exacted under menace of a penalty, not offered voluntarily",
         "servitude": "work or service the person cannot escape or change",
         "slavery": "powers of ownership exercised over the person (incl. sale)",
-        "debt_bondage": "labour pledged against a debt that is never paid off",
+        "debt_bondage": "debt bondage, a practice similar to slavery (npkit's wording: the "
+                        "sources give no definition)",
         "sexual_exploitation": "exploitation of prostitution or other sexual exploitation",
         "organ_removal": "removal of organs",
         "other_exploitation": "another form of exploitation",
@@ -121,7 +125,8 @@ ThreatSeverity = _vocab(
 Imminence = _vocab(
     "Imminence",
     {
-        "imminent": "could be carried out then and there, at the very time of the offence",
+        # neutral wording: "then and there" is the Malaysian court's phrase (Fitzgerald V.B.1)
+        "imminent": "could be carried out at once, at the time of the offence",
         "continuing": "serious harm actually going on (e.g. regular beatings for missed quotas)",
         "periodic": "occasional reminders of what would happen",
         "remote": "abstract, distant or merely possible",

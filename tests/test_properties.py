@@ -87,10 +87,13 @@ def test_adding_a_means_never_unmakes_a_victim(f, extra):
 @settings(max_examples=300, deadline=None)
 @given(facts)
 def test_no_model_protects_a_non_victim_except_by_presumption(f):
+    # the presumption may protect a non-victim: a missing fact is not a rebuttal (its own
+    # properties are in tests/test_victim_properties.py)
     v = victim(f)
-    if not v.holds and not f.age_unknown:
+    if not v.holds:
         for name, fn in MODELS.items():
-            assert fn(f, v).outcome == "not_protected", name
+            if name != "presumption":
+                assert fn(f, v).outcome == "not_protected", name
 
 
 @settings(max_examples=300, deadline=None)

@@ -203,7 +203,7 @@ def test_victim_question_for_the_child(cases):
     q.reveal.click()
     assert "agrees" in q.result.value
     assert "a child needs no means" in q.result.value
-    assert "Palermo Protocol art 3(c)" in q.result.value  # the source of the reason
+    assert "ASEAN NPP study" in q.result.value  # the source of the child rule
     q.choice.value = "not_victim"  # changing the answer after the reveal updates it
     assert "differs" in q.result.value
 
