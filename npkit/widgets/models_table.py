@@ -109,7 +109,8 @@ def note_html(note_id: str) -> str:
         n = note(note_id)
     except KeyError:
         return ""
-    return (f'<span class="npk-desc">{esc(n.text)} <span class="npk-source">'
+    title = f"<strong>{esc(n.title)}:</strong> " if n.title else ""
+    return (f'<span class="npk-desc">{title}{esc(n.text)} <span class="npk-source">'
             f"({esc(n.source_text)})</span>{marks_html(n.marks)}</span>")
 
 

@@ -1,6 +1,6 @@
 """Module 7's quiz widget, driven headless through its controls."""
 
-import html
+from html import escape
 
 import pytest
 
@@ -41,10 +41,10 @@ def test_check_gives_feedback_in_words_and_symbols(quiz, questions):
     right = quiz.feedback["duress-ew-john"].value
     # the source of the reason the engine names as decisive, whichever the law picks
     assert "✔" in right and "right" in right
-    assert html.escape(str(by["duress-ew-john"].source)) in right
+    assert escape(str(by["duress-ew-john"].source)) in right
     wrong = quiz.feedback["victim-sarah"].value
     assert "✘" in wrong and "wrong" in wrong and "not a victim" in wrong
-    assert html.escape(str(by["victim-sarah"].source)) in wrong and "Why:" in wrong
+    assert escape(str(by["victim-sarah"].source)) in wrong and "Why:" in wrong
     untouched = quiz.feedback["stop-jane"].value
     assert "not answered" in untouched
     assert f"Your score: 1 of {len(questions)}" in quiz.score.value
