@@ -442,7 +442,7 @@ def _closed_list_state() -> Question:
         "prosecution; a victim of a scam centre charged with fraud is not protected even once "
         "identified. Thailand is not the only state with a list: the ASEAN NPP study also names "
         "Brunei Darussalam, Lao PDR, Malaysia and Myanmar.",
-        fitz("IV.A.2", "Anti-Trafficking in Persons Act (Thailand) s 41"))
+        fitz("IV.A.2", "Anti-Trafficking in Persons Act (Thailand) s 41", Confidence.SECONDARY))
 
 
 def _compulsion_state() -> Question:
@@ -508,10 +508,10 @@ def conceptual() -> list[Question]:
             "of power or of vulnerability, and payments to a person in control. Knowing the work "
             "was criminal is not a means; it goes to consent, which is irrelevant once any means "
             "was used.",
-            fitz("II.B", "Palermo Protocol art 3")),
+            fitz("II.B", "Palermo Protocol art 3(a)", Confidence.SECONDARY)),
         Question(
             "child-means", 1,
-            "For a victim under 18, which element of trafficking does NOT have to be shown?",
+            "For a child victim, which element of trafficking does NOT have to be shown?",
             (("the act (recruitment, transport, harbouring ...)", "act"),
              ("the means (deception, force, abuse of vulnerability ...)", "means"),
              ("the purpose of exploitation", "purpose")),
@@ -544,7 +544,7 @@ def conceptual() -> list[Question]:
             fitz("V.A")),
         Question(
             "malaysia-s94", 2,
-            "What must a defendant fear for duress under Malaysia's Penal Code s 94?",
+            "In the Malaysian case Fitzgerald quotes, what must a defendant fear for duress?",
             (("instant death, at the very time of the act", "instant_death"),
              ("serious harm at some later time", "later_harm"),
              ("harm to their family back home", "family"),
@@ -552,7 +552,8 @@ def conceptual() -> list[Question]:
             "instant_death",
             "The Malaysian court required a reasonable fear, at the very moment, of instant "
             "death; anyone acting from fear of something less does so at their own risk.",
-            fitz("V.B.1", "Penal Code s 94; Mohamed Yusof bin Haji Ahmad v PP [1983] 2 MLJ 167")),
+            fitz("V.B.1", "Mohamed Yusof bin Haji Ahmad v PP [1983] 2 MLJ 167",
+                 Confidence.SECONDARY)),
         Question(
             "ongwen", 2,
             "Under the Rome Statute as read in Ongwen, is a danger that is always present but "
@@ -560,7 +561,7 @@ def conceptual() -> list[Question]:
             (("yes", "yes"), ("no", "no")), "no",
             "No: an abstract danger, or just a higher chance that danger will arise, is not "
             "enough, even if it is there all the time.",
-            fitz("V.A", "Prosecutor v Ongwen (ICC, 2021)")),
+            fitz("V.A", "Prosecutor v Ongwen (ICC, 2021)", Confidence.SECONDARY)),
         Question(
             "causation-broader", 3,
             "Which link between trafficking and offence do some experts prefer as broader and "
@@ -600,7 +601,7 @@ def conceptual() -> list[Question]:
             "Each party must weigh, within its own legal system and where appropriate, not "
             "holding victims liable for unlawful acts that flow directly from the trafficking. "
             "Fitzgerald reads 'not holding' as ruling out a mere reduction of the penalty.",
-            fitz("IV.A.2", "ACTIP 2015 art 14(7)")),
+            fitz("IV.A.2", "ACTIP 2015 art 14(7)", Confidence.SECONDARY)),
         Question(
             "earliest-point", 6,
             "According to the ASEAN study, from when should the principle protect a person?",
