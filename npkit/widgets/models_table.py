@@ -1,7 +1,8 @@
 """Module 3: one case, every non-punishment model, side by side.
 
 :class:`ModelsTable` shows a model x outcome x decisive reason x source table for one charge of
-one case, each row opening (``<details>``) onto the full finding tree with every reason, its
+one case (the decisive reason is the one the engine names; the outcome carries the caveats it
+rests on), each row opening (``<details>``) onto the full finding tree with every reason, its
 citation and the citation's confidence mark; the duress variants sit beside the models for
 contrast. :class:`OffenceCategories` is the cases x models matrix for Fitzgerald 2024 IV.C's
 offence categories, and :class:`Discussion` the "the losses are too big to excuse" exercise.
@@ -71,9 +72,12 @@ def cite_text(c: Citation) -> str:
 
 
 def confidence_html(conf: Confidence) -> str:
-    """The confidence mark in words; npkit's reading stands out as a labelled tag."""
+    """The confidence mark in words; the caveats (npkit's reading, law from outside npkit's
+    sources) stand out as labelled tags."""
     if conf is Confidence.NPKIT_READING:
         return READING_TAG
+    if conf.is_caveat:
+        return f'<span class="npk-reading">{esc(conf.label)}</span>'
     return f'<span class="npk-conf">{esc(conf.label)}</span>'
 
 
@@ -96,11 +100,6 @@ def tree_html(node: Finding, *, open_depth: int = 0, _depth: int = 0) -> str:
         tree_html(c, open_depth=open_depth, _depth=_depth + 1) for c in node.children)
     opened = " open" if _depth < open_depth else ""
     return f"<details{opened}><summary>{label}</summary>{inner}</details>"
-
-
-def has_reading(node: Finding) -> bool:
-    """Whether npkit's own reading enters anywhere in this finding's tree."""
-    return any(n.is_npkit_reading for n in node.walk())
 
 
 def note_html(note_id: str) -> str:
