@@ -76,8 +76,10 @@ victim_child = VictimQuestion(cases, "child")
 display(victim_child.widget)
 
 # %% [markdown]
-# For a child (under 18) an act and a purpose are enough: no means has to be shown, and the
-# child's agreement does not count (Palermo Protocol art 3(c); Fitzgerald 2024, II.B). Nara
+# For a child an act and a purpose are enough: no means has to be shown (ASEAN NPP study,
+# Sources of the non-punishment principle: Domestic law and policy). The age limit of 18 and
+# the Palermo Protocol's art 3(c)-(d) are not quoted in npkit's sources: npkit marks them
+# "verify before use". Nara
 # was recruited, moved, handed over and kept in the compound (acts) to run scams for its
 # owners (purpose). In npkit's tree, the **Means** line is met by her age alone. Nara is a
 # teaching variant npkit made up to show this rule.

@@ -34,13 +34,16 @@ display(header, disclaimer())
 #
 # npkit compares three versions of the defence (Fitzgerald 2024, V.A–B.1):
 #
-# - **England & Wales** (common law; *R v Hasan*, *R v LM*): all four conditions.
-# - **Malaysia, Penal Code s 94**: fear, at the very time of the act, of *instant death* to
-#   the defendant; lost by voluntary exposure; as npkit reads it, no separate
-#   proportionality test.
+# - **England & Wales** (common law; Fitzgerald cites *R v LM*): all four conditions.
+# - **Malaysia** (the Malaysian case Fitzgerald quotes, *Mohamed Yusof bin Haji Ahmad v PP*):
+#   fear, at the very time of the act, of *instant death*; threats that could be carried out
+#   on the spot. The section number (s 94), the voluntary-exposure bar and the murder
+#   exclusion are not in npkit's sources: npkit marks them "verify before use".
 # - **Rome Statute art 31(1)(d)**: imminent death, or continuing or imminent serious bodily
-#   harm, to the person or someone else; an abstract or merely likely danger is not enough
-#   (*Ongwen*); as npkit reads it, no express voluntary-exposure bar.
+#   harm, to the person or someone else; the person must not *intend* a greater harm than the
+#   one avoided; an abstract or merely likely danger is not enough (*Ongwen*). This is the
+#   **international-criminal-law analogue**, shown for comparison: it is not a defence a
+#   domestic court applies to a scam-fraud charge.
 
 # %% [markdown]
 # ## Exercise: condition by condition
@@ -106,7 +109,8 @@ bind_learner(module=2, widgets=[checklist], header=header)
 # ## Reflection
 #
 # 1. Which condition did you find hardest to decide for Jane, and what fact decided it?
-# 2. John's imminent-threat condition is met in England & Wales but not under Malaysia s 94.
+# 2. John's imminent-threat condition is met in England & Wales but not under the Malaysian
+#    test.
 #    What is the difference between the two tests?
 # 3. Look at "What would have to change" for Jane. Are those changes realistic in a scam
 #    compound?

@@ -44,16 +44,20 @@ display(problems, models.widget)
 # ## Reading the table
 #
 # - **Compulsion** protects only offences the person was compelled to commit. Read strictly
-#   (force or threats by the trafficker, as in Indonesia's law) it misses the quieter control
+#   (Indonesia's law, as the ASEAN NPP study reports it, asks that the trafficker *coerce* the
+#   victim; reading that as force or threats is npkit's reading) it misses the quieter control
 #   of scam compounds; read broadly, every trafficking means counts (Fitzgerald 2024, IV.B.1).
 # - **Causation** asks whether the offence would have happened but for the trafficking
 #   (IV.B.2). Two narrower readings are shown beneath it: *temporal proximity* (only acts
-#   done during the trafficking), which Fitzgerald rejects, and *directness*, used by the Dutch
-#   court in *Mehak* to deny protection for violence unrelated to the exploited work.
-# - A **closed list** protects only listed offences; scam fraud is never on it (IV.A.2).
-# - **Presumption** protects from the first contact once there are indicators, without waiting
-#   for formal identification; the State must rebut it (ALSA 2025 abstract; ASEAN NPP study,
-#   recommendation 19).
+#   done during the trafficking), which Fitzgerald rejects, and *directness*, used by the Hague
+#   Court in *Mehak* to deny protection for violence unrelated to the exploited work.
+# - A **closed list** protects only listed offences. The ASEAN NPP study names five states
+#   whose provision is limited to a list (Brunei Darussalam, Lao PDR, Malaysia, Myanmar,
+#   Thailand); scam fraud is on none of the lists the sources report (IV.A.2).
+# - **Presumption**: the ALSA 2025 abstract only names this model; npkit takes its content
+#   from the ASEAN NPP study. The principle applies from the earliest point a person is a
+#   potential victim, without waiting for formal identification, and the burden of proof is
+#   on the State (recommendation 19). A missing fact is not a rebuttal.
 # - **Dual-factor** is proposed in the ALSA 2025 abstract without a test. The weighing you see
 #   is **npkit's reading**, and every line of it says so.
 #

@@ -22,8 +22,9 @@ display(header, disclaimer())
 #
 # 1. **Pick a case** and open "Read the story". Jane is loaded first.
 # 2. **Decide first.** Before you touch anything, write down what you expect. Will duress
-#    succeed for Jane if a floor boss threatens to beat her there and then? Will Malaysia's
-#    s 94 agree? Which models stop protecting her if the traffickers had not ordered the scams?
+#    succeed for Jane if a floor boss threatens to beat her there and then? Will the
+#    Malaysian test agree? Which models stop protecting her if the traffickers had not
+#    ordered the scams?
 # 3. **Change one fact at a time.** The line above the table says what your last change did;
 #    rows marked **changed** now differ from the case file.
 # 4. **Ask why.** Pick a row under "Why?" to see each condition, its reasons and its source.
@@ -58,9 +59,9 @@ print(conclusion("jane", "duress.england_wales"))
 # %% [markdown]
 # Now the teaching variant `jane_imminent`: a floor boss stands over her desk and threatens to
 # beat her senseless right there if she stops. That is a direct threat of serious injury aimed
-# at her that could be carried out then and there (R v LM, as Fitzgerald 2024, V.B.1 reads
-# it), and serious harm to her body outweighs harm to property (V.A). Malaysia's s 94 asks for
-# more: fear, at the very moment of the act, of instant death (V.B.1). Decide, then run it.
+# at her (R v LM, as Fitzgerald 2024, V.B.1 reports it), and serious harm to her body outweighs
+# harm to property (V.A). The Malaysian case Fitzgerald quotes asks for more: fear, at the very
+# moment of the act, of instant death (V.B.1). Decide, then run it.
 
 # %%
 print(conclusion("jane_imminent", "duress.england_wales"))
@@ -78,7 +79,7 @@ bind_learner(module=5, widgets=[lab], header=header)
 #
 # 1. Which one fact made duress succeed for Jane? How often would a person at a scam desk be
 #    able to prove a threat like that?
-# 2. With that threat added, why does Malaysia's s 94 still refuse the defence? What would
+# 2. With that threat added, why does the Malaysian test still refuse the defence? What would
 #    have to change, and is that a fair thing to ask of a victim?
 # 3. Untick "The traffickers ordered the act". Which models and which states stop protecting
 #    Jane, and which still do? Why (Fitzgerald 2024, IV.B)?

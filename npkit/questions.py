@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from .assessment import assess
 from .case import Case, Question, expected_values
-from .findings import Reason
+from .citations import Confidence
+from .findings import Finding, Reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +16,14 @@ class AnswerKey:
     question: Question
     choices: tuple[tuple[str, str], ...]  # (label, value); empty for free text
     correct: frozenset[str]  # empty for free text
-    why: tuple[Reason, ...]
+    why: tuple[Reason, ...]  # the decisive reason(s) first, then the others
+    marks: tuple[Confidence, ...] = ()  # caveats npkit's answer rests on (Finding.marks)
+
+    @property
+    def rests_on(self) -> str:
+        """The caveats in words ("npkit's reading; from outside npkit's sources: verify before
+        use"), or ''."""
+        return "; ".join(m.label for m in self.marks if m.is_caveat)
 
     @property
     def free_text(self) -> bool:
@@ -41,22 +49,29 @@ def answer_key(case: Case, question: Question) -> AnswerKey:
         group, _, key = question.path.partition(".")
         node = a.victim if group == "victim" else getattr(a, group)[key]
         choices = tuple((_label(v), v) for v in expected_values(f"{question.path}.outcome"))
-        return AnswerKey(question, choices, frozenset({node.outcome}), tuple(node.reasons))
+        return AnswerKey(question, choices, frozenset({node.outcome}), _why([node]),
+                         _marks([node]))
     nodes = getattr(a, question.group)
     choices = tuple((n.title, k) for k, n in nodes.items())
     correct = frozenset(k for k, n in nodes.items() if n.outcome == question.outcome)
-    why = _unique_reasons(n for k, n in nodes.items() if k in correct)
-    return AnswerKey(question, choices, correct, why)
+    chosen = [n for k, n in nodes.items() if k in correct]
+    return AnswerKey(question, choices, correct, _why(chosen), _marks(chosen))
 
 
-def _unique_reasons(nodes) -> tuple[Reason, ...]:
-    """Every reason the nodes give, each text once (several models share e.g. the victim
-    finding and the identification caveat), in the order the assessment lists the nodes."""
+def _why(nodes: list[Finding]) -> tuple[Reason, ...]:
+    """The engine's decisive reason of each node first, then every other reason they give;
+    each text once (several models share e.g. the victim finding and the identification
+    caveat), in the order the assessment lists the nodes."""
     seen: dict[str, Reason] = {}
-    for node in nodes:
-        for r in node.reasons:
-            seen.setdefault(r.text, r)
+    decisive = [n.decisive for n in nodes if n.decisive]
+    for r in decisive + [r for n in nodes for r in n.reasons]:
+        seen.setdefault(r.text, r)
     return tuple(seen.values())
+
+
+def _marks(nodes: list[Finding]) -> tuple[Confidence, ...]:
+    found = {m for n in nodes for m in n.marks}
+    return tuple(c for c in Confidence if c in found)
 
 
 def answer_keys(case: Case) -> list[AnswerKey]:

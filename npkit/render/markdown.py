@@ -8,6 +8,7 @@ import html
 
 from .. import DISCLAIMER
 from ..findings import Finding
+from .marks import analogue_label, analogue_text, international_analogue, outcome_words
 
 WORD = {True: "yes", False: "no", None: "open"}
 
@@ -31,10 +32,13 @@ def _node(f: Finding, depth: int) -> list[str]:
 
 
 def _table(title: str, nodes: dict[str, Finding]) -> list[str]:
+    """One row per node: the outcome with the caveats it rests on, and the reason the engine
+    names as decisive."""
     rows = [f"### {title}", "", "| | outcome | because |", "|---|---|---|"]
     for key, n in nodes.items():
-        rows.append(f"| {esc(key)} | {esc(n.outcome.replace('_', ' '))} | "
-                    f"{esc(n.reasons[-1].text if n.reasons else '')} |")
+        name = f"{key} ({analogue_label().lower()})" if international_analogue(n) else key
+        because = n.decisive.text if n.decisive else ""
+        rows.append(f"| {esc(name)} | {esc(outcome_words(n))} | {esc(because)} |")
     return rows + [""]
 
 
@@ -46,10 +50,12 @@ def to_markdown(a) -> str:
         f"*Charge:* {esc(o.charge)} ({esc(o.category)} offence). "
         f"*Story:* {esc(a.case.source.text)}.",
         "",
-        f"**Victim of trafficking:** {esc(e.victim.outcome.replace('_', ' '))}",
+        f"**Victim of trafficking:** {esc(outcome_words(e.victim))}",
         "",
     ]
     out += _table("Duress", e.duress)
+    if any(international_analogue(n) for n in e.duress.values()):
+        out += [f"*{esc(analogue_text())}*", ""]
     out += _table("Non-punishment models", e.models)
     out += _table("ASEAN Member States", e.jurisdictions)
     if a.counterfactuals:

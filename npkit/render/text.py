@@ -6,6 +6,7 @@ from textwrap import indent
 
 from .. import DISCLAIMER
 from ..findings import Finding
+from .marks import analogue_label, international_analogue, outcome_words
 
 MARK = {True: "[yes]", False: "[no] ", None: "[?]  "}
 
@@ -21,12 +22,18 @@ def _lines(f: Finding, depth: int = 0, *, with_sources: bool = True) -> list[str
     return out
 
 
+def _duress_name(key: str, node: Finding) -> str:
+    return f"{key}, {analogue_label().lower()}" if international_analogue(node) else key
+
+
 def summary(a) -> list[str]:
+    """One line per outcome; an outcome that rests on npkit's reading or on law from outside
+    npkit's sources says so in brackets on its own line."""
     e = a.evaluation
-    rows = [f"Victim of trafficking: {e.victim.outcome.replace('_', ' ')}"]
-    rows += [f"Duress ({k}): {v.outcome}" for k, v in e.duress.items()]
-    rows += [f"Model {k}: {v.outcome.replace('_', ' ')}" for k, v in e.models.items()]
-    rows.append("States: " + ", ".join(f"{k} {v.outcome.replace('_', ' ')}"
+    rows = [f"Victim of trafficking: {outcome_words(e.victim)}"]
+    rows += [f"Duress ({_duress_name(k, v)}): {outcome_words(v)}" for k, v in e.duress.items()]
+    rows += [f"Model {k}: {outcome_words(v)}" for k, v in e.models.items()]
+    rows.append("States: " + ", ".join(f"{k} {outcome_words(v)}"
                                        for k, v in e.jurisdictions.items()))
     return rows
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..assessment import Assessment
+from ..citations import Confidence
 from ..counterfactuals import Counterfactual
 from ..duress import CONDITIONS, VARIANTS
 from ..findings import Finding
@@ -80,6 +81,7 @@ class Cell:
     holds: bool | None
     required: bool  # False: the variant states no such condition (shown, not counted)
     agreement: str
+    marks: tuple[Confidence, ...] = ()  # caveats npkit's finding rests on (Finding.marks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +139,7 @@ def compare(assessment: Assessment, answers: Mapping[str, object]) -> Comparison
         for vid, finding in assessment.duress.items():
             node = finding.child(cond)
             cells.append(Cell(vid, node.outcome, node.holds, cond in VARIANTS[vid].required,
-                              agreement(given[cond], node.holds)))
+                              agreement(given[cond], node.holds), node.marks))
         rows.append(Row(cond, QUESTIONS[cond][0], question(cond, name), given[cond],
                         tuple(cells)))
     return Comparison(name, tuple(rows), dict(assessment.duress),

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..citations import DOMESTIC_LAW, Citation, alsa, asean, fitz
+from ..citations import DOMESTIC_LAW, Citation, Confidence, alsa, asean, fitz
 from ..findings import Finding, Reason
 from ..vocabulary import OffenceCategory, Stage, describe
 
@@ -41,6 +41,8 @@ class Question:
     source: Citation
     case_id: str = ""  # generated questions: the case file the key comes from
     path: str = ""  # generated questions: what was read (an ``expected:`` key where one exists)
+    # generated questions: the caveats the engine says the answer rests on (Finding.marks)
+    marks: tuple[Confidence, ...] = ()
 
     def __post_init__(self) -> None:
         values = [v for _, v in self.choices]
@@ -69,6 +71,15 @@ class Question:
     def generated(self) -> bool:
         return bool(self.case_id)
 
+    @property
+    def caveats(self) -> tuple[Confidence, ...]:
+        """What the answer rests on that a trainee must see with it: the engine's marks for a
+        generated question, the source's own mark for a conceptual one."""
+        found = set(self.marks)
+        if self.source.confidence.is_caveat:
+            found.add(self.source.confidence)
+        return tuple(c for c in Confidence if c in found)
+
 
 # ---------------------------------------------------------------------------------------------
 # Grading
@@ -84,6 +95,13 @@ class Feedback:
     answer: str  # the label of the right answer ('' for an unknown question)
     why: str
     source: Citation | None
+    marks: tuple[Confidence, ...] = ()  # the caveats the answer rests on, shown with it
+
+    @property
+    def rests_on(self) -> str:
+        """"This answer rests on npkit's reading." in words, or '' when nothing needs saying."""
+        words = "; ".join(m.label for m in self.marks if m.is_caveat)
+        return f"This answer rests on {words}." if words else ""
 
     @property
     def right(self) -> bool:
@@ -115,7 +133,7 @@ def grade(question: Question, choice: object) -> Feedback:
         status = INVALID
     chosen = question.label(choice) if status in (RIGHT, WRONG) else ""
     return Feedback(question.id, status, chosen, question.answer_label, question.why,
-                    question.source)
+                    question.source, question.caveats)
 
 
 def grade_id(question_id: object, choice: object,
@@ -273,37 +291,24 @@ SPECS: tuple[Spec, ...] = (
 )
 
 
-def _decisive(assessment, node: Finding) -> Reason:
-    """The reason that decided ``node``'s outcome."""
-    from ..duress import CONDITIONS, VARIANTS
-
-    if node.test.startswith("duress."):
-        required = VARIANTS[node.facts.get("variant", node.test.split(".")[1])].required
-        failing = [c for c, name in zip(node.children, CONDITIONS, strict=True)
-                   if name in required and not c.holds]
-        if failing:  # "Fails on: ..." then the first failing condition's rule and facts
-            first = failing[0].reasons[:2]
-            return Reason(" ".join([node.reasons[0].text, *(r.text for r in first)]),
-                          first[-1].source)
-        return Reason(node.reasons[0].text + " " + node.children[0].reasons[0].text,
-                      node.reasons[0].source)
-    if node.test.startswith("models.") and assessment.victim.holds and len(node.reasons) > 1:
-        return node.reasons[1]  # reasons[0] only says the person is a victim
-    if node.test == "victim":
-        return node.reasons[-1]
-    return node.reasons[0]
+def _caveats(*nodes: Finding) -> tuple[Confidence, ...]:
+    found = {m for n in nodes for m in n.marks}
+    return tuple(c for c in Confidence if c in found)
 
 
 def _outcome_question(spec: Spec, case, assessment) -> Question:
     group = spec.target.split(".")[0]
     node = assessment.victim if spec.target == "victim" else \
         getattr(assessment, group)[spec.target.split(".", 1)[1]]
-    reason = _decisive(assessment, node)
+    reason, marked = node.decisive, (node,)
     if spec.focus:
-        extra = node.child(spec.focus).reasons[-1]
-        reason = Reason(f"{reason.text} {extra.text}", extra.source)
+        focus = node.child(spec.focus)
+        extra, marked = focus.decisive, (node, focus)
+        if extra is not None and extra is not reason:
+            reason = Reason(f"{reason.text} {extra.text}", extra.source)
     return Question(spec.id, spec.module, _fill(spec.prompt, case), _outcome_choices(group),
-                    node.outcome, reason.text, reason.source, case.id, f"{spec.target}.outcome")
+                    node.outcome, reason.text, reason.source, case.id, f"{spec.target}.outcome",
+                    _caveats(*marked))
 
 
 def _failing_question(spec: Spec, case, assessment) -> Question:
@@ -312,10 +317,10 @@ def _failing_question(spec: Spec, case, assessment) -> Question:
     failing = [c for c in node.children if not c.holds]
     if len(failing) != 1:  # the question needs exactly one right answer
         raise ValueError(f"{spec.id}: {len(failing)} conditions fail, expected one")
-    reason = failing[0].reasons[-1]
+    reason = failing[0].decisive
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices,
                     failing[0].test.rsplit(".", 1)[1], reason.text, reason.source, case.id,
-                    f"{spec.target}.conditions")
+                    f"{spec.target}.conditions", _caveats(failing[0]))
 
 
 def _category_question(spec: Spec, case, assessment) -> Question:
@@ -332,9 +337,10 @@ def _stop_question(spec: Spec, case, assessment) -> Question:
     from ..process import should_stop
 
     stop = should_stop(assessment)
-    reason = stop.reasons[0]
+    reason = stop.decisive
     return Question(spec.id, spec.module, _fill(spec.prompt, case), stop_choices(),
-                    stop.outcome, reason.text, reason.source, case.id, "process.stop")
+                    stop.outcome, reason.text, reason.source, case.id, "process.stop",
+                    _caveats(stop))
 
 
 STOP_PROMPT = ("At which stage should the non-punishment principle have stopped the process "
@@ -372,12 +378,12 @@ def _change_question(spec: Spec, case, assessment) -> Question:
     choices = tuple(sorted((f"if {t}", t) for t in [answer, *others[:3]]))
     group, key = spec.target.split(".", 1)
     node = getattr(assessment, group)[key]
-    reason = _decisive(assessment, node)
+    reason = node.decisive
     why = (f"This change turns '{OUTCOME_LABELS[base[path]]}' into '{OUTCOME_LABELS[after]}'; "
            f"each of the other changes alters some other outcome, but not this one. As the "
            f"facts stand: {reason.text}")
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, answer, why,
-                    reason.source, case.id, f"counterfactuals.{spec.target}")
+                    reason.source, case.id, f"counterfactuals.{spec.target}", _caveats(node))
 
 
 _BUILDERS: dict[str, Callable] = {
@@ -427,13 +433,16 @@ def _closed_list_state() -> Question:
     choices = tuple(sorted((r.name, r.code) for r in [answer, *others]))
     return Question(
         "state-closed-list", 4,
-        "Which ASEAN state protects victims only from a closed list of offences, and even then "
-        "allows prosecution with the Justice Minister's written permission?",
+        "Several ASEAN states protect victims only from listed offences. In which one may a "
+        "victim still be prosecuted even for a listed offence, once the Minister of Justice "
+        "gives written permission?",
         choices, answer.code,
         f"{answer.name}: its list covers immigration, false information, document, "
-        "prostitution and work-permit offences, so a victim of a scam centre charged with "
-        "fraud is not protected even once identified.",
-        fitz("IV.A.2", "Anti-Trafficking in Persons Act (Thailand) s 41"))
+        "prostitution and work-permit offences, and the Minister may still permit a "
+        "prosecution; a victim of a scam centre charged with fraud is not protected even once "
+        "identified. Thailand is not the only state with a list: the ASEAN NPP study also names "
+        "Brunei Darussalam, Lao PDR, Malaysia and Myanmar.",
+        fitz("IV.A.2", "Anti-Trafficking in Persons Act (Thailand) s 41", Confidence.SECONDARY))
 
 
 def _compulsion_state() -> Question:
@@ -449,7 +458,8 @@ def _compulsion_state() -> Question:
         "trafficker forced to offend?",
         choices, answer.code,
         f"{answer.name} is the one state in the region with a compulsion model; five others "
-        "use causation and Thailand a closed list.",
+        "use causation, and Thailand requires the Justice Minister's written permission to "
+        "prosecute a victim for a listed offence.",
         asean(DOMESTIC_LAW))
 
 
@@ -498,10 +508,10 @@ def conceptual() -> list[Question]:
             "of power or of vulnerability, and payments to a person in control. Knowing the work "
             "was criminal is not a means; it goes to consent, which is irrelevant once any means "
             "was used.",
-            fitz("II.B", "Palermo Protocol art 3")),
+            fitz("II.B", "Palermo Protocol art 3(a)", Confidence.SECONDARY)),
         Question(
             "child-means", 1,
-            "For a victim under 18, which element of trafficking does NOT have to be shown?",
+            "For a child victim, which element of trafficking does NOT have to be shown?",
             (("the act (recruitment, transport, harbouring ...)", "act"),
              ("the means (deception, force, abuse of vulnerability ...)", "means"),
              ("the purpose of exploitation", "purpose")),
@@ -534,7 +544,7 @@ def conceptual() -> list[Question]:
             fitz("V.A")),
         Question(
             "malaysia-s94", 2,
-            "What must a defendant fear for duress under Malaysia's Penal Code s 94?",
+            "In the Malaysian case Fitzgerald quotes, what must a defendant fear for duress?",
             (("instant death, at the very time of the act", "instant_death"),
              ("serious harm at some later time", "later_harm"),
              ("harm to their family back home", "family"),
@@ -542,7 +552,8 @@ def conceptual() -> list[Question]:
             "instant_death",
             "The Malaysian court required a reasonable fear, at the very moment, of instant "
             "death; anyone acting from fear of something less does so at their own risk.",
-            fitz("V.B.1", "Penal Code s 94; Mohamed Yusof bin Haji Ahmad v PP [1983] 2 MLJ 167")),
+            fitz("V.B.1", "Mohamed Yusof bin Haji Ahmad v PP [1983] 2 MLJ 167",
+                 Confidence.SECONDARY)),
         Question(
             "ongwen", 2,
             "Under the Rome Statute as read in Ongwen, is a danger that is always present but "
@@ -550,7 +561,7 @@ def conceptual() -> list[Question]:
             (("yes", "yes"), ("no", "no")), "no",
             "No: an abstract danger, or just a higher chance that danger will arise, is not "
             "enough, even if it is there all the time.",
-            fitz("V.A", "Prosecutor v Ongwen (ICC, 2021)")),
+            fitz("V.A", "Prosecutor v Ongwen (ICC, 2021)", Confidence.SECONDARY)),
         Question(
             "causation-broader", 3,
             "Which link between trafficking and offence do some experts prefer as broader and "
@@ -590,7 +601,7 @@ def conceptual() -> list[Question]:
             "Each party must weigh, within its own legal system and where appropriate, not "
             "holding victims liable for unlawful acts that flow directly from the trafficking. "
             "Fitzgerald reads 'not holding' as ruling out a mere reduction of the penalty.",
-            fitz("IV.A.2", "ACTIP 2015 art 14(7)")),
+            fitz("IV.A.2", "ACTIP 2015 art 14(7)", Confidence.SECONDARY)),
         Question(
             "earliest-point", 6,
             "According to the ASEAN study, from when should the principle protect a person?",

@@ -20,15 +20,15 @@ import ipywidgets as w
 from ..assessment import assess
 from ..jurisdiction_data import instruments, jurisdictions
 from ..jurisdictions import DISCRETION_TEXT
+from ..notes import Note, notes
 from ..vocabulary import OffenceType, describe
-from .base import badge, esc, words
+from .base import badge, esc, marks_html, outcome_html, words
 from .models_table import (
     CaseAndCharge,
     boxed,
     charge_line,
     cite_text,
     confidence_html,
-    decisive_reason,
     error_html,
     source_html,
     tree_html,
@@ -44,34 +44,22 @@ MODEL_WORDS = {
 KIND_WORDS = {"soft_law": "soft law", "treaty": "treaty", "eu_law": "EU law",
               "case_law": "judgment"}
 
-# Why a text leaves protection to the authorities, in npkit's words, keyed by the data's
-# ``discretion`` field. Presentation only: the outcome itself comes from npkit/jurisdictions.py.
-WHY_DISCRETIONARY = {
-    "ministerial_permission": (
-        "Thailand's s 41 shields victims only from listed offences, and even for those the "
-        "Minister of Justice may permit a prosecution in writing: protection turns on a "
-        "ministerial decision.", "Fitzgerald 2024, IV.A.2; ASEAN NPP study"),
-    "shall_consider": (
-        "ACTIP art 14(7) obliges each party only to consider not holding victims liable, "
-        "subject to its domestic law and in appropriate cases. Fitzgerald reads this "
-        "flexibility as going to how a state applies the principle, not whether it does.",
-        "Fitzgerald 2024, IV.A.2"),
-    "entitled": (
-        "The text, as the study reports it, allows the authorities not to penalise the victim "
-        "but does not oblige them to.", "ASEAN NPP study"),
-}
-# Where a row needs more than its discretion type says.
-WHY_ROW = {
-    "ilo_p29_4_2": (
-        "The study reads art 4(2) as entitling the authorities not to prosecute, which leaves "
-        "them a choice; Fitzgerald describes it as a duty. The sources differ: check the "
-        "Protocol's text.", "ASEAN NPP study; Fitzgerald 2024, IV.A.2"),
-}
-
-
+# Why a text leaves protection to the authorities, in npkit's words with citations, keyed by
+# the data's ``discretion`` field ("discretion.<type>" in npkit/data/notes.yaml), or by the row
+# where it needs more ("discretion.row.<key>"). Presentation only: the outcome itself comes
+# from npkit/jurisdictions.py.
 def why_discretionary(key: str, row) -> tuple[str, str]:
-    """(explanation, source) for a row whose outcome is discretionary; ('', '') if none."""
-    return WHY_ROW.get(key) or WHY_DISCRETIONARY.get(getattr(row, "discretion", ""), ("", ""))
+    """(explanation, sources in words) for a row whose outcome is discretionary; ('', '') if
+    the notes have none."""
+    found = why_note(key, row)
+    return (found.text, found.source_text) if found is not None else ("", "")
+
+
+def why_note(key: str, row) -> Note | None:
+    for note_id in (f"discretion.row.{key}", f"discretion.{getattr(row, 'discretion', '')}"):
+        if note_id in notes():
+            return notes()[note_id]
+    return None
 
 
 NO_DISCRETION = "None recorded"
@@ -164,6 +152,14 @@ VERIFY_NOTE = (
     "the statutes. Laws are amended: check the current text before relying on any row, and "
     "note each row's confidence mark and the date it was last checked.</p>"
 )
+
+
+def _why_html(found: Note | None) -> str:
+    """A discretion note, its sources and any caveat it rests on, escaped."""
+    if found is None:
+        return ""
+    return (f"{esc(found.text)} <span class='npk-source'>({esc(found.source_text)})</span>"
+            f"{marks_html(found.marks)}")
 
 
 class AseanTable:
@@ -321,40 +317,31 @@ class AseanCase(CaseAndCharge):
         tally_text = ", ".join(f"{badge(o)} in {c}" for o, c in sorted(tally.items()))
         discretionary = [(k, n) for k, n in found.items() if n.outcome == "discretionary"]
         why = "".join(
-            f"<li><strong>{esc(n.title)}</strong>: {esc(why_discretionary(k, rows[k])[0])} "
-            f"<span class='npk-source'>({esc(why_discretionary(k, rows[k])[1])})</span></li>"
+            f"<li><strong>{esc(n.title)}</strong>: {_why_html(why_note(k, rows[k]))}</li>"
             for k, n in discretionary if k in rows)
         why_html = (f"<p><strong>Where protection is discretionary here, and why:</strong></p>"
                     f"<ul>{why}</ul>") if why else (
             "<p>No state or instrument leaves this charge to discretion.</p>")
         self.summary.value = boxed(
             charge_line(case, a.offence)
-            + f"<p>Victim of trafficking for this charge: {badge(a.victim.outcome)}</p>"
+            + f"<p>Victim of trafficking for this charge: {outcome_html(a.victim)}</p>"
             f'<p role="status">Across the {len(states)} ASEAN states: {tally_text}.</p>'
             + why_html)
 
         def row(key: str, node) -> str:
-            # the engine's first reason is the decisive one for a provision (not a victim /
-            # not covered / link not made out / the outcome); a judgment leads with its summary
-            reason = node.reasons[-1 if node.outcome == "guidance" else 0] \
-                if node.reasons else None
+            # the reason the engine names as decisive; the full tree is one click away
+            reason = node.decisive
             because = esc(reason.text) if reason else "—"
-            failed = [c for c in node.children if c.test.startswith("models.") and
-                      c.holds is False]
-            if failed and a.victim.holds:
-                inner = decisive_reason(failed[0], a.victim)
-                because += (f"<br><em>Why:</em> {esc(inner.text)} <span class='npk-source'>"
-                            f"({esc(cite_text(inner.source))})</span>") if inner else ""
             data = rows.get(key)
             if node.outcome == "discretionary" and data is not None:
-                text, src = why_discretionary(key, data)
-                because += (f"<p><strong>Why discretionary:</strong> {esc(text)} "
-                            f"<span class='npk-source'>({esc(src)})</span></p>") if text else ""
+                found = why_note(key, data)
+                because += (f"<p><strong>Why discretionary:</strong> {_why_html(found)}</p>"
+                            if found is not None else "")
             source = source_html(reason.source) if reason else "—"
             checked = (f"<br><span class='npk-source'>last checked "
                        f"{esc(data.last_checked.isoformat())}</span>") if data is not None else ""
             return (f'<tr data-row="{esc(key)}"><th scope="row">{esc(node.title)}</th>'
-                    f"<td>{badge(node.outcome)}</td><td>{because}"
+                    f"<td>{outcome_html(node)}</td><td>{because}"
                     f"<details><summary>Full reasoning</summary>{tree_html(node)}</details>"
                     f"</td><td>{source}{checked}</td></tr>")
 

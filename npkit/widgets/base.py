@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 import ipywidgets as w
 
 from .. import DISCLAIMER
+from ..citations import Confidence
 from ..findings import Finding
 
 # Colour is a second channel only: every badge also carries a symbol and a word.
@@ -55,6 +56,9 @@ CSS = """
 .npk-modnav a { font-weight: 600; text-underline-offset: .2em; }
 .npk-learner-line { margin: .2em 0; padding: .3em .7em; border-left: 4px solid #1f5fbf;
   background: #f5f8fd; }
+.npk .npk-mark { display: inline-block; margin-left: .3em; padding: 0 .35em; font-size: .85em;
+  font-weight: 600; border: 1px dashed #6b4a00; color: #6b4a00; background: #fffaf0;
+  border-radius: .3em; }
 .npk-sr { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
 </style>
 """
@@ -75,6 +79,18 @@ def badge(outcome: str) -> str:
             f'<span aria-hidden="true">{symbol}</span> {esc(words(outcome))}</span>')
 
 
+def marks_html(marks: Iterable[Confidence]) -> str:
+    """The caveats an outcome rests on, in words (never colour alone): one tag per mark,
+    "npkit's reading", "from outside npkit's sources: verify before use"; '' for none."""
+    return "".join(f'<span class="npk-mark" data-mark="{esc(m.value)}">{esc(m.label)}</span>'
+                   for m in marks if m.is_caveat)
+
+
+def outcome_html(node: Finding) -> str:
+    """The outcome badge and, beside it, the caveats the engine says it rests on."""
+    return badge(node.outcome) + marks_html(node.marks)
+
+
 def html_box(body: str, **layout) -> w.HTML:
     """An HTML widget wrapped in the suite's style; ``body`` must already be escaped."""
     return w.HTML(f'{CSS}<div class="npk">{body}</div>', layout=w.Layout(**layout))
@@ -90,7 +106,7 @@ def reasons_html(node: Finding) -> str:
 
 def tree_html(node: Finding, *, open_depth: int = 1, _depth: int = 0) -> str:
     """A finding and its children as nested <details>: native keyboard support, no script."""
-    label = f"{esc(node.title)}: {badge(node.outcome)}"
+    label = f"{esc(node.title)}: {outcome_html(node)}"
     inner = reasons_html(node) + "".join(
         tree_html(c, open_depth=open_depth, _depth=_depth + 1) for c in node.children
     )

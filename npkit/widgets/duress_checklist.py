@@ -2,9 +2,10 @@
 
 For one case the trainee answers the four conditions of duress yes or no, then "Compare with
 npkit" sets the answers beside npkit's finding on each condition under England & Wales,
-Malaysia s 94 and the Rome Statute: which variant requires which condition, whether duress
-succeeds, the reasons with their sources, and what would have to change (npkit's
-counterfactuals for the duress outcomes).
+Malaysia and the Rome Statute (labelled as the international-criminal-law analogue): which
+variant requires which condition, whether duress succeeds and the caveats that outcome rests on
+(npkit's reading, outside law), the reasons with their sources, and what would have to change
+(npkit's counterfactuals for the duress outcomes).
 
 The comparison is :func:`npkit.training.checklist.compare`; every finding comes from
 :func:`npkit.assess`. Case text is escaped; callbacks re-check their input and never raise.
@@ -17,6 +18,7 @@ import ipywidgets as w
 from ..assessment import assess
 from ..duress import CONDITIONS, VARIANTS
 from ..learner import Stateful
+from ..render.marks import analogue_label, analogue_text, international_analogue
 from ..training.checklist import (
     ANSWER_OPTIONS,
     NOT_ANSWERED,
@@ -25,7 +27,7 @@ from ..training.checklist import (
     compare,
     question,
 )
-from .base import badge, case_picker, error_panel, esc, tree_html
+from .base import badge, case_picker, error_panel, esc, marks_html, outcome_html, tree_html
 from .tagger import WRAP_CSS, boxed, button, safe, story_html, verdict_badge
 
 CASES = ("jane", "john", "sarah")
@@ -195,12 +197,16 @@ class DuressChecklist(Stateful):
         self.changes.value = boxed(_changes_html(result))
 
 
-def _variant_head(vid: str) -> str:
-    return f"<th scope='col'>{esc(VARIANTS[vid].title)}</th>"
+def _variant_head(r: Comparison, vid: str) -> str:
+    label = (f"<br><span class='npk-mark'>{esc(analogue_label())}</span>"
+             if international_analogue(r.findings[vid]) else "")
+    return f"<th scope='col'>{esc(VARIANTS[vid].title)}{label}</th>"
 
 
 def _table_html(r: Comparison) -> str:
-    head = "".join(_variant_head(v) for v in r.variants)
+    head = "".join(_variant_head(r, v) for v in r.variants)
+    analogue = (f"<p class='npk-note' role='note'>{esc(analogue_text())}</p>"
+                if any(international_analogue(f) for f in r.findings.values()) else "")
     body = []
     for row in r.rows:
         cells = []
@@ -209,11 +215,12 @@ def _table_html(r: Comparison) -> str:
                     else "not required by this variant: shown, not counted")
             agree = AGREEMENT_TEXT.get(c.agreement, "")
             mark = f"<br>{verdict_badge(c.agreement)} {esc(agree)}" if agree else ""
-            cells.append(f"<td>{badge(c.outcome)}<br><span class='npk-source'>{esc(need)}"
+            cells.append(f"<td>{badge(c.outcome)}{marks_html(c.marks)}<br>"
+                         f"<span class='npk-source'>{esc(need)}"
                          f"</span>{mark}</td>")
         body.append(f"<tr><th scope='row'>{esc(row.title)}</th><td>{esc(row.answer)}</td>"
                     f"{''.join(cells)}</tr>")
-    outcomes = "".join(f"<td>{badge(r.outcome(v))}</td>" for v in r.variants)
+    outcomes = "".join(f"<td>{outcome_html(r.findings[v])}</td>" for v in r.variants)
     body.append(f"<tr><th scope='row'>Duress</th><td>—</td>{outcomes}</tr>")
     n = len(r.rows)
     agreed = "".join(f"<td>{r.agreed(v)} of {n}</td>" for v in r.variants)
@@ -228,7 +235,7 @@ def _table_html(r: Comparison) -> str:
             f"<th scope='col'>Condition</th><th scope='col'>Your answer</th>{head}</tr>"
             f"</thead><tbody>{''.join(body)}</tbody></table>"
             "<p class='npk-source'>Conditions: Fitzgerald 2024, V.A. A variant's "
-            "\"not required\" condition is shown for comparison only.</p>")
+            "\"not required\" condition is shown for comparison only.</p>" + analogue)
 
 
 def _reasons_html(r: Comparison) -> str:
@@ -247,7 +254,8 @@ def _changes_html(r: Comparison) -> str:
             for c in found)
         body = (f"<ul>{items}</ul>" if items else
                 "<p>No change of one or two facts in npkit's catalogue flips this outcome.</p>")
-        parts.append(f"<h4>{esc(VARIANTS[vid].title)}: {badge(r.outcome(vid))}</h4>{body}")
+        parts.append(f"<h4>{esc(VARIANTS[vid].title)}: {outcome_html(r.findings[vid])}</h4>"
+                     f"{body}")
     return ("<h3>What would have to change</h3>"
             "<p>The smallest changes to the facts (one or two) that would flip each duress "
             f"outcome, found by npkit's counterfactual search.</p>{''.join(parts)}")

@@ -1,7 +1,8 @@
 """Module 3: one case, every non-punishment model, side by side.
 
 :class:`ModelsTable` shows a model x outcome x decisive reason x source table for one charge of
-one case, each row opening (``<details>``) onto the full finding tree with every reason, its
+one case (the decisive reason is the one the engine names; the outcome carries the caveats it
+rests on), each row opening (``<details>``) onto the full finding tree with every reason, its
 citation and the citation's confidence mark; the duress variants sit beside the models for
 contrast. :class:`OffenceCategories` is the cases x models matrix for Fitzgerald 2024 IV.C's
 offence categories, and :class:`Discussion` the "the losses are too big to excuse" exercise.
@@ -22,8 +23,10 @@ from ..assessment import Assessment, assess
 from ..citations import SOURCES, Citation, Confidence
 from ..findings import Finding, Reason
 from ..models import MODELS
+from ..notes import note
+from ..render.marks import ANALOGUE_NOTE, international_analogue
 from ..vocabulary import OffenceCategory, describe
-from .base import CSS, badge, case_html, case_picker, esc, words
+from .base import CSS, badge, case_html, case_picker, esc, marks_html, outcome_html, words
 
 # Extra style for this module; colour is never the only channel (every mark carries words).
 EXTRA_CSS = """
@@ -46,38 +49,9 @@ EXTRA_CSS = """
 
 READING_TAG = '<span class="npk-reading">npkit\'s reading</span>'
 
-# One line per model, in npkit's words, with where the model comes from. Presentation only:
-# the tests themselves live in npkit/models/.
-MODEL_NOTES: dict[str, tuple[str, str]] = {
-    "compulsion_strict": (
-        "Only offences the trafficker forced or threatened the person into.",
-        "ASEAN NPP study (Indonesia); Fitzgerald 2024, IV.B.1"),
-    "compulsion_broad": (
-        "Every trafficking means counts as compulsion, subtle control included.",
-        "Fitzgerald 2024, IV.B.1 (UN Special Rapporteur)"),
-    "causation": (
-        "Would the offence have happened but for the trafficking?",
-        "Fitzgerald 2024, IV.B.2"),
-    "causation_temporal": (
-        "A narrower reading of causation: only acts done during the trafficking. "
-        "Fitzgerald rejects it.",
-        "Fitzgerald 2024, IV.B.2"),
-    "causation_direct": (
-        "A narrower reading of causation: the act must be part of the exploited work, as the "
-        "Dutch court held in Mehak.",
-        "Fitzgerald 2024, IV.B.2"),
-    "closed_list": (
-        "Only offences on a list: here the status offences (entry, stay, work, documents).",
-        "Fitzgerald 2024, IV.A.2; ASEAN NPP study"),
-    "presumption": (
-        "Indicators of trafficking are enough: the person is presumed a victim from the first "
-        "contact, and the State must rebut it.",
-        "ALSA 2025 abstract; ASEAN NPP study, recommendation 19"),
-    "dual_factor": (
-        "Weighs how far the trafficking determined the act against the free choice left. The "
-        "abstract gives no test; the weighing is npkit's reading.",
-        "ALSA 2025 abstract; npkit's reading"),
-}
+# One line per model, in npkit's words, with its citations: npkit/data/notes.yaml
+# ("models.<model>"). Presentation only: the tests themselves live in npkit/models/.
+MODEL_NOTE = "models.{}"
 NARROWER = frozenset({"causation_temporal", "causation_direct"})
 
 # The four teaching cases of Fitzgerald 2024 IV.C's categories (status, purpose, secondary) and
@@ -98,9 +72,12 @@ def cite_text(c: Citation) -> str:
 
 
 def confidence_html(conf: Confidence) -> str:
-    """The confidence mark in words; npkit's reading stands out as a labelled tag."""
+    """The confidence mark in words; the caveats (npkit's reading, law from outside npkit's
+    sources) stand out as labelled tags."""
     if conf is Confidence.NPKIT_READING:
         return READING_TAG
+    if conf.is_caveat:
+        return f'<span class="npk-reading">{esc(conf.label)}</span>'
     return f'<span class="npk-conf">{esc(conf.label)}</span>'
 
 
@@ -115,10 +92,9 @@ def reason_li(r: Reason) -> str:
 
 
 def tree_html(node: Finding, *, open_depth: int = 0, _depth: int = 0) -> str:
-    """A finding and its children as nested ``<details>``, each reason with its citation and
-    confidence mark (base.tree_html without the confidence)."""
-    mark = READING_TAG if node.is_npkit_reading else ""
-    label = f"{esc(node.title)}: {badge(node.outcome)}{mark}"
+    """A finding and its children as nested ``<details>``: each outcome with the caveats the
+    engine says it rests on, each reason with its citation and confidence mark."""
+    label = f"{esc(node.title)}: {outcome_html(node)}"
     items = "".join(reason_li(r) for r in node.reasons)
     inner = (f"<ul>{items}</ul>" if items else "") + "".join(
         tree_html(c, open_depth=open_depth, _depth=_depth + 1) for c in node.children)
@@ -126,48 +102,15 @@ def tree_html(node: Finding, *, open_depth: int = 0, _depth: int = 0) -> str:
     return f"<details{opened}><summary>{label}</summary>{inner}</details>"
 
 
-def reading_mark(node: Finding) -> str:
-    """"npkit's reading" where the node itself rests on it, "includes npkit's reading" where
-    only a condition below it does; nothing where the title already says so."""
-    if "npkit's reading" in node.title or not has_reading(node):
+def note_html(note_id: str) -> str:
+    """A note from npkit/data/notes.yaml: its text and its sources, escaped; '' if none."""
+    try:
+        n = note(note_id)
+    except KeyError:
         return ""
-    if node.is_npkit_reading:
-        return READING_TAG
-    return '<span class="npk-reading">includes npkit\'s reading</span>'
-
-
-def has_reading(node: Finding) -> bool:
-    """Whether npkit's own reading enters anywhere in this finding's tree."""
-    return any(n.is_npkit_reading for n in node.walk())
-
-
-def decisive_reason(node: Finding, victim: Finding | None = None, *,
-                    own_first: bool = False) -> Reason | None:
-    """The reason a reader most needs in one line, picked from the reasons the engine gave
-    (never written here): for a person who is not a victim, the victim gate; for an outcome
-    that is not "protected", the first unmet condition (or a rebutted presumption); otherwise
-    the narrowest condition that held; for a node without conditions, its conclusion.
-    ``own_first`` takes the node's own first reason (duress: "Fails on: ...")."""
-    if own_first and node.reasons:
-        return node.reasons[0]
-    gate = None
-    if victim is not None and victim.reasons and node.reasons and \
-            node.reasons[0].source == victim.reasons[0].source:
-        gate = node.reasons[0]  # the models' "is (not) a victim" line cites the victim test
-    if victim is not None and victim.holds is False and gate is not None:
-        return gate
-    conditions = [c for c in node.children if c.reasons]
-    if node.holds is not True:
-        for c in conditions:
-            if c.holds is False or (c.test.endswith(".rebutted") and c.holds):
-                return c.reasons[0]
-    elif conditions:
-        return conditions[-1].reasons[0]
-    own = [r for r in node.reasons if r is not gate]
-    readings = [r for r in own if r.source.confidence is Confidence.NPKIT_READING]
-    if readings:  # a weighing (dual-factor): its conclusion is the last of npkit's lines
-        return readings[-1]
-    return own[0] if own else gate
+    title = f"<strong>{esc(n.title)}:</strong> " if n.title else ""
+    return (f'<span class="npk-desc">{title}{esc(n.text)} <span class="npk-source">'
+            f"({esc(n.source_text)})</span>{marks_html(n.marks)}</span>")
 
 
 def error_html(title: str, lines: Iterable[str]) -> str:
@@ -299,34 +242,36 @@ def summary_html(a: Assessment) -> str:
     succeed = sum(1 for d in duress if d.outcome == "succeeds")
     middle_text = f", {middle} leave it to discretion" if middle else ""
     return (charge_line(a.case, a.offence)
-            + f"<p>Victim of trafficking for this charge: {badge(a.victim.outcome)}</p>"
+            + f"<p>Victim of trafficking for this charge: {outcome_html(a.victim)}</p>"
             f'<p class="npk-summary" role="status">Duress succeeds under <strong>{succeed} of '
             f"{len(duress)}</strong> readings; <strong>{protect} of {len(models)}</strong> "
             f"non-punishment models protect{middle_text}.</p>")
 
 
-def _row(node: Finding, key: str, victim: Finding, *, group: str) -> str:
-    reason = decisive_reason(node, victim, own_first=group == "duress")
-    reading = reading_mark(node)
-    note, note_src = MODEL_NOTES.get(key, ("", ""))
-    desc = (f'<span class="npk-desc">{esc(note)} <span class="npk-source">({esc(note_src)})'
-            f"</span></span>") if note else ""
+def _row(node: Finding, key: str, *, group: str) -> str:
+    """One model or duress variant: outcome with the caveats it rests on, and the reason the
+    engine names as decisive, with its source and confidence."""
+    reason = node.decisive
+    if group == "models":
+        desc = note_html(MODEL_NOTE.format(key))
+    elif international_analogue(node):
+        desc = note_html(ANALOGUE_NOTE)
+    else:
+        desc = ""
     sub = ' class="npk-sub"' if key in NARROWER else ""
     because = esc(reason.text) if reason else "—"
     source = source_html(reason.source) if reason else "—"
     return (f'<tr data-row="{esc(group)}.{esc(key)}">'
-            f'<th scope="row"{sub}>{esc(node.title)}{reading}{desc}</th>'
-            f"<td>{badge(node.outcome)}</td><td>{because}</td><td>{source}</td></tr>"
+            f'<th scope="row"{sub}>{esc(node.title)}{desc}</th>'
+            f"<td>{outcome_html(node)}</td><td>{because}</td><td>{source}</td></tr>"
             f'<tr class="npk-more" data-more="{esc(group)}.{esc(key)}"><td colspan="4">'
             f"<details><summary>Full reasoning: {esc(node.title)}</summary>"
             f"{tree_html(node)}</details></td></tr>")
 
 
 def models_table_html(a: Assessment) -> str:
-    victim = a.victim
-    models = "".join(_row(a.models[k], k, victim, group="models")
-                     for k in MODELS if k in a.models)
-    duress = "".join(_row(node, k, victim, group="duress") for k, node in a.duress.items())
+    models = "".join(_row(a.models[k], k, group="models") for k in MODELS if k in a.models)
+    duress = "".join(_row(node, k, group="duress") for k, node in a.duress.items())
     return (
         "<table><caption>Every model for this charge, then duress for contrast. Open "
         "“Full reasoning” under a row for every condition, reason and source.</caption>"
@@ -338,7 +283,7 @@ def models_table_html(a: Assessment) -> str:
         "<tbody><tr><th scope='rowgroup' colspan='4'>Duress, the general defence, for "
         f"contrast (Fitzgerald 2024, V)</th></tr>{duress}</tbody></table>"
         f"<details><summary>Is {esc(a.case.person.pseudonym)} a victim of trafficking? "
-        f"{badge(a.victim.outcome)}</summary>{tree_html(a.victim)}</details>")
+        f"{outcome_html(a.victim)}</summary>{tree_html(a.victim)}</details>")
 
 
 # --- offence categories ----------------------------------------------------------------------
@@ -361,7 +306,8 @@ def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -
     for case in chosen:
         o = case.offences[0]
         row = table.loc[case.id]
-        cells = "".join(f"<td>{badge(str(row[f'models.{k}']))}</td>" for k in cols)
+        cells = "".join(f"<td>{badge(str(row[f'models.{k}']))}{_cell_marks(table, case.id, k)}"
+                        "</td>" for k in cols)
         body.append(
             f'<tr data-row="{esc(case.id)}"><th scope="row" class="npk-mid">'
             f"{esc(case.person.pseudonym)}: "
@@ -374,6 +320,12 @@ def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -
             "an unrelated ordered offence (principal charges; Fitzgerald 2024, IV.C)</caption>"
             f"<thead><tr><th scope='col'>Case and charge</th>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def _cell_marks(table, case_id: str, model: str) -> str:
+    """The caveats a matrix cell's outcome rests on, in words (from render.frame.matrix)."""
+    text = table.attrs.get("marks", {}).get((case_id, f"models.{model}"), "")
+    return f'<span class="npk-mark">{esc(text)}</span>' if text else ""
 
 
 class OffenceCategories:
@@ -407,31 +359,22 @@ DISCUSSION_PROMPT = (
     "non-punishment principle? Note your answer, then open what the sources say.</p>"
 )
 
-DISCUSSION_SOURCES = (
-    "<h4>What the sources say</h4><ul>"
-    "<li><strong>Protection whatever the severity.</strong> Fitzgerald reports that states "
-    "often leave cyberfraud outside the principle because of how much the scams cost their "
-    "targets, and argues instead that every offence that is a direct consequence of the "
-    "trafficking should be covered, however serious. No international instrument, she notes, "
-    "lets a state narrow the principle by the gravity of the crime or by a closed list; "
-    "excluding serious crimes lets traffickers use their victims as a shield. "
-    "<span class='npk-source'>(Fitzgerald 2024, I and IV.C)</span></li>"
-    "<li><strong>Exclude serious crimes.</strong> In the ASEAN roundtables some practitioners "
-    "wanted protection widened to every offence committed in the course of trafficking, while "
-    "others strongly opposed that: for them the gravity of the offence should count, and "
-    "victims should still be prosecuted for serious crimes, drug offences above all. Views "
-    "also differed on when a victim who goes on to recruit or traffic others should lose "
-    "protection. <span class='npk-source'>(ASEAN NPP study, Interpretation of the "
-    "non-punishment principle: Divergent views on the scope of protection)</span></li>"
-    "<li><strong>Where the weighing belongs.</strong> Comparing the harm done with the harm "
-    "threatened is the proportionality condition of duress, one reason Jane's duress plea "
-    "fails; the non-punishment principle asks instead whether the offence is linked to the "
-    "trafficking. Punishing a victim serves none of the purposes of punishment, since the "
-    "traffickers keep the profits. <span class='npk-source'>(Fitzgerald 2024, V.B.1 and "
-    "III.B.3)</span></li></ul>"
+# What the sources say, as notes with citations (npkit/data/notes.yaml).
+DISCUSSION_NOTES = ("discussion.severity.protect_all", "discussion.severity.exclude_serious",
+                    "discussion.severity.where_weighing")
+DISCUSSION_QUESTIONS = (
     "<p>Questions for the group: which of the models above weighs severity at all? What would a "
-    "severity exception mean for Rosa, who was ordered to cause serious harm?</p>"
-)
+    "severity exception mean for Rosa, who was ordered to cause serious harm?</p>")
+
+
+def discussion_sources_html() -> str:
+    items = []
+    for note_id in DISCUSSION_NOTES:
+        n = note(note_id)
+        items.append(f"<li><strong>{esc(n.title)}</strong> {esc(n.text)} "
+                     f"<span class='npk-source'>({esc(n.source_text)})</span>"
+                     f"{marks_html(n.marks)}</li>")
+    return f"<h4>What the sources say</h4><ul>{''.join(items)}</ul>{DISCUSSION_QUESTIONS}"
 
 
 class Discussion:
@@ -451,4 +394,4 @@ class Discussion:
         self.widget = w.VBox([self.prompt, self.notes, self.reveal, self.sources])
 
     def _on_reveal(self, _button=None) -> None:
-        self.sources.value = boxed(DISCUSSION_SOURCES)
+        self.sources.value = boxed(discussion_sources_html())

@@ -1,7 +1,9 @@
 """The outcome matrix: one row per test (victim status, the duress variants, the
 non-punishment models, the ten ASEAN Member States), the outcome for the case as loaded, the
-outcome now, and a "changed" mark; above it a status line (``aria-live="polite"``) saying what
-the last change did, e.g. "Duress (England & Wales): fails → succeeds".
+outcome now (each with the caveats it rests on, in words), and a "changed" mark; above it a
+status line (``aria-live="polite"``) saying what the last change did, e.g. "Duress (England &
+Wales): fails → succeeds". The Rome Statute's row is labelled as the international-criminal-law
+analogue, not a defence a domestic court applies.
 
 Reusable: give :meth:`OutcomeMatrix.show` any :class:`~npkit.assessment.Assessment` (and a
 baseline to compare with). It only presents outcomes that ``assess()`` computed.
@@ -15,8 +17,10 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from ..assessment import Assessment
+from ..citations import Confidence
 from ..findings import Finding
-from .base import CSS, badge, esc, words
+from ..render.marks import analogue_label, international_analogue
+from .base import CSS, badge, esc, marks_html, words
 
 GROUPS: tuple[tuple[str, str], ...] = (
     ("victim", "Victim status"),
@@ -26,7 +30,7 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 DURESS_LABELS = {
     "england_wales": "Duress (England & Wales)",
-    "malaysia": "Duress (Malaysia, s 94)",
+    "malaysia": "Duress (Malaysia)",
     "rome_statute": "Duress (Rome Statute)",
 }
 
@@ -37,6 +41,8 @@ class Row:
     group: str
     label: str
     outcome: str
+    marks: tuple[Confidence, ...] = ()  # the caveats the outcome rests on (Finding.marks)
+    note: str = ""  # shown under the label, e.g. the Rome Statute's "analogue" label
 
 
 def finding_for(a: Assessment, key: str) -> Finding:
@@ -51,15 +57,18 @@ def finding_for(a: Assessment, key: str) -> Finding:
 
 def rows(a: Assessment) -> list[Row]:
     """The matrix rows for ``a``, in display order."""
-    out = [Row("victim", "victim", "Victim of trafficking", a.victim.outcome)]
+    out = [Row("victim", "victim", "Victim of trafficking", a.victim.outcome, a.victim.marks)]
     for name, node in a.duress.items():
-        out.append(Row(f"duress.{name}", "duress",
-                       DURESS_LABELS.get(name, node.title), node.outcome))
+        note = (f"{analogue_label()}: not a defence a domestic court applies"
+                if international_analogue(node) else "")
+        out.append(Row(f"duress.{name}", "duress", DURESS_LABELS.get(name, node.title),
+                       node.outcome, node.marks, note))
     for name, node in a.models.items():
-        out.append(Row(f"models.{name}", "models", f"Model: {node.title}", node.outcome))
+        out.append(Row(f"models.{name}", "models", f"Model: {node.title}", node.outcome,
+                       node.marks))
     for code, node in a.jurisdictions.items():
         out.append(Row(f"jurisdictions.{code}", "jurisdictions", f"{node.title} ({code})",
-                       node.outcome))
+                       node.outcome, node.marks))
     return out
 
 
@@ -85,10 +94,14 @@ def changes(before: Mapping[str, str], now: list[Row]) -> list[Change]:
 
 
 def table_html(now: list[Row], baseline: Mapping[str, str] | None = None,
-               caption: str = "Outcomes") -> str:
+               caption: str = "Outcomes",
+               baseline_marks: Mapping[str, tuple[Confidence, ...]] | None = None) -> str:
     """An accessible table: a caption, column headers, one row header per test, outcomes as
-    badges (symbol and word), and a "changed" mark in words."""
+    badges (symbol and word) with the caveats each rests on in words ("npkit's reading",
+    "from outside npkit's sources: verify before use"), and a "changed" mark in words."""
     base = baseline or {r.key: r.outcome for r in now}
+    base_marks = baseline_marks if baseline_marks is not None else (
+        {r.key: r.marks for r in now} if baseline is None else {})
     head = ("<thead><tr><th scope='col'>Test</th><th scope='col'>Case as loaded</th>"
             "<th scope='col'>Now</th><th scope='col'>Changed?</th></tr></thead>")
     bodies = []
@@ -103,9 +116,11 @@ def table_html(now: list[Row], baseline: Mapping[str, str] | None = None,
             mark = ("<strong class='npk-changed'><span aria-hidden='true'>▲ </span>changed"
                     "</strong>" if changed else "<span class='npk-same'>no</span>")
             cls = " class='npk-row-changed'" if changed else ""
+            note = f"<br><span class='npk-mark'>{esc(r.note)}</span>" if r.note else ""
             cells.append(
-                f"<tr{cls} data-key='{esc(r.key)}'><th scope='row'>{esc(r.label)}</th>"
-                f"<td>{badge(before)}</td><td>{badge(r.outcome)}</td><td>{mark}</td></tr>")
+                f"<tr{cls} data-key='{esc(r.key)}'><th scope='row'>{esc(r.label)}{note}</th>"
+                f"<td>{badge(before)}{marks_html(base_marks.get(r.key, ()))}</td>"
+                f"<td>{badge(r.outcome)}{marks_html(r.marks)}</td><td>{mark}</td></tr>")
         bodies.append(f"<tbody>{''.join(cells)}</tbody>")
     return (f"<table class='npk-matrix'><caption>{esc(caption)}</caption>{head}"
             f"{''.join(bodies)}</table>")
@@ -158,6 +173,7 @@ class OutcomeMatrix:
         self.table = w.HTML("")
         self.widget = w.VBox([self.status, self.table])
         self.baseline: dict[str, str] = {}
+        self.baseline_marks: dict[str, tuple[Confidence, ...]] = {}
         self.rows: list[Row] = []
         self.last_changes: list[Change] | None = None
         self.since_loaded: list[Change] = []
@@ -166,6 +182,7 @@ class OutcomeMatrix:
         """Start from ``a`` (a newly loaded case): no row is marked changed."""
         self.rows = rows(a)
         self.baseline = {r.key: r.outcome for r in self.rows}
+        self.baseline_marks = {r.key: r.marks for r in self.rows}
         self.last_changes = None
         self.since_loaded = []
         self._draw(announce)
@@ -184,7 +201,8 @@ class OutcomeMatrix:
         lead = f"{esc(announce)} " if announce else ""
         self.status.value = boxed(
             f"<p class='npk-status' role='status' aria-live='polite'>{lead}{esc(text)}</p>")
-        self.table.value = boxed(table_html(self.rows, self.baseline, self.caption))
+        self.table.value = boxed(table_html(self.rows, self.baseline, self.caption,
+                                            self.baseline_marks))
 
     def row_html(self, key: str) -> str:
         """The table row for ``key`` (for tests and benchmarks)."""

@@ -5,7 +5,8 @@
   ("2 of 3 (67%)"), the bar itself only a picture of that text (hidden from screen readers).
 - Once the trainer reveals npkit's answer, the matching rows say so in words and with a
   symbol ("✓ npkit's answer"), never by colour alone, and npkit's reasons stand beside the
-  chart, each with its source.
+  chart, each with its source; where the answer rests on npkit's reading or on law from
+  outside npkit's sources, the reveal says so in words right under the answer.
 - Free-text answers are listed without names, escaped, line breaks kept (``white-space:
   pre-wrap``); a long one shows its beginning, the rest behind "Show the whole answer".
 
@@ -20,7 +21,7 @@ import re
 
 from ..questions import AnswerKey
 from ..workshop.sessions import PollQuestion, Tally
-from .base import CSS, esc
+from .base import CSS, esc, marks_html
 
 PREVIEW_CHARS = 280
 PREVIEW_LINES = 6
@@ -166,9 +167,11 @@ def reveal_html(question: PollQuestion, key: AnswerKey | None) -> str:
         f"<li>{text(r.text)} <span class='npk-source'>({text(r.source)})</span></li>"
         for r in key.why)
     why = f"<p><strong>Why:</strong></p><ul>{reasons}</ul>" if reasons else ""
+    rests = (f"<p class='npk-rests-on'><strong>This answer rests on:</strong> "
+             f"{marks_html(key.marks)}</p>" if key.rests_on else "")
     return ("<section class='npk-reveal' aria-label=\"npkit's answer\">"
             "<h3>npkit's answer</h3>"
-            f"<p>{KEY_MARK} <strong>{text(key_words(question, key))}</strong></p>{why}"
+            f"<p>{KEY_MARK} <strong>{text(key_words(question, key))}</strong></p>{rests}{why}"
             "</section>")
 
 

@@ -58,9 +58,12 @@ def feedback_html(fb: qz.Feedback) -> str:
 
 
 def feedback_body(fb: qz.Feedback) -> str:
-    """One question's feedback: mark, message, why and source, all escaped."""
+    """One question's feedback: mark, message, what the answer rests on (npkit's reading, law
+    from outside npkit's sources) in words right beside it, why and source, all escaped."""
     symbol, word, kind = STATUS_MARKS.get(fb.status, STATUS_MARKS[qz.INVALID])
     body = f"<p>{mark(symbol, word, kind)} {esc(fb.message)}</p>"
+    if fb.status != qz.INVALID and fb.rests_on:
+        body += f"<p class='npk-note' role='note'>{esc(fb.rests_on)}</p>"
     if fb.why:
         body += f"<p><strong>Why:</strong> {esc(fb.why)}</p>"
     if fb.source is not None:

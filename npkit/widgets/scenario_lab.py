@@ -31,7 +31,7 @@ import ipywidgets as w
 from ..assessment import Assessment, assess
 from ..case import Case
 from ..learner import Stateful
-from .base import badge, case_html, case_picker, esc, tree_html
+from .base import badge, case_html, case_picker, esc, outcome_html, tree_html
 from .download import DownloadLink, edited_copy
 from .fact_editor import (
     FactEditor,
@@ -376,7 +376,7 @@ class ScenarioLab(Stateful):
         before = self.outcomes.baseline.get(key, node.outcome)
         self.why.value = boxed(
             f"<p><strong>{esc(label)}</strong>: case as loaded {badge(before)}, "
-            f"now {badge(node.outcome)}.</p>{tree_html(node, open_depth=2)}")
+            f"now {outcome_html(node)}.</p>{tree_html(node, open_depth=2)}")
 
     def _counterfactuals(self, *, compute: bool) -> list | None:
         """The counterfactuals for the facts now: remembered per set of facts, searched for

@@ -33,7 +33,7 @@ from ..training.tagger import (
     tag_label,
     victim_agreement,
 )
-from .base import CSS, badge, case_picker, error_panel, esc, tree_html, words
+from .base import CSS, case_picker, error_panel, esc, outcome_html, tree_html, words
 
 VERDICTS = {
     "correct": ("✔", "good"),
@@ -514,7 +514,7 @@ class VictimQuestion(Stateful):
                else f"You did not answer first: {verdict_badge(verdict)}.")
         period = case.period(case.offence().period)
         self.result.value = boxed(
-            f"<p>{you} npkit finds: {badge(victim.outcome)}</p>"
+            f"<p>{you} npkit finds: {outcome_html(victim)}</p>"
             f"<p>Assessed for the period of the charge "
             f"({esc(case.offence().charge)}): {esc(period.label or period.id)}.</p>"
             f"{tree_html(victim, open_depth=2)}"

@@ -80,6 +80,11 @@ def _why(key: AnswerKey | None) -> list[tuple[str, str]]:
     return [(r.text, str(r.source)) for r in key.why] if key is not None else []
 
 
+def _rests(key: AnswerKey | None) -> bool:
+    """Whether npkit's answer rests on its own reading or on law from outside its sources."""
+    return key is not None and not key.free_text and bool(key.rests_on)
+
+
 def _rows(tally: Tally) -> list[tuple[str, int]]:
     return [(tally.question.label(v), n) for v, n in tally.counts.items()]
 
@@ -98,7 +103,8 @@ def summary_markdown(ws: Workshop, code: str, secret: str, case: Case) -> str:
         else:
             out += ["", "| Answer | Count |", "|---|---|"]
             out += [f"| {md_esc(label)} | {n} |" for label, n in _rows(t)]
-            out += ["", f"**npkit's answer:** {md_esc(key_labels(q, key))}"]
+            out += ["", f"**npkit's answer:** {md_esc(key_labels(q, key))}"
+                    + (f" *(rests on {md_esc(key.rests_on)})*" if _rests(key) else "")]
             out += [f"- {md_esc(text)} ({md_esc(source)})" for text, source in _why(key)]
         out.append("")
     out.append(f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by npkit.")
@@ -130,7 +136,8 @@ def summary_html(ws: Workshop, code: str, secret: str, case: Case) -> str:
         parts.append("<table><tr><th scope='col'>Answer</th><th scope='col'>Count</th></tr>"
                      + "".join(f"<tr><td>{e(label)}</td><td>{n}</td></tr>"
                                for label, n in _rows(t)) + "</table>")
-        parts.append(f"<p><strong>npkit's answer:</strong> {e(key_labels(q, key))}</p><ul>"
+        rests = f" <em>(rests on {e(key.rests_on)})</em>" if _rests(key) else ""
+        parts.append(f"<p><strong>npkit's answer:</strong> {e(key_labels(q, key))}{rests}</p><ul>"
                      + "".join(f"<li>{e(text)} <cite>{e(source)}</cite></li>"
                                for text, source in _why(key)) + "</ul>")
     parts.append(f"<p>Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by npkit.</p>"

@@ -1,5 +1,7 @@
 """Module 7's quiz widget, driven headless through its controls."""
 
+from html import escape
+
 import pytest
 
 from npkit.citations import Citation, Confidence
@@ -37,10 +39,12 @@ def test_check_gives_feedback_in_words_and_symbols(quiz, questions):
     quiz.radios["victim-sarah"].value = "victim"  # wrong: not a victim for her second stay
     quiz.check.click()
     right = quiz.feedback["duress-ew-john"].value
-    assert "✔" in right and "right" in right and "Fitzgerald 2024, V.B.2" in right
+    # the source of the reason the engine names as decisive, whichever the law picks
+    assert "✔" in right and "right" in right
+    assert escape(str(by["duress-ew-john"].source)) in right
     wrong = quiz.feedback["victim-sarah"].value
     assert "✘" in wrong and "wrong" in wrong and "not a victim" in wrong
-    assert "Fitzgerald 2024, V.B.3" in wrong and "Why:" in wrong
+    assert escape(str(by["victim-sarah"].source)) in wrong and "Why:" in wrong
     untouched = quiz.feedback["stop-jane"].value
     assert "not answered" in untouched
     assert f"Your score: 1 of {len(questions)}" in quiz.score.value

@@ -1,0 +1,93 @@
+"""Notes: the statements of law the widgets show beside the engine's outcomes, each with its
+citations (``npkit/data/notes.yaml``).
+
+A note is presentation, not a rule: it explains a model, a discretion or a discussion point in
+npkit's words. It lives in data rather than in a widget's string literal so that the same
+citation checks as the rules reach it: every note names its sources, pinpoints and confidence,
+and tests/test_notes.py checks them against the seeds.
+
+    from npkit.notes import note
+    note("models.causation").text, note("models.causation").source_text
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .citations import SOURCES, Citation, Confidence
+
+__all__ = ["Note", "NoteCitation", "note", "notes"]
+
+
+class NoteCitation(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str
+    pinpoint: str = Field("", max_length=200)
+    confidence: Confidence
+    authority: str = Field("", max_length=300)
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, v: str) -> str:
+        if v not in SOURCES:
+            raise ValueError(f"unknown source {v!r}; known: {sorted(SOURCES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _valid_citation(self):
+        self.citation()  # Citation refuses a mark its source cannot carry
+        return self
+
+    def citation(self) -> Citation:
+        return Citation(self.source, self.pinpoint.strip(), self.confidence, self.authority)
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = ""
+    text: str = Field(min_length=1)
+    cite: tuple[NoteCitation, ...] = Field(min_length=1)
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(c.citation() for c in self.cite)
+
+    @property
+    def marks(self) -> tuple[Confidence, ...]:
+        """The caveats the note rests on (npkit's reading, outside law), in a fixed order."""
+        found = {c.confidence for c in self.cite if c.confidence.is_caveat}
+        return tuple(c for c in Confidence if c in found)
+
+    @property
+    def source_text(self) -> str:
+        """Every citation in words, with its confidence where that is a caveat."""
+        return "; ".join(_cite_words(c) for c in self.citations)
+
+
+def _cite_words(c: Citation) -> str:
+    if c.source == "npkit":
+        return f"npkit's reading ({c.pinpoint})" if c.pinpoint else "npkit's reading"
+    return str(c)
+
+
+@cache
+def notes() -> dict[str, Note]:
+    """Every note by id; a malformed file raises pydantic's ValidationError naming the note."""
+    raw = yaml.safe_load(resources.files("npkit").joinpath("data/notes.yaml").read_text("utf-8"))
+    if not isinstance(raw, dict):
+        raise ValueError("npkit/data/notes.yaml must be a mapping of note id to note")
+    return {str(k): Note.model_validate(v) for k, v in raw.items()}
+
+
+def note(note_id: str) -> Note:
+    """The note ``note_id``; ``KeyError`` naming the known ids if there is none."""
+    try:
+        return notes()[note_id]
+    except KeyError:
+        raise KeyError(f"no note {note_id!r} in npkit/data/notes.yaml") from None
