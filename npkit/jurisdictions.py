@@ -176,6 +176,8 @@ def apply_row(f: Facts, data_row: Any, models: dict[str, Finding], test: str) ->
         context = Reason.of(f"{group}.link_missing", cite, model=model_words)
         reasons.append(context)
         decisive = link_fail or context
+        if not any(decisive is r for c in children for n in c.walk() for r in n.reasons):
+            reasons.append(decisive)  # a reason of this row's own, not a child's
         rests = (context,) + rests
     elif row.discretion in DISCRETION_TEXT:
         decisive = Reason.of(f"{group}.discretionary", cite,
