@@ -310,9 +310,8 @@ def test_dual_factor_middle_ground_is_explicit_and_marked():
     assert strong.decisive.code == "models.dual_factor.protected" and READING in strong.marks
     free = run("dual_factor", trafficked(informed_consent=True, rewarded_rather_than_coerced=True,
                                          escape_opportunity=True, ordered_by_trafficker=False))
-    assert free.decisive.code in ("models.dual_factor.choice_dominates",
-                                  "models.dual_factor.victim_gate.not_victim",
-                                  "models.dual_factor.not_victim")
+    assert free.decisive.code == "models.dual_factor.choice_dominates"
+    assert READING in free.marks
     assert free.outcome == "not_protected"
 
 

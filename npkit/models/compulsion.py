@@ -63,7 +63,7 @@ def ordered(f: Facts, test: str = "models.compulsion_strict.ordered") -> Finding
     return condition(
         test, "Ordered by the trafficker", f.ordered_by_trafficker,
         [Reason.of("models.compulsion_strict.ordered.yes" if f.ordered_by_trafficker
-                   else "models.compulsion_strict.ordered.no", STRICT)])
+                   else "models.compulsion_strict.ordered.no", STRICT_READING)])
 
 
 def compulsion_strict(f: Facts, victim: Finding) -> Finding:
@@ -156,7 +156,9 @@ RULES = (
          "it by force or an immediate threat (npkit's reading of Indonesia's requirement).",
          (STRICT, fitz("IV.B.1"), fitz("IV.B.2"), STRICT_READING)),
     Rule("models.compulsion_strict.ordered", "Ordered by the trafficker", ordered,
-         ("met", "not_met"), "The traffickers ordered or required the act.", (STRICT,)),
+         ("met", "not_met"),
+         "The traffickers ordered or required the act (npkit's reading: coercion into the "
+         "offence presupposes it).", (STRICT_READING,)),
     Rule("models.compulsion_strict.coerced", "Coerced by force or an immediate threat", coerced,
          ("met", "not_met"),
          "Force was used on the person, or a threat to them or someone close was imminent or "
