@@ -12,6 +12,7 @@ The model leaves out Thailand's ministerial permission, which the Thailand row a
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 from ..citations import DOMESTIC_LAW, Citation, asean, fitz
 from ..facts import Facts
@@ -28,11 +29,13 @@ def _row():
     return jurisdictions()[LIST_STATE]
 
 
+@cache  # the rows are read once; a counterfactual search applies the model thousands of times
 def model_list() -> tuple[str, ...]:
     """The offence types on the model's list: the Thailand row's."""
     return tuple(_row().offences_covered)
 
 
+@cache
 def list_citation() -> Citation:
     """The Thailand row's citation of s 41 (Fitzgerald 2024 IV.A.2), with the row's mark."""
     return next(c for c in _row().citations if "s 41" in c.authority)
