@@ -100,9 +100,7 @@ NOT_VICTIM = dict(means=frozenset(), informed_consent=True, later_period=True)
 def test_not_a_victim_decided_by_the_victim_gate():
     f = trafficked(**NOT_VICTIM)
     for name in OWN_MODELS:
-        want = ("models.dual_factor.not_victim" if name == "dual_factor"
-                else "models.victim_gate.not_victim")
-        assert run(name, f).decisive.code == want, name
+        assert run(name, f).decisive.code == "models.victim_gate.not_victim", name
     e = evaluate(f)
     for code in ("PH", "ID", "TH", "BN"):
         assert e.jurisdictions[code].decisive.code == "jurisdictions.not_victim", code

@@ -69,8 +69,9 @@ def dual_factor(f: Facts, victim: Finding) -> Finding:
     else:
         holds = None
     scores = {"determined": a, "free": b}
+    gate = victim_gate(victim)
     if not victim.holds:
-        verdict = Reason.of("models.dual_factor.not_victim", READING)
+        verdict = gate
     elif not f.but_for_trafficking:
         verdict = Reason.of("models.dual_factor.not_but_for", READING)
     else:
@@ -79,8 +80,8 @@ def dual_factor(f: Facts, victim: Finding) -> Finding:
                             READING, **scores)
     source = Reason.of("models.dual_factor.source", alsa())
     reasons = [
-        victim_gate(victim),
-        verdict,
+        gate,
+        *([verdict] if verdict is not gate else []),
         Reason.of("models.dual_factor.determined", READING, score=a,
                   factors=_listing(determined)),
         Reason.of("models.dual_factor.free_choice", READING, score=b, factors=_listing(free)),
