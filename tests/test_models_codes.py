@@ -286,6 +286,7 @@ def test_strict_compulsion_met_by_force_on_the_person_or_an_immediate_threat():
     assert abducted.outcome == "not_protected"  # force to bring them, not aimed at the act
     unordered = run("compulsion_strict", threatened(ordered_by_trafficker=False))
     assert unordered.decisive.code == "models.compulsion_strict.not_ordered"
+    assert READING in unordered.marks  # "ordered" is part of npkit's reading of "coerce"
 
 
 def test_broad_compulsion_names_the_child_exception():

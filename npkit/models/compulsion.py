@@ -82,7 +82,7 @@ def compulsion_strict(f: Facts, victim: Finding) -> Finding:
                 else "not_ordered" if not order.holds else "not_coerced")
         decisive = Reason.of(f"models.compulsion_strict.{code}", STRICT)
         reasons.append(decisive)
-        if code in ("protected", "not_coerced"):  # the outcome rests on npkit's reading
+        if code != "not_during":  # the outcome rests on npkit's reading of "coerce"
             reasons.append(_reading_reason())
             rests += (reasons[-1],)
     if f.is_child and not coercion.holds:
