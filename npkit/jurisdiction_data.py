@@ -6,7 +6,10 @@ The rows live in ``npkit/data/*.yaml`` and are paraphrased from the seed sources
 jurisdiction and instrument row carries its sources, a confidence mark, the date it was
 last checked and what it was checked against. Where a value is npkit's own mapping of the
 source's words (for example "immigration offences" -> ``illegal_entry`` and ``overstay``),
-the row's confidence is ``npkit_reading`` and ``readings`` says which value it is.
+the row's confidence is ``npkit_reading`` and ``readings`` says which value it is. Law that
+none of the seeds states (a statute npkit knows from elsewhere) is listed as a source with
+``source: outside`` and an ``authority``: its citation is always marked ``outside_sources``
+("verify before use"), whatever the row's confidence.
 
 Loading is cached and cheap (PyYAML + pydantic only)::
 
@@ -24,7 +27,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from npkit.citations import SOURCES, Citation, Confidence
+from npkit.citations import SOURCES, Citation, Confidence, outside, reading
 from npkit.vocabulary import OffenceType, Stage
 
 __all__ = [
@@ -49,7 +52,7 @@ JurisdictionDiscretion = Literal["none", "ministerial_permission", "shall_consid
 InstrumentDiscretion = Literal["none", "shall_consider", "entitled"]
 InstrumentKind = Literal["soft_law", "treaty", "eu_law", "case_law"]
 
-_SEED_SOURCES = frozenset(k for k in SOURCES if k != "npkit")
+_SEED_SOURCES = frozenset(k for k in SOURCES if k not in ("npkit", "outside"))
 
 
 class _Row(BaseModel):
@@ -70,7 +73,19 @@ class SourceRef(_Row):
             raise ValueError(f"unknown source {v!r}; known: {sorted(SOURCES)}")
         return v
 
+    @model_validator(mode="after")
+    def _outside_names_its_law(self):
+        if self.source == "outside" and not self.authority:
+            raise ValueError("a source from outside the seeds must name its authority")
+        return self
+
     def citation(self, confidence: Confidence) -> Citation:
+        """The citation, carrying the row's ``confidence``; outside law and npkit's own
+        readings keep their fixed marks."""
+        if self.source == "outside":
+            return outside(self.authority, self.pinpoint)
+        if self.source == "npkit":
+            return reading(self.pinpoint)
         return Citation(self.source, self.pinpoint, Confidence(confidence), self.authority)
 
 
@@ -124,6 +139,9 @@ class _Sourced(_Row):
             raise ValueError(f"{self.name}: has readings, so confidence must be npkit_reading")
         if self.confidence is Confidence.NPKIT_READING and not self.readings:
             raise ValueError(f"{self.name}: npkit_reading needs `readings` saying what it reads")
+        if self.confidence is Confidence.OUTSIDE_SOURCES:
+            raise ValueError(f"{self.name}: mark law from outside the seeds on the source "
+                             "(source: outside, with its authority), not on the whole row")
         return self
 
     @property
@@ -148,7 +166,14 @@ class Jurisdiction(_Sourced):
     provision: str = Field("", description="statute as the sources name it; '' if they name none")
     model: JurisdictionModel
     obedience_to_order: bool = False
+    obedience_source: SourceRef | None = Field(
+        None, description="where the obedience-to-order route is stated (required with it)")
     discretion: JurisdictionDiscretion
+
+    @property
+    def obedience_citation(self) -> Citation | None:
+        """The citation of the obedience-to-order route, with the row's confidence."""
+        return self.obedience_source.citation(self.confidence) if self.obedience_source else None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -159,6 +184,8 @@ class Jurisdiction(_Sourced):
                 raise ValueError(f"{self.code}: no provision, but provision details are given")
         elif self.model == "none" or not self.offences_covered:
             raise ValueError(f"{self.code}: has a provision, so needs a model and offences")
+        if self.obedience_to_order != (self.obedience_source is not None):
+            raise ValueError(f"{self.code}: obedience_to_order and obedience_source go together")
         return self
 
 

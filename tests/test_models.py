@@ -17,12 +17,14 @@ def test_every_model_refuses_a_non_victim():
         assert run(name, f).outcome == "not_protected", name
 
 
-def test_strict_compulsion_needs_force_or_threats():
+def test_strict_compulsion_needs_force_or_an_immediate_threat():
     assert run("compulsion_strict", trafficked()).outcome == "not_protected"
-    f = trafficked(means=frozenset({"deception", "threat_of_force"}))
+    f = trafficked(means=frozenset({"deception", "physical_abuse"}))
     assert run("compulsion_strict", f).outcome == "protected"
+    assert run("compulsion_strict", threatened(imminence="continuing")).outcome == "protected"
+    assert run("compulsion_strict", threatened(imminence="periodic")).outcome == "not_protected"
     assert run("compulsion_strict", trafficked(
-        means=frozenset({"threat_of_force"}), ordered_by_trafficker=False,
+        means=frozenset({"physical_abuse"}), ordered_by_trafficker=False,
         offence_category="secondary")).outcome == "not_protected"
 
 
@@ -43,7 +45,7 @@ def test_causation_readings():
     assert run("causation", trafficked(but_for_trafficking=False)).outcome == "not_protected"
 
 
-def test_closed_list_covers_status_offences_only():
+def test_closed_list_covers_the_listed_offences_only():
     assert run("closed_list", trafficked()).outcome == "not_protected"
     f = trafficked(offence_type="overstay", offence_category="status")
     assert run("closed_list", f).outcome == "protected"

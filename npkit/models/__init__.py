@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 
 from ..facts import Facts
 from ..findings import Finding
-from .causation import causation
+from .causation import causation, causation_direct, causation_temporal
 from .closed_list import closed_list
 from .compulsion import compulsion_broad, compulsion_strict
 from .dual_factor import dual_factor
@@ -19,8 +18,8 @@ MODELS: dict[str, ModelFn] = {
     "compulsion_strict": compulsion_strict,
     "compulsion_broad": compulsion_broad,
     "causation": causation,
-    "causation_temporal": partial(causation, reading_="temporal"),
-    "causation_direct": partial(causation, reading_="direct"),
+    "causation_temporal": causation_temporal,
+    "causation_direct": causation_direct,
     "closed_list": closed_list,
     "presumption": presumption,
     "dual_factor": dual_factor,

@@ -1,10 +1,18 @@
 """Compulsion model (Fitzgerald 2024 IV.B.1): protected only for offences the victim was
 compelled to commit.
 
-Strict reading (Indonesia, whose law the ASEAN NPP study says requires that the trafficker
-coerced the victim; DOMAIN reads it as force or threats): the trafficker forced or threatened them.
-Broad reading (UN Special Rapporteur): compulsion covers the full range of circumstances in
-which a victim loses free will, so every trafficking means counts, subtle control included.
+Strict reading (Indonesia: the ASEAN NPP study says its law requires that the trafficker
+coerce the victim). The sources give no fuller test. npkit's reading, labelled at the outcome:
+the trafficker ordered the offence and backed the order with force used on the person or a
+threat to them, or to someone close, that was imminent or continuing (Fitzgerald 2024 IV.B.2
+contrasts compulsion with causation, which needs no proof of "force or immediate threats").
+Quiet control (occasional warnings, threats to family far away, violence seen done to others,
+confinement, debts, deception) does not count, which is why the strict reading misses scam
+compounds' usual methods.
+
+Broad reading (UN Special Rapporteur, Fitzgerald 2024 IV.B.1): compulsion covers every
+circumstance in which a victim loses free will, so every trafficking means counts, subtle
+control included.
 """
 
 from __future__ import annotations
@@ -12,88 +20,164 @@ from __future__ import annotations
 from ..citations import DOMESTIC_LAW, asean, fitz, reading
 from ..facts import Facts
 from ..findings import Finding, Reason, condition
-from ..vocabulary import MEANS
-from ._common import identification_note, model_finding, victim_gate
+from ..registry import Exception_, Rule
+from ._common import failing, identification_note, model_finding, victim_basis, victim_gate
 
-FORCE_OR_THREAT = frozenset(m for m, t in MEANS.items() if t.force_or_threat)
+# Force applied to the person (a means); abduction brings them there but is not aimed at the act.
+FORCE_ON_PERSON = frozenset({"use_of_force", "physical_abuse", "sexual_violence"})
+IMMEDIATE = ("imminent", "continuing")
+CLOSE = ("self", "close_person")
+TARGET_WORDS = {"self": "the person", "close_person": "someone close to them who was at hand"}
 IN_SCOPE_CATEGORIES = frozenset({"status", "purpose", "secondary"})
-CATEGORY_PHRASE = {
-    "status": "A status offence",
-    "purpose": "A purpose offence",
-    "secondary": "A secondary offence",
-    "other": "An offence outside the three categories",
-}
+
+STRICT = asean(DOMESTIC_LAW, "Indonesian anti-trafficking legislation")
+STRICT_READING = reading("strict compulsion: what counts as the trafficker coercing the victim")
+BROAD = fitz("IV.B.1", "UN Special Rapporteur on trafficking in persons")
+CHILD_READING = reading("broad compulsion and child victims")
+
+
+def _reading_reason() -> Reason:
+    return Reason.of("models.compulsion_strict.reading", STRICT_READING)
+
+
+def coerced(f: Facts) -> Finding:
+    """Force used on the person, or an imminent or continuing threat to them or someone close
+    (npkit's reading of "coerce")."""
+    force = f.means & FORCE_ON_PERSON
+    threats = [t for t in f.threats if t.target in CLOSE and t.imminence in IMMEDIATE]
+    if force:
+        why = Reason.of("models.compulsion_strict.coerced.force", STRICT_READING,
+                        means=", ".join(m.replace("_", " ") for m in sorted(force)))
+    elif threats:
+        why = Reason.of("models.compulsion_strict.coerced.threat", STRICT_READING,
+                        targets=" and ".join(sorted({TARGET_WORDS[t.target] for t in threats})),
+                        imminence=" or ".join(sorted({t.imminence for t in threats})))
+    else:
+        why = Reason.of("models.compulsion_strict.coerced.none", STRICT_READING)
+    return condition("models.compulsion_strict.coerced", "Coerced by force or an immediate threat",
+                     bool(force or threats), [why])
+
+
+def ordered(f: Facts, test: str = "models.compulsion_strict.ordered") -> Finding:
+    """The traffickers ordered or required the act."""
+    return condition(
+        test, "Ordered by the trafficker", f.ordered_by_trafficker,
+        [Reason.of("models.compulsion_strict.ordered.yes" if f.ordered_by_trafficker
+                   else "models.compulsion_strict.ordered.no", STRICT_READING)])
 
 
 def compulsion_strict(f: Facts, victim: Finding) -> Finding:
-    """Strict compulsion: the trafficker ordered the act and used force or threats."""
-    cite = asean(DOMESTIC_LAW, "Indonesia's anti-trafficking law")
-    force = f.means & FORCE_OR_THREAT
-    ordered = condition(
-        "models.compulsion_strict.ordered", "Ordered by the trafficker", f.ordered_by_trafficker,
-        [Reason("The traffickers ordered or required this act." if f.ordered_by_trafficker
-                else "Nothing shows the traffickers ordered this act.", cite)],
-    )
-    forced = condition(
-        "models.compulsion_strict.force_or_threat", "Force or threats", bool(force),
-        [Reason(f"Force or threats used: {', '.join(sorted(force))}." if force else
-                "No force or threat by the trafficker is recorded; subtle control such as "
-                "confinement, debts or deception does not count under the strict reading.",
-                cite)],
-    )
+    """Strict compulsion: the trafficker ordered the act and coerced the person into it."""
+    order = ordered(f)
+    coercion = coerced(f)
     during = f.committed == "during"
-    holds = bool(victim.holds and ordered.holds and forced.holds and during)
-    reasons = [victim_gate(victim)]
-    if victim.holds:
-        reasons.append(Reason(
-            "Compelled by force or threats: protected." if holds else
-            "Not committed in the course of being trafficked: not protected." if not during
-            else "Not shown to be compelled by force or threats: not protected.", cite))
-        reasons.append(Reason(
-            "Which means count as 'force or threats' (here: any threat or use of force, "
-            "however vague) is npkit's reading of the strict test.",
-            reading("strict compulsion threshold")))
-    if f.is_child and not force:
-        reasons.append(Reason(
-            "A compulsion test sits badly with child victims, for whom no means is needed.",
-            asean(DOMESTIC_LAW)))
+    holds = bool(victim.holds and order.holds and coercion.holds and during)
+    gate = victim_gate(victim)
+    reasons = [gate]
+    rests: tuple[Reason, ...] = victim_basis(victim)
+    if not victim.holds:
+        decisive = gate
+    else:
+        code = ("protected" if holds else "not_during" if not during
+                else "not_ordered" if not order.holds else "not_coerced")
+        decisive = Reason.of(f"models.compulsion_strict.{code}", STRICT)
+        reasons.append(decisive)
+        if code != "not_during":  # the outcome rests on npkit's reading of "coerce"
+            reasons.append(_reading_reason())
+            rests += (reasons[-1],)
+    if f.is_child and not coercion.holds:
+        reasons.append(Reason.of("models.compulsion_strict.child", asean(DOMESTIC_LAW)))
     reasons += identification_note(f, victim) if holds else []
     return model_finding("compulsion_strict", "Compulsion (strict)", holds, reasons,
-                         [ordered, forced])
+                         [order, coercion], decisive=decisive, also_rests_on=rests)
+
+
+def in_course(f: Facts) -> Finding:
+    """Committed in the course of being trafficked (Fitzgerald 2024 IV.B.1): during it, and
+    either ordered or one of the three categories of offence (IV.C)."""
+    during = f.committed == "during"
+    if not during:
+        why = Reason.of("models.compulsion_broad.in_course.not_during", fitz("IV.B.1"),
+                        committed=f.committed)
+    elif f.ordered_by_trafficker:
+        why = Reason.of("models.compulsion_broad.in_course.ordered", fitz("IV.B.1"))
+    elif f.offence_category in IN_SCOPE_CATEGORIES:
+        why = Reason.of("models.compulsion_broad.in_course.category", fitz("IV.C"),
+                        category=f.offence_category)
+    else:
+        why = Reason.of("models.compulsion_broad.in_course.unrelated", fitz("IV.C"))
+    holds = during and (f.ordered_by_trafficker or f.offence_category in IN_SCOPE_CATEGORIES)
+    return condition("models.compulsion_broad.in_course", "Committed in the course of trafficking",
+                     holds, [why])
+
+
+def compelling(f: Facts) -> Finding:
+    """Any trafficking means counts as compulsion; for a child, the situation itself."""
+    if f.means:
+        why = Reason.of("models.compulsion_broad.means.present", BROAD,
+                        means=", ".join(m.replace("_", " ") for m in sorted(f.means)))
+    elif f.is_child:
+        why = Reason.of("models.compulsion_broad.means.child", CHILD_READING)
+    else:
+        why = Reason.of("models.compulsion_broad.means.none", BROAD)
+    child = not f.means and f.is_child
+    return condition("models.compulsion_broad.means", "Compelling circumstances",
+                     bool(f.means) or f.is_child, [why],
+                     exception="models.compulsion_broad.child" if child else "")
 
 
 def compulsion_broad(f: Facts, victim: Finding) -> Finding:
     """Broad compulsion: any trafficking means counts as compulsion, subtle and psychological
     control included, for offences committed in the course of the trafficking."""
-    cite = fitz("IV.B.1", "UN Special Rapporteur on trafficking in persons")
-    # "in the course of being trafficked" (Fitzgerald 2024 IV.B.1): not acts after it ended
-    in_course = f.committed == "during" and (
-        f.ordered_by_trafficker or f.offence_category in IN_SCOPE_CATEGORIES)
-    course = condition(
-        "models.compulsion_broad.in_course", "Committed in the course of trafficking", in_course,
-        [Reason(CATEGORY_PHRASE[f.offence_category]
-                + (" ordered by the traffickers" if f.ordered_by_trafficker else "")
-                + (f", committed {f.committed} the trafficking"
-                   + (": within the trafficking situation." if in_course else
-                      ": not committed in the course of being trafficked.")),
-                fitz("IV.C"))],
-    )
-    reasons_m = []
-    if f.means:
-        reasons_m.append(Reason(
-            f"Means used ({', '.join(sorted(f.means))}) count as compulsion.", cite))
-    elif f.is_child:
-        reasons_m.append(Reason(
-            "No means, but the person is a child; npkit treats a child's trafficking "
-            "situation itself as compelling.", reading("broad compulsion and child victims")))
-    else:
-        reasons_m.append(Reason("No means is recorded.", cite))
-    compelled = condition("models.compulsion_broad.means", "Compelling circumstances",
-                          bool(f.means) or f.is_child, reasons_m)
+    course, compelled = in_course(f), compelling(f)
     holds = bool(victim.holds and course.holds and compelled.holds)
-    reasons = [victim_gate(victim)]
-    if victim.holds:
-        reasons.append(Reason("Protected." if holds else "Not protected.", cite))
+    gate = victim_gate(victim)
+    reasons = [gate]
+    rests = victim_basis(victim)
+    if not victim.holds:
+        decisive = gate
+    elif holds:
+        decisive = Reason.of("models.compulsion_broad.protected", BROAD)
+        reasons.append(decisive)
+        if compelled.exception:
+            rests += (compelled.decisive,)
+    else:
+        decisive = failing(course, compelled)
     reasons += identification_note(f, victim) if holds else []
     return model_finding("compulsion_broad", "Compulsion (broad)", holds, reasons,
-                         [course, compelled])
+                         [course, compelled], decisive=decisive, also_rests_on=rests,
+                         exception=compelled.exception if holds else "")
+
+
+RULES = (
+    Rule("models.compulsion_strict", "Compulsion (strict reading)", compulsion_strict,
+         ("protected", "not_protected"),
+         "Protected only where the trafficker ordered the offence and coerced the person into "
+         "it by force or an immediate threat (npkit's reading of Indonesia's requirement).",
+         (STRICT, fitz("IV.B.1"), fitz("IV.B.2"), STRICT_READING)),
+    Rule("models.compulsion_strict.ordered", "Ordered by the trafficker", ordered,
+         ("met", "not_met"),
+         "The traffickers ordered or required the act (npkit's reading: coercion into the "
+         "offence presupposes it).", (STRICT_READING,)),
+    Rule("models.compulsion_strict.coerced", "Coerced by force or an immediate threat", coerced,
+         ("met", "not_met"),
+         "Force was used on the person, or a threat to them or someone close was imminent or "
+         "continuing; quieter control does not count (npkit's reading).",
+         (STRICT, fitz("IV.B.2"), STRICT_READING)),
+    Rule("models.compulsion_broad", "Compulsion (broad reading)", compulsion_broad,
+         ("protected", "not_protected"),
+         "Protected for offences committed in the course of the trafficking under any "
+         "trafficking means, subtle control included.", (BROAD,),
+         (Exception_("models.compulsion_broad.child", "Child: no means needed",
+                     "A child's trafficking situation counts as compelling without any means "
+                     "(npkit's reading).", CHILD_READING),)),
+    Rule("models.compulsion_broad.in_course", "Committed in the course of trafficking", in_course,
+         ("met", "not_met"),
+         "Committed during the trafficking, and ordered or a status, purpose or secondary "
+         "offence.", (fitz("IV.B.1"), fitz("IV.C"))),
+    Rule("models.compulsion_broad.means", "Compelling circumstances", compelling,
+         ("met", "not_met"), "Any trafficking means counts as compulsion.", (BROAD,),
+         (Exception_("models.compulsion_broad.child", "Child: no means needed",
+                     "A child's trafficking situation counts as compelling without any means "
+                     "(npkit's reading).", CHILD_READING),)),
+)

@@ -161,8 +161,9 @@ def test_detailed_editors_change_means_threats_and_charge(lab):
     assert set(lab.means) == set(Means.__members__)
     lab.means["threat_of_force"].value = False
     assert "threat_of_force" not in lab.case.periods[0].means
-    assert row(lab, "models.compulsion_strict")[2] == "✔ protected"  # use_of_force etc. absent
+    assert row(lab, "models.compulsion_strict")[2] == "✘ not protected"  # no force, no imminence
     lab.means["use_of_force"].value = True
+    assert row(lab, "models.compulsion_strict")[2] == "✔ protected"  # force used on her
     assert lab.case.periods[0].means[-1] == "use_of_force"
     assert lab.edit("means", ["deception"]) is True
     assert list(lab.case.periods[0].means) == ["deception"]
