@@ -623,8 +623,11 @@ def test_summary_html_escapes_trainee_text_and_gives_npkits_answer_to_each_quest
         key = key_for(q.qid)
         said = re.findall(r"npkit(?:'|&#x27;|&#39;)s answer:</strong>(.*?)</p>", body, re.S)
         assert len(said) == 1
-        assert set(html.unescape(said[0]).strip().split("; ")) == {
+        answer, _, rests = said[0].partition(" <em>(rests on ")
+        assert set(html.unescape(answer).strip().split("; ")) == {
             labels(q.qid)[v] for v in key.correct}
+        # the caveats the engine says the answer rests on, in words, and only then
+        assert html.unescape(rests.removesuffix(")</em>")) == key.rests_on
         assert key.why and all(r.text in html.unescape(body) for r in key.why)
         table = dict(re.findall(r"<tr><td>(.*?)</td><td>(\d+)</td></tr>", body))
         planned = Counter(v for a in answered for v in (a if isinstance(a, list) else [a]))

@@ -82,7 +82,8 @@ def badge(outcome: str) -> str:
 def marks_html(marks: Iterable[Confidence]) -> str:
     """The caveats an outcome rests on, in words (never colour alone): one tag per mark,
     "npkit's reading", "from outside npkit's sources: verify before use"; '' for none."""
-    return "".join(f'<span class="npk-mark" data-mark="{esc(m.value)}">{esc(m.label)}</span>'
+    # the space keeps the words apart for a screen reader and in copied text
+    return "".join(f' <span class="npk-mark" data-mark="{esc(m.value)}">{esc(m.label)}</span>'
                    for m in marks if m.is_caveat)
 
 

@@ -72,7 +72,7 @@ def test_table_is_accessible(jane):
 def test_changed_cells_are_marked_in_words(jane, jane_imminent):
     html = table_html(rows(jane_imminent), outcome_map(jane))
     assert cells(html, "duress.england_wales") == [
-        "Duress (England & Wales)", "✘ fails", "✔ succeeds", "▲ changed"]
+        "Duress (England & Wales)", "✘ fails", "✔ succeeds npkit's reading", "▲ changed"]
     assert cells(html, "duress.malaysia")[1:] == ["✘ fails", "✘ fails", "no"]
     changed = [r.key for r in rows(jane_imminent) if cells(html, r.key)[-1] == "▲ changed"]
     assert changed == ["duress.england_wales", "duress.rome_statute",
