@@ -1,8 +1,9 @@
 """The in-process figures: ``import npkit`` in a fresh interpreter, and assessing every case.
 
-``assess_all``: every case of the library (``npkit.library.library()``, i.e. ``cases/`` or
-``$NPKIT_CASES``) through :func:`npkit.assessment.assess`, which applies every duress variant,
-every non-punishment model, every ASEAN jurisdiction and every instrument to the principal
+``assess_all``: every case of the library
+(``npkit.casefile.library.library()``, i.e. ``cases/`` or ``$NPKIT_CASES``) through
+:func:`npkit.engine.assessment.assess`, which applies every duress variant, every
+non-punishment model, every ASEAN jurisdiction and every instrument to the principal
 charge (and evaluates the other charges), plus the counterfactual search (on by default).
 Each repeat starts cold: every result cache in npkit is cleared first (found by looking for
 ``cache_clear`` in npkit's modules, so a cache added later is cleared too); only the law data
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable
 
 # Caches of data read from files (law data, case files): loaded once per kernel, not "work".
-DATA_MODULES = ("npkit.jurisdiction_data", "npkit.library", "npkit.loader")
+DATA_MODULES = ("npkit.law.jurisdiction_data", "npkit.casefile.library", "npkit.casefile.loader")
 
 IMPORT_PROBE = ("import time; t = time.perf_counter(); import npkit; "
                 "print((time.perf_counter() - t) * 1000)")
@@ -51,9 +52,9 @@ def result_caches() -> dict[str, Callable[[], None]]:
 
 def assess_all(repeats: int = 5) -> dict:
     """Assess every case (with counterfactuals) ``repeats`` times, each from cold caches."""
-    from npkit.assessment import assess
-    from npkit.library import library
-    from npkit.models import MODELS
+    from npkit.casefile.library import library
+    from npkit.engine.assessment import assess
+    from npkit.law.models import MODELS
 
     result = library()
     if result.errors:

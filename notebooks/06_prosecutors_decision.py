@@ -9,8 +9,8 @@
 # %%
 from IPython.display import display
 
+from npkit.law.stages import stop_line
 from npkit.learner import bind_learner
-from npkit.process import stop_line
 from npkit.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.widgets.decision_path import DecisionPath, WhyPunish, context_panel
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import DISCLAIMER
+from npkit import DISCLAIMER
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from .loader import load_cases
+    from npkit.casefile.loader import load_cases
 
     result = load_cases(*args.paths)
     for error in result.errors:
@@ -63,7 +63,7 @@ def _schema_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from .case import Case
+    from npkit.casefile.case import Case
 
     print(json.dumps(Case.model_json_schema(), indent=2, ensure_ascii=False))
     return 0
@@ -73,7 +73,7 @@ def run_schema(args: argparse.Namespace) -> int:
 
 
 def _docs_args(p: argparse.ArgumentParser) -> None:
-    from .docs import PAGES
+    from npkit.casefile.docs import PAGES
 
     p.add_argument("page", choices=sorted(PAGES), help="which page to write")
     group = p.add_mutually_exclusive_group()
@@ -86,7 +86,7 @@ def _docs_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_docs(args: argparse.Namespace) -> int:
-    from .docs import PAGES, page_path
+    from npkit.casefile.docs import PAGES, page_path
 
     text = PAGES[args.page]()
     if args.stdout:
@@ -126,9 +126,9 @@ def _assess_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_assess(args: argparse.Namespace) -> int:
-    from .assessment import assess
-    from .loader import CaseFileError, load_case
-    from .render import render
+    from npkit.casefile.loader import CaseFileError, load_case
+    from npkit.engine.assessment import assess
+    from npkit.render import render
 
     try:
         case = load_case(args.case)
@@ -152,8 +152,8 @@ def _matrix_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_matrix(args: argparse.Namespace) -> int:
-    from .loader import load_cases
-    from .render.frame import matrix, matrix_markdown
+    from npkit.casefile.loader import load_cases
+    from npkit.render.frame import matrix, matrix_markdown
 
     result = load_cases(*args.paths)
     for error in result.errors:
@@ -178,8 +178,8 @@ def _rule_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_rule(args: argparse.Namespace) -> int:
-    from .registry import rules
-    from .rulebook import list_text, rule_text
+    from npkit.law.registry import rules
+    from npkit.rulebook import list_text, rule_text
 
     if args.list or not args.id:
         sys.stdout.write(list_text())
@@ -198,7 +198,7 @@ def run_rule(args: argparse.Namespace) -> int:
 
 
 def _course_args(p: argparse.ArgumentParser) -> None:
-    from .dashboard import PORT
+    from npkit.dashboard import PORT
 
     p.add_argument("--port", type=int, default=None, help=f"port (default {PORT})")
     p.epilog = ("Any other option goes to the course server: see python -m npkit.dashboard "
@@ -207,7 +207,7 @@ def _course_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_course(args: argparse.Namespace) -> int:
-    from .course import run
+    from npkit.course import run
 
     return run(args.port, args.passed_on)
 

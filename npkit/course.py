@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import course_build, paths
+from npkit import course_build, paths
 
 # What the course needs beyond a core install: all three come with the notebooks extra.
 EXTRA_MODULES = ("ipywidgets", "jupytext", "voila")
@@ -67,7 +67,7 @@ def run(port: int | None = None, dashboard_args: Sequence[str] = ()) -> int:
         print(f"npkit course: could not build the modules: {exc}", file=sys.stderr)
         return 1
     print(f"npkit: the modules are in {folder}", flush=True)
-    from . import dashboard
+    from npkit import dashboard
 
     argv = ["--notebooks", str(folder), *(["--port", str(port)] if port is not None else []),
             *dashboard_args]

@@ -34,7 +34,7 @@ def module_metadata(stem: str) -> dict:
     """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
     module) for the notebook ``stem``; for a workshop page, which is no module, ``title`` and
     ``npkit_page`` (title, audience); nothing if the catalogue does not list it."""
-    from .training.modules import MODULES, WORKSHOP_PAGES
+    from npkit.training.modules import MODULES, WORKSHOP_PAGES
 
     by_notebook = {m.notebook: i for i, m in enumerate(MODULES)}
     i = by_notebook.get(f"{stem}.ipynb")

@@ -26,7 +26,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .paths import course_notebooks
+from npkit.paths import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -163,8 +163,8 @@ def template_search_path() -> list[str]:
 
 def landing_context() -> dict:
     """What the landing page (tree.html) shows, straight from the module catalogue."""
-    from . import DISCLAIMER
-    from .training.modules import MODULES, WORKSHOP_PAGES
+    from npkit import DISCLAIMER
+    from npkit.training.modules import MODULES, WORKSHOP_PAGES
 
     return {
         "modules": [

@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-from .store import Store, check_module, clean_nickname, is_code
+from npkit.store import Store, check_module, clean_nickname, is_code
 
 # Problems go to this logger, never to the page: the NullHandler keeps Python's last-resort
 # handler from printing them (a kernel shows stderr under a cell), and no traceback is logged.
@@ -277,7 +277,7 @@ def _status_widget():
 
 
 def _line(body: str, kind: str = "neutral") -> str:
-    from .widgets.base import CSS
+    from npkit.widgets.base import CSS
 
     return (f"{CSS}<div class='npk'><p class='npk-learner npk-source' role='status' "
             f"data-state='{kind}'>{body}</p></div>")
@@ -376,7 +376,7 @@ class Binding:
         self._show()
 
     def _show(self) -> None:
-        from .widgets.base import esc
+        from npkit.widgets.base import esc
 
         self._show_in_header()
         who = esc(self.learner.name)

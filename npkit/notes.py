@@ -1,5 +1,5 @@
 """Notes: the statements of law the widgets show beside the engine's outcomes, each with its
-citations (``npkit/data/notes.yaml``).
+citations (``npkit/law/data/notes.yaml``).
 
 A note is presentation, not a rule: it explains a model, a discretion or a discussion point in
 npkit's words. It lives in data rather than in a widget's string literal so that the same
@@ -18,7 +18,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .citations import SOURCES, Citation, Confidence
+from npkit.law.citations import SOURCES, Citation, Confidence
 
 __all__ = ["Note", "NoteCitation", "note", "notes"]
 
@@ -79,9 +79,10 @@ def _cite_words(c: Citation) -> str:
 @cache
 def notes() -> dict[str, Note]:
     """Every note by id; a malformed file raises pydantic's ValidationError naming the note."""
-    raw = yaml.safe_load(resources.files("npkit").joinpath("data/notes.yaml").read_text("utf-8"))
+    text = resources.files("npkit.law").joinpath("data/notes.yaml").read_text("utf-8")
+    raw = yaml.safe_load(text)
     if not isinstance(raw, dict):
-        raise ValueError("npkit/data/notes.yaml must be a mapping of note id to note")
+        raise ValueError("npkit/law/data/notes.yaml must be a mapping of note id to note")
     return {str(k): Note.model_validate(v) for k, v in raw.items()}
 
 
@@ -90,4 +91,4 @@ def note(note_id: str) -> Note:
     try:
         return notes()[note_id]
     except KeyError:
-        raise KeyError(f"no note {note_id!r} in npkit/data/notes.yaml") from None
+        raise KeyError(f"no note {note_id!r} in npkit/law/data/notes.yaml") from None

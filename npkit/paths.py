@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from . import __version__
+from npkit import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE.parent

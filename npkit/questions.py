@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .assessment import assess
-from .case import Case, Question, expected_values
-from .citations import Confidence
-from .findings import Finding, Reason
+from npkit.casefile.case import Case, Question, expected_values
+from npkit.engine.assessment import assess
+from npkit.engine.findings import Finding, Reason
+from npkit.law.citations import Confidence
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import store_sql
-from .paths import default_store_path
+from npkit import store_sql
+from npkit.paths import default_store_path
 
 DEFAULT_PATH = default_store_path()
 ENV_PATH = "NPKIT_STORE"

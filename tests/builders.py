@@ -2,7 +2,7 @@
 
 from dataclasses import replace
 
-from npkit.facts import Facts, ThreatFact
+from npkit.law.facts import Facts, ThreatFact
 
 T = ThreatFact
 

@@ -46,7 +46,7 @@ def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
         assert name in data["machine"]["versions"]
     assert data["assess_all"]["cases"] == 2
     assert data["assess_all"]["counterfactuals_per_run"] > 0  # the search ran
-    assert "npkit.assessment.evaluate" in data["assess_all"]["caches_cleared"]
+    assert "npkit.engine.assessment.evaluate" in data["assess_all"]["caches_cleared"]
     assert isinstance(data["assess_all_ms"], float)
     assert isinstance(data["import_ms"], float)
     assert data["first_render_ratio"] is None  # no browser in this run

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from npkit.case import Case
+from npkit.casefile.case import Case
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
 FILES = sorted(CASES_DIR.glob("*.yaml"))

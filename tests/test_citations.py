@@ -1,6 +1,6 @@
 import pytest
 
-from npkit.citations import SOURCES, Citation, Confidence, fitz, reading
+from npkit.law.citations import SOURCES, Citation, Confidence, fitz, reading
 
 
 def test_unknown_source_is_rejected():

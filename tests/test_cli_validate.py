@@ -6,11 +6,11 @@ import json
 import re
 from pathlib import Path
 
-from npkit.case import EXPECTED_KEY, Case
+from npkit.casefile.case import EXPECTED_KEY, Case
+from npkit.casefile.docs import EXAMPLE, case_format, description, expected_keys, page_path, parts
+from npkit.casefile.loader import case_from_text
 from npkit.cli import COMMANDS, main
-from npkit.docs import EXAMPLE, case_format, description, expected_keys, page_path, parts
-from npkit.loader import case_from_text
-from npkit.vocabulary import ALL_VOCABULARIES
+from npkit.law.vocabulary import ALL_VOCABULARIES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "cases"

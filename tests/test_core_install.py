@@ -96,7 +96,7 @@ def test_every_module_outside_the_widgets_imports_and_the_cli_runs_without_the_e
     proc, report = run_core(argvs)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert {"npkit.learner", "npkit.cli", "npkit.course", "npkit.course_build", "npkit.store",
-            "npkit.dashboard", "npkit.library"} <= set(report["modules"])
+            "npkit.dashboard", "npkit.casefile.library"} <= set(report["modules"])
     runs = report["runs"]
     assert runs.pop("course") == 2  # refuses, with the install hint, not a traceback
     assert runs == {" ".join(a): 0 for a in argvs if a != ["course"]}

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import npkit
-from npkit import cli, course, dashboard, library, paths, store
+from npkit import cli, course, dashboard, paths, store
+from npkit.casefile import library
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))

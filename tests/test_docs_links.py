@@ -4,7 +4,7 @@
   and an anchor (``#...``) to an existing heading of the target page (GitHub's heading ids).
 - Every case named in an answer-key table of docs/facilitator.md exists in cases/, with the
   charge named.
-- Every outcome word in those tables is the outcome ``npkit.assessment.assess`` reports (and
+- Every outcome word in those tables is the outcome ``npkit.engine.assessment.assess`` reports (and
   the case file's ``expected:`` value, where it states one); for a failing duress defence,
   the conditions listed in brackets are exactly the required conditions that fail.
 - A row whose finding npkit marks as its own reading says "npkit's reading".
@@ -18,10 +18,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from npkit.assessment import assess
-from npkit.duress import VARIANTS
-from npkit.loader import load_cases
-from npkit.process import should_stop
+from npkit.casefile.loader import load_cases
+from npkit.engine.assessment import assess
+from npkit.law.duress import VARIANTS
+from npkit.law.stages import should_stop
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = sorted((ROOT / "docs").glob("*.md")) + [ROOT / "README.md"] + \

@@ -1,8 +1,8 @@
 import pytest
 from builders import threatened, trafficked
 
-from npkit.citations import Confidence
-from npkit.duress import VARIANTS, duress
+from npkit.law.citations import Confidence
+from npkit.law.duress import VARIANTS, duress
 
 
 def conds(f, variant):

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from builders import T, threatened, trafficked
 
-from npkit.assessment import assess
-from npkit.citations import Confidence
-from npkit.duress import CONDITIONS, RULES, VARIANTS, duress
-from npkit.loader import load_cases
-from npkit.registry import rules
-from npkit.wording import catalogue
+from npkit.casefile.loader import load_cases
+from npkit.engine.assessment import assess
+from npkit.law.citations import Confidence
+from npkit.law.duress import CONDITIONS, RULES, VARIANTS, duress
+from npkit.law.registry import rules
+from npkit.law.wording import catalogue
 
 OUTSIDE = Confidence.OUTSIDE_SOURCES
 READING = Confidence.NPKIT_READING

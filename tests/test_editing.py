@@ -2,8 +2,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from npkit.case import Case
-from npkit.editing import edit_offence, edit_period, to_yaml
+from npkit.casefile.case import Case
+from npkit.casefile.editing import edit_offence, edit_period, to_yaml
 
 BASE = {
     "id": "ana", "title": "Ana", "lesson": "l", "source": {"source": "npkit"},

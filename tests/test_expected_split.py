@@ -2,8 +2,8 @@
 
 import pytest
 
-from npkit.docs import EXAMPLE
-from npkit.loader import CaseFileError, case_from_text
+from npkit.casefile.docs import EXAMPLE
+from npkit.casefile.loader import CaseFileError, case_from_text
 
 FITZ = "  source: fitzgerald2024\n  pinpoint: invented example"
 SPLIT = """

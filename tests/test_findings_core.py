@@ -5,9 +5,9 @@ import dataclasses
 
 import pytest
 
-from npkit import wording
-from npkit.citations import OUTSIDE_MARK, Citation, Confidence, fitz, outside, reading
-from npkit.findings import Finding, Reason
+from npkit.engine.findings import Finding, Reason
+from npkit.law import wording
+from npkit.law.citations import OUTSIDE_MARK, Citation, Confidence, fitz, outside, reading
 
 
 def _reason(text="because", cite=None, code="x.y"):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from npkit.assessment import assess
-from npkit.loader import load_cases
+from npkit.casefile.loader import load_cases
+from npkit.engine.assessment import assess
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
 RESULT = load_cases(CASES)

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from npkit.citations import SOURCES, Confidence
-from npkit.jurisdiction_data import (
+from npkit.law.citations import SOURCES, Confidence
+from npkit.law.jurisdiction_data import (
     ASEAN_CODES,
     Instrument,
     Jurisdiction,
@@ -19,7 +19,7 @@ from npkit.jurisdiction_data import (
     jurisdictions,
     recommendations,
 )
-from npkit.vocabulary import OffenceType, Stage
+from npkit.law.vocabulary import OffenceType, Stage
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 RUN = 12  # words: no prose field may share a run this long with a seed text
@@ -27,7 +27,7 @@ RUN = 12  # words: no prose field may share a run this long with a seed text
 
 def _raw(name):
     return yaml.safe_load(
-        resources.files("npkit").joinpath("data", name).read_text(encoding="utf-8")
+        resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
     )
 
 
@@ -70,7 +70,7 @@ def test_citations_carry_row_confidence():
 
 
 def test_any_is_normalised_to_a_one_item_tuple():
-    # consumers (npkit/jurisdictions.py) test `"any" in row.offences_covered`
+    # consumers (npkit/law/jurisdictions.py) test `"any" in row.offences_covered`
     for raw in ("any", ["any"]):
         row = Jurisdiction.model_validate({**_th_raw(), "offences_covered": raw})
         assert row.offences_covered == ("any",) and "any" in list(row.offences_covered)
@@ -249,7 +249,7 @@ def test_loaders_return_fresh_containers():
 
 def test_import_is_cheap():
     code = (
-        "import sys, npkit.jurisdiction_data as m; m.jurisdictions(); "
+        "import sys, npkit.law.jurisdiction_data as m; m.jurisdictions(); "
         "print('pandas' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,8 +6,8 @@ import time
 import pytest
 
 from npkit import learner as learner_module
+from npkit.casefile.library import library
 from npkit.learner import ANONYMOUS, Learner, bind_learner, current_learner, parse_learner
-from npkit.library import library
 from npkit.store import Store, StoreError
 from npkit.widgets.decision_path import DecisionPath, WhyPunish
 from npkit.widgets.duress_checklist import DuressChecklist

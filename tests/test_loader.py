@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from npkit.case import Case
-from npkit.loader import CaseError, CaseFileError, case_from_text, load_case, load_cases
-from npkit.vocabulary import DeceivedAbout
+from npkit.casefile.case import Case
+from npkit.casefile.loader import CaseError, CaseFileError, case_from_text, load_case, load_cases
+from npkit.law.vocabulary import DeceivedAbout
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "cases"
@@ -301,7 +301,7 @@ def test_a_missing_path_does_not_stop_the_others():
 
 
 def test_a_case_written_out_by_the_scenario_lab_loads_back(tmp_path):
-    from npkit.editing import to_yaml
+    from npkit.casefile.editing import to_yaml
 
     for source in (ANA, GOOD / "dara.yaml", MIXED / "bo.yaml"):
         case = load_case(source)

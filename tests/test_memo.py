@@ -1,5 +1,5 @@
-"""The finding memo (npkit/memo.py) changes speed, never results: a memoised evaluation equals
-one computed from scratch, for every case file and for random facts."""
+"""The finding memo (npkit/engine/memo.py) changes speed, never results: a memoised evaluation
+equals one computed from scratch, for every case file and for random facts."""
 
 from dataclasses import replace
 
@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_properties import facts
 
-from npkit import memo
-from npkit.assessment import assess, evaluate
-from npkit.facts import Facts
-from npkit.library import library
+from npkit.casefile.library import library
+from npkit.engine import memo
+from npkit.engine.assessment import assess, evaluate
+from npkit.law.facts import Facts
 from npkit.render.json import to_dict
 
 

@@ -1,7 +1,7 @@
 from builders import threatened, trafficked
 
-from npkit.models import MODELS
-from npkit.trafficking import victim
+from npkit.law.models import MODELS
+from npkit.law.trafficking import victim
 
 
 def run(name, f):

@@ -9,17 +9,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from npkit import wording
-from npkit.assessment import assess, evaluate
-from npkit.citations import Confidence
-from npkit.facts import ThreatFact
-from npkit.jurisdiction_data import Jurisdiction, SourceRef, jurisdictions
-from npkit.library import library
-from npkit.models import MODELS, causation
-from npkit.models.closed_list import model_list
-from npkit.registry import rules
-from npkit.trafficking import victim
-from npkit.vocabulary import Means, OffenceType
+from npkit.casefile.library import library
+from npkit.engine.assessment import assess, evaluate
+from npkit.law import wording
+from npkit.law.citations import Confidence
+from npkit.law.facts import ThreatFact
+from npkit.law.jurisdiction_data import Jurisdiction, SourceRef, jurisdictions
+from npkit.law.models import MODELS, causation
+from npkit.law.models.closed_list import model_list
+from npkit.law.registry import rules
+from npkit.law.trafficking import victim
+from npkit.law.vocabulary import Means, OffenceType
 
 MINE = ("models.", "jurisdictions.", "instruments.")
 OWN_MODELS = [m for m in MODELS if m != "presumption"]  # presumption: another area

@@ -1,4 +1,4 @@
-"""The notes the widgets show (npkit/data/notes.yaml): every one loads, cites a seed at a
+"""The notes the widgets show (npkit/law/data/notes.yaml): every one loads, cites a seed at a
 pinpoint the seed really has, copies no sentence, and every note a widget asks for exists."""
 
 import re
@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from npkit.citations import Confidence
-from npkit.jurisdiction_data import instruments, jurisdictions
-from npkit.models import MODELS
+from npkit.law.citations import Confidence
+from npkit.law.jurisdiction_data import instruments, jurisdictions
+from npkit.law.models import MODELS
 from npkit.notes import Note, note, notes
 from npkit.render.marks import ANALOGUE_NOTE
 from npkit.widgets import asean, models_table

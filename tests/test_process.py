@@ -1,4 +1,4 @@
-"""Where the principle should stop the process (npkit.process), on the seed cases and on
+"""Where the principle should stop the process (npkit.law.stages), on the seed cases and on
 built facts. Expected answers are the sources' conclusions: the ASEAN study's "earliest
 point" for Jane and John; Sarah not a victim for her second stay (Fitzgerald 2024 V.B.3)."""
 
@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 from builders import trafficked
 
-from npkit.assessment import Assessment, assess, evaluate
-from npkit.citations import Citation
-from npkit.jurisdiction_data import recommendations
-from npkit.library import get_case
-from npkit.process import (
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import Assessment, assess, evaluate
+from npkit.law.citations import Citation
+from npkit.law.jurisdiction_data import recommendations
+from npkit.law.stages import (
     CONTEXT_FIGURES,
     NONE,
     STAGES,
@@ -20,7 +20,7 @@ from npkit.process import (
     stop_sentence,
     walk,
 )
-from npkit.vocabulary import Stage
+from npkit.law.vocabulary import Stage
 
 
 def assessed(case_id: str) -> Assessment:

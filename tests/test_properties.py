@@ -5,11 +5,11 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npkit.duress import VARIANTS, duress
-from npkit.facts import Facts, ThreatFact
-from npkit.models import MODELS
-from npkit.trafficking import victim
-from npkit.vocabulary import (
+from npkit.law.duress import VARIANTS, duress
+from npkit.law.facts import Facts, ThreatFact
+from npkit.law.models import MODELS
+from npkit.law.trafficking import victim
+from npkit.law.vocabulary import (
     Act,
     Harm,
     Imminence,

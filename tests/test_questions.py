@@ -1,8 +1,8 @@
 import pytest
 from pydantic import ValidationError
 
-from npkit.case import Question
-from npkit.library import get_case
+from npkit.casefile.case import Question
+from npkit.casefile.library import get_case
 from npkit.questions import answer_key, answer_keys
 
 

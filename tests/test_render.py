@@ -1,8 +1,8 @@
 from pathlib import Path
 
-from npkit.assessment import assess
-from npkit.editing import edit_case
-from npkit.library import get_case
+from npkit.casefile.editing import edit_case
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import assess
 from npkit.render import render
 from npkit.render.frame import matrix, outcomes_frame
 from npkit.render.markdown import esc

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from npkit.assessment import evaluate
-from npkit.facts import Facts, ThreatFact
-from npkit.registry import rules
+from npkit.engine.assessment import evaluate
+from npkit.law.facts import Facts, ThreatFact
+from npkit.law.registry import rules
 
 FOLDER = Path(__file__).parent / "rules"
 KEYS = {"name", "rule", "facts", "outcome", "decisive", "source"}

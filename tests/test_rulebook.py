@@ -2,9 +2,10 @@
 
 import pytest
 
-from npkit import cli, registry, rulebook
-from npkit.citations import fitz, outside
-from npkit.registry import Exception_, Rule
+from npkit import cli, rulebook
+from npkit.law import registry
+from npkit.law.citations import fitz, outside
+from npkit.law.registry import Exception_, Rule
 
 
 def _demo_threat(f):  # stands in for a law function

@@ -1,6 +1,14 @@
 from builders import trafficked
 
-from npkit.trafficking import act, consent, forced_labour, labour_dispute, means, purpose, victim
+from npkit.law.trafficking import (
+    act,
+    consent,
+    forced_labour,
+    labour_dispute,
+    means,
+    purpose,
+    victim,
+)
 
 
 def test_act_needs_one_of_the_listed_acts():

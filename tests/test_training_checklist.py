@@ -2,9 +2,9 @@
 
 import pytest
 
-from npkit.assessment import assess
-from npkit.duress import CONDITIONS, VARIANTS
-from npkit.library import get_case
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import assess
+from npkit.law.duress import CONDITIONS, VARIANTS
 from npkit.training.checklist import (
     QUESTIONS,
     agreement,

@@ -8,10 +8,10 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from npkit.citations import Citation, Confidence
-from npkit.jurisdiction_data import jurisdictions
-from npkit.library import cases_dir, library
-from npkit.process import should_stop
+from npkit.casefile.library import cases_dir, library
+from npkit.law.citations import Citation, Confidence
+from npkit.law.jurisdiction_data import jurisdictions
+from npkit.law.stages import should_stop
 from npkit.training import quiz as qz
 from npkit.training.quiz import (
     INVALID,
@@ -101,7 +101,7 @@ def test_category_keys_come_from_the_case_files(questions):
 
 
 def test_stop_keys_come_from_should_stop(questions):
-    from npkit.assessment import assess
+    from npkit.engine.assessment import assess
 
     for qid in ("stop-jane", "stop-john", "stop-sarah"):
         q = by_id(questions)[qid]
@@ -113,8 +113,8 @@ def test_stop_keys_come_from_should_stop(questions):
 
 
 def test_change_question_has_exactly_one_flipping_choice(questions):
-    from npkit.assessment import assess, evaluate
-    from npkit.counterfactuals import changes
+    from npkit.engine.assessment import assess, evaluate
+    from npkit.engine.counterfactuals import changes
 
     for qid in ("lab-change-john", "lab-change-jane"):
         q = by_id(questions)[qid]

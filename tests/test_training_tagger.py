@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from npkit.library import get_case
+from npkit.casefile.library import get_case
 from npkit.training.tagger import (
     VALID_TAGS,
     choices_by_element,

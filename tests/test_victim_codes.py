@@ -10,14 +10,14 @@ import pytest
 import yaml
 from builders import trafficked
 
-from npkit.assessment import assess
-from npkit.citations import Confidence
-from npkit.library import get_case
-from npkit.models import MODELS
-from npkit.process import CONTEXT_FIGURES, should_stop
-from npkit.registry import rules
-from npkit.trafficking import forced_labour, labour_dispute, means, victim
-from npkit.wording import catalogue
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import assess
+from npkit.law.citations import Confidence
+from npkit.law.models import MODELS
+from npkit.law.registry import rules
+from npkit.law.stages import CONTEXT_FIGURES, should_stop
+from npkit.law.trafficking import forced_labour, labour_dispute, means, victim
+from npkit.law.wording import catalogue
 
 OUTSIDE, READING = Confidence.OUTSIDE_SOURCES, Confidence.NPKIT_READING
 CASES = sorted(p.stem for p in (Path(__file__).parents[1] / "cases").glob("*.yaml"))
@@ -339,7 +339,7 @@ def test_wording_shares_no_12_word_run_with_a_seed():
 
     seeds = set().union(*(runs(p.read_text(encoding="utf-8"))
                           for p in _seed_dir().glob("*.txt")))
-    folder = Path(__file__).parents[1] / "npkit" / "data" / "wording"
+    folder = Path(__file__).parents[1] / "npkit" / "law" / "data" / "wording"
     for name in ("victim.yaml", "process.yaml"):
         for code, text in yaml.safe_load((folder / name).read_text()).items():
             assert not runs(text) & seeds, code

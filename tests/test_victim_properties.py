@@ -8,13 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from npkit.assessment import evaluate
-from npkit.counterfactuals import Edit, apply_edits, counterfactuals, diff
-from npkit.facts import Facts, ThreatFact, facts_for
-from npkit.library import get_case
-from npkit.models import MODELS
-from npkit.trafficking import victim
-from npkit.vocabulary import (
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import evaluate
+from npkit.engine.counterfactuals import Edit, apply_edits, counterfactuals, diff
+from npkit.law.facts import Facts, ThreatFact, facts_for
+from npkit.law.models import MODELS
+from npkit.law.trafficking import victim
+from npkit.law.vocabulary import (
     Act,
     Harm,
     Imminence,

@@ -149,7 +149,7 @@ def test_the_wheel_ships_every_case_every_notebook_source_and_the_template(wheel
 
 
 def shipped_cases(env: Env) -> Path:
-    found = Path(env.python_says("import npkit.library as l; print(l.cases_dir())"))
+    found = Path(env.python_says("import npkit.casefile.library as l; print(l.cases_dir())"))
     assert found.is_relative_to(env.venv), f"cases read from {found}, not from the install"
     return found
 

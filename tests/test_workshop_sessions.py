@@ -23,7 +23,7 @@ from workshop_support import (
     snapshot,
 )
 
-from npkit.library import get_case
+from npkit.casefile.library import get_case
 from npkit.questions import answer_key
 from npkit.store import Store
 from npkit.workshop import (

@@ -17,7 +17,7 @@ import traceback
 from pathlib import Path
 
 from npkit import store as store_module
-from npkit.library import get_case
+from npkit.casefile.library import get_case
 from npkit.store import Store
 from npkit.workshop import PollQuestion, Workshop
 

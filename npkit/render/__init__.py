@@ -9,15 +9,15 @@ def render(assessment, fmt: str = "text") -> str:
     if fmt == "json":
         import json
 
-        from .json import to_dict
+        from npkit.render.json import to_dict
 
         return json.dumps(to_dict(assessment), indent=2, ensure_ascii=False)
     if fmt == "text":
-        from .text import to_text
+        from npkit.render.text import to_text
 
         return to_text(assessment)
     if fmt == "md":
-        from .markdown import to_markdown
+        from npkit.render.markdown import to_markdown
 
         return to_markdown(assessment)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

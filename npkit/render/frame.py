@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .marks import international_analogue, marks_words
+from npkit.render.marks import international_analogue, marks_words
 
 
 def outcomes_frame(a):
@@ -40,7 +40,7 @@ def matrix(cases: Iterable) -> pd.DataFrame:  # noqa: F821
     ``table.attrs["analogues"]`` lists the columns of international-criminal-law analogues."""
     import pandas as pd
 
-    from ..assessment import assess
+    from npkit.engine.assessment import assess
 
     records, marks, analogues = {}, {}, set()
     for case in cases:
@@ -69,8 +69,8 @@ def _nodes(a):
 
 def matrix_markdown(table) -> str:
     """The matrix as a Markdown table (no optional dependency such as tabulate needed)."""
-    from .markdown import esc
-    from .marks import analogue_label
+    from npkit.render.markdown import esc
+    from npkit.render.marks import analogue_label
 
     marks = table.attrs.get("marks", {})
     cols = [str(c) for c in table.columns]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import DISCLAIMER, __version__
-from ..findings import Finding
+from npkit import DISCLAIMER, __version__
+from npkit.engine.findings import Finding
 
 
 def node(f: Finding, *, children: bool = True) -> dict[str, Any]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import html
 
-from .. import DISCLAIMER
-from ..findings import Finding
-from .marks import analogue_label, analogue_text, international_analogue, outcome_words
+from npkit import DISCLAIMER
+from npkit.engine.findings import Finding
+from npkit.render.marks import analogue_label, analogue_text, international_analogue, outcome_words
 
 WORD = {True: "yes", False: "no", None: "open"}
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..citations import Confidence
-from ..findings import Finding
+from npkit.engine.findings import Finding
+from npkit.law.citations import Confidence
 
 ANALOGUE_NOTE = "duress.rome_statute.analogue"
 
@@ -33,12 +33,12 @@ def international_analogue(node: Finding) -> bool:
     """Whether ``node`` is a duress variant from international criminal law (the Rome
     Statute), to be labelled as an analogue and not as a defence a domestic court applies.
 
-    Reads the variant's ``domestic`` attribute where :mod:`npkit.duress` declares one; until it
+    Reads the variant's ``domestic`` attribute where :mod:`npkit.law.duress` declares one; until it
     does, falls back on the variant id ``rome_statute`` (a stopgap, not a rule)."""
     variant = node.facts.get("variant") if node.test.startswith("duress.") else None
     if not variant:
         return False
-    from ..duress import VARIANTS
+    from npkit.law.duress import VARIANTS
 
     domestic = getattr(VARIANTS.get(variant), "domestic", None)
     if isinstance(domestic, bool):
@@ -47,15 +47,15 @@ def international_analogue(node: Finding) -> bool:
 
 
 def analogue_label() -> str:
-    """The short label for the Rome Statute's column or row, from npkit/data/notes.yaml."""
-    from ..notes import note
+    """The short label for the Rome Statute's column or row, from npkit/law/data/notes.yaml."""
+    from npkit.notes import note
 
     return note(ANALOGUE_NOTE).title
 
 
 def analogue_text() -> str:
     """The label and its sentence, for a caption or a row description."""
-    from ..notes import note
+    from npkit.notes import note
 
     n = note(ANALOGUE_NOTE)
     return f"{n.title}: {n.text}"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textwrap import indent
 
-from .. import DISCLAIMER
-from ..findings import Finding
-from .marks import analogue_label, international_analogue, outcome_words
+from npkit import DISCLAIMER
+from npkit.engine.findings import Finding
+from npkit.render.marks import analogue_label, international_analogue, outcome_words
 
 MARK = {True: "[yes]", False: "[no] ", None: "[?]  "}
 

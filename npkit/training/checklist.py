@@ -3,7 +3,7 @@ beside npkit's finding for each variant.
 
 Nothing here decides the law: whether a condition is met, whether a variant counts it and
 whether the defence succeeds are all read from :func:`npkit.assess` and
-:data:`npkit.duress.VARIANTS`. This module only compares and words the comparison. Every input
+:data:`npkit.law.duress.VARIANTS`. This module only compares and words the comparison. Every input
 is treated as untrusted: anything but ``"yes"`` or ``"no"`` counts as no answer.
 """
 
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..assessment import Assessment
-from ..citations import Confidence
-from ..counterfactuals import Counterfactual
-from ..duress import CONDITIONS, VARIANTS
-from ..findings import Finding
+from npkit.engine.assessment import Assessment
+from npkit.engine.counterfactuals import Counterfactual
+from npkit.engine.findings import Finding
+from npkit.law.citations import Confidence
+from npkit.law.duress import CONDITIONS, VARIANTS
 
 ANSWER_OPTIONS = (("Yes", "yes"), ("No", "no"))
 NOT_ANSWERED = "not answered"

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from ..assessment import assess
-from ..duress import VARIANTS
-from ..library import get_case
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import assess
+from npkit.law.duress import VARIANTS
 
 LABELS = {
     "victim": "victim of trafficking",

@@ -3,12 +3,12 @@
 Two kinds of question:
 
 - **generated** questions name a case file and an outcome; the answer key and the "why" come
-  from :func:`npkit.assess` (or :func:`npkit.process.should_stop`, or the case file itself) at
+  from :func:`npkit.assess` (or :func:`npkit.law.stages.should_stop`, or the case file itself) at
   the moment the bank is built, so no answer is ever typed twice. ``Question.path`` is the key
   the case file's ``expected:`` block uses, where there is one, so tests can compare them;
 - **conceptual** questions are written by hand from the sources, paraphrased, each with its
   citation; where the reference data already holds the answer (which state uses a closed
-  list), the key is read from :mod:`npkit.jurisdiction_data` or :mod:`npkit.process`.
+  list), the key is read from :mod:`npkit.law.jurisdiction_data` or :mod:`npkit.law.stages`.
 
 Grading never trusts its input: an unknown question id or a choice no control offers (a
 crafted widget message) is marked ``invalid`` and ignored, never raised.
@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from ..citations import DOMESTIC_LAW, Citation, Confidence, alsa, asean, fitz
-from ..findings import Finding, Reason
-from ..vocabulary import OffenceCategory, Stage, describe
+from npkit.engine.findings import Finding, Reason
+from npkit.law.citations import DOMESTIC_LAW, Citation, Confidence, alsa, asean, fitz
+from npkit.law.vocabulary import OffenceCategory, Stage, describe
 
 # ---------------------------------------------------------------------------------------------
 # The question model
@@ -334,7 +334,7 @@ def _category_question(spec: Spec, case, assessment) -> Question:
 
 
 def _stop_question(spec: Spec, case, assessment) -> Question:
-    from ..process import should_stop
+    from npkit.law.stages import should_stop
 
     stop = should_stop(assessment)
     reason = stop.decisive
@@ -349,8 +349,8 @@ STOP_PROMPT = ("At which stage should the non-punishment principle have stopped 
 
 def stop_question(case, assessment=None) -> Question:
     """Module 6's question for any case: where should the principle stop the process? The key
-    is :func:`npkit.process.should_stop`."""
-    from ..assessment import assess
+    is :func:`npkit.law.stages.should_stop`."""
+    from npkit.engine.assessment import assess
 
     spec = Spec(f"stop-{case.id}", 6, case.id, "stop", "", STOP_PROMPT)
     return _stop_question(spec, case, assessment or assess(case, counterfactuals=False))
@@ -360,8 +360,8 @@ def _change_question(spec: Spec, case, assessment) -> Question:
     """Which single fact change flips ``target``? Every choice is one of the scenario lab's
     changes, evaluated here: the answer flips the outcome, and each distractor flips some other
     outcome but not this one, so exactly one choice is right."""
-    from ..assessment import evaluate
-    from ..counterfactuals import changes
+    from npkit.engine.assessment import evaluate
+    from npkit.engine.counterfactuals import changes
 
     path = f"{spec.target}.outcome"
     base = assessment.outcomes()
@@ -402,7 +402,7 @@ def _fill(prompt: str, case) -> str:
 def generated(cases: Iterable) -> list[Question]:
     """The generated questions for the cases given; a spec whose case is missing (or whose key
     cannot be read from it) is skipped, so one broken case file never empties the quiz."""
-    from ..assessment import assess
+    from npkit.engine.assessment import assess
 
     by_case = {c.id: c for c in cases}
     assessed: dict[str, object] = {}
@@ -425,7 +425,7 @@ def generated(cases: Iterable) -> list[Question]:
 
 
 def _closed_list_state() -> Question:
-    from ..jurisdiction_data import jurisdictions
+    from npkit.law.jurisdiction_data import jurisdictions
 
     rows = jurisdictions()
     answer = next(r for r in rows.values() if r.model == "closed_list")
@@ -446,7 +446,7 @@ def _closed_list_state() -> Question:
 
 
 def _compulsion_state() -> Question:
-    from ..jurisdiction_data import jurisdictions
+    from npkit.law.jurisdiction_data import jurisdictions
 
     rows = jurisdictions()
     answer = next(r for r in rows.values() if r.model == "compulsion_strict")
@@ -464,7 +464,7 @@ def _compulsion_state() -> Question:
 
 
 def _provision_count() -> Question:
-    from ..jurisdiction_data import jurisdictions
+    from npkit.law.jurisdiction_data import jurisdictions
 
     n = sum(r.has_provision for r in jurisdictions().values())
     options = sorted({3, 5, n, 10})
@@ -480,7 +480,7 @@ def _provision_count() -> Question:
 
 
 def _thai_police_share() -> Question:
-    from ..process import CONTEXT_FIGURES
+    from npkit.law.stages import CONTEXT_FIGURES
 
     fig = next(f for f in CONTEXT_FIGURES if "Royal Thai Police" in f.text)
     options = sorted({"10%", "30%", fig.figure, "95%"}, key=lambda s: float(s.rstrip("%")))
@@ -659,7 +659,7 @@ def bank(cases: Iterable | None = None) -> tuple[Question, ...]:
     """Every question, in module order. With no ``cases``, the case library's (cached until a
     case file changes)."""
     if cases is None:
-        from ..library import library
+        from npkit.casefile.library import library
 
         result = library()
         hit = _CACHE.get(id(result))

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from ..case import Case
-from ..vocabulary import Act, Means, Purpose, describe
+from npkit.casefile.case import Case
+from npkit.law.vocabulary import Act, Means, Purpose, describe
 
 ELEMENTS = {"act": Act, "means": Means, "purpose": Purpose}
 ELEMENT_TITLES = {"act": "Act", "means": "Means", "purpose": "Purpose"}

@@ -6,7 +6,7 @@ shows its provision, model, offences covered, discretion, summary, sources, conf
 the date it was last checked. :class:`AseanCase` assesses one charge of one case in every state
 and instrument and explains each discretionary outcome.
 
-Everything here only presents the rows of :mod:`npkit.jurisdiction_data` and the findings of
+Everything here only presents the rows of :mod:`npkit.law.jurisdiction_data` and the findings of
 :func:`npkit.assess`. Callbacks re-check every value against the options they offer and never
 raise into the page.
 """
@@ -17,13 +17,13 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
-from ..assessment import assess
-from ..jurisdiction_data import instruments, jurisdictions
-from ..jurisdictions import DISCRETION_TEXT
-from ..notes import Note, notes
-from ..vocabulary import OffenceType, describe
-from .base import badge, esc, marks_html, outcome_html, words
-from .models_table import (
+from npkit.engine.assessment import assess
+from npkit.law.jurisdiction_data import instruments, jurisdictions
+from npkit.law.jurisdictions import DISCRETION_TEXT
+from npkit.law.vocabulary import OffenceType, describe
+from npkit.notes import Note, notes
+from npkit.widgets.base import badge, esc, marks_html, outcome_html, words
+from npkit.widgets.models_table import (
     CaseAndCharge,
     boxed,
     charge_line,
@@ -45,9 +45,9 @@ KIND_WORDS = {"soft_law": "soft law", "treaty": "treaty", "eu_law": "EU law",
               "case_law": "judgment"}
 
 # Why a text leaves protection to the authorities, in npkit's words with citations, keyed by
-# the data's ``discretion`` field ("discretion.<type>" in npkit/data/notes.yaml), or by the row
+# the data's ``discretion`` field ("discretion.<type>" in npkit/law/data/notes.yaml), or by the row
 # where it needs more ("discretion.row.<key>"). Presentation only: the outcome itself comes
-# from npkit/jurisdictions.py.
+# from npkit/law/jurisdictions.py.
 def why_discretionary(key: str, row) -> tuple[str, str]:
     """(explanation, sources in words) for a row whose outcome is discretionary; ('', '') if
     the notes have none."""

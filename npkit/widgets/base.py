@@ -11,9 +11,9 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as w
 
-from .. import DISCLAIMER
-from ..citations import Confidence
-from ..findings import Finding
+from npkit import DISCLAIMER
+from npkit.engine.findings import Finding
+from npkit.law.citations import Confidence
 
 # Colour is a second channel only: every badge also carries a symbol and a word.
 BADGES = {
@@ -189,7 +189,7 @@ def nav_html(number: int, query: str | None = "") -> str:
     them in the browser (a preheated kernel renders this before it knows the visitor);
     ``query``, when known here, is added at once. "All modules" is module 0 in JupyterLab and
     the landing page under Voila (``data-npk-home``)."""
-    from ..training.modules import MODULES
+    from npkit.training.modules import MODULES
 
     q = esc(keep_query(query))
     order = [m.number for m in MODULES]
@@ -221,7 +221,7 @@ class ModuleHeader(w.VBox):
     page's query string into the links once the kernel knows it."""
 
     def __init__(self, number: int):
-        from ..training.modules import MODULES
+        from npkit.training.modules import MODULES
 
         m = next(m for m in MODULES if m.number == number)
         self.number = number
@@ -263,7 +263,7 @@ def module_header(number: int) -> ModuleHeader:
 def library_or_errors():
     """The case library, and a widget naming every broken case file (empty when none is), so a
     notebook can always ``display`` it without deciding anything."""
-    from ..library import library
+    from npkit.casefile.library import library
 
     result = library()
     panel = w.HTML("")

@@ -2,11 +2,11 @@
 
 The trainee picks a case, decides first at which stage the non-punishment principle should have
 stopped the process (or that it should not), then presses "Check": npkit's answer
-(:func:`npkit.process.should_stop`) with its reasons and sources, and a stage-by-stage view
-(:func:`npkit.process.walk`) with the ASEAN study's recommendations for each stage. A second
+(:func:`npkit.law.stages.should_stop`) with its reasons and sources, and a stage-by-stage view
+(:func:`npkit.law.stages.walk`) with the ASEAN study's recommendations for each stage. A second
 widget, :class:`WhyPunish`, runs the discussion "Why punish them at all?" (Fitzgerald 2024 III).
 
-The widgets only present: the law is in :mod:`npkit.process`, the grading in
+The widgets only present: the law is in :mod:`npkit.law.stages`, the grading in
 :mod:`npkit.training.quiz`.
 """
 
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..assessment import assess
-from ..learner import Stateful
-from ..process import CONTEXT_FIGURES, should_stop, walk
-from ..training import quiz as qz
-from ..vocabulary import IdentificationStatus, Stage, describe
-from .base import case_html, case_picker, esc, reasons_html
-from .quiz import STATUS_MARKS, box, mark
+from npkit.engine.assessment import assess
+from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk
+from npkit.law.vocabulary import IdentificationStatus, Stage, describe
+from npkit.learner import Stateful
+from npkit.training import quiz as qz
+from npkit.widgets.base import case_html, case_picker, esc, reasons_html
+from npkit.widgets.quiz import STATUS_MARKS, box, mark
 
 SEED_CASES = ("jane", "john", "sarah")  # Fitzgerald 2024 V.B: offered first, Jane by default
 

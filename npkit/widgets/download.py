@@ -15,10 +15,10 @@ from collections import OrderedDict
 
 import ipywidgets as w
 
-from ..case import Case
-from ..editing import edit_case, to_yaml
-from .base import esc
-from .outcome_matrix import boxed
+from npkit.casefile.case import Case
+from npkit.casefile.editing import edit_case, to_yaml
+from npkit.widgets.base import esc
+from npkit.widgets.outcome_matrix import boxed
 
 SUFFIX = "_edited"
 MIME = "application/yaml"

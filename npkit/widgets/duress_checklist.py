@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..assessment import assess
-from ..duress import CONDITIONS, VARIANTS
-from ..learner import Stateful
-from ..render.marks import analogue_label, analogue_text, international_analogue
-from ..training.checklist import (
+from npkit.engine.assessment import assess
+from npkit.law.duress import CONDITIONS, VARIANTS
+from npkit.learner import Stateful
+from npkit.render.marks import analogue_label, analogue_text, international_analogue
+from npkit.training.checklist import (
     ANSWER_OPTIONS,
     NOT_ANSWERED,
     QUESTIONS,
@@ -27,8 +27,16 @@ from ..training.checklist import (
     compare,
     question,
 )
-from .base import badge, case_picker, error_panel, esc, marks_html, outcome_html, tree_html
-from .tagger import WRAP_CSS, boxed, button, safe, story_html, verdict_badge
+from npkit.widgets.base import (
+    badge,
+    case_picker,
+    error_panel,
+    esc,
+    marks_html,
+    outcome_html,
+    tree_html,
+)
+from npkit.widgets.tagger import WRAP_CSS, boxed, button, safe, story_html, verdict_badge
 
 CASES = ("jane", "john", "sarah")
 AGREEMENT_TEXT = {

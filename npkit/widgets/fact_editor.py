@@ -2,12 +2,13 @@
 
 The lab keeps a :class:`Scenario` (the trainee's choices: quick-fact toggles, means, each
 recorded threat, the principal charge) beside the case as loaded, and always rebuilds the
-edited case from the two with :func:`build_case`, through ``npkit.editing`` (which re-validates
-the whole case). So toggling a fact twice gives back exactly the loaded facts.
+edited case from the two with :func:`build_case`, through
+``npkit.casefile.editing`` (which re-validates the whole case). So toggling a fact twice gives
+back exactly the loaded facts.
 
 Every value from a control is untrusted: :func:`apply_edit` checks it against the vocabulary
 and raises :class:`Rejected` (with a message fit for a trainee) for anything else. Nothing here
-decides a legal outcome; the lab hands the built case to :func:`npkit.assessment.assess`.
+decides a legal outcome; the lab hands the built case to :func:`npkit.engine.assessment.assess`.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from typing import Any
 import ipywidgets as w
 from pydantic import ValidationError
 
-from ..case import Case
-from ..editing import edit_case, edit_offence, edit_period
-from ..vocabulary import (
+from npkit.casefile.case import Case
+from npkit.casefile.editing import edit_case, edit_offence, edit_period
+from npkit.law.vocabulary import (
     Harm,
     Imminence,
     Means,
@@ -33,7 +34,7 @@ from ..vocabulary import (
     Timing,
     describe,
 )
-from .base import CSS, esc, words
+from npkit.widgets.base import CSS, esc, words
 
 # --------------------------------------------------------------------------- the choices
 
@@ -140,8 +141,9 @@ def initial_scenario(case: Case) -> Scenario:
 
 
 def build_case(loaded: Case, s: Scenario) -> Case:
-    """The loaded case with the scenario's choices applied, through ``npkit.editing`` (so the
-    result is validated like a case file). Raises :class:`Rejected` if it does not validate."""
+    """The loaded case with the scenario's choices applied, through
+    ``npkit.casefile.editing`` (so the result is validated like a case file). Raises
+    :class:`Rejected` if it does not validate."""
     offence, period = principal(loaded)
     threats = [
         {**t.model_dump(mode="json"), "target": target, "severity": severity,

@@ -19,14 +19,23 @@ from collections.abc import Iterable, Sequence
 
 import ipywidgets as w
 
-from ..assessment import Assessment, assess
-from ..citations import SOURCES, Citation, Confidence
-from ..findings import Finding, Reason
-from ..models import MODELS
-from ..notes import note
-from ..render.marks import ANALOGUE_NOTE, international_analogue
-from ..vocabulary import OffenceCategory, describe
-from .base import CSS, badge, case_html, case_picker, esc, marks_html, outcome_html, words
+from npkit.engine.assessment import Assessment, assess
+from npkit.engine.findings import Finding, Reason
+from npkit.law.citations import SOURCES, Citation, Confidence
+from npkit.law.models import MODELS
+from npkit.law.vocabulary import OffenceCategory, describe
+from npkit.notes import note
+from npkit.render.marks import ANALOGUE_NOTE, international_analogue
+from npkit.widgets.base import (
+    CSS,
+    badge,
+    case_html,
+    case_picker,
+    esc,
+    marks_html,
+    outcome_html,
+    words,
+)
 
 # Extra style for this module; colour is never the only channel (every mark carries words).
 EXTRA_CSS = """
@@ -49,8 +58,8 @@ EXTRA_CSS = """
 
 READING_TAG = '<span class="npk-reading">npkit\'s reading</span>'
 
-# One line per model, in npkit's words, with its citations: npkit/data/notes.yaml
-# ("models.<model>"). Presentation only: the tests themselves live in npkit/models/.
+# One line per model, in npkit's words, with its citations: npkit/law/data/notes.yaml
+# ("models.<model>"). Presentation only: the tests themselves live in npkit/law/models/.
 MODEL_NOTE = "models.{}"
 NARROWER = frozenset({"causation_temporal", "causation_direct"})
 
@@ -103,7 +112,7 @@ def tree_html(node: Finding, *, open_depth: int = 0, _depth: int = 0) -> str:
 
 
 def note_html(note_id: str) -> str:
-    """A note from npkit/data/notes.yaml: its text and its sources, escaped; '' if none."""
+    """A note from npkit/law/data/notes.yaml: its text and its sources, escaped; '' if none."""
     try:
         n = note(note_id)
     except KeyError:
@@ -290,7 +299,7 @@ def models_table_html(a: Assessment) -> str:
 
 def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -> str:
     """The cases x models matrix (principal charges) as an accessible table with badges."""
-    from ..render.frame import matrix
+    from npkit.render.frame import matrix
 
     by_id = {c.id: c for c in cases}
     chosen = [by_id[i] for i in ids if i in by_id]
@@ -359,7 +368,7 @@ DISCUSSION_PROMPT = (
     "non-punishment principle? Note your answer, then open what the sources say.</p>"
 )
 
-# What the sources say, as notes with citations (npkit/data/notes.yaml).
+# What the sources say, as notes with citations (npkit/law/data/notes.yaml).
 DISCUSSION_NOTES = ("discussion.severity.protect_all", "discussion.severity.exclude_serious",
                     "discussion.severity.where_weighing")
 DISCUSSION_QUESTIONS = (

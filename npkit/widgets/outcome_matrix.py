@@ -5,7 +5,7 @@ status line (``aria-live="polite"``) saying what the last change did, e.g. "Dure
 Wales): fails → succeeds". The Rome Statute's row is labelled as the international-criminal-law
 analogue, not a defence a domestic court applies.
 
-Reusable: give :meth:`OutcomeMatrix.show` any :class:`~npkit.assessment.Assessment` (and a
+Reusable: give :meth:`OutcomeMatrix.show` any :class:`~npkit.engine.assessment.Assessment` (and a
 baseline to compare with). It only presents outcomes that ``assess()`` computed.
 """
 
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
-from ..assessment import Assessment
-from ..citations import Confidence
-from ..findings import Finding
-from ..render.marks import analogue_label, international_analogue
-from .base import CSS, badge, esc, marks_html, words
+from npkit.engine.assessment import Assessment
+from npkit.engine.findings import Finding
+from npkit.law.citations import Confidence
+from npkit.render.marks import analogue_label, international_analogue
+from npkit.widgets.base import CSS, badge, esc, marks_html, words
 
 GROUPS: tuple[tuple[str, str], ...] = (
     ("victim", "Victim status"),

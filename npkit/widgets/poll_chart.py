@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
-from ..questions import AnswerKey
-from ..workshop.sessions import PollQuestion, Tally
-from .base import CSS, esc, marks_html
+from npkit.questions import AnswerKey
+from npkit.widgets.base import CSS, esc, marks_html
+from npkit.workshop.sessions import PollQuestion, Tally
 
 PREVIEW_CHARS = 280
 PREVIEW_LINES = 6

@@ -15,10 +15,10 @@ from collections.abc import Iterable
 
 import ipywidgets as w
 
-from ..learner import Stateful
-from ..training import quiz as qz
-from ..training.modules import MODULES
-from .base import CSS, esc
+from npkit.learner import Stateful
+from npkit.training import quiz as qz
+from npkit.training.modules import MODULES
+from npkit.widgets.base import CSS, esc
 
 # Outcome marks: a symbol and a word, colour only as a second channel.
 STATUS_MARKS = {

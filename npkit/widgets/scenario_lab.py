@@ -3,11 +3,11 @@ duress, the non-punishment models and the ten ASEAN Member States respond.
 
 Every change goes through :func:`ScenarioLab.edit`, the one change handler: it checks the value
 against the vocabulary (widget messages are untrusted), rebuilds the case from the case as
-loaded plus the trainee's choices (``npkit.editing``), re-assesses it without the counterfactual
-search (about a millisecond or two), and redraws the outcome matrix, the "why" panel, the list
-of changes and the download link. The "What would have to change" search takes longer (a
-quarter of a second on a new set of facts), so it runs when a case is loaded and when the
-trainee asks for it, and is remembered per set of facts.
+loaded plus the trainee's choices (``npkit.casefile.editing``), re-assesses it without the
+counterfactual search (about a millisecond or two), and redraws the outcome matrix, the "why"
+panel, the list of changes and the download link. The "What would have to change" search takes
+longer (a quarter of a second on a new set of facts), so it runs when a case is loaded and when
+the trainee asks for it, and is remembered per set of facts.
 
 The lab keeps the trainee's scenario (:class:`npkit.learner.Stateful`, saved by ``bind_learner``):
 the case and the changes to its facts, as :func:`~npkit.widgets.fact_editor.apply_edit` fields
@@ -28,12 +28,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..assessment import Assessment, assess
-from ..case import Case
-from ..learner import Stateful
-from .base import badge, case_html, case_picker, esc, outcome_html, tree_html
-from .download import DownloadLink, edited_copy
-from .fact_editor import (
+from npkit.casefile.case import Case
+from npkit.engine.assessment import Assessment, assess
+from npkit.learner import Stateful
+from npkit.widgets.base import badge, case_html, case_picker, esc, outcome_html, tree_html
+from npkit.widgets.download import DownloadLink, edited_copy
+from npkit.widgets.fact_editor import (
     FactEditor,
     Rejected,
     Scenario,
@@ -45,7 +45,7 @@ from .fact_editor import (
     replay_changes,
     scenario_changes,
 )
-from .outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
+from npkit.widgets.outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
 
 CF_CACHE_SIZE = 128
 MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted

@@ -19,9 +19,9 @@ import functools
 
 import ipywidgets as w
 
-from ..assessment import assess
-from ..learner import Stateful
-from ..training.tagger import (
+from npkit.engine.assessment import assess
+from npkit.learner import Stateful
+from npkit.training.tagger import (
     ELEMENT_TITLES,
     VICTIM_ANSWERS,
     choices_by_element,
@@ -33,7 +33,7 @@ from ..training.tagger import (
     tag_label,
     victim_agreement,
 )
-from .base import CSS, case_picker, error_panel, esc, outcome_html, tree_html, words
+from npkit.widgets.base import CSS, case_picker, error_panel, esc, outcome_html, tree_html, words
 
 VERDICTS = {
     "correct": ("✔", "good"),

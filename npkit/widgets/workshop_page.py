@@ -21,13 +21,13 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..learner import MAX_QUERY, in_voila, query_string
-from ..store import Store, StoreError
-from ..training.modules import WORKSHOP_PAGES
-from ..workshop import Workshop
-from ..workshop.inputs import CODE_LENGTH, WorkshopError, clean_join_code
-from .base import CSS, esc
-from .poll_chart import box
+from npkit.learner import MAX_QUERY, in_voila, query_string
+from npkit.store import Store, StoreError
+from npkit.training.modules import WORKSHOP_PAGES
+from npkit.widgets.base import CSS, esc
+from npkit.widgets.poll_chart import box
+from npkit.workshop import Workshop
+from npkit.workshop.inputs import CODE_LENGTH, WorkshopError, clean_join_code
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -19,16 +19,16 @@ from collections.abc import Iterable
 
 import ipywidgets as w
 
-from ..case import Case
-from ..learner import ANONYMOUS, Learner, parse_learner
-from ..questions import AnswerKey
-from ..store import Store, StoreError
-from ..workshop import NotFound, PollQuestion, Seat, SessionView, Workshop, WorkshopError
-from ..workshop.inputs import MAX_FREE_TEXT, Locked
-from ..workshop.polls import keys_by_id
-from .base import esc
-from .poll_chart import box, reveal_html
-from .workshop_page import Page, page_query, session_from_query
+from npkit.casefile.case import Case
+from npkit.learner import ANONYMOUS, Learner, parse_learner
+from npkit.questions import AnswerKey
+from npkit.store import Store, StoreError
+from npkit.widgets.base import esc
+from npkit.widgets.poll_chart import box, reveal_html
+from npkit.widgets.workshop_page import Page, page_query, session_from_query
+from npkit.workshop import NotFound, PollQuestion, Seat, SessionView, Workshop, WorkshopError
+from npkit.workshop.inputs import MAX_FREE_TEXT, Locked
+from npkit.workshop.polls import keys_by_id
 
 POLL_SECONDS = 1.5
 TRAINEE_CSS = """
@@ -250,7 +250,7 @@ class TraineePage(Page):
 
     def _case(self, case_id: str) -> Case | None:
         if self._cases is None:
-            from ..library import library
+            from npkit.casefile.library import library
 
             self._cases = {c.id: c for c in library().cases}
         return self._cases.get(case_id)

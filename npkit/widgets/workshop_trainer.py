@@ -36,16 +36,12 @@ from urllib.parse import quote, urlencode
 
 import ipywidgets as w
 
-from ..case import Case
-from ..questions import AnswerKey
-from ..store import Store, StoreError
-from ..workshop import NotFound, SessionView, Workshop, WorkshopError
-from ..workshop.inputs import MAX_TITLE
-from ..workshop.polls import keys_by_id, poll_questions
-from ..workshop.report import results_frame, summary_html, to_csv
-from .base import esc
-from .poll_chart import box, chart_html, count_text
-from .workshop_page import (
+from npkit.casefile.case import Case
+from npkit.questions import AnswerKey
+from npkit.store import Store, StoreError
+from npkit.widgets.base import esc
+from npkit.widgets.poll_chart import box, chart_html, count_text
+from npkit.widgets.workshop_page import (
     JOIN_NOTEBOOK,
     TRAINER_NOTEBOOK,
     Page,
@@ -53,6 +49,10 @@ from .workshop_page import (
     session_from_query,
     spaced,
 )
+from npkit.workshop import NotFound, SessionView, Workshop, WorkshopError
+from npkit.workshop.inputs import MAX_TITLE
+from npkit.workshop.polls import keys_by_id, poll_questions
+from npkit.workshop.report import results_frame, summary_html, to_csv
 
 POLL_SECONDS = 1.0
 TRAINER_CSS = """
@@ -79,7 +79,7 @@ def trainer_link(code: str, secret: str) -> str:
 def cases_with_questions(cases: Iterable[Case] | None = None) -> list[Case]:
     """The cases a session can be started on: those whose file asks the room questions."""
     if cases is None:
-        from ..library import library
+        from npkit.casefile.library import library
 
         cases = library().cases
     return [c for c in cases if c.questions]
@@ -495,7 +495,7 @@ def rehearsal(case_id: str = "jane", answers: Iterable[str] = ("fails", "fails",
     starts a session on ``case_id``; one trainee per answer joins and answers the first
     question; the trainer locks it (a late answer is refused), reveals npkit's answer and
     moves on. Returns what happened, one line per step (the notebooks print it)."""
-    from .workshop_trainee import TraineePage
+    from npkit.widgets.workshop_trainee import TraineePage
 
     answers = tuple(answers)
     pages: list[Page] = []

@@ -7,8 +7,16 @@ exports CSV and a one-page summary. The pages are :mod:`npkit.widgets.workshop_t
 :mod:`npkit.widgets.workshop_trainee` (notebooks 09 and 08).
 """
 
-from .inputs import Forbidden, Locked, NotFound, WorkshopError
-from .sessions import AnswerRow, NewSession, PollQuestion, Seat, SessionView, Tally, Workshop
+from npkit.workshop.inputs import Forbidden, Locked, NotFound, WorkshopError
+from npkit.workshop.sessions import (
+    AnswerRow,
+    NewSession,
+    PollQuestion,
+    Seat,
+    SessionView,
+    Tally,
+    Workshop,
+)
 
 __all__ = [
     "AnswerRow", "Forbidden", "Locked", "NewSession", "NotFound", "PollQuestion", "Seat",

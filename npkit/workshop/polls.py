@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from ..case import Case
-from ..questions import AnswerKey, answer_keys
-from .sessions import PollQuestion
+from npkit.casefile.case import Case
+from npkit.questions import AnswerKey, answer_keys
+from npkit.workshop.sessions import PollQuestion
 
 
 def poll_questions(case: Case) -> tuple[PollQuestion, ...]:

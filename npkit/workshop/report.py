@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ..case import Case
-from ..questions import AnswerKey
-from ..render.markdown import esc as md_esc
-from .polls import keys_by_id
-from .sessions import PollQuestion, SessionView, Tally, Workshop
+from npkit.casefile.case import Case
+from npkit.questions import AnswerKey
+from npkit.render.markdown import esc as md_esc
+from npkit.workshop.polls import keys_by_id
+from npkit.workshop.sessions import PollQuestion, SessionView, Tally, Workshop
 
 DISCLAIMER = ("npkit is a teaching tool, not legal advice: verify the current law of any "
               "jurisdiction before relying on it.")

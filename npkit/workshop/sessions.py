@@ -30,9 +30,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..store import Store, clean_nickname, is_code
-from ..store import _now as now
-from .inputs import (
+from npkit.store import Store, clean_nickname, is_code
+from npkit.store import _now as now
+from npkit.workshop.inputs import (
     Forbidden,
     Locked,
     NotFound,

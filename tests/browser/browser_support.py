@@ -110,7 +110,7 @@ class Site:
 def hostile_cases(folder: Path) -> Path:
     """A copy of cases/ plus the hostile case, checked to load (else the XSS test would prove
     nothing)."""
-    from npkit.library import library
+    from npkit.casefile.library import library
 
     shutil.copytree(ROOT / "cases", folder)
     case = yaml.safe_load((ROOT / "cases" / "jane.yaml").read_text(encoding="utf-8"))

@@ -220,9 +220,9 @@ def test_scenario_lab_imminent_threat_then_download_validates(site, visit, learn
                                                                 capsys):
     """Jane in module 5: tick the imminent threat, duress (England & Wales) now succeeds; the
     downloaded scenario passes ``npkit validate`` and says what changed."""
-    from npkit.assessment import assess
+    from npkit.casefile.loader import load_case
     from npkit.cli import main
-    from npkit.loader import load_case
+    from npkit.engine.assessment import assess
 
     v = open_module(site, visit, 5, learner=learner)
     page = v.page

@@ -26,7 +26,7 @@ from browser_support import (
     settle,
 )
 
-from npkit.library import library
+from npkit.casefile.library import library
 from npkit.store import Store
 from npkit.training.modules import WORKSHOP_PAGES
 from npkit.widgets.workshop_trainer import trainer_link

@@ -414,7 +414,7 @@ def connections(db_url: str) -> int:
 
 
 def test_two_users_reach_the_course_through_the_hub_and_share_one_store(hub):
-    from npkit.library import get_case, library
+    from npkit.casefile.library import get_case, library
 
     started = time.monotonic()
     titles = [c.title for c in library().cases]

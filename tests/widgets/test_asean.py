@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from npkit.assessment import assess
-from npkit.citations import Confidence
-from npkit.editing import edit_case, edit_offence
-from npkit.jurisdiction_data import instruments, jurisdictions
-from npkit.library import get_case, library
+from npkit.casefile.editing import edit_case, edit_offence
+from npkit.casefile.library import get_case, library
+from npkit.engine.assessment import assess
+from npkit.law.citations import Confidence
+from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.widgets import asean as asean_mod
 from npkit.widgets.asean import AseanCase, AseanTable, has_provision
 from npkit.widgets.base import words

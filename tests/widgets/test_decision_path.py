@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from npkit.jurisdiction_data import recommendations
-from npkit.library import library
+from npkit.casefile.library import library
+from npkit.law.jurisdiction_data import recommendations
 from npkit.training.quiz import DISCUSSION, NOT_STOPPED
 from npkit.widgets.decision_path import DecisionPath, WhyPunish, context_panel
 
@@ -139,7 +139,7 @@ def test_an_error_is_shown_not_raised(path, monkeypatch):
 
 
 def test_case_text_is_escaped(cases):
-    from npkit.editing import edit_case
+    from npkit.casefile.editing import edit_case
 
     jane = next(c for c in cases if c.id == "jane")
     try:

@@ -15,10 +15,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from npkit.assessment import Assessment, assess
-from npkit.citations import OUTSIDE_MARK, Confidence, fitz, outside, reading
-from npkit.findings import Finding, Reason
-from npkit.library import get_case
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import Assessment, assess
+from npkit.engine.findings import Finding, Reason
+from npkit.law.citations import OUTSIDE_MARK, Confidence, fitz, outside, reading
 from npkit.questions import AnswerKey
 from npkit.render.frame import matrix, matrix_markdown, outcomes_frame
 from npkit.render.markdown import to_markdown
@@ -135,9 +135,9 @@ def test_matrix_cells_carry_the_marks_the_engine_gives():
 
 
 def test_matrix_markdown_marks_a_planted_cell(planted, monkeypatch):
-    import npkit.assessment
+    import npkit.engine.assessment
 
-    monkeypatch.setattr(npkit.assessment, "assess", lambda *args, **kw: planted.a)
+    monkeypatch.setattr(npkit.engine.assessment, "assess", lambda *args, **kw: planted.a)
     table = matrix([planted.a.case])
     assert table.attrs["marks"][("jane", "models.causation")] == READING
     assert table.attrs["marks"][("jane", "duress.england_wales")] == OUTSIDE_MARK
@@ -228,7 +228,7 @@ def test_quiz_feedback_is_silent_when_nothing_needs_saying():
 # --- workshop ----------------------------------------------------------------------------------
 
 def _poll_and_key(planted) -> tuple[PollQuestion, AnswerKey]:
-    from npkit.case import Question
+    from npkit.casefile.case import Question
 
     question = Question(id="planted", prompt="Causation?", kind="outcome",
                         path="models.causation")

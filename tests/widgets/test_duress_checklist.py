@@ -4,9 +4,9 @@ import ipywidgets as w
 import pytest
 from traitlets import TraitError
 
-from npkit.duress import CONDITIONS, VARIANTS
-from npkit.editing import edit_case
-from npkit.library import get_case, library
+from npkit.casefile.editing import edit_case
+from npkit.casefile.library import get_case, library
+from npkit.law.duress import CONDITIONS, VARIANTS
 from npkit.widgets import duress_checklist as checklist_module
 from npkit.widgets.duress_checklist import DuressChecklist
 

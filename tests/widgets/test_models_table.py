@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from npkit.assessment import assess
-from npkit.citations import Confidence
-from npkit.editing import edit_case, edit_offence
-from npkit.library import get_case, library
-from npkit.models import MODELS
+from npkit.casefile.editing import edit_case, edit_offence
+from npkit.casefile.library import get_case, library
+from npkit.engine.assessment import assess
+from npkit.law.citations import Confidence
+from npkit.law.models import MODELS
 from npkit.render.frame import matrix
 from npkit.widgets import models_table as mt
 from npkit.widgets.base import words

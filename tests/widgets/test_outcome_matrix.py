@@ -4,8 +4,8 @@
 import pytest
 from html_cells import Cells
 
-from npkit.assessment import assess
-from npkit.library import get_case
+from npkit.casefile.library import get_case
+from npkit.engine.assessment import assess
 from npkit.widgets.outcome_matrix import (
     OutcomeMatrix,
     changes,

@@ -5,9 +5,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from npkit.citations import Citation
-from npkit.findings import Reason
-from npkit.library import get_case
+from npkit.casefile.library import get_case
+from npkit.engine.findings import Reason
+from npkit.law.citations import Citation
 from npkit.questions import AnswerKey
 from npkit.widgets.poll_chart import (
     PREVIEW_CHARS,

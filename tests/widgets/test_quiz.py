@@ -4,7 +4,7 @@ from html import escape
 
 import pytest
 
-from npkit.citations import Citation, Confidence
+from npkit.law.citations import Citation, Confidence
 from npkit.training.quiz import Question, bank
 from npkit.widgets.quiz import Quiz
 

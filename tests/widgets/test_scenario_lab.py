@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npkit import cli
-from npkit.assessment import assess
-from npkit.editing import edit_case, edit_offence, edit_period
-from npkit.facts import facts_for
-from npkit.library import get_case, library
-from npkit.loader import case_from_text, load_case
-from npkit.vocabulary import Harm, Imminence, Means, ThreatSeverity
+from npkit.casefile.editing import edit_case, edit_offence, edit_period
+from npkit.casefile.library import get_case, library
+from npkit.casefile.loader import case_from_text, load_case
+from npkit.engine.assessment import assess
+from npkit.law.facts import facts_for
+from npkit.law.vocabulary import Harm, Imminence, Means, ThreatSeverity
 from npkit.widgets.base import library_or_errors
 from npkit.widgets.download import decode_data_uri, edited_id
 from npkit.widgets.fact_editor import (

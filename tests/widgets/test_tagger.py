@@ -4,8 +4,8 @@ import ipywidgets as w
 import pytest
 from traitlets import TraitError
 
-from npkit.editing import edit_case
-from npkit.library import get_case, library
+from npkit.casefile.editing import edit_case
+from npkit.casefile.library import get_case, library
 from npkit.training.tagger import tag_choices
 from npkit.widgets import tagger as tagger_module
 from npkit.widgets.tagger import ElementTagger, VictimQuestion

@@ -19,7 +19,7 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
-from npkit.library import library
+from npkit.casefile.library import library
 from npkit.store import Store
 from npkit.widgets import workshop_page, workshop_trainer
 from npkit.widgets.poll_chart import KEY_MARK

@@ -1,0 +1,1 @@
+"""Case files: the format, loading, editing, the library, generated docs."""

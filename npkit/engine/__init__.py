@@ -1,0 +1,1 @@
+"""The engine: applies the law to facts and builds the assessment tree."""

@@ -1,0 +1,271 @@
+"""What would have to change? The smallest sets of fact changes (one or two) that flip an
+outcome, e.g. "duress would succeed for Jane if the threat aimed at her had been imminent and of
+serious harm".
+
+Changes are drawn from a fixed catalogue of plausible variations of the facts; a pair is only
+reported when neither of its changes flips the outcome alone, and never combines two changes of
+the same fact. Each change carries its edits as data (:class:`Edit`: field, from, to), so a
+reported counterfactual can be re-applied to the facts (:func:`apply_edits`) and checked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
+from itertools import combinations
+from typing import Any
+
+from npkit.law.facts import Facts, ThreatFact
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One fact changed: ``field`` is a :class:`Facts` field, or ``threats[i].<attribute>``;
+    ``before`` and ``after`` are plain values (sets as sorted lists, threats as mappings)."""
+
+    field: str
+    before: Any
+    after: Any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "from": self.before, "to": self.after}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    key: str  # what it changes; two changes of the same key are never combined
+    text: str  # "the threat ... had been imminent"
+    facts: Facts  # f with only this change applied
+    apply: object  # callable Facts -> Facts
+    edits: tuple[Edit, ...] = ()  # the same change as data
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(e.field for e in self.edits)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One change of a counterfactual: its text and its edits."""
+
+    text: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Counterfactual:
+    path: str
+    before: str
+    after: str
+    changes: tuple[str, ...]
+    steps: tuple[Step, ...] = ()  # the changes as data, one step per catalogue change
+
+    @property
+    def edits(self) -> tuple[Edit, ...]:
+        return tuple(e for s in self.steps for e in s.edits)
+
+    def sentence(self) -> str:
+        return f"{self.path}: {self.before} -> {self.after} if " + " and ".join(self.changes)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "from": self.before, "to": self.after,
+                "changes": list(self.changes),
+                "edits": [{**e.to_dict(), "change": i}
+                          for i, s in enumerate(self.steps) for e in s.edits],
+                "text": self.sentence()}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, ThreatFact):
+        return {"target": value.target, "severity": value.severity,
+                "imminence": value.imminence}
+    if isinstance(value, tuple):
+        return [_plain_value(v) for v in value]
+    return value
+
+
+def diff(f: Facts, g: Facts) -> tuple[Edit, ...]:
+    """The edits that turn ``f`` into ``g``."""
+    out = []
+    for fd in fields(Facts):
+        a, b = getattr(f, fd.name), getattr(g, fd.name)
+        if a == b:
+            continue
+        if fd.name == "threats" and len(a) == len(b):
+            for i, (ta, tb) in enumerate(zip(a, b, strict=True)):
+                for attr in ("target", "severity", "imminence"):
+                    if getattr(ta, attr) != getattr(tb, attr):
+                        out.append(Edit(f"threats[{i}].{attr}", getattr(ta, attr),
+                                        getattr(tb, attr)))
+        else:
+            out.append(Edit(fd.name, _plain_value(a), _plain_value(b)))
+    return tuple(out)
+
+
+_THREAT_FIELD = re.compile(r"^threats\[(\d+)\]\.(target|severity|imminence)$")
+
+
+def apply_edits(f: Facts, edits: tuple[Edit, ...] | list[Edit]) -> Facts:
+    """``f`` with ``edits`` applied; an edit whose ``before`` is not what ``f`` holds is refused
+    (the counterfactual was made from other facts)."""
+    for e in edits:
+        m = _THREAT_FIELD.match(e.field)
+        if m:
+            i, attr = int(m[1]), m[2]
+            current = getattr(f.threats[i], attr)
+            if current != e.before:
+                raise ValueError(f"{e.field} is {current!r}, not {e.before!r}")
+            threats = list(f.threats)
+            threats[i] = replace(threats[i], **{attr: e.after})
+            f = replace(f, threats=tuple(threats))
+            continue
+        current = getattr(f, e.field)
+        if _plain_value(current) != e.before:
+            raise ValueError(f"{e.field} is {_plain_value(current)!r}, not {e.before!r}")
+        if e.field == "threats":
+            value: Any = tuple(ThreatFact(**t) for t in e.after)
+        elif isinstance(current, frozenset):
+            value = frozenset(e.after)
+        else:
+            value = e.after
+        f = replace(f, **{e.field: value})
+    return f
+
+
+def _w(term: str) -> str:
+    return term.replace("_", " ")
+
+
+def _threat(t: ThreatFact) -> str:
+    target = "them" if t.target == "self" else _w(t.target)
+    harm = {"death": "death", "unspecified": "unspecified harm"}.get(t.severity, _w(t.severity))
+    return f"the threat of {harm} to {target} ({_w(t.imminence)})"
+
+
+FLAGS = [
+    # (field, text when set True, text when set False)
+    ("escape_opportunity", "they had had a reasonable chance to escape",
+     "they had had no reasonable chance to escape"),
+    ("voluntary_association", "they had knowingly joined the group",
+     "they had not knowingly joined the group"),
+    ("informed_consent", "they had freely agreed, knowing the work and conditions",
+     "they had not given informed consent"),
+    ("ordered_by_trafficker", "the traffickers had ordered the act",
+     "the traffickers had not ordered the act"),
+    ("connected_to_exploited_work", "the act had been part of the exploited work",
+     "the act had not been part of the exploited work"),
+    ("but_for_trafficking", "the offence had depended on the trafficking",
+     "the offence would have happened anyway"),
+    ("rewarded_rather_than_coerced", "rewards rather than coercion had driven them",
+     "coercion rather than rewards had driven them"),
+]
+
+
+def catalogue(f: Facts) -> Iterator[tuple[str, str, callable]]:
+    for i, t in enumerate(f.threats):
+        def set_threat(g: Facts, i=i, **kw) -> Facts:
+            threats = list(g.threats)
+            if i >= len(threats):
+                return g
+            threats[i] = replace(threats[i], **kw)
+            return replace(g, threats=tuple(threats))
+
+        if t.imminence != "imminent":
+            yield (f"threat{i}.imminence", f"{_threat(t)}|imminent",
+                   lambda g, s=set_threat: s(g, imminence="imminent"))
+        if t.target != "self":
+            yield (f"threat{i}.target", f"{_threat(t)}|aimed at them",
+                   lambda g, s=set_threat: s(g, target="self"))
+        for sev in ("death", "serious_harm"):
+            if t.severity != sev:
+                yield (f"threat{i}.severity", f"{_threat(t)}|of {_w(sev)}",
+                       lambda g, s=set_threat, sev=sev: s(g, severity=sev))
+    if not f.threats:
+        new = ThreatFact("self", "serious_harm", "imminent")
+        yield ("threats", "there had been an imminent threat of serious harm to them",
+               lambda g: replace(g, threats=(new,)))
+    for name, on, off in FLAGS:
+        value = getattr(f, name)
+        yield (name, off if value else on, lambda g, n=name, v=value: replace(g, **{n: not v}))
+    if f.means:
+        yield ("means", "no means had been used", lambda g: replace(g, means=frozenset()))
+    if "threat_of_force" not in f.means:
+        yield ("means.threat", "the traffickers had threatened force",
+               lambda g: replace(g, means=g.means | {"threat_of_force"}))
+    if not f.means:
+        yield ("means.deception", "they had been deceived",
+               lambda g: replace(g, means=g.means | {"deception"}))
+    if f.is_child:
+        yield ("age", "they had been an adult", lambda g: replace(g, age=25))
+    else:
+        yield ("age", "they had been 16", lambda g: replace(g, age=16))
+    if f.offence_type != "overstay":
+        yield ("offence", "the charge had been a status offence (overstay)",
+               lambda g: replace(g, offence_type="overstay", offence_category="status"))
+    if f.committed != "during":
+        yield ("committed", "the act had been committed during the trafficking",
+               lambda g: replace(g, committed="during"))
+    if f.harm not in ("none", "property_minor"):
+        yield ("harm", "the harm caused had been small",
+               lambda g: replace(g, harm="property_minor"))
+
+
+def changes(f: Facts) -> list[Change]:
+    out = []
+    for key, text, fn in catalogue(f):
+        g = fn(f)
+        out.append(Change(key, text.replace("|", " had been "), g, fn, diff(f, g)))
+    return out
+
+
+def _join(a: Change, b: Change) -> tuple[str, ...]:
+    """Two changes to the same threat read as one: "the threat ... had been imminent and of
+    serious harm"."""
+    sa, _, pa = a.text.partition(" had been ")
+    sb, _, pb = b.text.partition(" had been ")
+    if a.key.split(".")[0] == b.key.split(".")[0] and sa == sb and a.key.startswith("threat"):
+        return (f"{sa} had been {pa} and {pb}",)
+    return (a.text, b.text)
+
+
+def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
+    """For each outcome, up to ``per_outcome`` minimal sets of one or two changes that flip it."""
+    from npkit.engine.assessment import evaluate
+
+    base = evaluate(f).outcomes()
+    cands = changes(f)
+    single = [evaluate(c.facts).outcomes() for c in cands]
+    pairs: dict[tuple[int, int], dict[str, object]] = {}  # evaluated lazily, at most once
+
+    def pair(i: int, j: int) -> dict[str, object]:
+        if (i, j) not in pairs:
+            pairs[i, j] = evaluate(apply_edits(f, cands[i].edits + cands[j].edits)).outcomes()
+        return pairs[i, j]
+
+    def step(c: Change) -> Step:
+        return Step(c.text, c.edits)
+
+    found: list[Counterfactual] = []
+    for path, before in base.items():
+        if ".conditions." in path:
+            continue  # conditions are explained inside the duress outcome
+        hits = [Counterfactual(path, str(before), str(single[i][path]), (c.text,), (step(c),))
+                for i, c in enumerate(cands) if single[i][path] != before]
+        alone = {i for i in range(len(cands)) if single[i][path] != before}
+        for i, j in combinations(range(len(cands)), 2):
+            if len(hits) >= per_outcome:
+                break
+            if i in alone or j in alone or cands[i].key == cands[j].key:
+                continue
+            if cands[i].fields & cands[j].fields or not (cands[i].edits and cands[j].edits):
+                continue  # two changes of one fact (or a change that changes nothing)
+            after = pair(i, j)[path]
+            if after != before:
+                hits.append(Counterfactual(path, str(before), str(after),
+                                           _join(cands[i], cands[j]),
+                                           (step(cands[i]), step(cands[j]))))
+        found.extend(hits[:per_outcome])
+    return found

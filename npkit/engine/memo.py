@@ -1,0 +1,114 @@
+"""Reuse a law module's finding when the facts it read are unchanged.
+
+A counterfactual search evaluates hundreds of fact sets that differ from the case in one or
+two fields; most tests read only a few fields, so most of their findings would come out the
+same. :class:`ReadMemo` runs a test once on a *traced* copy of the facts that records every
+field the test reads, and files the finding under the values of exactly those fields. Later
+facts that agree on those fields get the same finding back.
+
+This is sound because the law modules are pure functions of the facts: a test that reads
+the same values takes the same branches, reads nothing else and returns the same finding.
+A test that copies the facts (``dataclasses.replace``) reads every field in doing so, so it
+is simply never reused across different facts. Findings are shared, so they must not be
+mutated after they are made (the cached :func:`npkit.engine.assessment.evaluate` already relies on
+that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from operator import attrgetter
+from typing import Any, TypeVar
+
+from npkit.law.facts import Facts
+
+T = TypeVar("T")
+_FIELDS = frozenset(Facts.__dataclass_fields__)
+_MISSING = object()
+MAX_ENTRIES = 50_000  # findings kept across all memos before they are all dropped
+
+
+class _Traced(Facts):
+    """Facts that note which fields are read. A copy made from it (``replace``) is plain."""
+
+    __slots__ = ("_reads",)
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _FIELDS:
+            try:
+                object.__getattribute__(self, "_reads").add(name)
+            except AttributeError:
+                pass  # a copy made by dataclasses.replace: its source's reads cover it
+        return object.__getattribute__(self, name)
+
+
+_SLOTS = tuple(getattr(Facts, name) for name in sorted(_FIELDS))  # member descriptors
+_READS = _Traced.__dict__["_reads"]
+
+
+def _traced(f: Facts) -> tuple[_Traced, set[str]]:
+    copy = object.__new__(_Traced)
+    for slot in _SLOTS:
+        slot.__set__(copy, slot.__get__(f))
+    reads: set[str] = set()
+    _READS.__set__(copy, reads)
+    return copy, reads
+
+
+def _getter(fields: tuple[str, ...]) -> Callable[[Facts], tuple]:
+    if len(fields) == 1:  # attrgetter returns a bare value for one name: keep it a tuple
+        one = attrgetter(fields[0])
+        return lambda f: (one(f),)
+    return attrgetter(*fields) if fields else (lambda f: ())
+
+
+class ReadMemo:
+    """Findings of one test, filed by the values of the fields each computation read."""
+
+    def __init__(self) -> None:
+        # read fields -> (their values in a Facts, {(inputs, values): finding})
+        self._tables: dict[tuple[str, ...], tuple[Callable, dict[tuple, Any]]] = {}
+        self.size = 0
+
+    def get(self, f: Facts, compute: Callable[[Facts], T], inputs: Hashable = ()) -> T:
+        """``compute(f)``, or a finding computed earlier from facts that agreed with ``f`` on
+        every field that computation read. ``inputs`` keys anything else it depends on
+        (e.g. the identity of the victim finding it is given)."""
+        for getter, table in self._tables.values():
+            hit = table.get((inputs, getter(f)), _MISSING)
+            if hit is not _MISSING:
+                return hit
+        traced, reads = _traced(f)
+        result = compute(traced)
+        fields = tuple(sorted(reads))
+        entry = self._tables.get(fields)
+        if entry is None:
+            entry = self._tables[fields] = (_getter(fields), {})
+        entry[1][(inputs, entry[0](f))] = result
+        self.size += 1
+        return result
+
+    def clear(self) -> None:
+        self._tables.clear()
+        self.size = 0
+
+
+class MemoSet:
+    """One :class:`ReadMemo` per test, dropped together when they grow too large."""
+
+    def __init__(self) -> None:
+        self._memos: dict[Hashable, ReadMemo] = {}
+
+    def __call__(self, key: Hashable) -> ReadMemo:
+        memo = self._memos.get(key)
+        if memo is None:
+            memo = self._memos[key] = ReadMemo()
+        return memo
+
+    def trim(self) -> None:
+        if sum(m.size for m in self._memos.values()) > MAX_ENTRIES:
+            self.clear()
+
+    def clear(self) -> None:
+        for memo in self._memos.values():
+            memo.clear()

@@ -1,0 +1,1 @@
+"""The law: facts, the legal tests, their sources and the rule registry."""

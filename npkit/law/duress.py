@@ -1,0 +1,381 @@
+"""Duress: the general criminal defence prosecutors reach for, and why it fails most victims.
+
+Fitzgerald 2024 V.A lists four conditions that duress typically requires, drawn from a general
+theory of criminal law rather than from one legal system: (1) an imminent threat of death or
+serious harm; (2) no reasonable opportunity to escape; (3) the harm threatened is at least the
+harm caused; (4) no voluntary exposure to the risk of such compulsion. Each variant below says
+how npkit applies them, and which parts of it the sources state:
+
+- England & Wales: the sources name only *R v LM* (reported through Knight 2023): a direct
+  threat of death or serious injury to the defendant or someone sufficiently close, and no
+  duress for one who voluntarily associated with people who might compel them. Proportionality
+  is the general V.A condition as npkit applies it; the murder bar (*R v Howe*) is outside law.
+- Malaysia: the sources quote *Mohamed Yusof bin Haji Ahmad v PP* (fear, at the very time, of
+  instant death; threats that could be carried out then and there). Penal Code s 94, its
+  "to that person" limit, its voluntary-exposure bar and its murder bar are outside law.
+- Rome Statute art 31(1)(d): the international-criminal-law analogue, shown for comparison;
+  a domestic court trying a scam-fraud charge does not apply it.
+
+Every reason carries a code worded in ``npkit/law/data/wording/duress.yaml``; every node names the
+reason that decided it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import partial
+
+from npkit.engine.findings import Finding, Reason, condition
+from npkit.law.citations import Citation, Confidence, fitz, outside, reading
+from npkit.law.facts import Facts, ThreatFact
+from npkit.law.registry import Exception_, Rule
+from npkit.law.vocabulary import Harm
+
+CONDITIONS = ("imminent_threat", "no_escape", "proportionate", "no_voluntary_exposure")
+TITLES = {
+    "imminent_threat": "Imminent threat",
+    "no_escape": "No reasonable escape",
+    "proportionate": "Proportionality",
+    "no_voluntary_exposure": "No voluntary exposure",
+}
+
+# Threatened harm and caused harm on one scale: harm to life or body outweighs harm to property
+# (Fitzgerald 2024 V.B.2 on John). Unknown terms count as no harm rather than failing.
+THREAT_RANK = {"death": 5, "serious_harm": 4, "lesser_harm": 1, "unspecified": 0}
+HARM_RANK = {
+    "none": 0, "property_minor": 1, "property_major": 2, "bodily_harm": 3,
+    "serious_bodily_harm": 4, "death": 5,
+}
+
+# --- citations --------------------------------------------------------------------------------
+GENERAL = fitz("V.A")  # the four conditions, from general theory (Wilson), not one system
+ESCAPE = fitz("V.B.1", "Kremnitzer")  # the escape condition itself is V.A (2)
+R_V_LM = "R v LM (Court of Appeal of England and Wales, cited through Knight 2023)"
+LM_THREAT = fitz("V.B.1", R_V_LM, Confidence.SECONDARY)
+LM_ASSOCIATION = fitz("V.B.2", R_V_LM, Confidence.SECONDARY)
+WITNESSED = fitz("V.B.1")
+YUSOF = fitz("V.B.1", "Mohamed Yusof bin Haji Ahmad v Public Prosecutor [1983] 2 MLJ 167",
+             Confidence.SECONDARY)
+ROME = fitz("V.A", "Rome Statute art 31(1)(d)", Confidence.SECONDARY)
+ONGWEN = fitz("V.A", "Prosecutor v Dominic Ongwen (ICC Trial Chamber, 2021)",
+              Confidence.SECONDARY)
+HOWE = outside("R v Howe [1987] AC 417", "duress unavailable for murder in England & Wales")
+S94 = outside("Penal Code s 94 (Malaysia)",
+              "the Malaysian statutory defence the Mohamed Yusof test belongs to")
+S94_PERSON = outside("Penal Code s 94 (Malaysia)", "the threat must be to the person who acts")
+S94_MURDER = outside("Penal Code s 94 (Malaysia)",
+                     "murder (and offences against the State punishable with death) excluded")
+S94_EXPOSURE = outside("Penal Code s 94 (Malaysia), Explanation 1",
+                       "no defence for one who of their own accord joined those who compel")
+EW_PROPORTION = reading("England & Wales: npkit applies the general proportionality condition "
+                        "of Fitzgerald 2024 V.A; the sources state no English rule on it")
+ROME_INTENT = reading("Rome Statute art 31(1)(d): no fact records intent, so npkit takes the "
+                      "person to intend the harm their deliberate offence causes")
+ROME_NECESSARY = reading("Rome Statute art 31(1)(d): acting 'necessarily and reasonably' read "
+                         "as having no reasonable way out")
+# The Statute's scope (crimes within the ICC's jurisdiction) is not in the sources.
+ROME_ANALOGUE = outside("Rome Statute arts 5 and 31(1)",
+                        "its defences apply to crimes within the ICC's jurisdiction, so a "
+                        "domestic court trying a scam-fraud charge does not apply art 31(1)(d)")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    id: str
+    title: str
+    citation: Citation  # the authority the variant's threat test comes from
+    # which (severity, imminence) pairs count as an imminent threat
+    qualifying: frozenset[tuple[str, str]]
+    targets: frozenset[str]
+    required: frozenset[str]
+    excluded_offences: frozenset[str]
+    target_cite: Citation  # the authority for who must be threatened
+    exposure_cite: Citation  # the authority for the voluntary-exposure bar
+    exclusion_cite: Citation | None = None  # the authority for the excluded offences
+
+
+VARIANTS: dict[str, Variant] = {
+    v.id: v
+    for v in (
+        Variant(
+            "england_wales", "England & Wales (R v LM)", LM_THREAT,
+            frozenset({("death", "imminent"), ("serious_harm", "imminent")}),
+            frozenset({"self", "close_person", "family_far_away"}),
+            frozenset(CONDITIONS), frozenset({"murder"}),
+            LM_THREAT, LM_ASSOCIATION, HOWE,
+        ),
+        Variant(
+            "malaysia", "Malaysia (Mohamed Yusof)", YUSOF,
+            frozenset({("death", "imminent")}),
+            frozenset({"self"}),
+            frozenset({"imminent_threat", "no_escape", "no_voluntary_exposure"}),
+            frozenset({"murder"}),
+            S94_PERSON, S94_EXPOSURE, S94_MURDER,
+        ),
+        Variant(
+            "rome_statute", "Rome Statute art 31(1)(d) (international analogue)", ROME,
+            frozenset({("death", "imminent"), ("serious_harm", "imminent"),
+                       ("serious_harm", "continuing")}),
+            frozenset({"self", "close_person", "family_far_away", "other_person"}),
+            frozenset({"imminent_threat", "no_escape", "proportionate"}),
+            frozenset(),
+            ROME, GENERAL,
+        ),
+    )
+}
+
+
+def _words(term: str) -> str:
+    return {"self": "the person", "serious_harm": "serious harm", "lesser_harm": "lesser harm",
+            "unspecified": "unspecified harm"}.get(term, term.replace("_", " "))
+
+
+def describe(t: ThreatFact) -> str:
+    """"death to the person (imminent)", "serious harm to family far away (remote)"."""
+    return f"{_words(t.severity)} to {_words(t.target)} ({_words(t.imminence)})"
+
+
+def _or(terms: set[str]) -> str:
+    return " or ".join(_words(t) for t in sorted(terms))
+
+
+# --- the four conditions ----------------------------------------------------------------------
+
+
+def _threat_failures(t: ThreatFact, v: Variant) -> list[Reason]:
+    """Why one threat does not qualify: one reason per failing aspect (imminence, severity,
+    target), each cited to the authority for that aspect."""
+    out = []
+    threat = describe(t)
+    severities = {sev for sev, _ in v.qualifying}
+    imminences = {i for sev, i in v.qualifying if sev == t.severity} or {
+        i for _, i in v.qualifying}
+    if t.imminence not in imminences:
+        cite = ONGWEN if v.id == "rome_statute" else (
+            YUSOF if v.id == "malaysia" else fitz("V.A; V.B.1"))
+        out.append(Reason.of("duress.imminent_threat.not_imminent", cite, threat=threat,
+                             imminence=_words(t.imminence), needed=_or(imminences)))
+    if t.severity not in severities:
+        out.append(Reason.of("duress.imminent_threat.too_light", v.citation, threat=threat,
+                             severity=_words(t.severity), needed=_or(severities)))
+    if t.target not in v.targets:
+        out.append(Reason.of("duress.imminent_threat.not_aimed", v.target_cite, threat=threat,
+                             target=_words(t.target)))
+    return out
+
+
+def imminent_threat(f: Facts, v: Variant) -> Finding:
+    """An imminent threat of death or serious harm, aimed at someone the variant protects."""
+    test = f"duress.{v.id}.imminent_threat"
+    rule = Reason.of(f"duress.{v.id}.threat_rule", v.citation)
+    present = f.committed == "during"  # threats belong to the trafficking period
+    good = [t for t in f.threats if (t.severity, t.imminence) in v.qualifying
+            and t.target in v.targets] if present else []
+    reasons, also = [rule], []
+    if good:
+        decisive = Reason.of("duress.imminent_threat.met", v.citation, threat=describe(good[0]))
+        reasons.append(decisive)
+    elif not present and f.threats:
+        decisive = Reason.of("duress.imminent_threat.outside_period",
+                             YUSOF if v.id == "malaysia" else GENERAL, committed=f.committed)
+        reasons.append(decisive)
+    elif not f.threats:
+        decisive = Reason.of("duress.imminent_threat.no_threat", v.citation)
+        reasons.append(decisive)
+    else:
+        per_threat = [_threat_failures(t, v) for t in f.threats]
+        for failures in per_threat:
+            reasons += failures
+        # A threat that fails only on a caveated limit (outside law, npkit's reading) makes the
+        # outcome rest on that limit: it decides, and its mark shows at the outcome.
+        caveated = [fs for fs in per_threat if all(r.mark for r in fs)]
+        decisive = caveated[0][0] if caveated else per_threat[0][0]
+        also = [fs[0] for fs in caveated[1:]]
+        if any(t.target == "other_person" for t in f.threats) and v.id == "england_wales":
+            reasons.append(Reason.of("duress.imminent_threat.witnessed_only", WITNESSED))
+    node = condition(test, TITLES["imminent_threat"], bool(good), reasons, decisive=decisive,
+                     threats=tuple(describe(t) for t in f.threats))
+    return replace(node, also_rests_on=tuple(also)) if also else node
+
+
+def no_escape(f: Facts, v: Variant) -> Finding:
+    """No reasonable opportunity to escape: the law asks for reasonable, not heroic, conduct."""
+    holds = not f.escape_opportunity
+    code = "duress.no_escape.none" if holds else "duress.no_escape.available"
+    reasons = [Reason.of(code, ESCAPE)]
+    decisive = reasons[0]
+    if v.id == "rome_statute":
+        # The Statute asks for necessary and reasonable action, not for "no escape": npkit
+        # reads the one through the other, so that reading decides the Rome node.
+        reasons.append(Reason.of("duress.no_escape.rome_rule", ROME))
+        decisive = Reason.of("duress.no_escape.rome_necessary" if holds
+                             else "duress.no_escape.rome_not_necessary", ROME_NECESSARY)
+        reasons.append(decisive)
+    return condition(f"duress.{v.id}.no_escape", TITLES["no_escape"], holds, reasons,
+                     decisive=decisive, escape_opportunity=f.escape_opportunity)
+
+
+def _weighing(f: Facts, v: Variant) -> tuple[bool, str]:
+    relevant = [t for t in f.threats if t.target in v.targets]
+    worst = max((THREAT_RANK.get(t.severity, 0) for t in relevant), default=-1)
+    holds = worst >= HARM_RANK.get(f.harm, 0) and worst >= 0
+    worst_name = next(
+        (t.severity for t in relevant if THREAT_RANK.get(t.severity, 0) == worst), "no threat")
+    return holds, worst_name
+
+
+def proportionate(f: Facts, v: Variant) -> Finding:
+    """The harm threatened is at least the harm caused (harm to life or body outweighs harm to
+    property); under the Rome Statute, the person does not intend a greater harm than the one
+    avoided, read from the harm their deliberate offence causes."""
+    holds, worst = _weighing(f, v)
+    harm = Harm.descriptions.get(f.harm, f.harm.replace("_", " "))  # type: ignore[attr-defined]
+    params = {"worst": _words(worst), "harm": harm}
+    if v.id == "rome_statute":
+        code = ("duress.proportionate.no_greater_intent" if holds
+                else "duress.proportionate.intends_greater")
+        decisive = Reason.of(code, ROME_INTENT, **params)
+        reasons = [Reason.of("duress.proportionate.intent_rule", ROME), decisive]
+    else:
+        code = "duress.proportionate.weighs" if holds else "duress.proportionate.outweighed"
+        reasons = [Reason.of("duress.proportionate.general", GENERAL)]
+        if v.id == "england_wales":
+            decisive = Reason.of(code, EW_PROPORTION, **params)
+            reasons.append(decisive)
+        else:
+            decisive = Reason.of(code, GENERAL, **params)
+            reasons += [decisive, Reason.of(
+                "duress.proportionate.not_counted", reading(f"{v.title}: no proportionality "
+                                                            "element in the quoted test"),
+                title=v.title)]
+    return condition(f"duress.{v.id}.proportionate", TITLES["proportionate"], holds, reasons,
+                     decisive=decisive, harm=f.harm, worst_threat=worst)
+
+
+def no_voluntary_exposure(f: Facts, v: Variant) -> Finding:
+    """The defendant did not voluntarily associate with people who might compel them to offend."""
+    holds = not f.voluntary_association
+    code = "duress.no_voluntary_exposure.none" if holds else "duress.no_voluntary_exposure.joined"
+    decisive = Reason.of(code, v.exposure_cite)
+    reasons = [decisive]
+    if "no_voluntary_exposure" not in v.required:
+        reasons.append(Reason.of("duress.no_voluntary_exposure.not_counted",
+                                 reading(f"{v.title}: voluntary exposure"), title=v.title))
+    return condition(f"duress.{v.id}.no_voluntary_exposure", TITLES["no_voluntary_exposure"],
+                     holds, reasons, decisive=decisive,
+                     voluntary_association=f.voluntary_association)
+
+
+TESTS = {
+    "imminent_threat": imminent_threat,
+    "no_escape": no_escape,
+    "proportionate": proportionate,
+    "no_voluntary_exposure": no_voluntary_exposure,
+}
+
+
+# --- the defence ------------------------------------------------------------------------------
+
+
+def _context(v: Variant) -> list[Reason]:
+    """Reasons that frame a variant without deciding it."""
+    if v.id == "malaysia":
+        return [Reason.of("duress.malaysia.section", S94)]
+    if v.id == "rome_statute":
+        return [Reason.of("duress.rome_statute.international", fitz("V.A")),
+                Reason.of("duress.rome_statute.not_domestic", ROME_ANALOGUE)]
+    return []
+
+
+def duress(f: Facts, variant: str) -> Finding:
+    """The defence succeeds only if no exclusion applies and every condition the variant
+    requires is met. It fails on the first failing required condition, in the order of
+    CONDITIONS, unless an excluded offence (murder) decides it first."""
+    v = VARIANTS[variant]
+    children = tuple(TESTS[c](f, v) for c in CONDITIONS)
+    required = [c for c, name in zip(children, CONDITIONS, strict=True) if name in v.required]
+    failed = [c for c in required if not c.holds]
+    context = _context(v)
+    exception = ""
+    # The Rome Statute is shown only as an analogue: that caveat stays with its outcome.
+    also: tuple[Reason, ...] = tuple(r for r in context if r.code.endswith("not_domestic"))
+    if f.offence_type in v.excluded_offences:
+        assert v.exclusion_cite is not None
+        decisive = Reason.of("duress.exclusion.murder", v.exclusion_cite, title=v.title)
+        exception = f"duress.{v.id}.murder"
+        reasons = [decisive, *context]
+    elif failed:
+        names = ", ".join(c.title.lower() for c in failed)
+        reasons = [Reason.of("duress.outcome.fails", v.citation, failed=names), *context]
+        decisive = failed[0].decisive
+    else:
+        decisive = Reason.of("duress.outcome.succeeds", v.citation, title=v.title)
+        reasons = [decisive, *context]
+        # Success rests on every required condition: their caveats show at the outcome.
+        also += tuple(r for c in required for r in (c.decisive, *c.also_rests_on)
+                      if r is not None and r.mark)
+    holds = not failed and not exception
+    return Finding(f"duress.{v.id}", f"Duress — {v.title}", "succeeds" if holds else "fails",
+                   holds, tuple(reasons), {"variant": v.id}, children, decisive=decisive,
+                   exception=exception, also_rests_on=also)
+
+
+# --- the rule registry ------------------------------------------------------------------------
+
+_SUMMARY = {
+    "england_wales": "Duress as npkit applies it to England & Wales: R v LM's direct threat of "
+    "death or serious injury and its voluntary-association bar, with Fitzgerald's general "
+    "escape and proportionality conditions; no duress for murder (outside law).",
+    "malaysia": "Duress under the Malaysian case Fitzgerald quotes: fear at the very time of "
+    "instant death, a threat that could be carried out then and there; the section number, "
+    "the 'to that person' limit, the exposure bar and the murder bar are outside law.",
+    "rome_statute": "The international-criminal-law analogue, shown for comparison: imminent "
+    "death or continuing or imminent serious bodily harm, necessary and reasonable action, and "
+    "no intent to cause a greater harm; not applied by a domestic scam-fraud court.",
+}
+_CONDITION_SUMMARY = {
+    "imminent_threat": "A threat of the kind the variant names, close enough in time and aimed "
+    "at someone it protects, present when the offence was committed.",
+    "no_escape": "No reasonable (not heroic) opportunity to escape or seek help.",
+    "proportionate": "The harm threatened is at least the harm caused (Rome Statute: no intent "
+    "to cause a greater harm, read from the deliberate offence).",
+    "no_voluntary_exposure": "The person did not knowingly join people who might compel them "
+    "to offend.",
+}
+
+
+def _condition_citations(v: Variant, name: str) -> tuple[Citation, ...]:
+    if name == "imminent_threat":
+        extra = {"england_wales": (GENERAL, WITNESSED), "malaysia": (S94_PERSON,),
+                 "rome_statute": (ONGWEN,)}[v.id]
+        return (v.citation, *extra)
+    if name == "no_escape":
+        return (ESCAPE, ROME, ROME_NECESSARY) if v.id == "rome_statute" else (ESCAPE,)
+    if name == "proportionate":
+        return {"england_wales": (GENERAL, EW_PROPORTION), "malaysia": (GENERAL,),
+                "rome_statute": (ROME, ROME_INTENT)}[v.id]
+    return (v.exposure_cite,)
+
+
+def _rules() -> tuple[Rule, ...]:
+    out: list[Rule] = []
+    for v in VARIANTS.values():
+        exceptions = ()
+        if v.exclusion_cite is not None:
+            exceptions = (Exception_(
+                f"duress.{v.id}.murder", "Murder: duress unavailable",
+                f"{v.title}: duress is no defence to murder (law from outside the sources).",
+                v.exclusion_cite),)
+        cites = (v.citation, *(c for c in (S94,) if v.id == "malaysia"),
+                 *((fitz("V.A"), ROME_ANALOGUE) if v.id == "rome_statute" else ()))
+        out.append(Rule(f"duress.{v.id}", f"Duress — {v.title}", partial(duress, variant=v.id),
+                        ("succeeds", "fails"), _SUMMARY[v.id], cites, exceptions))
+        for name in CONDITIONS:
+            counted = "" if name in v.required else " (shown, not counted for this variant)"
+            out.append(Rule(f"duress.{v.id}.{name}", f"{TITLES[name]} — {v.title}",
+                            partial(TESTS[name], v=v), ("met", "not_met"),
+                            _CONDITION_SUMMARY[name] + counted, _condition_citations(v, name)))
+    return tuple(out)
+
+
+RULES = _rules()

@@ -1,0 +1,279 @@
+"""Reference data: ASEAN jurisdictions, international instruments and the ASEAN study's
+26 recommendations.
+
+The rows live in ``npkit/law/data/*.yaml`` and are paraphrased from the seed sources only
+(the ASEAN NPP study and Fitzgerald 2024); npkit has not checked any statute text. Each
+jurisdiction and instrument row carries its sources, a confidence mark, the date it was
+last checked and what it was checked against. Where a value is npkit's own mapping of the
+source's words (for example "immigration offences" -> ``illegal_entry`` and ``overstay``),
+the row's confidence is ``npkit_reading`` and ``readings`` says which value it is. Law that
+none of the seeds states (a statute npkit knows from elsewhere) is listed as a source with
+``source: outside`` and an ``authority``: its citation is always marked ``outside_sources``
+("verify before use"), whatever the row's confidence.
+
+Loading is cached and cheap (PyYAML + pydantic only)::
+
+    from npkit.law.jurisdiction_data import jurisdictions, instruments, recommendations
+    jurisdictions()["TH"].covers("fraud")  # False: Thailand's list is closed
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from npkit.law.citations import SOURCES, Citation, Confidence, outside, reading
+from npkit.law.vocabulary import OffenceType, Stage
+
+__all__ = [
+    "ANY",
+    "ASEAN_CODES",
+    "Instrument",
+    "Jurisdiction",
+    "Recommendation",
+    "SourceRef",
+    "instruments",
+    "jurisdictions",
+    "recommendations",
+]
+
+ASEAN_CODES = ("BN", "ID", "KH", "LA", "MM", "MY", "PH", "SG", "TH", "VN")
+
+JurisdictionModel = Literal["causation", "compulsion_strict", "closed_list", "none"]
+InstrumentModel = Literal[
+    "causation", "compulsion_broad", "compulsion_strict", "closed_list", "none"
+]
+JurisdictionDiscretion = Literal["none", "ministerial_permission", "shall_consider"]
+InstrumentDiscretion = Literal["none", "shall_consider", "entitled"]
+InstrumentKind = Literal["soft_law", "treaty", "eu_law", "case_law"]
+
+_SEED_SOURCES = frozenset(k for k in SOURCES if k not in ("npkit", "outside"))
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(_Row):
+    """A seed source and a pinpoint in it (section heading or section number)."""
+
+    source: str
+    pinpoint: str = Field(min_length=1, max_length=200)
+    authority: str = Field("", max_length=300, description="statute or case the source discusses")
+
+    @field_validator("source")
+    @classmethod
+    def _known_source(cls, v: str) -> str:
+        if v not in SOURCES:
+            raise ValueError(f"unknown source {v!r}; known: {sorted(SOURCES)}")
+        return v
+
+    @model_validator(mode="after")
+    def _outside_names_its_law(self):
+        if self.source == "outside" and not self.authority:
+            raise ValueError("a source from outside the seeds must name its authority")
+        return self
+
+    def citation(self, confidence: Confidence) -> Citation:
+        """The citation, carrying the row's ``confidence``; outside law and npkit's own
+        readings keep their fixed marks."""
+        if self.source == "outside":
+            return outside(self.authority, self.pinpoint)
+        if self.source == "npkit":
+            return reading(self.pinpoint)
+        return Citation(self.source, self.pinpoint, Confidence(confidence), self.authority)
+
+
+ANY = "any"
+
+
+def _check_offences(v: Any) -> Any:
+    """``"any"`` (alone or as a one-item list) becomes ``("any",)``; otherwise OffenceType terms."""
+    if v == ANY or (isinstance(v, list | tuple) and ANY in v):
+        if v not in (ANY, [ANY], (ANY,)):
+            raise ValueError('"any" cannot be combined with other offence types')
+        return (ANY,)
+    if isinstance(v, str):
+        raise ValueError('offences_covered must be a list of OffenceType terms or "any"')
+    bad = [o for o in v if o not in OffenceType.__members__]
+    if bad:
+        raise ValueError(f"unknown OffenceType terms {bad}; known: {list(OffenceType.__members__)}")
+    if len(set(v)) != len(v):
+        raise ValueError("offences_covered lists a term twice")
+    return v
+
+
+class _Sourced(_Row):
+    """Fields shared by jurisdiction and instrument rows."""
+
+    name: str = Field(min_length=1)
+    model: str
+    discretion: str
+    offences_covered: tuple[str, ...] = Field(
+        description='OffenceType terms, or ("any",) when no offence list limits the provision'
+    )
+    coverage_note: str = ""
+    summary: str = Field(min_length=1)
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+    confidence: Confidence
+    readings: tuple[str, ...] = ()
+    last_checked: dt.date
+    checked_against: str = Field(min_length=1)
+    notes: str = ""
+
+    @field_validator("offences_covered", mode="before")
+    @classmethod
+    def _known_offences(cls, v: Any) -> Any:
+        return _check_offences(v)
+
+    @model_validator(mode="after")
+    def _sources_and_readings(self):
+        if not any(s.source in _SEED_SOURCES for s in self.sources):
+            raise ValueError(f"{self.name}: needs at least one seed source")
+        if self.readings and self.confidence is not Confidence.NPKIT_READING:
+            raise ValueError(f"{self.name}: has readings, so confidence must be npkit_reading")
+        if self.confidence is Confidence.NPKIT_READING and not self.readings:
+            raise ValueError(f"{self.name}: npkit_reading needs `readings` saying what it reads")
+        if self.confidence is Confidence.OUTSIDE_SOURCES:
+            raise ValueError(f"{self.name}: mark law from outside the seeds on the source "
+                             "(source: outside, with its authority), not on the whole row")
+        return self
+
+    @property
+    def citations(self) -> list[Citation]:
+        """The row's sources as citations, each carrying the row's confidence."""
+        return [s.citation(self.confidence) for s in self.sources]
+
+    @property
+    def covers_any(self) -> bool:
+        return ANY in self.offences_covered
+
+    def covers(self, offence_type: str) -> bool:
+        """Whether the offence type is within the row's listed scope (not whether it applies)."""
+        return self.covers_any or offence_type in self.offences_covered
+
+
+class Jurisdiction(_Sourced):
+    """An ASEAN Member State's non-punishment provision, as the seed sources report it."""
+
+    code: str = Field(pattern=r"^[A-Z]{2}$")
+    has_provision: bool
+    provision: str = Field("", description="statute as the sources name it; '' if they name none")
+    model: JurisdictionModel
+    obedience_to_order: bool = False
+    obedience_source: SourceRef | None = Field(
+        None, description="where the obedience-to-order route is stated (required with it)")
+    discretion: JurisdictionDiscretion
+
+    @property
+    def obedience_citation(self) -> Citation | None:
+        """The citation of the obedience-to-order route, with the row's confidence."""
+        return self.obedience_source.citation(self.confidence) if self.obedience_source else None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if not self.has_provision:
+            if self.model != "none" or self.offences_covered:
+                raise ValueError(f"{self.code}: no provision, so model none and no offences")
+            if self.provision or self.obedience_to_order or self.discretion != "none":
+                raise ValueError(f"{self.code}: no provision, but provision details are given")
+        elif self.model == "none" or not self.offences_covered:
+            raise ValueError(f"{self.code}: has a provision, so needs a model and offences")
+        if self.obedience_to_order != (self.obedience_source is not None):
+            raise ValueError(f"{self.code}: obedience_to_order and obedience_source go together")
+        return self
+
+
+class Instrument(_Sourced):
+    """An international or regional instrument (or judgment) on non-punishment."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    kind: InstrumentKind
+    provision: str = Field(min_length=1)
+    year: int | None = Field(None, description="year adopted or decided; None if not in sources")
+    binding: bool
+    binding_note: str = Field(min_length=1)
+    model: InstrumentModel
+    requires_forced_labour: bool = False
+    discretion: InstrumentDiscretion
+    applies_only_to: str = Field(
+        "", max_length=80, description="a status the person must have, e.g. 'refugees'; "
+        "npkit's case format does not record it, so the outcome is conditional"
+    )
+
+
+class Recommendation(_Row):
+    """One of the ASEAN NPP study's 26 recommendations."""
+
+    number: int = Field(ge=1, le=26)
+    stage: str
+    title: str = Field(min_length=1, max_length=120)
+    text: str = Field(min_length=1)
+    source: SourceRef
+    confidence: Confidence = Confidence.VERIFIED
+
+    @field_validator("stage")
+    @classmethod
+    def _known_stage(cls, v: str) -> str:
+        if v not in Stage.__members__:
+            raise ValueError(f"unknown Stage {v!r}; known: {list(Stage.__members__)}")
+        return v
+
+    @property
+    def citations(self) -> list[Citation]:
+        return [self.source.citation(self.confidence)]
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    text = resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, list):
+        raise ValueError(f"npkit/law/data/{name}: expected a list of rows")
+    return data
+
+
+def _unique(keys: list[Any], what: str) -> None:
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise ValueError(f"duplicate {what}: {dupes}")
+
+
+@cache
+def _jurisdictions() -> tuple[Jurisdiction, ...]:
+    rows = [Jurisdiction.model_validate(r) for r in _load("jurisdictions.yaml")]
+    _unique([r.code for r in rows], "jurisdiction codes")
+    return tuple(sorted(rows, key=lambda r: r.code))
+
+
+@cache
+def _instruments() -> tuple[Instrument, ...]:
+    rows = [Instrument.model_validate(r) for r in _load("instruments.yaml")]
+    _unique([r.id for r in rows], "instrument ids")
+    return tuple(rows)
+
+
+@cache
+def _recommendations() -> tuple[Recommendation, ...]:
+    rows = [Recommendation.model_validate(r) for r in _load("recommendations.yaml")]
+    _unique([r.number for r in rows], "recommendation numbers")
+    return tuple(sorted(rows, key=lambda r: r.number))
+
+
+def jurisdictions() -> dict[str, Jurisdiction]:
+    """ASEAN Member States by ISO code, ordered by code."""
+    return {r.code: r for r in _jurisdictions()}
+
+
+def instruments() -> dict[str, Instrument]:
+    """International and regional instruments by id, in file order."""
+    return {r.id: r for r in _instruments()}
+
+
+def recommendations() -> list[Recommendation]:
+    """The ASEAN study's 26 recommendations, ordered by number."""
+    return list(_recommendations())

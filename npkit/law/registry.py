@@ -1,0 +1,81 @@
+"""The rule registry: every legal test npkit applies, in one place (Catala's style: the rule,
+our paraphrase of it, where it comes from and its named exceptions, side by side).
+
+Each law module declares its rules in a module-level ``RULES`` tuple of :class:`Rule`, next to
+the functions that apply them (or a ``RULES()`` function, where the rules come from data rows
+such as the jurisdictions). A rule's ``id`` is the ``test`` of the finding it produces
+(``victim.means``, ``duress.malaysia.imminent_threat``, ``models.causation``,
+``jurisdictions.PH``), so a finding can always be traced back to its entry, and back again.
+:func:`rules` gathers every module's entries and refuses an id declared twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+from npkit.law.citations import Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Exception_:
+    """A named exception to a rule (Catala's ``exception``): when it applies, the finding's
+    ``exception`` is this id and its reason cites ``citation``."""
+
+    id: str  # e.g. "victim.means.child"
+    title: str  # "Child: no means needed"
+    summary: str  # our paraphrase
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    title: str
+    function: Callable  # the function that applies it
+    outcomes: tuple[str, ...]
+    summary: str  # one line, in our own words
+    citations: tuple[Citation, ...]
+    exceptions: tuple[Exception_, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """``module:function`` of the code that applies the rule."""
+        fn = getattr(self.function, "func", self.function)  # functools.partial
+        return f"{fn.__module__}:{fn.__qualname__}"
+
+
+# The modules that declare RULES, in the order the assessment runs them.
+LAW_MODULES = (
+    "npkit.law.trafficking",
+    "npkit.law.duress",
+    "npkit.law.models.compulsion",
+    "npkit.law.models.causation",
+    "npkit.law.models.closed_list",
+    "npkit.law.models.presumption",
+    "npkit.law.models.dual_factor",
+    "npkit.law.jurisdictions",
+)
+
+
+@cache
+def rules() -> dict[str, Rule]:
+    """Every rule by id, in assessment order."""
+    from importlib import import_module
+
+    out: dict[str, Rule] = {}
+    for name in LAW_MODULES:
+        declared = getattr(import_module(name), "RULES", ())
+        for rule in declared() if callable(declared) else declared:
+            if rule.id in out:
+                raise ValueError(f"rule {rule.id!r} is declared twice ({name})")
+            out[rule.id] = rule
+    return out
+
+
+def rule(rule_id: str) -> Rule:
+    try:
+        return rules()[rule_id]
+    except KeyError:
+        raise KeyError(f"no rule {rule_id!r}; `npkit rule --list` lists them") from None

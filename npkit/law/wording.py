@@ -1,0 +1,67 @@
+"""The engine's wording: one sentence template per reason code.
+
+Every :class:`~npkit.engine.findings.Reason` the law modules make carries a stable ``code`` (for
+example ``duress.imminent_threat.not_imminent``). Its English text comes from one catalogue,
+``npkit/law/data/wording/*.yaml`` (one file per area of law, so areas can be edited apart), where
+each code maps to a template filled with the reason's parameters (``str.format`` fields).
+Nothing reads the English to decide anything: tests and renderers read codes. Keeping the text
+in data also lets a translation replace it code by code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from string import Formatter
+from typing import Any
+
+import yaml
+
+CODE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
+
+
+class WordingError(ValueError):
+    """A code with no template, a template with a field the reason does not give, or a code
+    defined twice."""
+
+
+@cache
+def catalogue() -> dict[str, str]:
+    """Every code and its template, read once from the wording files."""
+    import re
+
+    out: dict[str, str] = {}
+    folder = resources.files("npkit.law") / "data" / "wording"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        for code, template in data.items():
+            if not re.match(CODE_PATTERN, code):
+                raise WordingError(f"{entry.name}: {code!r} is not a dotted lower-case code")
+            if code in out:
+                raise WordingError(f"{entry.name}: {code!r} is defined twice")
+            if not isinstance(template, str) or not template.strip():
+                raise WordingError(f"{entry.name}: {code!r} has no text")
+            out[code] = template.strip()
+    return out
+
+
+def fields(code: str) -> frozenset[str]:
+    """The parameters the template of ``code`` asks for."""
+    return frozenset(f for _, f, _, _ in Formatter().parse(template(code)) if f)
+
+
+def template(code: str) -> str:
+    try:
+        return catalogue()[code]
+    except KeyError:
+        raise WordingError(f"no wording for reason code {code!r}") from None
+
+
+def say(code: str, **params: Any) -> str:
+    """The sentence for ``code`` with ``params`` filled in."""
+    missing = fields(code) - params.keys()
+    if missing:
+        raise WordingError(f"{code}: missing parameter(s) {sorted(missing)}")
+    return template(code).format(**params)
