@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from ci_policy import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -34,15 +35,25 @@ def test_notebook_makes_no_decisions(src):
 
 
 @pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
-def test_built_notebook_is_current_and_clean(src):
+def test_a_source_builds_one_clean_notebook(src):
     nb = build_notebooks.build(src)
-    out = src.with_suffix(".ipynb")
-    assert out.exists() and out.read_text(encoding="utf-8") == build_notebooks.text(nb), \
-        "run: make notebooks"
+    # the same source builds the same file, so "current" below means something
+    assert build_notebooks.text(build_notebooks.build(src)) == build_notebooks.text(nb)
     assert "widgets" not in nb.metadata
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.outputs:
             assert "# NBVAL_CHECK_OUTPUT" in cell.source
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=lambda p: p.stem)
+def test_built_notebook_is_current(src):
+    # The .ipynb files are built, not committed: a fresh clone has none until `make notebooks`
+    # (every make target that uses them runs it first). nbval and Voila read the built file.
+    out = src.with_suffix(".ipynb")
+    if not out.exists() or out.read_text(encoding="utf-8") != \
+            build_notebooks.text(build_notebooks.build(src)):
+        skip_or_fail(f"notebooks/{out.name} is {'stale' if out.exists() else 'not built'}: "
+                     "run make notebooks")
 
 
 @pytest.mark.parametrize("decision", [
