@@ -108,8 +108,8 @@ bind_learner(module=4, widgets=[], header=header)
 #
 # 1. Jane would be protected in the Philippines and not in Thailand for the same acts. What
 #    does that mean for victims moved across borders and prosecuted where they land?
-# 2. Which is the bigger gap in the region: states with no provision, or provisions that list
-#    only status offences?
+# 2. Which is the bigger gap in the region: states with no provision, or provisions limited
+#    to a short list of offences?
 # 3. Thailand leaves prosecution of a listed offence to the Minister's written permission. What
 #    should guide that decision, and who should be able to challenge it?
 # 4. ACTIP binds all ten states but only to "consider". Is that enough to protect a victim in
