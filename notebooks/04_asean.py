@@ -32,7 +32,7 @@ display(header, disclaimer())
 # covered?", then try each link model and the "Provision" filter.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
-# last checked. npkit has read only the two seed sources, not the statutes: **verify the
+# last checked. npkit has read only its three sources, not the statutes: **verify the
 # current law** before relying on any row.
 
 # %%
@@ -41,9 +41,10 @@ display(AseanTable().widget)
 # %% [markdown]
 # ## One case in every state
 #
-# **Decide first:** Jane was identified as a victim and is charged with fraud and money
-# laundering. Which states protect her? Then pick a case and a charge below; open **Full
-# reasoning** under any row to see the coverage test and the link model applied.
+# **Decide first:** Jane was identified as a victim and is charged with fraud (and, in npkit's
+# version of her story, money laundering). Which states protect her? Then pick a case and a
+# charge below; open **Full reasoning** under any row to see the coverage test and the link
+# model applied.
 
 # %%
 cases, problems = library_or_errors()
