@@ -558,7 +558,11 @@ def contract_table() -> list[str]:
 def readme(text: str | None = None) -> str:
     """README.md with its JSON-contract table written from the registry (between the
     ``json-contract`` comments); everything else as it is."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8") if text is None else text
+    if text is None:
+        path = ROOT / "README.md"
+        if not path.exists():  # an installed wheel has no README to rewrite
+            raise SystemExit("npkit docs readme works in a checkout of npkit, next to README.md")
+        text = path.read_text(encoding="utf-8")
     start, end = text.find(CONTRACT_START), text.find(CONTRACT_END)
     if start < 0 or end < start:
         raise ValueError(f"README.md must hold the lines {CONTRACT_START!r} and "
