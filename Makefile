@@ -8,11 +8,12 @@ STAMP_DASH := $(VENV)/.installed-notebooks
 # axe-core for the browser tests (package-lock.json pins it); re-installed when the lock changes.
 STAMP_NPM  := node_modules/.installed
 
-.PHONY: help test lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
+.PHONY: help test test-order lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
 	binder-check workshop-server jupyterhub-smoke
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
+	@echo "make test-order the tests again in one process, in a random order (seed printed)"
 	@echo "make dashboard  create .venv if missing, install, serve the course on http://127.0.0.1:8866/"
 	@echo "make serve-jupyterlab  open the modules in JupyterLab (for trainers and authors)"
 	@echo "make workshop-server  serve the course to a room: Voila behind nginx (docs/deploy.md)"
@@ -58,11 +59,21 @@ notebooks: $(STAMP_TEST)
 # One pytest run: unit, widget and golden tests, every notebook under nbval, and the browser
 # tests (tests/browser: one Voila server and headless Chromium). --dist loadscope keeps each
 # notebook's cells on one worker and one kernel, and the browser tests (one file) on one worker.
+# The order is random (pytest-randomly: "Using --randomly-seed=N" in the header; pass
+# --randomly-seed=N to repeat it), except within a notebook (conftest.py).
 unit: $(STAMP_TEST) $(STAMP_NPM) notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
 		tests notebooks/*.ipynb
 
 test: lint validate unit binder-check
+
+# The tests once more, in ONE process and a random order: a test that leaves state behind (a
+# running event loop, an environment variable) breaks a later one here, where two workers and
+# --dist loadscope could keep them apart. Not the browser tests, the notebooks (make unit runs
+# both) or the JupyterHub smoke test (make jupyterhub-smoke). .ci/run runs it after make test.
+test-order: $(STAMP_TEST) notebooks
+	$(BIN)/python -m pytest -p randomly -p no:cacheprovider tests --ignore=tests/browser \
+		--ignore=tests/deploy/test_jupyterhub_smoke.py
 
 # Binder: a fresh environment (build/binder-venv, never .venv) made from binder/ alone, as
 # mybinder makes it, runs every module and opens the README's Binder links

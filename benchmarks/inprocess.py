@@ -1,4 +1,5 @@
-"""The in-process figures: ``import npkit`` in a fresh interpreter, and assessing every case.
+"""The in-process figures: ``import npkit`` in a fresh interpreter, assessing every case, one
+edit in the scenario lab, and the trainer's live view refreshed with fifty participants.
 
 ``assess_all``: every case of the library
 (``npkit.casefile.library.library()``, i.e. ``cases/`` or ``$NPKIT_CASES``) through
@@ -16,8 +17,10 @@ import gc
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 # Caches of data read from files (law data, case files): loaded once per kernel, not "work".
 DATA_MODULES = ("npkit.law.jurisdiction_data", "npkit.casefile.library", "npkit.casefile.loader")
@@ -92,3 +95,62 @@ def assess_all(repeats: int = 5) -> dict:
         "counterfactuals_per_run": counterfactuals,
         "caches_cleared": sorted(caches),
     }
+
+
+def _ms(samples: list[float]) -> dict:
+    return {"median_ms": round(statistics.median(samples), 2),
+            "max_ms": round(max(samples), 2),
+            "samples_ms": [round(s, 2) for s in samples]}
+
+
+def lab_edit(edits: int = 50) -> dict:
+    """One fact ticked or unticked in the scenario lab, inside the kernel: the engine run again
+    and the outcome matrix redrawn (the browser's round trip on top is ``toggles``)."""
+    from npkit.casefile.library import library
+    from npkit.widgets.scenario_lab import ScenarioLab
+
+    lab = ScenarioLab(library().cases, start="jane")
+    box = lab.quick["imminent_threat"]
+    box.value = not box.value  # the first edit fills the engine's caches: not counted
+    samples = []
+    for _ in range(edits):
+        start = time.perf_counter()
+        box.value = not box.value
+        samples.append((time.perf_counter() - start) * 1000)
+    return {**_ms(samples), "edits": edits}
+
+
+def trainer_refresh(repeats: int = 5, participants: int = 50) -> dict:
+    """The trainer's live view of a question that ``participants`` answered, on SQLite: a
+    redraw (``refresh(force=True)``), and a refresh that finds nothing new (what the poll
+    loop does every few seconds)."""
+    from npkit.casefile.library import library
+    from npkit.store import Store
+    from npkit.widgets.workshop_trainer import TrainerPage
+    from npkit.workshop import Workshop
+
+    with tempfile.TemporaryDirectory(prefix="npkit-bench-") as tmp:
+        store = Store.open(Path(tmp) / "store.sqlite")
+        try:
+            ws = Workshop(store)
+            page = TrainerPage(library().cases, workshop=ws)
+            page.case.value = "jane"
+            page.start_button.click()
+            if not page.code:
+                raise RuntimeError(f"the trainer page did not start: {page.status.value}")
+            for n in range(participants):
+                seat = ws.join(page.code, f"P{n}")
+                ws.answer(page.code, seat.token, "duress-ew", "fails" if n % 3 else "succeeds")
+            redraw, unchanged = [], []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                page.refresh(force=True)
+                redraw.append((time.perf_counter() - start) * 1000)
+            for _ in range(repeats):
+                start = time.perf_counter()
+                page.refresh()
+                unchanged.append((time.perf_counter() - start) * 1000)
+            page.close()
+        finally:
+            store.close()
+    return {**_ms(redraw), "unchanged": _ms(unchanged), "participants": participants}

@@ -167,6 +167,8 @@ def headline(results: dict) -> dict:
         "module_kernel_rss_mb": {nb: p.get("kernel_rss_mb") for nb, p in pages.items()},
         "assess_all_ms": results.get("assess_all", {}).get("median_ms"),
         "import_ms": results.get("import", {}).get("median_ms"),
+        "lab_edit_ms": results.get("lab_edit", {}).get("median_ms"),
+        "trainer_refresh_ms": results.get("trainer_refresh", {}).get("median_ms"),
     }
 
 
@@ -177,7 +179,13 @@ def in_process_part(args, log) -> dict:
     log(f"Assess every case with counterfactuals, {args.repeats} cold runs ...")
     assess = inprocess.assess_all(args.repeats)
     log(f"  {assess['median_ms']} ms")
-    return {"import": imp, "assess_all": assess}
+    log(f"Scenario lab: {args.toggles} fact edits in the kernel ...")
+    lab = inprocess.lab_edit(args.toggles)
+    log(f"  {lab['median_ms']} ms")
+    log(f"Trainer's live view with 50 participants, {args.repeats} refreshes ...")
+    refresh = inprocess.trainer_refresh(args.repeats)
+    log(f"  {refresh['median_ms']} ms (nothing new: {refresh['unchanged']['median_ms']} ms)")
+    return {"import": imp, "assess_all": assess, "lab_edit": lab, "trainer_refresh": refresh}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

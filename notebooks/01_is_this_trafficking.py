@@ -79,10 +79,9 @@ display(victim_child.widget)
 # For a child an act and a purpose are enough: no means has to be shown (ASEAN NPP study,
 # Sources of the non-punishment principle: Domestic law and policy). The age limit of 18 and
 # the Palermo Protocol's art 3(c)-(d) are not quoted in npkit's sources: npkit marks them
-# "verify before use". Nara
-# was recruited, moved, handed over and kept in the compound (acts) to run scams for its
-# owners (purpose). In npkit's tree, the **Means** line is met by her age alone. Nara is a
-# teaching variant npkit made up to show this rule.
+# "verify before use". Nara was recruited, moved, handed over and kept in the compound
+# (acts) to run scams for its owners (purpose). In npkit's tree, the **Means** line is met
+# by her age alone. Nara is a teaching variant npkit made up to show this rule.
 
 # %%
 print(conclusion("child", "victim"))

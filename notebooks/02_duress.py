@@ -23,8 +23,8 @@ display(header, disclaimer())
 # Duress is the general defence prosecutors and courts reach for when a victim of
 # trafficking is charged. It usually needs four things (Fitzgerald 2024, V.A):
 #
-# 1. **Imminent threat**: a threat of death or serious harm that could be carried out then and
-#    there, aimed at the defendant or someone close enough.
+# 1. **Imminent threat**: a threat of death or serious harm that is imminent, aimed at the
+#    defendant or someone close enough.
 # 2. **No reasonable escape**: no reasonable chance to get away or get help. The law asks for
 #    reasonable conduct, not courage.
 # 3. **Proportionate**: the harm threatened is at least as grave as the harm caused. Harm to
@@ -34,7 +34,9 @@ display(header, disclaimer())
 #
 # npkit compares three versions of the defence (Fitzgerald 2024, V.A–B.1):
 #
-# - **England & Wales** (common law; Fitzgerald cites *R v LM*): all four conditions.
+# - **England & Wales** (common law; Fitzgerald cites *R v LM* for the threat and for
+#   voluntary association): all four conditions. The sources state no English rule on
+#   proportionality, so applying the general condition there is **npkit's reading**.
 # - **Malaysia** (the Malaysian case Fitzgerald quotes, *Mohamed Yusof bin Haji Ahmad v PP*):
 #   fear, at the very time of the act, of *instant death*; threats that could be carried out
 #   on the spot. The section number (s 94), the voluntary-exposure bar and the murder
@@ -66,7 +68,8 @@ display(problems, checklist.widget)
 # risk: she was deceived. But the threats aimed at her were occasional and vague, the threats
 # to her family were far from immediate, and seeing others beaten or die is not a threat aimed
 # at her. A court would also likely weigh those threats as less than the large, ongoing fraud.
-# Duress fails in all three versions.
+# Duress fails under *R v LM* and under the Malaysian test. Fitzgerald does not apply the Rome
+# Statute to Jane: the third line below is npkit's application.
 
 # %%
 print(conclusion("jane", "duress.england_wales"))
@@ -77,9 +80,10 @@ print(conclusion("jane", "duress.rome_statute"))
 # expect: Jane: duress under Rome Statute art 31(1)(d) (international analogue): fails
 
 # %% [markdown]
-# **John** (V.B.2) faced beatings on the spot, could not escape, and threats to life and body
-# outweigh harm to property. Yet he chose to join a scam operation, so under *R v LM* he laid
-# himself open to the compulsion: duress fails in England & Wales.
+# **John** (V.B.2) faced direct threats and beatings when he missed his targets, had no safe
+# way out, and threats to life and body outweigh harm to property; Fitzgerald calls his case
+# "mixed". Yet he chose to join a scam operation, so under *R v LM* he laid himself open to
+# the compulsion: duress fails in England & Wales.
 
 # %%
 print(conclusion("john", "duress.england_wales"))
@@ -109,9 +113,8 @@ bind_learner(module=2, widgets=[checklist], header=header)
 # ## Reflection
 #
 # 1. Which condition did you find hardest to decide for Jane, and what fact decided it?
-# 2. John's imminent-threat condition is met in England & Wales but not under the Malaysian
-#    test.
-#    What is the difference between the two tests?
+# 2. On npkit's reading of his facts, John's imminent-threat condition is met in England &
+#    Wales but not under the Malaysian test. What is the difference between the two tests?
 # 3. Look at "What would have to change" for Jane. Are those changes realistic in a scam
 #    compound?
 # 4. Should a person who knowingly joined a scam operation, then was beaten into staying, lose

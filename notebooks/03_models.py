@@ -27,13 +27,14 @@ display(header, disclaimer())
 #
 # **Decide first.** Jane was deceived into a scam compound, locked in, and ordered to defraud
 # strangers. Before you look at the table, note which of these would protect her from the
-# fraud charge: compulsion (strict), compulsion (broad), causation, a closed list of status
-# offences, presumption, dual-factor.
+# fraud charge: compulsion (strict), compulsion (broad), causation, a closed list of
+# offences (Thailand's), presumption, dual-factor.
 #
 # Then use the table: pick a case and a charge. Each row gives the outcome, the reason that
 # decides it and its source; open **Full reasoning** under a row for every condition and
 # citation. Each citation carries a confidence mark: *stated in the source*, *reported by the
-# source*, or **npkit's reading** where npkit fills a gap the sources leave.
+# source*, **npkit's reading** where npkit fills a gap the sources leave, or **from outside
+# npkit's sources: verify before use** for law none of the sources states.
 
 # %%
 cases, problems = library_or_errors()
@@ -61,16 +62,18 @@ display(problems, models.widget)
 # - **Dual-factor** is proposed in the ALSA 2025 abstract without a test. The weighing you see
 #   is **npkit's reading**, and every line of it says so.
 #
-# **Duress fails, the principle protects.** For Jane all three readings of duress fail, yet
-# almost every model protects her (Fitzgerald 2024, V.B.1 and V.C). Now switch the case to
+# **Duress fails, the principle protects.** Fitzgerald finds that duress fails Jane but that
+# the non-punishment principle would protect her (2024, V.B.1 and V.C). Model by model, the
+# table is npkit's application of that conclusion: most models protect her, strict
+# compulsion and the closed list do not. Now switch the case to
 # **John**, who knew the work was scamming, and to **Sarah**, who went back of her own accord:
 # what changes, and why? (V.B.2, V.B.3)
 
 # %% [markdown]
 # ### Check your reading
 #
-# Each cell below prints one conclusion the sources reach; the expected line under it was
-# written from the source, and the notebook checks that npkit agrees.
+# Each cell below prints one of npkit's outcomes; the expected line under it was written from
+# what the source says (cited with each), and the notebook checks that npkit agrees.
 #
 # John's consent to scamming does not stop him being a victim, and but for his trafficking he
 # would not have defrauded anyone (Fitzgerald 2024, V.B.2):
@@ -80,8 +83,10 @@ print(conclusion("john", "models.causation"))
 # expect: John: model causation: protected
 
 # %% [markdown]
-# Jane is charged with fraud, which is not a status offence, so a closed list leaves her
-# unprotected however clear her trafficking (Fitzgerald 2024, IV.A.2 and V.B.1):
+# Jane is charged with fraud, which is on no list the sources report (Thailand's covers
+# immigration, false information, document, prostitution and work-permit offences), so a
+# closed list leaves her unprotected however clear her trafficking (Fitzgerald 2024, IV.A.2
+# and V.B.1):
 
 # %%
 print(conclusion("jane", "models.closed_list"))

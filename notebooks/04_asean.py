@@ -32,7 +32,7 @@ display(header, disclaimer())
 # covered?", then try each link model and the "Provision" filter.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
-# last checked. npkit has read only the two seed sources, not the statutes: **verify the
+# last checked. npkit has read only its three sources, not the statutes: **verify the
 # current law** before relying on any row.
 
 # %%
@@ -41,9 +41,10 @@ display(AseanTable().widget)
 # %% [markdown]
 # ## One case in every state
 #
-# **Decide first:** Jane was identified as a victim and is charged with fraud and money
-# laundering. Which states protect her? Then pick a case and a charge below; open **Full
-# reasoning** under any row to see the coverage test and the link model applied.
+# **Decide first:** Jane was identified as a victim and is charged with fraud (and, in npkit's
+# version of her story, money laundering). Which states protect her? Then pick a case and a
+# charge below; open **Full reasoning** under any row to see the coverage test and the link
+# model applied.
 
 # %%
 cases, problems = library_or_errors()
@@ -108,8 +109,8 @@ bind_learner(module=4, widgets=[], header=header)
 #
 # 1. Jane would be protected in the Philippines and not in Thailand for the same acts. What
 #    does that mean for victims moved across borders and prosecuted where they land?
-# 2. Which is the bigger gap in the region: states with no provision, or provisions that list
-#    only status offences?
+# 2. Which is the bigger gap in the region: states with no provision, or provisions limited
+#    to a short list of offences?
 # 3. Thailand leaves prosecution of a listed offence to the Minister's written permission. What
 #    should guide that decision, and who should be able to challenge it?
 # 4. ACTIP binds all ten states but only to "consider". Is that enough to protect a victim in

@@ -30,8 +30,8 @@ display(header, disclaimer())
 # 4. **Ask why.** Pick a row under "Why?" to see each condition, its reasons and its source.
 #    Press "What would have to change?" for the smallest changes that would flip an outcome.
 # 5. **Keep it.** Opened from the course's start page, the lab remembers your case and your
-#    changes when you come back. "Download this scenario as a case file" saves your version;
-#    check it with `npkit validate`. "Reset to the case file" undoes everything.
+#    changes when you come back. "Download this scenario as a case file" saves your version
+#    to share with your group or your trainer. "Reset to the case file" undoes everything.
 #
 # Everything works by keyboard: Tab moves between controls, Space ticks a box, the arrow keys
 # choose in a menu.
@@ -85,4 +85,4 @@ bind_learner(module=5, widgets=[lab], header=header)
 #    Jane, and which still do? Why (Fitzgerald 2024, IV.B)?
 # 4. Load Sarah. Why does almost no single switch change her outcomes (Fitzgerald 2024, V.B.3)?
 # 5. Which fact would you want your own trainees to argue about? Build that scenario, download
-#    it and check it with `npkit validate`.
+#    it and share it with your group.

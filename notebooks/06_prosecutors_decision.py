@@ -55,13 +55,14 @@ path = DecisionPath(cases, "jane")
 display(problems, path.widget)
 
 # %% [markdown]
-# ## What the sources conclude
+# ## What the sources say, and npkit's application
 #
 # **Jane** and **John** show the signs of trafficking from the first contact (deception,
-# confinement, threats; for John, beatings), so on the study's "earliest point" the process
-# should have stopped at identification. Every later stage either case reached (arrest and
-# charge, prosecution, trial) was a missed chance. Jane was even identified as a victim and
-# still charged; John was never identified at all (ASEAN NPP study; Fitzgerald 2024, V.B.1–2).
+# confinement, threats; for John, beatings). Applying the study's "earliest point", npkit
+# says the process should have stopped at identification. Every later stage either case
+# reached (arrest and charge, prosecution, trial) was a missed chance. Jane was even
+# identified as a victim and still charged; John was never identified at all (ASEAN NPP
+# study; Fitzgerald 2024, V.B.1–2).
 #
 # **Sarah** was a victim during her first stay, but she went back of her own accord, with no
 # means used and rewards rather than coercion keeping her there. For the second stay, when

@@ -40,7 +40,7 @@ display(problems, quiz.widget)
 # *Students: this gives answers away; try the quiz first.* Each line is worked out from the
 # sources: John joined the scammers knowingly, so duress fails under English law
 # (Fitzgerald 2024, V.B.2); Sarah is not a victim for her second stay (V.B.3); Jane's fraud
-# is outside any closed list of status offences (IV.A.2); the principle should stop Jane's
+# is outside Thailand's closed list of offences (IV.A.2); the principle should stop Jane's
 # case at identification, the earliest point (ASEAN NPP study); Thailand is the state where the
 # Minister of Justice may still permit the prosecution of a victim for a listed offence
 # (Fitzgerald 2024, IV.A.2); it is one of five states whose protection is limited to a list.

@@ -7,7 +7,9 @@ cannot pass without running them (the browser tests' policy; .ci/run installs Po
 
 from __future__ import annotations
 
+import asyncio
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -17,6 +19,25 @@ from pg_server import available, start_postgres
 # loaded 2-core CI machine it fails correct code.
 settings.register_profile("npkit", deadline=None)
 settings.load_profile("npkit")
+
+
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Tests pass in any order: a test outside tests/browser must not find an asyncio loop
+    still running from an earlier one. Said here, at the start of the next test, rather than
+    as a puzzling "asyncio.run() cannot be called from a running event loop" inside it.
+    (Playwright's sync API keeps one running while tests/browser's ``browser`` is open.)"""
+    if BROWSER_TESTS in item.path.parents:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    pytest.fail(f"an earlier test left an asyncio loop running ({loop!r}): it must close "
+                "what it opened", pytrace=False)
 
 
 def unavailable(reason: str):

@@ -20,7 +20,8 @@ from benchmarks.site import FLOOR  # noqa: E402
 HEADLINE = ("first_render_ratio", "module_ratios", "toggle_p50_ms", "toggle_p95_ms",
             "concurrent_trainees", "concurrent_all_ready_s", "concurrent_errors",
             "concurrent_pool_size", "concurrent_refill_delay_s", "kernel_rss_mb",
-            "module_kernel_rss_mb", "assess_all_ms", "import_ms")
+            "module_kernel_rss_mb", "assess_all_ms", "import_ms", "lab_edit_ms",
+            "trainer_refresh_ms")
 MACHINE = ("cores", "memory_mb", "python", "versions", "chromium", "git_commit", "date")
 
 
@@ -36,7 +37,8 @@ def two_cases(tmp_path, monkeypatch):
 
 def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
     out = tmp_path / "bench.json"
-    assert run.main(["--in-process-only", "--repeats", "1", "--output", str(out)]) == 0
+    assert run.main(["--in-process-only", "--repeats", "1", "--toggles", "3",
+                     "--output", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     for key in HEADLINE:
         assert key in data, key
@@ -49,6 +51,9 @@ def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
     assert "npkit.engine.assessment.evaluate" in data["assess_all"]["caches_cleared"]
     assert isinstance(data["assess_all_ms"], float)
     assert isinstance(data["import_ms"], float)
+    assert isinstance(data["lab_edit_ms"], float) and data["lab_edit"]["edits"] == 3
+    assert data["trainer_refresh"]["participants"] == 50
+    assert isinstance(data["trainer_refresh_ms"], float)
     assert data["first_render_ratio"] is None  # no browser in this run
     printed = capsys.readouterr().out
     assert "| figure | value | target |" in printed

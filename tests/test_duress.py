@@ -1,5 +1,6 @@
 import pytest
 from builders import threatened, trafficked
+from citation_checks import citation_problem
 
 from npkit.law.citations import Confidence
 from npkit.law.duress import VARIANTS, duress
@@ -86,7 +87,8 @@ def test_every_duress_reason_carries_a_source():
     for v in VARIANTS:
         for node in duress(threatened(), v).walk():
             assert node.reasons, node.test
-            assert all(str(r.source) for r in node.reasons)
+            problems = [citation_problem(r.source, r.text) for r in node.reasons]
+            assert not any(problems), (v, node.test, problems)
 
 
 def test_threats_of_the_period_are_not_there_for_an_act_after_it():

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from citation_checks import citation_problem
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -122,4 +123,5 @@ def test_every_finding_has_a_reason_with_a_source(f):
     for root in nodes:
         for node in root.walk():
             assert node.reasons, node.test
-            assert all(str(r.source) and r.text for r in node.reasons)
+            problems = [citation_problem(r.source, r.text) for r in node.reasons]
+            assert not any(problems), (node.test, problems)

@@ -68,6 +68,8 @@ SITUATIONS = _situations()
 def test_a_situation_gives_its_outcome_decisive_reason_and_source(item):
     assert set(item) == KEYS, f"a situation has exactly these keys: {sorted(KEYS)}"
     assert item["rule"] in rules(), f"{item['rule']!r} is not a registered rule"
+    declared = rules()[item["rule"]].outcomes
+    assert item["outcome"] in declared, f"{item['rule']} can only come out {declared}"
     node = find(evaluate(facts_of(item["facts"])), item["rule"])
     assert node.outcome == item["outcome"]
     assert node.decisive is not None and node.decisive.code == item["decisive"]

@@ -99,8 +99,13 @@ def test_fifty_trainees_answering_at_once_from_fifty_processes(db_url, request):
 # the transaction that runs the named statement for the n-th time, right after it ran and
 # before COMMIT, says so, and waits on stdin, which never answers: the parent's SIGKILL is
 # certain to land mid-transaction. Only the child's copy of npkit is patched.
+# A child says each line with say(): one write(2), so a SIGKILL never tears a line. print()
+# writes word by word when stdout is unbuffered (PYTHONUNBUFFERED=1, set on some machines), and
+# a kill between two words left the parent reading a lone "ack".
 PAUSE_HOOK = textwrap.dedent("""
     import os, sys
+    def say(*words):
+        os.write(1, (" ".join(map(str, words)) + "\\n").encode())
     from npkit import store as _store
     _at, _, _n = os.environ.get("NPKIT_TEST_PAUSE", "").partition(":")
     _seen = [0]
@@ -110,7 +115,7 @@ PAUSE_HOOK = textwrap.dedent("""
         if name == _at:
             _seen[0] += 1
             if _seen[0] == int(_n):
-                print("paused", params.get("code"), flush=True)
+                say("paused", params.get("code"))
                 sys.stdin.readline()
         return changed
     _store.Transaction.run = _pausing_run
@@ -122,12 +127,12 @@ ANSWERING = PAUSE_HOOK + textwrap.dedent("""
     url, code, qids, start = sys.argv[1], sys.argv[2], sys.argv[3].split(","), int(sys.argv[4])
     ws = Workshop(Store.open(url))
     seat = ws.join(code, "Writer", learner="writer-0001")
-    print("joined", seat.seat, flush=True)
+    say("joined", seat.seat)
     i = start
     while True:  # until killed
         qid = qids[i % len(qids)]
         ws.answer(code, seat.token, qid, str(i))
-        print("ack", qid, i, flush=True)  # only once the answer is committed
+        say("ack", qid, i)  # only once the answer is committed
         i += 1
 """)
 
@@ -138,7 +143,7 @@ CREATING = PAUSE_HOOK + textwrap.dedent("""
     questions = [PollQuestion(f"q{k:02d}", f"Question {k}: " + "p" * 280, "free_text")
                  for k in range(50)]
     while True:
-        print("created", ws.create("john", questions).code, flush=True)
+        say("created", ws.create("john", questions).code)
 """)
 
 DELETING = PAUSE_HOOK + textwrap.dedent("""
@@ -149,8 +154,8 @@ DELETING = PAUSE_HOOK + textwrap.dedent("""
     with open(sys.argv[2]) as f:
         for code, secret in json.load(f):
             ws.delete(code, secret)
-            print("deleted", code, flush=True)
-    print("done", flush=True)
+            say("deleted", code)
+    say("done")
 """)
 
 

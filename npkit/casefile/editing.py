@@ -68,6 +68,6 @@ def to_yaml(case: Case) -> str:
         data.pop("expected")
     head = (
         f"# {case.title}\n"
-        "# Written by npkit's scenario lab. Check it with: npkit validate <this file>\n"
+        "# Written by npkit's scenario lab: your changed version of the case.\n"
     )
     return head + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96)

@@ -60,8 +60,8 @@ CONTEXT_FIGURES: tuple[ContextFigure, ...] = (
     ContextFigure(
         "300,000+",
         "people from more than 60 countries are thought to be held by crime groups in scam "
-        "compounds across the Mekong region (about 100,000 in Cambodia, 120,000 in Myanmar "
-        "and 85,000 in Laos).",
+        "compounds across the Mekong region (Cambodia about 100,000, Myanmar about 120,000, "
+        "Laos about 85,000).",
         fitz("II.A.1"),
     ),
     ContextFigure(

@@ -30,7 +30,8 @@ MODULES: tuple[Module, ...] = (
     )),
     Module(2, "duress", "Duress, condition by condition", 25, (
         "Test the four conditions of duress on Jane, John and Sarah, deciding first",
-        "Compare England & Wales, Malaysia s 94 and the Rome Statute",
+        "Compare England & Wales (R v LM), the Malaysian test Fitzgerald quotes and the Rome "
+        "Statute (the international analogue)",
         "See what would have to change for duress to succeed, and why it fails most victims",
     )),
     Module(3, "models", "The non-punishment models", 30, (
@@ -46,9 +47,9 @@ MODULES: tuple[Module, ...] = (
     Module(5, "scenario_lab", "Scenario lab", 30, (
         "Predict, then see, how duress, the models and the ten ASEAN states respond when one "
         "fact of a case changes",
-        "Find the fact that makes duress succeed for Jane, and why Malaysia's s 94 still "
+        "Find the fact that makes duress succeed for Jane, and why the Malaysian test still "
         "refuses it",
-        "Save a changed scenario as a case file and check it with npkit validate",
+        "Save a changed scenario as a case file to share with your group or trainer",
     )),
     Module(6, "prosecutors_decision", "The prosecutor's decision", 25, (
         "Walk a case through the six stages, from identification to after conviction",

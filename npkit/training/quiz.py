@@ -248,11 +248,13 @@ SPECS: tuple[Spec, ...] = (
          "Does duress under the law of England & Wales succeed for {name}?"),
     Spec("duress-my-jane-imminent", 2, "jane_imminent", "outcome", "duress.malaysia",
          "In a variant of her story, {name} is threatened with a beating there and then, at her "
-         "desk. Does duress under Malaysia's Penal Code s 94 succeed?"),
+         "desk. Does duress succeed under the Malaysian test Fitzgerald quotes (Mohamed "
+         "Yusof)?"),
     Spec("failing-ew-john", 2, "john", "failing", "duress.england_wales",
          "Which condition of duress under the law of England & Wales does {name} fail?"),
     Spec("model-closed_list-jane", 3, "jane", "outcome", "models.closed_list",
-         "Is {name} protected under a closed-list model that covers only status offences?"),
+         "Is {name} protected under a closed-list model (Thailand's list: immigration, false "
+         "information, document, prostitution and work-permit offences)?"),
     Spec("model-compulsion_strict-child", 3, "child", "outcome", "models.compulsion_strict",
          "Is {name} (16, taken by her uncle without force or threats) protected under the "
          "strict compulsion model, which asks for force or threats by the trafficker?"),
@@ -277,7 +279,7 @@ SPECS: tuple[Spec, ...] = (
          "the law of England & Wales succeed?"),
     Spec("lab-change-jane", 5, "jane", "change", "models.closed_list",
          "In the scenario lab, which single change to {name}'s case would bring her under a "
-         "closed-list model that covers only status offences?"),
+         "closed-list model (Thailand's list of offences)?"),
     Spec("stop-jane", 6, "jane", "stop", "", "At which stage should the non-punishment "
          "principle have stopped the process against {name}?"),
     Spec("stop-john", 6, "john", "stop", "",
@@ -528,7 +530,7 @@ def conceptual() -> list[Question]:
              ("the purpose of exploitation", "purpose")),
             "means",
             "For a child, an act and an exploitative purpose are enough; no means is needed. "
-            "That is also why the study finds a compulsion model unworkable for child victims.",
+            "That is also why the study finds a compulsion model impractical for child victims.",
             asean(DOMESTIC_LAW)),
         Question(
             "consent", 1,

@@ -105,9 +105,7 @@ class DownloadLink:
             f"<p><a class='npk-download' href='{esc(self.href)}' download='{esc(self.filename)}'>"
             "<span aria-hidden='true'>⬇ </span>Download this scenario as a case file</a> "
             f"(<code>{esc(self.filename)}</code>, about {size} KB). "
-            f"Check it with <code>npkit validate {esc(self.filename)}</code>. To use it in "
-            "every module, put it in the <code>cases</code> folder; before adding it to npkit "
-            "itself, write its <code>expected:</code> outcomes by hand from your source "
-            "(docs/authoring.md).</p>"
+            "Share it with your group or your trainer: your trainer can add it to the "
+            "course's cases so it appears in every module.</p>"
             "<details><summary>Show the case file</summary>"
             f"<pre style='white-space: pre-wrap'>{esc(self.text)}</pre></details>")

@@ -40,7 +40,12 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API runs its asyncio loop in a greenlet on the
+# main thread, and while it is open asyncio.get_running_loop() returns that loop in every test,
+# so a later test's asyncio.run() failed ("cannot be called from a running event loop").
+# ("package" would not do: tests/browser is no package, so pytest would keep it to the end.)
+# Each browser test file launches Chromium once (a second or two); the Voila server stays.
+@pytest.fixture(scope="module")
 def browser(chromium_path):
     try:
         from playwright.sync_api import sync_playwright
@@ -53,8 +58,9 @@ def browser(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory, browser):
-    """One Voila server for the session, started once the browser is known to work."""
+def site(tmp_path_factory, chromium_path):
+    """One Voila server for the session (a child process, so it leaves nothing in this one),
+    started once Chromium is known to be there."""
     from npkit.dashboard import voila_command
 
     sys.path.insert(0, str(ROOT / "tools"))

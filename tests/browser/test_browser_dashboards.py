@@ -157,7 +157,7 @@ class Report:
     violations: list[dict] = field(default_factory=list)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # as long as ``browser`` (tests/browser/conftest.py)
 def page_report(browser, site):
     cache: dict[str, Report] = {}
 

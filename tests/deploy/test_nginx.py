@@ -14,6 +14,7 @@ tests skip on a laptop, but with ``CI=true`` they fail, as the browser and Postg
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import html
 import http.client
@@ -125,10 +126,10 @@ def nginx() -> str:
     return found
 
 
-@pytest.fixture(scope="module")
-def server(nginx, tmp_path_factory):
+@contextlib.contextmanager
+def running_server(tmp: Path):
+    """deploy/workshop_server.py, started and ready; stopped with Ctrl-C afterwards."""
     built_notebooks()
-    tmp = tmp_path_factory.mktemp("workshop")
     port, voila_port = free_port(), free_port()
     cmd = [sys.executable, str(SCRIPT), "--listen", "127.0.0.1", f"--port={port}",
            f"--voila-port={voila_port}", "--dir", str(tmp / "state"), "--no-preheat"]
@@ -161,6 +162,12 @@ def server(nginx, tmp_path_factory):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(nginx, tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("workshop")) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
@@ -368,12 +375,13 @@ def test_a_trainer_session_through_nginx_leaves_its_secret_in_no_log(server, chr
 # --------------------------------------------------------------------------- stopping
 
 
-def test_ctrl_c_stops_nginx_and_voila(server):
-    """Last in the file: it stops the module's server."""
-    assert port_open(server.port) and port_open(server.voila_port)
-    server.process.send_signal(signal.SIGINT)
-    assert server.process.wait(timeout=60) == 0, server.log_tail()
-    deadline = time.monotonic() + 10
-    while port_open(server.port) or port_open(server.voila_port):
-        assert time.monotonic() < deadline, "nginx or Voila still listens after Ctrl-C"
-        time.sleep(0.2)  # polling interval; the condition is the closed ports
+def test_ctrl_c_stops_nginx_and_voila(nginx, tmp_path):
+    # A server of its own: the module's serves the other tests, in whatever order they run.
+    with running_server(tmp_path) as server:
+        assert port_open(server.port) and port_open(server.voila_port)
+        server.process.send_signal(signal.SIGINT)
+        assert server.process.wait(timeout=60) == 0, server.log_tail()
+        deadline = time.monotonic() + 10
+        while port_open(server.port) or port_open(server.voila_port):
+            assert time.monotonic() < deadline, "nginx or Voila still listens after Ctrl-C"
+            time.sleep(0.2)  # polling interval; the condition is the closed ports

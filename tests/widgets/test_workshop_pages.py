@@ -11,8 +11,6 @@ import html
 import io
 import json
 import re
-import statistics
-import time
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import ipywidgets as w
@@ -690,26 +688,19 @@ def test_status_line_is_escaped():
         "A nickname has at most 40 characters"
 
 
-# ---------------------------------------------------------------- timing
+# ---------------------------------------------------------------- fifty participants
+# (how long a refresh takes is measured by make bench: benchmarks/inprocess.py)
 
 
-def test_refresh_with_fifty_participants_is_quick(trainer, ws, request):
+def test_refresh_with_fifty_participants_redraws_once_then_waits_for_news(trainer, ws):
     q = "duress-ew"
     for n in range(50):
         seat = ws.join(trainer.code, f"P{n}")
         ws.answer(trainer.code, seat.token, q, "fails" if n % 3 else "succeeds")
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        assert trainer.refresh(force=True) is True
-        times.append(time.perf_counter() - start)
-    unchanged = []
-    for _ in range(5):
-        start = time.perf_counter()
-        assert trainer.refresh() is False
-        unchanged.append(time.perf_counter() - start)
+    assert trainer.refresh(force=True) is True
+    assert trainer.refresh() is False  # nothing new: nothing redrawn
     assert chart_rows(trainer)["fails"] == "fails 33 of 50 (66%)"
-    median, idle = statistics.median(times), statistics.median(unchanged)
-    print(f"\n[{request.node.callspec.id}] refresh with 50 participants: redraw "
-          f"{median * 1000:.1f} ms, unchanged {idle * 1000:.1f} ms (median of 5)")
-    assert median < 0.5 and idle < 0.5
+    seat = ws.join(trainer.code, "P50")
+    ws.answer(trainer.code, seat.token, q, "fails")
+    assert trainer.refresh() is True
+    assert chart_rows(trainer)["fails"] == "fails 34 of 51 (67%)"

@@ -33,6 +33,8 @@ READINGS = {
 CITE = fitz("IV.B.2")
 MEHAK = fitz("IV.B.2", "Mehak (Hague Court, Netherlands)")
 STATUS_READING = reading("directness reading and status offences")
+# What a status offence is comes from IV.C, not from Mehak (which says nothing about them).
+STATUS = fitz("IV.C")
 
 
 def but_for(f: Facts) -> Finding:
@@ -59,7 +61,7 @@ def direct(f: Facts) -> Finding:
         reasons = [Reason.of("models.causation.direct.exploited_work", MEHAK)]
     elif status:
         reasons = [Reason.of("models.causation.direct.status_reading", STATUS_READING),
-                   Reason.of("models.causation.direct.status", MEHAK)]
+                   Reason.of("models.causation.direct.status", STATUS)]
     else:
         reasons = [Reason.of("models.causation.direct.unconnected", MEHAK)]
     return condition("models.causation.direct", "Directly connected to the exploitation", holds,
