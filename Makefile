@@ -51,6 +51,7 @@ validate: $(STAMP_TEST)
 	$(BIN)/npkit validate cases
 	$(BIN)/npkit docs case-format --check
 	$(BIN)/npkit docs rulebook --check
+	$(BIN)/npkit docs readme --check
 
 notebooks: $(STAMP_TEST)
 	$(BIN)/python tools/build_notebooks.py

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from npkit.casefile.case import Case, Question, expected_values
+from npkit.casefile.case import Case, Question
 from npkit.engine.assessment import assess
 from npkit.engine.findings import Finding, Reason
 from npkit.law.citations import Confidence
+from npkit.law.registry import group_outcomes
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,8 @@ def answer_key(case: Case, question: Question) -> AnswerKey:
     if question.kind == "outcome":
         group, _, key = question.path.partition(".")
         node = a.victim if group == "victim" else getattr(a, group)[key]
-        choices = tuple((_label(v), v) for v in expected_values(f"{question.path}.outcome"))
+        # every outcome of the group, so that the choices do not give away the answer
+        choices = tuple((_label(v), v) for v in group_outcomes(group))
         return AnswerKey(question, choices, frozenset({node.outcome}), _why([node]),
                          _marks([node]))
     nodes = getattr(a, question.group)

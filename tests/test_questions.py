@@ -40,6 +40,8 @@ def test_grading_rejects_unknown_values_and_free_text_is_ungraded():
 
 def test_question_shapes_are_validated():
     with pytest.raises(ValidationError, match="needs a path"):
+        Question(id="q", prompt="p")
+    with pytest.raises(ValidationError, match="'duress.scotland' is not an outcome npkit"):
         Question(id="q", prompt="p", path="duress.scotland")
     with pytest.raises(ValidationError, match="needs a group"):
         Question(id="q", prompt="p", kind="which", group="models", outcome="succeeds")

@@ -7,7 +7,9 @@ adds the file, line and a suggestion). Field descriptions are the trainer docume
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from npkit.law import registry
 from npkit.law.citations import SOURCES
 from npkit.law.vocabulary import (
     Act,
@@ -191,17 +194,34 @@ class Proceedings(Strict):
     )
 
 
-EXPECTED_KEY = re.compile(
-    r"^(victim\.outcome"
-    r"|duress\.(england_wales|malaysia|rome_statute)\.(outcome"
-    r"|conditions\.(imminent_threat|no_escape|proportionate|no_voluntary_exposure))"
-    r"|models\.(compulsion_strict|compulsion_broad|causation|causation_temporal"
-    r"|causation_direct|closed_list|presumption|dual_factor)\.outcome"
-    r"|jurisdictions\.[A-Z]{2}\.outcome)$"
-)
-
-
+# The groups of findings an ``expected:`` key or a question may name (besides ``victim``).
 QUESTION_GROUPS = ("duress", "models", "jurisdictions")
+
+
+def expected_grammar() -> dict[str, tuple[str, ...] | tuple[bool, ...]]:
+    """Every key an ``expected:`` block takes, with the values it allows, as the rule registry
+    has them: ``victim.outcome``, ``<rule id>.outcome`` for each duress variant, model and
+    state, and ``duress.<variant>.conditions.<condition>`` (true or false)."""
+    grammar: dict[str, tuple[str, ...] | tuple[bool, ...]] = {
+        "victim.outcome": registry.outcomes("victim")}
+    for group in QUESTION_GROUPS:
+        for rule_id in registry.ids(group):
+            grammar[f"{rule_id}.outcome"] = registry.outcomes(rule_id)
+            if group == "duress":
+                for name in registry.conditions(rule_id.split(".", 1)[1]):
+                    grammar[f"{rule_id}.conditions.{name}"] = (True, False)
+    return grammar
+
+
+def question_paths() -> tuple[str, ...]:
+    """The findings a question of kind outcome may ask about: ``victim`` and every rule id of
+    the question groups."""
+    return ("victim", *(i for g in QUESTION_GROUPS for i in registry.ids(g)))
+
+
+def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class Question(Strict):
@@ -216,39 +236,38 @@ class Question(Strict):
         "group with a given outcome (give `group` and `outcome`); free_text: an open 'why?'",
     )
     path: str | None = Field(
-        None, description="for kind outcome: an outcome key without '.outcome', e.g. "
-        "'duress.england_wales' or 'jurisdictions.TH'",
+        None, description="for kind outcome: `victim` or a rule id as `npkit rule --list` "
+        "shows it, e.g. 'duress.england_wales', 'models.causation' or 'jurisdictions.TH'",
     )
     group: Literal["duress", "models", "jurisdictions"] | None = Field(
         None, description="for kind which: the group the answer is drawn from")
     outcome: str | None = Field(
         None, description="for kind which: the outcome asked about, e.g. 'protected'")
 
+    @field_validator("path")
+    @classmethod
+    def _known_path(cls, path: str | None) -> str | None:
+        if path is not None and path not in question_paths():
+            raise ValueError(
+                f"{path!r} is not an outcome npkit reports{_did_you_mean(path, question_paths())}"
+                " (a path is 'victim' or a rule id such as 'duress.england_wales', "
+                "'models.causation' or 'jurisdictions.TH'; `npkit rule --list` lists them)")
+        return path
+
     @model_validator(mode="after")
     def _shape(self) -> Question:
         if self.kind == "outcome":
-            if not self.path or not EXPECTED_KEY.match(f"{self.path}.outcome"):
+            if not self.path:
                 raise ValueError(
                     f"question {self.id!r}: kind outcome needs a path such as "
                     "'duress.england_wales', 'models.causation' or 'jurisdictions.TH'")
         elif self.kind == "which":
-            allowed = expected_values(f"{self.group}.x.outcome") if self.group else ()
+            allowed = registry.group_outcomes(self.group) if self.group else ()
             if not self.group or self.outcome not in allowed:
                 raise ValueError(
                     f"question {self.id!r}: kind which needs a group (duress, models, "
                     f"jurisdictions) and an outcome of that group ({', '.join(allowed)})")
         return self
-
-
-def expected_values(key: str) -> tuple[str, ...] | tuple[bool, ...]:
-    """The outcomes an ``expected`` key can take."""
-    if ".conditions." in key:
-        return (True, False)
-    if key.startswith("victim."):
-        return ("victim", "not_victim")
-    if key.startswith("duress."):
-        return ("succeeds", "fails")
-    return ("protected", "not_protected", "discretionary")
 
 
 # Outcomes a source can conclude that no single key of 'npkit assess' reports. The golden test
@@ -264,13 +283,15 @@ EXPECTED_PARTS = ("source", "npkit")
 def _check_outcomes(outcomes: Any, where: str, *, source_only: bool = False) -> None:
     if not isinstance(outcomes, dict) or not outcomes:
         raise ValueError(f"{where} must be a section of 'key: value' outcome lines")
+    grammar = expected_grammar()
     for key, value in outcomes.items():
         if source_only and key in SOURCE_ONLY_KEYS:
             allowed: tuple[Any, ...] = SOURCE_ONLY_KEYS[key]
-        elif EXPECTED_KEY.match(str(key)):
-            allowed = expected_values(key)
+        elif key in grammar:
+            allowed = grammar[key]
         else:
-            raise ValueError(f"{key!r} is not an outcome key that 'npkit assess' reports")
+            raise ValueError(f"{key!r} is not an outcome key that 'npkit assess' reports"
+                             f"{_did_you_mean(str(key), grammar)}")
         if value not in allowed or type(value) is not type(allowed[0]):
             raise ValueError(f"{key}: {value!r} is not one of {', '.join(map(str, allowed))}")
 

@@ -92,6 +92,7 @@ class Variant:
     target_cite: Citation  # the authority for who must be threatened
     exposure_cite: Citation  # the authority for the voluntary-exposure bar
     exclusion_cite: Citation | None = None  # the authority for the excluded offences
+    short: str = ""  # the variant's label in tables and widgets
 
 
 VARIANTS: dict[str, Variant] = {
@@ -102,7 +103,7 @@ VARIANTS: dict[str, Variant] = {
             frozenset({("death", "imminent"), ("serious_harm", "imminent")}),
             frozenset({"self", "close_person", "family_far_away"}),
             frozenset(CONDITIONS), frozenset({"murder"}),
-            LM_THREAT, LM_ASSOCIATION, HOWE,
+            LM_THREAT, LM_ASSOCIATION, HOWE, short="England & Wales",
         ),
         Variant(
             "malaysia", "Malaysia (Mohamed Yusof)", YUSOF,
@@ -110,7 +111,7 @@ VARIANTS: dict[str, Variant] = {
             frozenset({"self"}),
             frozenset({"imminent_threat", "no_escape", "no_voluntary_exposure"}),
             frozenset({"murder"}),
-            S94_PERSON, S94_EXPOSURE, S94_MURDER,
+            S94_PERSON, S94_EXPOSURE, S94_MURDER, short="Malaysia",
         ),
         Variant(
             "rome_statute", "Rome Statute art 31(1)(d) (international analogue)", ROME,
@@ -119,7 +120,7 @@ VARIANTS: dict[str, Variant] = {
             frozenset({"self", "close_person", "family_far_away", "other_person"}),
             frozenset({"imminent_threat", "no_escape", "proportionate"}),
             frozenset(),
-            ROME, GENERAL,
+            ROME, GENERAL, short="Rome Statute",
         ),
     )
 }
@@ -369,12 +370,13 @@ def _rules() -> tuple[Rule, ...]:
         cites = (v.citation, *(c for c in (S94,) if v.id == "malaysia"),
                  *((fitz("V.A"), ROME_ANALOGUE) if v.id == "rome_statute" else ()))
         out.append(Rule(f"duress.{v.id}", f"Duress — {v.title}", partial(duress, variant=v.id),
-                        ("succeeds", "fails"), _SUMMARY[v.id], cites, exceptions))
+                        ("succeeds", "fails"), _SUMMARY[v.id], cites, exceptions, v.short))
         for name in CONDITIONS:
             counted = "" if name in v.required else " (shown, not counted for this variant)"
             out.append(Rule(f"duress.{v.id}.{name}", f"{TITLES[name]} — {v.title}",
                             partial(TESTS[name], v=v), ("met", "not_met"),
-                            _CONDITION_SUMMARY[name] + counted, _condition_citations(v, name)))
+                            _CONDITION_SUMMARY[name] + counted, _condition_citations(v, name),
+                            short=TITLES[name]))
     return tuple(out)
 
 

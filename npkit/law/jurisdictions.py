@@ -26,10 +26,11 @@ from npkit.engine.findings import Finding, Reason, condition
 from npkit.law.citations import DOMESTIC_LAW, Citation, asean, fitz
 from npkit.law.facts import Facts
 from npkit.law.registry import Exception_, Rule
-from npkit.law.wording import say
+from npkit.law.wording import catalogue, say
 
-MODELS_WITH_WORDS = ("causation", "compulsion_strict", "compulsion_broad", "closed_list")
-MODEL_WORDS = {m: say(f"jurisdictions.model.{m}") for m in MODELS_WITH_WORDS}
+# The words for a row's model, one per 'jurisdictions.model.<model>' in the wording files.
+MODEL_WORDS = {code.rsplit(".", 1)[1]: say(code) for code in catalogue()
+               if code.startswith("jurisdictions.model.")}
 DISCRETION_TEXT = {d: say(f"jurisdictions.discretion.{d}")
                    for d in ("ministerial_permission", "shall_consider", "entitled")}
 ACTIP = fitz("IV.A.2", "ACTIP 2015 art 14(7)")

@@ -38,6 +38,11 @@ class Rule:
     summary: str  # one line, in our own words
     citations: tuple[Citation, ...]
     exceptions: tuple[Exception_, ...] = ()
+    short: str = ""  # a label for tables and widgets where the title is too long
+
+    @property
+    def label(self) -> str:
+        return self.short or self.title
 
     @property
     def where(self) -> str:
@@ -79,3 +84,57 @@ def rule(rule_id: str) -> Rule:
         return rules()[rule_id]
     except KeyError:
         raise KeyError(f"no rule {rule_id!r}; `npkit rule --list` lists them") from None
+
+
+# --- queries: everything that lists rules (the ``expected:`` grammar, the docs, the README's
+# JSON table, widget labels, quiz keys) asks these instead of typing the list again.
+
+# The groups of outcomes ``npkit assess`` reports, each a dict of named findings.
+GROUPS = ("duress", "models", "jurisdictions", "instruments")
+# The outcomes of a test that is part of an outcome (a condition, an element), not one itself.
+TEST_OUTCOMES = ("met", "not_met")
+
+
+def ids(group: str) -> tuple[str, ...]:
+    """The outcome rules of a group, in assessment order: ``duress.england_wales``,
+    ``models.causation``, ``jurisdictions.PH`` (not the tests inside them, such as
+    ``models.causation.but_for`` or the shared ``jurisdictions.coverage``)."""
+    return tuple(rid for rid, r in rules().items()
+                 if rid.count(".") == 1 and rid.split(".")[0] == group
+                 and r.outcomes != TEST_OUTCOMES)
+
+
+def names(group: str) -> tuple[str, ...]:
+    """The names in a group: ``england_wales``, ``causation``, ``PH``."""
+    return tuple(rid.split(".", 1)[1] for rid in ids(group))
+
+
+def variants() -> tuple[str, ...]:
+    """The duress variants: ``england_wales``, ``malaysia``, ``rome_statute``."""
+    return names("duress")
+
+
+def conditions(variant: str) -> tuple[str, ...]:
+    """The conditions npkit reports for a duress variant (``imminent_threat`` ...)."""
+    prefix = f"duress.{variant}."
+    return tuple(rid[len(prefix):] for rid in rules()
+                 if rid.startswith(prefix) and "." not in rid[len(prefix):])
+
+
+def outcomes(rule_id: str) -> tuple[str, ...]:
+    """The outcome words a rule can give."""
+    return rule(rule_id).outcomes
+
+
+def group_outcomes(group: str) -> tuple[str, ...]:
+    """Every outcome word a group's rules can give, in order of first appearance
+    (``victim`` is the group of one rule, ``victim``)."""
+    found: dict[str, None] = {}
+    for rid in (group,) if group == "victim" else ids(group):
+        found.update(dict.fromkeys(outcomes(rid)))
+    return tuple(found)
+
+
+def label(rule_id: str) -> str:
+    """A rule's short label for tables and widgets (its title when it has none)."""
+    return rule(rule_id).label

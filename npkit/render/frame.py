@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from npkit.law.registry import GROUPS
 from npkit.render.marks import international_analogue, marks_words
 
 
@@ -14,7 +15,7 @@ def outcomes_frame(a):
     import pandas as pd
 
     rows = []
-    for group in ("duress", "models", "jurisdictions", "instruments"):
+    for group in GROUPS:
         for key, node in getattr(a.evaluation, group).items():
             rows.append({
                 "case": a.case.id, "offence": a.facts.offence_id, "group": group, "test": key,
@@ -62,7 +63,7 @@ def _nodes(a):
     """(matrix column, finding) for every outcome the matrix shows."""
     e = a.evaluation
     yield "victim", e.victim
-    for group in ("duress", "models", "jurisdictions", "instruments"):
+    for group in GROUPS:
         for key, node in getattr(e, group).items():
             yield f"{group}.{key}", node
 

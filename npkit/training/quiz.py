@@ -193,19 +193,13 @@ def score_by_module(result: Score, questions: Iterable[Question]) -> dict[int, t
 # ---------------------------------------------------------------------------------------------
 # Choices shared with the widgets
 
-OUTCOME_LABELS = {
-    "victim": "victim", "not_victim": "not a victim",
-    "succeeds": "succeeds", "fails": "fails",
-    "protected": "protected", "not_protected": "not protected",
-    "discretionary": "discretionary",
-}
-_GROUP_OUTCOMES = {
-    "victim": ("victim", "not_victim"),
-    "duress": ("succeeds", "fails"),
-    "models": ("protected", "not_protected", "discretionary"),
-    "jurisdictions": ("protected", "not_protected", "discretionary"),
-}
+# Outcome words read as a trainee would say them; every other word with its '_' as a space.
+_OUTCOME_WORDS = {"not_victim": "not a victim"}
 NOT_STOPPED = "none"
+
+
+def outcome_label(outcome: str) -> str:
+    return _OUTCOME_WORDS.get(outcome, outcome.replace("_", " "))
 
 
 def stop_choices() -> tuple[tuple[str, str], ...]:
@@ -215,7 +209,11 @@ def stop_choices() -> tuple[tuple[str, str], ...]:
 
 
 def _outcome_choices(group: str) -> tuple[tuple[str, str], ...]:
-    return tuple((OUTCOME_LABELS[o], o) for o in _GROUP_OUTCOMES[group])
+    """Every outcome the group's rules can give (the rule registry's list), so that the
+    choices never give the answer away."""
+    from npkit.law.registry import group_outcomes
+
+    return tuple((outcome_label(o), o) for o in group_outcomes(group))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,7 +379,7 @@ def _change_question(spec: Spec, case, assessment) -> Question:
     group, key = spec.target.split(".", 1)
     node = getattr(assessment, group)[key]
     reason = node.decisive
-    why = (f"This change turns '{OUTCOME_LABELS[base[path]]}' into '{OUTCOME_LABELS[after]}'; "
+    why = (f"This change turns '{outcome_label(base[path])}' into '{outcome_label(after)}'; "
            f"each of the other changes alters some other outcome, but not this one. As the "
            f"facts stand: {reason.text}")
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, answer, why,
@@ -401,11 +399,24 @@ def _fill(prompt: str, case) -> str:
     return prompt.format(name=case.person.pseudonym, charge=case.offences[0].charge)
 
 
+def check_targets(specs: Iterable[Spec]) -> None:
+    """Every spec's target is ``victim`` or a rule id of the registry: a misspelt target is a
+    programming error, not a question to skip quietly."""
+    from npkit.casefile.case import question_paths
+
+    known = question_paths()
+    for spec in specs:
+        if spec.target and spec.target not in known:
+            raise ValueError(f"quiz question {spec.id!r}: {spec.target!r} is not a rule id "
+                             "(`npkit rule --list` lists them)")
+
+
 def generated(cases: Iterable) -> list[Question]:
     """The generated questions for the cases given; a spec whose case is missing (or whose key
     cannot be read from it) is skipped, so one broken case file never empties the quiz."""
     from npkit.engine.assessment import assess
 
+    check_targets(SPECS)
     by_case = {c.id: c for c in cases}
     assessed: dict[str, object] = {}
     out = []

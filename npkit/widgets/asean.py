@@ -20,6 +20,7 @@ import ipywidgets as w
 from npkit.engine.assessment import assess
 from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.law.jurisdictions import DISCRETION_TEXT
+from npkit.law.jurisdictions import MODEL_WORDS as LAW_MODEL_WORDS
 from npkit.law.vocabulary import OffenceType, describe
 from npkit.notes import Note, notes
 from npkit.widgets.base import badge, esc, marks_html, outcome_html, words
@@ -34,13 +35,8 @@ from npkit.widgets.models_table import (
     tree_html,
 )
 
-MODEL_WORDS = {
-    "causation": "causation",
-    "compulsion_strict": "compulsion (strict)",
-    "compulsion_broad": "compulsion (broad)",
-    "closed_list": "closed list",
-    "none": "no provision",
-}
+# The law's own words for a row's model (npkit/law/data/wording/jurisdictions.yaml).
+MODEL_WORDS = {**LAW_MODEL_WORDS, "none": "no provision"}
 KIND_WORDS = {"soft_law": "soft law", "treaty": "treaty", "eu_law": "EU law",
               "case_law": "judgment"}
 

@@ -21,8 +21,8 @@ import ipywidgets as w
 
 from npkit.engine.assessment import Assessment, assess
 from npkit.engine.findings import Finding, Reason
+from npkit.law import registry
 from npkit.law.citations import SOURCES, Citation, Confidence
-from npkit.law.models import MODELS
 from npkit.law.vocabulary import OffenceCategory, describe
 from npkit.notes import note
 from npkit.render.marks import ANALOGUE_NOTE, international_analogue
@@ -61,7 +61,11 @@ READING_TAG = '<span class="npk-reading">npkit\'s reading</span>'
 # One line per model, in npkit's words, with its citations: npkit/law/data/notes.yaml
 # ("models.<model>"). Presentation only: the tests themselves live in npkit/law/models/.
 MODEL_NOTE = "models.{}"
-NARROWER = frozenset({"causation_temporal", "causation_direct"})
+
+
+def narrower(model: str) -> bool:
+    """A reading of another model (``causation_temporal`` of ``causation``), indented under it."""
+    return any(model.startswith(f"{other}_") for other in registry.names("models"))
 
 # The four teaching cases of Fitzgerald 2024 IV.C's categories (status, purpose, secondary) and
 # one that fits none of them (Mehak-like violence unrelated to the work).
@@ -267,7 +271,7 @@ def _row(node: Finding, key: str, *, group: str) -> str:
         desc = note_html(ANALOGUE_NOTE)
     else:
         desc = ""
-    sub = ' class="npk-sub"' if key in NARROWER else ""
+    sub = ' class="npk-sub"' if group == "models" and narrower(key) else ""
     because = esc(reason.text) if reason else "—"
     source = source_html(reason.source) if reason else "—"
     return (f'<tr data-row="{esc(group)}.{esc(key)}">'
@@ -279,7 +283,8 @@ def _row(node: Finding, key: str, *, group: str) -> str:
 
 
 def models_table_html(a: Assessment) -> str:
-    models = "".join(_row(a.models[k], k, group="models") for k in MODELS if k in a.models)
+    models = "".join(_row(a.models[k], k, group="models") for k in registry.names("models")
+                     if k in a.models)
     duress = "".join(_row(node, k, group="duress") for k, node in a.duress.items())
     return (
         "<table><caption>Every model for this charge, then duress for contrast. Open "
@@ -309,7 +314,7 @@ def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -
     table = matrix(chosen)
     titles = {k: node.title for k, node in
               assess(chosen[0], counterfactuals=False).models.items()}
-    cols = [k for k in MODELS if f"models.{k}" in table.columns and k in titles]
+    cols = [k for k in registry.names("models") if f"models.{k}" in table.columns and k in titles]
     head = "".join(f"<th scope='col'>{esc(titles[k])}</th>" for k in cols)
     body = []
     for case in chosen:

@@ -18,6 +18,7 @@ import ipywidgets as w
 
 from npkit.engine.assessment import Assessment
 from npkit.engine.findings import Finding
+from npkit.law import registry
 from npkit.law.citations import Confidence
 from npkit.render.marks import analogue_label, international_analogue
 from npkit.widgets.base import CSS, badge, esc, marks_html, words
@@ -28,11 +29,14 @@ GROUPS: tuple[tuple[str, str], ...] = (
     ("models", "Non-punishment models"),
     ("jurisdictions", "ASEAN Member States"),
 )
-DURESS_LABELS = {
-    "england_wales": "Duress (England & Wales)",
-    "malaysia": "Duress (Malaysia)",
-    "rome_statute": "Duress (Rome Statute)",
-}
+
+
+def duress_label(name: str, node: Finding) -> str:
+    """"Duress (England & Wales)": the variant's short label from the rule registry."""
+    try:
+        return f"Duress ({registry.label(f'duress.{name}')})"
+    except KeyError:
+        return node.title
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,7 @@ def rows(a: Assessment) -> list[Row]:
     for name, node in a.duress.items():
         note = (f"{analogue_label()}: not a defence a domestic court applies"
                 if international_analogue(node) else "")
-        out.append(Row(f"duress.{name}", "duress", DURESS_LABELS.get(name, node.title),
+        out.append(Row(f"duress.{name}", "duress", duress_label(name, node),
                        node.outcome, node.marks, note))
     for name, node in a.models.items():
         out.append(Row(f"models.{name}", "models", f"Model: {node.title}", node.outcome,
