@@ -295,7 +295,7 @@ def test_paths_nginx_would_misread_are_refused(tmp_path):
 # --------------------------------------------------------------------------- secrets
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test: Playwright's loop must be closed before any other test runs
 def chromium():
     path = shutil.which("chromium")
     if not path:
