@@ -39,7 +39,21 @@ from npkit.law.vocabulary import (
     UnknownElement,
 )
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+SLUG_MAX = 60
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+
+
+def suggest_id(text: Any) -> str | None:
+    """An id the id rule accepts, made from ``text`` (a file name, a mistyped id), or None.
+
+    'Ana Case' -> 'ana-case'. Whatever it returns passes :data:`Slug`'s own checks, so the
+    loader never suggests an id it would then reject."""
+    if not isinstance(text, str):
+        return None
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower())
+    slug = re.sub(r"^[^a-z0-9]+", "", slug)[:SLUG_MAX].rstrip("-_")
+    return slug if slug and re.match(SLUG_PATTERN, slug) else None
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
