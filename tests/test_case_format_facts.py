@@ -20,6 +20,7 @@ from npkit.engine.assessment import evaluate
 from npkit.engine.counterfactuals import apply_edits, counterfactuals
 from npkit.law.citations import Confidence
 from npkit.law.facts import Facts, facts_for
+from npkit.law.facts import ThreatFact as T
 from tests.builders import threatened, trafficked
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -394,3 +395,43 @@ def test_a_suggested_id_always_passes_the_id_rule(text):
     if slug is not None:
         assert re.match(SLUG_PATTERN, slug) and len(slug) <= SLUG_MAX
         assert suggest_id(slug) == slug
+
+
+# --------------------------------------------------------------------------- properties
+
+
+NEW_FACT_VALUES = st.fixed_dictionaries({
+    "means": st.sampled_from([frozenset(), frozenset({"deception"}),
+                              frozenset({"physical_abuse"})]),
+    "means_unknown": st.booleans(),
+    "purposes_unknown": st.booleans(),
+    "age": st.sampled_from([None, 16, 19, 30]),
+    "claimed_age": st.sampled_from([None, 15, 25]),
+    "age_at_recruitment": st.sampled_from([None, 15, 19]),
+    "rewards": st.sampled_from(["none", "instead_of_coercion", "alongside_coercion"]),
+    "harmed_other_victims": st.booleans(),
+    "informed_consent": st.booleans(),
+    "later_period": st.booleans(),
+    "harm": st.sampled_from(["loss_of_liberty", "harm_to_others", "property_major"]),
+    "threats": st.sampled_from([(), (T("close_family_elsewhere", "death", "imminent"),),
+                                (T("self", "beating", "continuing"),)]),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(NEW_FACT_VALUES)
+def test_counterfactuals_with_the_new_facts_re_apply_to_their_stated_outcome(values):
+    f = trafficked(**values)
+    base = evaluate(f).outcomes()
+    for cf in counterfactuals(f):
+        assert cf.before == str(base[cf.path])
+        after = evaluate(apply_edits(f, cf.edits)).outcomes()[cf.path]
+        assert str(after) == cf.after, cf.sentence()
+
+
+@settings(max_examples=100, deadline=None)
+@given(NEW_FACT_VALUES)
+def test_unknown_means_never_rebut_the_presumption_by_consent(values):
+    f = trafficked(**{**values, "means": frozenset(), "means_unknown": True})
+    rebuttal = evaluate(f).models["presumption"].child("rebutted")
+    assert rebuttal.decisive.code != "models.presumption.rebutted.consent"
