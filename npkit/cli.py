@@ -43,6 +43,8 @@ def run_validate(args: argparse.Namespace) -> int:
     result = load_cases(*args.paths)
     for error in result.errors:
         print(error)
+    for warning in result.warnings:
+        print(warning)
     n_files = len(result.files)
     if n_files == 0:
         print(f"no case files (*.yaml, *.yml) found in {', '.join(args.paths)}")
@@ -51,6 +53,8 @@ def run_validate(args: argparse.Namespace) -> int:
     summary = f"validated {_plural(n_files, 'file')}: {n_files - n_bad} ok, {n_bad} with errors"
     if result.errors:
         summary += f" ({_plural(len(result.errors), 'error')})"
+    if result.warnings:
+        summary += f"; {_plural(len(result.warnings), 'warning')} (facts that disagree)"
     print(summary)
     return 0 if result.ok else 1
 

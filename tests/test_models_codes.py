@@ -314,12 +314,15 @@ def test_dual_factor_middle_ground_is_explicit_and_marked():
     assert free.outcome == "not_protected"
 
 
-def test_dual_factor_counts_acting_without_orders_as_choice_and_notes_the_missing_fact():
+def test_dual_factor_counts_acting_without_orders_and_harming_other_victims_as_choice():
     ordered = run("dual_factor", trafficked())
     unordered = run("dual_factor", trafficked(ordered_by_trafficker=False))
     assert unordered.facts["free_choice"] == ordered.facts["free_choice"] + 1
     assert unordered.facts["determination"] == ordered.facts["determination"] - 2
-    assert "models.dual_factor.no_harm_fact" in codes(ordered)
+    harming = run("dual_factor", trafficked(harmed_other_victims=True))
+    assert harming.facts["free_choice"] == ordered.facts["free_choice"] + 2
+    assert "models.dual_factor.harmed_others" in codes(harming)
+    assert "models.dual_factor.harmed_others" not in codes(ordered)
     assert "models.dual_factor.source" in codes(ordered)
 
 

@@ -34,13 +34,29 @@ from npkit.law.vocabulary import (
     OffenceType,
     Purpose,
     RecruitmentMethod,
+    Rewards,
     Stage,
     ThreatSeverity,
     ThreatTarget,
     Timing,
+    UnknownElement,
 )
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+SLUG_MAX = 60
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=SLUG_MAX)]
+
+
+def suggest_id(text: Any) -> str | None:
+    """An id the id rule accepts, made from ``text`` (a file name, a mistyped id), or None.
+
+    'Ana Case' -> 'ana-case'. Whatever it returns passes :data:`Slug`'s own checks, so the
+    loader never suggests an id it would then reject."""
+    if not isinstance(text, str):
+        return None
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.strip().lower())
+    slug = re.sub(r"^[^a-z0-9]+", "", slug)[:SLUG_MAX].rstrip("-_")
+    return slug if slug and re.match(SLUG_PATTERN, slug) else None
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
@@ -93,7 +109,14 @@ class Passage(Strict):
 class Person(Strict):
     pseudonym: str = Field(max_length=80, description="a made-up or published first name only")
     age: int | None = Field(
-        None, ge=0, le=120, description="age at the time of the offences; leave out if unknown"
+        None, ge=0, le=120,
+        description="established age at the time of the offences; leave out if unknown or "
+        "not verified",
+    )
+    claimed_age: int | None = Field(
+        None, ge=0, le=120,
+        description="the age the person gives, not (yet) verified; while `age` is left out, "
+        "the presumption model presumes them a child until their age is established",
     )
 
 
@@ -106,6 +129,11 @@ class Recruitment(Strict):
         False, description="they knew before going that the work was crime (e.g. scamming)"
     )
     paid_own_travel: bool = Field(False, description="they paid their own way")
+    age: int | None = Field(
+        None, ge=0, le=120,
+        description="established age when recruited for this period, if it differs from the "
+        "age at the offences (a child when recruited needs no means)",
+    )
 
 
 class Threat(Strict):
@@ -151,13 +179,57 @@ class Period(Strict):
         description="they freely agreed to the work and its conditions, knowing both "
         "(consent that no means has nullified)",
     )
-    rewarded_rather_than_coerced: bool = Field(
-        False, description="compliance was driven by rewards and promotion, not coercion"
+    rewards: Rewards = Field(
+        Rewards.none,
+        description="whether rewards (pay, privileges, promotion) drove compliance, instead of "
+        "coercion or alongside it (the old yes/no field `rewarded_rather_than_coerced: true` is "
+        "read as `instead_of_coercion`)",
+    )
+    unknown: list[UnknownElement] = Field(
+        default_factory=list,
+        description="elements the facts leave open: unknown is not 'no' (an empty `means:` list "
+        "says no means was used; `unknown: [means]` says nobody knows yet)",
     )
     returned_after_rescue: bool = Field(
         False, description="they went back of their own accord after an earlier rescue"
     )
     contract: Contract | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_rewards_field(cls, data: Any) -> Any:
+        """Read the old yes/no ``rewarded_rather_than_coerced`` (before issue 11) as ``rewards``:
+        true is ``instead_of_coercion``; false clears only that value."""
+        if isinstance(data, dict) and OLD_REWARDS_FIELD in data:
+            data = dict(data)
+            old = data.pop(OLD_REWARDS_FIELD)
+            if old is True:
+                data["rewards"] = "instead_of_coercion"
+            elif old is False:
+                if data.get("rewards") == "instead_of_coercion":
+                    data["rewards"] = "none"
+            else:
+                raise ValueError(f"{OLD_REWARDS_FIELD}: {old!r} is not true or false (the new "
+                                 "form is rewards: none, instead_of_coercion or "
+                                 "alongside_coercion)")
+        return data
+
+    @model_validator(mode="after")
+    def _unknown_or_listed(self) -> Period:
+        for element in self.unknown:
+            if getattr(self, element):
+                raise ValueError(
+                    f"unknown: names {element!r}, but {element} are listed; an element is "
+                    f"either listed or unknown (remove one)")
+        return self
+
+    @property
+    def rewarded_rather_than_coerced(self) -> bool:
+        """The old single fact, for readers written before issue 11."""
+        return self.rewards == Rewards.instead_of_coercion
+
+
+OLD_REWARDS_FIELD = "rewarded_rather_than_coerced"
 
 
 class Offence(Strict):
@@ -177,6 +249,10 @@ class Offence(Strict):
         True, description="it would not have happened but for the trafficking situation"
     )
     harm: Harm = Field(description="the harm the offence caused")
+    harmed_other_victims: bool = Field(
+        False, description="the act harmed other trafficked people (e.g. recruiting, guarding "
+        "or beating newcomers)",
+    )
 
 
 class Identification(Strict):

@@ -30,7 +30,8 @@ from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from npkit.casefile.case import Case
+from npkit.casefile.case import SLUG_MAX, SLUG_PATTERN, Case, suggest_id
+from npkit.casefile.checks import contradictions
 
 __all__ = [
     "CASE_SUFFIXES",
@@ -46,7 +47,7 @@ __all__ = [
 CASE_SUFFIXES = (".yaml", ".yml")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_SLUG = re.compile(SLUG_PATTERN)
 
 Path_ = tuple[str | int, ...]  # a location in the data: ("periods", 0, "threats", 1, "imminence")
 
@@ -59,17 +60,21 @@ class CaseError:
     """One problem in one case file.
 
     ``str()`` gives ``file:line: field: message``; the line and the field are left out where
-    there is none (an unreadable file has no line; a YAML syntax error has no field).
+    there is none (an unreadable file has no line; a YAML syntax error has no field). A
+    warning (facts that contradict each other; the file still loads) reads
+    ``file:line: field: warning: message``.
     """
 
     path: str
     line: int | None
     field: str
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        what = f"{self.field}: {self.message}" if self.field else self.message
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        what = f"{self.field}: {message}" if self.field else message
         return f"{where}: {what}"
 
 
@@ -88,6 +93,7 @@ class LoadResult:
     cases: list[Case] = field(default_factory=list)
     errors: list[CaseError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # every case file tried, in order
+    warnings: list[CaseError] = field(default_factory=list)  # the cases load regardless
 
     @property
     def ok(self) -> bool:
@@ -297,7 +303,7 @@ def _allowed_values(err: dict[str, Any], typ: Any) -> list[str]:
 
 
 _PATTERNS = {
-    r"^[a-z0-9][a-z0-9_-]*$": "is not a valid id: use lower-case letters, digits, '-' and '_', "
+    SLUG_PATTERN: "is not a valid id: use lower-case letters, digits, '-' and '_', "
     "starting with a letter or digit (e.g. 'main' or 'scam-fraud')",
     r"^[A-Z]{2}$": "is not a two-letter country code in capitals (e.g. 'MY', 'TH', 'GB')",
 }
@@ -368,7 +374,8 @@ def _message(err: dict[str, Any], typ: Any, model: Any) -> str:
     if kind == "string_pattern_mismatch":
         friendly = _PATTERNS.get(str(ctx.get("pattern")))
         if friendly:
-            return f"{_show(value)} {friendly}"
+            hint = suggest_id(value) if ctx.get("pattern") == _SLUG.pattern else None
+            return f"{_show(value)} {friendly}" + (f"; perhaps {hint!r}" if hint else "")
     return f"{err['msg']} (got {_show(value)})"
 
 
@@ -510,6 +517,7 @@ class _Outcome:
     case: Case | None
     errors: list[CaseError]
     id_line: int | None = None
+    warnings: list[CaseError] = field(default_factory=list)
 
 
 def _validate(text: str, name: str, expected_id: str | None) -> _Outcome:
@@ -529,17 +537,23 @@ def _validate(text: str, name: str, expected_id: str | None) -> _Outcome:
         expected_id is not None
         and isinstance(case_id, str)
         and _SLUG.match(case_id.strip())  # an invalid id has its own error already
+        and len(case_id.strip()) <= SLUG_MAX
         and case_id.strip() != expected_id
     ):
-        errors.add(
-            id_line,
-            ("id",),
-            f"the id {case_id!r} must match the file name: rename the file to "
-            f"'{case_id}.yaml' or change the id to {expected_id!r}",
-        )
+        # suggest only an id the id rule accepts: a file name may not be one
+        fix = f"rename the file to '{case_id}.yaml'"
+        other = suggest_id(expected_id)
+        if other == expected_id:
+            fix += f" or change the id to {expected_id!r}"
+        elif other:
+            fix += f" (or rename it to '{other}.yaml' and change the id to {other!r})"
+        errors.add(id_line, ("id",), f"the id {case_id!r} must match the file name: {fix}")
     if errors.errors:
         return _Outcome(None, sorted(errors.errors, key=lambda e: e.line or 0), id_line)
-    return _Outcome(case, [], id_line)
+    assert case is not None
+    warnings = [CaseError(name, _line_for(path, lines), format_field(path), message, "warning")
+                for path, message in contradictions(case, data)]
+    return _Outcome(case, [], id_line, sorted(warnings, key=lambda w: w.line or 0))
 
 
 def _read(path: Path, name: str) -> tuple[str | None, list[CaseError]]:
@@ -622,6 +636,7 @@ def load_cases(*paths: str | Path) -> LoadResult:
             case = None
         result.errors.extend(errors)
         if case is not None:
+            result.warnings.extend(outcome.warnings)
             by_id[case.id] = str(path)
             result.cases.append(case)
     result.cases.sort(key=lambda c: c.id)

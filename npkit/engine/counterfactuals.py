@@ -159,9 +159,13 @@ FLAGS = [
      "the act had not been part of the exploited work"),
     ("but_for_trafficking", "the offence had depended on the trafficking",
      "the offence would have happened anyway"),
-    ("rewarded_rather_than_coerced", "rewards rather than coercion had driven them",
-     "coercion rather than rewards had driven them"),
 ]
+# rewards -> (the value it changes to, the text): the same sentences as the old yes/no fact
+REWARDS = {
+    "none": ("instead_of_coercion", "rewards rather than coercion had driven them"),
+    "instead_of_coercion": ("none", "coercion rather than rewards had driven them"),
+    "alongside_coercion": ("none", "they had not been rewarded as well as coerced"),
+}
 
 
 def catalogue(f: Facts) -> Iterator[tuple[str, str, callable]]:
@@ -190,6 +194,11 @@ def catalogue(f: Facts) -> Iterator[tuple[str, str, callable]]:
     for name, on, off in FLAGS:
         value = getattr(f, name)
         yield (name, off if value else on, lambda g, n=name, v=value: replace(g, **{n: not v}))
+    to, text = REWARDS.get(f.rewards, REWARDS["none"])
+    yield ("rewards", text, lambda g, to=to: replace(g, rewards=to))
+    if f.harmed_other_victims:  # the other way is no plausible variation of a case
+        yield ("harmed_other_victims", "they had not harmed other victims",
+               lambda g: replace(g, harmed_other_victims=False))
     if f.means:
         yield ("means", "no means had been used", lambda g: replace(g, means=frozenset()))
     if "threat_of_force" not in f.means:

@@ -17,13 +17,14 @@ that).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
 from npkit.law.facts import Facts
 
 T = TypeVar("T")
-_FIELDS = frozenset(Facts.__dataclass_fields__)
+_FIELDS = frozenset(f.name for f in fields(Facts))  # stored fields (not the InitVar)
 _MISSING = object()
 MAX_ENTRIES = 50_000  # findings kept across all memos before they are all dropped
 

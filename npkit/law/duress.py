@@ -40,12 +40,18 @@ TITLES = {
 }
 
 # Threatened harm and caused harm on one scale: harm to life or body outweighs harm to property
-# (Fitzgerald 2024 V.B.2 on John). Unknown terms count as no harm rather than failing.
-THREAT_RANK = {"death": 5, "serious_harm": 4, "lesser_harm": 1, "unspecified": 0}
+# (Fitzgerald 2024 V.B.2 on John). Unknown terms count as no harm rather than failing. Where a
+# beating, a loss of liberty or harm to others sits on this scale is npkit's ranking (RANKING):
+# a beating is bodily harm short of serious injury; depriving someone of liberty weighs more
+# than bodily harm and less than serious bodily harm; diffuse harm to others' health or safety
+# weighs more than any property loss and less than bodily harm to someone identified.
+THREAT_RANK = {"death": 50, "serious_harm": 40, "beating": 30, "lesser_harm": 10,
+               "unspecified": 0}
 HARM_RANK = {
-    "none": 0, "property_minor": 1, "property_major": 2, "bodily_harm": 3,
-    "serious_bodily_harm": 4, "death": 5,
+    "none": 0, "property_minor": 10, "property_major": 20, "harm_to_others": 25,
+    "bodily_harm": 30, "loss_of_liberty": 35, "serious_bodily_harm": 40, "death": 50,
 }
+RANKED_BY_NPKIT = frozenset({"beating", "loss_of_liberty", "harm_to_others"})
 
 # --- citations --------------------------------------------------------------------------------
 GENERAL = fitz("V.A")  # the four conditions, from general theory (Wilson), not one system
@@ -54,6 +60,15 @@ R_V_LM = "R v LM (Court of Appeal of England and Wales, cited through Knight 202
 LM_THREAT = fitz("V.B.1", R_V_LM, Confidence.SECONDARY)
 LM_ASSOCIATION = fitz("V.B.2", R_V_LM, Confidence.SECONDARY)
 WITNESSED = fitz("V.B.1")
+# Fitzgerald V.B.1 quotes Simester and Sullivan: nothing short of threats of death, serious harm
+# or rape is coercive enough in law.
+BELOW_SERIOUS = fitz("V.B.1", "Simester and Sullivan's Criminal Law (7th edn)",
+                     Confidence.SECONDARY)
+CLOSE_ELSEWHERE = reading("England & Wales: R v LM's 'someone sufficiently close' read as a tie of "
+                          "relationship, not of place, so close family elsewhere count when harm "
+                          "to them could follow at once")
+RANKING = reading("where a beating, a loss of liberty and harm to others' health or safety sit "
+                  "among the harms weighed (the sources rank only life and body above property)")
 YUSOF = fitz("V.B.1", "Mohamed Yusof bin Haji Ahmad v Public Prosecutor [1983] 2 MLJ 167",
              Confidence.SECONDARY)
 ROME = fitz("V.A", "Rome Statute art 31(1)(d)", Confidence.SECONDARY)
@@ -101,7 +116,7 @@ VARIANTS: dict[str, Variant] = {
         Variant(
             "england_wales", "England & Wales (R v LM)", LM_THREAT,
             frozenset({("death", "imminent"), ("serious_harm", "imminent")}),
-            frozenset({"self", "close_person", "family_far_away"}),
+            frozenset({"self", "close_person", "close_family_elsewhere", "family_far_away"}),
             frozenset(CONDITIONS), frozenset({"murder"}),
             LM_THREAT, LM_ASSOCIATION, HOWE, short="England & Wales",
         ),
@@ -117,7 +132,8 @@ VARIANTS: dict[str, Variant] = {
             "rome_statute", "Rome Statute art 31(1)(d) (international analogue)", ROME,
             frozenset({("death", "imminent"), ("serious_harm", "imminent"),
                        ("serious_harm", "continuing")}),
-            frozenset({"self", "close_person", "family_far_away", "other_person"}),
+            frozenset({"self", "close_person", "close_family_elsewhere", "family_far_away",
+                       "other_person"}),
             frozenset({"imminent_threat", "no_escape", "proportionate"}),
             frozenset(),
             ROME, GENERAL, short="Rome Statute",
@@ -128,7 +144,8 @@ VARIANTS: dict[str, Variant] = {
 
 def _words(term: str) -> str:
     return {"self": "the person", "serious_harm": "serious harm", "lesser_harm": "lesser harm",
-            "unspecified": "unspecified harm"}.get(term, term.replace("_", " "))
+            "unspecified": "unspecified harm", "beating": "a beating",
+            "close_family_elsewhere": "close family elsewhere"}.get(term, term.replace("_", " "))
 
 
 def describe(t: ThreatFact) -> str:
@@ -156,7 +173,10 @@ def _threat_failures(t: ThreatFact, v: Variant) -> list[Reason]:
             YUSOF if v.id == "malaysia" else fitz("V.A; V.B.1"))
         out.append(Reason.of("duress.imminent_threat.not_imminent", cite, threat=threat,
                              imminence=_words(t.imminence), needed=_or(imminences)))
-    if t.severity not in severities:
+    if t.severity == "beating" and "beating" not in severities:
+        out.append(Reason.of("duress.imminent_threat.beating", BELOW_SERIOUS, threat=threat,
+                             needed=_or(severities)))
+    elif t.severity not in severities:
         out.append(Reason.of("duress.imminent_threat.too_light", v.citation, threat=threat,
                              severity=_words(t.severity), needed=_or(severities)))
     if t.target not in v.targets:
@@ -176,6 +196,11 @@ def imminent_threat(f: Facts, v: Variant) -> Finding:
     if good:
         decisive = Reason.of("duress.imminent_threat.met", v.citation, threat=describe(good[0]))
         reasons.append(decisive)
+        if v.id == "england_wales" and all(t.target == "close_family_elsewhere" for t in good):
+            # met only through family who were not there: the outcome rests on that reading
+            also.append(Reason.of("duress.imminent_threat.close_family_elsewhere",
+                                  CLOSE_ELSEWHERE))
+            reasons.append(also[-1])
     elif not present and f.threats:
         decisive = Reason.of("duress.imminent_threat.outside_period",
                              YUSOF if v.id == "malaysia" else GENERAL, committed=f.committed)
@@ -232,6 +257,9 @@ def proportionate(f: Facts, v: Variant) -> Finding:
     holds, worst = _weighing(f, v)
     harm = Harm.descriptions.get(f.harm, f.harm.replace("_", " "))  # type: ignore[attr-defined]
     params = {"worst": _words(worst), "harm": harm}
+    ranked = sorted({worst, f.harm} & RANKED_BY_NPKIT)
+    ranking = (Reason.of("duress.proportionate.ranking", RANKING,
+                         terms=", ".join(_words(t) for t in ranked)),) if ranked else ()
     if v.id == "rome_statute":
         code = ("duress.proportionate.no_greater_intent" if holds
                 else "duress.proportionate.intends_greater")
@@ -249,8 +277,9 @@ def proportionate(f: Facts, v: Variant) -> Finding:
                 "duress.proportionate.not_counted", reading(f"{v.title}: no proportionality "
                                                             "element in the quoted test"),
                 title=v.title)]
-    return condition(f"duress.{v.id}.proportionate", TITLES["proportionate"], holds, reasons,
-                     decisive=decisive, harm=f.harm, worst_threat=worst)
+    node = condition(f"duress.{v.id}.proportionate", TITLES["proportionate"], holds,
+                     [*reasons, *ranking], decisive=decisive, harm=f.harm, worst_threat=worst)
+    return replace(node, also_rests_on=ranking) if ranking else node
 
 
 def no_voluntary_exposure(f: Facts, v: Variant) -> Finding:
@@ -309,6 +338,7 @@ def duress(f: Facts, variant: str) -> Finding:
         names = ", ".join(c.title.lower() for c in failed)
         reasons = [Reason.of("duress.outcome.fails", v.citation, failed=names), *context]
         decisive = failed[0].decisive
+        also += failed[0].also_rests_on  # the caveats the failing condition rests on
     else:
         decisive = Reason.of("duress.outcome.succeeds", v.citation, title=v.title)
         reasons = [decisive, *context]

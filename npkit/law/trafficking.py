@@ -24,7 +24,7 @@ from npkit.law.citations import (
 )
 from npkit.law.facts import CHILD_UNDER, Facts
 from npkit.law.registry import Exception_, Rule
-from npkit.law.vocabulary import MEANS, Act, Means, Purpose, describe
+from npkit.law.vocabulary import COERCIVE_MEANS, MEANS, Act, Means, Purpose, describe
 from npkit.law.wording import say
 
 # The ILO C29 definition as Fitzgerald 2024 II.B.2 quotes it; she names non-payment of wages
@@ -55,6 +55,16 @@ CONSENT_RULE = fitz("II.B")  # consent irrelevant if any means were used
 CONTRACT_CONSENT = fitz("II.C", "Palermo Protocol art 3(b)")
 CAMBODIA_VOID = fitz("II.C", "Civil Code of Cambodia s 354(1)", Confidence.SECONDARY)
 LATER_PERIOD = fitz("V.B.3", "UNODC on consent that was not nullified")
+# The sources state the child rule, not the moment a person's age is taken at.
+AGE_AT_ACT = reading("a person who was a child when recruited needs no means for that "
+                     "trafficking, though an adult at the offence: the ASEAN NPP study's child "
+                     "rule applied to the age at the trafficking act")
+UNKNOWN_READING = reading("an element the facts leave unknown is neither present nor absent: "
+                          "the full determination cannot find it, the presumption is not "
+                          "rebutted by it")
+# Sarah's consent stood because rewards, not coercion, drove her (Fitzgerald 2024 V.B.3); with
+# coercion as well, the means nullify the consent as for anyone (II.B).
+REWARDS_AND_COERCION = fitz("V.B.3")
 
 
 def _names(enum, values) -> str:
@@ -95,16 +105,33 @@ def means(f: Facts, *, presumed_child: bool = False) -> Finding:
         return _with(condition("victim.means", "Means", True, [rule, line], decisive=rule,
                                exception="victim.means.child", means=f.means, age=f.age),
                      also_rests_on=(line,))
+    if f.child_at_recruitment:
+        rule = Reason.of("victim.means.child_at_recruitment", CHILD_RULE,
+                         age=f.age_at_recruitment)
+        when = Reason.of("victim.means.age_at_act", AGE_AT_ACT)
+        line = Reason.of("victim.means.age_line", AGE_LINE, age=f.age_at_recruitment,
+                         line=CHILD_UNDER)
+        return _with(condition("victim.means", "Means", True, [rule, when, line], decisive=rule,
+                               exception="victim.means.child", means=f.means,
+                               age_at_recruitment=f.age_at_recruitment),
+                     also_rests_on=(when, line))
     if presumed_child and f.age_unknown:
         rule = Reason.of("victim.means.presumed_child", CHILD_RULE)
         presumed = Reason.of("victim.means.presumed_minor", PRESUMED_MINOR)
         return _with(condition("victim.means", "Means", True, [rule, presumed], decisive=rule,
                                exception="victim.means.child", means=f.means, age=None),
                      also_rests_on=(presumed,))
+    if f.unknown_means:
+        why = Reason.of("victim.means.unknown", UNKNOWN_READING)
+        return Finding("victim.means", "Means", "unknown", None, (why,), {"means": f.means},
+                       decisive=why)
     if f.age is not None:  # an adult: the outcome rests on where the age line is drawn
         none, line = Reason.of("victim.means.none_adult", DEFINITION, age=f.age), _age_line(f)
         return _with(condition("victim.means", "Means", False, [none, line], decisive=none,
                                means=f.means, age=f.age), also_rests_on=(line,))
+    if f.claimed_age is not None:
+        return condition("victim.means", "Means", False, [Reason.of(
+            "victim.means.none_claimed_age", DEFINITION, claimed=f.claimed_age)], means=f.means)
     return condition("victim.means", "Means", False,
                      [Reason.of("victim.means.none", DEFINITION)], means=f.means)
 
@@ -158,8 +185,11 @@ def purpose(f: Facts) -> Finding:
     cite = fitz("II.B", "Palermo Protocol art 3(a)")
     fl = forced_labour(f)
     holds = bool(f.purposes)
+    outcome = "met" if holds else "not_met"
     if holds:
         reasons = [Reason.of("victim.purpose.present", cite, purposes=_names(Purpose, f.purposes))]
+    elif f.unknown_purposes:
+        reasons, outcome = [Reason.of("victim.purpose.unknown", UNKNOWN_READING)], "unknown"
     else:
         reasons = [Reason.of("victim.purpose.none", cite)]
     if "forced_criminality" in f.purposes:
@@ -169,7 +199,7 @@ def purpose(f: Facts) -> Finding:
             reasons.append(Reason.of(
                 "victim.purpose.forced_labour_route",
                 fitz("II.B.2", "Thailand Anti-TIP Act s 6/1", Confidence.SECONDARY)))
-    return Finding("victim.purpose", "Purpose", "met" if holds else "not_met", holds,
+    return Finding("victim.purpose", "Purpose", outcome, holds if outcome != "unknown" else None,
                    tuple(reasons), {"purposes": f.purposes}, (fl,))
 
 
@@ -188,7 +218,7 @@ def consent(f: Facts, *, presumed_child: bool = False) -> Finding:
     if not agreed:
         reason = Reason.of("victim.consent.not_in_issue", CONSENT_RULE)
         return Finding("victim.consent", "Consent", "not_in_issue", None, (reason,))
-    if f.is_child or (presumed_child and f.age_unknown):
+    if f.is_child or f.child_at_recruitment or (presumed_child and f.age_unknown):
         reason = Reason.of("victim.consent.child", reading(
             "a child's consent, from the ASEAN NPP study's rule that a child victim needs "
             "no means"))
@@ -199,8 +229,18 @@ def consent(f: Facts, *, presumed_child: bool = False) -> Finding:
                              agreed=", ".join(agreed))]
         if f.knew_work_was_criminal:
             reasons.append(Reason.of("victim.consent.knew_criminal", fitz("V.B.2")))
+        if f.rewards != "none":
+            coercive = f.means & COERCIVE_MEANS
+            reasons.append(Reason.of(
+                "victim.consent.rewards_and_coercion" if coercive
+                else "victim.consent.rewards_and_means", REWARDS_AND_COERCION,
+                means=_plain(coercive or f.means)))
         return Finding("victim.consent", "Consent", "irrelevant", None, tuple(reasons),
                        exception="victim.consent.irrelevant")
+    if f.unknown_means:
+        reason = Reason.of("victim.consent.means_unknown", UNKNOWN_READING,
+                           agreed=", ".join(agreed))
+        return Finding("victim.consent", "Consent", "open", None, (reason,))
     reason = Reason.of("victim.consent.effective", LATER_PERIOD)
     return Finding("victim.consent", "Consent", "effective", None, (reason,))
 
@@ -214,7 +254,7 @@ def labour_dispute(f: Facts, *, is_victim: bool | None = None,
     for this period (computed here when not given)."""
     if not (f.framed_as_labour_dispute or f.contract_signed):
         return None
-    child = f.is_child or (presumed_child and f.age_unknown)
+    child = f.is_child or f.child_at_recruitment or (presumed_child and f.age_unknown)
     missing = _missing(f, child)
     if is_victim is None:
         is_victim = not missing
@@ -227,6 +267,8 @@ def labour_dispute(f: Facts, *, is_victim: bool | None = None,
     elif f.means:
         lead = Reason.of("victim.labour_dispute.not_victim", CONTRACT_CONSENT,
                          missing=", ".join(missing) or "the later-period consent")
+    elif f.unknown_means:
+        lead = Reason.of("victim.labour_dispute.means_unknown", CONTRACT_CONSENT)
     else:
         lead = Reason.of("victim.labour_dispute.turns_on_means", CONTRACT_CONSENT)
     reasons = [lead]
@@ -246,7 +288,7 @@ def _missing(f: Facts, child: bool) -> list[str]:
 def _later_period_reason(f: Facts) -> Reason:
     detail = {(True, True): "returned_rewarded", (True, False): "returned",
               (False, True): "rewarded", (False, False): "consent"}
-    key = detail[f.returned_after_rescue, f.rewarded_rather_than_coerced]
+    key = detail[f.returned_after_rescue, f.rewards == "instead_of_coercion"]
     return Reason.of(f"victim.later_period.{key}", LATER_PERIOD)
 
 
@@ -258,7 +300,7 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
     presumed = presume_minority and f.age_unknown
     m = means(f, presumed_child=presumed)
     children = [act(f), m, purpose(f), consent(f, presumed_child=presumed)]
-    missing = _missing(f, f.is_child or presumed)
+    missing = _missing(f, f.is_child or f.child_at_recruitment or presumed)
     holds = not missing
     ld = labour_dispute(f, is_victim=holds, presumed_child=presumed)
     if ld:
@@ -273,10 +315,25 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
         reasons = [decisive]
         if child_rule:
             exception, also = m.exception, (m.decisive, *m.also_rests_on)
+            if f.child_at_recruitment:
+                decisive = Reason.of("victim.elements.present_child_at_recruitment", CHILD_RULE,
+                                     age=f.age_at_recruitment)
+                reasons = [decisive]
     else:
-        reasons = [Reason.of("victim.elements.missing", cite, missing=", ".join(missing))]
+        unknown = [name for name, open_ in (("means", f.unknown_means),
+                                            ("purpose", f.unknown_purposes))
+                   if open_ and name in missing]
+        if unknown and set(missing) <= set(unknown):
+            # unknown is not "no": what the full determination has not been shown, it cannot
+            # find; the presumption model reads the same gap as no rebuttal
+            reasons = [Reason.of("victim.elements.unknown", UNKNOWN_READING,
+                                 unknown=", ".join(unknown))]
+        else:
+            reasons = [Reason.of("victim.elements.missing", cite, missing=", ".join(missing))]
         decisive = reasons[0]
-        if "means" in missing and f.later_period and f.informed_consent:
+        if unknown:
+            pass  # no later-period or age-line reason decides what nobody knows yet
+        elif "means" in missing and f.later_period and f.informed_consent:
             decisive = _later_period_reason(f)
             reasons.append(decisive)
         elif missing == ["means"]:
@@ -299,24 +356,28 @@ RULES = (
     Rule("victim.act", "Act", act, ("met", "not_met"),
          "One of the listed acts (recruiting, moving, handing over, harbouring or receiving "
          "the person) is enough.", (fitz("II.B", "Palermo Protocol art 3(a)"),)),
-    Rule("victim.means", "Means", means, ("met", "not_met"),
+    Rule("victim.means", "Means", means, ("met", "not_met", "unknown"),
          "One of the listed means (force, threats, coercion, abduction, fraud, deception, "
-         "abuse of power or vulnerability, payments to a controller) is needed for an adult.",
-         (DEFINITION, CHILD_RULE, AGE_LINE),
+         "abuse of power or vulnerability, payments to a controller) is needed for an adult; "
+         "not for a child, nor for one who was a child when recruited (npkit's reading); means "
+         "the facts leave unknown are neither present nor absent.",
+         (DEFINITION, CHILD_RULE, AGE_LINE, AGE_AT_ACT, UNKNOWN_READING),
          (_CHILD_EXCEPTION,)),
     Rule("victim.forced_labour", "Forced labour (ILO C29)", forced_labour, ("met", "not_met"),
          "Work exacted under the menace of a penalty and not offered voluntarily (no free, "
          "informed consent or no freedom to leave); penalties beyond withheld pay are npkit's "
          "reading.", (ILO, PENALTY_READING)),
-    Rule("victim.purpose", "Purpose", purpose, ("met", "not_met"),
+    Rule("victim.purpose", "Purpose", purpose, ("met", "not_met", "unknown"),
          "A purpose of exploitation; the list is open, forced criminality included, and "
          "closed-list states can reach it through forced labour.",
          (fitz("II.B", "Palermo Protocol art 3(a)"),
           fitz("II.B.1", "UNODC on trafficking for forced criminality"),
           fitz("II.B.2", "Thailand Anti-TIP Act s 6/1", Confidence.SECONDARY))),
-    Rule("victim.consent", "Consent", consent, ("not_in_issue", "irrelevant", "effective"),
-         "What the person agreed to does not matter once a means was used; with no means, "
-         "informed consent stands.", (CONSENT_RULE, fitz("V.B.2"), LATER_PERIOD),
+    Rule("victim.consent", "Consent", consent,
+         ("not_in_issue", "irrelevant", "effective", "open"),
+         "What the person agreed to does not matter once a means was used, rewards given as "
+         "well or not; with no means, informed consent stands; with means unknown, it is open.",
+         (CONSENT_RULE, fitz("V.B.2"), LATER_PERIOD, REWARDS_AND_COERCION, UNKNOWN_READING),
          (Exception_("victim.consent.irrelevant", "Means used: consent irrelevant",
                      "Once any means was used, the person's consent cannot defeat the "
                      "trafficking.", CONSENT_RULE),

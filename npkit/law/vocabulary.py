@@ -107,7 +107,11 @@ ThreatTarget = _vocab(
     {
         "self": "the person themselves",
         "close_person": "someone sufficiently close to them (e.g. family) who is at hand",
-        "family_far_away": "family or friends far away (e.g. back home)",
+        "close_family_elsewhere": "close family who are not with the person but within the "
+                                  "traffickers' reach, so harm to them could follow at once "
+                                  "(e.g. held, or watched at home by the traffickers' associates)",
+        "family_far_away": "family or friends far away, out of the traffickers' immediate reach "
+                           "(e.g. back home)",
         "other_person": "someone else, e.g. fellow workers",
     },
 )
@@ -117,7 +121,8 @@ ThreatSeverity = _vocab(
     {
         "death": "death",
         "serious_harm": "serious bodily harm (incl. rape, torture)",
-        "lesser_harm": "harm short of serious harm (fines, a slap, lost privileges)",
+        "beating": "a beating or other bodily harm short of serious injury",
+        "lesser_harm": "harm short of a beating (fines, a slap, lost privileges)",
         "unspecified": "vague 'severe consequences' with no harm named",
     },
 )
@@ -206,9 +211,32 @@ Harm = _vocab(
         "none": "no victim or harm (e.g. a regulatory breach)",
         "property_minor": "small financial or property loss",
         "property_major": "large or widespread financial loss",
+        "harm_to_others": "harm to other people's health or safety with no one identified as "
+                          "hurt (e.g. drugs put into circulation)",
         "bodily_harm": "bodily harm to someone",
+        "loss_of_liberty": "someone deprived of their liberty (e.g. recruited into, or held in, "
+                           "a compound)",
         "serious_bodily_harm": "serious bodily harm to someone",
         "death": "someone's death",
+    },
+)
+
+Rewards = _vocab(
+    "Rewards",
+    {
+        "none": "no rewards recorded",
+        "instead_of_coercion": "compliance was driven by rewards (pay, privileges, promotion) "
+                               "rather than coercion",
+        "alongside_coercion": "rewards were given, but coercion was used as well",
+    },
+)
+
+# Elements of the trafficking definition a case can leave open: unknown is not "no".
+UnknownElement = _vocab(
+    "UnknownElement",
+    {
+        "means": "whether any means was used is not known (an empty list says none was)",
+        "purposes": "whether there was a purpose of exploitation is not known",
     },
 )
 
@@ -234,6 +262,13 @@ Stage = _vocab(
     },
 )
 
+# Means that coerce (force, threats, other coercion, abduction), as against deceiving or abusing a
+# position: rewards given alongside these are rewards *and* coercion.
+COERCIVE_MEANS = frozenset(
+    k for k, v in MEANS.items()
+    if v.palermo in ("threat of force", "use of force", "other forms of coercion", "abduction")
+)
+
 STATUS_OFFENCES = frozenset(
     {"illegal_entry", "overstay", "working_without_permit", "document_offence"}
 )
@@ -242,7 +277,8 @@ ALL_VOCABULARIES: dict[str, type[StrEnum]] = {
     e.__name__: e
     for e in (
         Act, Means, Purpose, ThreatTarget, ThreatSeverity, Imminence, RecruitmentMethod,
-        DeceivedAbout, OffenceType, OffenceCategory, Timing, Harm, IdentificationStatus, Stage,
+        DeceivedAbout, OffenceType, OffenceCategory, Timing, Harm, Rewards, UnknownElement,
+        IdentificationStatus, Stage,
     )
 }
 

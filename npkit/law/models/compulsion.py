@@ -32,8 +32,9 @@ from npkit.law.registry import Exception_, Rule
 # Force applied to the person (a means); abduction brings them there but is not aimed at the act.
 FORCE_ON_PERSON = frozenset({"use_of_force", "physical_abuse", "sexual_violence"})
 IMMEDIATE = ("imminent", "continuing")
-CLOSE = ("self", "close_person")
-TARGET_WORDS = {"self": "the person", "close_person": "someone close to them who was at hand"}
+CLOSE = ("self", "close_person", "close_family_elsewhere")
+TARGET_WORDS = {"self": "the person", "close_person": "someone close to them who was at hand",
+                "close_family_elsewhere": "close family within the traffickers' reach"}
 IN_SCOPE_CATEGORIES = frozenset({"status", "purpose", "secondary"})
 
 STRICT = asean(DOMESTIC_LAW, "Indonesian anti-trafficking legislation")

@@ -4,9 +4,10 @@ trafficking situation determined the act against (b) how much free choice remain
 where (a) is at least twice (b), not protected where (b) is at least (a), and in between a
 middle ground, shown as ``discretionary``: a decision-maker must weigh the facts.
 
-Signs of remaining choice include acting without the traffickers' orders. Harm done to other
-victims (recruiting or beating newcomers) should count too, but the case format has no fact for
-it yet; the output says so rather than guessing it from the charge.
+Signs of remaining choice include acting without the traffickers' orders and harming other
+victims (recruiting, guarding or beating newcomers: the offence's ``harmed_other_victims``).
+Rewards count as choice; given alongside coercion they count for less, as the coercion still
+weighs on the other side. A child when recruited weighs on the side of determination.
 
 Every weight and threshold below is npkit's, not the source's: the output says so at the outcome.
 """
@@ -14,7 +15,7 @@ Every weight and threshold below is npkit's, not the source's: the output says s
 from __future__ import annotations
 
 from npkit.engine.findings import Finding, Reason
-from npkit.law.citations import alsa, reading
+from npkit.law.citations import alsa, asean, reading
 from npkit.law.facts import Facts
 from npkit.law.models._common import model_finding, victim_basis, victim_gate
 from npkit.law.registry import Rule
@@ -22,6 +23,8 @@ from npkit.law.vocabulary import MEANS
 from npkit.law.wording import say
 
 READING = reading("Dual-Factor weighing (weights and thresholds are npkit's)")
+SCOPE_VIEWS = ("Interpretation of the non-punishment principle: Divergent views on the scope of "
+               "protection")
 PROTECT_RATIO = 2  # determination must be at least this many times the free choice remaining
 
 Factor = tuple[str, int]
@@ -40,6 +43,7 @@ def factors(f: Facts) -> tuple[list[Factor], list[Factor]]:
         ("purpose", 1, f.offence_category == "purpose"),
         ("no_way_out", 2, not f.escape_opportunity),
         ("child", 3, f.is_child),
+        ("child_when_recruited", 2, f.child_at_recruitment),
         ("deceived", 1, bool(f.deceived_about)),
     ) if on]
     free = [(_label(code), w) for code, w, on in (
@@ -47,9 +51,11 @@ def factors(f: Facts) -> tuple[list[Factor], list[Factor]]:
         ("knew_criminal", 1, f.knew_work_was_criminal),
         ("joined", 1, f.voluntary_association),
         ("returned", 2, f.returned_after_rescue),
-        ("rewarded", 2, f.rewarded_rather_than_coerced),
+        ("rewarded", 2, f.rewards == "instead_of_coercion"),
+        ("rewarded_and_coerced", 1, f.rewards == "alongside_coercion"),
         ("could_escape", 2, f.escape_opportunity),
         ("unordered", 1, not f.ordered_by_trafficker),
+        ("harmed_others", 2, f.harmed_other_victims),
     ) if on]
     return determined, free
 
@@ -85,7 +91,9 @@ def dual_factor(f: Facts, victim: Finding) -> Finding:
         Reason.of("models.dual_factor.determined", READING, score=a,
                   factors=_listing(determined)),
         Reason.of("models.dual_factor.free_choice", READING, score=b, factors=_listing(free)),
-        Reason.of("models.dual_factor.no_harm_fact", READING),
+        *([Reason.of("models.dual_factor.harmed_others", READING),
+           Reason.of("models.dual_factor.recruiter_debate", asean(SCOPE_VIEWS))]
+          if f.harmed_other_victims else []),
         source,
     ]
     return model_finding("dual_factor", "Dual-Factor (npkit's reading)", holds, reasons,
@@ -99,5 +107,5 @@ RULES = (
          "Weigh how far the trafficking determined the act against the choice that remained: "
          "protected at two to one or more, not protected where choice weighs as much, a middle "
          "ground between (npkit's reading; the source gives no test).",
-         (alsa(), READING)),
+         (alsa(), READING, asean(SCOPE_VIEWS))),
 )

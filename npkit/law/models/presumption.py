@@ -87,6 +87,23 @@ def rebuttal(f: Facts, victim: Finding | None = None) -> Finding:
     return replace(node, also_rests_on=rests)
 
 
+CLAIMED_ADULT_READING = reading(
+    "the presumption of minority kept for a person who says they are an adult: the ASEAN NPP "
+    "study gives no exception for a claimed age, and warns that children are prosecuted when "
+    "mistaken for adults")
+
+
+def _minority(f: Facts) -> Reason:
+    """Presumed a minor until the age is established; a claimed age is not an established one."""
+    if f.claimed_age is None:
+        return Reason.of("models.presumption.minority", PRESUMED_MINOR)
+    if f.claimed_child:
+        return Reason.of("models.presumption.minority_claimed", PRESUMED_MINOR,
+                         claimed=f.claimed_age)
+    return Reason.of("models.presumption.minority_claimed_adult", CLAIMED_ADULT_READING,
+                     claimed=f.claimed_age)
+
+
 def presumption(f: Facts, victim: Finding) -> Finding:
     """Protected when indicators are present and the State has not rebutted the presumption."""
     ind, reb = indicators(f), rebuttal(f, victim)
@@ -108,7 +125,7 @@ def presumption(f: Facts, victim: Finding) -> Finding:
                                  status=f.identification.replace("_", " ")))
     minority = ind.holds and f.age_unknown
     if minority:
-        presumed = Reason.of("models.presumption.minority", PRESUMED_MINOR)
+        presumed = _minority(f)
         reasons.append(presumed)
         also = (*also, presumed)
     node = model_finding("presumption", "Presumption", holds, reasons, [ind, reb])
