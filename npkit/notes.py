@@ -18,7 +18,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from npkit.law.citations import SOURCES, Citation, Confidence
+from npkit.law.citations import Citation, Confidence, known_source
 
 __all__ = ["Note", "NoteCitation", "note", "notes"]
 
@@ -34,9 +34,7 @@ class NoteCitation(BaseModel):
     @field_validator("source")
     @classmethod
     def _known_source(cls, v: str) -> str:
-        if v not in SOURCES:
-            raise ValueError(f"unknown source {v!r}; known: {sorted(SOURCES)}")
-        return v
+        return known_source(v)
 
     @model_validator(mode="after")
     def _valid_citation(self):

@@ -86,6 +86,14 @@ SOURCES: dict[str, Source] = {
 _FIXED_MARK = {"npkit": Confidence.NPKIT_READING, "outside": Confidence.OUTSIDE_SOURCES}
 
 
+def known_source(key: str) -> str:
+    """``key`` when it names a source; otherwise a ValueError that lists them (the data
+    loaders' validators say the same)."""
+    if key not in SOURCES:
+        raise ValueError(f"unknown source {key!r}; known: {sorted(SOURCES)}")
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class Citation:
     """Where a rule comes from: a seed source, a pinpoint in it, and an optional authority."""
@@ -96,8 +104,7 @@ class Citation:
     authority: str = ""
 
     def __post_init__(self) -> None:
-        if self.source not in SOURCES:
-            raise ValueError(f"unknown source {self.source!r}; known: {sorted(SOURCES)}")
+        known_source(self.source)
         fixed = _FIXED_MARK.get(self.source)
         if fixed is not None and self.confidence is not fixed:
             raise ValueError(f"a citation of {self.source!r} is always {fixed.value}")

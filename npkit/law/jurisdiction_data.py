@@ -27,7 +27,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from npkit.law.citations import SOURCES, Citation, Confidence, outside, reading
+from npkit.law.citations import SOURCES, Citation, Confidence, known_source, outside, reading
 from npkit.law.vocabulary import OffenceType, Stage
 
 __all__ = [
@@ -69,9 +69,7 @@ class SourceRef(_Row):
     @field_validator("source")
     @classmethod
     def _known_source(cls, v: str) -> str:
-        if v not in SOURCES:
-            raise ValueError(f"unknown source {v!r}; known: {sorted(SOURCES)}")
-        return v
+        return known_source(v)
 
     @model_validator(mode="after")
     def _outside_names_its_law(self):
