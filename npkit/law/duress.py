@@ -108,6 +108,9 @@ class Variant:
     exposure_cite: Citation  # the authority for the voluntary-exposure bar
     exclusion_cite: Citation | None = None  # the authority for the excluded offences
     short: str = ""  # the variant's label in tables and widgets
+    # False for international criminal law: shown as an analogue, never as a defence a
+    # domestic court trying a scam-fraud charge applies
+    domestic: bool = True
 
 
 VARIANTS: dict[str, Variant] = {
@@ -136,7 +139,7 @@ VARIANTS: dict[str, Variant] = {
                        "other_person"}),
             frozenset({"imminent_threat", "no_escape", "proportionate"}),
             frozenset(),
-            ROME, GENERAL, short="Rome Statute",
+            ROME, GENERAL, short="Rome Statute", domestic=False,
         ),
     )
 }
@@ -311,7 +314,7 @@ def _context(v: Variant) -> list[Reason]:
     """Reasons that frame a variant without deciding it."""
     if v.id == "malaysia":
         return [Reason.of("duress.malaysia.section", S94)]
-    if v.id == "rome_statute":
+    if not v.domestic:
         return [Reason.of("duress.rome_statute.international", fitz("V.A")),
                 Reason.of("duress.rome_statute.not_domestic", ROME_ANALOGUE)]
     return []

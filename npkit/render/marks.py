@@ -31,19 +31,14 @@ def outcome_words(node: Finding) -> str:
 
 def international_analogue(node: Finding) -> bool:
     """Whether ``node`` is a duress variant from international criminal law (the Rome
-    Statute), to be labelled as an analogue and not as a defence a domestic court applies.
-
-    Reads the variant's ``domestic`` attribute where :mod:`npkit.law.duress` declares one; until it
-    does, falls back on the variant id ``rome_statute`` (a stopgap, not a rule)."""
+    Statute), to be labelled as an analogue and not as a defence a domestic court applies: the
+    law says so in the variant's ``domestic`` attribute."""
     variant = node.facts.get("variant") if node.test.startswith("duress.") else None
     if not variant:
         return False
     from npkit.law.duress import VARIANTS
 
-    domestic = getattr(VARIANTS.get(variant), "domestic", None)
-    if isinstance(domestic, bool):
-        return not domestic
-    return variant == "rome_statute"
+    return not VARIANTS[variant].domestic
 
 
 def analogue_label() -> str:
