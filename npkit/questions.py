@@ -19,6 +19,9 @@ class AnswerKey:
     correct: frozenset[str]  # empty for free text
     why: tuple[Reason, ...]  # the decisive reason(s) first, then the others
     marks: tuple[Confidence, ...] = ()  # caveats npkit's answer rests on (Finding.marks)
+    # For a ``which`` question, beside each of ``why``: the titles of the findings (states,
+    # models) that give the reason, so a reason never stands without its state or model.
+    why_from: tuple[str, ...] = ()
 
     @property
     def rests_on(self) -> str:
@@ -57,7 +60,8 @@ def answer_key(case: Case, question: Question) -> AnswerKey:
     choices = tuple((n.title, k) for k, n in nodes.items())
     correct = frozenset(k for k, n in nodes.items() if n.outcome == question.outcome)
     chosen = [n for k, n in nodes.items() if k in correct]
-    return AnswerKey(question, choices, correct, _why(chosen), _marks(chosen))
+    why = _why(chosen)
+    return AnswerKey(question, choices, correct, why, _marks(chosen), _givers(why, chosen))
 
 
 def _why(nodes: list[Finding]) -> tuple[Reason, ...]:
@@ -69,6 +73,13 @@ def _why(nodes: list[Finding]) -> tuple[Reason, ...]:
     for r in decisive + [r for n in nodes for r in n.reasons]:
         seen.setdefault(r.text, r)
     return tuple(seen.values())
+
+
+def _givers(why: tuple[Reason, ...], nodes: list[Finding]) -> tuple[str, ...]:
+    """For each reason, the titles of the nodes that give it (decisive or not), joined."""
+    def gives(n: Finding, text: str) -> bool:
+        return any(r.text == text for r in (n.decisive, *n.reasons) if r is not None)
+    return tuple("; ".join(n.title for n in nodes if gives(n, r.text)) for r in why)
 
 
 def _marks(nodes: list[Finding]) -> tuple[Confidence, ...]:

@@ -149,7 +149,8 @@ QUERIES: dict[str, str] = {
     "ws_answers": """SELECT a.qid, p.seat, p.nickname, a.value, a.answered_at
             FROM workshop_answers a JOIN workshop_participants p
               ON p.session = a.session AND p.token = a.participant
-            WHERE a.session = :code ORDER BY a.qid, p.seat""",
+            JOIN workshop_questions q ON q.session = a.session AND q.qid = a.qid
+            WHERE a.session = :code ORDER BY q.position, p.seat""",
     "ws_answers_to": """SELECT p.seat, a.value FROM workshop_answers a
             JOIN workshop_participants p ON p.session = a.session AND p.token = a.participant
             WHERE a.session = :code AND a.qid = :qid ORDER BY p.seat""",

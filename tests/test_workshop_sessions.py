@@ -537,14 +537,14 @@ def test_results_frame_and_csv_round_trip_through_pandas(ws, reported):
     text = to_csv(frame)
     back = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     assert list(back.columns) == ["session", "question", "prompt", "participant", "answer",
-                                  "npkit_answer", "matches_npkit", "answered_at"]
+                                  "npkit_answer", "matches_npkit", "answered_at_local"]
     expected = expected_rows()
     assert len(back) == len(frame) == len(expected) == 21
     assert set(back["session"]) == {reported.code}
     got = {}
     for row in back.itertuples(index=False):
         assert row.prompt == question(row.question).prompt
-        assert row.answered_at[:2] == "20"
+        assert row.answered_at_local[:2] == "20"
         if row.question == "why":
             assert (row.npkit_answer, row.matches_npkit) == ("", "")
             answer = row.answer[1:] if row.answer[:1] == "'" else row.answer

@@ -1,6 +1,11 @@
 """A session's results for the trainer's report: a CSV (one row per answer) and a one-page
 summary in Markdown or HTML, each question's answers beside npkit's, with its source.
 
+Rows follow the order the questions were asked: the session's order, which the trainer's
+Previous and Next move through (the store keeps no other record of when each was opened). Each
+answer's time is the server's local time with its UTC offset (ISO 8601, e.g.
+``2026-12-04T14:05:09+07:00``), so a spreadsheet never has to guess the zone.
+
 Trainees appear as ``P1``, ``P2``... in join order; nicknames only if the trainer asks. Text
 typed by trainees is escaped for the format it lands in: HTML-escaped on the page, backslash-
 escaped in Markdown, and a leading ``=``, ``+``, ``-`` or ``@`` in the CSV gets a ``'`` so a
@@ -23,7 +28,7 @@ from npkit.workshop.sessions import PollQuestion, SessionView, Tally, Workshop
 DISCLAIMER = ("npkit is a teaching tool, not legal advice: verify the current law of any "
               "jurisdiction before relying on it.")
 COLUMNS = ["session", "question", "prompt", "participant", "answer", "npkit_answer",
-           "matches_npkit", "answered_at"]
+           "matches_npkit", "answered_at_local"]
 
 
 def _labels(q: PollQuestion, value: object) -> str:
@@ -63,10 +68,21 @@ def results_frame(ws: Workshop, code: str, secret: str, case: Case,
             "participant": r.nickname if with_nicknames else f"P{r.seat}",
             "answer": _labels(q, r.value), "npkit_answer": key_labels(q, key),
             "matches_npkit": pd.NA if judged is None else judged,
-            "answered_at": r.answered_at,
+            "answered_at_local": local_time(r.answered_at),
         })
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     return frame.astype({"matches_npkit": "boolean"})
+
+
+def local_time(stored: str) -> str:
+    """A stored UTC timestamp as the server's local time with an explicit offset; text that
+    is not a timestamp (a damaged row) is kept as it is rather than lost."""
+    try:
+        when = datetime.fromisoformat(stored)
+    except (TypeError, ValueError):
+        return stored
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when.astimezone().isoformat(timespec="seconds")
 
 
 def to_csv(frame: pd.DataFrame) -> str:
@@ -77,7 +93,13 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 
 def _why(key: AnswerKey | None) -> list[tuple[str, str]]:
-    return [(r.text, str(r.source)) for r in key.why] if key is not None else []
+    """Each reason with its source; under a ``which`` answer each names its state or model
+    (the engine's title for it), since a reason alone does not say whose it is."""
+    if key is None:
+        return []
+    names = key.why_from or ("",) * len(key.why)
+    return [(f"{name}: {r.text}" if name else r.text, str(r.source))
+            for r, name in zip(key.why, names, strict=True)]
 
 
 def _rests(key: AnswerKey | None) -> bool:

@@ -202,7 +202,8 @@ class Workshop:
         return Tally(question, len(rows), dict(counts), tuple(texts))
 
     def answers(self, code: str, secret: str) -> list[AnswerRow]:
-        """Every answer in the session, by question then seat (for the export)."""
+        """Every answer in the session, by question in the order asked (the session's order,
+        which the trainer's Previous and Next follow) then seat (for the export)."""
         with self.store.snapshot() as tx:
             code = self._check(tx, code, secret)
             rows = tx.all("ws_answers", {"code": code})
