@@ -3,59 +3,18 @@
 from dataclasses import replace
 
 from citation_checks import citation_problem
+from fact_strategies import any_facts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from npkit.law.duress import VARIANTS, duress
-from npkit.law.facts import Facts, ThreatFact
 from npkit.law.models import MODELS
 from npkit.law.trafficking import victim
 from npkit.law.vocabulary import (
-    Act,
-    Harm,
-    Imminence,
     Means,
-    OffenceCategory,
-    OffenceType,
-    Purpose,
-    ThreatSeverity,
-    ThreatTarget,
-    Timing,
 )
 
-
-def subset(enum):
-    return st.frozensets(st.sampled_from([e.value for e in enum]), max_size=4)
-
-
-threats = st.tuples(
-    st.sampled_from([e.value for e in ThreatTarget]),
-    st.sampled_from([e.value for e in ThreatSeverity]),
-    st.sampled_from([e.value for e in Imminence]),
-).map(lambda t: ThreatFact(*t))
-
-facts = st.builds(
-    Facts,
-    age=st.one_of(st.none(), st.integers(0, 80)),
-    later_period=st.booleans(),
-    acts=subset(Act),
-    means=subset(Means),
-    purposes=subset(Purpose),
-    threats=st.lists(threats, max_size=3).map(tuple),
-    escape_opportunity=st.booleans(),
-    voluntary_association=st.booleans(),
-    informed_consent=st.booleans(),
-    rewarded_rather_than_coerced=st.booleans(),
-    returned_after_rescue=st.booleans(),
-    knew_work_was_criminal=st.booleans(),
-    offence_type=st.sampled_from([e.value for e in OffenceType]),
-    offence_category=st.sampled_from([e.value for e in OffenceCategory]),
-    committed=st.sampled_from([e.value for e in Timing]),
-    ordered_by_trafficker=st.booleans(),
-    connected_to_exploited_work=st.booleans(),
-    but_for_trafficking=st.booleans(),
-    harm=st.sampled_from([e.value for e in Harm]),
-)
+facts = any_facts()
 
 
 @settings(max_examples=300, deadline=None)

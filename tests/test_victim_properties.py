@@ -5,65 +5,21 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from fact_strategies import any_facts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from npkit.casefile.library import get_case
 from npkit.engine.assessment import evaluate
 from npkit.engine.counterfactuals import Edit, apply_edits, counterfactuals, diff
-from npkit.law.facts import Facts, ThreatFact, facts_for
+from npkit.law.facts import Facts, facts_for
 from npkit.law.models import MODELS
 from npkit.law.trafficking import victim
-from npkit.law.vocabulary import (
-    Act,
-    Harm,
-    Imminence,
-    Means,
-    OffenceCategory,
-    OffenceType,
-    Purpose,
-    ThreatSeverity,
-    ThreatTarget,
-    Timing,
-)
 
 CASES = sorted(p.stem for p in (Path(__file__).parents[1] / "cases").glob("*.yaml"))
 
 
-def subset(enum, size=4):
-    return st.frozensets(st.sampled_from([e.value for e in enum]), max_size=size)
-
-
-threats = st.builds(
-    ThreatFact,
-    st.sampled_from([e.value for e in ThreatTarget]),
-    st.sampled_from([e.value for e in ThreatSeverity]),
-    st.sampled_from([e.value for e in Imminence]),
-)
-
-facts = st.builds(
-    Facts,
-    age=st.one_of(st.none(), st.integers(10, 40)),
-    later_period=st.booleans(),
-    acts=subset(Act, 2),
-    means=subset(Means, 3),
-    purposes=subset(Purpose, 2),
-    threats=st.lists(threats, max_size=2).map(tuple),
-    escape_opportunity=st.booleans(),
-    voluntary_association=st.booleans(),
-    informed_consent=st.booleans(),
-    rewarded_rather_than_coerced=st.booleans(),
-    returned_after_rescue=st.booleans(),
-    knew_work_was_criminal=st.booleans(),
-    contract_signed=st.booleans(),
-    offence_type=st.sampled_from([e.value for e in OffenceType]),
-    offence_category=st.sampled_from([e.value for e in OffenceCategory]),
-    committed=st.sampled_from([e.value for e in Timing]),
-    ordered_by_trafficker=st.booleans(),
-    connected_to_exploited_work=st.booleans(),
-    but_for_trafficking=st.booleans(),
-    harm=st.sampled_from([e.value for e in Harm]),
-)
+facts = any_facts(sets=3, max_threats=2, ages=(10, 40))
 
 
 def check_counterfactuals(f: Facts) -> None:
