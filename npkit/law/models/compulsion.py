@@ -119,17 +119,19 @@ def in_course(f: Facts) -> Finding:
 
 
 def compelling(f: Facts) -> Finding:
-    """Any trafficking means counts as compulsion; for a child, the situation itself."""
+    """Any trafficking means counts as compulsion; for a child, the situation itself (a child
+    when recruited, as for the victim test's means)."""
+    child_now_or_then = f.is_child or f.child_at_recruitment
     if f.means:
         why = Reason.of("models.compulsion_broad.means.present", BROAD,
                         means=", ".join(m.replace("_", " ") for m in sorted(f.means)))
-    elif f.is_child:
+    elif child_now_or_then:
         why = Reason.of("models.compulsion_broad.means.child", CHILD_READING)
     else:
         why = Reason.of("models.compulsion_broad.means.none", BROAD)
-    child = not f.means and f.is_child
+    child = not f.means and child_now_or_then
     return condition("models.compulsion_broad.means", "Compelling circumstances",
-                     bool(f.means) or f.is_child, [why],
+                     bool(f.means) or child_now_or_then, [why],
                      exception="models.compulsion_broad.child" if child else "")
 
 
