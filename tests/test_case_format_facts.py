@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from builders import ana_variant
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,14 +30,7 @@ ANA = FIXTURES / "cases" / "ana.yaml"
 READING, OUTSIDE = Confidence.NPKIT_READING, Confidence.OUTSIDE_SOURCES
 
 
-def ana(tmp_path: Path, replacements: dict[str, str], name: str = "ana.yaml") -> Path:
-    text = ANA.read_text(encoding="utf-8")
-    for old, new in replacements.items():
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+ana = ana_variant
 
 
 def line_of(path: Path, snippet: str) -> int:

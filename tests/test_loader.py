@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from builders import ana_variant
 
 from npkit.casefile.case import Case
 from npkit.casefile.loader import CaseError, CaseFileError, case_from_text, load_case, load_cases
@@ -28,15 +29,7 @@ def line_of(text: str, snippet: str) -> int:
     return hits[0]
 
 
-def variant(tmp_path: Path, replacements: dict[str, str], name: str = "ana.yaml") -> Path:
-    """ana.yaml with each ``old`` text replaced by ``new`` (each must occur once)."""
-    text = ANA.read_text(encoding="utf-8")
-    for old, new in replacements.items():
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
+variant = ana_variant
 
 
 def errors_of(path: Path) -> list[CaseError]:
