@@ -76,9 +76,12 @@ class Entry:
         return f"{self.where}, field {field}: {message}"
 
 
-def _message(error: Mapping) -> str:
-    msg = str(error["msg"])
-    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+def _errors(exc: ValidationError) -> list[tuple[tuple, str]]:
+    """(field path, message) of each error; a list whose item is wrong also "has no valid
+    item", which says nothing more, so an error on a field holding another error is left out."""
+    found = [(tuple(e["loc"]), str(e["msg"]).removeprefix("Value error, ")) for e in exc.errors()]
+    return [(loc, msg) for loc, msg in found
+            if not any(len(other) > len(loc) and other[:len(loc)] == loc for other, _ in found)]
 
 
 def entries(path: Path, raw: object, lines: list[int], model: type[BaseModel], *,
@@ -105,8 +108,8 @@ def entries(path: Path, raw: object, lines: list[int], model: type[BaseModel], *
         try:
             value = model.model_validate(item, context=context)
         except ValidationError as exc:
-            problems += [f"{where}, field {'.'.join(map(str, e['loc'])) or '(entry)'}: "
-                         f"{_message(e)}" for e in exc.errors()]
+            problems += [f"{where}, field {'.'.join(map(str, loc)) or '(entry)'}: {msg}"
+                         for loc, msg in _errors(exc)]
             continue
         ident = getattr(value, key)
         if ident in seen:

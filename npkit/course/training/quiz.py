@@ -52,6 +52,7 @@ class Feedback:
     why: str
     source: Citation | None
     marks: tuple[Confidence, ...] = ()  # the caveats the answer rests on, shown with it
+    also: tuple[Citation, ...] = ()  # the question's citations after ``source``
 
     @property
     def rests_on(self) -> str:
@@ -89,7 +90,7 @@ def grade(question: Question, choice: object) -> Feedback:
         status = INVALID
     chosen = question.label(choice) if status in (RIGHT, WRONG) else ""
     return Feedback(question.id, status, chosen, question.answer_label, question.why,
-                    question.source, question.caveats)
+                    question.source, question.caveats, question.also)
 
 
 def grade_id(question_id: object, choice: object,
