@@ -111,6 +111,22 @@ def test_questions_keyed_by_the_data_follow_the_data():
     assert by_id["thai-police-share"].answer in by_id["thai-police-share"].why
 
 
+def test_a_key_read_from_the_data_changes_with_the_data(monkeypatch):
+    """No answer is typed: with the Philippines' row changed to compulsion (and Indonesia's to
+    causation), the question's key and its why follow."""
+    import npkit.law.jurisdiction_data as data
+
+    rows = dict(jurisdictions())
+    rows["PH"] = rows["PH"].model_copy(update={"model": "compulsion_strict"})
+    rows["ID"] = rows["ID"].model_copy(update={"model": "causation", "has_provision": False})
+    monkeypatch.setattr(data, "jurisdictions", lambda: rows)
+    by_id = {q.id: q for q in quiz.conceptual()}
+    assert by_id["state-compulsion"].answer == "PH"
+    assert by_id["state-compulsion"].why.startswith("Philippines")
+    assert by_id["states-with-provision"].answer == "6"
+    assert "Indonesia" in by_id["states-with-provision"].why
+
+
 # -- a broken file is refused, naming file, entry and field --------------------------------------
 
 

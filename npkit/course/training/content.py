@@ -7,20 +7,50 @@ trainer can act on: every problem names the file, the line and id of the entry, 
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from npkit.cite_spec import PINPOINT_CHECK, PinpointCheck
 
 DATA = Path(str(resources.files("npkit.course") / "data"))
 _ROOT = DATA.parents[2]  # the folder holding the npkit package (a checkout or site-packages)
 MAX_SHOWN = 20  # problems listed in one error; the rest are counted
+
+
+def text(value: object) -> object:
+    """A text field's value, refusing what YAML turned into something else by surprise."""
+    if isinstance(value, bool):  # YAML reads a bare yes / no as true / false
+        raise ValueError("write yes / no in quotes (\"yes\"): YAML reads them bare as a boolean")
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, BeforeValidator(text), Field(min_length=1)]
+Module = Annotated[int, Field(strict=True, ge=1, le=6)]
+KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"  # ids of hand-written entries
+
+
+def placeholders(value: str, allowed: tuple[str, ...], field: str = "text") -> str:
+    """``value`` when every ``{field}`` in it is one of ``allowed``; else a ValueError."""
+    try:
+        used = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"{exc} (write a brace as {{{{ or }}}})") from None
+    unknown = sorted(used - set(allowed))
+    if unknown:
+        known = ", ".join(f"{{{a}}}" for a in allowed) or "none"
+        raise ValueError(f"unknown placeholder {{{unknown[0]}}} in the {field}; known: {known}")
+    return value
 
 
 class ContentError(ValueError):

@@ -14,61 +14,31 @@ shipped with npkit.
 
 from __future__ import annotations
 
-import string
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from npkit.cite_spec import FollowableCite, PinpointCheck
 from npkit.course.training import keys
 from npkit.course.training.content import (
     DATA,
+    KEBAB,
     ContentError,
     Entry,
+    Module,
+    Text,
     entries,
     item_lines,
+    placeholders,
     read,
     shown,
+    text,
 )
 from npkit.course.training.question import Prompt, Question, Spec
 
-
-def _text(value: object) -> object:
-    if isinstance(value, bool):  # YAML reads a bare yes / no as true / false
-        raise ValueError("write yes / no in quotes (\"yes\"): YAML reads them bare as a boolean")
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Module = Annotated[int, Field(strict=True, ge=1, le=6)]
-KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _MISSING = object()
-
-
-def placeholders(text: str, allowed: tuple[str, ...], field: str = "text") -> str:
-    """``text`` when every ``{field}`` in it is one of ``allowed``; else a ValueError."""
-    try:
-        used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise ValueError(f"{exc} (write a brace as {{{{ or }}}})") from None
-    unknown = sorted(used - set(allowed))
-    if unknown:
-        known = ", ".join(f"{{{a}}}" for a in allowed) or "none"
-        raise ValueError(f"unknown placeholder {{{unknown[0]}}} in the {field}; known: {known}")
-    return text
 
 
 class _Model(BaseModel):
@@ -230,6 +200,11 @@ def load_quiz(folder: Path, *, check: PinpointCheck | None = None,
               taken: dict[str, str] | None = None) -> list[Question]:
     """The conceptual questions of every ``*.yaml`` in ``folder`` (by file name, then in file
     order); an id must be unique across the files and not in ``taken`` (id -> where)."""
+    return build(quiz_entries_in(folder, check=check, taken=taken))
+
+
+def quiz_entries_in(folder: Path, *, check: PinpointCheck | None = None,
+                    taken: dict[str, str] | None = None) -> list[Entry]:
     files = sorted(p for p in Path(folder).glob("*.yaml") if p.is_file())
     if not files:
         raise ContentError(f"{shown(folder)}: no quiz file (*.yaml)")
@@ -240,6 +215,11 @@ def load_quiz(folder: Path, *, check: PinpointCheck | None = None,
         got = entries(path, raw, item_lines(node), QuestionEntry, check=check, taken=seen)
         seen.update((e.value.id, e.where) for e in got)
         found += got
+    return found
+
+
+def build(found: list[Entry]) -> list[Question]:
+    """The questions of validated entries, keys read from the reference data as it is now."""
     out, problems = [], []
     for e in found:
         try:
@@ -258,7 +238,10 @@ def load_generated(path: Path, *, check: PinpointCheck | None = None
     if not isinstance(raw, dict) or set(raw) != {"stop_prompt", "specs"}:
         raise ContentError(f"{shown(path)}: expected the keys stop_prompt and specs")
     try:
-        stop = placeholders(_text(raw["stop_prompt"]) or "", ("name",), "stop_prompt")
+        stop = text(raw["stop_prompt"])
+        if not isinstance(stop, str):
+            raise ValueError("needs the words of the question")
+        stop = placeholders(stop, ("name",), "stop_prompt")
     except ValueError as exc:
         raise ContentError(f"{shown(path)}, field stop_prompt: {exc}") from None
     found = entries(path, raw["specs"], item_lines(node, "specs"), SpecEntry, check=check)
@@ -292,10 +275,15 @@ def generated_specs() -> tuple[tuple[Spec, ...], str]:
 
 
 @cache
-def conceptual_questions() -> tuple[Question, ...]:
+def quiz_entries() -> tuple[Entry, ...]:
     where = f"{DATA.name}/generated.yaml"
     taken = {s.id: f"a generated question in {where}" for s in generated_specs()[0]}
-    return tuple(load_quiz(DATA / "quiz", taken=taken))
+    return tuple(quiz_entries_in(DATA / "quiz", taken=taken))
+
+
+def conceptual_questions() -> tuple[Question, ...]:
+    """The conceptual questions (files read once; keys read from the data on every call)."""
+    return tuple(build(list(quiz_entries())))
 
 
 @cache
