@@ -114,9 +114,9 @@ jupyterhub-smoke: $(STAMP_TEST) notebooks $(STAMP_HUB_PY) $(STAMP_HUB_CHP)
 	@cat $(HUB_SMOKE)/result.json
 
 # The course: standalone Voila with npkit's template, one preheated kernel per module, on this
-# computer only (npkit/dashboard.py). Nothing is fetched from the internet.
+# computer only (npkit/course/dashboard.py). Nothing is fetched from the internet.
 dashboard: notebooks
-	$(BIN)/python -m npkit.dashboard --port 8866
+	$(BIN)/python -m npkit.course.dashboard --port 8866
 
 serve-jupyterlab: notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -107,7 +107,7 @@ def lab_edit(edits: int = 50) -> dict:
     """One fact ticked or unticked in the scenario lab, inside the kernel: the engine run again
     and the outcome matrix redrawn (the browser's round trip on top is ``toggles``)."""
     from npkit.casefile.library import library
-    from npkit.widgets.scenario_lab import ScenarioLab
+    from npkit.course.widgets.scenario_lab import ScenarioLab
 
     lab = ScenarioLab(library().cases, start="jane")
     box = lab.quick["imminent_threat"]
@@ -125,9 +125,9 @@ def trainer_refresh(repeats: int = 5, participants: int = 50) -> dict:
     redraw (``refresh(force=True)``), and a refresh that finds nothing new (what the poll
     loop does every few seconds)."""
     from npkit.casefile.library import library
-    from npkit.store import Store
-    from npkit.widgets.workshop_trainer import TrainerPage
-    from npkit.workshop import Workshop
+    from npkit.course.widgets.workshop_trainer import TrainerPage
+    from npkit.store.learners import Store
+    from npkit.store.workshop import Workshop
 
     with tempfile.TemporaryDirectory(prefix="npkit-bench-") as tmp:
         store = Store.open(Path(tmp) / "store.sqlite")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from npkit.training.modules import MODULES
+from npkit.course.training.modules import MODULES
 
 from .site import FLOOR
 

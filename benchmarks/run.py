@@ -200,7 +200,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="preheated kernels in the workshop run (default: --trainees)")
     parser.add_argument("--refill-delay", type=float, default=WORKSHOP_REFILL_DELAY,
                         help="seconds before a used kernel is replaced, in the workshop run "
-                             f"(python -m npkit.dashboard --refill-delay; default "
+                             f"(python -m npkit.course.dashboard --refill-delay; default "
                              f"{WORKSHOP_REFILL_DELAY:g})")
     parser.add_argument("--no-default-pool-room", dest="default_pool_room",
                         action="store_false",

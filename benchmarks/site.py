@@ -1,4 +1,4 @@
-"""The Voila server under test: npkit's own command line (``npkit.dashboard.voila_command``,
+"""The Voila server under test: npkit's own command line (``npkit.course.dashboard.voila_command``,
 what ``make dashboard`` runs) serving a temporary folder with the modules, built from
 notebooks/*.py, and the floor notebook (benchmarks/floor.py), with the learner store in a
 temporary file. It is started through :mod:`benchmarks.voila_probe`, which only adds log lines.
@@ -46,7 +46,7 @@ def _build_notebooks():
 def prepare_notebooks(folder: Path) -> list[str]:
     """Build every module (notebooks/NN_*.py that the catalogue lists) and the floor notebook
     into ``folder``; their file names, floor last."""
-    from npkit.training.modules import MODULES
+    from npkit.course.training.modules import MODULES
 
     bn = _build_notebooks()
     folder.mkdir(parents=True, exist_ok=True)
@@ -123,8 +123,8 @@ def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
           extra: list[str] | None = None) -> Site:
     """Start Voila on a free port; return once it answers (the pools may still be filling).
     ``pool_sizes``: preheated kernels per notebook (1 for any other, as ``make dashboard``);
-    ``refill_delay``: ``python -m npkit.dashboard --refill-delay``; ``extra``: more flags."""
-    from npkit.dashboard import voila_command
+    ``refill_delay``: ``python -m npkit.course.dashboard --refill-delay``; ``extra``: more flags."""
+    from npkit.course.dashboard import voila_command
 
     folder = tmp / "notebooks"
     if notebooks is None:

@@ -1,5 +1,5 @@
-"""Run the course's Voila exactly as ``python -m npkit.dashboard --voila ...`` does, plus three
-log lines the benchmarks wait on (nothing else changes)::
+"""Run the course's Voila exactly as ``python -m npkit.course.dashboard --voila ...`` does, plus
+three log lines the benchmarks wait on (nothing else changes)::
 
     npkit-bench: prerender-start <notebook> <kernel_id>
     npkit-bench: prerender-done <notebook> <kernel_id>      (every cell pre-run)
@@ -52,7 +52,7 @@ def install() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from npkit.dashboard import run_voila
+    from npkit.course.dashboard import run_voila
 
     install()
     return run_voila(list(sys.argv[1:] if argv is None else argv))

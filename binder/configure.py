@@ -3,7 +3,7 @@
 - Adds to ``<prefix>/etc/jupyter/jupyter_server_config.json`` (only ``jpserver_extensions`` may
   go in a ``.d`` folder, so the file is merged, not replaced): jupyter-server-proxy then
   serves the course at ``<binder base URL>/npkit/``, starting standalone Voila on the first
-  visit with the command ``make dashboard`` uses (``npkit.dashboard.voila_command``): npkit's
+  visit with the command ``make dashboard`` uses (``npkit.course.dashboard.voila_command``): npkit's
   template and landing page, tracebacks off, idle kernels culled. Kernels are started per visit
   rather than preheated (one per module would not fit in a Binder's memory).
 - Checks that Jupyter finds the ``npkit`` Voila template (the editable install puts it under
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from jupyter_core.paths import jupyter_path
 
-from npkit.dashboard import NOTEBOOKS, SOURCE_SHARE, TEMPLATE, voila_command
+from npkit.course.dashboard import NOTEBOOKS, SOURCE_SHARE, TEMPLATE, voila_command
 
 NAME = "npkit"  # the course's address: <base URL>/npkit/
 CONFIG = Path(sys.prefix) / "etc" / "jupyter" / "jupyter_server_config.json"

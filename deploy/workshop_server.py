@@ -3,7 +3,7 @@
     make workshop-server                          # http://<this computer>:8080/, password shown
     .venv/bin/python deploy/workshop_server.py --port 8443 --tls
 
-Starts the course (``npkit.dashboard.voila_command``, the command ``make dashboard`` runs, on
+Starts the course (``npkit.course.dashboard.voila_command``, the command ``make dashboard`` runs, on
 127.0.0.1 only) and nginx in front of it on the venue's network, both in the foreground;
 Ctrl-C stops both. nginx's configuration is deploy/nginx/npkit.conf with its fields filled in
 (``nginx_config``): it asks every browser for one shared password (user ``trainee``),
@@ -265,8 +265,8 @@ class Stop(Exception):
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from npkit.dashboard import NOTEBOOKS
-    from npkit.dashboard import PORT as VOILA_PORT
+    from npkit.course.dashboard import NOTEBOOKS
+    from npkit.course.dashboard import PORT as VOILA_PORT
 
     p = argparse.ArgumentParser(prog="deploy/workshop_server.py",
                                 description="Serve the npkit course to a room: Voila behind "
@@ -288,11 +288,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-preheat", action="store_true",
                    help="start a kernel per visit instead of keeping one ready per module")
     p.add_argument("--pool-size", action="append", default=[], metavar="[PAGE=]N",
-                   help="kernels kept ready for a page, as for python -m npkit.dashboard "
+                   help="kernels kept ready for a page, as for python -m npkit.course.dashboard "
                         "(e.g. 00_start_here=30 for a room opening module 0 together)")
     p.add_argument("--cull-idle", type=int, default=None, metavar="SECONDS",
                    help="shut down the kernel of a page that has gone after this long idle, "
-                        "as for python -m npkit.dashboard (default 1800; e.g. 7200 for a "
+                        "as for python -m npkit.course.dashboard (default 1800; e.g. 7200 for a "
                         "day with a long lunch break)")
     p.add_argument("--allow-root", action="store_true",
                    help="run as root (nginx's workers then run as root too)")
@@ -301,7 +301,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
-    from npkit.dashboard import check_cull_idle, parse_pool_sizes, voila_command
+    from npkit.course.dashboard import check_cull_idle, parse_pool_sizes, voila_command
 
     args = parse_args(argv)
     root = hasattr(os, "geteuid") and os.geteuid() == 0

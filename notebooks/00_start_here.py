@@ -9,9 +9,9 @@
 # %%
 from IPython.display import display
 
-from npkit.learner import bind_learner
-from npkit.training.modules import MODULES
-from npkit.widgets.base import disclaimer, esc, html_box, module_header
+from npkit.course.binding import bind_learner
+from npkit.course.training.modules import MODULES
+from npkit.course.widgets.base import disclaimer, esc, html_box, module_header
 
 header = module_header(0)
 display(header, disclaimer())

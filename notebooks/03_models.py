@@ -9,10 +9,10 @@
 # %%
 from IPython.display import display
 
-from npkit.learner import bind_learner
-from npkit.training.conclusions import conclusion
-from npkit.widgets.base import disclaimer, library_or_errors, module_header
-from npkit.widgets.models_table import Discussion, ModelsTable, OffenceCategories
+from npkit.course.binding import bind_learner
+from npkit.course.training.conclusions import conclusion
+from npkit.course.widgets.base import disclaimer, library_or_errors, module_header
+from npkit.course.widgets.models_table import Discussion, ModelsTable, OffenceCategories
 
 header = module_header(3)
 display(header, disclaimer())

@@ -9,10 +9,10 @@
 # %%
 from IPython.display import display
 
-from npkit.learner import bind_learner
-from npkit.training.conclusions import conclusion
-from npkit.widgets.asean import AseanCase, AseanTable
-from npkit.widgets.base import disclaimer, library_or_errors, module_header
+from npkit.course.binding import bind_learner
+from npkit.course.training.conclusions import conclusion
+from npkit.course.widgets.asean import AseanCase, AseanTable
+from npkit.course.widgets.base import disclaimer, library_or_errors, module_header
 
 header = module_header(4)
 display(header, disclaimer())

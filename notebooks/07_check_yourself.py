@@ -9,10 +9,10 @@
 # %%
 from IPython.display import display
 
-from npkit.learner import bind_learner
-from npkit.training.quiz import answer_key_line, bank
-from npkit.widgets.base import disclaimer, library_or_errors, module_header
-from npkit.widgets.quiz import Quiz
+from npkit.course.binding import bind_learner
+from npkit.course.training.quiz import answer_key_line, bank
+from npkit.course.widgets.base import disclaimer, library_or_errors, module_header
+from npkit.course.widgets.quiz import Quiz
 
 header = module_header(7)
 display(header, disclaimer())

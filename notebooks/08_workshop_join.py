@@ -19,9 +19,9 @@
 # %%
 from IPython.display import display
 
-from npkit.widgets.base import disclaimer
-from npkit.widgets.workshop_trainee import TraineePage
-from npkit.workshop.inputs import clean_join_code
+from npkit.course.widgets.base import disclaimer
+from npkit.course.widgets.workshop_trainee import TraineePage
+from npkit.store.workshop.inputs import clean_join_code
 
 page = TraineePage()
 display(page.widget, disclaimer())

@@ -29,8 +29,8 @@
 # %%
 from IPython.display import display
 
-from npkit.widgets.base import disclaimer
-from npkit.widgets.workshop_trainer import TrainerPage, rehearsal
+from npkit.course.widgets.base import disclaimer
+from npkit.course.widgets.workshop_trainer import TrainerPage, rehearsal
 
 page = TrainerPage()
 display(page.widget, disclaimer())

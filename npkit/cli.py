@@ -202,16 +202,16 @@ def run_rule(args: argparse.Namespace) -> int:
 
 
 def _course_args(p: argparse.ArgumentParser) -> None:
-    from npkit.dashboard import PORT
+    from npkit.course.dashboard import PORT
 
     p.add_argument("--port", type=int, default=None, help=f"port (default {PORT})")
-    p.epilog = ("Any other option goes to the course server: see python -m npkit.dashboard "
+    p.epilog = ("Any other option goes to the course server: see python -m npkit.course.dashboard "
                 "--help (e.g. --pool-size, --refill-delay). Needs the notebooks extra: "
                 "pip install 'npkit[notebooks]'.")
 
 
 def run_course(args: argparse.Namespace) -> int:
-    from npkit.course import run
+    from npkit.course.launch import run
 
     return run(args.port, args.passed_on)
 

@@ -115,7 +115,7 @@ def test_update_docs_replaces_only_the_table(tmp_path):
 
 
 def test_every_module_has_a_ready_condition():
-    from npkit.training.modules import MODULES
+    from npkit.course.training.modules import MODULES
 
     assert set(pages.PAGES) == {FLOOR, *(m.notebook for m in MODULES)}
     for page in pages.PAGES.values():

@@ -1,5 +1,5 @@
 """A core install (``pip install npkit``, no extras) imports every npkit module outside
-npkit.widgets and runs the command line.
+npkit.course.widgets and runs the command line.
 
 The check runs in a fresh interpreter where only the standard library and the distributions
 npkit's core requirements pull in can be imported: any other top-level import (ipywidgets,
@@ -40,7 +40,7 @@ CHILD = textwrap.dedent("""
     from npkit import cli
 
     modules = [m.name for m in pkgutil.walk_packages(npkit.__path__, "npkit.")
-               if not m.name.startswith("npkit.widgets")]
+               if not m.name.startswith("npkit.course.widgets")]
     for name in modules:
         importlib.import_module(name)
     runs = {}
@@ -95,8 +95,9 @@ def test_every_module_outside_the_widgets_imports_and_the_cli_runs_without_the_e
              ["matrix", cases, "--format", "csv"], ["schema"], ["course"]]
     proc, report = run_core(argvs)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert {"npkit.learner", "npkit.cli", "npkit.course", "npkit.course_build", "npkit.store",
-            "npkit.dashboard", "npkit.casefile.library"} <= set(report["modules"])
+    assert {"npkit.course.binding", "npkit.cli", "npkit.course.launch", "npkit.course.build",
+            "npkit.store.learners", "npkit.course.dashboard",
+            "npkit.casefile.library"} <= set(report["modules"])
     runs = report["runs"]
     assert runs.pop("course") == 2  # refuses, with the install hint, not a traceback
     assert runs == {" ".join(a): 0 for a in argvs if a != ["course"]}

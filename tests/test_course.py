@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 import npkit
-from npkit import cli, course, dashboard, paths, store
+from npkit import cli, paths
 from npkit.casefile import library
+from npkit.course import dashboard
+from npkit.course import launch as course
+from npkit.store import learners as store
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.py"))

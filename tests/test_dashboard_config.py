@@ -16,9 +16,16 @@ import nbformat
 import pytest
 from markupsafe import escape
 
-from npkit import DISCLAIMER, dashboard
-from npkit.training.modules import MODULES, WORKSHOP_PAGES
-from npkit.widgets.base import LEARNER_CODE, ModuleHeader, keep_query, module_header, nav_html
+from npkit import DISCLAIMER
+from npkit.course import dashboard
+from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
+from npkit.course.widgets.base import (
+    LEARNER_CODE,
+    ModuleHeader,
+    keep_query,
+    module_header,
+    nav_html,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit"
@@ -41,7 +48,7 @@ def flags(cmd: list[str]) -> dict[str, str]:
 
 def test_voila_command_serves_the_modules_with_the_npkit_template(tmp_path):
     cmd = dashboard.voila_command(tmp_path, port=9123)
-    assert cmd[:4] == [sys.executable, "-m", "npkit.dashboard", "--voila"]
+    assert cmd[:4] == [sys.executable, "-m", "npkit.course.dashboard", "--voila"]
     assert cmd[4] == str(tmp_path.resolve())
     f = flags(cmd)
     assert f["template"] == "npkit"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from npkit import dashboard
+from npkit.course import dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
 voila = pytest.importorskip("voila")
@@ -86,9 +86,9 @@ LEARNER_TEXTS = [
     *(ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit").rglob("*.j2"),
     *(ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit" / "static").glob("*.js"),
     *(ROOT / "notebooks").glob("*.py"),
-    *(ROOT / "npkit" / "widgets").glob("*.py"),
-    *(ROOT / "npkit" / "training").glob("*.py"),
-    ROOT / "npkit" / "learner.py",
+    *(ROOT / "npkit" / "course" / "widgets").glob("*.py"),
+    *(ROOT / "npkit" / "course" / "training").glob("*.py"),
+    ROOT / "npkit" / "course" / "binding.py",
 ]
 
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from npkit import dashboard
+from npkit.course import dashboard
 
 voila = pytest.importorskip("voila")
 

@@ -139,9 +139,9 @@ def test_a_readme_without_its_markers_is_refused():
 # specs and the checklist's question texts name rules one at a time, and are checked below.)
 MUST_ASK = (
     "npkit/casefile/case.py", "npkit/casefile/docs.py", "npkit/questions.py",
-    "npkit/widgets/outcome_matrix.py", "npkit/widgets/models_table.py",
-    "npkit/widgets/asean.py", "npkit/widgets/duress_checklist.py",
-    "npkit/training/conclusions.py", "npkit/render/json.py", "npkit/render/text.py",
+    "npkit/course/widgets/outcome_matrix.py", "npkit/course/widgets/models_table.py",
+    "npkit/course/widgets/asean.py", "npkit/course/widgets/duress_checklist.py",
+    "npkit/course/training/conclusions.py", "npkit/render/json.py", "npkit/render/text.py",
     "npkit/render/markdown.py", "npkit/render/frame.py", "npkit/render/marks.py",
 )
 
@@ -173,22 +173,22 @@ def test_no_list_of_rules_is_typed_by_hand(path):
 
 
 def test_the_scan_catches_a_dict_of_labels(tmp_path, monkeypatch):
-    fake = tmp_path / "npkit" / "widgets"
+    fake = tmp_path / "npkit" / "course" / "widgets"
     fake.mkdir(parents=True)
     (fake / "x.py").write_text('LABELS = {"england_wales": "E&W", "malaysia": "MY"}\n'
                                'KEY = r"models\\.(causation|closed_list)\\.outcome"\n')
     monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
     with pytest.raises(AssertionError, match="variants"):
-        test_no_list_of_rules_is_typed_by_hand("npkit/widgets/x.py")
+        test_no_list_of_rules_is_typed_by_hand("npkit/course/widgets/x.py")
     (fake / "x.py").write_text('KEY = r"models\\.(causation|closed_list)\\.outcome"\n')
     with pytest.raises(AssertionError, match="models"):
-        test_no_list_of_rules_is_typed_by_hand("npkit/widgets/x.py")
+        test_no_list_of_rules_is_typed_by_hand("npkit/course/widgets/x.py")
 
 
 # --- widget labels, quiz keys and choices -----------------------------------------------------
 
 def test_duress_rows_are_labelled_from_the_registry(made_up_rules):
-    from npkit.widgets.outcome_matrix import duress_label, rows
+    from npkit.course.widgets.outcome_matrix import duress_label, rows
 
     node = assess(get_case("jane"), counterfactuals=False).duress["malaysia"]
     assert duress_label("atlantis", node) == "Duress (Atlantis)"
@@ -199,15 +199,15 @@ def test_duress_rows_are_labelled_from_the_registry(made_up_rules):
 
 
 def test_readings_of_a_model_are_found_from_the_registry_names():
-    from npkit.widgets.models_table import narrower
+    from npkit.course.widgets.models_table import narrower
 
     assert narrower("causation_temporal") and narrower("causation_direct")
     assert not narrower("causation") and not narrower("compulsion_strict")
 
 
 def test_the_state_table_words_every_model_a_row_uses():
+    from npkit.course.widgets.asean import MODEL_WORDS
     from npkit.law.jurisdiction_data import instruments, jurisdictions
-    from npkit.widgets.asean import MODEL_WORDS
 
     used = {r.model for r in [*jurisdictions().values(), *instruments().values()]}
     assert used <= set(MODEL_WORDS)
@@ -215,8 +215,8 @@ def test_the_state_table_words_every_model_a_row_uses():
 
 
 def test_every_outcome_word_has_a_badge_and_a_quiz_label():
-    from npkit.training.quiz import outcome_label
-    from npkit.widgets.base import BADGES
+    from npkit.course.training.quiz import outcome_label
+    from npkit.course.widgets.base import BADGES
 
     # the outcomes the matrix and the tables show: each outcome rule's, and met / not met
     outcome_rules = ["victim", *(i for g in registry.GROUPS for i in registry.ids(g))]
@@ -228,7 +228,7 @@ def test_every_outcome_word_has_a_badge_and_a_quiz_label():
 
 
 def test_quiz_choices_are_the_registry_outcomes_of_the_group(made_up_rules):
-    from npkit.training.quiz import _outcome_choices
+    from npkit.course.training.quiz import _outcome_choices
 
     assert [v for _, v in _outcome_choices("models")] == list(
         registry.group_outcomes("models"))
@@ -237,7 +237,7 @@ def test_quiz_choices_are_the_registry_outcomes_of_the_group(made_up_rules):
 
 def test_quiz_targets_are_registry_ids_and_a_misspelt_one_is_refused():
     from npkit.casefile.case import question_paths
-    from npkit.training.quiz import SPECS, Spec, check_targets
+    from npkit.course.training.quiz import SPECS, Spec, check_targets
 
     targets = {s.target for s in SPECS if s.target}
     assert targets and targets <= set(question_paths())
@@ -246,7 +246,7 @@ def test_quiz_targets_are_registry_ids_and_a_misspelt_one_is_refused():
 
 
 def test_the_checklist_asks_about_every_condition_the_registry_has():
-    from npkit.training.checklist import QUESTIONS
+    from npkit.course.training.checklist import QUESTIONS
 
     for variant in registry.variants():
         assert tuple(QUESTIONS) == registry.conditions(variant), variant

@@ -4,14 +4,14 @@ import sqlite3
 
 import pytest
 
-from npkit import learner as learner_module
 from npkit.casefile.library import library
-from npkit.learner import ANONYMOUS, Learner, bind_learner, current_learner, parse_learner
-from npkit.store import Store, StoreError
-from npkit.widgets.decision_path import DecisionPath, WhyPunish
-from npkit.widgets.duress_checklist import DuressChecklist
-from npkit.widgets.quiz import Quiz
-from npkit.widgets.tagger import ElementTagger, VictimQuestion
+from npkit.course import binding as learner_module
+from npkit.course.binding import ANONYMOUS, Learner, bind_learner, current_learner, parse_learner
+from npkit.course.widgets.decision_path import DecisionPath, WhyPunish
+from npkit.course.widgets.duress_checklist import DuressChecklist
+from npkit.course.widgets.quiz import Quiz
+from npkit.course.widgets.tagger import ElementTagger, VictimQuestion
+from npkit.store.learners import Store, StoreError
 
 CODE = "amber-otter-42"
 AMBER = Learner(CODE, "Amber", True)
@@ -234,7 +234,7 @@ def test_two_widgets_with_the_same_key_get_their_own_items(cases, db):
 
 
 def test_widgets_that_cannot_keep_state_are_skipped(cases, db):
-    from npkit.widgets.base import error_panel
+    from npkit.course.widgets.base import error_panel
 
     binding = bind_learner(1, [error_panel("x", []), None, ElementTagger(cases)],
                            learner=AMBER, store=db)
@@ -269,7 +269,7 @@ def test_a_store_that_cannot_open_leaves_the_module_working(cases, monkeypatch):
 
 def test_a_store_that_fails_later_says_so_and_recovers(cases, tmp_path, monkeypatch):
     monkeypatch.setattr(learner_module, "RETRY_SECONDS", 0.0)
-    monkeypatch.setattr("npkit.store.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("npkit.store.learners.BUSY_TIMEOUT_MS", 100)
     path = tmp_path / "s.sqlite"
     store = Store.open(path)
     victim = VictimQuestion(cases, "john")
@@ -320,7 +320,7 @@ def test_a_bad_module_number_still_gives_a_working_page(cases):
     tagger.boxes["act.recruitment"].value = True
 
 
-# --- the module header (npkit.widgets.base.ModuleHeader: show_learner / set_query) ------------
+# --- the module header (npkit.course.widgets.base.ModuleHeader: show_learner / set_query) ---------
 
 
 class FakeHeader:
@@ -353,7 +353,7 @@ def test_the_header_says_when_answers_are_not_kept(cases):
 
 
 def test_a_header_without_the_slot_or_a_broken_one_is_harmless(db):
-    from npkit.widgets.base import module_header
+    from npkit.course.widgets.base import module_header
 
     class Broken(FakeHeader):
         def show_learner(self, *a, **k):
@@ -365,7 +365,7 @@ def test_a_header_without_the_slot_or_a_broken_one_is_harmless(db):
 
 
 def test_the_real_module_header_escapes_the_nickname(db):
-    from npkit.widgets.base import module_header
+    from npkit.course.widgets.base import module_header
 
     header = module_header(1)
     if not hasattr(header, "show_learner"):
@@ -456,7 +456,7 @@ def test_learner_module_does_not_import_voila():
     import subprocess
     import sys
 
-    code = ("import sys, npkit.learner as m; m.query_string; "
+    code = ("import sys, npkit.course.binding as m; m.query_string; "
             "print('voila.utils' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_notebooks  # noqa: E402
 
-from npkit.training.modules import MODULES, WORKSHOP_PAGES  # noqa: E402
+from npkit.course.training.modules import MODULES, WORKSHOP_PAGES  # noqa: E402
 
 SOURCES = build_notebooks.sources()
 DECIDING = (ast.If, ast.IfExp, ast.Compare, ast.BoolOp, ast.Match, ast.While)

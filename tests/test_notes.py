@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from npkit.course.widgets import asean, models_table
 from npkit.law.citations import Confidence
 from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.law.models import MODELS
 from npkit.notes import Note, note, notes
 from npkit.render.marks import ANALOGUE_NOTE
-from npkit.widgets import asean, models_table
 
 HERE = Path(__file__).resolve()
 SEED_DIRS = [HERE.parents[2] / "shared" / "seeds", HERE.parents[3] / "shared" / "seeds"]

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from npkit import store as store_module
-from npkit.store import (
+from npkit.store import learners as store_module
+from npkit.store.learners import (
     DEFAULT_PATH,
     MAX_VALUE_BYTES,
     SQLITE,
@@ -273,7 +273,7 @@ def test_any_json_value_round_trips(db, value, item):
 WORKER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from npkit.store import Store
+    from npkit.store.learners import Store
     path, n, answers, gate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
     (gate / f"ready-{n}").touch()
     while not (gate / "go").exists():  # start together: every process opens the new file

@@ -16,11 +16,11 @@ from workshop_support import (
     run_processes,
 )
 
-from npkit import store_sql
-from npkit.store import SQLITE, Store, StoreError
-from npkit.workshop import Workshop
+from npkit.store import sql as store_sql
+from npkit.store.learners import SQLITE, Store, StoreError
+from npkit.store.workshop import Workshop
 
-# Schema 1 as issue 4 released it (commit c4996f5, npkit/store.py), copied here, not imported:
+# Schema 1 as issue 4 released it (commit c4996f5, then npkit/store.py), copied, not imported:
 # an old store on disk is what that code made, whatever store_sql says today.
 ISSUE_4_TABLES = (
     """CREATE TABLE learners (

@@ -3,9 +3,7 @@
 import pytest
 
 from npkit.casefile.library import get_case
-from npkit.engine.assessment import assess
-from npkit.law.duress import CONDITIONS, VARIANTS
-from npkit.training.checklist import (
+from npkit.course.training.checklist import (
     QUESTIONS,
     agreement,
     answer_word,
@@ -15,6 +13,8 @@ from npkit.training.checklist import (
     parse_answer,
     question,
 )
+from npkit.engine.assessment import assess
+from npkit.law.duress import CONDITIONS, VARIANTS
 
 
 @pytest.fixture(scope="module")

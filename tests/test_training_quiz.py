@@ -1,5 +1,5 @@
-"""The quiz bank and its grading (npkit.training.quiz). Answer keys of generated questions are
-compared with the case files' own ``expected:`` blocks, read here from the YAML."""
+"""The quiz bank and its grading (npkit.course.training.quiz). Answer keys of generated questions
+are compared with the case files' own ``expected:`` blocks, read here from the YAML."""
 
 import re
 from pathlib import Path
@@ -11,11 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from npkit.casefile.library import cases_dir, library
-from npkit.law.citations import Citation, Confidence
-from npkit.law.jurisdiction_data import jurisdictions
-from npkit.law.stages import should_stop
-from npkit.training import quiz as qz
-from npkit.training.quiz import (
+from npkit.course.training import quiz as qz
+from npkit.course.training.quiz import (
     INVALID,
     RIGHT,
     UNANSWERED,
@@ -30,6 +27,9 @@ from npkit.training.quiz import (
     score_by_module,
     stop_question,
 )
+from npkit.law.citations import Citation, Confidence
+from npkit.law.jurisdiction_data import jurisdictions
+from npkit.law.stages import should_stop
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from npkit.casefile.library import get_case
-from npkit.training.tagger import (
+from npkit.course.training.tagger import (
     VALID_TAGS,
     choices_by_element,
     clean_index,

@@ -182,7 +182,8 @@ def test_a_core_install_has_no_ipywidgets_and_npkit_course_says_what_to_install(
                              "print([m for m in ('ipywidgets', 'voila', 'jupytext', 'IPython') "
                              "if u.find_spec(m)])")
     assert found == "[]"
-    core.python_says("import npkit.learner, npkit.course, npkit.dashboard, npkit.store")
+    core.python_says("import npkit.course.binding, npkit.course.launch, npkit.course.dashboard, "
+                     "npkit.store.learners")
     course = core.npkit("course", "--port", free_port())
     assert course.returncode == 2
     assert "pip install 'npkit[notebooks]'" in course.stderr
@@ -191,7 +192,7 @@ def test_a_core_install_has_no_ipywidgets_and_npkit_course_says_what_to_install(
 
 def test_a_core_install_keeps_answers_in_the_user_data_folder(core):
     where = core.python_says(
-        "from npkit.store import Store\n"
+        "from npkit.store.learners import Store\n"
         "with Store.open() as s:\n"
         "    s.learner('amber-otter-427', 'Amber')\n"
         "    s.save('amber-otter-427', 1, 'tagger', {'case': 'jane'})\n"
@@ -256,8 +257,8 @@ def first_heading(source: Path) -> str:
 
 
 def test_npkit_course_builds_the_modules_and_serves_the_landing_page_and_a_module(full):
-    from npkit.dashboard import CELL_ERROR
-    from npkit.training.modules import MODULES
+    from npkit.course.dashboard import CELL_ERROR
+    from npkit.course.training.modules import MODULES
 
     port = free_port()
     log = full.base / "course.log"

@@ -15,10 +15,10 @@ from workshop_support import free_text_questions, john_questions
 
 from npkit.casefile.library import get_case
 from npkit.engine.assessment import assess
-from npkit.store import Store
-from npkit.workshop import PollQuestion, Workshop
-from npkit.workshop.polls import keys_by_id, poll_questions
-from npkit.workshop.report import results_frame, summary_html, summary_markdown, to_csv
+from npkit.store.learners import Store
+from npkit.store.workshop import PollQuestion, Workshop
+from npkit.store.workshop.polls import keys_by_id, poll_questions
+from npkit.store.workshop.report import results_frame, summary_html, summary_markdown, to_csv
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""What trainees and trainers may type (npkit.workshop.inputs): limits, cleaning, join codes;
+"""What trainees and trainers may type (npkit.store.workshop.inputs): limits, cleaning, join codes;
 and that whatever is accepted reaches SQLite and PostgreSQL (``db_url``) and comes back intact.
 """
 
@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workshop_support import count, is_pg, john_questions, query
 
-from npkit.store import Store
-from npkit.workshop import Forbidden, NotFound, Workshop, WorkshopError
-from npkit.workshop.inputs import ALPHABET, clean_free_text, clean_join_code, new_join_code
+from npkit.store.learners import Store
+from npkit.store.workshop import Forbidden, NotFound, Workshop, WorkshopError
+from npkit.store.workshop.inputs import ALPHABET, clean_free_text, clean_join_code, new_join_code
 
 AMBIGUOUS = "0O1IL"
 UNAMBIGUOUS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # as the issue states it
@@ -115,7 +115,7 @@ def test_emoji_newer_than_pythons_unicode_database_are_kept():
 
 
 def test_a_nickname_keeps_emoji_newer_than_pythons_unicode_database():
-    from npkit.store import clean_nickname
+    from npkit.store.learners import clean_nickname
 
     assert clean_nickname(f"Owl {NEWER_EMOJI}") == f"Owl {NEWER_EMOJI}"
 

@@ -36,8 +36,8 @@ from workshop_support import (
     run_processes,
 )
 
-from npkit.store import Store
-from npkit.workshop import Workshop
+from npkit.store.learners import Store
+from npkit.store.workshop import Workshop
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAINEES = 50
@@ -106,7 +106,7 @@ PAUSE_HOOK = textwrap.dedent("""
     import os, sys
     def say(*words):
         os.write(1, (" ".join(map(str, words)) + "\\n").encode())
-    from npkit import store as _store
+    from npkit.store import learners as _store
     _at, _, _n = os.environ.get("NPKIT_TEST_PAUSE", "").partition(":")
     _seen = [0]
     _run = _store.Transaction.run
@@ -122,8 +122,8 @@ PAUSE_HOOK = textwrap.dedent("""
 """)
 
 ANSWERING = PAUSE_HOOK + textwrap.dedent("""
-    from npkit.store import Store
-    from npkit.workshop import Workshop
+    from npkit.store.learners import Store
+    from npkit.store.workshop import Workshop
     url, code, qids, start = sys.argv[1], sys.argv[2], sys.argv[3].split(","), int(sys.argv[4])
     ws = Workshop(Store.open(url))
     seat = ws.join(code, "Writer", learner="writer-0001")
@@ -137,8 +137,8 @@ ANSWERING = PAUSE_HOOK + textwrap.dedent("""
 """)
 
 CREATING = PAUSE_HOOK + textwrap.dedent("""
-    from npkit.store import Store
-    from npkit.workshop import PollQuestion, Workshop
+    from npkit.store.learners import Store
+    from npkit.store.workshop import PollQuestion, Workshop
     ws = Workshop(Store.open(sys.argv[1]))
     questions = [PollQuestion(f"q{k:02d}", f"Question {k}: " + "p" * 280, "free_text")
                  for k in range(50)]
@@ -148,8 +148,8 @@ CREATING = PAUSE_HOOK + textwrap.dedent("""
 
 DELETING = PAUSE_HOOK + textwrap.dedent("""
     import json
-    from npkit.store import Store
-    from npkit.workshop import Workshop
+    from npkit.store.learners import Store
+    from npkit.store.workshop import Workshop
     ws = Workshop(Store.open(sys.argv[1]))
     with open(sys.argv[2]) as f:
         for code, secret in json.load(f):

@@ -25,8 +25,8 @@ from workshop_support import (
 
 from npkit.casefile.library import get_case
 from npkit.questions import answer_key
-from npkit.store import Store
-from npkit.workshop import (
+from npkit.store.learners import Store
+from npkit.store.workshop import (
     Forbidden,
     Locked,
     NotFound,
@@ -35,7 +35,7 @@ from npkit.workshop import (
     WorkshopError,
     sessions,
 )
-from npkit.workshop.report import results_frame, summary_html, summary_markdown, to_csv
+from npkit.store.workshop.report import results_frame, summary_html, summary_markdown, to_csv
 
 CASE = get_case("john")
 QS = john_questions()

@@ -16,10 +16,10 @@ import time
 import traceback
 from pathlib import Path
 
-from npkit import store as store_module
 from npkit.casefile.library import get_case
-from npkit.store import Store
-from npkit.workshop import PollQuestion, Workshop
+from npkit.store import learners as store_module
+from npkit.store.learners import Store
+from npkit.store.workshop import PollQuestion, Workshop
 
 HERE = Path(__file__).resolve().parent
 WORKSHOP_TABLES = ("workshop_sessions", "workshop_questions", "workshop_participants",
@@ -84,7 +84,7 @@ def snapshot(db_url: str) -> dict[str, list[tuple]]:
 
 
 def john_questions() -> tuple[PollQuestion, ...]:
-    from npkit.workshop.polls import poll_questions
+    from npkit.store.workshop.polls import poll_questions
 
     return poll_questions(get_case("john"))
 

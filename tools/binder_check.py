@@ -185,8 +185,8 @@ def check_links(env: dict[str, str]) -> None:
     # What the pages must (not) contain, from npkit as installed in the environment.
     facts = json.loads(subprocess.run(
         [str(VENV / "bin" / "python"), "-c",
-         "import json; from npkit.dashboard import CELL_ERROR; "
-         "from npkit.training.modules import MODULES; "
+         "import json; from npkit.course.dashboard import CELL_ERROR; "
+         "from npkit.course.training.modules import MODULES; "
          "print(json.dumps([CELL_ERROR, MODULES[-1].title]))"],
         cwd=ROOT, env=env, capture_output=True, text=True, check=True).stdout)
     cell_error, last_title = facts

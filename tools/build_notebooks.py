@@ -2,7 +2,7 @@
 
 ``notebooks/NN_name.py`` (jupytext percent format) is the only source committed; this writes
 ``notebooks/NN_name.ipynb`` beside it. The build itself (expected outputs, answer-key tags,
-the module metadata the Voila template shows) is npkit.course_build, which ``npkit course``
+the module metadata the Voila template shows) is npkit.course.build, which ``npkit course``
 also uses for an installed npkit.
 
     python tools/build_notebooks.py            # build every notebook
@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from npkit import course_build
-from npkit.course_build import CHECK, CHECK_TAG, EXPECT, build, build_all, module_metadata, text
+from npkit.course import build as course_build
+from npkit.course.build import CHECK, CHECK_TAG, EXPECT, build, build_all, module_metadata, text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -1,7 +1,7 @@
 """Helpers for the browser tests (conftest.py holds the fixtures).
 
 - the hostile case file (script and ``onerror`` payloads in its title, narrative and charge);
-- starting and stopping the Voila server (``npkit.dashboard.voila_command``);
+- starting and stopping the Voila server (``npkit.course.dashboard.voila_command``);
 - :class:`Visit`: a browser context whose requests to any host other than 127.0.0.1 are
   aborted and recorded, with console errors and uncaught page errors recorded too;
 - running axe-core in a page;

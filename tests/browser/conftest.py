@@ -5,8 +5,8 @@ Chromium is Debian's (``/usr/bin/chromium``, installed by ``.ci/run``); Playwrig
 download is never used. Without Chromium or Playwright these tests skip on a laptop, but with
 ``CI=true`` they fail, so CI cannot pass without running them.
 
-The server is ``npkit.dashboard.voila_command`` (what ``make dashboard`` runs) on a free port,
-serving the notebooks ``tools/build_notebooks.py`` builds, with ``NPKIT_STORE`` in a temporary
+The server is ``npkit.course.dashboard.voila_command`` (what ``make dashboard`` runs) on a free
+port, serving the notebooks ``tools/build_notebooks.py`` builds, with ``NPKIT_STORE`` in a temporary
 file and ``NPKIT_CASES`` pointing at a copy of ``cases/`` plus one hostile case file.
 """
 
@@ -61,7 +61,7 @@ def browser(chromium_path):
 def site(tmp_path_factory, chromium_path):
     """One Voila server for the session (a child process, so it leaves nothing in this one),
     started once Chromium is known to be there."""
-    from npkit.dashboard import voila_command
+    from npkit.course.dashboard import voila_command
 
     sys.path.insert(0, str(ROOT / "tools"))
     try:

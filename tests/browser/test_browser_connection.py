@@ -34,7 +34,7 @@ from browser_support import (
     wait_until_serving,
 )
 
-from npkit.training.modules import MODULES
+from npkit.course.training.modules import MODULES
 
 try:
     from playwright.sync_api import expect
@@ -229,7 +229,7 @@ def test_an_address_beyond_a_module_gets_the_course_not_found_page(site, path):
 def restartable(tmp_path, browser):
     """A Voila server of this test's own, with ``restart()``: stop it and start it again on
     the same port with the same store, as a trainer restarting the course would."""
-    from npkit.dashboard import voila_command
+    from npkit.course.dashboard import voila_command
 
     sys.path.insert(0, str(ROOT / "tools"))
     try:

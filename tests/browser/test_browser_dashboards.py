@@ -30,7 +30,7 @@ from browser_support import (
     open_context,
 )
 
-from npkit.training.modules import MODULES, WORKSHOP_PAGES
+from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
 
 try:
     from playwright.sync_api import expect

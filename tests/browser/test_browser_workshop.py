@@ -27,11 +27,11 @@ from browser_support import (
 )
 
 from npkit.casefile.library import library
-from npkit.store import Store
-from npkit.training.modules import WORKSHOP_PAGES
-from npkit.widgets.workshop_trainer import trainer_link
-from npkit.workshop import Workshop
-from npkit.workshop.polls import keys_by_id, poll_questions
+from npkit.course.training.modules import WORKSHOP_PAGES
+from npkit.course.widgets.workshop_trainer import trainer_link
+from npkit.store.learners import Store
+from npkit.store.workshop import Workshop
+from npkit.store.workshop.polls import keys_by_id, poll_questions
 
 try:
     from playwright.sync_api import expect

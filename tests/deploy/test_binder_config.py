@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from npkit.dashboard import NOTEBOOKS, voila_command
+from npkit.course.dashboard import NOTEBOOKS, voila_command
 
 ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from npkit.store import ENV_URL
+from npkit.store.learners import ENV_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB = ROOT / "deploy" / "jupyterhub"

@@ -148,7 +148,7 @@ def server_memory(home: Path) -> dict[str, float]:
         out = {"singleuser": rss_mb(pid), "voila": 0.0, "kernels": []}
         for child in descendants(pid):
             line = cmdline(child)
-            if "npkit.dashboard" in line:
+            if "npkit.course.dashboard" in line:
                 out["voila"] += rss_mb(child)
             elif "ipykernel" in line:
                 out["kernels"].append(round(rss_mb(child), 1))

@@ -106,7 +106,7 @@ class Server:
 
 
 def built_notebooks() -> Path:
-    from npkit.dashboard import NOTEBOOKS
+    from npkit.course.dashboard import NOTEBOOKS
 
     if not sorted(NOTEBOOKS.glob("*.ipynb")):
         sys.path.insert(0, str(ROOT / "tools"))
@@ -210,7 +210,7 @@ def test_the_password_is_not_kept_in_the_clear_for_nginx(server):
 def test_landing_page_through_nginx_from_the_room(server, landing):
     """Host is the laptop's address on the venue network, as a trainee's browser sends it:
     Voila must not refuse it as a non-local host."""
-    from npkit.training.modules import MODULES
+    from npkit.course.training.modules import MODULES
 
     assert "npk-landing" in landing
     text = html.unescape(landing)

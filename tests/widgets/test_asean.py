@@ -8,13 +8,13 @@ import pytest
 
 from npkit.casefile.editing import edit_case, edit_offence
 from npkit.casefile.library import get_case, library
+from npkit.course.widgets import asean as asean_mod
+from npkit.course.widgets.asean import AseanCase, AseanTable, has_provision
+from npkit.course.widgets.base import words
+from npkit.course.widgets.models_table import cite_text
 from npkit.engine.assessment import assess
 from npkit.law.citations import Confidence
 from npkit.law.jurisdiction_data import instruments, jurisdictions
-from npkit.widgets import asean as asean_mod
-from npkit.widgets.asean import AseanCase, AseanTable, has_provision
-from npkit.widgets.base import words
-from npkit.widgets.models_table import cite_text
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from npkit.casefile.library import library
+from npkit.course.training.quiz import DISCUSSION, NOT_STOPPED
+from npkit.course.widgets.decision_path import DecisionPath, WhyPunish, context_panel
 from npkit.law.jurisdiction_data import recommendations
-from npkit.training.quiz import DISCUSSION, NOT_STOPPED
-from npkit.widgets.decision_path import DecisionPath, WhyPunish, context_panel
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -126,7 +126,7 @@ def test_crafted_messages_are_ignored(path):
 
 
 def test_an_error_is_shown_not_raised(path, monkeypatch):
-    from npkit.widgets import decision_path as mod
+    from npkit.course.widgets import decision_path as mod
 
     def boom(*_a, **_k):
         raise RuntimeError(EVIL)
@@ -175,7 +175,7 @@ def test_why_punish_compares_with_fitzgerald():
     assert "Fitzgerald 2024, III.B.3" in page and "Bradley" in page
 
 
-# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+# --- saved state (npkit.course.binding binds it to the store) -------------------------------------
 
 
 def test_decision_state_round_trips_into_a_new_path(cases):
@@ -212,8 +212,8 @@ def test_a_crafted_decision_state_is_ignored_and_escaped(cases):
 
 
 def test_decision_changes_are_reported_once_and_saved(cases, tmp_path):
-    from npkit.learner import Learner, bind_learner
-    from npkit.store import Store
+    from npkit.course.binding import Learner, bind_learner
+    from npkit.store.learners import Store
 
     path, why = DecisionPath(cases), WhyPunish("Jane")
     seen = []

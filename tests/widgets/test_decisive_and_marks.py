@@ -16,6 +16,13 @@ from types import SimpleNamespace
 import pytest
 
 from npkit.casefile.library import get_case
+from npkit.course.training import quiz as qz
+from npkit.course.widgets import asean as asean_widget
+from npkit.course.widgets.duress_checklist import _table_html
+from npkit.course.widgets.models_table import models_table_html
+from npkit.course.widgets.outcome_matrix import OutcomeMatrix, rows, table_html
+from npkit.course.widgets.poll_chart import reveal_html
+from npkit.course.widgets.quiz import feedback_body
 from npkit.engine.assessment import Assessment, assess
 from npkit.engine.findings import Finding, Reason
 from npkit.law.citations import OUTSIDE_MARK, Confidence, fitz, outside, reading
@@ -24,15 +31,8 @@ from npkit.render.frame import matrix, matrix_markdown, outcomes_frame
 from npkit.render.markdown import to_markdown
 from npkit.render.marks import analogue_label, international_analogue, marks_words
 from npkit.render.text import summary, to_text
-from npkit.training import quiz as qz
-from npkit.widgets import asean as asean_widget
-from npkit.widgets.duress_checklist import _table_html
-from npkit.widgets.models_table import models_table_html
-from npkit.widgets.outcome_matrix import OutcomeMatrix, rows, table_html
-from npkit.widgets.poll_chart import reveal_html
-from npkit.widgets.quiz import feedback_body
-from npkit.workshop import report
-from npkit.workshop.sessions import PollQuestion, Tally
+from npkit.store.workshop import report
+from npkit.store.workshop.sessions import PollQuestion, Tally
 
 READING = Confidence.NPKIT_READING.label
 EVIL = '<img src=x onerror="alert(1)">'
@@ -193,7 +193,7 @@ def test_rome_statute_is_labelled_the_international_analogue_wherever_variants_m
     assert label in by_key["duress.rome_statute"].note
     assert not by_key["duress.malaysia"].note
     assert label in html.unescape(_row(models_table_html(a), "data-row", "duress.rome_statute"))
-    from npkit.training.checklist import compare
+    from npkit.course.training.checklist import compare
 
     head = re.search(r"<thead>(.*?)</thead>", _table_html(compare(a, {})), re.S).group(1)
     assert head.count(label) == 1

@@ -6,9 +6,9 @@ from traitlets import TraitError
 
 from npkit.casefile.editing import edit_case
 from npkit.casefile.library import get_case, library
+from npkit.course.widgets import duress_checklist as checklist_module
+from npkit.course.widgets.duress_checklist import DuressChecklist
 from npkit.law.duress import CONDITIONS, VARIANTS
-from npkit.widgets import duress_checklist as checklist_module
-from npkit.widgets.duress_checklist import DuressChecklist
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 
@@ -181,7 +181,7 @@ def test_load_moves_the_picker_too(chk):
     assert chk.picker.value == "sarah" and "Sarah" in chk.prompts["imminent_threat"].value
 
 
-# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+# --- saved state (npkit.course.binding binds it to the store) -------------------------------------
 
 
 def test_state_round_trips_into_a_new_checklist(cases):
@@ -220,8 +220,8 @@ def test_a_crafted_state_is_ignored_and_escaped(cases):
 
 
 def test_changes_are_reported_once_and_saved(cases, tmp_path):
-    from npkit.learner import Learner, bind_learner
-    from npkit.store import Store
+    from npkit.course.binding import Learner, bind_learner
+    from npkit.store.learners import Store
 
     chk = DuressChecklist(cases, "jane")
     seen = []

@@ -7,18 +7,18 @@ import pytest
 
 from npkit.casefile.editing import edit_case, edit_offence
 from npkit.casefile.library import get_case, library
-from npkit.engine.assessment import assess
-from npkit.law.citations import Confidence
-from npkit.law.models import MODELS
-from npkit.render.frame import matrix
-from npkit.widgets import models_table as mt
-from npkit.widgets.base import words
-from npkit.widgets.models_table import (
+from npkit.course.widgets import models_table as mt
+from npkit.course.widgets.base import words
+from npkit.course.widgets.models_table import (
     CATEGORY_CASES,
     Discussion,
     ModelsTable,
     OffenceCategories,
 )
+from npkit.engine.assessment import assess
+from npkit.law.citations import Confidence
+from npkit.law.models import MODELS
+from npkit.render.frame import matrix
 
 EVIL = '<img src=x onerror="alert(1)">'
 

@@ -5,8 +5,7 @@ import pytest
 from html_cells import Cells
 
 from npkit.casefile.library import get_case
-from npkit.engine.assessment import assess
-from npkit.widgets.outcome_matrix import (
+from npkit.course.widgets.outcome_matrix import (
     OutcomeMatrix,
     changes,
     finding_for,
@@ -15,6 +14,7 @@ from npkit.widgets.outcome_matrix import (
     status_text,
     table_html,
 )
+from npkit.engine.assessment import assess
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,7 @@ from html.parser import HTMLParser
 import pytest
 
 from npkit.casefile.library import get_case
-from npkit.engine.findings import Reason
-from npkit.law.citations import Citation
-from npkit.questions import AnswerKey
-from npkit.widgets.poll_chart import (
+from npkit.course.widgets.poll_chart import (
     PREVIEW_CHARS,
     bar_label,
     chart_html,
@@ -18,8 +15,11 @@ from npkit.widgets.poll_chart import (
     percent,
     reveal_html,
 )
-from npkit.workshop import PollQuestion, Tally
-from npkit.workshop.polls import keys_by_id, poll_questions
+from npkit.engine.findings import Reason
+from npkit.law.citations import Citation
+from npkit.questions import AnswerKey
+from npkit.store.workshop import PollQuestion, Tally
+from npkit.store.workshop.polls import keys_by_id, poll_questions
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 

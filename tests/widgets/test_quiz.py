@@ -4,9 +4,9 @@ from html import escape
 
 import pytest
 
+from npkit.course.training.quiz import Question, bank
+from npkit.course.widgets.quiz import Quiz
 from npkit.law.citations import Citation, Confidence
-from npkit.training.quiz import Question, bank
-from npkit.widgets.quiz import Quiz
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -115,7 +115,7 @@ def test_html_in_a_question_is_escaped():
 
 
 def test_an_error_while_grading_is_shown_not_raised(quiz, monkeypatch):
-    from npkit.training import quiz as qz
+    from npkit.course.training import quiz as qz
 
     def boom(*_a, **_k):
         raise RuntimeError("<b>bad</b>")
@@ -132,7 +132,7 @@ def test_empty_quiz_still_renders():
     assert "0 of 0" in quiz.score.value
 
 
-# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+# --- saved state (npkit.course.binding binds it to the store) -------------------------------------
 
 
 def test_state_round_trips_into_a_new_quiz(quiz, questions):
@@ -168,8 +168,8 @@ def test_a_crafted_state_is_ignored_and_escaped(quiz):
 
 
 def test_try_again_is_one_change_not_one_per_question(quiz, tmp_path):
-    from npkit.learner import Learner, bind_learner
-    from npkit.store import Store
+    from npkit.course.binding import Learner, bind_learner
+    from npkit.store.learners import Store
 
     seen = []
     quiz.on_change(seen.append)

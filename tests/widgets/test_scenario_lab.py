@@ -12,12 +12,9 @@ from npkit import cli
 from npkit.casefile.editing import edit_case, edit_offence, edit_period
 from npkit.casefile.library import get_case, library
 from npkit.casefile.loader import case_from_text, load_case
-from npkit.engine.assessment import assess
-from npkit.law.facts import facts_for
-from npkit.law.vocabulary import Harm, Imminence, Means, ThreatSeverity
-from npkit.widgets.base import library_or_errors
-from npkit.widgets.download import decode_data_uri, edited_id
-from npkit.widgets.fact_editor import (
+from npkit.course.widgets.base import library_or_errors
+from npkit.course.widgets.download import decode_data_uri, edited_id
+from npkit.course.widgets.fact_editor import (
     QUICK,
     Rejected,
     apply_edit,
@@ -25,7 +22,10 @@ from npkit.widgets.fact_editor import (
     describe_changes,
     initial_scenario,
 )
-from npkit.widgets.scenario_lab import ScenarioLab
+from npkit.course.widgets.scenario_lab import ScenarioLab
+from npkit.engine.assessment import assess
+from npkit.law.facts import facts_for
+from npkit.law.vocabulary import Harm, Imminence, Means, ThreatSeverity
 
 ROOT = Path(__file__).resolve().parents[2]
 EW = "duress.england_wales"
@@ -274,7 +274,7 @@ def test_a_crafted_case_id_or_row_is_refused(lab):
 
 
 def test_an_engine_error_becomes_a_message_not_a_traceback(lab, monkeypatch):
-    import npkit.widgets.scenario_lab as mod
+    import npkit.course.widgets.scenario_lab as mod
 
     def broken(*a, **k):
         raise RuntimeError("engine <b>exploded</b>")
@@ -561,7 +561,7 @@ def test_a_crafted_state_with_too_many_changes_is_cut_short(lab):
 
 
 def test_an_engine_error_while_restoring_keeps_the_lab(lab, monkeypatch):
-    import npkit.widgets.scenario_lab as mod
+    import npkit.course.widgets.scenario_lab as mod
 
     before = lab.get_state(), lab.case
     monkeypatch.setattr(mod, "assess", lambda *a, **k: 1 / 0)
@@ -577,8 +577,8 @@ def test_an_engine_error_while_restoring_keeps_the_lab(lab, monkeypatch):
 def test_the_scenario_is_saved_and_restored_through_a_store(cases, db_url):
     """What a learner's reload does: bind_learner saves every change to the store (SQLite and
     PostgreSQL), and a new lab bound for the same learner shows the same scenario."""
-    from npkit.learner import Learner, bind_learner
-    from npkit.store import Store
+    from npkit.course.binding import Learner, bind_learner
+    from npkit.store.learners import Store
 
     who = Learner("amber-otter-42", "Amber", True)
     with Store.open(db_url) as store:

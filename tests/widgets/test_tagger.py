@@ -6,9 +6,9 @@ from traitlets import TraitError
 
 from npkit.casefile.editing import edit_case
 from npkit.casefile.library import get_case, library
-from npkit.training.tagger import tag_choices
-from npkit.widgets import tagger as tagger_module
-from npkit.widgets.tagger import ElementTagger, VictimQuestion
+from npkit.course.training.tagger import tag_choices
+from npkit.course.widgets import tagger as tagger_module
+from npkit.course.widgets.tagger import ElementTagger, VictimQuestion
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 
@@ -236,7 +236,7 @@ def test_load_moves_the_picker_too(tagger):
     assert tagger.picker.value == "john" and "John, 30" in tagger.passage_view.value
 
 
-# --- saved state (npkit.learner binds it to the store) ---------------------------------------
+# --- saved state (npkit.course.binding binds it to the store) -------------------------------------
 
 
 def test_state_round_trips_into_a_new_tagger(cases):
@@ -320,8 +320,8 @@ def test_a_failing_listener_does_not_break_the_tagger(cases):
 
 
 def test_changes_are_saved_to_the_store(cases, tmp_path):
-    from npkit.learner import Learner, bind_learner
-    from npkit.store import Store
+    from npkit.course.binding import Learner, bind_learner
+    from npkit.store.learners import Store
 
     with Store.open(tmp_path / "s.sqlite") as store:
         t, q = ElementTagger(cases, "jane"), VictimQuestion(cases, "sarah")

@@ -18,14 +18,14 @@ import pandas as pd
 import pytest
 
 from npkit.casefile.library import library
-from npkit.store import Store
-from npkit.widgets import workshop_page, workshop_trainer
-from npkit.widgets.poll_chart import KEY_MARK
-from npkit.widgets.workshop_page import session_from_query, status_html
-from npkit.widgets.workshop_trainee import TraineePage
-from npkit.widgets.workshop_trainer import TrainerPage
-from npkit.workshop import NotFound, Workshop, sessions
-from npkit.workshop.polls import keys_by_id
+from npkit.course.widgets import workshop_page, workshop_trainer
+from npkit.course.widgets.poll_chart import KEY_MARK
+from npkit.course.widgets.workshop_page import session_from_query, status_html
+from npkit.course.widgets.workshop_trainee import TraineePage
+from npkit.course.widgets.workshop_trainer import TrainerPage
+from npkit.store.learners import Store
+from npkit.store.workshop import NotFound, Workshop, sessions
+from npkit.store.workshop.polls import keys_by_id
 
 HOSTILE_TEXT = "<script>window.__xss=1</script>\n<img src=x onerror=alert(1)>"
 
@@ -672,7 +672,7 @@ def test_a_store_failure_during_refresh_is_shown_and_the_page_keeps_working(trai
     real = ws.tally
 
     def broken(*args):
-        from npkit.store import StoreError
+        from npkit.store.learners import StoreError
         raise StoreError("The answer store is busy or read-only: database is locked")
 
     ws.tally = broken

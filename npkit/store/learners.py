@@ -23,8 +23,8 @@ is never stored. Failures of the database itself (read-only disk, a lock held to
 
 Where: SQLite by default; ``$NPKIT_DB_URL=postgresql://user@host/db`` switches to PostgreSQL
 (psycopg 3, ``pip install 'npkit[postgres]'``) for a JupyterHub or several servers. The SQL
-is written once in :mod:`npkit.store_sql` with versioned migrations; workshop sessions
-(:mod:`npkit.workshop`) live in the same store and use :meth:`Store.write` and
+is written once in :mod:`npkit.store.sql` with versioned migrations; workshop sessions
+(:mod:`npkit.store.workshop`) live in the same store and use :meth:`Store.write` and
 :meth:`Store.read` with their own named queries.
 """
 
@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from npkit import store_sql
 from npkit.paths import default_store_path
+from npkit.store import sql as store_sql
 
 DEFAULT_PATH = default_store_path()
 ENV_PATH = "NPKIT_STORE"
@@ -119,7 +119,7 @@ def encode_value(value: object) -> str:
     return text
 
 
-# --- the SQL, in one place (npkit/store_sql.py) -------------------------------------------
+# --- the SQL, in one place (npkit/store/sql.py) -------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ class Store:
     def version(self) -> int:
         return self.read("version", {})[0][0]
 
-    # --- plumbing, shared with npkit.workshop ------------------------------------------------
+    # --- plumbing, shared with npkit.store.workshop -----------------------------------------------
 
     def read(self, name: str, params: Mapping[str, object]) -> list[tuple]:
         """The rows of the named query, outside any write transaction."""
@@ -311,7 +311,7 @@ class Store:
     def write(self, read_only: bool = False) -> Iterator[Transaction]:
         """One short write transaction. On SQLite ``BEGIN IMMEDIATE`` takes the write lock at
         once, so a busy file waits up to the busy timeout instead of failing half-way; on
-        PostgreSQL the statements take row locks (:data:`npkit.store_sql.PG_ONLY`)."""
+        PostgreSQL the statements take row locks (:data:`npkit.store.sql.PG_ONLY`)."""
         with self._lock:
             db = self._db
             try:

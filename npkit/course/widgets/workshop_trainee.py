@@ -9,7 +9,7 @@ see npkit's answer once the trainer reveals it.
 
 A trainee never sees anyone else's answers or nickname: this page reads only the session's
 questions and flags and the trainee's own answers, never a tally. Everything the trainee sends
-is checked again by :meth:`npkit.workshop.Workshop.answer` (the choice must be offered, the
+is checked again by :meth:`npkit.store.workshop.Workshop.answer` (the choice must be offered, the
 question open, the text at most 1000 characters), so a crafted message gains nothing.
 """
 
@@ -20,15 +20,15 @@ from collections.abc import Iterable
 import ipywidgets as w
 
 from npkit.casefile.case import Case
-from npkit.learner import ANONYMOUS, Learner, parse_learner
+from npkit.course.binding import ANONYMOUS, Learner, parse_learner
+from npkit.course.widgets.base import esc
+from npkit.course.widgets.poll_chart import box, reveal_html
+from npkit.course.widgets.workshop_page import Page, page_query, session_from_query
 from npkit.questions import AnswerKey
-from npkit.store import Store, StoreError
-from npkit.widgets.base import esc
-from npkit.widgets.poll_chart import box, reveal_html
-from npkit.widgets.workshop_page import Page, page_query, session_from_query
-from npkit.workshop import NotFound, PollQuestion, Seat, SessionView, Workshop, WorkshopError
-from npkit.workshop.inputs import MAX_FREE_TEXT, Locked
-from npkit.workshop.polls import keys_by_id
+from npkit.store.learners import Store, StoreError
+from npkit.store.workshop import NotFound, PollQuestion, Seat, SessionView, Workshop, WorkshopError
+from npkit.store.workshop.inputs import MAX_FREE_TEXT, Locked
+from npkit.store.workshop.polls import keys_by_id
 
 POLL_SECONDS = 1.5
 TRAINEE_CSS = """

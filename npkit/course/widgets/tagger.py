@@ -2,9 +2,9 @@
 
 :class:`ElementTagger` shows a case's narrative one passage at a time; the trainee ticks the
 elements each passage shows (act, means, purpose: the choices of
-:func:`npkit.training.tagger.tag_choices`), presses "Check my tags" for per-passage feedback and
-a score, then may show the answer. The answer key is the case file's passage tags; scoring is
-:func:`npkit.training.tagger.score`.
+:func:`npkit.course.training.tagger.tag_choices`), presses "Check my tags" for per-passage feedback
+and a score, then may show the answer. The answer key is the case file's passage tags; scoring is
+:func:`npkit.course.training.tagger.score`.
 
 :class:`VictimQuestion` asks "is this person a victim of trafficking?", then shows npkit's
 victim finding tree with its reasons and sources.
@@ -19,9 +19,8 @@ import functools
 
 import ipywidgets as w
 
-from npkit.engine.assessment import assess
-from npkit.learner import Stateful
-from npkit.training.tagger import (
+from npkit.course.binding import Stateful
+from npkit.course.training.tagger import (
     ELEMENT_TITLES,
     VICTIM_ANSWERS,
     choices_by_element,
@@ -33,7 +32,16 @@ from npkit.training.tagger import (
     tag_label,
     victim_agreement,
 )
-from npkit.widgets.base import CSS, case_picker, error_panel, esc, outcome_html, tree_html, words
+from npkit.course.widgets.base import (
+    CSS,
+    case_picker,
+    error_panel,
+    esc,
+    outcome_html,
+    tree_html,
+    words,
+)
+from npkit.engine.assessment import assess
 
 VERDICTS = {
     "correct": ("✔", "good"),

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from npkit.casefile.case import Case
 from npkit.casefile.editing import edit_case, edit_offence, edit_period
+from npkit.course.widgets.base import CSS, esc, words
 from npkit.law.vocabulary import (
     Harm,
     Imminence,
@@ -34,7 +35,6 @@ from npkit.law.vocabulary import (
     Timing,
     describe,
 )
-from npkit.widgets.base import CSS, esc, words
 
 # --------------------------------------------------------------------------- the choices
 

@@ -22,8 +22,8 @@ import pandas as pd
 from npkit.casefile.case import Case
 from npkit.questions import AnswerKey
 from npkit.render.markdown import esc as md_esc
-from npkit.workshop.polls import keys_by_id
-from npkit.workshop.sessions import PollQuestion, SessionView, Tally, Workshop
+from npkit.store.workshop.polls import keys_by_id
+from npkit.store.workshop.sessions import PollQuestion, SessionView, Tally, Workshop
 
 DISCLAIMER = ("npkit is a teaching tool, not legal advice: verify the current law of any "
               "jurisdiction before relying on it.")
@@ -52,7 +52,7 @@ def _cell(text: object) -> object:
 
 def results_frame(ws: Workshop, code: str, secret: str, case: Case,
                   with_nicknames: bool = False) -> pd.DataFrame:
-    """One row per answer; raises :class:`~npkit.workshop.Forbidden` without the secret."""
+    """One row per answer; raises :class:`~npkit.store.workshop.Forbidden` without the secret."""
     rows = ws.answers(code, secret)
     view = ws.session(code)
     keys = keys_by_id(case)

@@ -164,7 +164,7 @@ def case_picker(cases, value: str | None = None, description: str = "Case") -> w
 
 
 # The learner travels between modules in the page's query string (?learner=<code>&nick=<nick>),
-# as the dashboard's template and npkit.store agree.
+# as the dashboard's template and npkit.store.learners agree.
 LEARNER_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{3,39}$")
 NICK_MAX = 40
 
@@ -189,7 +189,7 @@ def nav_html(number: int, query: str | None = "") -> str:
     them in the browser (a preheated kernel renders this before it knows the visitor);
     ``query``, when known here, is added at once. "All modules" is module 0 in JupyterLab and
     the landing page under Voila (``data-npk-home``)."""
-    from npkit.training.modules import MODULES
+    from npkit.course.training.modules import MODULES
 
     q = esc(keep_query(query))
     order = [m.number for m in MODULES]
@@ -221,7 +221,7 @@ class ModuleHeader(w.VBox):
     page's query string into the links once the kernel knows it."""
 
     def __init__(self, number: int):
-        from npkit.training.modules import MODULES
+        from npkit.course.training.modules import MODULES
 
         m = next(m for m in MODULES if m.number == number)
         self.number = number

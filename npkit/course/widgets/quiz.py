@@ -1,9 +1,9 @@
 """Module 7, "Check yourself": a scored quiz a lecturer can set as an exercise.
 
 Every question is a labelled set of radio buttons. "Check answers" grades them with
-:func:`npkit.training.quiz.grade` (right / wrong in words and a symbol, why, source) and shows the
-score; "Try again" clears the answers. The widget only presents: the answer keys and the grading
-live in :mod:`npkit.training.quiz`.
+:func:`npkit.course.training.quiz.grade` (right / wrong in words and a symbol, why, source) and
+shows the score; "Try again" clears the answers. The widget only presents: the answer keys and
+the grading live in :mod:`npkit.course.training.quiz`.
 
     quiz = Quiz(bank()); quiz.radios["duress-ew-john"].value = "fails"; quiz.check.click()
     assert "1 of" in quiz.score.value
@@ -15,10 +15,10 @@ from collections.abc import Iterable
 
 import ipywidgets as w
 
-from npkit.learner import Stateful
-from npkit.training import quiz as qz
-from npkit.training.modules import MODULES
-from npkit.widgets.base import CSS, esc
+from npkit.course.binding import Stateful
+from npkit.course.training import quiz as qz
+from npkit.course.training.modules import MODULES
+from npkit.course.widgets.base import CSS, esc
 
 # Outcome marks: a symbol and a word, colour only as a second channel.
 STATUS_MARKS = {

@@ -1,12 +1,12 @@
 """``npkit course``: the whole course from an installed npkit, in one command.
 
     pip install 'npkit[notebooks]'
-    npkit course [--port N] [other options of python -m npkit.dashboard]
+    npkit course [--port N] [other options of python -m npkit.course.dashboard]
 
-Builds the modules from the jupytext sources that come with npkit (npkit.course_build) into
+Builds the modules from the jupytext sources that come with npkit (npkit.course.build) into
 :func:`npkit.paths.course_notebooks` (the user's cache; in a source checkout, notebooks/ as
 ``make notebooks`` builds it), rewriting only what changed, then serves them as
-``python -m npkit.dashboard`` does. Without the notebooks extra it says what to install.
+``python -m npkit.course.dashboard`` does. Without the notebooks extra it says what to install.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from npkit import course_build, paths
+from npkit import paths
+from npkit.course import build as course_build
 
 # What the course needs beyond a core install: all three come with the notebooks extra.
 EXTRA_MODULES = ("ipywidgets", "jupytext", "voila")
@@ -67,7 +68,7 @@ def run(port: int | None = None, dashboard_args: Sequence[str] = ()) -> int:
         print(f"npkit course: could not build the modules: {exc}", file=sys.stderr)
         return 1
     print(f"npkit: the modules are in {folder}", flush=True)
-    from npkit import dashboard
+    from npkit.course import dashboard
 
     argv = ["--notebooks", str(folder), *(["--port", str(port)] if port is not None else []),
             *dashboard_args]

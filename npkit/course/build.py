@@ -9,11 +9,11 @@ checked cell is also tagged ``npkit-check``: the Voila template never shows thos
 learners (they are answer keys).
 
 Each notebook's metadata also gets what the Voila template shows around it (page title, the
-module's number and title, the previous and next modules), from npkit.training.modules.
+module's number and title, the previous and next modules), from npkit.course.training.modules.
 
 One implementation for every caller: ``make notebooks`` (tools/build_notebooks.py, into the
-checkout's notebooks/) and ``npkit course`` (npkit/course.py, into the user's cache). It needs
-jupytext, from the notebooks extra; it is imported only when a notebook is built.
+checkout's notebooks/) and ``npkit course`` (npkit/course/launch.py, into the user's cache). It
+needs jupytext, from the notebooks extra; it is imported only when a notebook is built.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def module_metadata(stem: str) -> dict:
     """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
     module) for the notebook ``stem``; for a workshop page, which is no module, ``title`` and
     ``npkit_page`` (title, audience); nothing if the catalogue does not list it."""
-    from npkit.training.modules import MODULES, WORKSHOP_PAGES
+    from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
 
     by_notebook = {m.notebook: i for i, m in enumerate(MODULES)}
     i = by_notebook.get(f"{stem}.ipynb")

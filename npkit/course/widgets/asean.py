@@ -17,14 +17,8 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
-from npkit.engine.assessment import assess
-from npkit.law.jurisdiction_data import instruments, jurisdictions
-from npkit.law.jurisdictions import DISCRETION_TEXT
-from npkit.law.jurisdictions import MODEL_WORDS as LAW_MODEL_WORDS
-from npkit.law.vocabulary import OffenceType, describe
-from npkit.notes import Note, notes
-from npkit.widgets.base import badge, esc, marks_html, outcome_html, words
-from npkit.widgets.models_table import (
+from npkit.course.widgets.base import badge, esc, marks_html, outcome_html, words
+from npkit.course.widgets.models_table import (
     CaseAndCharge,
     boxed,
     charge_line,
@@ -34,6 +28,12 @@ from npkit.widgets.models_table import (
     source_html,
     tree_html,
 )
+from npkit.engine.assessment import assess
+from npkit.law.jurisdiction_data import instruments, jurisdictions
+from npkit.law.jurisdictions import DISCRETION_TEXT
+from npkit.law.jurisdictions import MODEL_WORDS as LAW_MODEL_WORDS
+from npkit.law.vocabulary import OffenceType, describe
+from npkit.notes import Note, notes
 
 # The law's own words for a row's model (npkit/law/data/wording/jurisdictions.yaml).
 MODEL_WORDS = {**LAW_MODEL_WORDS, "none": "no provision"}

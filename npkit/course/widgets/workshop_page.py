@@ -4,7 +4,7 @@ polling the store on the kernel's event loop.
 
 The address: under Voila the page's query string (``?session=K7M2QX`` for the trainer,
 ``?session=K7M2QX&learner=amber-otter-42`` for a trainee) is read once per kernel with
-:func:`npkit.learner.query_string`; outside Voila (JupyterLab, nbval, tests) it is empty and
+:func:`npkit.course.binding.query_string`; outside Voila (JupyterLab, nbval, tests) it is empty and
 nothing waits. Every field is untrusted: a repeated or malformed one is ignored. The trainer's
 secret never travels in a query string (servers log those): it follows ``#`` in the trainer
 link, and the page's script hands it to the kernel (:mod:`.workshop_trainer`), in the same
@@ -21,13 +21,13 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from npkit.learner import MAX_QUERY, in_voila, query_string
-from npkit.store import Store, StoreError
-from npkit.training.modules import WORKSHOP_PAGES
-from npkit.widgets.base import CSS, esc
-from npkit.widgets.poll_chart import box
-from npkit.workshop import Workshop
-from npkit.workshop.inputs import CODE_LENGTH, WorkshopError, clean_join_code
+from npkit.course.binding import MAX_QUERY, in_voila, query_string
+from npkit.course.training.modules import WORKSHOP_PAGES
+from npkit.course.widgets.base import CSS, esc
+from npkit.course.widgets.poll_chart import box
+from npkit.store.learners import Store, StoreError
+from npkit.store.workshop import Workshop
+from npkit.store.workshop.inputs import CODE_LENGTH, WorkshopError, clean_join_code
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())

@@ -1,6 +1,6 @@
 """Serve the training modules as a Voila course.
 
-    python -m npkit.dashboard [--port N] [--notebooks DIR]
+    python -m npkit.course.dashboard [--port N] [--notebooks DIR]
 
 Standalone Voila (not the Jupyter Server extension): standalone Voila drops code-execution
 requests sent from the page, so a learner's browser can only talk to widgets. The course uses
@@ -10,7 +10,7 @@ for users; one kernel per module is preheated so a module opens without waiting 
 and idle kernels are culled so a workshop laptop does not fill up.
 
 ``voila_command()`` gives the command line. It runs Voila through this module
-(``python -m npkit.dashboard --voila ...``) rather than ``python -m voila`` so that, whoever
+(``python -m npkit.course.dashboard --voila ...``) rather than ``python -m voila`` so that, whoever
 starts it (``make dashboard``, a test, a trainer), Voila finds the template from a source
 checkout as well as from a wheel, the landing page gets the module catalogue, and an unknown
 address gets the course's "not found" page instead of Tornado's bare one.
@@ -28,7 +28,7 @@ from pathlib import Path
 
 from npkit.paths import course_notebooks
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 PORT = 8866
 TEMPLATE = "npkit"
@@ -72,7 +72,7 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
     cull_idle = CULL_IDLE_SECONDS if cull_idle is None else int(cull_idle)
     return [
-        sys.executable, "-m", "npkit.dashboard", "--voila", str(notebooks),
+        sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks),
         "--no-browser",
         f"--port={port}",
         "--Voila.port_retries=0",  # a busy port is an error, never a silent other port
@@ -164,7 +164,7 @@ def template_search_path() -> list[str]:
 def landing_context() -> dict:
     """What the landing page (tree.html) shows, straight from the module catalogue."""
     from npkit import DISCLAIMER
-    from npkit.training.modules import MODULES, WORKSHOP_PAGES
+    from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
 
     return {
         "modules": [
@@ -279,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["--voila"]:
         return run_voila(argv[1:])
     parser = argparse.ArgumentParser(
-        prog="python -m npkit.dashboard",
+        prog="python -m npkit.course.dashboard",
         description="Serve the npkit training modules as a Voila course on this computer.")
     parser.add_argument("--port", type=int, default=PORT, help=f"port (default {PORT})")
     parser.add_argument("--notebooks", type=Path, default=NOTEBOOKS,

@@ -9,11 +9,12 @@ panel, the list of changes and the download link. The "What would have to change
 longer (a quarter of a second on a new set of facts), so it runs when a case is loaded and when
 the trainee asks for it, and is remembered per set of facts.
 
-The lab keeps the trainee's scenario (:class:`npkit.learner.Stateful`, saved by ``bind_learner``):
-the case and the changes to its facts, as :func:`~npkit.widgets.fact_editor.apply_edit` fields
-and values. A saved scenario is untrusted: it is replayed through the same checks as a control's
-value, and whatever cannot be applied (an unknown case, a fact outside the vocabulary, a threat
-the case file no longer records) is left out with a note the trainee can read.
+The lab keeps the trainee's scenario (:class:`npkit.course.binding.Stateful`, saved by
+``bind_learner``): the case and the changes to its facts, as
+:func:`~npkit.course.widgets.fact_editor.apply_edit` fields and values. A saved scenario is
+untrusted: it is replayed through the same checks as a control's value, and whatever cannot be
+applied (an unknown case, a fact outside the vocabulary, a threat the case file no longer records)
+is left out with a note the trainee can read.
 
 Nothing here decides an outcome: every outcome and reason comes from :func:`npkit.assess`.
 """
@@ -29,11 +30,10 @@ from typing import Any
 import ipywidgets as w
 
 from npkit.casefile.case import Case
-from npkit.engine.assessment import Assessment, assess
-from npkit.learner import Stateful
-from npkit.widgets.base import badge, case_html, case_picker, esc, outcome_html, tree_html
-from npkit.widgets.download import DownloadLink, edited_copy
-from npkit.widgets.fact_editor import (
+from npkit.course.binding import Stateful
+from npkit.course.widgets.base import badge, case_html, case_picker, esc, outcome_html, tree_html
+from npkit.course.widgets.download import DownloadLink, edited_copy
+from npkit.course.widgets.fact_editor import (
     FactEditor,
     Rejected,
     Scenario,
@@ -45,7 +45,8 @@ from npkit.widgets.fact_editor import (
     replay_changes,
     scenario_changes,
 )
-from npkit.widgets.outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
+from npkit.course.widgets.outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
+from npkit.engine.assessment import Assessment, assess
 
 CF_CACHE_SIZE = 128
 MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
+from npkit.course.widgets.base import CSS, badge, esc, marks_html, words
 from npkit.engine.assessment import Assessment
 from npkit.engine.findings import Finding
 from npkit.law import registry
 from npkit.law.citations import Confidence
 from npkit.render.marks import analogue_label, international_analogue
-from npkit.widgets.base import CSS, badge, esc, marks_html, words
 
 GROUPS: tuple[tuple[str, str], ...] = (
     ("victim", "Victim status"),

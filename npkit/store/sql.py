@@ -1,7 +1,7 @@
 """Every statement the store sends, for SQLite and PostgreSQL alike.
 
 The text is written once, in the subset both databases accept (``TEXT``, ``INTEGER``,
-``ON CONFLICT ... DO UPDATE``, named ``:parameters``); :mod:`npkit.store` rewrites the
+``ON CONFLICT ... DO UPDATE``, named ``:parameters``); :mod:`npkit.store.learners` rewrites the
 parameters for psycopg and swaps in the few statements that must differ (:data:`PG_ONLY`):
 row locks, which SQLite does not need because ``BEGIN IMMEDIATE`` already serialises writers.
 

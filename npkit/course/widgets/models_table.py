@@ -19,14 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import ipywidgets as w
 
-from npkit.engine.assessment import Assessment, assess
-from npkit.engine.findings import Finding, Reason
-from npkit.law import registry
-from npkit.law.citations import SOURCES, Citation, Confidence
-from npkit.law.vocabulary import OffenceCategory, describe
-from npkit.notes import note
-from npkit.render.marks import ANALOGUE_NOTE, international_analogue
-from npkit.widgets.base import (
+from npkit.course.widgets.base import (
     CSS,
     badge,
     case_html,
@@ -36,6 +29,13 @@ from npkit.widgets.base import (
     outcome_html,
     words,
 )
+from npkit.engine.assessment import Assessment, assess
+from npkit.engine.findings import Finding, Reason
+from npkit.law import registry
+from npkit.law.citations import SOURCES, Citation, Confidence
+from npkit.law.vocabulary import OffenceCategory, describe
+from npkit.notes import note
+from npkit.render.marks import ANALOGUE_NOTE, international_analogue
 
 # Extra style for this module; colour is never the only channel (every mark carries words).
 EXTRA_CSS = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from npkit.casefile.case import Case
 from npkit.questions import AnswerKey, answer_keys
-from npkit.workshop.sessions import PollQuestion
+from npkit.store.workshop.sessions import PollQuestion
 
 
 def poll_questions(case: Case) -> tuple[PollQuestion, ...]:

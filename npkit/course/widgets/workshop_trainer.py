@@ -18,7 +18,7 @@ types ``session=CODE&secret=SECRET`` into a hidden field of the page, ``link_key
 reads it from there, empties the field and checks the secret in the store like any other
 input. A secret in the query string (an address a server sees and logs) is never used.
 
-Every control acts through :class:`npkit.workshop.Workshop`, which checks the secret on every
+Every control acts through :class:`npkit.store.workshop.Workshop`, which checks the secret on every
 trainer operation and enforces a lock itself, so a crafted widget message (a click on a
 disabled button, a value no control offers) can do no more than the trainer's own buttons.
 What the page remembers in the kernel (which question it shows, whether deleting was asked
@@ -37,11 +37,9 @@ from urllib.parse import quote, urlencode
 import ipywidgets as w
 
 from npkit.casefile.case import Case
-from npkit.questions import AnswerKey
-from npkit.store import Store, StoreError
-from npkit.widgets.base import esc
-from npkit.widgets.poll_chart import box, chart_html, count_text
-from npkit.widgets.workshop_page import (
+from npkit.course.widgets.base import esc
+from npkit.course.widgets.poll_chart import box, chart_html, count_text
+from npkit.course.widgets.workshop_page import (
     JOIN_NOTEBOOK,
     TRAINER_NOTEBOOK,
     Page,
@@ -49,10 +47,12 @@ from npkit.widgets.workshop_page import (
     session_from_query,
     spaced,
 )
-from npkit.workshop import NotFound, SessionView, Workshop, WorkshopError
-from npkit.workshop.inputs import MAX_TITLE
-from npkit.workshop.polls import keys_by_id, poll_questions
-from npkit.workshop.report import results_frame, summary_html, to_csv
+from npkit.questions import AnswerKey
+from npkit.store.learners import Store, StoreError
+from npkit.store.workshop import NotFound, SessionView, Workshop, WorkshopError
+from npkit.store.workshop.inputs import MAX_TITLE
+from npkit.store.workshop.polls import keys_by_id, poll_questions
+from npkit.store.workshop.report import results_frame, summary_html, to_csv
 
 POLL_SECONDS = 1.0
 TRAINER_CSS = """
@@ -495,7 +495,7 @@ def rehearsal(case_id: str = "jane", answers: Iterable[str] = ("fails", "fails",
     starts a session on ``case_id``; one trainee per answer joins and answers the first
     question; the trainer locks it (a late answer is refused), reveals npkit's answer and
     moves on. Returns what happened, one line per step (the notebooks print it)."""
-    from npkit.widgets.workshop_trainee import TraineePage
+    from npkit.course.widgets.workshop_trainee import TraineePage
 
     answers = tuple(answers)
     pages: list[Page] = []

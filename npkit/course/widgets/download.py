@@ -17,8 +17,8 @@ import ipywidgets as w
 
 from npkit.casefile.case import Case
 from npkit.casefile.editing import edit_case, to_yaml
-from npkit.widgets.base import esc
-from npkit.widgets.outcome_matrix import boxed
+from npkit.course.widgets.base import esc
+from npkit.course.widgets.outcome_matrix import boxed
 
 SUFFIX = "_edited"
 MIME = "application/yaml"

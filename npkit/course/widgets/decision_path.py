@@ -7,20 +7,20 @@ stopped the process (or that it should not), then presses "Check": npkit's answe
 widget, :class:`WhyPunish`, runs the discussion "Why punish them at all?" (Fitzgerald 2024 III).
 
 The widgets only present: the law is in :mod:`npkit.law.stages`, the grading in
-:mod:`npkit.training.quiz`.
+:mod:`npkit.course.training.quiz`.
 """
 
 from __future__ import annotations
 
 import ipywidgets as w
 
+from npkit.course.binding import Stateful
+from npkit.course.training import quiz as qz
+from npkit.course.widgets.base import case_html, case_picker, esc, reasons_html
+from npkit.course.widgets.quiz import STATUS_MARKS, box, mark
 from npkit.engine.assessment import assess
 from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
-from npkit.learner import Stateful
-from npkit.training import quiz as qz
-from npkit.widgets.base import case_html, case_picker, esc, reasons_html
-from npkit.widgets.quiz import STATUS_MARKS, box, mark
 
 SEED_CASES = ("jane", "john", "sarah")  # Fitzgerald 2024 V.B: offered first, Jane by default
 
@@ -147,7 +147,7 @@ class DecisionPath(Stateful):
     # -- saved state --------------------------------------------------------------------------
 
     def get_state(self) -> dict:
-        """``case``, ``stage`` (a value of :func:`npkit.training.quiz.stop_choices` or None)
+        """``case``, ``stage`` (a value of :func:`npkit.course.training.quiz.stop_choices` or None)
         and ``checked``."""
         return {"case": self.case.value, "stage": self.answer.value, "checked": self.checked}
 

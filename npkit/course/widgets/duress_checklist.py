@@ -7,7 +7,7 @@ variant requires which condition, whether duress succeeds and the caveats that o
 (npkit's reading, outside law), the reasons with their sources, and what would have to change
 (npkit's counterfactuals for the duress outcomes).
 
-The comparison is :func:`npkit.training.checklist.compare`; every finding comes from
+The comparison is :func:`npkit.course.training.checklist.compare`; every finding comes from
 :func:`npkit.assess`. Case text is escaped; callbacks re-check their input and never raise.
 """
 
@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from npkit.engine.assessment import assess
-from npkit.law.duress import CONDITIONS, VARIANTS
-from npkit.learner import Stateful
-from npkit.render.marks import analogue_label, analogue_text, international_analogue
-from npkit.training.checklist import (
+from npkit.course.binding import Stateful
+from npkit.course.training.checklist import (
     ANSWER_OPTIONS,
     NOT_ANSWERED,
     QUESTIONS,
@@ -27,7 +24,7 @@ from npkit.training.checklist import (
     compare,
     question,
 )
-from npkit.widgets.base import (
+from npkit.course.widgets.base import (
     badge,
     case_picker,
     error_panel,
@@ -36,7 +33,10 @@ from npkit.widgets.base import (
     outcome_html,
     tree_html,
 )
-from npkit.widgets.tagger import WRAP_CSS, boxed, button, safe, story_html, verdict_badge
+from npkit.course.widgets.tagger import WRAP_CSS, boxed, button, safe, story_html, verdict_badge
+from npkit.engine.assessment import assess
+from npkit.law.duress import CONDITIONS, VARIANTS
+from npkit.render.marks import analogue_label, analogue_text, international_analogue
 
 CASES = ("jane", "john", "sarah")
 AGREEMENT_TEXT = {

@@ -21,7 +21,7 @@ A widget takes part by mixing in :class:`Stateful`: ``state_key`` (its name with
 ``on_change(callback)``.
 
 Only :class:`Binding` draws (its status line is an ipywidgets HTML widget), so only it imports
-ipywidgets, when a page binds: like every npkit module outside ``npkit.widgets``, this one
+ipywidgets, when a page binds: like every npkit module outside ``npkit.course.widgets``, this one
 imports with a core install (``pip install npkit``, no notebooks extra), as
 tests/test_core_install.py checks.
 """
@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-from npkit.store import Store, check_module, clean_nickname, is_code
+from npkit.store.learners import Store, check_module, clean_nickname, is_code
 
 # Problems go to this logger, never to the page: the NullHandler keeps Python's last-resort
 # handler from printing them (a kernel shows stderr under a cell), and no traceback is logged.
@@ -277,7 +277,7 @@ def _status_widget():
 
 
 def _line(body: str, kind: str = "neutral") -> str:
-    from npkit.widgets.base import CSS
+    from npkit.course.widgets.base import CSS
 
     return (f"{CSS}<div class='npk'><p class='npk-learner npk-source' role='status' "
             f"data-state='{kind}'>{body}</p></div>")
@@ -376,7 +376,7 @@ class Binding:
         self._show()
 
     def _show(self) -> None:
-        from npkit.widgets.base import esc
+        from npkit.course.widgets.base import esc
 
         self._show_in_header()
         who = esc(self.learner.name)
@@ -397,7 +397,7 @@ class Binding:
                 "computer.", "saved")
 
     def _show_in_header(self) -> None:
-        """Tell the module header (``npkit.widgets.base.ModuleHeader``: ``show_learner`` and
+        """Tell the module header (``npkit.course.widgets.base.ModuleHeader``: ``show_learner`` and
         ``set_query``, used only if present) whose answers are kept, and give its links the
         learner."""
         header, who = self.header, self.learner

@@ -11,7 +11,7 @@ Two kinds of caller, two kinds of method:
 
 A lock is enforced here, not only on screen: an answer to a locked question raises
 :class:`Locked`. Changing an answer replaces it (one row per session, question and
-participant). See :mod:`npkit.workshop.inputs` for what text is accepted.
+participant). See :mod:`npkit.store.workshop.inputs` for what text is accepted.
 
     ws = Workshop(Store.open())
     new = ws.create("john", questions, title="Cohort 3")      # new.code, new.secret
@@ -30,9 +30,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from npkit.store import Store, clean_nickname, is_code
-from npkit.store import _now as now
-from npkit.workshop.inputs import (
+from npkit.store.learners import Store, clean_nickname, is_code
+from npkit.store.learners import _now as now
+from npkit.store.workshop.inputs import (
     Forbidden,
     Locked,
     NotFound,
@@ -134,7 +134,7 @@ def _flag(value: bool) -> int:
 
 
 class Workshop:
-    """Workshop sessions kept in a :class:`~npkit.store.Store`."""
+    """Workshop sessions kept in a :class:`~npkit.store.learners.Store`."""
 
     def __init__(self, store: Store) -> None:
         self.store = store

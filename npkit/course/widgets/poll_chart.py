@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 
+from npkit.course.widgets.base import CSS, esc, marks_html
 from npkit.questions import AnswerKey
-from npkit.widgets.base import CSS, esc, marks_html
-from npkit.workshop.sessions import PollQuestion, Tally
+from npkit.store.workshop.sessions import PollQuestion, Tally
 
 PREVIEW_CHARS = 280
 PREVIEW_LINES = 6
