@@ -29,6 +29,7 @@ RUN = 12  # words: no learner-visible text may share a run this long with a seed
 LEARNER_TEXTS = (
     ("cases", "*.yaml", "text"),
     ("npkit/law/data", "**/*.yaml", "text"),
+    ("npkit/course/data", "**/*.yaml", "text"),
     ("tests/rules", "*.yaml", "text"),
     (".", "*.md", "text"),
     ("notebooks", "[0-9][0-9]_*.py", "text"),
