@@ -103,7 +103,7 @@ display(victim_sarah.widget)
 # and confined: that was trafficking. The second time she contacted the recruiters herself,
 # knowing the work and the conditions; no means was used on her, she was never punished, and
 # rewards and promotion, not coercion, kept her working. Fitzgerald concludes that her
-# informed consent was never nullified, so for the second stay there is no means and no
+# informed consent was never nullified. So for the second stay there is no means and no
 # exploitation of her, and she is not a victim (Fitzgerald 2024, V.B.3, drawing on UNODC on
 # consent that has not been nullified). npkit follows that conclusion.
 

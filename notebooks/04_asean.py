@@ -94,8 +94,8 @@ display(problems, AseanCase(cases, "jane").widget)
 # Detention has been part of the principle from the start. While the Palermo Protocol was
 # being negotiated, states were urged not to detain or prosecute trafficked persons for status
 # offences. The OHCHR Principles of 2002 say victims should not be detained, charged or
-# prosecuted for illegal entry or stay, or for unlawful acts that flow directly from their
-# trafficking (Fitzgerald 2024, IV.A.1). Fitzgerald describes the principle as protecting
+# prosecuted for illegal entry or stay. The same goes for unlawful acts that flow directly
+# from their trafficking (Fitzgerald 2024, IV.A.1). Fitzgerald describes the principle as protecting
 # against detention, prosecution and punishment alike (III).
 #
 # In practice many returnees are charged with immigration offences (II.A.3). The ASEAN study
