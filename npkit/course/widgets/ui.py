@@ -82,6 +82,16 @@ BADGES: dict[str, tuple[str, str]] = {
     "right": ("✔", "good"),
     "wrong": ("✘", "bad"),
     "ignored": ("⚠", "mixed"),
+    # a case's path through the criminal process (module 6)
+    "reached": ("●", "neutral"),
+    "not reached": ("○", "neutral"),
+    "stop here": ("➜", "good"),
+    "missed chance": ("✘", "bad"),
+    "no": ("–", "neutral"),
+    # whether a provision covers an offence type (module 4)
+    "covered": ("✔", "good"),
+    "not covered": ("✘", "bad"),
+    "not covered (no provision)": ("✘", "bad"),
     # status line levels (say)
     "done": ("✔", "good"),
     "warning": ("⚠", "mixed"),
