@@ -28,8 +28,6 @@ ALLOWLIST = {
     "download.py", "fact_editor.py", "scenario_lab.py",  # helper "scenariolab"
     "poll_chart.py", "workshop_page.py", "workshop_trainee.py",  # helper "workshop"
     "workshop_trainer.py",
-    # helper "viewlayer", in progress
-    "asean.py", "models_table.py",
 }
 
 
