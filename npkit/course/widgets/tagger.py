@@ -34,6 +34,7 @@ from npkit.course.training.tagger import (
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_picker, error_panel, words
 from npkit.engine.assessment import assess
+from npkit.law import registry
 
 _PLURAL = {"act": "acts", "means": "means", "purpose": "purposes"}
 
@@ -300,7 +301,9 @@ class ElementTagger(Stateful):
 
     def _render_answer(self) -> None:
         case = self.case
+        # where the three elements come from: the victim rule's first citation
         self.answer.value = ui.value("tagger/answer.html.j2", case=case,
+                                     elements=registry.rule("victim").citations[0],
                                      passages=[(p, _labels(p.tags)) for p in case.narrative])
 
 
