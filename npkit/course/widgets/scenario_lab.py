@@ -11,7 +11,7 @@ the trainee asks for it, and is remembered per set of facts.
 
 The lab keeps the trainee's scenario (:class:`npkit.course.binding.Stateful`, saved by
 ``bind_learner``): the case and the changes to its facts, as
-:func:`~npkit.course.widgets.fact_editor.apply_edit` fields and values. A saved scenario is
+:func:`~npkit.casefile.scenario.apply_edit` fields and values. A saved scenario is
 untrusted: it is replayed through the same checks as a control's value, and whatever cannot be
 applied (an unknown case, a fact outside the vocabulary, a threat the case file no longer records)
 is left out with a note the trainee can read.
@@ -30,21 +30,22 @@ from typing import Any
 import ipywidgets as w
 
 from npkit.casefile.case import Case
-from npkit.course.binding import Stateful
-from npkit.course.widgets.base import badge, case_html, case_picker, esc, outcome_html, tree_html
-from npkit.course.widgets.download import DownloadLink, edited_copy
-from npkit.course.widgets.fact_editor import (
-    FactEditor,
+from npkit.casefile.scenario import (
     Rejected,
     Scenario,
-    _short,
     apply_edit,
     build_case,
     describe_changes,
+    edited_copy,
     initial_scenario,
     replay_changes,
     scenario_changes,
+    short,
 )
+from npkit.course.binding import Stateful
+from npkit.course.widgets.base import badge, case_html, case_picker, esc, outcome_html, tree_html
+from npkit.course.widgets.download import DownloadLink
+from npkit.course.widgets.fact_editor import FactEditor
 from npkit.course.widgets.outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
 from npkit.engine.assessment import Assessment, assess
 
@@ -323,7 +324,7 @@ class ScenarioLab(Stateful):
             shown = self.loaded.person.pseudonym if self.loaded is not None else "the first case"
             self._note("Your saved scenario could not be restored.",
                        [f"It was for a case that is not in the case library "
-                        f"({_short(case_id)}). The lab shows {shown} as the case file has it."])
+                        f"({short(case_id)}). The lab shows {shown} as the case file has it."])
             return False
         loaded = self.cases[case_id]
         scenario, skipped = replay_changes(loaded, changes)
