@@ -16,8 +16,7 @@ import ipywidgets as w
 
 from npkit.casefile.case import Case
 from npkit.casefile.editing import to_yaml
-from npkit.course.widgets.base import esc
-from npkit.course.widgets.outcome_matrix import boxed
+from npkit.course.widgets import ui
 
 MIME = "application/yaml"
 PREFIX = f"data:{MIME};charset=utf-8;base64,"
@@ -66,11 +65,5 @@ class DownloadLink:
         self.filename = f"{case.id}.yaml"
         self.href = data_uri(self.text)
         size = max(1, round(len(self.text.encode("utf-8")) / 1024))
-        self.widget.value = boxed(
-            f"<p><a class='npk-download' href='{esc(self.href)}' download='{esc(self.filename)}'>"
-            "<span aria-hidden='true'>⬇ </span>Download this scenario as a case file</a> "
-            f"(<code>{esc(self.filename)}</code>, about {size} KB). "
-            "Share it with your group or your trainer: your trainer can add it to the "
-            "course's cases so it appears in every module.</p>"
-            "<details><summary>Show the case file</summary>"
-            f"<pre style='white-space: pre-wrap'>{esc(self.text)}</pre></details>")
+        self.widget.value = ui.value("scenario_lab/download.html.j2", href=self.href,
+                                     filename=self.filename, size=size, text=self.text)

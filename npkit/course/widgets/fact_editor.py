@@ -23,7 +23,8 @@ from npkit.casefile.scenario import (
     Scenario,
     principal,
 )
-from npkit.course.widgets.base import CSS, esc, words
+from npkit.course.widgets import ui
+from npkit.course.widgets.ui import words
 from npkit.law.vocabulary import Means, describe
 
 # --------------------------------------------------------------------------- the controls
@@ -35,23 +36,9 @@ def _options(vocab: type[StrEnum]) -> list[tuple[str, str]]:
 
 _WIDE = {"description_width": "11rem"}
 
-# Long labels wrap instead of being cut off, and read well on a projector.
-EDITOR_CSS = """<style>
-.npk-editor .widget-checkbox, .npk-editor .jupyter-widget-checkbox {
-  height: auto; min-height: var(--jp-widgets-inline-height); }
-.npk-editor .widget-checkbox .widget-label-basic,
-.npk-editor .jupyter-widget-checkbox .jupyter-widget-label-basic {
-  white-space: normal; overflow: visible; font-size: 1rem; line-height: 1.35; display: flex;
-  align-items: flex-start; }
-.npk-editor .widget-checkbox input[type='checkbox'],
-.npk-editor .jupyter-widget-checkbox input[type='checkbox'] { flex-grow: 0; margin-top: .2em; }
-.npk h4 { margin: .5em 0 .1em; font-size: 1rem; }
-</style>"""
 
-
-def boxed(body: str) -> str:
-    """``body`` (already escaped) in the suite's style, as an HTML widget value."""
-    return f'{CSS}<div class="npk">{body}</div>'
+def _section(title: str = "", text: str = "", *, minor: bool = False) -> w.HTML:
+    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text, minor=minor)
 
 
 class FactEditor:
@@ -71,7 +58,7 @@ class FactEditor:
                 self._wire(box, f"quick.{q.key}")
                 self.quick[q.key] = box
                 boxes.append(box)
-            sections += [w.HTML(boxed(f"<h4>{esc(group)}</h4>")), *boxes]
+            sections += [_section(group, minor=True), *boxes]
         self.quick_note = w.HTML("")
         self.means: dict[str, w.Checkbox] = {}
         for term in Means.__members__:
@@ -90,19 +77,19 @@ class FactEditor:
         self.threat_box = w.VBox([])
         self.offence_title = w.HTML("")
         self.widget = w.VBox([
-            w.HTML(boxed(EDITOR_CSS + "<h3>Quick facts</h3><p>Each box changes one fact of "
-                         "the period of the charge. Untick it to return to what the case file "
-                         "says.</p>")),
+            _section("Quick facts", "Each box changes one fact of the period of the charge. "
+                     "Untick it to return to what the case file says."),
             *sections,
             self.quick_note,
-            w.HTML(boxed("<h3>Means used on them</h3>")),
+            _section("Means used on them"),
             w.VBox(list(self.means.values())),
-            w.HTML(boxed("<h3>Threats recorded in the case file</h3>")),
+            _section("Threats recorded in the case file"),
             self.threat_box,
             self.offence_title,
             *self.offence.values(),
         ], layout=w.Layout(flex="1 1 28rem", min_width="20rem", padding="0 1rem 0 0"))
         self.widget.add_class("npk-editor")
+        self.widget.add_class("npk-wrap")  # long labels wrap instead of being cut off
 
     # -- wiring
     def _wire(self, control: w.ValueWidget, name: str) -> None:
@@ -162,19 +149,17 @@ class FactEditor:
                                                  strict=True)):
             for dd, value in zip(row.values(), values, strict=True):
                 dd.value = value
-            note = f": <em>{esc(t.note)}</em>" if t.note else ""
-            children += [w.HTML(boxed(f"<h4>Threat {i + 1}{note}</h4>")), *row.values()]
+            children += [ui.html_widget("scenario_lab/threat.html.j2", number=i + 1,
+                                        note=t.note or ""), *row.values()]
         if not children:
-            children = [w.HTML(boxed("<p>No threat is recorded for this period. Use the quick "
-                                     "fact above to add one.</p>"))]
+            children = [_section(text="No threat is recorded for this period. Use the quick "
+                                 "fact above to add one.")]
         old = [c for c in self.threat_box.children if isinstance(c, w.HTML)]
         self.threat_box.children = children
         for c in old:
             c.close()
-        age = loaded.person.age
-        self.quick_note.value = boxed(
-            f"<p><small>The case file records: age {esc(age if age is not None else 'unknown')}"
-            f"; identification: {esc(words(loaded.identification.status))}.</small></p>")
+        self.quick_note.value = ui.value("scenario_lab/recorded.html.j2", age=loaded.person.age,
+                                         status=loaded.identification.status)
         offence, _ = principal(loaded)
-        self.offence_title.value = boxed(
-            f"<h3>The charge assessed</h3><p>{esc(offence.charge)}</p>")
+        self.offence_title.value = ui.value("scenario_lab/section.html.j2",
+                                            title="The charge assessed", text=offence.charge)
