@@ -27,9 +27,6 @@ CSS_FILE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit" / "stati
 ALLOWLIST = {
     "poll_chart.py", "workshop_page.py", "workshop_trainee.py",  # helper "workshop"
     "workshop_trainer.py",
-    # helper "viewlayer", in progress
-    "asean.py", "decision_path.py", "duress_checklist.py", "models_table.py",
-    "outcome_matrix.py", "quiz.py", "tagger.py",
 }
 
 
