@@ -250,14 +250,6 @@ def _drive_outcome_matrix(cases):
     return [matrix.widget]
 
 
-def _drive_base(cases):
-    from npkit.engine.assessment import assess
-
-    victim = assess(cases[0], counterfactuals=False).victim
-    return [base.module_header(3), base.disclaimer(), base.case_viewer(cases[0]),
-            base.error_panel("x", ["y"]), base.finding_tree(victim)]
-
-
 def _drive_scenario_lab(cases):
     """The lab's own outputs (the outcome matrix inside it is outcome_matrix.py's), with a
     fact changed, a restored scenario's note, a refused value, and the search run."""
@@ -273,15 +265,23 @@ def _drive_scenario_lab(cases):
             lab.download.widget, refused.message, refused.editor.widget]
 
 
+def _drive_base(cases):
+    from npkit.engine.assessment import assess
+
+    victim = assess(cases[0], counterfactuals=False).victim
+    return [base.module_header(3), base.disclaimer(), base.case_viewer(cases[0]),
+            base.error_panel("x", ["y"]), base.finding_tree(victim)]
+
+
 # Each converted module's widgets, driven a little so that their outputs are filled. A helper
 # who converts a module adds its driver here.
 DRIVERS = {
+    "scenario_lab.py": _drive_scenario_lab, "fact_editor.py": _drive_scenario_lab,
+    "download.py": _drive_scenario_lab,
     "base.py": _drive_base, "tagger.py": _drive_tagger, "duress_checklist.py": _drive_duress,
     "quiz.py": _drive_quiz, "decision_path.py": _drive_decision_path,
     "models_table.py": _drive_models_table, "asean.py": _drive_asean,
     "outcome_matrix.py": _drive_outcome_matrix,
-    "scenario_lab.py": _drive_scenario_lab, "fact_editor.py": _drive_scenario_lab,
-    "download.py": _drive_scenario_lab,
 }
 
 
