@@ -97,7 +97,7 @@ def test_every_module_outside_the_widgets_imports_and_the_cli_runs_without_the_e
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert {"npkit.course.binding", "npkit.cli", "npkit.course.launch", "npkit.course.build",
             "npkit.store.learners", "npkit.course.dashboard",
-            "npkit.casefile.library"} <= set(report["modules"])
+            "npkit.casefile.library", "npkit.casefile.scenario"} <= set(report["modules"])
     runs = report["runs"]
     assert runs.pop("course") == 2  # refuses, with the install hint, not a traceback
     assert runs == {" ".join(a): 0 for a in argvs if a != ["course"]}

@@ -31,78 +31,117 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit"
 sys.path.insert(0, str(ROOT / "tools"))
 import build_notebooks  # noqa: E402
+from dashboard_support import course_app  # noqa: E402
 
 voila = pytest.importorskip("voila")
 
 
-# ---------------------------------------------------------------- the command line
+# ---------------------------------------------------------------- the command line and voila.json
 
-def flags(cmd: list[str]) -> dict[str, str]:
-    out = {}
-    for arg in cmd:
-        if arg.startswith("--") and "=" in arg:
-            key, value = arg[2:].split("=", 1)
-            out.setdefault(key, value)
-    return out
+SHIPPED = json.loads(dashboard.CONFIG.read_text(encoding="utf-8"))
 
 
-def test_voila_command_serves_the_modules_with_the_npkit_template(tmp_path):
+def flags(cmd: list[str]) -> list[str]:
+    return cmd[cmd.index("--voila") + 2:]
+
+
+def test_voila_command_passes_only_the_folder_and_the_port(tmp_path):
     cmd = dashboard.voila_command(tmp_path, port=9123)
-    assert cmd[:4] == [sys.executable, "-m", "npkit.course.dashboard", "--voila"]
-    assert cmd[4] == str(tmp_path.resolve())
-    f = flags(cmd)
-    assert f["template"] == "npkit"
-    assert f["port"] == "9123"
-    assert f["Voila.ip"] == "127.0.0.1"
-    assert f["Voila.port_retries"] == "0"
-    assert f["theme"] == "light"
-    assert f["VoilaConfiguration.classic_tree"] == "True"
-    assert "--no-browser" in cmd
-
-
-def test_voila_command_is_fast_and_quiet_for_learners(tmp_path):
-    f = flags(dashboard.voila_command(tmp_path))
-    assert f["show_tracebacks"] == "False"
-    assert f["strip_sources"] == "True"
-    assert f["preheat_kernel"] == "True"
-    assert f["pool_size"] == "1"
-    assert int(f["MappingKernelManager.cull_idle_timeout"]) > 0
-    assert int(f["MappingKernelManager.cull_interval"]) > 0
-    assert f["VoilaExecutor.allow_errors"] == "True"
-    assert "traceback" not in f["VoilaExecutor.cell_error_instruction"].lower()
-    assert f["VoilaConfiguration.allow_template_override"] == "NO"
-    if __import__("os").name == "posix":
-        assert f["KernelManager.transport"] == "ipc"  # no TCP port races between kernels
-
-
-def test_voila_command_loads_only_the_widget_extensions(tmp_path):
-    cmd = dashboard.voila_command(tmp_path)
-    allowed = [a.split("=", 1)[1] for a in cmd
-               if a.startswith("--VoilaConfiguration.extension_allowlist=")]
-    assert set(allowed) == {"@jupyter-widgets/jupyterlab-manager",
-                            "@voila-dashboards/widgets-manager8"}
+    assert cmd[:5] == [sys.executable, "-m", "npkit.course.dashboard", "--voila",
+                       str(tmp_path.resolve())]
+    extra = [] if __import__("os").name == "posix" else ["--KernelManager.transport=tcp"]
+    assert flags(cmd) == ["--port=9123", *extra]
+    assert flags(dashboard.voila_command(tmp_path, port=9123, host="0.0.0.0",
+                                         preheat=False))[:3] == [
+        "--port=9123", "--Voila.ip=0.0.0.0", "--preheat_kernel=False"]
 
 
 def test_voila_command_defaults_and_preheat_switch():
     cmd = dashboard.voila_command()
     assert cmd[4] == str((ROOT / "notebooks").resolve())
-    assert flags(cmd)["port"] == "8866"
-    assert flags(dashboard.voila_command(preheat=False))["preheat_kernel"] == "False"
+    assert "--port=8866" in cmd
+    assert "--preheat_kernel=False" in dashboard.voila_command(preheat=False)
 
 
-def test_voila_accepts_every_option(tmp_path):
-    """Voila parses the whole command line (a misspelt option would stop `make dashboard`)."""
+def test_the_course_reads_the_shipped_voila_json_first(tmp_path, monkeypatch):
+    app = course_app(monkeypatch, dashboard.voila_command(tmp_path, port=9124))
+    assert app.config_file_paths[0] == str(ROOT / "npkit" / "course" / "voila_config")
+    assert str(dashboard.CONFIG) in app.loaded_config_files
+    assert app.port == 9124 and app.ip == "127.0.0.1"
+    assert app.port_retries == 0  # a busy port is an error, never a silent other port
+    assert app.open_browser is False
+    assert app.extra_args == [str(tmp_path.resolve())]
+
+
+def test_the_settings_serve_the_modules_fast_and_quietly(tmp_path, monkeypatch):
+    from jupyter_client.manager import KernelManager
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+    from voila.configuration import VoilaConfiguration
+
+    app = course_app(monkeypatch, dashboard.voila_command(tmp_path))
+    conf = VoilaConfiguration(parent=app)
+    assert (conf.template, conf.theme, conf.classic_tree) == ("npkit", "light", True)
+    assert conf.allow_template_override == "NO" and conf.allow_theme_override == "NO"
+    assert conf.show_tracebacks is False and conf.strip_sources is True
+    assert conf.preheat_kernel is True and conf.default_pool_size == 1
+    assert set(conf.extension_allowlist) == {"@jupyter-widgets/jupyterlab-manager",
+                                             "@voila-dashboards/widgets-manager8"}
+    executor = app.config.VoilaExecutor
+    assert executor.allow_errors is True  # a failing cell must not hide the rest of the page
+    assert "traceback" not in executor.cell_error_instruction.lower()
+    manager = AsyncMappingKernelManager(parent=app)
+    assert manager.cull_idle_timeout > 0 and manager.cull_interval > 0
+    if __import__("os").name == "posix":
+        assert KernelManager(parent=app).transport == "ipc"  # no TCP port races between kernels
+
+
+def test_every_setting_in_voila_json_is_one_the_class_has():
+    """A misspelt key in a config file is ignored without a word: each must name a
+    configurable trait of its class."""
+    from jupyter_client.manager import KernelManager
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
     from voila.app import Voila
+    from voila.configuration import VoilaConfiguration
+    from voila.execute import VoilaExecutor
 
-    argv = dashboard.voila_command(tmp_path, port=9124)
-    app = Voila()
-    app.parse_command_line(argv[argv.index("--voila") + 1:])
-    assert app.port == 9124
-    assert app.ip == "127.0.0.1"
-    assert app.config.VoilaConfiguration.template == "npkit"
-    assert app.config.VoilaConfiguration.preheat_kernel is True
-    assert app.config.VoilaExecutor.allow_errors is True
-    assert app.config.VoilaConfiguration.classic_tree is True
+    classes = {c.__name__: c for c in (Voila, VoilaConfiguration, VoilaExecutor,
+                                       MappingKernelManager, KernelManager)}
+    assert set(SHIPPED) <= set(classes)
+    for section, values in SHIPPED.items():
+        traits = classes[section].class_traits(config=True)
+        assert set(values) <= set(traits), (section, set(values) - set(traits))
+    assert len([k for values in SHIPPED.values() for k in values]) >= 20
+
+
+def test_voila_json_keeps_tracebacks_and_code_from_the_page_out():
+    """The security-relevant settings: no traceback for a learner, and nothing that would let
+    a page send code to its kernel (standalone Voila refuses execute_request; the course never
+    runs as a Jupyter server extension, and nothing here widens the message types)."""
+    text = dashboard.CONFIG.read_text(encoding="utf-8")
+    assert SHIPPED["VoilaConfiguration"]["show_tracebacks"] is False
+    assert SHIPPED["VoilaConfiguration"]["allow_template_override"] == "NO"
+    assert "execute_request" not in text and "allowed_message_types" not in text
+    assert not {"ServerApp", "NotebookApp", "ServerProxy"} & set(SHIPPED)
+    assert "log_level" not in text  # --debug's DEBUG log would also turn tracebacks on
+    for cmd in (dashboard.voila_command(), dashboard.voila_command(
+            preheat=False, pool_sizes={"default": 2}, refill_delay=5, cull_idle=0)):
+        assert cmd[1:4] == ["-m", "npkit.course.dashboard", "--voila"]  # standalone Voila
+        assert not [a for a in cmd[5:] if "traceback" in a.lower() or a == "--debug"]
+
+
+def test_standalone_voila_refuses_code_sent_from_a_page(tmp_path, monkeypatch):
+    """The kernel manager the course's app makes lets a page send widget messages, never an
+    execute_request (preheating off, so no kernel starts)."""
+    import signal
+
+    argv = dashboard.voila_command(tmp_path, preheat=False)
+    app = course_app(monkeypatch, argv)
+    monkeypatch.setattr(signal, "signal", lambda *a: None)  # initialize sets a SIGTERM handler
+    app.initialize(argv[argv.index("--voila") + 1:])
+    assert app.voila_configuration.show_tracebacks is False
+    app.init_settings()
+    allowed = set(app.kernel_manager.allowed_message_types)
+    assert "comm_msg" in allowed and "execute_request" not in allowed
 
 
 def test_launcher_refuses_a_folder_without_built_modules(tmp_path, capsys):

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from dashboard_support import course_app
 
 from npkit.course import dashboard
 
@@ -29,11 +30,15 @@ def built(tmp_path):
     return tmp_path
 
 
-def test_default_cull_is_thirty_minutes(tmp_path):
+def test_default_cull_is_thirty_minutes(tmp_path, monkeypatch):
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
     cmd = dashboard.voila_command(tmp_path)
-    assert flag(cmd, "MappingKernelManager.cull_idle_timeout") == "1800"
-    assert flag(cmd, "MappingKernelManager.cull_interval") == "300"
-    assert flag(cmd, "MappingKernelManager.cull_connected") == "False"
+    assert not [a for a in cmd if a.startswith("--MappingKernelManager")]  # voila.json
+    manager = AsyncMappingKernelManager(parent=course_app(monkeypatch, cmd))
+    assert manager.cull_idle_timeout == 1800
+    assert manager.cull_interval == 300
+    assert manager.cull_connected is False
 
 
 @pytest.mark.parametrize(("seconds", "interval"), [(7200, "300"), (120, "120"), (0, "60")])
@@ -43,15 +48,13 @@ def test_cull_idle_sets_the_timeout_and_a_fitting_interval(tmp_path, seconds, in
     assert flag(cmd, "MappingKernelManager.cull_interval") == interval
 
 
-def test_voila_kernel_manager_reads_the_cull_setting(tmp_path):
-    """Voila's kernel manager (configured through its parent, the app) gets the value."""
+def test_voila_kernel_manager_reads_the_cull_setting(tmp_path, monkeypatch):
+    """Voila's kernel manager (configured through its parent, the app) gets the value: the
+    command line over voila.json."""
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-    from voila.app import Voila
 
     argv = dashboard.voila_command(tmp_path, cull_idle=7200)
-    app = Voila()
-    app.parse_command_line(argv[argv.index("--voila") + 1:])
-    manager = AsyncMappingKernelManager(parent=app)
+    manager = AsyncMappingKernelManager(parent=course_app(monkeypatch, argv))
     assert manager.cull_idle_timeout == 7200
     assert manager.cull_interval == 300
     assert manager.cull_connected is False

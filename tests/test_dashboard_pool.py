@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from dashboard_support import course_app
 
 from npkit.course import dashboard
 
@@ -27,7 +28,9 @@ def built(tmp_path):
 
 def test_default_is_one_kernel_per_page_and_no_pool_config(tmp_path):
     cmd = dashboard.voila_command(tmp_path)
-    assert "--pool_size=1" in cmd
+    assert dashboard.SETTINGS["VoilaConfiguration"]["default_pool_size"] == 1
+    assert dashboard.SETTINGS["VoilaConfiguration"]["preheat_kernel"] is True
+    assert not [a for a in cmd if a.startswith("--") and "pool" in a]  # voila.json: one each
     assert pools(cmd) is None
 
 
@@ -70,7 +73,7 @@ def test_launcher_refuses_a_bad_pool_size(built, capsys):
 
 
 @pytest.mark.filterwarnings("ignore:--kernel_pools_config=:DeprecationWarning")
-def test_voila_reads_the_pool_config(tmp_path):
+def test_voila_reads_the_pool_config(tmp_path, monkeypatch):
     """Voila parses the per-page pools into its kernel manager's ``kernel_pools_config`` (the
     manager class is made by a factory; traitlets finds its config by the class name)."""
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
@@ -79,8 +82,8 @@ def test_voila_reads_the_pool_config(tmp_path):
 
     argv = dashboard.voila_command(tmp_path, pool_sizes={"05_scenario_lab.ipynb": 7},
                                    refill_delay=90)
-    app = Voila()
-    app.parse_command_line(argv[argv.index("--voila") + 1:])
+    app = course_app(monkeypatch, argv)
+    assert isinstance(app, Voila)
     cls = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 1)
     raw = app.config[cls.__name__]["kernel_pools_config"]
     config = raw.get_value(cls.class_traits()["kernel_pools_config"])
@@ -88,9 +91,8 @@ def test_voila_reads_the_pool_config(tmp_path):
     assert float(app.config[cls.__name__]["fill_delay"]) == 90.0
 
 
-def test_a_late_cell_output_is_waited_for_not_dropped(tmp_path):
+def test_a_late_cell_output_is_waited_for_not_dropped(tmp_path, monkeypatch):
     """Under a room of cold kernels a cell's output reached Voila more than 30 s after the
     cell finished, and Voila dropped it (the page came without its widgets)."""
-    flag = "--VoilaExecutor.iopub_timeout="
-    (value,) = [a[len(flag):] for a in dashboard.voila_command(tmp_path) if a.startswith(flag)]
-    assert int(value) >= 300
+    app = course_app(monkeypatch, dashboard.voila_command(tmp_path))
+    assert app.config.VoilaExecutor.iopub_timeout >= 300

@@ -25,7 +25,6 @@ CSS_FILE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit" / "stati
 # templates REMOVES it from this list (the test below also fails on an entry that no longer
 # builds HTML by hand, so the list only shrinks).
 ALLOWLIST = {
-    "download.py", "fact_editor.py", "scenario_lab.py",  # helper "scenariolab"
     "poll_chart.py", "workshop_page.py", "workshop_trainee.py",  # helper "workshop"
     "workshop_trainer.py",
 }
@@ -251,6 +250,21 @@ def _drive_outcome_matrix(cases):
     return [matrix.widget]
 
 
+def _drive_scenario_lab(cases):
+    """The lab's own outputs (the outcome matrix inside it is outcome_matrix.py's), with a
+    fact changed, a restored scenario's note, a refused value, and the search run."""
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+
+    lab = ScenarioLab(cases, start="jane")
+    lab.set_state({"case": "jane", "changes": {"quick.escape": "yes"}})
+    lab.quick["imminent_threat"].value = True
+    lab.show_counterfactuals()
+    refused = ScenarioLab(cases, start="sarah")
+    refused.edit("means", ["mind_control"])
+    return [lab.editor.widget, lab.story, lab.why, lab.counterfactuals, lab.your_changes,
+            lab.download.widget, refused.message, refused.editor.widget]
+
+
 def _drive_base(cases):
     from npkit.engine.assessment import assess
 
@@ -262,6 +276,8 @@ def _drive_base(cases):
 # Each converted module's widgets, driven a little so that their outputs are filled. A helper
 # who converts a module adds its driver here.
 DRIVERS = {
+    "scenario_lab.py": _drive_scenario_lab, "fact_editor.py": _drive_scenario_lab,
+    "download.py": _drive_scenario_lab,
     "base.py": _drive_base, "tagger.py": _drive_tagger, "duress_checklist.py": _drive_duress,
     "quiz.py": _drive_quiz, "decision_path.py": _drive_decision_path,
     "models_table.py": _drive_models_table, "asean.py": _drive_asean,

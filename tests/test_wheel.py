@@ -143,6 +143,9 @@ def test_the_wheel_ships_every_case_every_notebook_source_and_the_template(wheel
     template = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit"
     assert {n.split("/templates/npkit/")[-1] for n in names if "/templates/npkit/" in n} \
         == {str(p.relative_to(template)) for p in template.rglob("*") if p.is_file()}
+    # Voila's settings for the course, and the widgets' templates, ship inside the package
+    assert "npkit/course/voila_config/voila.json" in names
+    assert "npkit/course/widgets/templates/scenario_lab/why.html.j2" in names
 
 
 # --------------------------------------------------------------------------- a core install

@@ -7,13 +7,15 @@ requests sent from the page, so a learner's browser can only talk to widgets. Th
 npkit's own Voila template, ``npkit`` (share/jupyter/voila/templates/npkit: landing page, top
 bar, navigation, friendly error pages, nothing loaded from the internet). Tracebacks stay off
 for users; one kernel per module is preheated so a module opens without waiting for its cells,
-and idle kernels are culled so a workshop laptop does not fill up.
+and idle kernels are culled so a workshop laptop does not fill up. These settings are a Voila
+config file shipped with the package (``npkit/course/voila_config/voila.json``, read first).
 
-``voila_command()`` gives the command line. It runs Voila through this module
-(``python -m npkit.course.dashboard --voila ...``) rather than ``python -m voila`` so that, whoever
-starts it (``make dashboard``, a test, a trainer), Voila finds the template from a source
-checkout as well as from a wheel, the landing page gets the module catalogue, and an unknown
-address gets the course's "not found" page instead of Tornado's bare one.
+``voila_command()`` gives the command line: the folder, the port and what a caller asks. It runs
+Voila through this module (``python -m npkit.course.dashboard --voila ...``) rather than
+``python -m voila`` so that, whoever starts it (``make dashboard``, a test, a trainer), Voila
+reads those settings, finds the template from a source checkout as well as from a wheel, the
+landing page gets the module catalogue, and an unknown address gets the course's "not found"
+page instead of Tornado's bare one.
 """
 
 from __future__ import annotations
@@ -29,40 +31,66 @@ from pathlib import Path
 from npkit.paths import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
-HOST = "127.0.0.1"
+# Voila's settings for the course, shipped with the package (see "The settings" below). Only what
+# changes from run to run goes on the command line: the folder, the port, and what a caller asks.
+CONFIG = Path(__file__).resolve().parent / "voila_config" / "voila.json"
+SETTINGS: dict = json.loads(CONFIG.read_text(encoding="utf-8"))
+HOST = SETTINGS["Voila"]["ip"]
 PORT = 8866
-TEMPLATE = "npkit"
+TEMPLATE = SETTINGS["VoilaConfiguration"]["template"]
 # The checkout's notebooks/, or for an installed wheel the folder `npkit course` builds.
 NOTEBOOKS = course_notebooks()
 # share/jupyter in a source checkout; a wheel installs the same files under <prefix>/share/jupyter
 # (pyproject.toml, [tool.hatch.build.targets.wheel.shared-data]), which Jupyter searches anyway.
 SOURCE_SHARE = ROOT / "share" / "jupyter"
-# The only JupyterLab extensions a module page loads: the widgets (Voila would otherwise load
-# every installed one, e.g. jupytext's, which fails in Voila and slows the page).
-LAB_EXTENSIONS = ("@jupyter-widgets/jupyterlab-manager", "@voila-dashboards/widgets-manager8")
-POOL_SIZE = 1  # preheated kernels per page, unless --pool-size says otherwise
+LAB_EXTENSIONS = tuple(SETTINGS["VoilaConfiguration"]["extension_allowlist"])
+POOL_SIZE = SETTINGS["VoilaConfiguration"]["default_pool_size"]  # per page, unless --pool-size
 MAX_POOL_SIZE = 200
 # Seconds between a visitor taking a preheated kernel and Voila starting its replacement
 # (Voila's own default is 1 s). A workshop room raises it, so that thirty replacements do not
 # start while the room's pages are still loading.
 REFILL_DELAY = 1.0
-IOPUB_TIMEOUT = 300  # s a page waits for a cell's output after the cell has finished
-# A kernel whose page has gone (a laptop asleep, a tab closed without saying so) is shut down
-# after this long idle; a kernel whose page is still connected never is. --cull-idle changes it
-# (a workshop day with a long lunch break keeps kernels longer; 0 never culls).
-CULL_IDLE_SECONDS = 1800
-CULL_INTERVAL_SECONDS = 300
+IOPUB_TIMEOUT = SETTINGS["VoilaExecutor"]["iopub_timeout"]
+CULL_IDLE_SECONDS = SETTINGS["MappingKernelManager"]["cull_idle_timeout"]
+CULL_INTERVAL_SECONDS = SETTINGS["MappingKernelManager"]["cull_interval"]
 MAX_CULL_IDLE_SECONDS = 7 * 24 * 3600
-# What a learner sees, instead of a traceback, when a cell fails.
-CELL_ERROR = ("This part of the module could not be shown. The rest of the page still works; "
-              "if it keeps happening, tell your trainer.")
+CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
+
+# The settings (voila.json; JSON has no comments, so the reasons are here):
+# - Voila: 127.0.0.1 only (nginx or the Binder proxy faces the room); a busy port is an error,
+#   never a silent other port; no browser opened by the server.
+# - VoilaConfiguration: npkit's template, light theme, its tree.html as the landing page, and no
+#   ?voila-template= / ?voila-theme= override from a visitor. extension_allowlist: the only
+#   JupyterLab extensions a page loads are the widgets' (Voila would otherwise load every
+#   installed one, e.g. jupytext's, which fails in Voila and slows the page). Tracebacks off and
+#   sources stripped for learners. One kernel per page preheated.
+# - VoilaExecutor: a failing cell shows CELL_ERROR and must not hide the rest of the page. On a
+#   busy laptop a cell's output can arrive late: wait for it instead of dropping it. 30 s was not
+#   enough when a room of 30 opened the scenario lab on cold kernels (2 cores): 29 pages came
+#   without the lab; with 300 s all 30 came (benchmarks/).
+# - MappingKernelManager: a kernel whose page has gone (a laptop asleep, a tab closed without
+#   saying so) is shut down after 30 min idle, checked every 5 min; a kernel whose page is still
+#   connected never is. --cull-idle changes it (a long lunch break keeps kernels longer; 0 never).
+# - KernelManager: kernels talk to Voila over Unix sockets: no TCP port to race for when eight
+#   kernels start at once (a lost race kills a module's preheated kernel). Not on Windows.
+# Voila reads voila.json from Voila.config_file_paths; the course app puts this folder first
+# (config_file_paths()), so it wins over any other voila.json, and the command line over all.
+
+
+def config_file_paths() -> list[str]:
+    """Where the course's Voila looks for voila.json, highest priority first: npkit's shipped
+    settings, then Voila's own places (the working folder, the Jupyter config path)."""
+    from jupyter_core.paths import jupyter_config_path
+
+    return [str(CONFIG.parent), os.getcwd(), *jupyter_config_path()]
 
 
 def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str = HOST,
                   preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
                   refill_delay: float | None = None,
                   cull_idle: int | None = None) -> list[str]:
-    """The command line that serves every module in ``notebooks`` on ``host:port``.
+    """The command line that serves every module in ``notebooks`` on ``host:port``, with the
+    shipped settings (:data:`CONFIG`); only what differs from them is passed as a flag.
 
     ``pool_sizes``: how many kernels to keep preheated for a page (``{"05_scenario_lab.ipynb":
     30}``), and for every other page under the key ``"default"`` (else one each).
@@ -70,40 +98,23 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     ``cull_idle``: seconds before the kernel of a page that has gone is shut down (else
     :data:`CULL_IDLE_SECONDS`; 0 never)."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
-    cull_idle = CULL_IDLE_SECONDS if cull_idle is None else int(cull_idle)
-    return [
-        sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks),
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.port_retries=0",  # a busy port is an error, never a silent other port
-        f"--Voila.ip={host}",
-        f"--template={TEMPLATE}",
-        "--theme=light",
-        "--VoilaConfiguration.classic_tree=True",  # the landing page is the template's tree.html
-        "--VoilaConfiguration.allow_template_override=NO",
-        "--VoilaConfiguration.allow_theme_override=NO",
-        *(f"--VoilaConfiguration.extension_allowlist={name}" for name in LAB_EXTENSIONS),
-        "--show_tracebacks=False",
-        f"--VoilaExecutor.cell_error_instruction={CELL_ERROR}",
-        "--VoilaExecutor.allow_errors=True",  # a failing cell must not hide the rest of the page
-        # On a busy laptop a cell's output can arrive late: wait for it instead of dropping it.
-        # 30 s was not enough when a room of 30 opened the scenario lab on cold kernels
-        # (2 cores): 29 pages came without the lab; with 300 s all 30 came (benchmarks/).
-        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
-        "--strip_sources=True",
-        f"--preheat_kernel={preheat}",
-        f"--pool_size={POOL_SIZE}",  # per notebook: one kernel for every .ipynb in the folder
-        *pool_flags(pool_sizes),
-        *([f"--VoilaKernelManager.fill_delay={float(refill_delay)}"]
-          if refill_delay is not None else []),
-        f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+    flags = [f"--port={port}"]
+    if host != HOST:
+        flags.append(f"--Voila.ip={host}")
+    if not preheat:
+        flags.append("--preheat_kernel=False")
+    flags += pool_flags(pool_sizes)
+    if refill_delay is not None:
+        flags.append(f"--VoilaKernelManager.fill_delay={float(refill_delay)}")
+    if cull_idle is not None:
+        cull_idle = int(cull_idle)
         # A short idle time is checked as often as it is long (never less than once a minute).
-        f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, max(cull_idle, 60))}",
-        "--MappingKernelManager.cull_connected=False",
-        # Kernels talk to Voila over Unix sockets where there are some: no TCP port to race for
-        # when eight kernels start at once (a lost race kills a module's preheated kernel).
-        *(["--KernelManager.transport=ipc"] if os.name == "posix" else []),
-    ]
+        interval = min(CULL_INTERVAL_SECONDS, max(cull_idle, 60))
+        flags += [f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+                  f"--MappingKernelManager.cull_interval={interval}"]
+    if os.name != "posix":
+        flags.append("--KernelManager.transport=tcp")  # no Unix sockets
+    return [sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks), *flags]
 
 
 def pool_flags(pool_sizes: Mapping[str, int] | None) -> list[str]:
@@ -193,6 +204,7 @@ def run_voila(argv: Sequence[str]) -> int:
 
     import tornado.ioloop
     from tornado import web
+    from traitlets import default
     from voila.app import Voila
     from voila.handler import BaseVoilaHandler, VoilaHandler
     from voila.static_file_handler import AllowListFileHandler
@@ -236,6 +248,10 @@ def run_voila(argv: Sequence[str]) -> int:
                                    **create_include_assets_functions(TEMPLATE, base_url)))
 
     class CourseVoila(Voila):
+        @default("config_file_paths")
+        def _config_file_paths_default(self):
+            return config_file_paths()
+
         def init_handlers(self):
             return [(route[0], CourseFileHandler, *route[2:])
                     if route[1] is AllowListFileHandler else route

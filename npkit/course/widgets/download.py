@@ -1,9 +1,8 @@
 """Download a scenario as a case file, with no server round trip: the link's ``href`` is a
 ``data:`` URI holding the YAML (base64), so it works offline and in Voila.
 
-The downloaded case gets its own id (``<id>_edited``) and title, a narrative passage naming
-the changes, ``source: npkit`` and no ``expected`` block (the source's expected outcomes no
-longer describe the changed facts), so it never clashes with the case it came from and still
+The case to download is made by :func:`npkit.casefile.scenario.edited_copy` (its own id and
+title, no ``expected`` block), so it never clashes with the case it came from and still
 passes ``npkit validate``.
 """
 
@@ -16,46 +15,11 @@ from collections import OrderedDict
 import ipywidgets as w
 
 from npkit.casefile.case import Case
-from npkit.casefile.editing import edit_case, to_yaml
-from npkit.course.widgets.base import esc
-from npkit.course.widgets.outcome_matrix import boxed
+from npkit.casefile.editing import to_yaml
+from npkit.course.widgets import ui
 
-SUFFIX = "_edited"
 MIME = "application/yaml"
 PREFIX = f"data:{MIME};charset=utf-8;base64,"
-ID_MAX, TITLE_MAX, LESSON_MAX, PINPOINT_MAX = 60, 120, 500, 200
-
-
-def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def edited_id(case_id: str) -> str:
-    if case_id.endswith(SUFFIX):
-        return case_id
-    return case_id[: ID_MAX - len(SUFFIX)].rstrip("_-") + SUFFIX
-
-
-def edited_copy(loaded: Case, edited: Case, changes: list[str]) -> Case:
-    """``edited`` renamed and re-labelled as a scenario-lab variant of ``loaded``."""
-    listed = "; ".join(changes) if changes else "no fact changed"
-    mark = " (edited)"
-    title = loaded.title if loaded.title.endswith(mark) else \
-        _fit(loaded.title, TITLE_MAX - len(mark)) + mark
-    narrative = [p.model_dump(mode="json") for p in edited.narrative]
-    narrative.append({"text": _fit(f"Changed in npkit's scenario lab: {listed}.", 5000),
-                      "tags": []})
-    return edit_case(
-        edited,
-        id=edited_id(loaded.id),
-        title=title,
-        lesson=_fit(f"A scenario-lab variant of '{loaded.id}'. Changes: {listed}.", LESSON_MAX),
-        source={"source": "npkit",
-                "pinpoint": _fit(f"scenario-lab variant of {loaded.source.text}", PINPOINT_MAX)},
-        narrative=narrative,
-        expected={},
-        expected_source=None,
-    )
 
 
 def data_uri(text: str) -> str:
@@ -101,11 +65,5 @@ class DownloadLink:
         self.filename = f"{case.id}.yaml"
         self.href = data_uri(self.text)
         size = max(1, round(len(self.text.encode("utf-8")) / 1024))
-        self.widget.value = boxed(
-            f"<p><a class='npk-download' href='{esc(self.href)}' download='{esc(self.filename)}'>"
-            "<span aria-hidden='true'>⬇ </span>Download this scenario as a case file</a> "
-            f"(<code>{esc(self.filename)}</code>, about {size} KB). "
-            "Share it with your group or your trainer: your trainer can add it to the "
-            "course's cases so it appears in every module.</p>"
-            "<details><summary>Show the case file</summary>"
-            f"<pre style='white-space: pre-wrap'>{esc(self.text)}</pre></details>")
+        self.widget.value = ui.value("scenario_lab/download.html.j2", href=self.href,
+                                     filename=self.filename, size=size, text=self.text)

@@ -1,348 +1,31 @@
-"""The scenario lab's fact controls, and how they turn into a case.
+"""The scenario lab's fact controls: a checkbox per quick fact and means, a menu per part of
+each recorded threat and of the charge.
 
-The lab keeps a :class:`Scenario` (the trainee's choices: quick-fact toggles, means, each
-recorded threat, the principal charge) beside the case as loaded, and always rebuilds the
-edited case from the two with :func:`build_case`, through
-``npkit.casefile.editing`` (which re-validates the whole case). So toggling a fact twice gives
-back exactly the loaded facts.
-
-Every value from a control is untrusted: :func:`apply_edit` checks it against the vocabulary
-and raises :class:`Rejected` (with a message fit for a trainee) for anything else. Nothing here
-decides a legal outcome; the lab hands the built case to :func:`npkit.engine.assessment.assess`.
+What the controls mean lives in :mod:`npkit.casefile.scenario` (the :class:`Scenario`, the
+checks on every value, and the case it builds): each control only reports ``(field, value)``
+to the lab, and :meth:`FactEditor.sync` shows a scenario. Nothing here decides a fact or an
+outcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any
 
 import ipywidgets as w
-from pydantic import ValidationError
 
 from npkit.casefile.case import Case
-from npkit.casefile.editing import edit_case, edit_offence, edit_period
-from npkit.course.widgets.base import CSS, esc, words
-from npkit.law.vocabulary import (
-    Harm,
-    Imminence,
-    Means,
-    OffenceCategory,
-    OffenceType,
-    ThreatSeverity,
-    ThreatTarget,
-    Timing,
-    describe,
+from npkit.casefile.scenario import (
+    OFFENCE_PARTS,
+    QUICK_FACTS,
+    THREAT_PARTS,
+    Scenario,
+    principal,
 )
-
-# --------------------------------------------------------------------------- the choices
-
-
-@dataclass(frozen=True, slots=True)
-class QuickFact:
-    key: str
-    label: str  # the checkbox's label, as the trainee reads it
-    group: str
-    change: str  # how the change reads in "Your changes" and in a downloaded file
-
-
-QUICK_FACTS: tuple[QuickFact, ...] = (
-    QuickFact("imminent_threat", "An imminent threat of serious harm aimed at them",
-              "Threats and escape", "an imminent threat of serious harm aimed at them"),
-    QuickFact("escape", "They had a reasonable chance to escape",
-              "Threats and escape", "a reasonable chance to escape"),
-    QuickFact("voluntary_association", "They knowingly joined the group (voluntary association)",
-              "Their choices", "knowingly joined the group"),
-    QuickFact("informed_consent", "They gave informed consent",
-              "Their choices", "informed consent"),
-    QuickFact("rewarded", "Rewards, not coercion, kept them working",
-              "Their choices", "rewards rather than coercion"),
-    QuickFact("returned_after_rescue", "They went back after an earlier rescue",
-              "Their choices", "went back after an earlier rescue"),
-    QuickFact("ordered", "The traffickers ordered the act",
-              "The charge", "the traffickers ordered the act"),
-    QuickFact("but_for", "It would not have happened but for the trafficking",
-              "The charge", "would not have happened but for the trafficking"),
-    QuickFact("connected", "It was part of the work they were exploited for",
-              "The charge", "part of the exploited work"),
-    QuickFact("child", "Under 18", "The person", "under 18"),
-    QuickFact("identified", "Identified as a victim", "The person", "identified as a victim"),
-)
-QUICK = {q.key: q for q in QUICK_FACTS}
-
-# Quick facts that set one yes/no field of the period or of the charge to the toggle's value.
-PERIOD_FLAGS = {
-    "voluntary_association": "voluntary_association",
-    "informed_consent": "informed_consent",
-    "rewarded": "rewarded_rather_than_coerced",
-    "returned_after_rescue": "returned_after_rescue",
-}
-OFFENCE_FLAGS = {
-    "ordered": "ordered_by_trafficker",
-    "but_for": "but_for_trafficking",
-    "connected": "connected_to_exploited_work",
-}
-ADDED_THREAT = {"target": "self", "severity": "serious_harm", "imminence": "imminent",
-                "note": "added in npkit's scenario lab"}
-THREAT_PARTS: dict[str, tuple[str, type[StrEnum]]] = {
-    "target": ("Aimed at", ThreatTarget),
-    "severity": ("Harm threatened", ThreatSeverity),
-    "imminence": ("How close", Imminence),
-}
-OFFENCE_PARTS: dict[str, tuple[str, type[StrEnum]]] = {
-    "type": ("Offence type", OffenceType),
-    "category": ("Category", OffenceCategory),
-    "committed": ("When committed", Timing),
-    "harm": ("Harm caused", Harm),
-}
-ADULT_AGE, CHILD_AGE = 18, 16  # the ages "Under 18" switches to when the file says otherwise
-
-
-class Rejected(ValueError):
-    """An edit that was not applied; ``str()`` is a message for the trainee."""
-
-
-@dataclass(frozen=True, slots=True)
-class Scenario:
-    """The trainee's choices for one loaded case. Immutable: every edit makes a new one."""
-
-    quick: Mapping[str, bool]
-    means: tuple[str, ...]
-    threats: tuple[tuple[str, str, str], ...]  # (target, severity, imminence) per recorded threat
-    offence: Mapping[str, str] = field(default_factory=dict)  # type, category, committed, harm
-
-
-def principal(case: Case):
-    """The principal charge and the period it was committed in."""
-    offence = case.offence()
-    return offence, case.period(offence.period)
-
-
-def initial_scenario(case: Case) -> Scenario:
-    """The choices that reproduce ``case`` exactly: every toggle shows what the file records
-    (the added threat starts off)."""
-    offence, period = principal(case)
-    age = case.person.age
-    quick = {
-        "imminent_threat": False,
-        "escape": period.escape.reasonable_opportunity,
-        **{key: bool(getattr(period, name)) for key, name in PERIOD_FLAGS.items()},
-        **{key: bool(getattr(offence, name)) for key, name in OFFENCE_FLAGS.items()},
-        "child": age is not None and age < ADULT_AGE,
-        "identified": case.identification.status == "identified",
-    }
-    return Scenario(
-        quick=quick,
-        means=tuple(str(m) for m in period.means),
-        threats=tuple((str(t.target), str(t.severity), str(t.imminence)) for t in period.threats),
-        offence={part: str(getattr(offence, part)) for part in OFFENCE_PARTS},
-    )
-
-
-def build_case(loaded: Case, s: Scenario) -> Case:
-    """The loaded case with the scenario's choices applied, through
-    ``npkit.casefile.editing`` (so the result is validated like a case file). Raises
-    :class:`Rejected` if it does not validate."""
-    offence, period = principal(loaded)
-    threats = [
-        {**t.model_dump(mode="json"), "target": target, "severity": severity,
-         "imminence": imminence}
-        for t, (target, severity, imminence) in zip(period.threats, s.threats, strict=True)
-    ]
-    if s.quick["imminent_threat"]:
-        threats.append(dict(ADDED_THREAT))
-    age = loaded.person.age
-    if s.quick["child"]:
-        age = age if age is not None and age < ADULT_AGE else CHILD_AGE
-    elif age is not None and age < ADULT_AGE:
-        age = ADULT_AGE
-    status = loaded.identification.status
-    if s.quick["identified"]:
-        status = "identified"
-    elif status == "identified":
-        status = "not_identified"
-    try:
-        case = edit_period(
-            loaded, period.id, means=list(s.means), threats=threats,
-            escape={"reasonable_opportunity": s.quick["escape"]},
-            **{name: s.quick[key] for key, name in PERIOD_FLAGS.items()},
-        )
-        case = edit_offence(
-            case, offence.id, **dict(s.offence),
-            **{name: s.quick[key] for key, name in OFFENCE_FLAGS.items()},
-        )
-        return edit_case(
-            case,
-            person={**loaded.person.model_dump(mode="json"), "age": age},
-            identification={**loaded.identification.model_dump(mode="json"), "status": status},
-        )
-    except (ValidationError, KeyError, ValueError) as e:
-        raise Rejected(f"npkit could not build a valid case from these facts ({_short(e)}).") \
-            from e
-
-
-# --------------------------------------------------------------------------- checking input
-
-
-def _short(value: object, limit: int = 60) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _is_bool(value: object) -> bool:
-    return value is True or value is False
-
-
-def _term(value: object, vocab: type[StrEnum], what: str) -> str:
-    if not isinstance(value, str) or value not in vocab.__members__:
-        raise Rejected(f"{_short(value)} is not one of the {what} npkit knows; "
-                       "choose one of the options shown.")
-    return value
-
-
-def _ordered_means(chosen: Iterable[str], loaded: Iterable[str]) -> tuple[str, ...]:
-    """The loaded case's order first (so an untouched list is unchanged), then new terms in
-    the vocabulary's order."""
-    chosen = set(chosen)
-    first = [m for m in loaded if m in chosen]
-    return tuple(first + [m for m in Means.__members__ if m in chosen and m not in first])
-
-
-def apply_edit(loaded: Case, s: Scenario, field_name: object, value: object) -> Scenario:
-    """A new scenario with one control's value applied. Fields:
-
-    ``quick.<key>`` (bool), ``means.<term>`` (bool), ``means`` (a list of terms),
-    ``threat.<n>.<target|severity|imminence>`` (a term), ``offence.<type|category|committed|
-    harm>`` (a term). Anything else, or a value outside the vocabulary, raises
-    :class:`Rejected` and changes nothing.
-    """
-    if not isinstance(field_name, str) or len(field_name) > 80:
-        raise Rejected("That control is not part of the scenario lab.")
-    kind, _, rest = field_name.partition(".")
-    if kind == "quick" and rest in QUICK:
-        if not _is_bool(value):
-            raise Rejected(f"{QUICK[rest].label}: expected on or off, got {_short(value)}.")
-        return replace(s, quick={**s.quick, rest: value})
-    if kind == "means" and rest == "":
-        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-            raise Rejected(f"Means: expected a list of means, got {_short(value)}.")
-        terms = list(value)
-        if len(terms) > len(Means.__members__):
-            raise Rejected("Means: too many values.")
-        for term in terms:
-            _term(term, Means, "means")
-        return replace(s, means=_ordered_means(terms, loaded_means(loaded)))
-    if kind == "means":
-        _term(rest, Means, "means")
-        if not _is_bool(value):
-            raise Rejected(f"Means ({words(rest)}): expected on or off, got {_short(value)}.")
-        chosen = set(s.means) | {rest} if value else set(s.means) - {rest}
-        return replace(s, means=_ordered_means(chosen, loaded_means(loaded)))
-    if kind == "threat":
-        index, _, part = rest.partition(".")
-        if not index.isdigit() or int(index) >= len(s.threats) or part not in THREAT_PARTS:
-            raise Rejected("That threat is not recorded in this case.")
-        label, vocab = THREAT_PARTS[part]
-        term = _term(value, vocab, f"choices for '{label.lower()}'")
-        threats = list(s.threats)
-        row = dict(zip(THREAT_PARTS, threats[int(index)], strict=True))
-        row[part] = term
-        threats[int(index)] = tuple(row.values())
-        return replace(s, threats=tuple(threats))
-    if kind == "offence" and rest in OFFENCE_PARTS:
-        label, vocab = OFFENCE_PARTS[rest]
-        term = _term(value, vocab, f"choices for '{label.lower()}'")
-        return replace(s, offence={**s.offence, rest: term})
-    raise Rejected("That control is not part of the scenario lab.")
-
-
-def loaded_means(case: Case) -> tuple[str, ...]:
-    return tuple(str(m) for m in principal(case)[1].means)
-
-
-def describe_changes(loaded: Case, s: Scenario) -> list[str]:
-    """Plain sentences naming every choice that differs from the loaded case."""
-    base = initial_scenario(loaded)
-    out = []
-    for q in QUICK_FACTS:
-        now = s.quick[q.key]
-        if now != base.quick[q.key]:
-            if q.key == "imminent_threat":
-                out.append("added: an imminent threat of serious harm aimed at them")
-            else:
-                out.append(f"{'now' if now else 'no longer'}: {q.change}")
-    added = [m for m in s.means if m not in base.means]
-    removed = [m for m in base.means if m not in s.means]
-    if added:
-        out.append("means added: " + ", ".join(words(m) for m in added))
-    if removed:
-        out.append("means removed: " + ", ".join(words(m) for m in removed))
-    for i, (old, new) in enumerate(zip(base.threats, s.threats, strict=True)):
-        for part, a, b in zip(THREAT_PARTS, old, new, strict=True):
-            if a != b:
-                out.append(f"threat {i + 1}, {THREAT_PARTS[part][0].lower()}: "
-                           f"{words(a)} → {words(b)}")
-    for part, (label, _) in OFFENCE_PARTS.items():
-        a, b = base.offence[part], s.offence[part]
-        if a != b:
-            out.append(f"charge, {label.lower()}: {words(a)} → {words(b)}")
-    return out
-
-
-# --------------------------------------------------------------------------- saving a scenario
-
-# More saved changes than this cannot come from the lab (it has about 40 controls): the rest of
-# a crafted state is not even looked at.
-MAX_SAVED_CHANGES = 200
-
-
-def scenario_changes(loaded: Case, s: Scenario) -> dict[str, Any]:
-    """The trainee's changes as :func:`apply_edit` fields and values (JSON data), only those
-    that differ from the case as loaded: ``{"quick.imminent_threat": True, "means": [...],
-    "threat.0.severity": "serious_harm", "offence.harm": "death"}``. Replayed from the case
-    file by :func:`replay_changes`, they give back ``s``."""
-    base = initial_scenario(loaded)
-    out: dict[str, Any] = {}
-    for q in QUICK_FACTS:
-        if s.quick[q.key] != base.quick[q.key]:
-            out[f"quick.{q.key}"] = bool(s.quick[q.key])
-    if tuple(s.means) != tuple(base.means):
-        out["means"] = list(s.means)
-    for i, (old, new) in enumerate(zip(base.threats, s.threats, strict=True)):
-        for part, a, b in zip(THREAT_PARTS, old, new, strict=True):
-            if a != b:
-                out[f"threat.{i}.{part}"] = b
-    for part in OFFENCE_PARTS:
-        if s.offence[part] != base.offence[part]:
-            out[f"offence.{part}"] = s.offence[part]
-    return out
-
-
-def replay_changes(loaded: Case, changes: object) -> tuple[Scenario, list[str]]:
-    """The case as loaded with saved ``changes`` applied one at a time, exactly as the controls
-    apply them: each through :func:`apply_edit` (so only the vocabulary's values pass) and
-    :func:`build_case` (so every step is a valid case). ``changes`` is untrusted (a saved
-    state, perhaps from an older case file): a change that cannot be applied is skipped, and
-    the second value lists a sentence for each, fit for the trainee."""
-    s = initial_scenario(loaded)
-    if changes is None:
-        return s, []
-    if not isinstance(changes, Mapping):
-        return s, [f"The saved changes were not a list of facts ({_short(changes)})."]
-    items = list(changes.items())
-    skipped = [f"{len(items) - MAX_SAVED_CHANGES} more changes than the lab has controls were "
-               "ignored."] if len(items) > MAX_SAVED_CHANGES else []
-    for name, value in items[:MAX_SAVED_CHANGES]:
-        try:
-            candidate = apply_edit(loaded, s, name, value)
-            build_case(loaded, candidate)
-        except Rejected as e:
-            skipped.append(f"{_short(name, 40)}: {e}")
-            continue
-        s = candidate
-    return s, skipped
-
+from npkit.course.widgets import ui
+from npkit.course.widgets.ui import words
+from npkit.law.vocabulary import Means, describe
 
 # --------------------------------------------------------------------------- the controls
 
@@ -353,23 +36,9 @@ def _options(vocab: type[StrEnum]) -> list[tuple[str, str]]:
 
 _WIDE = {"description_width": "11rem"}
 
-# Long labels wrap instead of being cut off, and read well on a projector.
-EDITOR_CSS = """<style>
-.npk-editor .widget-checkbox, .npk-editor .jupyter-widget-checkbox {
-  height: auto; min-height: var(--jp-widgets-inline-height); }
-.npk-editor .widget-checkbox .widget-label-basic,
-.npk-editor .jupyter-widget-checkbox .jupyter-widget-label-basic {
-  white-space: normal; overflow: visible; font-size: 1rem; line-height: 1.35; display: flex;
-  align-items: flex-start; }
-.npk-editor .widget-checkbox input[type='checkbox'],
-.npk-editor .jupyter-widget-checkbox input[type='checkbox'] { flex-grow: 0; margin-top: .2em; }
-.npk h4 { margin: .5em 0 .1em; font-size: 1rem; }
-</style>"""
 
-
-def boxed(body: str) -> str:
-    """``body`` (already escaped) in the suite's style, as an HTML widget value."""
-    return f'{CSS}<div class="npk">{body}</div>'
+def _section(title: str = "", text: str = "", *, minor: bool = False) -> w.HTML:
+    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text, minor=minor)
 
 
 class FactEditor:
@@ -389,7 +58,7 @@ class FactEditor:
                 self._wire(box, f"quick.{q.key}")
                 self.quick[q.key] = box
                 boxes.append(box)
-            sections += [w.HTML(boxed(f"<h4>{esc(group)}</h4>")), *boxes]
+            sections += [_section(group, minor=True), *boxes]
         self.quick_note = w.HTML("")
         self.means: dict[str, w.Checkbox] = {}
         for term in Means.__members__:
@@ -408,19 +77,19 @@ class FactEditor:
         self.threat_box = w.VBox([])
         self.offence_title = w.HTML("")
         self.widget = w.VBox([
-            w.HTML(boxed(EDITOR_CSS + "<h3>Quick facts</h3><p>Each box changes one fact of "
-                         "the period of the charge. Untick it to return to what the case file "
-                         "says.</p>")),
+            _section("Quick facts", "Each box changes one fact of the period of the charge. "
+                     "Untick it to return to what the case file says."),
             *sections,
             self.quick_note,
-            w.HTML(boxed("<h3>Means used on them</h3>")),
+            _section("Means used on them"),
             w.VBox(list(self.means.values())),
-            w.HTML(boxed("<h3>Threats recorded in the case file</h3>")),
+            _section("Threats recorded in the case file"),
             self.threat_box,
             self.offence_title,
             *self.offence.values(),
         ], layout=w.Layout(flex="1 1 28rem", min_width="20rem", padding="0 1rem 0 0"))
         self.widget.add_class("npk-editor")
+        self.widget.add_class("npk-wrap")  # long labels wrap instead of being cut off
 
     # -- wiring
     def _wire(self, control: w.ValueWidget, name: str) -> None:
@@ -480,19 +149,17 @@ class FactEditor:
                                                  strict=True)):
             for dd, value in zip(row.values(), values, strict=True):
                 dd.value = value
-            note = f": <em>{esc(t.note)}</em>" if t.note else ""
-            children += [w.HTML(boxed(f"<h4>Threat {i + 1}{note}</h4>")), *row.values()]
+            children += [ui.html_widget("scenario_lab/threat.html.j2", number=i + 1,
+                                        note=t.note or ""), *row.values()]
         if not children:
-            children = [w.HTML(boxed("<p>No threat is recorded for this period. Use the quick "
-                                     "fact above to add one.</p>"))]
+            children = [_section(text="No threat is recorded for this period. Use the quick "
+                                 "fact above to add one.")]
         old = [c for c in self.threat_box.children if isinstance(c, w.HTML)]
         self.threat_box.children = children
         for c in old:
             c.close()
-        age = loaded.person.age
-        self.quick_note.value = boxed(
-            f"<p><small>The case file records: age {esc(age if age is not None else 'unknown')}"
-            f"; identification: {esc(words(loaded.identification.status))}.</small></p>")
+        self.quick_note.value = ui.value("scenario_lab/recorded.html.j2", age=loaded.person.age,
+                                         status=loaded.identification.status)
         offence, _ = principal(loaded)
-        self.offence_title.value = boxed(
-            f"<h3>The charge assessed</h3><p>{esc(offence.charge)}</p>")
+        self.offence_title.value = ui.value("scenario_lab/section.html.j2",
+                                            title="The charge assessed", text=offence.charge)

@@ -11,7 +11,7 @@ the trainee asks for it, and is remembered per set of facts.
 
 The lab keeps the trainee's scenario (:class:`npkit.course.binding.Stateful`, saved by
 ``bind_learner``): the case and the changes to its facts, as
-:func:`~npkit.course.widgets.fact_editor.apply_edit` fields and values. A saved scenario is
+:func:`~npkit.casefile.scenario.apply_edit` fields and values. A saved scenario is
 untrusted: it is replayed through the same checks as a control's value, and whatever cannot be
 applied (an unknown case, a fact outside the vocabulary, a threat the case file no longer records)
 is left out with a note the trainee can read.
@@ -22,6 +22,8 @@ Nothing here decides an outcome: every outcome and reason comes from :func:`npki
 from __future__ import annotations
 
 import functools
+import html
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -30,22 +32,24 @@ from typing import Any
 import ipywidgets as w
 
 from npkit.casefile.case import Case
-from npkit.course.binding import Stateful
-from npkit.course.widgets.base import badge, case_html, case_picker, esc, outcome_html, tree_html
-from npkit.course.widgets.download import DownloadLink, edited_copy
-from npkit.course.widgets.fact_editor import (
-    FactEditor,
+from npkit.casefile.scenario import (
     Rejected,
     Scenario,
-    _short,
     apply_edit,
     build_case,
     describe_changes,
+    edited_copy,
     initial_scenario,
     replay_changes,
     scenario_changes,
+    short,
 )
-from npkit.course.widgets.outcome_matrix import OutcomeMatrix, boxed, finding_for, rows
+from npkit.course.binding import Stateful
+from npkit.course.widgets import ui
+from npkit.course.widgets.base import case_picker
+from npkit.course.widgets.download import DownloadLink
+from npkit.course.widgets.fact_editor import FactEditor
+from npkit.course.widgets.outcome_matrix import OutcomeMatrix, finding_for, rows
 from npkit.engine.assessment import Assessment, assess
 
 CF_CACHE_SIZE = 128
@@ -53,21 +57,26 @@ MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted
 
 
 def _guarded(method: Callable) -> Callable:
-    """A widget callback never raises into the page: any error becomes a readable message."""
+    """:func:`ui.guard` for the lab's callbacks: an error is logged and shown in ``message``
+    as a readable sentence, never a traceback; the controls go back to the facts that last
+    worked, and the callback answers False (nothing applied)."""
+    guarded = ui.guard("Something went wrong, so that change was not applied. The lab keeps "
+                       "the last facts that worked; press Reset to start again.",
+                       status="message", clear=False)(method)
 
     @functools.wraps(method)
     def run(self: ScenarioLab, *args: Any, **kw: Any) -> Any:
-        try:
-            return method(self, *args, **kw)
-        except Exception as e:  # noqa: BLE001 - shown to the trainee, never a traceback
-            self.last_error = e
-            self._say("Something went wrong, so that change was not applied.",
-                      [f"{type(e).__name__}: {e}"[:300],
-                       "The lab keeps the last facts that worked; press Reset to start again."])
+        done = guarded(self, *args, **kw)
+        if done is None:  # it raised, and ui.guard said so
             self._resync()
             return False
+        return done
 
     return run
+
+
+def _section(title: str = "", text: str = "") -> w.HTML:
+    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text)
 
 
 class ScenarioLab(Stateful):
@@ -90,7 +99,6 @@ class ScenarioLab(Stateful):
         self.cases: dict[str, Case] = {c.id: c for c in cases}
         self.problems = problems if problems is not None else w.HTML("")
         self.message = w.HTML("")
-        self.last_error: Exception | None = None
         self.timings: dict[str, float] = {}
         self.loaded: Case | None = None
         self.scenario: Scenario | None = None
@@ -111,13 +119,12 @@ class ScenarioLab(Stateful):
         self.counterfactuals = w.HTML("")
         self.your_changes = w.HTML("")
         self.download = DownloadLink()
-        self.counterfactual_button = w.Button(
-            description="What would have to change?", icon="search",
-            tooltip="Work out which one or two facts would flip each outcome",
-            layout=w.Layout(width="auto", align_self="flex-start"))
+        self.counterfactual_button = ui.button(
+            "What would have to change?",
+            tooltip="Work out which one or two facts would flip each outcome")
+        self.counterfactual_button.layout.align_self = "flex-start"
         self.counterfactual_button.on_click(lambda _b: self.show_counterfactuals())
-        self.reset_button = w.Button(description="Reset to the case file", icon="undo",
-                                     tooltip="Undo every change", layout=w.Layout(width="auto"))
+        self.reset_button = ui.button("Reset to the case file", tooltip="Undo every change")
         self.reset_button.on_click(lambda _b: self.reset())
 
         if not self.cases:
@@ -142,10 +149,10 @@ class ScenarioLab(Stateful):
 
         results = w.VBox([
             self.status, self.matrix,
-            w.HTML(boxed("<h3>Why?</h3>")), self.why_row, self.why,
-            w.HTML(boxed("<h3>What would have to change</h3>")), self.counterfactual_button,
+            _section("Why?"), self.why_row, self.why,
+            _section("What would have to change"), self.counterfactual_button,
             self.counterfactuals,
-            w.HTML(boxed("<h3>Your changes</h3>")), self.your_changes, self.download.widget,
+            _section("Your changes"), self.your_changes, self.download.widget,
         ], layout=w.Layout(flex="2 1 34rem", min_width="20rem"))
         self.widget = w.VBox([
             self.problems,
@@ -164,18 +171,13 @@ class ScenarioLab(Stateful):
 
     # ------------------------------------------------------------------ messages
 
-    def _say(self, title: str, lines: Sequence[str] = ()) -> None:
-        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-        self.message.value = boxed(
-            f'<div class="npk-error" role="alert"><strong>{esc(title)}</strong>'
-            f"{f'<ul>{items}</ul>' if items else ''}</div>")
+    def _say(self, title: str, lines: Sequence[str] = (), *, kind: str = "error") -> None:
+        self.message.value = ui.value("scenario_lab/message.html.j2", kind=kind, title=title,
+                                      lines=list(lines))
 
     def _note(self, title: str, lines: Sequence[str] = ()) -> None:
         """A note for the trainee that is not an error (e.g. about a restored scenario)."""
-        items = "".join(f"<li>{esc(line)}</li>" for line in lines)
-        self.message.value = boxed(
-            f'<div class="npk-note" role="status"><strong>{esc(title)}</strong>'
-            f"{f'<ul>{items}</ul>' if items else ''}</div>")
+        self._say(title, lines, kind="note")
 
     def _clear(self) -> None:
         self.message.value = ""
@@ -210,9 +212,8 @@ class ScenarioLab(Stateful):
         self.scenario = initial_scenario(self.loaded)
         self.case = build_case(self.loaded, self.scenario)
         self.editor.show(self.loaded, self.scenario)
-        self.story.value = boxed(
-            f"<details><summary>Read the story: {esc(self.loaded.title)}</summary>"
-            f"{case_html(self.loaded)}</details>")
+        self.story.value = ui.value("scenario_lab/story.html.j2", case=self.loaded,
+                                    show_tags=False)
         self._clear()
         self._redraw(fresh=True, announce=f"Loaded {self.loaded.person.pseudonym}.")
         self.timings["load_ms"] = (time.perf_counter() - start) * 1000
@@ -289,7 +290,7 @@ class ScenarioLab(Stateful):
         start = time.perf_counter()
         if self._counterfactuals(compute=False) is None:
             # the search takes a few tenths of a second: say so while it runs
-            self.counterfactuals.value = boxed("<p role='status'>Working it out…</p>")
+            ui.say(self.counterfactuals, "Working it out…")
             self.counterfactual_button.disabled = True
         try:
             self._counterfactuals(compute=True)
@@ -323,7 +324,7 @@ class ScenarioLab(Stateful):
             shown = self.loaded.person.pseudonym if self.loaded is not None else "the first case"
             self._note("Your saved scenario could not be restored.",
                        [f"It was for a case that is not in the case library "
-                        f"({_short(case_id)}). The lab shows {shown} as the case file has it."])
+                        f"({short(case_id)}). The lab shows {shown} as the case file has it."])
             return False
         loaded = self.cases[case_id]
         scenario, skipped = replay_changes(loaded, changes)
@@ -363,10 +364,7 @@ class ScenarioLab(Stateful):
         self._draw_why()
         self._draw_counterfactuals()
         changes = describe_changes(self.loaded, self.scenario)
-        items = "".join(f"<li>{esc(c)}</li>" for c in changes)
-        self.your_changes.value = boxed(
-            f"<ul>{items}</ul>" if items else
-            "<p>None yet: the facts are as in the case file.</p>")
+        self.your_changes.value = ui.value("scenario_lab/changes.html.j2", changes=changes)
         self.edited = edited_copy(self.loaded, self.case, changes)
         self.download.show(self.edited)
 
@@ -375,9 +373,8 @@ class ScenarioLab(Stateful):
         node = finding_for(self.assessment, key)
         label = dict((k, lbl) for lbl, k in self.why_row.options)[key]
         before = self.outcomes.baseline.get(key, node.outcome)
-        self.why.value = boxed(
-            f"<p><strong>{esc(label)}</strong>: case as loaded {badge(before)}, "
-            f"now {outcome_html(node)}.</p>{tree_html(node, open_depth=2)}")
+        self.why.value = ui.value("scenario_lab/why.html.j2", label=label, before=before,
+                                  node=node)
 
     def _counterfactuals(self, *, compute: bool) -> list | None:
         """The counterfactuals for the facts now: remembered per set of facts, searched for
@@ -397,41 +394,24 @@ class ScenarioLab(Stateful):
     def _draw_counterfactuals(self) -> None:
         found = self._counterfactuals(compute=False)
         if found is None:
-            self.counterfactuals.value = boxed(
-                "<p class='npk-note'>The facts have changed. Press <strong>What would have to "
-                "change?</strong> to work it out for the facts as they are now.</p>")
+            self.counterfactuals.value = ui.value("scenario_lab/counterfactuals.html.j2",
+                                                  found=False)
             return
-        labels = {r.key: r.label for r in self.outcomes.rows}
         key = self.why_row.value
-        mine = [c for c in found if c.path == f"{key}.outcome"]
-
-        def item(c) -> str:
-            return (f"<li>{badge(c.before)} <span aria-hidden='true'>→</span>"
-                    f"<span class='npk-sr'> would become </span> {badge(c.after)} if "
-                    f"{esc(' and '.join(c.changes))}</li>")
-
-        body = (f"<p>For <strong>{esc(labels.get(key, key))}</strong>, the smallest changes "
-                "(one or two facts) that would flip the outcome:</p>")
-        body += f"<ul>{''.join(map(item, mine))}</ul>" if mine else \
-            "<p>No change of one or two facts in npkit's catalogue flips this outcome.</p>"
-        groups = []
-        for row in self.outcomes.rows:
-            hits = [c for c in found if c.path == f"{row.key}.outcome"]
-            if hits and row.key != key:
-                groups.append(f"<li>{esc(row.label)}<ul>{''.join(map(item, hits))}</ul></li>")
-        if groups:
-            body += ("<details><summary>Every other outcome</summary>"
-                     f"<ul>{''.join(groups)}</ul></details>")
-        self.counterfactuals.value = boxed(body)
+        labels = {r.key: r.label for r in self.outcomes.rows}
+        flips = {r.key: [c for c in found if c.path == f"{r.key}.outcome"]
+                 for r in self.outcomes.rows}
+        others = [(r.label, flips[r.key]) for r in self.outcomes.rows
+                  if flips[r.key] and r.key != key]
+        self.counterfactuals.value = ui.value(
+            "scenario_lab/counterfactuals.html.j2", found=True, label=labels.get(key, key),
+            mine=flips.get(key, []), others=others)
 
     # ------------------------------------------------------------------ for tests and benches
 
     def row_text(self, key: str) -> str:
         """The visible text of one matrix row, e.g. ``'Duress (England & Wales) ✘ fails ✔
         succeeds changed'``."""
-        import html
-        import re
-
         raw = self.outcomes.row_html(key)
         return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", raw.split(">", 1)[-1])).split())
 

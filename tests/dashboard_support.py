@@ -1,0 +1,29 @@
+"""The course's Voila app as ``python -m npkit.course.dashboard --voila ...`` makes it, with its
+command line parsed and its config files loaded, and nothing started: what the dashboard tests
+read the settings from (voila.json, then the command line over it)."""
+
+from __future__ import annotations
+
+import os
+
+from npkit.course import dashboard
+
+
+def course_app(monkeypatch, argv: list[str]):
+    """The app ``dashboard.run_voila`` launches for ``argv`` (a whole ``voila_command()``), set
+    up as ``Voila.initialize`` does it: the command line first, then ``voila.json`` from the
+    app's ``config_file_paths``, the command line keeping priority."""
+    from voila.app import Voila
+    from voila.handler import VoilaHandler
+
+    launched = {}
+    # run_voila patches one handler method and JUPYTER_PATH: both come back after the test.
+    monkeypatch.setattr(VoilaHandler, "prepare", VoilaHandler.prepare)
+    monkeypatch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))
+    monkeypatch.setattr(Voila, "launch_instance", classmethod(
+        lambda cls, argv=None, **kw: launched.update(cls=cls, argv=argv)))
+    assert dashboard.run_voila(argv[argv.index("--voila") + 1:]) == 0
+    app = launched["cls"]()
+    app.parse_command_line(launched["argv"])
+    app.load_config_file("voila", path=app.config_file_paths)
+    return app
