@@ -66,7 +66,7 @@ class Reference(BaseModel):
     source: str
     pinpoint: str = Field("", max_length=400)
     confidence: Confidence
-    authority: str = Field("", max_length=300)
+    authority: str = Field("", max_length=300, validate_default=True)
 
     @field_validator("source")
     @classmethod
@@ -112,11 +112,20 @@ class Dated(BaseModel):
     value: Number | dict[str, Number]
     date_note: str = ""
 
-    @field_validator("value")
+    @field_validator("value", mode="before")
     @classmethod
-    def _not_empty(cls, v: Any) -> Any:
-        if isinstance(v, dict) and not v:
-            raise ValueError("a mapping value needs at least one term")
+    def _number_or_mapping(cls, v: Any) -> Any:
+        # one message instead of one per member of the union
+        def number(x: Any) -> bool:
+            return isinstance(x, int | float) and not isinstance(x, bool)
+
+        if isinstance(v, dict):
+            if not v:
+                raise ValueError("a mapping value needs at least one term")
+            if bad := next((k for k, x in v.items() if not number(x)), None):
+                raise ValueError(f"term {bad!r}: must be a number, not {v[bad]!r}")
+        elif not number(v):
+            raise ValueError(f"must be a number or a mapping of term to number, not {v!r}")
         return v
 
 
@@ -127,7 +136,7 @@ class Parameter(BaseModel):
     description: str = Field(min_length=1)
     unit: Unit
     values: tuple[Dated, ...] = Field(min_length=1)
-    reference: tuple[Reference, ...] = Field(min_length=1)
+    reference: tuple[Reference, ...]
     note: str = Field("", validate_default=True)
     last_checked: dt.date
 
@@ -145,6 +154,9 @@ class Parameter(BaseModel):
     @field_validator("reference", mode="before")
     @classmethod
     def _one_or_many(cls, v: Any) -> Any:
+        # checked here: pydantic's own length check also counts the items it refused
+        if not v:
+            raise ValueError("at least one reference is needed")
         return [v] if isinstance(v, dict) else v
 
     @field_validator("note")
@@ -181,6 +193,17 @@ class Parameter(BaseModel):
 # --- loading ----------------------------------------------------------------------------------
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML without implicit dates: a date stays text for pydantic, whose error names the
+    field (PyYAML's own "month must be in 1..12" names nothing)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _duplicate_key(node: yaml.Node) -> yaml.Node | None:
     """The first key given twice in one mapping anywhere under ``node`` (PyYAML keeps the last
     silently)."""
@@ -200,13 +223,14 @@ def _duplicate_key(node: yaml.Node) -> yaml.Node | None:
 
 
 def _line(node: yaml.Node, loc: tuple) -> int:
-    """The line of the deepest node ``loc`` (a pydantic error location) reaches."""
-    for step in loc:
+    """The line of the deepest node ``loc`` (a pydantic error location) reaches: the key's
+    line for a field, the item's for a list entry."""
+    for i, step in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
             hit = next(((k, v) for k, v in node.value if k.value == step), None)
             if hit is None:
                 break
-            node = hit[1] if isinstance(hit[1], yaml.CollectionNode) else hit[0]
+            node = hit[0] if i == len(loc) - 1 else hit[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) \
                 and 0 <= step < len(node.value):
             node = node.value[step]
@@ -239,7 +263,7 @@ def load(path: str | Path | None = None) -> dict[str, Parameter]:
     else:
         text = Path(path).read_text(encoding="utf-8")
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -252,7 +276,7 @@ def load(path: str | Path | None = None) -> dict[str, Parameter]:
                                  "twice in one entry")
     out: dict[str, Parameter] = {}
     first_line: dict[str, int] = {}
-    for item, node in zip(yaml.safe_load(text), root.value, strict=True):
+    for item, node in zip(yaml.load(text, Loader=_Loader), root.value, strict=True):  # a SafeLoader
         line = node.start_mark.line + 1
         pid = item.get("id") if isinstance(item, dict) else None
         try:
