@@ -122,7 +122,7 @@ def test_npkit_choices_and_outside_law_carry_their_marks(tmp_path):
     assert load(write(tmp_path, outside.replace(
         "  last_checked:", "  note: Verify s 9 of the Act.\n  last_checked:")))
     unnamed = outside.replace("    authority: Some Act s 9\n", "")
-    assert "must name its authority" in refusal(tmp_path, unnamed)
+    assert "needs an authority" in refusal(tmp_path, unnamed)
 
 
 def test_other_broken_files_are_refused_readably(tmp_path):

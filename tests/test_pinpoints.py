@@ -3,12 +3,11 @@ headings, and every citation npkit's rules, notes and data rows make points to o
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from ci_policy import skip_or_fail
+from citation_checks import fitzgerald_sections, seed_folder, seed_texts
 
 from npkit.law.jurisdiction_data import instruments, jurisdictions, recommendations
 from npkit.law.pinpoints import (
@@ -20,33 +19,14 @@ from npkit.law.pinpoints import (
 from npkit.law.registry import rules
 from npkit.notes import notes
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = Path(os.environ.get("NPKIT_SEEDS") or ROOT.parent / "shared" / "seeds")
-
 
 @pytest.fixture(scope="module")
 def seeds() -> dict[str, str]:
-    if not SEEDS.is_dir():
-        skip_or_fail(f"the seed texts are not at {SEEDS} (or NPKIT_SEEDS): cannot compare")
-    by_prefix = {"000": "fitzgerald2024", "003": "asean_npp_study"}
-    return {by_prefix[p.name[:3]]: p.read_text(encoding="utf-8")
-            for p in SEEDS.glob("*.txt") if p.name[:3] in by_prefix}
-
-
-def fitzgerald_sections(text: str) -> set[str]:
-    """I, IV.B, V.B.1 ... from the article's headings ("1." subsections may be plain lines)."""
-    found: set[str] = set()
-    part = letter = ""
-    for line in text.splitlines():
-        if m := re.match(r"^#+\s*([IVX]+)\.\s", line):
-            part, letter = m.group(1), ""
-            found.add(part)
-        elif m := re.match(r"^#+\s*([A-D])\.\s", line):
-            letter = m.group(1)
-            found.add(f"{part}.{letter}")
-        elif (m := re.match(r"^(?:#+\s*)?(\d)\.\s+[A-Z]", line)) and letter:
-            found.add(f"{part}.{letter}.{m.group(1)}")
-    return found
+    folder = seed_folder()
+    if folder is None:
+        skip_or_fail("the seed texts are not beside the checkout (or NPKIT_SEEDS): the known "
+                     "pinpoints cannot be compared with them")
+    return seed_texts(folder)
 
 
 def test_the_fitzgerald_sections_are_the_articles(seeds):

@@ -42,7 +42,8 @@ from pydantic import (
     field_validator,
 )
 
-from npkit.law.citations import Citation, Confidence, known_source
+from npkit.cite_spec import PINPOINT_CHECK, FollowableCite
+from npkit.law.citations import Citation, Confidence
 from npkit.law.pinpoints import pinpoint_problem
 
 __all__ = ["FILE", "Parameter", "ParameterFileError", "load", "parameter", "parameters",
@@ -58,49 +59,9 @@ class ParameterFileError(ValueError):
     """A parameters file npkit cannot use; the message says where and why."""
 
 
-class Reference(BaseModel):
-    """A citation, with the fields of ``notes.yaml``."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: str
-    pinpoint: str = Field("", max_length=400)
-    confidence: Confidence
-    authority: str = Field("", max_length=300, validate_default=True)
-
-    @field_validator("source")
-    @classmethod
-    def _known_source(cls, v: str) -> str:
-        return known_source(v)
-
-    @field_validator("pinpoint")
-    @classmethod
-    def _place_in_the_source(cls, v: str, info: ValidationInfo) -> str:
-        v = " ".join(v.split())
-        source = info.data.get("source")
-        if source in ("npkit", "outside") and not v:
-            raise ValueError(f"a reference to {source!r} must say what the value rests on")
-        if problem := pinpoint_problem(source or "", v):
-            raise ValueError(problem)
-        return v
-
-    @field_validator("authority")
-    @classmethod
-    def _outside_names_its_law(cls, v: str, info: ValidationInfo) -> str:
-        if info.data.get("source") == "outside" and not v.strip():
-            raise ValueError("law from outside the sources must name its authority")
-        return v
-
-    @field_validator("confidence")
-    @classmethod
-    def _mark_fits_source(cls, v: Confidence, info: ValidationInfo) -> Confidence:
-        source = info.data.get("source")
-        if source:
-            Citation(source, "", v)  # refuses a mark the source cannot carry
-        return v
-
-    def citation(self) -> Citation:
-        return Citation(self.source, self.pinpoint, self.confidence, self.authority)
+class Reference(FollowableCite):
+    """A citation with the fields of ``notes.yaml`` (the one schema, :mod:`npkit.cite_spec`);
+    :func:`load` checks its pinpoint against the seeds' sections (:mod:`npkit.law.pinpoints`)."""
 
 
 class Dated(BaseModel):
@@ -193,7 +154,7 @@ class Parameter(BaseModel):
 # --- loading ----------------------------------------------------------------------------------
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present
     """YAML without implicit dates: a date stays text for pydantic, whose error names the
     field (PyYAML's own "month must be in 1..12" names nothing)."""
 
@@ -202,6 +163,16 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The node tree (for lines) and the data built from it: the text is parsed once."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def _duplicate_key(node: yaml.Node) -> yaml.Node | None:
@@ -263,7 +234,7 @@ def load(path: str | Path | None = None) -> dict[str, Parameter]:
     else:
         text = Path(path).read_text(encoding="utf-8")
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root, raw = _parse(text)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
@@ -276,11 +247,11 @@ def load(path: str | Path | None = None) -> dict[str, Parameter]:
                                  "twice in one entry")
     out: dict[str, Parameter] = {}
     first_line: dict[str, int] = {}
-    for item, node in zip(yaml.load(text, Loader=_Loader), root.value, strict=True):  # a SafeLoader
+    for item, node in zip(raw, root.value, strict=True):
         line = node.start_mark.line + 1
         pid = item.get("id") if isinstance(item, dict) else None
         try:
-            p = Parameter.model_validate(item)
+            p = Parameter.model_validate(item, context={PINPOINT_CHECK: pinpoint_problem})
         except ValidationError as e:
             raise ParameterFileError(_problems(e, node, name, pid)) from None
         if p.id in out:
