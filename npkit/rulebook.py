@@ -1,8 +1,9 @@
 """The registry in words: ``npkit rule ID``, ``npkit rule --list`` and ``docs/rules.md``.
 
 Everything here is read from :mod:`npkit.law.registry` (the rules, their citations and named
-exceptions), from the code (where each rule is applied) and from ``tests/rules/*.yaml`` (the
-small situations that pin each rule down). Nothing is typed twice.
+exceptions), from :mod:`npkit.law.parameters` (the thresholds a rule reads, with their dated
+values and references), from the code (where each rule is applied) and from
+``tests/rules/*.yaml`` (the small situations that pin each rule down). Nothing is typed twice.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from npkit.law.citations import Citation
+from npkit.law.parameters import Parameter, parameters
 from npkit.law.registry import Rule, rules
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +37,33 @@ def _cite(c: Citation) -> str:
     return f"{c} [{c.confidence.value}{label}]"
 
 
+def _value(value) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {v}" for k, v in value.items())
+    return f"{value}"
+
+
+_UNIT = {"years": " years", "ratio": " to 1", "percent": "%", "people": " people",
+         "countries": " countries"}
+
+
+def _in_force(p: Parameter) -> str:
+    """"18 years (from 2003-12-25)": the latest value and the date it holds from."""
+    latest = p.values[-1]
+    unit = "" if isinstance(latest.value, dict) else _UNIT.get(p.unit, "")
+    return f"{_value(latest.value)}{unit} (from {latest.start})"
+
+
+def _parameter_lines(rule: Rule) -> list[str]:
+    table = parameters()
+    lines = []
+    for pid in rule.parameters:
+        p = table[pid]
+        lines.append(f"  - {pid} = {_in_force(p)}, last checked {p.last_checked}")
+        lines += [f"      {_cite(c)}" for c in p.citations]
+    return lines or ["  (none)"]
+
+
 def _code_place(rule: Rule) -> str:
     fn = getattr(rule.function, "func", rule.function)
     try:
@@ -54,6 +83,8 @@ def rule_text(rule: Rule, tests: list[str] | None = None) -> str:
     lines.append("Exceptions:")
     lines += [f"  - {e.id}: {e.title}. {e.summary} ({_cite(e.citation)})"
               for e in rule.exceptions] or ["  (none)"]
+    lines.append("Parameters:")
+    lines += _parameter_lines(rule)
     lines.append(f"Code: {_code_place(rule)}")
     lines.append("Tested by:")
     lines += [f"  - tests/rules/{t}" for t in tests] or ["  (no situation yet)"]
@@ -75,6 +106,7 @@ def rulebook() -> str:
     """The Markdown of ``docs/rules.md``: every rule, its paraphrase, citations, exceptions
     and the situations that test it."""
     tests = situations()
+    table = parameters()
     out = [
         "# The rulebook",
         "",
@@ -85,7 +117,9 @@ def rulebook() -> str:
         "it comes from and how sure npkit is of it. Confidence marks: **verified** (the source "
         "states it), **secondary** (the source reports a statute or judgment npkit has not "
         "checked), **npkit_reading** (npkit's interpretation), **outside_sources** (law none of "
-        "the three sources states: verify before use). `npkit rule ID` prints one rule.",
+        "the three sources states: verify before use). Parameters are the thresholds a rule reads, "
+        "from `npkit/law/data/parameters.yaml`: the value in force, the date it holds from and "
+        "its references. `npkit rule ID` prints one rule.",
         "",
         "A teaching tool, not legal advice.",
         "",
@@ -98,6 +132,10 @@ def rulebook() -> str:
         for e in rule.exceptions:
             out.append(f"- Exception `{e.id}`: {_md(e.title)}. {_md(e.summary)} "
                        f"({_md(str(e.citation))}, `{e.citation.confidence.value}`)")
+        for pid in rule.parameters:
+            p = table[pid]
+            refs = "; ".join(f"{_md(str(c))} (`{c.confidence.value}`)" for c in p.citations)
+            out.append(f"- Parameter `{pid}` = {_md(_in_force(p))}: {refs}")
         out += [f"- Tested by: {_md(t)}" for t in tests.get(rid, [])]
         out.append("")
     return "\n".join(out)

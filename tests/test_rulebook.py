@@ -67,3 +67,24 @@ def test_a_rule_declared_twice_is_refused(monkeypatch):
             registry.rules()
     finally:
         registry.rules.cache_clear()
+
+
+def test_a_rule_shows_the_parameters_it_reads_with_their_references(monkeypatch, capsys):
+    from dataclasses import replace
+
+    demo = replace(DEMO, parameters=("victim.child_age_under",))
+    monkeypatch.setattr(registry, "rules", lambda: {demo.id: demo})
+    monkeypatch.setattr(rulebook, "rules", lambda: {demo.id: demo})
+    assert cli.main(["rule", demo.id]) == 0
+    out = capsys.readouterr().out
+    assert "Parameters:\n  - victim.child_age_under = 18 years (from 2003-12-25)" in out
+    assert ("Palermo Protocol art 3(d); from outside npkit's sources: verify before use "
+            "[outside_sources]") in out
+    page = rulebook.rulebook()
+    assert ("- Parameter `victim.child_age_under` = 18 years (from 2003-12-25): Palermo "
+            "Protocol art 3(d)") in page
+
+
+def test_a_rule_without_parameters_says_so(demo_registry, capsys):
+    assert cli.main(["rule", DEMO.id]) == 0
+    assert "Parameters:\n  (none)" in capsys.readouterr().out

@@ -28,6 +28,7 @@ from functools import partial
 from npkit.engine.findings import Finding, Reason, condition
 from npkit.law.citations import Citation, Confidence, fitz, outside, reading
 from npkit.law.facts import Facts, ThreatFact
+from npkit.law.parameters import parameter
 from npkit.law.registry import Exception_, Rule
 from npkit.law.vocabulary import Harm
 
@@ -45,12 +46,10 @@ TITLES = {
 # a beating is bodily harm short of serious injury; depriving someone of liberty weighs more
 # than bodily harm and less than serious bodily harm; diffuse harm to others' health or safety
 # weighs more than any property loss and less than bodily harm to someone identified.
-THREAT_RANK = {"death": 50, "serious_harm": 40, "beating": 30, "lesser_harm": 10,
-               "unspecified": 0}
-HARM_RANK = {
-    "none": 0, "property_minor": 10, "property_major": 20, "harm_to_others": 25,
-    "bodily_harm": 30, "loss_of_liberty": 35, "serious_bodily_harm": 40, "death": 50,
-}
+# The scale itself is data (npkit/law/data/parameters.yaml), cited there.
+SCALE = ("duress.threat_rank", "duress.harm_rank")
+THREAT_RANK = parameter("duress.threat_rank")
+HARM_RANK = parameter("duress.harm_rank")
 RANKED_BY_NPKIT = frozenset({"beating", "loss_of_liberty", "harm_to_others"})
 
 # --- citations --------------------------------------------------------------------------------
@@ -402,14 +401,17 @@ def _rules() -> tuple[Rule, ...]:
                 v.exclusion_cite),)
         cites = (v.citation, *(c for c in (S94,) if v.id == "malaysia"),
                  *((fitz("V.A"), ROME_ANALOGUE) if v.id == "rome_statute" else ()))
+        weighs = SCALE if "proportionate" in v.required else ()
         out.append(Rule(f"duress.{v.id}", f"Duress — {v.title}", partial(duress, variant=v.id),
-                        ("succeeds", "fails"), _SUMMARY[v.id], cites, exceptions, v.short))
+                        ("succeeds", "fails"), _SUMMARY[v.id], cites, exceptions, v.short,
+                        parameters=weighs))
         for name in CONDITIONS:
             counted = "" if name in v.required else " (shown, not counted for this variant)"
             out.append(Rule(f"duress.{v.id}.{name}", f"{TITLES[name]} — {v.title}",
                             partial(TESTS[name], v=v), ("met", "not_met"),
                             _CONDITION_SUMMARY[name] + counted, _condition_citations(v, name),
-                            short=TITLES[name]))
+                            short=TITLES[name],
+                            parameters=SCALE if name == "proportionate" else ()))
     return tuple(out)
 
 

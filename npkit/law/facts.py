@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import InitVar, dataclass
 
 from npkit.casefile.case import Case
+from npkit.law.parameters import parameter
 
-# Under 18 is a child: Palermo Protocol art 3(d), which none of npkit's three sources states, so
-# every reason that relies on this line carries the outside_sources mark (npkit.law.trafficking).
-CHILD_UNDER = 18
+# The age line of the child rule (victim.child_age_under in npkit/law/data/parameters.yaml):
+# Palermo Protocol art 3(d), which none of npkit's three sources states, so every reason that
+# relies on this line carries the outside_sources mark (npkit.law.trafficking).
+CHILD_AGE = "victim.child_age_under"
+CHILD_UNDER: int = parameter(CHILD_AGE)
 
 
 @dataclass(frozen=True, slots=True)

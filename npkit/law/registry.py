@@ -39,6 +39,9 @@ class Rule:
     citations: tuple[Citation, ...]
     exceptions: tuple[Exception_, ...] = ()
     short: str = ""  # a label for tables and widgets where the title is too long
+    # ids in npkit/law/data/parameters.yaml that the rule's own function reads (the age line,
+    # a weight, a rank); `npkit rule ID` and docs/rules.md show them with their references
+    parameters: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:

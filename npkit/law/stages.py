@@ -23,11 +23,13 @@ stage as the study groups them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from npkit.engine.findings import Finding, Reason
-from npkit.law.citations import IDENTIFICATION, Citation, asean, fitz
+from npkit.law.citations import IDENTIFICATION, Citation, asean
 from npkit.law.models.presumption import APPLICATION, WHEN_APPLIES, WHEN_NOT  # noqa: F401  (study headings)
+from npkit.law.parameters import parameter, reference
 from npkit.law.vocabulary import Stage, describe
 
 STAGES = tuple(Stage)
@@ -56,34 +58,49 @@ class ContextFigure:
     source: Citation
 
 
-CONTEXT_FIGURES: tuple[ContextFigure, ...] = (
-    ContextFigure(
-        "300,000+",
-        "people from more than 60 countries are thought to be held by crime groups in scam "
-        "compounds across the Mekong region (Cambodia about 100,000, Myanmar about 120,000, "
-        "Laos about 85,000).",
-        fitz("II.A.1"),
-    ),
-    ContextFigure(
-        "70%",
-        "of victims returned from scam centres were facing prosecution for money laundering, "
-        "fraud or organised-crime conspiracy, according to the Royal Thai Police in October "
-        "2022.",
-        fitz("IV.D", "Royal Thai Police figures, October 2022"),
-    ),
-    ContextFigure(
-        "80-90%",
-        "of the people rescued or sent home from scam centres were trafficking victims, on a "
-        "confidential NGO estimate.",
-        fitz("II.A.3", "a confidential NGO source"),
-    ),
-    ContextFigure(
-        "86%",
-        "of the people referred for forced criminality were identified as victims of "
-        "trafficking, an IOM finding (the source does not say who referred them, or to whom).",
-        fitz("II.A.3", "IOM"),
-    ),
-)
+def context_figures(on: dt.date | None = None) -> tuple[ContextFigure, ...]:
+    """The figures module 6 opens with, from the ``context.*`` parameters in force on ``on``
+    (the latest by default); each cites the first reference of its parameter."""
+    def value(name: str):
+        return parameter(f"context.{name}", on)
+
+    def cite(name: str) -> Citation:
+        return reference(f"context.{name}")[0]
+
+    held, by = value("scam_centres.people_held"), value("scam_centres.people_held_by_country")
+    ngo = value("rescued.victims_ngo_estimate")
+    return (
+        ContextFigure(
+            f"{held:,}+",
+            f"people from more than {value('scam_centres.countries_of_origin')} countries are "
+            "thought to be held by crime groups in scam compounds across the Mekong region "
+            f"(Cambodia about {by['cambodia']:,}, Myanmar about {by['myanmar']:,}, Laos about "
+            f"{by['laos']:,}).",
+            cite("scam_centres.people_held"),
+        ),
+        ContextFigure(
+            f"{value('thailand.returned_victims_facing_prosecution')}%",
+            "of victims returned from scam centres were facing prosecution for money laundering, "
+            "fraud or organised-crime conspiracy, according to the Royal Thai Police in October "
+            "2022.",
+            cite("thailand.returned_victims_facing_prosecution"),
+        ),
+        ContextFigure(
+            f"{ngo['low']}-{ngo['high']}%",
+            "of the people rescued or sent home from scam centres were trafficking victims, on a "
+            "confidential NGO estimate.",
+            cite("rescued.victims_ngo_estimate"),
+        ),
+        ContextFigure(
+            f"{value('forced_criminality.iom_identified')}%",
+            "of the people referred for forced criminality were identified as victims of "
+            "trafficking, an IOM finding (the source does not say who referred them, or to whom).",
+            cite("forced_criminality.iom_identified"),
+        ),
+    )
+
+
+CONTEXT_FIGURES = context_figures()
 
 # The reason each identification status adds, and the study passage it rests on.
 _STATUS = {

@@ -19,10 +19,10 @@ from npkit.law.citations import (
     Confidence,
     asean,
     fitz,
-    outside,
     reading,
 )
-from npkit.law.facts import CHILD_UNDER, Facts
+from npkit.law.facts import CHILD_AGE, CHILD_UNDER, Facts
+from npkit.law.parameters import reference
 from npkit.law.registry import Exception_, Rule
 from npkit.law.vocabulary import COERCIVE_MEANS, MEANS, Act, Means, Purpose, describe
 from npkit.law.wording import say
@@ -49,7 +49,7 @@ NO_LEAVE_MEANS = frozenset({"confinement", "confiscated_documents", "debt_bondag
 
 DEFINITION = fitz("II.B", "Palermo Protocol art 3(a); ACTIP art 2")
 CHILD_RULE = asean(DOMESTIC_LAW)  # "child victims, for whom means are not required"
-AGE_LINE = outside("Palermo Protocol art 3(d)", "a child is a person under 18")
+AGE_LINE = reference(CHILD_AGE)[0]  # Palermo art 3(d): outside the sources
 PRESUMED_MINOR = asean(IDENTIFICATION)  # presumption of minority until age is determined
 CONSENT_RULE = fitz("II.B")  # consent irrelevant if any means were used
 CONTRACT_CONSENT = fitz("II.C", "Palermo Protocol art 3(b)")
@@ -349,8 +349,8 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
 
 _CHILD_EXCEPTION = Exception_(
     "victim.means.child", "Child: no means needed",
-    "A child victim needs only an act and a purpose; the line of 18 is from outside the "
-    "sources.", CHILD_RULE)
+    f"A child victim needs only an act and a purpose; the line of {CHILD_UNDER} is from outside "
+    "the sources.", CHILD_RULE)
 
 RULES = (
     Rule("victim.act", "Act", act, ("met", "not_met"),
@@ -362,7 +362,7 @@ RULES = (
          "not for a child, nor for one who was a child when recruited (npkit's reading); means "
          "the facts leave unknown are neither present nor absent.",
          (DEFINITION, CHILD_RULE, AGE_LINE, AGE_AT_ACT, UNKNOWN_READING),
-         (_CHILD_EXCEPTION,)),
+         (_CHILD_EXCEPTION,), parameters=(CHILD_AGE,)),
     Rule("victim.forced_labour", "Forced labour (ILO C29)", forced_labour, ("met", "not_met"),
          "Work exacted under the menace of a penalty and not offered voluntarily (no free, "
          "informed consent or no freedom to leave); penalties beyond withheld pay are npkit's "
@@ -383,14 +383,15 @@ RULES = (
                      "trafficking.", CONSENT_RULE),
           Exception_("victim.consent.child", "Child: consent irrelevant",
                      "A child needs no means, so their agreement does not decide it "
-                     "(npkit's reading of the child rule).", CHILD_RULE))),
+                     "(npkit's reading of the child rule).", CHILD_RULE)),
+         parameters=(CHILD_AGE,)),
     Rule("victim.labour_dispute", "Labour-dispute framing", labour_dispute, ("rejected", "open"),
          "Calling trafficking a contract or labour dispute fails where means were used, since "
          "consent through the contract is then irrelevant; Cambodian law voids a contract for "
-         "crime.", (CONTRACT_CONSENT, CAMBODIA_VOID)),
+         "crime.", (CONTRACT_CONSENT, CAMBODIA_VOID), parameters=(CHILD_AGE,)),
     Rule("victim", "Victim of trafficking", victim, ("victim", "not_victim"),
          "Act, means and purpose for the period of the offence (no means for a child); a person "
          "whose informed consent no means nullified is not a victim for that later period.",
          (fitz("II.B", "Palermo Protocol art 3(a)"), CHILD_RULE, LATER_PERIOD),
-         (_CHILD_EXCEPTION,)),
+         (_CHILD_EXCEPTION,), parameters=(CHILD_AGE,)),
 )

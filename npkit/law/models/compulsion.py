@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from npkit.engine.findings import Finding, Reason, condition
 from npkit.law.citations import DOMESTIC_LAW, asean, fitz, reading
-from npkit.law.facts import Facts
+from npkit.law.facts import CHILD_AGE, Facts
 from npkit.law.models._common import (
     failing,
     identification_note,
@@ -163,7 +163,7 @@ RULES = (
          ("protected", "not_protected"),
          "Protected only where the trafficker ordered the offence and coerced the person into "
          "it by force or an immediate threat (npkit's reading of Indonesia's requirement).",
-         (STRICT, fitz("IV.B.1"), fitz("IV.B.2"), STRICT_READING)),
+         (STRICT, fitz("IV.B.1"), fitz("IV.B.2"), STRICT_READING), parameters=(CHILD_AGE,)),
     Rule("models.compulsion_strict.ordered", "Ordered by the trafficker", ordered,
          ("met", "not_met"),
          "The traffickers ordered or required the act (npkit's reading: coercion into the "
@@ -179,7 +179,7 @@ RULES = (
          "trafficking means, subtle control included.", (BROAD,),
          (Exception_("models.compulsion_broad.child", "Child: no means needed",
                      "A child's trafficking situation counts as compelling without any means "
-                     "(npkit's reading).", CHILD_READING),)),
+                     "(npkit's reading).", CHILD_READING),), parameters=(CHILD_AGE,)),
     Rule("models.compulsion_broad.in_course", "Committed in the course of trafficking", in_course,
          ("met", "not_met"),
          "Committed during the trafficking, and ordered or a status, purpose or secondary "
@@ -188,5 +188,5 @@ RULES = (
          ("met", "not_met"), "Any trafficking means counts as compulsion.", (BROAD,),
          (Exception_("models.compulsion_broad.child", "Child: no means needed",
                      "A child's trafficking situation counts as compelling without any means "
-                     "(npkit's reading).", CHILD_READING),)),
+                     "(npkit's reading).", CHILD_READING),), parameters=(CHILD_AGE,)),
 )

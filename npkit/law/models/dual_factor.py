@@ -9,15 +9,17 @@ victims (recruiting, guarding or beating newcomers: the offence's ``harmed_other
 Rewards count as choice; given alongside coercion they count for less, as the coercion still
 weighs on the other side. A child when recruited weighs on the side of determination.
 
-Every weight and threshold below is npkit's, not the source's: the output says so at the outcome.
+Every weight and threshold is npkit's, not the source's: the output says so at the outcome. They
+are parameters (``models.dual_factor.*`` in npkit/law/data/parameters.yaml), cited there.
 """
 
 from __future__ import annotations
 
 from npkit.engine.findings import Finding, Reason
 from npkit.law.citations import alsa, asean, reading
-from npkit.law.facts import Facts
+from npkit.law.facts import CHILD_AGE, Facts
 from npkit.law.models._common import model_finding, victim_basis, victim_gate
+from npkit.law.parameters import parameter
 from npkit.law.registry import Rule
 from npkit.law.vocabulary import MEANS
 from npkit.law.wording import say
@@ -25,7 +27,14 @@ from npkit.law.wording import say
 READING = reading("Dual-Factor weighing (weights and thresholds are npkit's)")
 SCOPE_VIEWS = ("Interpretation of the non-punishment principle: Divergent views on the scope of "
                "protection")
-PROTECT_RATIO = 2  # determination must be at least this many times the free choice remaining
+PARAMETERS = tuple(f"models.dual_factor.{name}" for name in (
+    "weights.determined", "weights.free_choice", "protect_ratio", "deny_ratio"))
+DETERMINED = parameter("models.dual_factor.weights.determined")
+FREE_CHOICE = parameter("models.dual_factor.weights.free_choice")
+# protected when determination is at least PROTECT_RATIO times the free choice remaining; not
+# protected when the free choice is at least DENY_RATIO times the determination
+PROTECT_RATIO = parameter("models.dual_factor.protect_ratio")
+DENY_RATIO = parameter("models.dual_factor.deny_ratio")
 
 Factor = tuple[str, int]
 
@@ -37,25 +46,26 @@ def _label(code: str, **params) -> str:
 def factors(f: Facts) -> tuple[list[Factor], list[Factor]]:
     """(what determined the act, what choice remained), each as (label, weight)."""
     determined = [(_label("means", means=m.replace("_", " ")),
-                   2 if MEANS[m].force_or_threat else 1) for m in sorted(f.means)]
-    determined += [(_label(code), w) for code, w, on in (
-        ("ordered", 2, f.ordered_by_trafficker),
-        ("purpose", 1, f.offence_category == "purpose"),
-        ("no_way_out", 2, not f.escape_opportunity),
-        ("child", 3, f.is_child),
-        ("child_when_recruited", 2, f.child_at_recruitment),
-        ("deceived", 1, bool(f.deceived_about)),
+                   DETERMINED["means_force_or_threat" if MEANS[m].force_or_threat
+                              else "means_other"]) for m in sorted(f.means)]
+    determined += [(_label(code), DETERMINED[code]) for code, on in (
+        ("ordered", f.ordered_by_trafficker),
+        ("purpose", f.offence_category == "purpose"),
+        ("no_way_out", not f.escape_opportunity),
+        ("child", f.is_child),
+        ("child_when_recruited", f.child_at_recruitment),
+        ("deceived", bool(f.deceived_about)),
     ) if on]
-    free = [(_label(code), w) for code, w, on in (
-        ("informed_consent", 3, f.informed_consent),
-        ("knew_criminal", 1, f.knew_work_was_criminal),
-        ("joined", 1, f.voluntary_association),
-        ("returned", 2, f.returned_after_rescue),
-        ("rewarded", 2, f.rewards == "instead_of_coercion"),
-        ("rewarded_and_coerced", 1, f.rewards == "alongside_coercion"),
-        ("could_escape", 2, f.escape_opportunity),
-        ("unordered", 1, not f.ordered_by_trafficker),
-        ("harmed_others", 2, f.harmed_other_victims),
+    free = [(_label(code), FREE_CHOICE[code]) for code, on in (
+        ("informed_consent", f.informed_consent),
+        ("knew_criminal", f.knew_work_was_criminal),
+        ("joined", f.voluntary_association),
+        ("returned", f.returned_after_rescue),
+        ("rewarded", f.rewards == "instead_of_coercion"),
+        ("rewarded_and_coerced", f.rewards == "alongside_coercion"),
+        ("could_escape", f.escape_opportunity),
+        ("unordered", not f.ordered_by_trafficker),
+        ("harmed_others", f.harmed_other_victims),
     ) if on]
     return determined, free
 
@@ -68,7 +78,7 @@ def dual_factor(f: Facts, victim: Finding) -> Finding:
     """Weigh determination against remaining free choice (npkit's reading)."""
     determined, free = factors(f)
     a, b = sum(w for _, w in determined), sum(w for _, w in free)
-    if not victim.holds or not f.but_for_trafficking or b >= a:
+    if not victim.holds or not f.but_for_trafficking or b >= DENY_RATIO * a:
         holds: bool | None = False
     elif a >= PROTECT_RATIO * b:
         holds = True
@@ -107,5 +117,5 @@ RULES = (
          "Weigh how far the trafficking determined the act against the choice that remained: "
          "protected at two to one or more, not protected where choice weighs as much, a middle "
          "ground between (npkit's reading; the source gives no test).",
-         (alsa(), READING, asean(SCOPE_VIEWS))),
+         (alsa(), READING, asean(SCOPE_VIEWS)), parameters=(*PARAMETERS, CHILD_AGE)),
 )

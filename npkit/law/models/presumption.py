@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from npkit.engine.findings import Finding, Reason, condition
 from npkit.law.citations import IDENTIFICATION, alsa, asean, fitz, reading
-from npkit.law.facts import Facts
+from npkit.law.facts import CHILD_AGE, Facts
 from npkit.law.models._common import model_finding
 from npkit.law.registry import Exception_, Rule
 from npkit.law.trafficking import PRESUMED_MINOR
@@ -140,7 +140,7 @@ RULES = (
          (alsa(), asean(WHEN_APPLIES), asean(IDENTIFICATION), BURDEN),
          (Exception_("models.presumption.minority", "Age unknown: presumed a minor",
                      "Until the age can be established the person is treated as a child, who "
-                     "needs no means.", PRESUMED_MINOR),)),
+                     "needs no means.", PRESUMED_MINOR),), parameters=(CHILD_AGE,)),
     Rule("models.presumption.indicators", "Indicators of trafficking", indicators,
          ("met", "not_met"),
          "A trafficking act together with a means or a purpose is enough to start screening "
