@@ -548,6 +548,23 @@ def test_every_issued_code_is_valid_and_of_the_issued_shape():
         assert int(code.rsplit("-", 1)[1]) in codes.ISSUED_NUMBERS
 
 
+def test_the_browser_uses_the_same_words_and_shape():
+    """npkit.js makes the workshop join page's codes and checks a code's shape before asking
+    the server: its word lists are the first 32 of each list here, its shape is SHAPE."""
+    import re
+
+    text = open(JS, encoding="utf-8").read()
+
+    def js_list(name):
+        body = re.search(rf"var {name} = \[(.*?)\];", text, re.S).group(1)
+        return tuple(re.findall(r'"([a-z]+)"', body))
+
+    assert js_list("ADJECTIVES") == codes.ADJECTIVES[:codes.BROWSER_WORDS]
+    assert js_list("ANIMALS") == codes.ANIMALS[:codes.BROWSER_WORDS]
+    assert f"var CODE = /^{codes.SHAPE.pattern}$/;" in text
+    assert "(100 + randomInt(900))" in text  # BROWSER_NUMBERS
+
+
 @pytest.mark.parametrize("query,code", [
     ("learner=Green_Seal_694", "green-seal-694"),
     ("learner=GREEN+SEAL+694", "green-seal-694"),
