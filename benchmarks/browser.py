@@ -11,6 +11,7 @@ Every time is measured in the page (benchmarks/pages.py); Python only waits for 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 import shutil
 import statistics
@@ -55,8 +56,32 @@ class Visit:
                 if k != "time_origin"}
 
 
+def learner_code(label: str) -> str:
+    """The learner code (of the issued form, npkit.store.codes) a visit labelled ``label``
+    uses: always the same for the same label."""
+    from npkit.store.codes import ADJECTIVES, ANIMALS, ISSUED_NUMBERS
+
+    n = int.from_bytes(hashlib.sha256(label.encode("utf-8")).digest()[:8], "big")
+    n, first = divmod(n, len(ADJECTIVES))
+    n, second = divmod(n, len(ANIMALS))
+    return f"{ADJECTIVES[first]}-{ANIMALS[second]}-{ISSUED_NUMBERS[n % len(ISSUED_NUMBERS)]}"
+
+
+def make_known(site: Site, label: str) -> None:
+    """Make the visit's learner one the store knows, as if the course had issued the code (a
+    module keeps no answers under a code it never issued). The store is beside the notebooks
+    (benchmarks/site.py)."""
+    from npkit.store.learners import Store
+
+    with Store.open(site.folder.parent / "learners.sqlite") as store:
+        store.learner(learner_code(label))
+
+
 async def open_page(browser, site: Site, page: P.Page, learner: str, visit: Visit):
-    """A fresh context on ``page``, recording console and page errors into ``visit``."""
+    """A fresh context on ``page``, recording console and page errors into ``visit``;
+    ``learner`` labels the visit's learner (:func:`learner_code`), made known to the store
+    here, before any visit is timed."""
+    make_known(site, learner)
     context = await browser.new_context()
     context.set_default_timeout(VISIT_TIMEOUT_MS)
     await context.add_init_script(P.init_script(page))
@@ -71,8 +96,8 @@ async def load(tab, site: Site, page: P.Page, learner: str, visit: Visit,
                timeout_ms: int = VISIT_TIMEOUT_MS) -> None:
     """Navigate and wait until the page says it is interactive; fill ``visit`` in."""
     try:
-        response = await tab.goto(site.url(page.notebook, learner=learner), wait_until="commit",
-                                  timeout=timeout_ms)
+        response = await tab.goto(site.url(page.notebook, learner=learner_code(learner)),
+                                  wait_until="commit", timeout=timeout_ms)
         if response is not None and response.status != 200:
             visit.errors.append(f"HTTP {response.status}")
         await tab.wait_for_function(P.IS_READY, polling=100, timeout=timeout_ms)

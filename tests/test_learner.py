@@ -13,7 +13,7 @@ from npkit.course.widgets.quiz import Quiz
 from npkit.course.widgets.tagger import ElementTagger, VictimQuestion
 from npkit.store.learners import Store, StoreError
 
-CODE = "amber-otter-42"
+CODE = "amber-otter-4271"
 AMBER = Learner(CODE, "Amber", True)
 EVIL = "<img src=x onerror=alert(1)>"
 VOILA_VARS = ("VOILA_KERNEL_ID", "VOILA_PREHEAT", "QUERY_STRING")
@@ -26,7 +26,9 @@ def cases():
 
 @pytest.fixture
 def db(tmp_path):
+    """A store that knows Amber (as if the course had issued her code)."""
     with Store.open(tmp_path / "learners.sqlite") as s:
+        s.learner(CODE)
         yield s
 
 
@@ -48,14 +50,14 @@ def fail_if_called(*_args, **_kw):
 
 
 @pytest.mark.parametrize("query,expected", [
-    ("learner=amber-otter-42", Learner(CODE, None, True)),
-    ("?learner=amber-otter-42&nick=Amber", AMBER),
-    ("nick=Amber&learner=amber-otter-42&theme=dark", AMBER),
-    ("learner=amber-otter-42&nick=Am%00ber%0A", AMBER),  # control characters removed
-    ("learner=amber-otter-42&nick=Ren%C3%A9e+K.", Learner(CODE, "Renée K.", True)),
-    ("learner=amber-otter-42&nick=" + "n" * 41, Learner(CODE, None, True)),  # nick dropped
-    ("learner=amber-otter-42&nick=a&nick=b", Learner(CODE, None, True)),
-    ("learner=amber-otter-42&nick=%3Cb%3E", Learner(CODE, "<b>", True)),  # escaped on show
+    ("learner=amber-otter-4271", Learner(CODE, None, True)),
+    ("?learner=amber-otter-4271&nick=Amber", AMBER),
+    ("nick=Amber&learner=amber-otter-4271&theme=dark", AMBER),
+    ("learner=amber-otter-4271&nick=Am%00ber%0A", AMBER),  # control characters removed
+    ("learner=amber-otter-4271&nick=Ren%C3%A9e+K.", Learner(CODE, "Renée K.", True)),
+    ("learner=amber-otter-4271&nick=" + "n" * 41, Learner(CODE, None, True)),  # nick dropped
+    ("learner=amber-otter-4271&nick=a&nick=b", Learner(CODE, None, True)),
+    ("learner=amber-otter-4271&nick=%3Cb%3E", Learner(CODE, "<b>", True)),  # escaped on show
 ])
 def test_a_valid_code_names_a_persistent_learner(query, expected):
     assert parse_learner(query) == expected
@@ -64,9 +66,9 @@ def test_a_valid_code_names_a_persistent_learner(query, expected):
 @pytest.mark.parametrize("query", [
     "", "?", "nick=Amber", "learner=", "learner=abc", "learner=Amber-Otter",
     "learner=amber+otter", "learner=amber_otter", "learner=-amber", "learner=" + "a" * 41,
-    "learner=amber-otter-42&learner=other-one", "learner=amber-otter-42%0A",
-    "learner=%3Cimg%3E", "learner=amber-otter-42" + "&x=1" * 30,
-    "learner=amber-otter-42&pad=" + "x" * 3000, None, 42, b"learner=amber-otter-42",
+    "learner=amber-otter-4271&learner=other-one", "learner=amber-otter-42",
+    "learner=%3Cimg%3E", "learner=amber-otter-4271" + "&x=1" * 30,
+    "learner=amber-otter-4271&pad=" + "x" * 3000, None, 42, b"learner=amber-otter-4271",
 ])
 def test_anything_else_is_anonymous(query):
     assert parse_learner(query) == ANONYMOUS
@@ -89,7 +91,7 @@ def test_outside_voila_the_learner_is_anonymous_at_once(clean_env, monkeypatch):
     monkeypatch.setattr(voila.utils, "get_query_string", fail_if_called)
     # "at once": nothing that could wait is asked (Voila's query socket, the store)
     monkeypatch.setattr(learner_module, "_request_info", fail_if_called)
-    monkeypatch.setenv("QUERY_STRING", "learner=amber-otter-42")  # not Voila: ignored
+    monkeypatch.setenv("QUERY_STRING", "learner=amber-otter-4271")  # not Voila: ignored
     assert current_learner() == ANONYMOUS
     assert not clean_env.exists()
 
@@ -99,8 +101,8 @@ def test_under_voila_the_code_comes_from_the_query_string(clean_env, monkeypatch
 
     monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
     monkeypatch.setenv("VOILA_PREHEAT", "False")
-    monkeypatch.setenv("QUERY_STRING", "learner=amber-otter-42&nick=Amber")
-    assert voila.utils.get_query_string() == "learner=amber-otter-42&nick=Amber"  # no wait
+    monkeypatch.setenv("QUERY_STRING", "learner=amber-otter-4271&nick=Amber")
+    assert voila.utils.get_query_string() == "learner=amber-otter-4271&nick=Amber"  # no wait
     assert current_learner() == AMBER
     monkeypatch.setenv("QUERY_STRING", "learner=someone-else")
     assert current_learner() == AMBER  # read once per kernel
@@ -111,7 +113,7 @@ def test_a_preheated_kernel_asks_voila_once(clean_env, monkeypatch):
 
     def fake(open_timeout=5.0):
         calls.append(1)
-        return {"QUERY_STRING": "learner=amber-otter-42"}
+        return {"QUERY_STRING": "learner=amber-otter-4271"}
 
     monkeypatch.setattr(learner_module, "_request_info", fake)
     monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
@@ -154,7 +156,9 @@ def test_anonymous_binding_never_touches_the_store(clean_env, cases, monkeypatch
 def test_binding_through_voila_and_the_environment_store(clean_env, cases, monkeypatch):
     monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
     monkeypatch.setenv("VOILA_PREHEAT", "False")
-    monkeypatch.setenv("QUERY_STRING", "learner=amber-otter-42&nick=Amber")
+    monkeypatch.setenv("QUERY_STRING", "learner=amber-otter-4271&nick=Amber")
+    with Store.open() as s:
+        s.learner(CODE)  # the course issued the code
     tagger = ElementTagger(cases, "jane")
     binding = bind_learner(module=1, widgets=[tagger])
     assert "Signed in as <strong>Amber</strong>" in binding.widget.value
@@ -168,6 +172,7 @@ def test_binding_through_voila_and_the_environment_store(clean_env, cases, monke
 def test_answers_come_back_after_a_reload(cases, tmp_path):
     path = tmp_path / "s.sqlite"
     with Store.open(path) as first:
+        first.learner(CODE)
         tagger, victim = ElementTagger(cases, "jane"), VictimQuestion(cases, "john")
         bind_learner(1, [tagger, victim], learner=AMBER, store=first)
         tagger.next.click()
@@ -242,10 +247,13 @@ def test_widgets_that_cannot_keep_state_are_skipped(cases, db):
 
 
 def test_the_status_line_escapes_the_nickname(cases, db):
-    binding = bind_learner(1, [], learner=Learner(CODE, EVIL, True), store=db)
+    victim = VictimQuestion(cases, "john")
+    binding = bind_learner(1, [victim], learner=Learner(CODE, EVIL, True), store=db)
     assert EVIL not in binding.widget.value and "&lt;img src=x" in binding.widget.value
     assert "your answers are saved on this computer" in binding.widget.value
-    no_nick = bind_learner(1, [], learner=Learner(CODE, None, True), store=db)
+    db.forget(CODE)
+    db.learner(CODE)  # no nickname stored
+    no_nick = bind_learner(1, [victim], learner=Learner(CODE, None, True), store=db)
     assert f"Signed in as <strong>{CODE}</strong>" in no_nick.widget.value
 
 
@@ -272,6 +280,7 @@ def test_a_store_that_fails_later_says_so_and_recovers(cases, tmp_path, monkeypa
     monkeypatch.setattr("npkit.store.learners.BUSY_TIMEOUT_MS", 100)
     path = tmp_path / "s.sqlite"
     store = Store.open(path)
+    store.learner(CODE)
     victim = VictimQuestion(cases, "john")
     binding = bind_learner(1, [victim], learner=AMBER, store=store)
     holder = sqlite3.connect(path, isolation_level=None)
@@ -334,10 +343,11 @@ class FakeHeader:
         self.calls.append(("query", query))
 
 
-def test_the_header_shows_the_learner_and_gets_the_query(db):
+def test_the_header_shows_the_learner_and_gets_the_query(cases, db):
     header = FakeHeader()
-    bind_learner(1, [], header=header, learner=Learner(CODE, "Amy & Co", True), store=db)
-    assert ("query", "learner=amber-otter-42&nick=Amy+%26+Co") in header.calls
+    bind_learner(1, [VictimQuestion(cases, "john")], header=header,
+                 learner=Learner(CODE, "Amy & Co", True), store=db)
+    assert ("query", "learner=amber-otter-4271&nick=Amy+%26+Co") in header.calls
     assert header.calls[-1] == ("show", CODE, "Amy & Co", None)
 
 
@@ -372,14 +382,14 @@ def test_the_real_module_header_escapes_the_nickname(db):
         pytest.skip("this module header has no learner slot")
     bind_learner(1, [], header=header, learner=Learner(CODE, EVIL, True), store=db)
     assert EVIL not in header.learner.value and CODE in header.learner.value
-    assert "learner=amber-otter-42" in header.nav.value and "<img" not in header.nav.value
+    assert "learner=amber-otter-4271" in header.nav.value and "<img" not in header.nav.value
 
 
 def test_a_preheated_kernel_asks_again_when_voila_gives_up(clean_env, monkeypatch):
     import threading
     import warnings
 
-    answers = [None, None, {"QUERY_STRING": "learner=amber-otter-42"}]
+    answers = [None, None, {"QUERY_STRING": "learner=amber-otter-4271"}]
 
     def flaky(open_timeout=5.0):
         t = threading.Thread(target=lambda: 1 / 0)  # an error in a helper thread stays quiet
@@ -421,7 +431,7 @@ def test_request_info_speaks_voilas_query_protocol(clean_env, monkeypatch):
     class Query(tornado.websocket.WebSocketHandler):
         def open(self, kernel_id):
             seen.append(kernel_id)
-            self.write_message(json.dumps({"QUERY_STRING": "learner=amber-otter-42&nick=Amber"}))
+            self.write_message(json.dumps({"QUERY_STRING": "learner=amber-otter-4271&nick=Amber"}))
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -446,7 +456,7 @@ def test_request_info_speaks_voilas_query_protocol(clean_env, monkeypatch):
     monkeypatch.setenv("VOILA_APP_PORT", str(port))
     try:
         assert learner_module._request_info() == {
-            "QUERY_STRING": "learner=amber-otter-42&nick=Amber"}
+            "QUERY_STRING": "learner=amber-otter-4271&nick=Amber"}
         assert seen == ["kernel-7"]
     finally:
         box["loop"].call_soon_threadsafe(box["loop"].stop)
@@ -461,3 +471,169 @@ def test_learner_module_does_not_import_voila():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- learner codes: what is accepted, and what an unknown code gets (issue 14) ----------------
+
+from npkit.store import codes  # noqa: E402 - kept with the tests that use it
+
+JS = (learner_module.__file__.rsplit("/npkit/", 1)[0]
+      + "/share/jupyter/voila/templates/npkit/static/npkit.js")
+
+
+@pytest.mark.parametrize("typed,code", [
+    ("green-seal-694", "green-seal-694"),
+    ("Green-Seal-694", "green-seal-694"),
+    ("GREEN SEAL 694", "green-seal-694"),
+    ("green_seal_694", "green-seal-694"),
+    ("  green -- seal __ 694\n", "green-seal-694"),
+    ("green\u2013seal\u2014694", "green-seal-694"),  # dashes a word processor puts in
+    ("ＧＲＥＥＮ-seal-694", "green-seal-694"),  # full-width letters (NFKC)
+    ("amber-otter-4271", "amber-otter-4271"),
+    ("wise-zebra-9999", "wise-zebra-9999"),
+    ("amber-otter-100", "amber-otter-100"),
+])
+def test_a_typed_code_is_tidied_and_accepted(typed, code):
+    assert codes.check(typed) == code and codes.is_valid(typed)
+
+
+@pytest.mark.parametrize("typed,says", [
+    ("hello", "“hello” is not a learner code. A code has three parts"),
+    ("", "Type the code you were given"),
+    ("   ", "Type the code you were given"),
+    (None, "Type the code you were given"),
+    ("gren-seal-694", "“gren” is not one of the describing words learner codes use. Did you "
+                      "mean “green”?"),
+    ("green-sael-694", "“sael” is not one of the animals learner codes use. Did you mean "
+                       "“seal”?"),
+    ("zzz-seal-694", "“zzz” is not one of the describing words learner codes use. Check its "
+                     "spelling."),
+    ("seal-green-694", "The two words are the other way round: did you mean green-seal-694?"),
+    ("green-seal-69", "The number at the end of a code has 3 or 4 digits; “69” has 2."),
+    ("green-seal-12345", "has 3 or 4 digits; “12345” has 5."),
+    ("green-seal-0694", "never starts with 0"),
+    ("694-green-seal", "two words and then a number"),
+    ("green-seal", "“green-seal” is not a learner code"),
+    ("green-seal-694-1", "“green-seal-694-1” is not a learner code"),
+    ("green<b>-seal-694", "has signs a learner code does not have"),
+    ("green.seal.694", "has signs a learner code does not have"),
+    ("x" * 41, "longer than any learner code"),
+    ("x" * 10_000, "longer than any learner code"),
+])
+def test_anything_else_gets_a_specific_message(typed, says):
+    with pytest.raises(codes.CodeProblem) as caught:
+        codes.check(typed)
+    assert says in str(caught.value)
+    assert not codes.is_valid(typed)
+
+
+def test_the_unknown_code_message_is_the_agreed_sentence():
+    assert codes.unknown_message("green-seal-694") == (
+        "No answers are saved under green-seal-694 yet. Is the code right?")
+
+
+def test_the_code_space():
+    assert (len(codes.ADJECTIVES), len(codes.ANIMALS)) == (64, 64)
+    assert len(set(codes.ADJECTIVES)) == 64 and len(set(codes.ANIMALS)) == 64
+    assert not set(codes.ADJECTIVES) & set(codes.ANIMALS)
+    assert codes.code_space() == {"issued": 64 * 64 * 9000, "browser": 32 * 32 * 900}
+    assert codes.code_space()["issued"] == 36_864_000
+
+
+def test_every_issued_code_is_valid_and_of_the_issued_shape():
+    drawn = {codes.new_code() for _ in range(500)}
+    assert len(drawn) > 490  # 500 draws from 36.9 million: repeats are rare
+    for code in drawn:
+        assert codes.check(code) == code and codes.SHAPE.fullmatch(code)
+        assert int(code.rsplit("-", 1)[1]) in codes.ISSUED_NUMBERS
+
+
+def test_the_browser_uses_the_same_words_and_shape():
+    """npkit.js makes the workshop join page's codes and checks a code's shape before asking
+    the server: its word lists are the first 32 of each list here, its shape is SHAPE."""
+    import re
+
+    text = open(JS, encoding="utf-8").read()
+
+    def js_list(name):
+        body = re.search(rf"var {name} = \[(.*?)\];", text, re.S).group(1)
+        return tuple(re.findall(r'"([a-z]+)"', body))
+
+    assert js_list("ADJECTIVES") == codes.ADJECTIVES[:codes.BROWSER_WORDS]
+    assert js_list("ANIMALS") == codes.ANIMALS[:codes.BROWSER_WORDS]
+    assert f"var CODE = /^{codes.SHAPE.pattern}$/;" in text
+    assert "(100 + randomInt(900))" in text  # BROWSER_NUMBERS
+
+
+@pytest.mark.parametrize("query,code", [
+    ("learner=Green_Seal_694", "green-seal-694"),
+    ("learner=GREEN+SEAL+694", "green-seal-694"),
+    ("learner=green%20seal%20694&nick=Gus", "green-seal-694"),
+    ("learner=amber-otter-4271%0A", CODE),
+])
+def test_a_code_in_the_address_is_tidied_like_a_typed_one(query, code):
+    assert parse_learner(query).code == code
+
+
+@pytest.mark.parametrize("query", ["learner=hello", "learner=gren-seal-694",
+                                   "learner=t-some-test-name", "learner=abcd"])
+def test_a_code_not_of_the_issued_form_is_anonymous(query):
+    assert parse_learner(query) == ANONYMOUS
+
+
+def test_an_unknown_code_in_the_address_creates_no_learner_and_saves_nothing(cases, db):
+    header = FakeHeader()
+    victim = VictimQuestion(cases, "john")
+    binding = bind_learner(1, [victim], header=header,
+                           learner=Learner("green-seal-694", "Gus", True), store=db)
+    assert binding.unknown and binding.store is None
+    victim.choice.value = "victim"  # the page still works...
+    assert victim.get_state()["choice"] == "victim"
+    assert not db.is_known("green-seal-694")  # ...but nobody was created, nothing saved
+    assert db.count_answers() == 0
+    assert "No answers are saved under green-seal-694 yet. Is the code right?" in (
+        binding.widget.value)
+    assert "Start fresh" in binding.widget.value and "Re-enter" in binding.widget.value
+    assert "saved on this computer" not in binding.widget.value
+    # The header says so and its links do not carry a code that names nobody.
+    assert header.calls == [("show", None, None, codes.unknown_message("green-seal-694"))]
+
+
+def test_a_known_learner_opening_a_module_is_recorded_with_their_stored_nickname(cases, db):
+    db.forget(CODE)
+    me = db.issue("Amber")
+    binding = bind_learner(2, [DuressChecklist(cases)], learner=Learner(me.code, None, True),
+                           store=db)
+    assert not binding.unknown and binding.learner.nickname == "Amber"
+    assert "Signed in as <strong>Amber</strong>" in binding.widget.value
+    assert db.progress(me.code).modules[2].opened_at
+
+
+def test_a_page_with_nothing_to_keep_says_so_instead_of_answers_are_kept(db):
+    header = FakeHeader()
+    binding = bind_learner(3, [], header=header, learner=AMBER, store=db)
+    assert not binding.keeps
+    assert "no answers to save" in binding.widget.value
+    assert "your answers are saved" not in binding.widget.value
+    (show,) = [c for c in header.calls if c[0] == "show"]
+    assert show[1] is None and "nothing to save" in show[3] and CODE in show[3]
+    assert ("query", "learner=amber-otter-4271&nick=Amber") in header.calls  # links keep it
+    assert 3 in db.progress(CODE).modules  # the visit counts for the landing page
+
+
+def test_the_catalogue_says_which_modules_keep_answers_as_their_notebooks_do():
+    """keeps_answers is False exactly for the modules whose notebook binds no widget."""
+    import ast
+    from pathlib import Path
+
+    from npkit.course.training.modules import MODULES
+
+    folder = Path(JS).parents[6] / "notebooks"
+    for m in MODULES:
+        tree = ast.parse((folder / m.notebook.replace(".ipynb", ".py")).read_text("utf-8"))
+        (call,) = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+                   and getattr(n.func, "id", "") == "bind_learner"]
+        widgets = next(k.value for k in call.keywords if k.arg == "widgets")
+        assert isinstance(widgets, ast.List)
+        assert bool(widgets.elts) is m.keeps_answers, m.notebook
+    assert [m.number for m in MODULES if not m.keeps_answers] == [0, 3, 4]

@@ -25,6 +25,7 @@ from npkit.store.learners import (
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = "amber-otter-42"
+LATEST = len(SQLITE.migrations)
 
 
 @pytest.fixture
@@ -48,11 +49,11 @@ def test_created_on_first_use_with_its_folder_wal_and_schema_version(tmp_path):
     path = tmp_path / "a" / "b" / "learners.sqlite"
     assert not path.parent.exists()
     with Store.open(path) as s:
-        assert path.exists() and s.version == len(SQLITE.migrations) == 2
+        assert path.exists() and s.version == LATEST == 3
     assert rows(path, "PRAGMA journal_mode") == [("wal",)]
     tables = {name for (name,) in rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"schema_version", "learners", "answers"} <= tables
-    assert rows(path, "SELECT version FROM schema_version") == [(1,), (2,)]
+    assert {"schema_version", "learners", "answers", "visits"} <= tables
+    assert rows(path, "SELECT version FROM schema_version") == [(1,), (2,), (3,)]
 
 
 def test_reopening_applies_no_migration_twice(tmp_path):
@@ -61,8 +62,8 @@ def test_reopening_applies_no_migration_twice(tmp_path):
     with Store.open(path) as s:
         s.save(CODE, 1, "x", 1)
     with Store.open(path) as s:
-        assert s.version == 2 and s.load(CODE, 1) == {"x": 1}
-    assert rows(path, "SELECT COUNT(*) FROM schema_version") == [(2,)]
+        assert s.version == LATEST and s.load(CODE, 1) == {"x": 1}
+    assert rows(path, "SELECT COUNT(*) FROM schema_version") == [(LATEST,)]
 
 
 def test_a_new_migration_is_applied_to_an_existing_store(tmp_path, monkeypatch):
@@ -74,7 +75,7 @@ def test_a_new_migration_is_applied_to_an_existing_store(tmp_path, monkeypatch):
         SQLITE.queries)
     monkeypatch.setattr(store_module, "SQLITE", extended)
     with Store.open(path) as s:
-        assert s.version == 3 and s.load(CODE, 1) == {"x": 1}
+        assert s.version == LATEST + 1 and s.load(CODE, 1) == {"x": 1}
     assert ("sessions",) in rows(path, "SELECT name FROM sqlite_master")
 
 
@@ -323,3 +324,88 @@ def test_several_processes_writing_at_once_store_every_answer_exactly_once(tmp_p
     writes = processes * answers * 2
     print(f"\n{processes} processes, {writes} writes ({processes * answers + 5} distinct "
           f"answers) in {elapsed:.2f} s")
+
+
+# --- issued codes, visits and progress (issue 14) --------------------------------------------
+
+
+def test_issue_makes_a_new_learner_under_a_fresh_code_of_the_issued_form(db):
+    from npkit.store import codes
+
+    made = [db.issue("Amber"), db.issue(), db.issue("  Bo \x00")]
+    assert len({m.code for m in made}) == 3
+    for m in made:
+        assert codes.check(m.code) == m.code
+        assert m.code.rsplit("-", 1)[1].isdigit() and len(m.code.rsplit("-", 1)[1]) == 4
+        assert db.get_learner(m.code) == m and db.is_known(m.code)
+    assert [m.nickname for m in made] == ["Amber", None, "Bo"]
+    assert db.count_answers() == 0
+
+
+def test_issue_never_hands_out_a_code_already_taken(db):
+    db.learner("amber-otter-4271", "First")
+    draws = iter(["amber-otter-4271", "amber-otter-4271", "brave-heron-1234"])
+    made = db.issue("Second", draw=lambda: next(draws))
+    assert made.code == "brave-heron-1234"
+    assert db.get_learner("amber-otter-4271").nickname == "First"  # untouched
+    with pytest.raises(StoreError, match="No free learner code"):
+        db.issue(draw=lambda: "amber-otter-4271")
+
+
+def test_a_visit_under_an_unknown_code_creates_nobody(db):
+    assert db.visit("green-seal-694", 1, "Mallory") is None
+    assert not db.is_known("green-seal-694")
+    assert rows(db.path, "SELECT COUNT(*) FROM learners") == [(0,)]
+    assert rows(db.path, "SELECT COUNT(*) FROM visits") == [(0,)]
+    assert db.progress("green-seal-694") is None
+
+
+def test_a_visit_is_recorded_and_a_nickname_given_replaces_the_old(db):
+    me = db.issue("Amber")
+    assert db.visit(me.code, 3).nickname == "Amber"  # no nickname given: kept
+    assert db.visit(me.code, 3, "Amber O.").nickname == "Amber O."
+    first = db.progress(me.code).modules[3].opened_at
+    db.visit(me.code, 3)
+    again = db.progress(me.code).modules[3]
+    assert again.opened_at >= first and again.answers == 0 and again.answered_at is None
+    assert again.last == again.opened_at
+    assert rows(db.path, "SELECT COUNT(*) FROM visits") == [(1,)]  # one row per module
+
+
+def test_progress_counts_answers_and_visits_per_module_and_finds_the_latest(db, monkeypatch):
+    ticks = iter(range(10_000))  # a clock that always moves on, however fast the calls come
+    monkeypatch.setattr(store_module, "_now", lambda: f"2026-12-04T10:00:{next(ticks):05d}")
+    me, other = db.issue(), db.issue()
+    db.visit(me.code, 0)
+    db.visit(me.code, 2)
+    db.save(me.code, 2, "duress", {"a": 1})
+    db.save(me.code, 2, "duress", {"a": 2})  # replaced: still one answer
+    db.save(me.code, 5, "scenario", {})
+    db.save(me.code, 5, "notes", {})
+    db.save(other.code, 7, "quiz", {})
+    progress = db.progress(me.code)
+    assert progress.learner == db.get_learner(me.code)
+    assert {n: (m.answers, bool(m.opened_at)) for n, m in progress.modules.items()} == {
+        0: (0, True), 2: (1, True), 5: (2, False)}
+    assert progress.latest.module == 5
+    db.visit(me.code, 1)
+    assert db.progress(me.code).latest.module == 1
+    assert set(db.progress(other.code).modules) == {7}  # nobody else's rows
+
+
+def test_a_new_learner_has_no_progress_and_forget_removes_the_visits(db):
+    me = db.issue()
+    assert db.progress(me.code).modules == {} and db.progress(me.code).latest is None
+    db.visit(me.code, 1)
+    db.save(me.code, 1, "x", 1)
+    assert db.forget(me.code) == 1
+    assert rows(db.path, "SELECT COUNT(*) FROM visits") == [(0,)]
+    assert db.progress(me.code) is None
+
+
+@pytest.mark.parametrize("code", ["", "abc", "Amber-otter", "amber otter", None, 42])
+def test_visit_and_progress_refuse_what_is_no_code_at_all(db, code):
+    with pytest.raises(ValueError):
+        db.visit(code, 1)
+    with pytest.raises(ValueError):
+        db.progress(code)

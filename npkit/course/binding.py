@@ -1,7 +1,8 @@
 """Who is learning, and keeping their answers: the page URL names the learner, the store keeps
 what they answer.
 
-The landing page sends every module to ``?learner=<code>&nick=<nickname>``. Under Voila,
+The landing page sends every module to ``?learner=<code>&nick=<nickname>``; the code is one
+the course server issued (:mod:`npkit.store.codes`). Under Voila,
 :func:`current_learner` reads that query string (what ``voila.utils.get_query_string`` gives;
 with a preheated kernel the call waits for the visitor, so a module calls it in its last cell,
 after the heavy work). Anywhere else (JupyterLab, nbval, pytest) it returns an anonymous
@@ -13,8 +14,10 @@ store.
     bind_learner(module=1, widgets=[tagger, victim_john])
 
 It loads the learner's saved answers into the widgets (the same view comes back after a reload
-or in a new kernel) and saves every change. If the store cannot be used, the module keeps
-working and says so in one readable line, never a traceback.
+or in a new kernel) and saves every change. A code the store does not know is never made into a
+new learner: the page says so, saves nothing, and the page's script (npkit.js) offers "Start
+fresh" and "Re-enter". If the store cannot be used, the module keeps working and says so in one
+readable line, never a traceback.
 
 A widget takes part by mixing in :class:`Stateful`: ``state_key`` (its name within the module),
 ``get_state() -> dict`` of JSON data, ``set_state(dict)`` that treats the dict as untrusted, and
@@ -39,7 +42,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
-from npkit.store.learners import Store, check_module, clean_nickname, is_code
+from npkit.store import codes
+from npkit.store.learners import Store, check_module, clean_nickname
 
 # Problems go to this logger, never to the page: the NullHandler keeps Python's last-resort
 # handler from printing them (a kernel shows stderr under a cell), and no traceback is logged.
@@ -73,9 +77,10 @@ ANONYMOUS = Learner()
 
 
 def parse_learner(query: object) -> Learner:
-    """The learner named by a query string such as ``learner=amber-otter-42&nick=Amber``.
+    """The learner named by a query string such as ``learner=amber-otter-4271&nick=Amber``.
 
-    Strict: a missing, repeated or malformed ``learner`` gives :data:`ANONYMOUS`; a malformed
+    Strict: a missing, repeated or malformed ``learner`` gives :data:`ANONYMOUS` (the code is
+    tidied first as a typed one is: any case, spaces or underscores for hyphens); a malformed
     ``nick`` (not text, over 40 characters) is dropped and the code kept, since a nickname is
     never required. Control characters are removed from the nickname."""
     if not isinstance(query, str) or len(query) > MAX_QUERY:
@@ -84,8 +89,12 @@ def parse_learner(query: object) -> Learner:
         fields = parse_qs(query.lstrip("?"), max_num_fields=20)
     except ValueError:
         return ANONYMOUS
-    codes = fields.get("learner", [])
-    if len(codes) != 1 or not is_code(codes[0]):
+    given = fields.get("learner", [])
+    if len(given) != 1:
+        return ANONYMOUS
+    try:
+        code = codes.check(given[0])
+    except codes.CodeProblem:
         return ANONYMOUS
     nicks = fields.get("nick", [])
     nickname = None
@@ -94,7 +103,7 @@ def parse_learner(query: object) -> Learner:
             nickname = clean_nickname(nicks[0])
         except ValueError:
             nickname = None
-    return Learner(codes[0], nickname, True)
+    return Learner(code, nickname, True)
 
 
 def learner_query(learner: Learner) -> str:
@@ -286,6 +295,10 @@ def _line(body: str, kind: str = "neutral") -> str:
 class Binding:
     """The link between one module's widgets and the store, with its status line (``widget``).
 
+    ``unknown`` is True when the page's code names no learner in the store: nothing is saved
+    and nobody is created. A module with no widget to keep (``keeps`` False) says that nothing
+    on it is saved, and only records that the learner opened it.
+
     Displaying a Binding (the last expression of a notebook cell) shows the status line."""
 
     def __init__(self, module: int, widgets: Iterable[object], learner: Learner,
@@ -312,13 +325,21 @@ class Binding:
         self._pause_until = 0.0
         self.widget = _status_widget()
         self.restored = 0
+        self.unknown = False
         if not learner.persistent:
             self._show()
             return
         try:
             if self.store is None:
                 self.store = self._opener()
-            self.store.learner(learner.code, learner.nickname)
+            record = self.store.visit(learner.code, self.module, learner.nickname)
+            if record is None:
+                self.unknown = True
+                self.store = None
+                self._show()
+                return
+            if not learner.nickname and record.nickname:
+                self.learner = Learner(learner.code, record.nickname, True)
             saved = self.store.load(learner.code, self.module)
         except Exception as exc:  # noqa: BLE001 - never a traceback in the page
             self.store = None
@@ -342,7 +363,7 @@ class Binding:
         failure the status line says so and nothing raises; the state waits, and the store is
         tried again on a change at least :data:`RETRY_SECONDS` later, so a locked file does
         not make every click wait for the busy timeout."""
-        if not self.learner.persistent:
+        if not self.learner.persistent or self.unknown:
             return False
         self._pending[key] = state
         if time.monotonic() < self._pause_until:
@@ -375,6 +396,11 @@ class Binding:
         self.problem = str(exc) or type(exc).__name__
         self._show()
 
+    @property
+    def keeps(self) -> bool:
+        """Whether this page has answers to keep (a reading page has none)."""
+        return bool(self.widgets)
+
     def _show(self) -> None:
         from npkit.course.widgets.base import esc
 
@@ -384,6 +410,11 @@ class Binding:
             self.widget.value = _line(
                 "Your answers on this page are not saved. To keep them across modules and "
                 "reloads, open the modules from the course's start page.")
+        elif self.unknown:
+            self.widget.value = _line(
+                f"{esc(codes.unknown_message(self.learner.code))} Until then nothing on this "
+                "page is saved: use <strong>Start fresh</strong> or <strong>Re-enter</strong> "
+                "at the top of the page, or open the course's start page.", "problem")
         elif self.problem is not None:
             self.widget.value = _line(
                 f"<span class='npk-badge npk-mixed'><span aria-hidden='true'>⚠</span> "
@@ -391,6 +422,10 @@ class Binding:
                 "could not be saved on this computer just now. This page still works; "
                 "keep it open, or note your answers. "
                 f"<br><small>Reason: {esc(self.problem)}</small>", "problem")
+        elif not self.keeps:
+            self.widget.value = _line(
+                f"Signed in as <strong>{who}</strong>. This page has no answers to save; your "
+                "code goes with you to the other modules.")
         else:
             self.widget.value = _line(
                 f"Signed in as <strong>{who}</strong> — your answers are saved on this "
@@ -404,10 +439,17 @@ class Binding:
         if header is None:
             return
         try:
-            if who.persistent and callable(getattr(header, "set_query", None)):
+            if (who.persistent and not self.unknown
+                    and callable(getattr(header, "set_query", None))):
                 header.set_query(learner_query(who))
             if callable(getattr(header, "show_learner", None)):
-                if who.persistent and self.problem is None:
+                if self.unknown:
+                    header.show_learner(None, None, codes.unknown_message(who.code))
+                elif who.persistent and self.problem is None and not self.keeps:
+                    header.show_learner(None, None, f"This page has nothing to save. Your "
+                                        f"learner code {who.code} goes with you to the other "
+                                        "modules.")
+                elif who.persistent and self.problem is None:
                     header.show_learner(who.code, who.nickname)
                 elif who.persistent:
                     header.show_learner(None, None, "They could not be saved on this "

@@ -180,7 +180,8 @@ def landing_context() -> dict:
     return {
         "modules": [
             {"number": m.number, "title": m.title, "minutes": m.minutes,
-             "objectives": list(m.objectives), "notebook": m.notebook}
+             "objectives": list(m.objectives), "notebook": m.notebook,
+             "keeps_answers": m.keeps_answers}
             for m in MODULES
         ],
         # Not modules: the live-poll pages of workshop mode, listed under their own heading.
@@ -253,15 +254,21 @@ def run_voila(argv: Sequence[str]) -> int:
             return config_file_paths()
 
         def init_handlers(self):
-            return [(route[0], CourseFileHandler, *route[2:])
-                    if route[1] is AllowListFileHandler else route
-                    for route in super().init_handlers()]
+            from npkit.course import learner_api
+
+            return [*learner_api.handlers(self.server_url or self.base_url),
+                    *((route[0], CourseFileHandler, *route[2:])
+                      if route[1] is AllowListFileHandler else route
+                      for route in super().init_handlers())]
 
         def init_settings(self):
             settings = super().init_settings()
             settings["voila_jinja2_env"].globals["npkit_landing"] = landing_context()
             settings["default_handler_class"] = NotFoundHandler
             settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
+            from npkit.course import learner_api
+
+            learner_api.hide_codes_in_logs(self.log)  # no learner codes in the server's log
             return settings
 
         def start(self):

@@ -1,8 +1,10 @@
 """The learner store: a learner's answers, kept across modules and page reloads.
 
-A learner is pseudonymous: a code such as ``amber-otter-42`` (from the page URL, made by the
-landing page) and an optional nickname. Nothing else about them is kept. Each answer is one
-JSON value under (learner, module, item); saving the same key again replaces it.
+A learner is pseudonymous: a code such as ``amber-otter-4271`` (issued by :meth:`Store.issue`,
+then carried in the page URL; :mod:`npkit.store.codes` says what a code looks like) and an
+optional nickname. Nothing else about them is kept. Each answer is one JSON value under
+(learner, module, item); saving the same key again replaces it. Opening a module records when
+(:meth:`Store.visit`), for the landing page's progress (:meth:`Store.progress`).
 
 SQLite by default, nothing to install: the file is ``$NPKIT_STORE``, else
 ``build/npkit-learners.sqlite`` in a source checkout or ``npkit-learners.sqlite`` in the user's
@@ -11,10 +13,12 @@ too) on first use. Several Voila kernels (processes) share it safely: WAL journa
 timeout, and short write transactions taken with ``BEGIN IMMEDIATE``.
 
     store = Store.open()
-    store.learner("amber-otter-42", "Amber")        # get or create
-    store.save("amber-otter-42", 1, "tagger", {"case": "jane"})
-    store.load("amber-otter-42", 1)                 # {"tagger": {"case": "jane"}}
-    store.forget("amber-otter-42")                  # the learner and every answer
+    me = store.issue("Amber")                       # a new learner with a fresh code
+    store.visit(me.code, 1)                         # None if the code was never issued
+    store.save(me.code, 1, "tagger", {"case": "jane"})
+    store.load(me.code, 1)                          # {"tagger": {"case": "jane"}}
+    store.progress(me.code)                         # per module: answers, last opened
+    store.forget(me.code)                           # the learner and every answer
 
 Every input is checked before it reaches SQL (:func:`check_code`, :func:`clean_nickname`,
 :func:`check_item`, :func:`encode_value`); anything outside the limits raises ``ValueError`` and
@@ -37,13 +41,14 @@ import sqlite3
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from npkit.paths import default_store_path
+from npkit.store import codes
 from npkit.store import sql as store_sql
 
 DEFAULT_PATH = default_store_path()
@@ -56,6 +61,7 @@ MAX_ITEM = 100
 MAX_VALUE_BYTES = 20 * 1024
 MAX_MODULE = 999
 BUSY_TIMEOUT_MS = 15_000
+ISSUE_ATTEMPTS = 50
 
 
 class StoreError(Exception):
@@ -157,6 +163,35 @@ class LearnerRecord:
     created_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class ModuleProgress:
+    """One module for one learner: how many answers are saved, when the last was saved, and
+    when the module was last opened (ISO times in UTC; None for never)."""
+
+    module: int
+    answers: int = 0
+    answered_at: str | None = None
+    opened_at: str | None = None
+
+    @property
+    def last(self) -> str | None:
+        return max((t for t in (self.answered_at, self.opened_at) if t), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A learner's record and their :class:`ModuleProgress` for every module they touched."""
+
+    learner: LearnerRecord
+    modules: dict[int, ModuleProgress]
+
+    @property
+    def latest(self) -> ModuleProgress | None:
+        """The module touched last (opened or answered), where the learner left off."""
+        touched = [m for m in self.modules.values() if m.last]
+        return max(touched, key=lambda m: (m.last, m.module), default=None)
+
+
 def store_path() -> Path:
     """Where the SQLite file lives: ``$NPKIT_STORE``, else :data:`DEFAULT_PATH` (see
     :func:`npkit.paths.default_store_path`)."""
@@ -244,7 +279,9 @@ class Store:
     # --- the API --------------------------------------------------------------------------
 
     def learner(self, code: str, nickname: str | None = None) -> LearnerRecord:
-        """The learner ``code``, created if new; a nickname given replaces the stored one."""
+        """The learner ``code``, created if new; a nickname given replaces the stored one.
+        For tests and administration: the course's pages never create a learner from a code
+        they were given (they use :meth:`issue` and :meth:`visit`)."""
         params = {"code": check_code(code), "nickname": clean_nickname(nickname),
                   "now": _now()}
         with self.write() as tx:
@@ -278,12 +315,63 @@ class Store:
         params = {"code": check_code(code)}
         with self.write() as tx:
             n = tx.run("delete_answers", params)
+            tx.run("delete_visits", params)
             tx.run("delete_learner", params)
         return max(n, 0)
 
     def get_learner(self, code: str) -> LearnerRecord | None:
         rows = self.read("get_learner", {"code": check_code(code)})
         return LearnerRecord(*rows[0]) if rows else None
+
+    def is_known(self, code: str) -> bool:
+        """True if ``code`` names a learner the store has (issued, or from before codes were
+        issued); says nothing else about them."""
+        return self.get_learner(code) is not None
+
+    def issue(self, nickname: str | None = None,
+              draw: Callable[[], str] = codes.new_code) -> LearnerRecord:
+        """A new learner under a fresh code (:func:`npkit.store.codes.new_code`), never one
+        already taken. :class:`StoreError` in the (astronomically unlikely) case that
+        :data:`ISSUE_ATTEMPTS` draws in a row were all taken."""
+        name = clean_nickname(nickname)
+        for _ in range(ISSUE_ATTEMPTS):
+            params = {"code": check_code(draw()), "nickname": name, "now": _now()}
+            with self.write() as tx:
+                if tx.run("issue_learner", params) == 1:
+                    return LearnerRecord(*tx.one("get_learner", params))
+        raise StoreError("No free learner code was found; try again.")
+
+    def visit(self, code: str, module: int, nickname: str | None = None) -> LearnerRecord | None:
+        """Record that the learner opened ``module`` (and take a nickname given as their new
+        one). ``None``, and nothing written, if no learner has ``code``: a mistyped code never
+        becomes a new learner here."""
+        params = {"code": check_code(code), "module": check_module(module),
+                  "nickname": clean_nickname(nickname), "now": _now()}
+        with self.write() as tx:
+            if tx.one("get_learner", params) is None:
+                return None
+            if params["nickname"]:
+                tx.run("rename_learner", params)
+            tx.run("record_visit", params)
+            return LearnerRecord(*tx.one("get_learner", params))
+
+    def progress(self, code: str) -> Progress | None:
+        """The learner's progress in every module they opened or answered, read in one
+        snapshot; ``None`` if no learner has ``code``."""
+        params = {"code": check_code(code)}
+        with self.snapshot() as tx:
+            row = tx.one("get_learner", params)
+            if row is None:
+                return None
+            answers = tx.all("progress_answers", params)
+            visits = tx.all("progress_visits", params)
+        modules: dict[int, ModuleProgress] = {}
+        for module, count, at in answers:
+            modules[module] = ModuleProgress(module, int(count), at)
+        for module, at in visits:
+            done = modules.get(module, ModuleProgress(module))
+            modules[module] = ModuleProgress(module, done.answers, done.answered_at, at)
+        return Progress(LearnerRecord(*row), dict(sorted(modules.items())))
 
     def count_answers(self) -> int:
         return self.read("count_answers", {})[0][0]

@@ -74,6 +74,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 REFERENCES workshop_participants(session, token) ON DELETE CASCADE
         )""",
     ),
+    # 3 (issue 14): when a learner last opened each module, for the landing page's progress
+    # and "Continue where you left off" (modules with nothing to answer leave no answer behind).
+    (
+        """CREATE TABLE visits (
+            learner TEXT NOT NULL REFERENCES learners(code) ON DELETE CASCADE,
+            module INTEGER NOT NULL,
+            opened_at TEXT NOT NULL,
+            PRIMARY KEY (learner, module)
+        )""",
+    ),
 )
 
 QUERIES: dict[str, str] = {
@@ -103,6 +113,18 @@ QUERIES: dict[str, str] = {
     "delete_answers": "DELETE FROM answers WHERE learner = :code",
     "delete_learner": "DELETE FROM learners WHERE code = :code",
     "count_answers": "SELECT COUNT(*) FROM answers",
+    # --- issued codes, visits and progress (issue 14)
+    "issue_learner": """INSERT INTO learners (code, nickname, created_at)
+            VALUES (:code, :nickname, :now) ON CONFLICT (code) DO NOTHING""",
+    "rename_learner": "UPDATE learners SET nickname = :nickname WHERE code = :code",
+    "record_visit": """INSERT INTO visits (learner, module, opened_at)
+            VALUES (:code, :module, :now)
+            ON CONFLICT (learner, module) DO UPDATE SET opened_at = excluded.opened_at""",
+    "delete_visits": "DELETE FROM visits WHERE learner = :code",
+    "progress_answers": """SELECT module, COUNT(*), MAX(updated_at) FROM answers
+            WHERE learner = :code GROUP BY module ORDER BY module""",
+    "progress_visits": """SELECT module, opened_at FROM visits
+            WHERE learner = :code ORDER BY module""",
     # --- workshop sessions (issue 5)
     "ws_create": """INSERT INTO workshop_sessions
             (code, secret_hash, case_id, title, current_question, created_at)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -64,10 +65,30 @@ def free_port() -> int:
 
 
 def learner_code(text: str) -> str:
-    """A learner code in the agreed format (^[a-z0-9][a-z0-9-]{3,39}$) made from ``text``, so
-    each test starts with its own empty record in the store."""
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return ("t-" + slug)[:40].rstrip("-")
+    """A learner code of the issued form (npkit.store.codes), always the same for ``text``, so
+    each test starts with its own empty record in the store. Not yet known to the store: see
+    :func:`known_learner`."""
+    from npkit.store.codes import ADJECTIVES, ANIMALS, ISSUED_NUMBERS
+
+    n = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
+    n, first = divmod(n, len(ADJECTIVES))
+    n, second = divmod(n, len(ANIMALS))
+    return f"{ADJECTIVES[first]}-{ANIMALS[second]}-{ISSUED_NUMBERS[n % len(ISSUED_NUMBERS)]}"
+
+
+def make_known(store: Path, code: str) -> str:
+    """``code``, made known to the store at ``store`` as if the course had issued it (module
+    pages keep no answers under a code the store does not know)."""
+    from npkit.store.learners import Store
+
+    with Store.open(store) as s:
+        s.learner(code)
+    return code
+
+
+def known_learner(store: Path, text: str) -> str:
+    """:func:`learner_code` for ``text``, known to the store at ``store``."""
+    return make_known(store, learner_code(text))
 
 
 # --------------------------------------------------------------------------- the server

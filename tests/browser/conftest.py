@@ -24,6 +24,7 @@ from browser_support import (
     free_port,
     hostile_cases,
     learner_code,
+    make_known,
     open_context,
     start_server,
     stop_server,
@@ -106,5 +107,11 @@ def visit(browser):
 
 @pytest.fixture
 def learner(request) -> str:
-    """A learner code of this test's own."""
-    return learner_code(request.node.name)
+    """A learner code of this test's own, known to the store of the server the test uses (the
+    shared ``site``, or a server of the test's own that has a ``store``)."""
+    code = learner_code(request.node.name)
+    for name in request.fixturenames:
+        server = request.getfixturevalue(name) if name in ("site", "restartable") else None
+        if server is not None:
+            make_known(server.store, code)
+    return code

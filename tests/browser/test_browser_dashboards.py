@@ -26,7 +26,7 @@ from browser_support import (
     XSS_TITLE,
     axe_violations,
     describe_violations,
-    learner_code,
+    known_learner,
     open_context,
 )
 
@@ -166,7 +166,7 @@ def page_report(browser, site):
             return cache[name]
         report = cache[name] = Report()
         v = open_context(browser)
-        query = {"learner": learner_code(f"audit-{name}")} if with_learner else {}
+        query = {"learner": known_learner(site.store, f"audit-{name}")} if with_learner else {}
         try:
             if target == LANDING:
                 v.page.goto(site.url("/", **query))

@@ -223,6 +223,7 @@ def test_decision_changes_are_reported_once_and_saved(cases, tmp_path):
     path.case.value = "sarah"  # resets the answer: one change, not two
     assert [s["checked"] for s in seen] == [False, True, False] and seen[-1]["stage"] is None
     with Store.open(tmp_path / "s.sqlite") as store:
+        store.learner("amber-otter-42")  # a learner the store knows
         bind_learner(6, [path, why], learner=Learner("amber-otter-42", None, True),
                      store=store)
         path.answer.value = NOT_STOPPED

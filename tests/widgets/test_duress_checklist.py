@@ -232,6 +232,7 @@ def test_changes_are_reported_once_and_saved(cases, tmp_path):
     chk.picker.value = "sarah"
     assert len(seen) == 4 and seen[-1] == {"case": "sarah", "answers": {}, "compared": False}
     with Store.open(tmp_path / "s.sqlite") as store:
+        store.learner("amber-otter-42")  # a learner the store knows
         bind_learner(2, [chk], learner=Learner("amber-otter-42", None, True), store=store)
         chk.questions["proportionate"].value = "no"
         assert store.load("amber-otter-42", 2) == {"duress": {

@@ -179,6 +179,7 @@ def test_try_again_is_one_change_not_one_per_question(quiz, tmp_path):
     quiz.module.value = 4
     assert len(seen) == 4 and seen[-1] == {"module": 4, "answers": {}, "checked": False}
     with Store.open(tmp_path / "s.sqlite") as store:
+        store.learner("amber-otter-42")  # a learner the store knows
         bind_learner(7, [quiz], learner=Learner("amber-otter-42", None, True), store=store)
         qid = quiz.shown[0].id
         quiz.radios[qid].value = quiz.shown[0].answer

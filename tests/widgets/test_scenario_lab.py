@@ -564,6 +564,7 @@ def test_the_scenario_is_saved_and_restored_through_a_store(cases, db_url):
 
     who = Learner("amber-otter-42", "Amber", True)
     with Store.open(db_url) as store:
+        store.learner("amber-otter-42")  # a learner the store knows
         lab = ScenarioLab(cases, start="jane")
         binding = bind_learner(5, [lab], learner=who, store=store)
         assert binding.restored == 0 and binding.problem is None

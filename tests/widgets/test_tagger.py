@@ -324,6 +324,7 @@ def test_changes_are_saved_to_the_store(cases, tmp_path):
     from npkit.store.learners import Store
 
     with Store.open(tmp_path / "s.sqlite") as store:
+        store.learner("amber-otter-42")  # a learner the store knows
         t, q = ElementTagger(cases, "jane"), VictimQuestion(cases, "sarah")
         bind_learner(1, [t, q], learner=Learner("amber-otter-42", None, True), store=store)
         tick(t, "act.recruitment")

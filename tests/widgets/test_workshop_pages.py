@@ -483,7 +483,7 @@ def test_unknown_code_and_full_session_are_readable_refusals(trainer, ws, cases,
 
 
 def test_a_learner_code_in_the_address_keeps_the_seat_across_a_reload(trainer, ws, cases):
-    query = f"session={trainer.code}&learner=amber-otter-42&nick=Amber"
+    query = f"session={trainer.code}&learner=amber-otter-427&nick=Amber"
     first = TraineePage(cases, workshop=ws, query=query)
     assert first.nickname.value == "Amber"
     first.join_button.click()

@@ -7,11 +7,16 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Module:
+    """``keeps_answers``: the module has exercises whose answers the store keeps (its notebook
+    binds widgets with ``bind_learner``; tests/test_learner.py checks the two agree). The others
+    are for reading and discussion: the landing page and the module say nothing is saved."""
+
     number: int
     slug: str
     title: str
     minutes: int
     objectives: tuple[str, ...]
+    keeps_answers: bool = True
 
     @property
     def notebook(self) -> str:
@@ -22,7 +27,7 @@ MODULES: tuple[Module, ...] = (
     Module(0, "start_here", "Start here", 10, (
         "Know who the suite is for and how to use it alone, in a workshop or in class",
         "Understand that npkit is a teaching tool, not legal advice",
-    )),
+    ), keeps_answers=False),
     Module(1, "is_this_trafficking", "Is this trafficking?", 25, (
         "Find the act, the means and the purpose in each passage of a story",
         "Apply the child rule and the irrelevance of consent (John, Nara)",
@@ -38,12 +43,12 @@ MODULES: tuple[Module, ...] = (
         "Compare compulsion, causation, closed list, presumption and dual-factor on one case",
         "See why duress fails where the non-punishment principle protects",
         "Sort offences into status, purpose and secondary offences, and debate a severity limit",
-    )),
+    ), keeps_answers=False),
     Module(4, "asean", "Across ASEAN", 20, (
         "Read each ASEAN state's provision and its limits, with its source and date checked",
         "See one case assessed in every state and international instrument",
         "Explain where protection is discretionary, and why",
-    )),
+    ), keeps_answers=False),
     Module(5, "scenario_lab", "Scenario lab", 30, (
         "Predict, then see, how duress, the models and the ten ASEAN states respond when one "
         "fact of a case changes",

@@ -5,8 +5,13 @@
  *    (voila.utils.get_query_string). Links inside widgets appear late, so a MutationObserver
  *    keeps them right, and a click handler checks again just before leaving.
  * 2. The top bar names the learner (or offers a code when the page has none).
- * 3. On the landing page: "Start" makes a pseudonymous code (kept in localStorage so a returning
- *    learner keeps it), "I already have a code", and "Not you? Start afresh".
+ * 3. On the landing page: "Start" asks the course server for a new code (kept in localStorage so
+ *    a returning learner keeps it), "I already have a code", "Not you? Start afresh", and the
+ *    learner's progress in every module with "Continue where you left off". Codes are checked
+ *    by the course server (npkit/course/learner_api.py, POST: the code stays out of addresses
+ *    and logs): a code it does not know gets "No answers are saved under ... yet. Is the code
+ *    right?" with "Re-enter" and "Start fresh", here and on a module page whose address names
+ *    it; a mistyped one gets the server's message saying what is wrong with it.
  * 4. On the workshop join page (body data-npk-workshop="trainees"), reached by the link the
  *    trainer shows (?session=CODE, no learner): the kernel reads the learner from the page's
  *    address, and without one a reload would give the trainee a new seat (and a re-sent answer
@@ -20,7 +25,8 @@
 (function () {
   "use strict";
 
-  var CODE = /^[a-z0-9][a-z0-9-]{3,39}$/;
+  // The shape of a learner code (npkit.store.codes.SHAPE); the server checks the words too.
+  var CODE = /^[a-z]{2,12}-[a-z]{2,12}-[1-9][0-9]{2,3}$/;
   var KEY = "npkit-learner";
   var NICK_MAX = 40;
 
@@ -42,8 +48,14 @@
       .trim().slice(0, NICK_MAX);
   }
 
+  // A typed or linked code as codes are kept: lower case, spaces/underscores/dashes as one "-".
+  function normalCode(value) {
+    return String(value || "").toLowerCase().replace(/[\s_\-\u2010-\u2015\u2212]+/g, "-")
+      .replace(/^-+|-+$/g, "");
+  }
+
   function learner(code, nick) {
-    code = String(code || "").trim();
+    code = normalCode(code);
     return CODE.test(code) ? { learner: code, nick: cleanNick(nick) } : null;
   }
 
@@ -179,6 +191,91 @@
     }
   }
 
+  // --- the course server's learner API (POST bodies: codes stay out of addresses and logs) --
+
+  var UNREACHABLE = "The course could not be reached just now. Try again in a moment; if it " +
+    "keeps happening, tell your trainer.";
+
+  function xsrfToken() {
+    var found = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+    return found ? found[1] : "";
+  }
+
+  // Resolves to the server's reply ({status: "known" | "unknown" | "invalid" | "wait" |
+  // "error", ...}); never rejects.
+  function api(action, body) {
+    var url = homeUrl() + "npkit/api/learner";
+    var ready = xsrfToken() ? Promise.resolve() :
+      window.fetch(url, { credentials: "same-origin" });
+    return ready.then(function () {
+      return window.fetch(url + "/" + action, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-XSRFToken": xsrfToken() },
+        body: JSON.stringify(body)
+      });
+    }).then(function (response) {
+      return response.json().then(function (reply) {
+        return reply && typeof reply.status === "string" ? reply :
+          { status: "error", message: UNREACHABLE };
+      });
+    }).catch(function () {
+      return { status: "error", message: UNREACHABLE };
+    });
+  }
+
+  function node(tag, text, className) {
+    var el = document.createElement(tag);
+    if (text) { el.textContent = text; }
+    if (className) { el.className = className; }
+    return el;
+  }
+
+  // "No answers are saved under ... yet. Is the code right?" (or why a code is not one), with
+  // "Re-enter" and "Start fresh". The message is announced (role=alert) as the box appears.
+  function hidePrompt() {
+    var old = document.getElementById("npk-code-prompt");
+    if (old) { old.parentNode.removeChild(old); }
+  }
+
+  function showPrompt(message, place, actions, focus) {
+    hidePrompt();
+    var box = node("div", "", "npk-code-prompt");
+    box.id = "npk-code-prompt";
+    var said = node("p", message, "npk-code-problem");
+    said.id = "npk-code-problem";
+    said.setAttribute("role", "alert");
+    box.appendChild(said);
+    box.appendChild(node("p", "Re-enter the code if it was mistyped. Start fresh to get a " +
+      "new code, with no answers saved yet.", "npk-help"));
+    var row = node("p", "", "npk-actions");
+    var first = null;
+    [["Re-enter", "npk-primary", actions.reenter], ["Start fresh", "", actions.fresh]]
+      .forEach(function (spec) {
+        var b = node("button", spec[0], "npk-button " + spec[1]);
+        b.type = "button";
+        b.setAttribute("aria-describedby", "npk-code-problem");
+        b.addEventListener("click", spec[2]);
+        row.appendChild(b);
+        first = first || b;
+      });
+    var error = node("p", "", "npk-help npk-code-error");
+    error.setAttribute("role", "status");
+    box.appendChild(row);
+    box.appendChild(error);
+    place(box);
+    if (focus) { first.focus(); }
+    return error;
+  }
+
+  function placeAfterTopbar(box) {
+    var bar = document.querySelector(".npk-topbar");
+    if (bar && bar.parentNode) {
+      bar.parentNode.insertBefore(box, bar.nextSibling);
+    } else {
+      document.body.insertBefore(box, document.body.firstChild);
+    }
+  }
+
   function landing() {
     var section = document.getElementById("npk-learner");
     if (!section) { return; }
@@ -187,6 +284,12 @@
     var nick = document.getElementById("npk-nick");
     var codeInput = document.getElementById("npk-code");
     var codeError = document.getElementById("npk-code-error");
+    var startError = document.getElementById("npk-start-error");
+    var summary = document.getElementById("npk-progress-summary");
+    var begin = document.getElementById("npk-begin");
+    var beginText = document.getElementById("npk-begin-text");
+    var beginLabel = beginText.textContent;
+    var beginHref = begin.getAttribute("href");
 
     if (current) {
       store(current);  // arriving with ?learner=... (e.g. "All modules" from a module)
@@ -206,46 +309,177 @@
         window.history.replaceState(null, "", window.location.pathname + query(current));
       } else {
         window.history.replaceState(null, "", window.location.pathname);
+        showProgress(null);
       }
       fixLinks(document);
       showWho();
       if (focus) { focus.focus(); }
     }
 
-    function adopt(who) {
-      current = who;
-      store(who);
-      render(document.getElementById("npk-begin"));
+    // Each module card's line, the summary, and where "Continue" leads (text only).
+    function showProgress(reply) {
+      var lines = document.querySelectorAll("[data-npk-progress]");
+      for (var i = 0; i < lines.length; i++) { lines[i].hidden = true; lines[i].textContent = ""; }
+      summary.textContent = reply ? reply.summary || "" : "";
+      var next = reply && reply["continue"];
+      beginText.textContent = next ? next.text : beginLabel;
+      begin.setAttribute("data-npk-href", next ?
+        document.body.getAttribute("data-base-url") + "render/" + next.notebook : beginHref);
+      if (reply) {
+        (reply.modules || []).forEach(function (m) {
+          var line = document.querySelector("[data-npk-progress='" + Number(m.number) + "']");
+          if (line) {
+            line.textContent = m.text;
+            line.setAttribute("data-state", m.state);
+            line.hidden = false;
+          }
+        });
+      }
+      fixLinks(document);
+    }
+
+    function adoptReply(reply, nickTyped, focus) {
+      current = { learner: reply.code, nick: cleanNick(nickTyped || reply.nickname) };
+      store(current);
+      hidePrompt();
+      render(focus ? begin : null);
+      showProgress(reply);
+    }
+
+    function startFresh(errorLine) {
+      return function () {
+        errorLine.textContent = "Asking the course for a new code…";
+        api("new", { nickname: cleanNick(nick.value) }).then(function (reply) {
+          if (reply.status === "known") {
+            errorLine.textContent = "";
+            adoptReply(reply, nick.value, true);
+          } else {
+            errorLine.textContent = reply.message || UNREACHABLE;
+          }
+        });
+      };
+    }
+
+    function unknownCode(message, typed, focus) {
+      current = null;
+      store(null);
+      render(null);
+      var errorLine = null;
+      errorLine = showPrompt(message, function (box) {
+        formBox.parentNode.insertBefore(box, formBox);
+      }, {
+        reenter: function () {
+          hidePrompt();
+          document.querySelector(".npk-have-code").open = true;
+          codeInput.value = typed;
+          codeInput.focus();
+          codeInput.select();
+        },
+        fresh: function () { startFresh(errorLine)(); }
+      }, focus);
+    }
+
+    function checkCode(who, focus) {
+      summary.textContent = "Checking your code…";
+      api("check", { code: who.learner }).then(function (reply) {
+        if (reply.status === "known") {
+          adoptReply(reply, who.nick, focus);
+        } else if (reply.status === "unknown" || reply.status === "invalid") {
+          unknownCode(reply.message, who.learner, focus);
+        } else {
+          summary.textContent = reply.message || UNREACHABLE;  // keep the code; say why
+        }
+      });
     }
 
     document.getElementById("npk-start-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
-      adopt({ learner: newCode(), nick: cleanNick(nick.value) });
+      startFresh(startError)();
     });
 
     document.getElementById("npk-code-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var who = learner(codeInput.value.trim().toLowerCase(), nick.value);
-      if (!who) {
-        codeError.textContent = "A code looks like amber-otter-427: 4 to 40 lowercase " +
-          "letters, digits and hyphens.";
-        codeInput.setAttribute("aria-invalid", "true");
-        codeInput.focus();
-        return;
-      }
-      codeError.textContent = "";
-      codeInput.removeAttribute("aria-invalid");
-      adopt(who);
+      var typed = codeInput.value;
+      codeError.textContent = "Checking the code…";
+      api("check", { code: typed }).then(function (reply) {
+        if (reply.status === "known") {
+          codeError.textContent = "";
+          codeInput.removeAttribute("aria-invalid");
+          adoptReply(reply, nick.value, true);
+        } else if (reply.status === "unknown") {
+          codeError.textContent = "";
+          codeInput.removeAttribute("aria-invalid");
+          unknownCode(reply.message, reply.code, true);
+        } else {
+          codeError.textContent = reply.message || UNREACHABLE;
+          codeInput.setAttribute("aria-invalid", "true");
+          codeInput.focus();
+        }
+      });
     });
 
     document.getElementById("npk-afresh").addEventListener("click", function () {
       current = null;
       store(null);
       nick.value = "";
+      hidePrompt();
       render(nick);
     });
 
+    // From a module page's "Re-enter": #re-enter=<code> opens the code form with it.
+    var again = /^#re-enter=(.*)$/.exec(window.location.hash);
+    if (again) {
+      current = null;
+      store(null);
+      render(null);
+      document.querySelector(".npk-have-code").open = true;
+      try { codeInput.value = decodeURIComponent(again[1]).slice(0, 40); } catch (e) { /* bad */ }
+      codeInput.focus();
+      return;
+    }
     render(null);
+    if (current) { checkCode(current, false); }
+  }
+
+  // A module page whose address names a learner the course does not know: say so, with
+  // "Re-enter" (back to the start page's code form) and "Start fresh" (a new code, this page).
+  function checkModuleCode() {
+    var body = document.body;
+    if (!body || !body.classList.contains("npk-module") || body.classList.contains("npk-workshop")) {
+      return;
+    }
+    var given = new URLSearchParams(window.location.search).get("learner");
+    if (given === null) { return; }
+    api("check", { code: given }).then(function (reply) {
+      if (reply.status !== "unknown" && reply.status !== "invalid") { return; }
+      var typed = reply.code || normalCode(given);
+      var known = stored();
+      if (known && known.learner === typed) { store(null); }
+      var nick = current ? current.nick : "";
+      current = null;  // links stop carrying a code that names nobody
+      fixLinks(document);
+      showWho();
+      var errorLine = null;
+      errorLine = showPrompt(reply.message, placeAfterTopbar, {
+        reenter: function () {
+          window.location.assign(homeUrl() + "#re-enter=" + encodeURIComponent(typed));
+        },
+        fresh: function () {
+          errorLine.textContent = "Asking the course for a new code…";
+          api("new", { nickname: nick }).then(function (made) {
+            if (made.status !== "known") {
+              errorLine.textContent = made.message || UNREACHABLE;
+              return;
+            }
+            var who = { learner: made.code, nick: cleanNick(nick) };
+            store(who);
+            var id = pageKernel();
+            if (id) { shutDownKernel(id); }
+            window.location.replace(window.location.pathname + query(who));
+          });
+        }
+      }, false);
+    });
   }
 
   // --- 4. the workshop join page -----------------------------------------------------------
@@ -348,6 +582,7 @@
   function start() {
     if (workshopLearner()) { return; }
     landing();
+    checkModuleCode();
     fixLinks(document);
     showWho();
     if (window.MutationObserver) {

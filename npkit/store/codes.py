@@ -1,0 +1,157 @@
+"""Learner codes: how the course makes them, and what a typed or linked code must look like.
+
+A code is two words and a number, such as ``amber-otter-4271``: a describing word from
+:data:`ADJECTIVES`, an animal from :data:`ANIMALS`, and a number. Only the course server makes
+new codes (:meth:`npkit.store.learners.Store.issue`, drawn with :mod:`secrets`), with a four-digit
+number. Codes with a three-digit number were made in the browser before that (the workshop join
+page still makes them, for a seat) and stay valid.
+
+What a learner types is first tidied (:func:`normalise`: any case, spaces, underscores and
+dashes become single hyphens) and then checked (:func:`check`); a code that is not of the
+issued form gets a specific, kind message (:class:`CodeProblem`), never a silent new learner.
+
+The word lists only ever grow: a code issued once must stay valid.
+
+Size of the code space (reported by ``python -m npkit.store.codes``):
+    issued by the server  64 x 64 x 9,000 = 36,864,000 codes (about 2^25.1)
+    made by the browser   32 x 32 x   900 =    921,600 codes (about 2^19.8)
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import secrets
+import unicodedata
+
+# The first 32 of each list are npkit.js's (the browser's codes): keep them first and in order.
+ADJECTIVES: tuple[str, ...] = (
+    "amber", "azure", "bold", "brave", "bright", "calm", "clever", "coral", "crisp", "eager",
+    "fair", "gentle", "golden", "green", "happy", "jade", "keen", "kind", "lively", "lucky",
+    "merry", "misty", "noble", "olive", "quick", "quiet", "rosy", "silver", "steady", "sunny",
+    "swift", "warm",
+    "blue", "busy", "cheery", "clear", "cool", "sharp", "daring", "deep", "fancy", "fresh",
+    "frosty", "glad", "grand", "handy", "honest", "jolly", "loyal", "mellow", "mighty", "neat",
+    "polite", "proud", "rapid", "ready", "royal", "shiny", "smart", "snowy", "sturdy", "tidy",
+    "witty", "wise",
+)
+ANIMALS: tuple[str, ...] = (
+    "badger", "crane", "dolphin", "eagle", "falcon", "finch", "gecko", "heron", "ibis", "koala",
+    "lark", "lemur", "lynx", "macaw", "marten", "otter", "owl", "panda", "pelican", "puffin",
+    "quail", "robin", "seal", "sparrow", "stork", "swan", "tapir", "tern", "tiger", "turtle",
+    "wren", "yak",
+    "bear", "beaver", "bison", "camel", "deer", "donkey", "duck", "goat", "goose", "hare",
+    "hawk", "horse", "jaguar", "kiwi", "llama", "moose", "mouse", "newt", "parrot", "penguin",
+    "rabbit", "raven", "salmon", "sheep", "shark", "sloth", "toad", "trout", "walrus", "whale",
+    "wolf", "zebra",
+)
+BROWSER_WORDS = 32  # how many of each list npkit.js draws from
+ISSUED_NUMBERS = range(1000, 10000)  # the server's codes
+BROWSER_NUMBERS = range(100, 1000)  # the browser's codes, still accepted
+EXAMPLE = "amber-otter-4271"
+MAX_TYPED = 100  # longer input is refused before any work is done on it
+
+_ADJECTIVES = frozenset(ADJECTIVES)
+_ANIMALS = frozenset(ANIMALS)
+_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
+_PARTS = re.compile(r"[a-z0-9]+")
+# Every valid code has this shape (npkit.js checks it before asking the server).
+SHAPE = re.compile(r"[a-z]{2,12}-[a-z]{2,12}-[1-9][0-9]{2,3}")
+
+
+class CodeProblem(ValueError):
+    """A typed code is not a learner code; ``str(exc)`` says why, fit to show the learner."""
+
+
+def code_space() -> dict[str, int]:
+    """How many codes the server can issue, and how many the browser could make."""
+    return {"issued": len(ADJECTIVES) * len(ANIMALS) * len(ISSUED_NUMBERS),
+            "browser": BROWSER_WORDS * BROWSER_WORDS * len(BROWSER_NUMBERS)}
+
+
+def new_code() -> str:
+    """A fresh code for the server to issue (unpredictable: :mod:`secrets`)."""
+    return "-".join((secrets.choice(ADJECTIVES), secrets.choice(ANIMALS),
+                     str(ISSUED_NUMBERS.start + secrets.randbelow(len(ISSUED_NUMBERS)))))
+
+
+def normalise(text: object) -> str:
+    """``text`` in the form codes are kept in: lower case, with spaces, underscores and dashes
+    (one or several) turned into one hyphen, none at either end. Anything but text gives ""."""
+    if not isinstance(text, str):
+        return ""
+    text = unicodedata.normalize("NFKC", text[:MAX_TYPED + 1]).casefold()
+    return _SEPARATORS.sub("-", text).strip("-")
+
+
+def is_valid(text: object) -> bool:
+    try:
+        check(text)
+    except CodeProblem:
+        return False
+    return True
+
+
+def check(text: object) -> str:
+    """The learner code ``text`` stands for (normalised), or :class:`CodeProblem` saying, in
+    words a learner can act on, what is wrong with it. Says nothing about whether the code was
+    ever issued: that is the store's to answer."""
+    code = normalise(text)
+    shown = _shown(code)
+    if not code:
+        raise CodeProblem(f"Type the code you were given: two words and a number, such as "
+                          f"{EXAMPLE}.")
+    if len(code) > 40:
+        raise CodeProblem(f"That is longer than any learner code. A code is two words and a "
+                          f"number, such as {EXAMPLE}.")
+    if not _PARTS.fullmatch(code.replace("-", "")):
+        raise CodeProblem(f"“{shown}” has signs a learner code does not have. A code is only "
+                          f"letters, numbers and hyphens, such as {EXAMPLE}.")
+    parts = code.split("-")
+    if len(parts) != 3:
+        raise CodeProblem(f"“{shown}” is not a learner code. A code has three parts, two words "
+                          f"and a number, such as {EXAMPLE}.")
+    first, second, number = parts
+    if not (first.isalpha() and second.isalpha() and number.isdigit()):
+        raise CodeProblem(f"A learner code is two words and then a number, such as {EXAMPLE}; "
+                          f"“{shown}” is not in that order.")
+    if first in _ANIMALS and second in _ADJECTIVES:
+        raise CodeProblem(f"The two words are the other way round: did you mean "
+                          f"{second}-{first}-{number}?")
+    for word, words in ((first, ADJECTIVES), (second, ANIMALS)):
+        if word not in words:
+            raise CodeProblem(_not_a_word(word, words))
+    if len(number) not in (3, 4):
+        raise CodeProblem(f"The number at the end of a code has 3 or 4 digits; “{number}” has "
+                          f"{len(number)}.")
+    if number.startswith("0"):
+        raise CodeProblem("The number at the end of a code never starts with 0.")
+    return code
+
+
+def unknown_message(code: str) -> str:
+    """What a learner is told when a well-formed code has no learner in the store."""
+    return f"No answers are saved under {code} yet. Is the code right?"
+
+
+def _not_a_word(word: str, words: tuple[str, ...]) -> str:
+    kind = "describing word" if words is ADJECTIVES else "animal"
+    near = difflib.get_close_matches(word, words, n=1, cutoff=0.7)
+    hint = f" Did you mean “{near[0]}”?" if near else " Check its spelling."
+    return f"“{_shown(word)}” is not one of the {kind}s learner codes use.{hint}"
+
+
+def _shown(text: str) -> str:
+    """Part of what the learner typed, short enough to quote back (the caller escapes it)."""
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def main() -> int:
+    for name, size in code_space().items():
+        print(f"{name:8} {size:>12,} codes  (about 2^{math.log2(size):.1f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
