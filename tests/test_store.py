@@ -61,7 +61,7 @@ def test_reopening_applies_no_migration_twice(tmp_path):
     with Store.open(path) as s:
         s.save(CODE, 1, "x", 1)
     with Store.open(path) as s:
-        assert s.version == 2 and s.load(CODE, 1) == {"x": 1}
+        assert s.version == 3 and s.load(CODE, 1) == {"x": 1}
     assert rows(path, "SELECT COUNT(*) FROM schema_version") == [(2,)]
 
 

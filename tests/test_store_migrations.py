@@ -96,10 +96,10 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_url):
     before = old_rows(db_url)
     assert not tables(db_url) & set(WORKSHOP_TABLES)
     with Store.open(db_url) as store:
-        assert store.version == LATEST == 2
+        assert store.version == LATEST == 3
     assert set(WORKSHOP_TABLES) <= tables(db_url)
     versions = sorted(query(db_url, "SELECT version, applied_at FROM schema_version"))
-    assert [v for v, _ in versions] == [1, 2] and versions[0] == (1, V1_APPLIED)
+    assert [v for v, _ in versions] == [1, 2, 3] and versions[0] == (1, V1_APPLIED)
     assert old_rows(db_url) == before  # row for row, timestamps included
 
     with Store.open(db_url) as store:  # and the learners' answers read as before
@@ -120,8 +120,8 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_url):
         assert ws.delete(new.code, new.secret) == 1
         assert store.forget("brown-fox-17") == 1
     with Store.open(db_url) as store:  # opening again applies nothing twice
-        assert store.version == 2
-    assert sorted(v for (v,) in query(db_url, "SELECT version FROM schema_version")) == [1, 2]
+        assert store.version == 3
+    assert sorted(v for (v,) in query(db_url, "SELECT version FROM schema_version")) == [1, 2, 3]
 
 
 def fresh_targets(db_url: str, request, tmp_path, n: int) -> list[str]:

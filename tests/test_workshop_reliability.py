@@ -227,7 +227,7 @@ def assert_store_is_sound(db_url: str) -> None:
         finally:
             con.close()
     with Store.open(db_url) as store:
-        assert store.version == 2
+        assert store.version == 3
         store.save("after-the-kill", 1, "x", 1)
         assert store.load("after-the-kill", 1) == {"x": 1}
 
