@@ -415,7 +415,8 @@ def test_header_links_previous_all_and_next_modules():
 def test_module_header_has_a_learner_slot_hidden_while_empty():
     header = module_header(2)
     assert isinstance(header, ModuleHeader)
-    assert header.children == (header.nav, header.heading, header.learner)
+    # outside Voila (here, as in JupyterLab) the widgets' stylesheet comes first
+    assert header.children == (header.style, header.nav, header.heading, header.learner)
     assert MODULES[2].title in header.heading.value
     assert header.learner.layout.display == "none"
     header.show_learner("amber-otter-42", "<img src=x onerror=alert(1)>")

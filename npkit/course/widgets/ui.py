@@ -1,0 +1,292 @@
+"""The view layer of the course widgets: Jinja2 templates, one stylesheet, and the few
+controls every page shares (issue 13).
+
+Templates live in ``npkit/course/widgets/templates/`` (``*.html.j2``). The environment
+autoescapes every template and is strict about undefined names, so a typo fails loudly
+instead of printing nothing. Case and trainee text go in as plain values and come out escaped;
+never build HTML around such text by hand (tests/test_view_layer.py fails on an f-string,
+``%``, ``.format()`` or ``+`` whose literal parts hold ``<`` in a widget module).
+
+    from npkit.course.widgets import ui
+
+    ui.render("tagger/passage.html.j2", case=case, i=0)   # Markup: trusted, nestable
+    ui.value("tagger/passage.html.j2", case=case, i=0)    # the same inside <div class="npk">
+    out = ui.html_widget("quiz/intro.html.j2")            # an ipywidgets.HTML showing it
+    out.value = ui.value(...)                             # update it later
+
+Shared pieces, as Jinja2 macros (``{% import "_shared.html.j2" as ui %}``) and here as
+Python functions returning Markup: :func:`badge` (symbol + word, colour only as a second
+channel), :func:`marks` (the caveats an outcome rests on, in words), :func:`outcome`,
+:func:`reasons`, :func:`tree` (a finding as nested ``<details>``), :func:`error_panel`.
+:func:`verdict_badge` is a badge with its marks beside it.
+
+Controls: :func:`button` (a labelled button as wide as its label; no icon glyph, so the
+accessible name is the words), :func:`box` (a group with an optional visible heading),
+:func:`status_line` and :func:`say` (a live region: ``role=status aria-live=polite``, an error
+is ``role=alert``), and :func:`guard`, the decorator that makes a callback never raise into
+the page: it logs the exception and shows a readable sentence in a status line, never a
+traceback.
+
+One stylesheet: ``share/jupyter/voila/templates/npkit/static/npkit.css``. The Voila template
+links it once per page; widget values carry no ``<style>``. JupyterLab (where trainers and
+authors open the modules) has no Voila template, so outside Voila the module header shows the
+stylesheet's widget section once per page (:func:`stylesheet`); the section lies between the
+``npkit widgets: begin`` and ``npkit widgets: end`` comments of npkit.css, and leaves out the
+page rules (``html``, ``body``) that would restyle JupyterLab itself.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import ipywidgets as w
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "BADGES", "Markup", "badge", "box", "button", "env", "error_panel", "guard", "html_widget",
+    "marks", "outcome", "reasons", "render", "say", "status_line", "stylesheet", "tree",
+    "value", "verdict_badge", "words",
+]
+
+# Every word a badge may show: (symbol, colour class). Colour is a second channel only; the
+# symbol is hidden from screen readers and the word always shown. Engine outcomes, feedback
+# words, and the levels of a status line.
+BADGES: dict[str, tuple[str, str]] = {
+    # engine outcomes (npkit.engine.findings)
+    "protected": ("✔", "good"),
+    "succeeds": ("✔", "good"),
+    "victim": ("●", "neutral"),
+    "met": ("✔", "good"),
+    "not_protected": ("✘", "bad"),
+    "fails": ("✘", "bad"),
+    "not_victim": ("○", "neutral"),
+    "not_met": ("✘", "bad"),
+    "discretionary": ("◐", "mixed"),
+    "conditional": ("◐", "mixed"),
+    "guidance": ("ℹ", "neutral"),
+    # feedback on a trainee's answer
+    "correct": ("✔", "good"),
+    "partly correct": ("◐", "mixed"),
+    "not correct": ("✘", "bad"),
+    "agrees": ("✔", "good"),
+    "differs": ("✘", "bad"),
+    "not answered": ("?", "neutral"),
+    "right": ("✔", "good"),
+    "wrong": ("✘", "bad"),
+    "ignored": ("⚠", "mixed"),
+    # status line levels (say)
+    "done": ("✔", "good"),
+    "warning": ("⚠", "mixed"),
+    "error": ("✘", "bad"),
+}
+LEVELS = ("info", "done", "warning", "error")
+TEMPLATES = Path(__file__).with_name("templates")
+CSS_BEGIN, CSS_END = "npkit widgets: begin", "npkit widgets: end"
+
+
+def words(term: object) -> str:
+    """An identifier in words: ``not_protected`` -> ``not protected``."""
+    return str(term).replace("_", " ")
+
+
+class BadgeParts(NamedTuple):
+    symbol: str
+    kind: str
+    word: str
+
+
+def badge_parts(key: object) -> BadgeParts:
+    symbol, kind = BADGES.get(str(key), ("•", "neutral"))
+    return BadgeParts(symbol, kind, words(key))
+
+
+@cache
+def env() -> Environment:
+    """The one Jinja2 environment: templates from the package, autoescape on for every
+    template (whatever its name), undefined names an error."""
+    e = Environment(loader=PackageLoader("npkit.course.widgets", "templates"),
+                    autoescape=True, undefined=StrictUndefined,
+                    trim_blocks=True, lstrip_blocks=True)
+    e.globals.update(badge_parts=badge_parts)
+    e.filters["words"] = words
+    return e
+
+
+def render(template: str, /, **context: Any) -> Markup:
+    """``template`` rendered with ``context``: trusted HTML, safe to nest in another
+    template. Every value in ``context`` is escaped unless it is itself Markup."""
+    return Markup(env().get_template(template).render(**context).strip())
+
+
+def value(template: str, /, **context: Any) -> str:
+    """What an HTML widget shows: ``template`` rendered inside ``<div class="npk">``."""
+    return str(render("frame.html.j2", body=render(template, **context)))
+
+
+def html_widget(template: str | None = None, /, **context: Any) -> w.HTML:
+    """An ipywidgets.HTML showing ``template`` (empty without one)."""
+    return w.HTML(value(template, **context) if template else "")
+
+
+# --- the shared pieces as Python functions (for code that nests them) -----------------------
+
+def _macro(name: str) -> Callable[..., Markup]:
+    return getattr(env().get_template("_shared.html.j2").module, name)
+
+
+def badge(key: object, word: str | None = None) -> Markup:
+    """A badge: symbol and word (``word`` replaces the word shown)."""
+    return _macro("badge")(str(key), word)
+
+
+def marks(found: Iterable) -> Markup:
+    """The caveats (npkit's reading, law from outside npkit's sources) in words."""
+    return _macro("marks")(list(found))
+
+
+def outcome(node) -> Markup:
+    """A finding's outcome badge and the caveats it rests on."""
+    return _macro("outcome")(node)
+
+
+def verdict_badge(key: object, found: Iterable = ()) -> Markup:
+    """An outcome or feedback word as a badge, with the caveats it rests on beside it."""
+    return Markup(badge(key) + marks(found))
+
+
+def reasons(node) -> Markup:
+    return _macro("reasons")(node)
+
+
+def tree(node, open_depth: int = 1) -> Markup:
+    """A finding and its children as nested ``<details>``."""
+    return _macro("tree")(node, open_depth)
+
+
+def error_panel(title: str, lines: Sequence[str]) -> Markup:
+    return _macro("error_panel")(title, list(lines))
+
+
+# --- controls -----------------------------------------------------------------------------
+
+def button(description: str, *, kind: str = "", tooltip: str | None = None,
+           disabled: bool = False) -> w.Button:
+    """A labelled button as wide as its label (ipywidgets would cut long labels short).
+    ``kind``: ipywidgets' button_style ("", "primary", ...). No icon: an icon font's glyph
+    would become part of the accessible name."""
+    return w.Button(description=description, button_style=kind,
+                    tooltip=description if tooltip is None else tooltip, disabled=disabled,
+                    layout=w.Layout(width="auto"))
+
+
+def box(children: Sequence[w.Widget], *, label: str | None = None, kind: str = "",
+        row: bool = False) -> w.Box:
+    """A group of widgets; ``label`` a visible heading (escaped) above them; ``kind`` adds the
+    class ``npk-box-<kind>`` (styled in npkit.css); ``row`` lays them out in a wrapping row."""
+    items = list(children)
+    if label is not None:
+        items.insert(0, html_widget("heading.html.j2", text=label))
+    group = (w.HBox if row else w.VBox)(items)
+    group.add_class("npk-box")
+    if row:
+        group.add_class("npk-row")
+    if kind:
+        group.add_class(f"npk-box-{kind}")
+    return group
+
+
+def status_line() -> w.HTML:
+    """An empty status line; :func:`say` fills it."""
+    line = w.HTML("")
+    line.add_class("npk-status-line")
+    return line
+
+
+def say(line: w.HTML, text: str = "", level: str = "info") -> None:
+    """Put ``text`` in a status line as a live region (``level``: info, done, warning, error;
+    an error is an alert). Empty text clears the line."""
+    if level not in LEVELS:
+        raise ValueError(f"level {level!r}: one of {', '.join(LEVELS)}")
+    line.value = value("status.html.j2", text=text, level=level) if text else ""
+
+
+def failure(what: str, exc: BaseException) -> str:
+    """The error panel a failed callback shows: what failed, the exception in one line,
+    and that the rest of the page still works."""
+    return value("error_panel.html.j2", title=what,
+                 lines=[f"{type(exc).__name__}: {exc}",
+                        "Everything else on this page still works."])
+
+
+def guard(what: str, *, status: str | w.HTML = "status", clear: bool = True):
+    """Decorate a callback so it never raises into the page.
+
+    ``what`` says in a sentence what failed ("Your tags could not be checked."). ``status``
+    is the HTML widget that shows it, or, for a method, the name of the attribute holding it
+    (default ``self.status``). The exception is logged; the page shows ``what``, the
+    exception's one-line message and that everything else still works, never a traceback.
+    With ``clear`` the status line is emptied before the callback runs."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*args, **kw):
+            line = status if isinstance(status, w.HTML) else (
+                getattr(args[0], status, None) if args else None)
+            try:
+                if clear and isinstance(line, w.HTML):
+                    line.value = ""
+                return fn(*args, **kw)
+            except Exception as exc:  # a callback must never raise into the page
+                log.exception("%s", what)
+                if isinstance(line, w.HTML):
+                    line.value = failure(what, exc)
+                return None
+
+        return run
+
+    return wrap
+
+
+# --- the stylesheet in JupyterLab ----------------------------------------------------------
+
+def _css_files() -> list[Path]:
+    """npkit.css in a source checkout, then wherever Jupyter finds the npkit template."""
+    tail = ("voila", "templates", "npkit", "static", "npkit.css")
+    found = [Path(__file__).resolve().parents[3].joinpath("share", "jupyter", *tail)]
+    try:
+        from jupyter_core.paths import jupyter_path
+    except ImportError:  # pragma: no cover - the notebooks extra brings jupyter_core
+        return found
+    return found + [Path(p) for p in jupyter_path(*tail)]
+
+
+@cache
+def widget_css() -> str:
+    """The widget section of npkit.css ('' when the file cannot be found)."""
+    for path in _css_files():
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            start, end = text.find(CSS_BEGIN), text.find(CSS_END)
+            if start >= 0 and end > start:
+                return text[text.rfind("\n", 0, start) + 1:text.rfind("\n", 0, end)]
+    log.warning("npkit.css not found: the widgets are shown without their style")
+    return ""
+
+
+def stylesheet() -> w.HTML:
+    """The widgets' stylesheet as one HTML widget, for a page without the Voila template
+    (JupyterLab); under Voila an empty widget, since the template links npkit.css."""
+    from npkit.course.binding import in_voila
+
+    sheet = w.HTML("" if in_voila() else str(render("stylesheet.html.j2", css=widget_css())),
+                   layout=w.Layout(display="none" if in_voila() else None))
+    sheet.add_class("npk-stylesheet")
+    return sheet
