@@ -26,8 +26,6 @@ CSS_FILE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit" / "stati
 # builds HTML by hand, so the list only shrinks).
 ALLOWLIST = {
     "download.py", "fact_editor.py", "scenario_lab.py",  # helper "scenariolab"
-    "poll_chart.py", "workshop_page.py", "workshop_trainee.py",  # helper "workshop"
-    "workshop_trainer.py",
     # helper "viewlayer", in progress
     "asean.py", "decision_path.py", "duress_checklist.py", "models_table.py",
     "outcome_matrix.py", "quiz.py", "tagger.py",
@@ -262,6 +260,25 @@ def _drive_base(cases):
             base.error_panel("x", ["y"]), base.finding_tree(victim)]
 
 
+def _drive_workshop(cases):
+    import tempfile
+
+    from npkit.course.widgets.workshop_trainee import TraineePage
+    from npkit.course.widgets.workshop_trainer import TrainerPage
+    from npkit.store.learners import Store
+    from npkit.store.workshop import Workshop
+
+    ws = Workshop(Store.open(Path(tempfile.mkdtemp()) / "workshop.sqlite"))
+    trainer = TrainerPage(cases, workshop=ws)
+    trainer.case.value = "jane"
+    trainer.start_button.click()
+    trainer.reveal_button.click()
+    trainee = TraineePage(cases, workshop=ws, query=f"session={trainer.code}")
+    trainee.nickname.value = "Owl"
+    trainee.join_button.click()
+    return [trainer.widget, trainee.widget]
+
+
 # Each converted module's widgets, driven a little so that their outputs are filled. A helper
 # who converts a module adds its driver here.
 DRIVERS = {
@@ -269,6 +286,8 @@ DRIVERS = {
     "quiz.py": _drive_quiz, "decision_path.py": _drive_decision_path,
     "models_table.py": _drive_models_table, "asean.py": _drive_asean,
     "outcome_matrix.py": _drive_outcome_matrix,
+    "workshop_trainer.py": _drive_workshop, "workshop_trainee.py": _drive_workshop,
+    "poll_chart.py": _drive_workshop, "workshop_page.py": _drive_workshop,
 }
 
 
