@@ -11,8 +11,9 @@ Two kinds of caller, two kinds of method:
 
 A lock is enforced here, not only on screen: an answer to a locked question raises
 :class:`Locked`. So is a countdown (:meth:`Workshop.set_timer`): once its time is up the
-question reads as locked and the store refuses answers to it, whatever a page shows. Changing an answer replaces it (one row per session, question and
-participant). See :mod:`npkit.store.workshop.inputs` for what text is accepted.
+question reads as locked and the store refuses answers to it, whatever a page shows.
+Changing an answer replaces it (one row per session, question and participant). See
+:mod:`npkit.store.workshop.inputs` for what text is accepted.
 
     ws = Workshop(Store.open())
     new = ws.create("john", questions, title="Cohort 3")      # new.code, new.secret
