@@ -295,6 +295,7 @@ class TrainerPage(Page):
         try:
             self._open(code, secret)
         except (WorkshopError, StoreError) as exc:
+            self._remember("forget", code)  # this browser keeps no key that fails
             self.say(f"{exc} You can start a new session below.", "problem")
             return False
         self.say(f"Session {code} reopened.", "done")
