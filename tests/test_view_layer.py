@@ -260,6 +260,9 @@ def _drive_base(cases):
             base.error_panel("x", ["y"]), base.finding_tree(victim)]
 
 
+_KEEP: list = []
+
+
 def _drive_workshop(cases):
     import tempfile
 
@@ -268,7 +271,9 @@ def _drive_workshop(cases):
     from npkit.store.learners import Store
     from npkit.store.workshop import Workshop
 
-    ws = Workshop(Store.open(Path(tempfile.mkdtemp()) / "workshop.sqlite"))
+    folder = tempfile.TemporaryDirectory()  # removed when the test run ends
+    _KEEP.append(folder)
+    ws = Workshop(Store.open(Path(folder.name) / "workshop.sqlite"))
     trainer = TrainerPage(cases, workshop=ws)
     trainer.case.value = "jane"
     trainer.start_button.click()

@@ -253,6 +253,13 @@ def test_a_module_and_its_kernel_websocket_through_nginx(server):
     assert reply["content"]["status"] == "ok"
 
 
+def test_the_course_is_told_the_join_address_and_the_room_password():
+    assert ws.room_env("http://192.168.1.20:8080/join", "trainee", "k7m2-qx9p") == {
+        "NPKIT_JOIN_URL": "http://192.168.1.20:8080/join", "NPKIT_ROOM_USER": "trainee",
+        "NPKIT_ROOM_PASSWORD": "k7m2-qx9p"}
+    assert ws.room_env(None, "trainee", None) == {}  # --htpasswd: no password to show
+
+
 def test_the_join_address_through_nginx(server):
     """/join/CODE, the address in the trainer's QR code, reaches the join page through nginx
     (behind the room password, like every page), with the code and nothing else."""
