@@ -102,14 +102,27 @@ display(victim_sarah.widget)
 # Victim status is judged for the period of the offence. The first time, Sarah was deceived
 # and confined: that was trafficking. The second time she contacted the recruiters herself,
 # knowing the work and the conditions; no means was used on her, she was never punished, and
-# rewards and promotion, not coercion, kept her working. Her informed consent was never
-# nullified, so for the second stay there is no means and no exploitation of her, and she is
-# not a victim (Fitzgerald 2024, V.B.3, drawing on UNODC on consent that has not been
-# nullified).
+# rewards and promotion, not coercion, kept her working. Fitzgerald concludes that her
+# informed consent was never nullified. So for the second stay there is no means and no
+# exploitation of her, and she is not a victim (Fitzgerald 2024, V.B.3, drawing on UNODC on
+# consent that has not been nullified). npkit follows that conclusion.
 
 # %%
 print(conclusion("sarah", "victim"))
 # expect: Sarah: victim of trafficking: not victim
+
+# %% [markdown]
+# ### An open question, not a settled rule
+#
+# Fitzgerald's answer for Sarah is clear. The practitioners in the ASEAN study were less sure.
+# They found that the point where the link to the trafficking breaks is **disputed**. Most
+# held that protection should stop only once nothing is still bending the person's choice
+# whether to offend (ASEAN NPP study, Interpretation of the non-punishment principle:
+# Establishing the link between the offence and the trafficking).
+#
+# So ask: when Sarah went back, was anything still bending her choice? Think of her debts, her
+# months in the compound, and the people who had trafficked her before. npkit shows
+# Fitzgerald's outcome. The debate is for you and your group.
 
 # %%
 bind_learner(module=1, widgets=[tagger, victim_john, victim_child, victim_sarah],
@@ -124,3 +137,5 @@ bind_learner(module=1, widgets=[tagger, victim_john, victim_child, victim_sarah]
 # 3. Nara was not deceived, threatened or locked in. What would a prosecutor who looked only
 #    for force or lies have missed?
 # 4. In your system, who decides whether a person is a victim, and at what stage?
+# 5. Sarah went back after her first time in a compound and months of debt at home. Was her
+#    choice free? Who should have to prove it?

@@ -105,6 +105,17 @@ print(conclusion("sarah", "duress.england_wales"))
 # who went willingly at first. Jane and John are victims of trafficking whom duress does not
 # protect; module 3 shows what the non-punishment principle does instead (Fitzgerald 2024,
 # V.C).
+#
+# ### Duress has a neighbour: necessity
+#
+# Duress is not the only old defence behind the principle. Fitzgerald says the compulsion
+# model of non-punishment (module 3) draws on two traditional defences: duress and
+# **necessity** (Fitzgerald 2024, IV.B.1). She also names both when she explains why the law
+# does not blame a person who had no real chance to act otherwise (III.B.2).
+#
+# npkit's sources name necessity but do not set out its conditions. So npkit tests duress
+# only. If your law has a necessity defence, check its conditions in your own law. Ask
+# whether it would fail victims for the same reasons duress does.
 
 # %%
 bind_learner(module=2, widgets=[checklist], header=header)
@@ -119,3 +130,4 @@ bind_learner(module=2, widgets=[checklist], header=header)
 #    compound?
 # 4. Should a person who knowingly joined a scam operation, then was beaten into staying, lose
 #    the defence? What does the non-punishment principle say?
+# 5. Does your law have a defence of necessity? Would it help Jane where duress does not?

@@ -44,7 +44,8 @@ display(problems, models.widget)
 # %% [markdown]
 # ## Reading the table
 #
-# - **Compulsion** protects only offences the person was compelled to commit. Read strictly
+# - **Compulsion** protects only offences the person was compelled to commit. It draws on two
+#   old criminal defences, duress and necessity (Fitzgerald 2024, IV.B.1). Read strictly
 #   (Indonesia's law, as the ASEAN NPP study reports it, asks that the trafficker *coerce* the
 #   victim; reading that as force or threats is npkit's reading) it misses the quieter control
 #   of scam compounds; read broadly, every trafficking means counts (Fitzgerald 2024, IV.B.1).
@@ -61,6 +62,9 @@ display(problems, models.widget)
 #   on the State (recommendation 19). A missing fact is not a rebuttal.
 # - **Dual-factor** is proposed in the ALSA 2025 abstract without a test. The weighing you see
 #   is **npkit's reading**, and every line of it says so.
+# - **Duress, for contrast**: the last rows test the general defence. The Rome Statute row is
+#   how international criminal law defines duress (Fitzgerald 2024, V.A). It is an
+#   **analogue** for comparison, not a defence a domestic court applies to a scam-fraud charge.
 #
 # **Duress fails, the principle protects.** Fitzgerald finds that duress fails Jane but that
 # the non-punishment principle would protect her (2024, V.B.1 and V.C). Model by model, the

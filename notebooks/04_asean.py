@@ -67,6 +67,43 @@ display(problems, AseanCase(cases, "jane").widget)
 # the region where a statutory provision was actually invoked.
 
 # %% [markdown]
+# ### Thailand's second route: forced labour
+#
+# Thailand's s 41 list does not reach fraud. But the sources point to a second route. Thai law
+# has a closed list of exploitative purposes, and forced criminality is not on it. Thai
+# authorities have instead treated scam-centre cases as **forced labour**, under s 6/1 of the
+# Anti-TIP Act (Fitzgerald 2024, II.B.2).
+#
+# Thailand and Malaysia have also ratified the ILO's 2014 Protocol to the Forced Labour
+# Convention. Its art 4(2) covers victims compelled to commit unlawful acts as a direct result
+# of forced labour. Fitzgerald says this matters most where scam cases are already treated as
+# forced labour, as in Thailand (IV.A.2).
+#
+# The two sources describe art 4(2) differently. Fitzgerald calls it a requirement not to
+# prosecute or penalise. The ASEAN study says it *entitles* the authorities not to prosecute
+# (Sources of the non-punishment principle: International law and policy). npkit follows the
+# study and shows a discretion: find the ILO Protocol row in the table above, and check the
+# Protocol's own text before you rely on it.
+#
+# ### Punishment is more than a prison sentence
+#
+# ACTIP asks states to consider not holding victims liable **criminally or administratively**
+# (art 14(7), as both sources report it). Fitzgerald reads its "unlawful acts" as reaching
+# beyond crimes (IV.A.2). So a fine, immigration detention or removal can punish a victim too.
+#
+# Detention has been part of the principle from the start. While the Palermo Protocol was
+# being negotiated, states were urged not to detain or prosecute trafficked persons for status
+# offences. The OHCHR Principles of 2002 say victims should not be detained, charged or
+# prosecuted for illegal entry or stay. The same goes for unlawful acts that flow directly
+# from their trafficking (Fitzgerald 2024, IV.A.1). Fitzgerald describes the principle as protecting
+# against detention, prosecution and punishment alike (III).
+#
+# In practice many returnees are charged with immigration offences (II.A.3). The ASEAN study
+# found victims treated as irregular migrants and deported (Victim identification challenges).
+# Fitzgerald reports justice systems set up to prosecute, punish and deport, without asking
+# how the offence links to the exploitation (IV.D).
+
+# %% [markdown]
 # ### Check your reading
 #
 # Fraud is not on Thailand's list, so even an identified victim is not protected there
@@ -117,3 +154,7 @@ bind_learner(module=4, widgets=[], header=header)
 #    Cambodia, Singapore or Viet Nam?
 # 5. Every row here may be out of date. Where would you check the current law in your own
 #    jurisdiction?
+# 6. A victim is not charged, but is held in immigration detention and then deported. Has she
+#    been punished? What does ACTIP's "administratively" add?
+# 7. Could a Thai prosecutor use the forced-labour route for Jane's fraud? What would they need
+#    to show?

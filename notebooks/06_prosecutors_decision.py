@@ -66,9 +66,15 @@ display(problems, path.widget)
 #
 # **Sarah** was a victim during her first stay, but she went back of her own accord, with no
 # means used and rewards rather than coercion keeping her there. For the second stay, when
-# the charged fraud took place, she is not a victim (Fitzgerald 2024, V.B.3), so the
-# principle does not stop this process, and the study warns against stretching it to people
-# who are not victims (recommendation 20).
+# the charged fraud took place, Fitzgerald finds she is not a victim (Fitzgerald 2024,
+# V.B.3). On that reading the principle does not stop this process, and the study warns
+# against stretching it to people who are not victims (recommendation 20).
+#
+# Sarah is still an open question. The ASEAN study found that where protection ends is
+# disputed. Most practitioners held that it should end only once nothing is still bending the
+# person's choice whether to offend (ASEAN NPP study, Interpretation of the non-punishment
+# principle: Establishing the link between the offence and the trafficking). npkit shows
+# Fitzgerald's outcome; whether Sarah's choice was that free is for the room to argue.
 
 # %%
 print(stop_line("jane"))
@@ -77,6 +83,58 @@ print(stop_line("sarah"))
 # expect: Jane: the principle should stop the process at: identification
 # expect: John: the principle should stop the process at: identification
 # expect: Sarah: the principle does not stop the process
+
+# %% [markdown]
+# ## What prosecutors still miss
+#
+# **Decide first.** Go back to the exercise above and pick **Ploy**, then **Vinh**. For each,
+# choose the stage where the process should have stopped and press **Check**. Then read on.
+#
+# ### A plea deal is still punishment
+#
+# Ploy was offered three years in prison if she pleaded guilty. UNODC found such offers made
+# to victims charged with scam offences, though the offences likely flowed from their
+# trafficking (Fitzgerald 2024, IV.D). A victim afraid of a long sentence may accept.
+#
+# A shorter sentence does not apply the principle. Fitzgerald reads ACTIP's "not holding"
+# victims liable as ruling out a mere lighter penalty (IV.A.2). The ASEAN study treats a
+# reduced sentence only as a last resort, for a victim already convicted (When the
+# non-punishment principle applies in practice; recommendation 22).
+#
+# ### Identified by one agency, charged by another
+#
+# NGOs told of people whom one Thai agency, the Department of Special Investigation, had
+# identified as victims and let go home. The Royal Thai Police later charged them as scammers,
+# although the police could have chosen not to (Fitzgerald 2024, IV.D). Ploy's story follows
+# that pattern.
+#
+# The same gap opens between countries. The ASEAN study asks states to agree on who is a
+# victim, and to recognise people identified as victims in another country (International
+# cooperation challenges). Ask: whose finding should bind the prosecutor?
+#
+# ### Lawsuits and threats of punishment as control
+#
+# Traffickers use the law against their victims. They threaten victims with punishment for
+# immigration or labour offences, to keep them under control. They may bring defamation or
+# libel cases to silence them (ASEAN NPP study, Victim punishment in practice: Use of victim
+# punishment by traffickers).
+#
+# Fitzgerald reports scam-centre victims facing defamation charges from their traffickers.
+# Crime groups linked to real businesses can afford lawyers; their victims often cannot
+# (Fitzgerald 2024, III.B.4). When officials treat victims as offenders, the traffickers'
+# threats come true.
+#
+# ### Children in conflict with the law
+#
+# Children, too, have been prosecuted for what they did while trafficked, even for
+# trafficking other children. Some were taken for adults and never identified as victims. The
+# study therefore stresses presuming a person is a child until their age is known (ASEAN NPP
+# study, Victim punishment in practice: Punishment of children).
+#
+# Some child victims who offend are classed as "children in conflict with the law", young
+# offenders, not as victims. The study calls this contrary to their best interests. It also
+# notes that the age of criminal responsibility matters, and may need raising. Vinh's story
+# shows both problems.
 
 # %% [markdown]
 # ## Discussion: why punish them at all?
@@ -112,3 +170,9 @@ bind_learner(module=6, widgets=[path, why], header=header)
 #    count at sentencing?
 # 4. Which purpose of punishment do you find hardest to set aside for a scam worker, and why?
 # 5. In your own system, who has the discretion to stop a case at each stage?
+# 6. A victim is offered a shorter sentence for a guilty plea. What should a defence lawyer, a
+#    prosecutor and a judge each do?
+# 7. One agency identifies a person as a victim; another charges her. Whose decision should
+#    count, and how would the second agency even know of the first?
+# 8. A fifteen-year-old recruited two younger boys for the compound. Is he a child offender or
+#    a child victim? Who decides, and when?

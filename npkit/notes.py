@@ -16,33 +16,16 @@ from functools import cache
 from importlib import resources
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from npkit.law.citations import Citation, Confidence, known_source
+from npkit.cite_spec import CiteSpec
+from npkit.law.citations import Citation, Confidence
 
 __all__ = ["Note", "NoteCitation", "note", "notes"]
 
 
-class NoteCitation(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    source: str
-    pinpoint: str = Field("", max_length=200)
-    confidence: Confidence
-    authority: str = Field("", max_length=300)
-
-    @field_validator("source")
-    @classmethod
-    def _known_source(cls, v: str) -> str:
-        return known_source(v)
-
-    @model_validator(mode="after")
-    def _valid_citation(self):
-        self.citation()  # Citation refuses a mark its source cannot carry
-        return self
-
-    def citation(self) -> Citation:
-        return Citation(self.source, self.pinpoint.strip(), self.confidence, self.authority)
+# The citation schema shared with the course content (npkit/cite_spec.py).
+NoteCitation = CiteSpec
 
 
 class Note(BaseModel):

@@ -1,9 +1,15 @@
-"""What every reason the engine gives must carry: words, and a citation a reader can follow."""
+"""What every reason the engine gives must carry: words, and a citation a reader can follow;
+and where a pinpoint must lead: a section or heading the seed text really has."""
 
-from npkit.law.citations import Citation, Confidence
+import os
+import re
+from pathlib import Path
 
-# The ALSA 2025 abstract is one paragraph (about 320 words): it has nothing to pinpoint.
-WHOLE_TEXT_SOURCES = {"alsa2025"}
+from npkit.cite_spec import WHOLE_TEXT_SOURCES
+from npkit.law.citations import SOURCES, Citation, Confidence
+
+HERE = Path(__file__).resolve()
+SEED_FILES = {"000": "fitzgerald2024", "003": "asean_npp_study", "004": "alsa2025"}
 
 
 def citation_problem(cite: Citation, text: str) -> str:
@@ -22,3 +28,62 @@ def citation_problem(cite: Citation, text: str) -> str:
     if cite.source == "npkit" and cite.confidence is not Confidence.NPKIT_READING:
         return f"{text!r} cites npkit itself but is not marked as npkit's reading"
     return ""
+
+
+def seed_folder() -> Path | None:
+    """The seed texts: ``$NPKIT_SEEDS``, or ``shared/seeds`` beside the checkout (a worktree
+    sits one folder deeper); None when they are not there."""
+    env = os.environ.get("NPKIT_SEEDS")
+    candidates = [Path(env)] if env else [p / "shared" / "seeds" for p in HERE.parents[1:4]]
+    return next((p for p in candidates if p.is_dir()), None)
+
+
+def seed_texts(folder: Path) -> dict[str, str]:
+    """source key -> the seed's text."""
+    return {SEED_FILES[p.name[:3]]: p.read_text(encoding="utf-8")
+            for p in sorted(folder.glob("*.txt")) if p.name[:3] in SEED_FILES}
+
+
+def fitzgerald_sections(text: str) -> set[str]:
+    """Section ids of Fitzgerald 2024 as npkit cites them: I, IV.B, V.B.1 ... ("1./2./3."
+    subsections may be plain numbered lines)."""
+    found: set[str] = set()
+    part = letter = ""
+    for line in text.splitlines():
+        if m := re.match(r"^#+\s*([IVX]+)\.\s", line):
+            part, letter = m.group(1), ""
+            found.add(part)
+        elif m := re.match(r"^#+\s*([A-D])\.\s", line):
+            letter = m.group(1)
+            found.add(f"{part}.{letter}")
+        elif (m := re.match(r"^(?:#+\s*)?(\d)\.\s+[A-Z]", line)) and letter:
+            found.add(f"{part}.{letter}.{m.group(1)}")
+    return found
+
+
+class SeedPinpoints:
+    """``(source, pinpoint) -> problem`` ("" when the seed has it): a section of Fitzgerald
+    2024; a heading of the ASEAN study (each part of "Heading: Subheading" opens a line of it)
+    or one of its numbered recommendations. Sources that are not seed texts (npkit, outside)
+    and the one-paragraph ALSA abstract have nothing to look up. The course content loaders
+    take it as their ``check``."""
+
+    def __init__(self, seeds: dict[str, str]) -> None:
+        self.seeds = seeds
+        self.sections = fitzgerald_sections(seeds.get("fitzgerald2024", ""))
+
+    def __call__(self, source: str, pinpoint: str) -> str:
+        pin = " ".join(pinpoint.split())
+        short = SOURCES[source].short if source in SOURCES else source
+        if source == "fitzgerald2024":
+            return "" if pin in self.sections else f"{short} has no section {pin!r}"
+        if source != "asean_npp_study":
+            return ""
+        study = self.seeds.get(source, "")
+        if m := re.fullmatch(r"recommendation (\d+)", pin, re.I):
+            found = re.search(rf"^\s*{m.group(1)}\. ", study, re.M)
+            return "" if found else f"the {short} has no recommendation {m.group(1)}"
+        for part in pin.split(": "):
+            if not re.search(rf"^\s*{re.escape(part)}\b", study, re.M):
+                return f"the {short} has no heading {part!r}"
+        return ""

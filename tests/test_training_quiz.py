@@ -72,7 +72,8 @@ def test_every_question_cites_where_to_look_and_labels_its_choices(questions):
     # Question() itself refuses a missing prompt, why or source (see the test below); what it
     # lets through is a citation with nothing to look up, or a choice shown with no words.
     for q in questions:
-        assert not citation_problem(q.source, q.why), (q.id, citation_problem(q.source, q.why))
+        for cite in q.citations:
+            assert not citation_problem(cite, q.why), (q.id, citation_problem(cite, q.why))
         assert all(label.strip() for label, _ in q.choices), q.id
 
 

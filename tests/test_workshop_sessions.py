@@ -95,6 +95,12 @@ def test_create_stores_the_questions_in_order_and_the_first_is_current(ws, db_ur
     assert ws.session(ws.create("john", QS).code).title == "john"  # no title: the case id
 
 
+def test_a_case_id_with_an_underscore_starts_a_session(ws):
+    """Case files allow '_' in an id (plea_offer, child_recruiter): a session on one starts."""
+    new = ws.create("plea_offer", QS[:1])
+    assert ws.session(new.code).case_id == "plea_offer"
+
+
 def test_every_session_has_its_own_code_and_secret(ws):
     made = [ws.create("john", QS[:1]) for _ in range(5)]
     assert len({m.code for m in made}) == 5 and len({m.secret for m in made}) == 5
@@ -110,6 +116,7 @@ BAD_CREATES = {  # label: (case id, questions, title)
     "capital": ("John", QS, None),
     "short-id": ("jo", QS, None),
     "newline-id": ("john\n", QS, None),
+    "leading-underscore": ("_john", QS, None),
     "no-questions": ("john", (), None),
     "51-questions": ("john", free_text_questions(51), None),
     "duplicate-qid": ("john", (QS[0], QS[0]), None),

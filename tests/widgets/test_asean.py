@@ -122,7 +122,7 @@ def test_crafted_filter_values_are_ignored(table):
 
 
 def test_a_rendering_error_is_shown_not_raised(table, monkeypatch):
-    monkeypatch.setattr(asean_mod, "_row_html", lambda *a: 1 / 0)
+    monkeypatch.setattr(asean_mod, "_view", lambda *a: 1 / 0)
     table.model.value = "causation"
     assert "could not be drawn" in table.status.value
 

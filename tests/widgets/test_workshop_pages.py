@@ -108,7 +108,8 @@ def go_to(trainer, qid):
 def test_start_form_offers_only_cases_that_ask_questions(cases):
     page = TrainerPage(cases, workshop=None)
     asked = sorted(c.id for c in cases if c.questions)
-    assert sorted(v for _, v in page.case.options) == asked == ["jane", "john", "sarah"]
+    assert sorted(v for _, v in page.case.options) == asked == [
+        "child_recruiter", "jane", "john", "plea_offer", "sarah"]
     assert page.case.description == "Case" and page.title.description == "Title"
     assert page.start_form.layout.display is None and page.screen.layout.display == "none"
     page.close()

@@ -4,7 +4,8 @@ beside npkit's finding for each variant.
 Nothing here decides the law: whether a condition is met, whether a variant counts it and
 whether the defence succeeds are all read from :func:`npkit.assess` and
 :data:`npkit.law.duress.VARIANTS`. This module only compares and words the comparison. Every input
-is treated as untrusted: anything but ``"yes"`` or ``"no"`` counts as no answer.
+is treated as untrusted: anything but ``"yes"`` or ``"no"`` counts as no answer. The questions'
+words and citations are data (npkit/course/data/checklist.yaml).
 """
 
 from __future__ import annotations
@@ -12,41 +13,38 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from npkit.course.training.questions_data import checklist
 from npkit.engine.assessment import Assessment
 from npkit.engine.counterfactuals import Counterfactual
 from npkit.engine.findings import Finding
-from npkit.law.citations import Confidence
+from npkit.law.citations import Citation, Confidence
 from npkit.law.duress import CONDITIONS, VARIANTS
 
 ANSWER_OPTIONS = (("Yes", "yes"), ("No", "no"))
 NOT_ANSWERED = "not answered"
 
-# The four conditions of Fitzgerald 2024 V.A as questions; "yes" always means "the condition
-# is met", so a trainee's answer lines up with npkit's finding.
-QUESTIONS: dict[str, tuple[str, str]] = {
-    "imminent_threat": (
-        "Imminent threat",
-        "Was {name} threatened with death or serious harm that could be carried out then and "
-        "there, aimed at {name} or someone close enough?",
-    ),
-    "no_escape": (
-        "No reasonable escape",
-        "Was {name} without a reasonable chance to escape or get help? (The law asks for "
-        "reasonable conduct, not heroism.)",
-    ),
-    "proportionate": (
-        "Proportionate",
-        "Was the harm threatened at least as grave as the harm the offence caused?",
-    ),
-    "no_voluntary_exposure": (
-        "No voluntary exposure",
-        "Did {name} stay clear of knowingly joining people who might force them into crime?",
-    ),
-}
+
+def questions() -> dict[str, tuple[str, str]]:
+    """condition -> (title, question): the four conditions of Fitzgerald 2024 V.A as questions
+    (npkit/course/data/checklist.yaml), in the law module's order. "Yes" always means "the
+    condition is met", so a trainee's answer lines up with npkit's finding."""
+    return {e.condition: (e.title, e.question) for e in checklist()}
+
+
+def citations(condition: str) -> tuple[Citation, ...]:
+    """Where the question on ``condition`` comes from."""
+    return next(tuple(c.citation() for c in e.cite) for e in checklist()
+                if e.condition == condition)
+
+
+def __getattr__(name: str):
+    if name == "QUESTIONS":  # the name the widgets and tests have always used
+        return questions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def question(condition: str, name: str) -> str:
-    return QUESTIONS[condition][1].format(name=name)
+    return questions()[condition][1].format(name=name)
 
 
 def parse_answer(value: object) -> bool | None:
@@ -140,7 +138,7 @@ def compare(assessment: Assessment, answers: Mapping[str, object]) -> Comparison
             node = finding.child(cond)
             cells.append(Cell(vid, node.outcome, node.holds, cond in VARIANTS[vid].required,
                               agreement(given[cond], node.holds), node.marks))
-        rows.append(Row(cond, QUESTIONS[cond][0], question(cond, name), given[cond],
+        rows.append(Row(cond, questions()[cond][0], question(cond, name), given[cond],
                         tuple(cells)))
     return Comparison(name, tuple(rows), dict(assessment.duress),
                       duress_counterfactuals(assessment))

@@ -17,17 +17,9 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
-from npkit.course.widgets.base import badge, esc, marks_html, outcome_html, words
-from npkit.course.widgets.models_table import (
-    CaseAndCharge,
-    boxed,
-    charge_line,
-    cite_text,
-    confidence_html,
-    error_html,
-    source_html,
-    tree_html,
-)
+from npkit.course.widgets import ui
+from npkit.course.widgets.models_table import CaseAndCharge, category_text
+from npkit.course.widgets.ui import words
 from npkit.engine.assessment import assess
 from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.law.jurisdictions import DISCRETION_TEXT
@@ -58,8 +50,6 @@ def why_note(key: str, row) -> Note | None:
     return None
 
 
-NO_DISCRETION = "None recorded"
-
 ANY_MODEL, HAS_PROVISION, NO_PROVISION = "", "yes", "no"
 
 
@@ -77,16 +67,11 @@ def has_provision(row) -> bool:
     return bool(getattr(row, "has_provision", row.model != "none"))
 
 
-def _covered_mark(row, offence_type: str) -> str:
+def covered_word(row, offence_type: str) -> str:
+    """Whether ``row``'s provision covers ``offence_type``, in words (a badge's word)."""
     if not has_provision(row):
-        ok, text = False, "not covered (no provision)"
-    elif row.covers(offence_type):
-        ok, text = True, "covered"
-    else:
-        ok, text = False, "not covered"
-    kind, symbol = ("good", "✔") if ok else ("bad", "✘")
-    return (f'<span class="npk-badge npk-{kind}"><span aria-hidden="true">{symbol}</span> '
-            f"{esc(text)}</span>")
+        return "not covered (no provision)"
+    return "covered" if row.covers(offence_type) else "not covered"
 
 
 def _offences_text(row) -> str:
@@ -97,65 +82,29 @@ def _offences_text(row) -> str:
     return ", ".join(words(o) for o in row.offences_covered)
 
 
-def _row_html(key: str, row, offence_type: str) -> str:
+def _view(row, offence_type: str) -> dict:
+    """What a reference row shows beyond its own fields, in words."""
     if is_state(row):
-        name = f"{esc(row.name)} <span class='npk-source'>({esc(row.code)})</span>"
-        provision = esc(row.provision) if row.provision else (
+        tag = row.code
+        provision = row.provision or (
             "provision exists (section not named in the sources)" if row.has_provision
             else "no explicit non-punishment provision")
     else:
-        year = f", {row.year}" if row.year else ""
         kind = KIND_WORDS.get(row.kind, row.kind)
-        name = f"{esc(row.name)} <span class='npk-source'>({esc(kind)}{esc(year)})</span>"
-        provision = esc(row.provision)
-    model = esc(MODEL_WORDS.get(row.model, words(row.model)))
+        tag = f"{kind}, {row.year}" if row.year else kind
+        provision = row.provision
+    model = MODEL_WORDS.get(row.model, words(row.model))
     if getattr(row, "obedience_to_order", False):
         model += " + acts done on the trafficker's order"
     if getattr(row, "requires_forced_labour", False):
         model += "; only for victims of forced labour"
     if getattr(row, "applies_only_to", ""):
-        model += f"; only for {esc(row.applies_only_to)}"
-    discretion = DISCRETION_TEXT.get(row.discretion)
-    discretion_html = (f"<strong>{esc(words(row.discretion))}</strong>: {esc(discretion)}"
-                       if discretion else esc(NO_DISCRETION))
-    covered = (f"<td class='npk-nowrap'>{_covered_mark(row, offence_type)}</td>"
-               if offence_type else "")
-    sources = "; ".join(esc(cite_text(c)) for c in row.citations)
-    readings = "".join(f"<li>{esc(r)}</li>" for r in row.readings)
-    more = ("<details><summary>More: coverage, notes"
-            + (", npkit's readings" if readings else "") + "</summary>"
-            f"<p><strong>Coverage:</strong> {esc(row.coverage_note)}</p>"
-            + (f"<p><strong>Notes:</strong> {esc(row.notes)}</p>" if row.notes else "")
-            + (f"<p><strong>npkit's readings:</strong></p><ul>{readings}</ul>" if readings
-               else "")
-            + (f"<p><strong>Binding?</strong> {esc(row.binding_note)}</p>"
-               if hasattr(row, "binding_note") else "")
-            + "</details>")
-    return (f'<tr data-row="{esc(key)}"><th scope="row">{name}</th>{covered}'
-            f"<td>{provision}<br><em>Model:</em> {model}</td>"
-            f"<td>{esc(_offences_text(row))}</td><td>{discretion_html}</td>"
-            f"<td class='npk-wide'>{esc(row.summary)}{more}</td>"
-            f"<td class='npk-mid'><p class='npk-source'>{sources}</p>"
-            "<p><strong>Confidence:</strong> "
-            f"{confidence_html(row.confidence)}</p><p><strong>Last checked:</strong> "
-            f"{esc(row.last_checked.isoformat())}<br><span class='npk-source'>against "
-            f"{esc(row.checked_against)}</span></p></td></tr>")
-
-
-VERIFY_NOTE = (
-    '<p class="npk-note" role="note"><strong>Verify current law.</strong> Each row paraphrases '
-    "what the two seed sources report (Fitzgerald 2024; the ASEAN NPP study); npkit has not read "
-    "the statutes. Laws are amended: check the current text before relying on any row, and "
-    "note each row's confidence mark and the date it was last checked.</p>"
-)
-
-
-def _why_html(found: Note | None) -> str:
-    """A discretion note, its sources and any caveat it rests on, escaped."""
-    if found is None:
-        return ""
-    return (f"{esc(found.text)} <span class='npk-source'>({esc(found.source_text)})</span>"
-            f"{marks_html(found.marks)}")
+        model += f"; only for {row.applies_only_to}"
+    return {"tag": tag, "provision": provision, "model": model,
+            "offences": _offences_text(row),
+            "discretion": DISCRETION_TEXT.get(row.discretion, ""),
+            "covered": covered_word(row, offence_type) if offence_type else "",
+            "binding_note": getattr(row, "binding_note", "")}
 
 
 class AseanTable:
@@ -194,16 +143,16 @@ class AseanTable:
                                               style=style)
         self.state = {"model": ANY_MODEL, "provision": ANY_MODEL, "offence": "",
                       "instruments": True}
-        self.status = w.HTML("")
-        self.count = w.HTML("")
-        self.table = w.HTML("")
+        self.status = ui.status_line()
+        self.count = ui.html_widget()
+        self.table = ui.html_widget()
         self.visible: list[str] = []
         self.model.observe(self._on_model, names="value")
         self.provision.observe(self._on_provision, names="value")
         self.offence.observe(self._on_offence, names="value")
         self.include_instruments.observe(self._on_instruments, names="value")
         self.widget = w.VBox([
-            w.HTML(boxed(VERIFY_NOTE)),
+            ui.html_widget("asean/verify.html.j2"),
             w.HBox([self.model, self.provision, self.include_instruments],
                    layout=w.Layout(flex_flow="row wrap")),
             self.offence, self.status, self.count, self.table])
@@ -243,51 +192,26 @@ class AseanTable:
             return False
         return is_state(row) or s["instruments"]
 
+    @ui.guard("The table could not be drawn.")
     def render(self) -> None:
-        try:
-            self._render()
-        except Exception as exc:  # never a traceback in the page
-            self.status.value = error_html("The table could not be drawn.",
-                                           [f"{type(exc).__name__}: {exc}"])
-        else:
-            self.status.value = ""
-
-    def _render(self) -> None:
         offence = self.state["offence"]
         shown = {k: r for k, r in self._rows.items() if self._keep(r)}
         self.visible = list(shown)
-        states = [(k, r) for k, r in shown.items() if is_state(r)]
-        others = [(k, r) for k, r in shown.items() if not is_state(r)]
-        n_states = sum(1 for r in self._rows.values() if is_state(r))
-        covered_word = ""
-        if offence:
-            n_cov = sum(1 for _, r in states if has_provision(r) and r.covers(offence))
-            covered_word = (f" {n_cov} of the {len(states)} states shown list "
-                            f"<strong>{esc(words(offence))}</strong> among the offences "
-                            "their provision covers.")
-        self.count.value = boxed(
-            f'<p role="status">Showing {len(states)} of {n_states} ASEAN states and '
-            f"{len(others)} instruments.{covered_word}</p>")
+        states = [(k, r, _view(r, offence)) for k, r in shown.items() if is_state(r)]
+        others = [(k, r, _view(r, offence)) for k, r in shown.items() if not is_state(r)]
+        self.count.value = ui.value(
+            "asean/count.html.j2", states=len(states), others=len(others), offence=offence,
+            n_states=sum(1 for r in self._rows.values() if is_state(r)),
+            covered=sum(1 for _, r, _ in states if has_provision(r) and r.covers(offence)))
         cols = ["State or instrument"]
         if offence:
             cols.append(f"Covers {words(offence)}?")
         cols += ["Provision and model", "Offences covered", "Discretion", "Summary",
                  "Source, confidence, last checked"]
-        head = "".join(f"<th scope='col'>{esc(c)}</th>" for c in cols)
-        span = len(cols)
-
-        def group(title: str, items) -> str:
-            if not items:
-                return ""
-            return (f"<tbody><tr><th scope='rowgroup' colspan='{span}'>{esc(title)}</th></tr>"
-                    + "".join(_row_html(k, r, offence) for k, r in items) + "</tbody>")
-
-        body = (group("ASEAN Member States", states)
-                + group("International and regional instruments", others))
-        empty = "" if shown else "<p>No row matches these filters.</p>"
-        self.table.value = boxed(
-            f"{empty}<table><caption>Non-punishment provisions as the sources report them"
-            f"</caption><thead><tr>{head}</tr></thead>{body}</table>")
+        self.table.value = ui.value(
+            "asean/reference.html.j2", shown=shown, offence=offence, cols=cols,
+            groups=[("ASEAN Member States", states),
+                    ("International and regional instruments", others)])
 
 
 class AseanCase(CaseAndCharge):
@@ -295,8 +219,8 @@ class AseanCase(CaseAndCharge):
 
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
-        self.summary = w.HTML("")
-        self.table = w.HTML("")
+        self.summary = ui.html_widget()
+        self.table = ui.html_widget()
         self.outcomes: dict[str, str] = {}
         self.widget = w.VBox([self.controls, self.status, self.summary, self.table])
         self.show(self.case_id, self.offence_id)
@@ -306,49 +230,22 @@ class AseanCase(CaseAndCharge):
         rows = reference_rows()
         found = {**a.jurisdictions, **a.instruments}
         self.outcomes = {k: n.outcome for k, n in found.items()}
-        states = {k: n for k, n in a.jurisdictions.items()}
-        tally = {}
-        for n in states.values():
+        tally: dict[str, int] = {}
+        for n in a.jurisdictions.values():
             tally[n.outcome] = tally.get(n.outcome, 0) + 1
-        tally_text = ", ".join(f"{badge(o)} in {c}" for o, c in sorted(tally.items()))
-        discretionary = [(k, n) for k, n in found.items() if n.outcome == "discretionary"]
-        why = "".join(
-            f"<li><strong>{esc(n.title)}</strong>: {_why_html(why_note(k, rows[k]))}</li>"
-            for k, n in discretionary if k in rows)
-        why_html = (f"<p><strong>Where protection is discretionary here, and why:</strong></p>"
-                    f"<ul>{why}</ul>") if why else (
-            "<p>No state or instrument leaves this charge to discretion.</p>")
-        self.summary.value = boxed(
-            charge_line(case, a.offence)
-            + f"<p>Victim of trafficking for this charge: {outcome_html(a.victim)}</p>"
-            f'<p role="status">Across the {len(states)} ASEAN states: {tally_text}.</p>'
-            + why_html)
+        why = {k: why_note(k, rows[k]) for k, n in found.items()
+               if n.outcome == "discretionary" and k in rows}
+        self.summary.value = ui.value(
+            "asean/case_summary.html.j2", a=a, category=category_text(a.offence),
+            tally=sorted(tally.items()),
+            why=[(found[k].title, n) for k, n in why.items()])
 
-        def row(key: str, node) -> str:
-            # the reason the engine names as decisive; the full tree is one click away
-            reason = node.decisive
-            because = esc(reason.text) if reason else "—"
-            data = rows.get(key)
-            if node.outcome == "discretionary" and data is not None:
-                found = why_note(key, data)
-                because += (f"<p><strong>Why discretionary:</strong> {_why_html(found)}</p>"
-                            if found is not None else "")
-            source = source_html(reason.source) if reason else "—"
-            checked = (f"<br><span class='npk-source'>last checked "
-                       f"{esc(data.last_checked.isoformat())}</span>") if data is not None else ""
-            return (f'<tr data-row="{esc(key)}"><th scope="row">{esc(node.title)}</th>'
-                    f"<td>{outcome_html(node)}</td><td>{because}"
-                    f"<details><summary>Full reasoning</summary>{tree_html(node)}</details>"
-                    f"</td><td>{source}{checked}</td></tr>")
+        def items(group: dict) -> list:
+            return [(k, node, why.get(k),
+                     rows[k].last_checked.isoformat() if k in rows else "")
+                    for k, node in group.items()]
 
-        head = ("<thead><tr><th scope='col'>State or instrument</th><th scope='col'>Outcome"
-                "</th><th scope='col'>Reason</th><th scope='col'>Source and confidence</th>"
-                "</tr></thead>")
-        body = ("<tbody><tr><th scope='rowgroup' colspan='4'>ASEAN Member States</th></tr>"
-                + "".join(row(k, n) for k, n in a.jurisdictions.items()) + "</tbody>"
-                "<tbody><tr><th scope='rowgroup' colspan='4'>International and regional "
-                "instruments</th></tr>"
-                + "".join(row(k, n) for k, n in a.instruments.items()) + "</tbody>")
-        self.table.value = boxed(
-            f"<table><caption>{esc(case.person.pseudonym)}'s charge in every state and "
-            f"instrument (verify current law)</caption>{head}{body}</table>")
+        self.table.value = ui.value(
+            "asean/case_table.html.j2", name=case.person.pseudonym,
+            groups=[("ASEAN Member States", items(a.jurisdictions)),
+                    ("International and regional instruments", items(a.instruments))])

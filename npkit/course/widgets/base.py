@@ -30,18 +30,21 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# The helpers below return plain str, not Markup: legacy callers concatenate them with
+# hand-built strings, and Markup would escape those.
+
 def badge(outcome: str) -> str:
-    return ui.badge(outcome)
+    return str(ui.badge(outcome))
 
 
 def marks_html(marks: Iterable[Confidence]) -> str:
     """The caveats an outcome rests on, in words; '' for none (see ui.marks)."""
-    return ui.marks(marks)
+    return str(ui.marks(marks))
 
 
 def outcome_html(node: Finding) -> str:
     """The outcome badge and, beside it, the caveats the engine says it rests on."""
-    return ui.outcome(node)
+    return str(ui.outcome(node))
 
 
 def html_box(body: str, **layout) -> w.HTML:
@@ -51,12 +54,12 @@ def html_box(body: str, **layout) -> w.HTML:
 
 
 def reasons_html(node: Finding) -> str:
-    return ui.reasons(node)
+    return str(ui.reasons(node))
 
 
 def tree_html(node: Finding, *, open_depth: int = 1) -> str:
     """A finding and its children as nested <details>: native keyboard support, no script."""
-    return ui.tree(node, open_depth)
+    return str(ui.tree(node, open_depth))
 
 
 def finding_tree(node: Finding, open_depth: int = 1) -> w.HTML:
@@ -74,7 +77,7 @@ def disclaimer() -> w.HTML:
 
 def case_html(case, *, show_tags: bool = False) -> str:
     """A case: title, person, lesson, story, charges and source (Markup)."""
-    return ui.render("case.html.j2", case=case, show_tags=show_tags)
+    return str(ui.render("case.html.j2", case=case, show_tags=show_tags))
 
 
 def case_viewer(case, **kw) -> w.HTML:
@@ -116,7 +119,7 @@ def nav_html(number: int, query: str | None = "") -> str:
     them in the browser (a preheated kernel renders this before it knows the visitor);
     ``query``, when known here, is added at once. "All modules" is module 0 in JupyterLab and
     the landing page under Voila (``data-npk-home``)."""
-    return ui.render("nav.html.j2", **_nav_context(number, query))
+    return str(ui.render("nav.html.j2", **_nav_context(number, query)))
 
 
 def _nav_context(number: int, query: str | None = "") -> dict:

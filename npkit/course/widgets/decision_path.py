@@ -16,21 +16,20 @@ import ipywidgets as w
 
 from npkit.course.binding import Stateful
 from npkit.course.training import quiz as qz
-from npkit.course.widgets.base import case_html, case_picker, esc, reasons_html
-from npkit.course.widgets.quiz import STATUS_MARKS, box, mark
+from npkit.course.widgets import ui
+from npkit.course.widgets.base import case_picker
+from npkit.course.widgets.quiz import STATUS_WORDS
 from npkit.engine.assessment import assess
 from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
 
 SEED_CASES = ("jane", "john", "sarah")  # Fitzgerald 2024 V.B: offered first, Jane by default
+FAILED = "Something went wrong; the rest of the page still works."
 
 
 def context_panel() -> w.HTML:
     """The scale of the problem, in figures from the sources (paraphrased, each cited)."""
-    items = "".join(
-        f"<li><strong>{esc(f.figure)}</strong> {esc(f.text)} "
-        f"<span class='npk-source'>({esc(f.source)})</span></li>" for f in CONTEXT_FIGURES)
-    return w.HTML(box(f"<h2>The scale of the problem</h2><ul>{items}</ul>"))
+    return ui.html_widget("decision/context.html.j2", figures=CONTEXT_FIGURES)
 
 
 def _ordered(cases) -> list:
@@ -40,38 +39,7 @@ def _ordered(cases) -> list:
 
 def stages_html(views, stop) -> str:
     """The stage-by-stage table: reached, missed chance, and the study's recommendations."""
-    rows = []
-    for v in views:
-        reached = mark("●", "reached", "neutral") if v.reached else \
-            mark("○", "not reached", "neutral")
-        if v.current:
-            reached += " <em>(the case is here now)</em>"
-        if v.should_stop_here:
-            verdict = mark("➜", "stop here", "good")
-        elif v.missed:
-            verdict = mark("✘", "missed chance", "bad")
-        else:
-            verdict = mark("–", "no", "neutral")
-        recs = "".join(
-            f"<li><strong>{r.number}. {esc(r.title)}</strong>: {esc(r.text)} "
-            f"<span class='npk-source'>({esc(r.citations[0])})</span></li>"
-            for r in v.recommendations)
-        numbers = ", ".join(str(r.number) for r in v.recommendations)
-        opened = " open" if (v.missed or v.should_stop_here) else ""
-        recs_cell = (f"<details{opened}><summary>Recommendations {esc(numbers)}</summary>"
-                     f"<ul>{recs}</ul></details>") if recs else "none"
-        rows.append(f"<tr><th scope='row'>{esc(v.title)}</th><td>{reached}</td>"
-                    f"<td>{verdict}</td><td>{recs_cell}</td></tr>")
-    summary = ("The principle should have stopped the process at identification; every later "
-               "stage the case reached was a missed chance." if stop.holds else
-               "The principle does not stop this process, so no stage is a missed chance.")
-    return (f"<h3>Stage by stage</h3><p>{esc(summary)}</p>"
-            "<table style='width:100%'><caption class='npk-sr'>Stages of the criminal "
-            "process for this case</caption><thead><tr><th scope='col'>Stage</th>"
-            "<th scope='col'>Did the case get this far?</th>"
-            "<th scope='col'>Missed chance?</th>"
-            "<th scope='col'>What the ASEAN study recommends</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return str(ui.render("decision/stages.html.j2", views=views, stop=stop))
 
 
 class DecisionPath(Stateful):
@@ -97,17 +65,18 @@ class DecisionPath(Stateful):
         self.answer = w.RadioButtons(options=list(qz.stop_choices()), value=None,
                                      description="Stop at", style={"description_width": "initial"},
                                      layout=w.Layout(width="auto"))
-        self.check = w.Button(description="Check", button_style="primary", icon="check",
-                              tooltip="Compare your answer with npkit's")
-        self.result = w.HTML("")
-        self.stages = w.HTML("")
-        self.status = w.HTML("")
+        self.check = ui.button("Check", kind="primary", tooltip="Compare your answer with npkit's")
+        self.result = ui.html_widget()
+        self.stages = ui.html_widget()
+        self.status = ui.status_line()
         self.case.observe(self._on_case, names="value")
         self.answer.observe(self._on_answer, names="value")
         self.check.on_click(self._on_check)
         self.widget = w.VBox([
-            w.HTML(box("<h2>1. Read the case</h2>")), self.case, self.story, self.where,
-            w.HTML(box("<h2>2. Decide first</h2>")), self.question, self.answer, self.check,
+            ui.html_widget("decision/heading.html.j2", text="1. Read the case"), self.case,
+            self.story, self.where,
+            ui.html_widget("decision/heading.html.j2", text="2. Decide first"), self.question,
+            self.answer, self.check,
             self.status, self.result, self.stages,
         ])
         self._load(self.case.value)
@@ -126,23 +95,18 @@ class DecisionPath(Stateful):
             self._quiet = False
         case = self.cases.get(case_id)
         if case is None:
-            self.story.value = box("<p>No case to show: the case library is empty.</p>")
+            self.story.value = ui.value("decision/no_case.html.j2")
             self.where.value = self.question.value = ""
             self.check.disabled = True
             return
         self.check.disabled = False
         self.assessment = assess(case, counterfactuals=False)
         f = self.assessment.facts
-        self.story.value = box(f"<details open><summary>The story</summary>{case_html(case)}"
-                               "</details>")
-        self.where.value = box(
-            f"<p><strong>Where the case is now:</strong> {esc(describe(Stage, f.stage))}. "
-            f"<strong>Identification:</strong> "
-            f"{esc(describe(IdentificationStatus, f.identification))}.</p>")
-        self.question.value = box(
-            f"<p>At which stage should the non-punishment principle have stopped the process "
-            f"against {esc(case.person.pseudonym)}, or should it not stop it at all? Choose "
-            "your answer, then press <strong>Check</strong>.</p>")
+        self.story.value = ui.value("decision/story.html.j2", case=case, show_tags=False)
+        self.where.value = ui.value(
+            "decision/where.html.j2", stage=describe(Stage, f.stage),
+            identification=describe(IdentificationStatus, f.identification))
+        self.question.value = ui.value("decision/question.html.j2", name=case.person.pseudonym)
 
     # -- saved state --------------------------------------------------------------------------
 
@@ -167,13 +131,11 @@ class DecisionPath(Stateful):
 
     # -- callbacks: re-check every input, never raise into the page ---------------------------
 
+    @ui.guard(FAILED)
     def _on_case(self, change) -> None:
-        try:
-            if change.get("new") in self.cases:
-                self._load(change["new"])
-                self._changed()
-        except Exception as exc:  # noqa: BLE001 - a callback must never raise into the page
-            self._error(exc)
+        if change.get("new") in self.cases:
+            self._load(change["new"])
+            self._changed()
 
     def _on_answer(self, _change) -> None:
         # A new answer hides the old verdict: the trainee checks again.
@@ -183,37 +145,24 @@ class DecisionPath(Stateful):
         if not self._quiet:
             self._changed()
 
+    @ui.guard(FAILED)
     def _on_check(self, _button=None) -> None:
-        try:
-            case_id = self.case.value
-            if case_id not in self.cases:
-                return
-            if self.answer.value is None:
-                self.status.value = box("<p class='npk-note' role='status'>Choose a stage (or "
-                                        "&ldquo;it should not stop the process&rdquo;) first."
-                                        "</p>")
-                return
-            self.status.value = ""
-            question = qz.stop_question(self.cases[case_id], self.assessment)
-            fb = qz.grade(question, self.answer.value)
-            stop = should_stop(self.assessment)
-            symbol, word, kind = STATUS_MARKS[fb.status]
-            self.result.value = box(
-                f"<h2>3. npkit's answer</h2><p role='status'>{mark(symbol, word, kind)} "
-                f"{esc(fb.message)}</p><p><strong>Where the principle should stop the "
-                f"process:</strong> {esc(question.answer_label)}. <strong>Why:</strong></p>"
-                f"{reasons_html(stop)}")
-            self.stages.value = box(stages_html(walk(self.assessment), stop))
-            self.checked = True
-            self._changed()
-        except Exception as exc:  # noqa: BLE001
-            self._error(exc)
-
-    def _error(self, exc: Exception) -> None:
-        self.status.value = box(
-            "<div class='npk-error' role='alert'><strong>Something went wrong; the rest of the "
-            f"page still works.</strong><p><code>{esc(type(exc).__name__)}: {esc(exc)}</code>"
-            "</p></div>")
+        case_id = self.case.value
+        if case_id not in self.cases:
+            return
+        if self.answer.value is None:
+            self.status.value = ui.value("decision/choose_first.html.j2")
+            return
+        question = qz.stop_question(self.cases[case_id], self.assessment)
+        fb = qz.grade(question, self.answer.value)
+        stop = should_stop(self.assessment)
+        self.result.value = ui.value("decision/result.html.j2", fb=fb,
+                                     word=STATUS_WORDS[fb.status],
+                                     answer=question.answer_label, stop=stop)
+        self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment),
+                                     stop=stop)
+        self.checked = True
+        self._changed()
 
 
 class _Empty:
@@ -235,8 +184,8 @@ class WhyPunish(Stateful):
         self.prompts = list(qz.DISCUSSION)
         rows = []
         for n, p in enumerate(self.prompts, 1):
-            label = w.HTML(box(f"<p><strong>{n}. {esc(p.title)}.</strong> "
-                               f"{esc(p.question.format(name=name))}</p>"))
+            label = ui.html_widget("decision/discussion_prompt.html.j2", n=n, prompt=p,
+                                   question=p.question.format(name=name))
             toggle = w.ToggleButtons(options=list(qz.DISCUSSION_ANSWERS), value=None,
                                      description=f"Your view {n}",
                                      style={"description_width": "initial",
@@ -244,9 +193,9 @@ class WhyPunish(Stateful):
             toggle.observe(self._on_toggle, names="value")
             self.answers[p.id] = toggle
             rows.append(w.VBox([label, toggle]))
-        self.compare = w.Button(description="Compare with Fitzgerald", icon="balance-scale",
-                                tooltip="Show the argument for each prompt")
-        self.output = w.HTML("")
+        self.compare = ui.button("Compare with Fitzgerald",
+                                 tooltip="Show the argument for each prompt")
+        self.output = ui.html_widget()
         self.compare.on_click(self._on_compare)
         self.widget = w.VBox([*rows, self.compare, self.output])
 
@@ -271,25 +220,14 @@ class WhyPunish(Stateful):
     def _on_toggle(self, _change=None) -> None:
         self._changed()
 
+    @ui.guard("Could not show the comparison.", status="output")
     def _on_compare(self, _button=None) -> None:
-        try:
-            labels = dict((v, k) for k, v in qz.DISCUSSION_ANSWERS)
-            items = []
-            for p in self.prompts:
-                given = self.answers[p.id].value
-                said = labels.get(given, "no answer") if isinstance(given, str) else "no answer"
-                extra = "".join(f"<li>{esc(d)}</li>" for d in p.discuss)
-                items.append(
-                    f"<li><strong>{esc(p.title)}</strong>: you said <em>{esc(said)}</em>. "
-                    f"{esc(p.argument)} <span class='npk-source'>({esc(p.source)})</span>"
-                    + (f"<ul>{extra}</ul>" if extra else "") + "</li>")
-            self.output.value = box(
-                "<h3>Fitzgerald's argument, prompt by prompt</h3>"
-                "<p>This is one author's argument, not a marking scheme: discuss where you "
-                f"agree.</p><ol>{''.join(items)}</ol>")
-            self.compared = True
-            self._changed()
-        except Exception as exc:  # noqa: BLE001
-            self.output.value = box(
-                "<div class='npk-error' role='alert'><strong>Could not show the comparison."
-                f"</strong><p><code>{esc(type(exc).__name__)}: {esc(exc)}</code></p></div>")
+        labels = dict((v, k) for k, v in qz.DISCUSSION_ANSWERS)
+        items = []
+        for p in self.prompts:
+            given = self.answers[p.id].value
+            said = labels.get(given, "no answer") if isinstance(given, str) else "no answer"
+            items.append((p, said))
+        self.output.value = ui.value("decision/discussion.html.j2", items=items)
+        self.compared = True
+        self._changed()

@@ -8,9 +8,10 @@ contrast. :class:`OffenceCategories` is the cases x models matrix for Fitzgerald
 offence categories, and :class:`Discussion` the "the losses are too big to excuse" exercise.
 
 Everything here only presents: outcomes and reasons come from :func:`npkit.assess` (and
-:func:`npkit.render.frame.matrix`); every string from a case file is escaped; every callback
-re-checks its input against the cases and charges it offers, and shows a readable message
-instead of raising.
+:func:`npkit.render.frame.matrix`), each model's line and the discussion's positions from
+npkit/law/data/notes.yaml; the templates (templates/models/) escape every string from a case
+file; every callback re-checks its input against the cases and charges it offers, and shows a
+readable message instead of raising.
 """
 
 from __future__ import annotations
@@ -19,44 +20,15 @@ from collections.abc import Iterable, Sequence
 
 import ipywidgets as w
 
-from npkit.course.widgets.base import (
-    CSS,
-    badge,
-    case_html,
-    case_picker,
-    esc,
-    marks_html,
-    outcome_html,
-    words,
-)
+from npkit.course.widgets import ui
+from npkit.course.widgets.base import case_picker
+from npkit.course.widgets.ui import cite_text  # noqa: F401 - module 4 and tests use it here
 from npkit.engine.assessment import Assessment, assess
-from npkit.engine.findings import Finding, Reason
+from npkit.engine.findings import Finding
 from npkit.law import registry
-from npkit.law.citations import SOURCES, Citation, Confidence
 from npkit.law.vocabulary import OffenceCategory, describe
-from npkit.notes import note
+from npkit.notes import Note, note
 from npkit.render.marks import ANALOGUE_NOTE, international_analogue
-
-# Extra style for this module; colour is never the only channel (every mark carries words).
-EXTRA_CSS = """
-<style>
-.npk .npk-reading { display: inline-block; margin-left: .3em; padding: 0 .35em; font-size: .85em;
-  font-weight: 600; border: 1px dashed #6b4a00; color: #6b4a00; background: #fffaf0;
-  border-radius: .3em; white-space: nowrap; }
-.npk .npk-conf { font-style: italic; }
-.npk .npk-desc { display: block; font-size: .9em; color: #333; font-weight: normal; }
-.npk .npk-sub { padding-left: 1.4em; }
-.npk tr.npk-more > td { border-top: none; background: #fafafa; }
-.npk tbody th[scope=rowgroup] { background: #e8e8e8; font-size: 1.05em; }
-.npk .npk-summary { font-size: 1.1em; }
-.npk .npk-wide { min-width: 18rem; }
-.npk .npk-mid { min-width: 12rem; }
-.npk .npk-nowrap { white-space: nowrap; }
-.npk .npk-scroll { overflow-x: auto; max-width: 100%; }
-</style>
-"""
-
-READING_TAG = '<span class="npk-reading">npkit\'s reading</span>'
 
 # One line per model, in npkit's words, with its citations: npkit/law/data/notes.yaml
 # ("models.<model>"). Presentation only: the tests themselves live in npkit/law/models/.
@@ -72,72 +44,17 @@ def narrower(model: str) -> bool:
 CATEGORY_CASES = ("status_only", "jane", "guard_escape", "mehak_like")
 
 
-# --- small presentation helpers, shared with module 4 ------------------------------------------
-
-def cite_text(c: Citation) -> str:
-    """A citation in words, without its confidence (shown separately)."""
-    text = SOURCES[c.source].short
-    if c.pinpoint:
-        text += f", {c.pinpoint}"
-    if c.authority:
-        text += f"; discussing {c.authority}"
-    return text
-
-
-def confidence_html(conf: Confidence) -> str:
-    """The confidence mark in words; the caveats (npkit's reading, law from outside npkit's
-    sources) stand out as labelled tags."""
-    if conf is Confidence.NPKIT_READING:
-        return READING_TAG
-    if conf.is_caveat:
-        return f'<span class="npk-reading">{esc(conf.label)}</span>'
-    return f'<span class="npk-conf">{esc(conf.label)}</span>'
-
-
-def source_html(c: Citation) -> str:
-    return (f'<span class="npk-source">{esc(cite_text(c))}</span> '
-            f"<br>{confidence_html(c.confidence)}")
-
-
-def reason_li(r: Reason) -> str:
-    return (f"<li>{esc(r.text)} <span class='npk-source'>({esc(cite_text(r.source))}; "
-            f"</span>{confidence_html(r.source.confidence)}<span class='npk-source'>)</span></li>")
-
-
-def tree_html(node: Finding, *, open_depth: int = 0, _depth: int = 0) -> str:
-    """A finding and its children as nested ``<details>``: each outcome with the caveats the
-    engine says it rests on, each reason with its citation and confidence mark."""
-    label = f"{esc(node.title)}: {outcome_html(node)}"
-    items = "".join(reason_li(r) for r in node.reasons)
-    inner = (f"<ul>{items}</ul>" if items else "") + "".join(
-        tree_html(c, open_depth=open_depth, _depth=_depth + 1) for c in node.children)
-    opened = " open" if _depth < open_depth else ""
-    return f"<details{opened}><summary>{label}</summary>{inner}</details>"
-
-
-def note_html(note_id: str) -> str:
-    """A note from npkit/law/data/notes.yaml: its text and its sources, escaped; '' if none."""
+def find_note(note_id: str) -> Note | None:
+    """A note from npkit/law/data/notes.yaml, or None."""
     try:
-        n = note(note_id)
+        return note(note_id)
     except KeyError:
-        return ""
-    title = f"<strong>{esc(n.title)}:</strong> " if n.title else ""
-    return (f'<span class="npk-desc">{title}{esc(n.text)} <span class="npk-source">'
-            f"({esc(n.source_text)})</span>{marks_html(n.marks)}</span>")
+        return None
 
 
 def error_html(title: str, lines: Iterable[str]) -> str:
-    """The body of base.error_panel, for a widget that already exists."""
-    items = "".join(f"<li><code>{esc(line)}</code></li>" for line in lines)
-    return (f'{CSS}<div class="npk"><div class="npk-error" role="alert">'
-            f"<strong>{esc(title)}</strong><ul>{items}</ul></div></div>")
-
-
-def boxed(body: str) -> str:
-    """Style and wrap escaped HTML; wide tables scroll sideways instead of spilling over."""
-    body = body.replace("<table>", '<div class="npk-scroll"><table>').replace(
-        "</table>", "</table></div>")
-    return f'{CSS}{EXTRA_CSS}<div class="npk">{body}</div>'
+    """An error panel as an HTML widget value, for a widget that already exists."""
+    return ui.value("error_panel.html.j2", title=title, lines=list(lines))
 
 
 def charge_options(case) -> list[tuple[str, str]]:
@@ -146,11 +63,9 @@ def charge_options(case) -> list[tuple[str, str]]:
             for i, o in enumerate(case.offences)]
 
 
-def charge_line(case, offence) -> str:
-    return (f"<p><strong>{esc(case.person.pseudonym)}</strong>, charged with "
-            f"<em>{esc(offence.charge)}</em> ({esc(words(offence.type))}; "
-            f"{esc(words(offence.category))} offence: "
-            f"{esc(describe(OffenceCategory, offence.category))}).</p>")
+def category_text(offence) -> str:
+    """What the offence's category means, in the vocabulary's words."""
+    return describe(OffenceCategory, offence.category)
 
 
 class CaseAndCharge:
@@ -161,7 +76,7 @@ class CaseAndCharge:
     def __init__(self, cases: Sequence, case_id: str = "jane",
                  case_label: str = "Case", charge_label: str = "Charge"):
         self._cases = {c.id: c for c in cases}
-        self.status = w.HTML("")
+        self.status = ui.status_line()
         self.case_picker = case_picker(list(self._cases.values()), value=case_id,
                                        description=case_label)
         self.case_id = self.case_picker.value
@@ -209,9 +124,10 @@ class CaseAndCharge:
         try:
             self.render(case, offence_id)
         except Exception as exc:  # a callback never raises into the page
-            self.status.value = error_html(
-                "This case could not be assessed; the other cases still work.",
-                [f"{case.id}: {type(exc).__name__}: {exc}"])
+            self.status.value = ui.value(
+                "error_panel.html.j2",
+                title="This case could not be assessed; the other cases still work.",
+                lines=[f"{case.id}: {type(exc).__name__}: {exc}"])
             return
         self.case_id, self.offence_id = case_id, offence_id
         self.status.value = ""
@@ -229,9 +145,9 @@ class ModelsTable(CaseAndCharge):
 
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
-        self.case_panel = w.HTML("")
-        self.summary = w.HTML("")
-        self.table = w.HTML("")
+        self.case_panel = ui.html_widget()
+        self.summary = ui.html_widget()
+        self.table = ui.html_widget()
         self.rows: dict[str, Finding] = {}
         self.widget = w.VBox([self.controls, self.status, self.summary, self.case_panel,
                               self.table])
@@ -240,106 +156,76 @@ class ModelsTable(CaseAndCharge):
     def render(self, case, offence_id: str) -> None:
         a = assess(case, offence_id, counterfactuals=False)
         self.rows = dict(a.models)
-        self.case_panel.value = boxed(
-            f"<details><summary>Read the case: {esc(case.title)}</summary>"
-            f"{case_html(case)}</details>")
-        self.summary.value = boxed(summary_html(a))
-        self.table.value = boxed(models_table_html(a))
+        self.case_panel.value = ui.value("models/case_panel.html.j2", case=case,
+                                         show_tags=False)
+        self.summary.value = ui.value("models/summary.html.j2", **_summary(a))
+        self.table.value = ui.value("models/table.html.j2", **_table(a))
 
 
-def summary_html(a: Assessment) -> str:
-    models = list(a.models.values())
-    duress = list(a.duress.values())
-    protect = sum(1 for m in models if m.outcome == "protected")
-    middle = sum(1 for m in models if m.outcome == "discretionary")
-    succeed = sum(1 for d in duress if d.outcome == "succeeds")
-    middle_text = f", {middle} leave it to discretion" if middle else ""
-    return (charge_line(a.case, a.offence)
-            + f"<p>Victim of trafficking for this charge: {outcome_html(a.victim)}</p>"
-            f'<p class="npk-summary" role="status">Duress succeeds under <strong>{succeed} of '
-            f"{len(duress)}</strong> readings; <strong>{protect} of {len(models)}</strong> "
-            f"non-punishment models protect{middle_text}.</p>")
+def _summary(a: Assessment) -> dict:
+    return {
+        "a": a, "category": category_text(a.offence),
+        "protect": sum(1 for m in a.models.values() if m.outcome == "protected"),
+        "middle": sum(1 for m in a.models.values() if m.outcome == "discretionary"),
+        "succeed": sum(1 for d in a.duress.values() if d.outcome == "succeeds"),
+    }
 
 
-def _row(node: Finding, key: str, *, group: str) -> str:
-    """One model or duress variant: outcome with the caveats it rests on, and the reason the
-    engine names as decisive, with its source and confidence."""
-    reason = node.decisive
+def _row(node: Finding, key: str, group: str) -> dict:
+    """One model or duress variant: its note (the model's line, or the analogue label of the
+    Rome Statute) and whether it is a narrower reading of another model."""
     if group == "models":
-        desc = note_html(MODEL_NOTE.format(key))
+        found = find_note(MODEL_NOTE.format(key))
     elif international_analogue(node):
-        desc = note_html(ANALOGUE_NOTE)
+        found = find_note(ANALOGUE_NOTE)
     else:
-        desc = ""
-    sub = ' class="npk-sub"' if group == "models" and narrower(key) else ""
-    because = esc(reason.text) if reason else "—"
-    source = source_html(reason.source) if reason else "—"
-    return (f'<tr data-row="{esc(group)}.{esc(key)}">'
-            f'<th scope="row"{sub}>{esc(node.title)}{desc}</th>'
-            f"<td>{outcome_html(node)}</td><td>{because}</td><td>{source}</td></tr>"
-            f'<tr class="npk-more" data-more="{esc(group)}.{esc(key)}"><td colspan="4">'
-            f"<details><summary>Full reasoning: {esc(node.title)}</summary>"
-            f"{tree_html(node)}</details></td></tr>")
+        found = None
+    return {"key": key, "group": group, "node": node, "note": found,
+            "sub": group == "models" and narrower(key)}
+
+
+def _table(a: Assessment) -> dict:
+    return {
+        "a": a,
+        "models": [_row(a.models[k], k, "models") for k in registry.names("models")
+                   if k in a.models],
+        "duress": [_row(node, k, "duress") for k, node in a.duress.items()],
+    }
 
 
 def models_table_html(a: Assessment) -> str:
-    models = "".join(_row(a.models[k], k, group="models") for k in registry.names("models")
-                     if k in a.models)
-    duress = "".join(_row(node, k, group="duress") for k, node in a.duress.items())
-    return (
-        "<table><caption>Every model for this charge, then duress for contrast. Open "
-        "“Full reasoning” under a row for every condition, reason and source.</caption>"
-        "<thead><tr><th scope='col'>Model</th><th scope='col'>Outcome</th>"
-        "<th scope='col'>Decisive reason</th><th scope='col'>Source and confidence</th>"
-        "</tr></thead>"
-        "<tbody><tr><th scope='rowgroup' colspan='4'>Non-punishment models</th></tr>"
-        f"{models}</tbody>"
-        "<tbody><tr><th scope='rowgroup' colspan='4'>Duress, the general defence, for "
-        f"contrast (Fitzgerald 2024, V)</th></tr>{duress}</tbody></table>"
-        f"<details><summary>Is {esc(a.case.person.pseudonym)} a victim of trafficking? "
-        f"{outcome_html(a.victim)}</summary>{tree_html(a.victim)}</details>")
+    """The models table for one assessed charge (see ``templates/models/table.html.j2``)."""
+    return str(ui.render("models/table.html.j2", **_table(a)))
 
 
 # --- offence categories ----------------------------------------------------------------------
 
-def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -> str:
-    """The cases x models matrix (principal charges) as an accessible table with badges."""
+def _categories(cases: Sequence, ids: Sequence[str]) -> dict:
     from npkit.render.frame import matrix
 
     by_id = {c.id: c for c in cases}
     chosen = [by_id[i] for i in ids if i in by_id]
     missing = [i for i in ids if i not in by_id]
     if not chosen:
-        return "<p class='npk-note'>None of the category cases is in the case library.</p>"
+        return {"rows": [], "cols": [], "missing": missing}
     table = matrix(chosen)
     titles = {k: node.title for k, node in
               assess(chosen[0], counterfactuals=False).models.items()}
     cols = [k for k in registry.names("models") if f"models.{k}" in table.columns and k in titles]
-    head = "".join(f"<th scope='col'>{esc(titles[k])}</th>" for k in cols)
-    body = []
+    marks = table.attrs.get("marks", {})
+    rows = []
     for case in chosen:
         o = case.offences[0]
         row = table.loc[case.id]
-        cells = "".join(f"<td>{badge(str(row[f'models.{k}']))}{_cell_marks(table, case.id, k)}"
-                        "</td>" for k in cols)
-        body.append(
-            f'<tr data-row="{esc(case.id)}"><th scope="row" class="npk-mid">'
-            f"{esc(case.person.pseudonym)}: "
-            f"{esc(o.charge)}<span class='npk-desc'><strong>{esc(words(o.category))} "
-            f"offence</strong>: {esc(describe(OffenceCategory, o.category))}</span></th>"
-            f"{cells}</tr>")
-    note = (f"<p class='npk-note'>Not in the case library: {esc(', '.join(missing))}.</p>"
-            if missing else "")
-    return (f"{note}<table><caption>How each model treats a status, a purpose, a secondary and "
-            "an unrelated ordered offence (principal charges; Fitzgerald 2024, IV.C)</caption>"
-            f"<thead><tr><th scope='col'>Case and charge</th>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table>")
+        cells = [(str(row[f"models.{k}"]), marks.get((case.id, f"models.{k}"), ""))
+                 for k in cols]
+        rows.append((case, o, category_text(o), cells))
+    return {"rows": rows, "cols": [titles[k] for k in cols], "missing": missing}
 
 
-def _cell_marks(table, case_id: str, model: str) -> str:
-    """The caveats a matrix cell's outcome rests on, in words (from render.frame.matrix)."""
-    text = table.attrs.get("marks", {}).get((case_id, f"models.{model}"), "")
-    return f'<span class="npk-mark">{esc(text)}</span>' if text else ""
+def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -> str:
+    """The cases x models matrix (principal charges) as an accessible table with badges."""
+    return str(ui.render("models/categories.html.j2", **_categories(cases, ids)))
 
 
 class OffenceCategories:
@@ -348,47 +234,28 @@ class OffenceCategories:
     def __init__(self, cases: Sequence, ids: Sequence[str] = CATEGORY_CASES):
         self._cases = list(cases)
         self._ids = tuple(ids)
-        self.reveal = w.Button(description="Show how the models treat each category",
-                               tooltip="Reveal the cases x models table",
-                               layout=w.Layout(width="auto"))
-        self.matrix = w.HTML("")
+        self.reveal = ui.button("Show how the models treat each category",
+                                tooltip="Reveal the cases x models table")
+        self.matrix = ui.html_widget()
         self.reveal.on_click(self._on_reveal)
         self.widget = w.VBox([self.reveal, self.matrix])
 
+    @ui.guard("The matrix could not be built.", status="matrix")
     def _on_reveal(self, _button=None) -> None:
-        try:
-            self.matrix.value = boxed(category_matrix_html(self._cases, self._ids))
-        except Exception as exc:  # never a traceback in the page
-            self.matrix.value = error_html("The matrix could not be built.",
-                                           [f"{type(exc).__name__}: {exc}"])
+        self.matrix.value = ui.value("models/categories.html.j2",
+                                     **_categories(self._cases, self._ids))
 
 
 # --- discussion --------------------------------------------------------------------------------
 
-DISCUSSION_PROMPT = (
-    "<h3>Discussion: “the losses are too big to excuse”</h3>"
-    "<p>A prosecutor says: <em>“Jane's scams cost strangers their savings. Whatever happened to "
-    "her, crimes that cause losses this large must be prosecuted.”</em></p>"
-    "<p><strong>Decide first:</strong> should the seriousness of the offence limit the "
-    "non-punishment principle? Note your answer, then open what the sources say.</p>"
-)
-
 # What the sources say, as notes with citations (npkit/law/data/notes.yaml).
 DISCUSSION_NOTES = ("discussion.severity.protect_all", "discussion.severity.exclude_serious",
                     "discussion.severity.where_weighing")
-DISCUSSION_QUESTIONS = (
-    "<p>Questions for the group: which of the models above weighs severity at all? What would a "
-    "severity exception mean for Rosa, who was ordered to cause serious harm?</p>")
 
 
 def discussion_sources_html() -> str:
-    items = []
-    for note_id in DISCUSSION_NOTES:
-        n = note(note_id)
-        items.append(f"<li><strong>{esc(n.title)}</strong> {esc(n.text)} "
-                     f"<span class='npk-source'>({esc(n.source_text)})</span>"
-                     f"{marks_html(n.marks)}</li>")
-    return f"<h4>What the sources say</h4><ul>{''.join(items)}</ul>{DISCUSSION_QUESTIONS}"
+    return str(ui.render("models/discussion_sources.html.j2",
+                         notes=[note(n) for n in DISCUSSION_NOTES]))
 
 
 class Discussion:
@@ -396,16 +263,17 @@ class Discussion:
     by npkit) and a button that reveals the sources' positions."""
 
     def __init__(self):
-        self.prompt = w.HTML(boxed(DISCUSSION_PROMPT))
+        self.prompt = ui.html_widget("models/discussion_prompt.html.j2")
         self.notes = w.Textarea(description="Your answer", placeholder="Your view, in a line or "
                                 "two (stays on this page; not saved)",
                                 style={"description_width": "initial"},
                                 layout=w.Layout(width="36rem", height="5rem"))
-        self.reveal = w.Button(description="Show what the sources say",
-                               layout=w.Layout(width="auto"))
-        self.sources = w.HTML("")
+        self.reveal = ui.button("Show what the sources say")
+        self.sources = ui.html_widget()
         self.reveal.on_click(self._on_reveal)
         self.widget = w.VBox([self.prompt, self.notes, self.reveal, self.sources])
 
+    @ui.guard("The sources could not be shown.", status="sources")
     def _on_reveal(self, _button=None) -> None:
-        self.sources.value = boxed(discussion_sources_html())
+        self.sources.value = ui.value("models/discussion_sources.html.j2",
+                                      notes=[note(n) for n in DISCUSSION_NOTES])

@@ -3,7 +3,7 @@ non-punishment models, the ten ASEAN Member States), the outcome for the case as
 outcome now (each with the caveats it rests on, in words), and a "changed" mark; above it a
 status line (``aria-live="polite"``) saying what the last change did, e.g. "Duress (England &
 Wales): fails → succeeds". The Rome Statute's row is labelled as the international-criminal-law
-analogue, not a defence a domestic court applies.
+analogue (its note in npkit/law/data/notes.yaml).
 
 Reusable: give :meth:`OutcomeMatrix.show` any :class:`~npkit.engine.assessment.Assessment` (and a
 baseline to compare with). It only presents outcomes that ``assess()`` computed.
@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import ipywidgets as w
 
-from npkit.course.widgets.base import CSS, badge, esc, marks_html, words
+from npkit.course.widgets import ui
+from npkit.course.widgets.ui import words
 from npkit.engine.assessment import Assessment
 from npkit.engine.findings import Finding
 from npkit.law import registry
 from npkit.law.citations import Confidence
-from npkit.render.marks import analogue_label, international_analogue
+from npkit.render.marks import analogue_text, international_analogue
 
 GROUPS: tuple[tuple[str, str], ...] = (
     ("victim", "Victim status"),
@@ -63,8 +64,7 @@ def rows(a: Assessment) -> list[Row]:
     """The matrix rows for ``a``, in display order."""
     out = [Row("victim", "victim", "Victim of trafficking", a.victim.outcome, a.victim.marks)]
     for name, node in a.duress.items():
-        note = (f"{analogue_label()}: not a defence a domestic court applies"
-                if international_analogue(node) else "")
+        note = analogue_text() if international_analogue(node) else ""
         out.append(Row(f"duress.{name}", "duress", duress_label(name, node),
                        node.outcome, node.marks, note))
     for name, node in a.models.items():
@@ -103,31 +103,21 @@ def table_html(now: list[Row], baseline: Mapping[str, str] | None = None,
     """An accessible table: a caption, column headers, one row header per test, outcomes as
     badges (symbol and word) with the caveats each rests on in words ("npkit's reading",
     "from outside npkit's sources: verify before use"), and a "changed" mark in words."""
+    return str(ui.render("matrix/table.html.j2",
+                         **_table(now, baseline, caption, baseline_marks)))
+
+
+def _table(now, baseline, caption, baseline_marks) -> dict:
     base = baseline or {r.key: r.outcome for r in now}
     base_marks = baseline_marks if baseline_marks is not None else (
         {r.key: r.marks for r in now} if baseline is None else {})
-    head = ("<thead><tr><th scope='col'>Test</th><th scope='col'>Case as loaded</th>"
-            "<th scope='col'>Now</th><th scope='col'>Changed?</th></tr></thead>")
-    bodies = []
+    groups = []
     for group, title in GROUPS:
-        members = [r for r in now if r.group == group]
-        if not members:
-            continue
-        cells = [f"<tr><th scope='rowgroup' colspan='4' class='npk-group'>{esc(title)}</th></tr>"]
-        for r in members:
-            before = base.get(r.key, r.outcome)
-            changed = before != r.outcome
-            mark = ("<strong class='npk-changed'><span aria-hidden='true'>▲ </span>changed"
-                    "</strong>" if changed else "<span class='npk-same'>no</span>")
-            cls = " class='npk-row-changed'" if changed else ""
-            note = f"<br><span class='npk-mark'>{esc(r.note)}</span>" if r.note else ""
-            cells.append(
-                f"<tr{cls} data-key='{esc(r.key)}'><th scope='row'>{esc(r.label)}{note}</th>"
-                f"<td>{badge(before)}{marks_html(base_marks.get(r.key, ()))}</td>"
-                f"<td>{badge(r.outcome)}{marks_html(r.marks)}</td><td>{mark}</td></tr>")
-        bodies.append(f"<tbody>{''.join(cells)}</tbody>")
-    return (f"<table class='npk-matrix'><caption>{esc(caption)}</caption>{head}"
-            f"{''.join(bodies)}</table>")
+        members = [(r, base.get(r.key, r.outcome), base_marks.get(r.key, ()))
+                   for r in now if r.group == group]
+        if members:
+            groups.append((title, members))
+    return {"caption": caption, "groups": groups}
 
 
 def status_text(last: list[Change] | None, since_loaded: list[Change]) -> str:
@@ -144,25 +134,10 @@ def status_text(last: list[Change] | None, since_loaded: list[Change]) -> str:
     return "This change: " + "; ".join(c.text() for c in last) + f". {differ}"
 
 
-MATRIX_CSS = """
-<style>
-.npk .npk-matrix th[scope='rowgroup'] { background: #dde4ee; }
-.npk .npk-matrix tr.npk-row-changed th, .npk .npk-matrix tr.npk-row-changed td {
-  background: #fff8db; }
-.npk .npk-matrix tr.npk-row-changed th[scope='row'] { border-left: 4px solid #6b4a00; }
-.npk .npk-changed { color: #6b4a00; }
-.npk .npk-same { color: #555; }
-.npk .npk-status { margin: .2em 0 .4em; font-weight: 600; }
-.npk a.npk-download { display: inline-block; padding: .3em .8em; border: 2px solid #1f5fbf;
-  border-radius: .3em; color: #1f3a66; background: #e7eefb; font-weight: 600;
-  text-decoration: underline; }
-</style>
-"""
-
-
 def boxed(body: str) -> str:
-    """``body`` (already escaped) in the suite's style, as an HTML widget value."""
-    return f'{CSS}{MATRIX_CSS}<div class="npk">{body}</div>'
+    """``body`` (already escaped) as an HTML widget value. Kept for the modules not yet moved
+    to ui.py (scenario_lab, download); new code renders a template with ui.value."""
+    return ui.value("frame.html.j2", body=ui.Markup(body))
 
 
 class OutcomeMatrix:
@@ -173,8 +148,8 @@ class OutcomeMatrix:
 
     def __init__(self, caption: str = "Outcomes: the case as loaded and now") -> None:
         self.caption = caption
-        self.status = w.HTML("")
-        self.table = w.HTML("")
+        self.status = ui.html_widget()
+        self.table = ui.html_widget()
         self.widget = w.VBox([self.status, self.table])
         self.baseline: dict[str, str] = {}
         self.baseline_marks: dict[str, tuple[Confidence, ...]] = {}
@@ -202,11 +177,9 @@ class OutcomeMatrix:
 
     def _draw(self, announce: str) -> None:
         text = status_text(self.last_changes, self.since_loaded)
-        lead = f"{esc(announce)} " if announce else ""
-        self.status.value = boxed(
-            f"<p class='npk-status' role='status' aria-live='polite'>{lead}{esc(text)}</p>")
-        self.table.value = boxed(table_html(self.rows, self.baseline, self.caption,
-                                            self.baseline_marks))
+        self.status.value = ui.value("matrix/status.html.j2", announce=announce, text=text)
+        self.table.value = ui.value("matrix/table.html.j2", **_table(
+            self.rows, self.baseline, self.caption, self.baseline_marks))
 
     def row_html(self, key: str) -> str:
         """The table row for ``key`` (for tests and benchmarks)."""

@@ -18,62 +18,34 @@ import ipywidgets as w
 from npkit.course.binding import Stateful
 from npkit.course.training import quiz as qz
 from npkit.course.training.modules import MODULES
-from npkit.course.widgets.base import CSS, esc
+from npkit.course.widgets import ui
 
-# Outcome marks: a symbol and a word, colour only as a second channel.
-STATUS_MARKS = {
-    qz.RIGHT: ("✔", "right", "good"),
-    qz.WRONG: ("✘", "wrong", "bad"),
-    qz.UNANSWERED: ("?", "not answered", "mixed"),
-    qz.INVALID: ("⚠", "ignored", "mixed"),
+# A quiz status in words, shown as a badge (ui.BADGES gives its symbol).
+STATUS_WORDS = {
+    qz.RIGHT: "right",
+    qz.WRONG: "wrong",
+    qz.UNANSWERED: "not answered",
+    qz.INVALID: "ignored",
 }
 
-# Radio labels in ipywidgets have a fixed height: let long answers wrap instead of overlapping.
-QUIZ_CSS = """
-<style>
-.npk-choices .widget-radio-box label, .npk-choices .jupyter-widget-radio-box label {
-  height: auto; line-height: 1.4; white-space: normal; display: flex;
-  flex-direction: row-reverse; justify-content: flex-end; align-items: flex-start;
-  gap: .5em; padding: .15em 0; }
-.npk-choices .widget-radio-box input, .npk-choices .jupyter-widget-radio-box input {
-  float: none; flex: none; margin-top: .25em; }
-.npk-question { border-top: 1px solid #b8b8b8; padding-top: .4em; margin-top: .6em; }
-</style>
-"""
 
-
-def mark(symbol: str, word: str, kind: str) -> str:
-    """A badge: symbol (hidden from screen readers) + word; the colour is only a second channel."""
-    return (f'<span class="npk-badge npk-{esc(kind)}"><span aria-hidden="true">{esc(symbol)}'
-            f"</span> {esc(word)}</span>")
-
-
-def box(body: str) -> str:
-    return f'{CSS}<div class="npk">{body}</div>'
-
-
-def feedback_html(fb: qz.Feedback) -> str:
-    """One question's feedback, styled: see :func:`feedback_body`."""
-    return box(feedback_body(fb))
+def _feedback(fb: qz.Feedback) -> dict:
+    return {"fb": fb, "word": STATUS_WORDS.get(fb.status, STATUS_WORDS[qz.INVALID]),
+            "show_rests_on": fb.status != qz.INVALID and bool(fb.rests_on)}
 
 
 def feedback_body(fb: qz.Feedback) -> str:
     """One question's feedback: mark, message, what the answer rests on (npkit's reading, law
     from outside npkit's sources) in words right beside it, why and source, all escaped."""
-    symbol, word, kind = STATUS_MARKS.get(fb.status, STATUS_MARKS[qz.INVALID])
-    body = f"<p>{mark(symbol, word, kind)} {esc(fb.message)}</p>"
-    if fb.status != qz.INVALID and fb.rests_on:
-        body += f"<p class='npk-note' role='note'>{esc(fb.rests_on)}</p>"
-    if fb.why:
-        body += f"<p><strong>Why:</strong> {esc(fb.why)}</p>"
-    if fb.source is not None:
-        body += f"<p class='npk-source'>Source: {esc(fb.source)}</p>"
-    return body
+    return str(ui.render("quiz/feedback.html.j2", **_feedback(fb)))
 
 
 def module_title(number: int) -> str:
     titles = {m.number: m.title for m in MODULES}
     return f"Module {number}: {titles.get(number, '')}".rstrip(": ")
+
+
+GRADING_FAILED = "Something went wrong while grading; your answers are kept."
 
 
 class Quiz(Stateful):
@@ -111,22 +83,19 @@ class Quiz(Stateful):
             self.radios[q.id] = radio
             self.feedback[q.id] = w.HTML("")
             self._items[q.id] = w.VBox([self.prompts[q.id], radio, self.feedback[q.id]])
-        self.check = w.Button(description="Check answers", button_style="primary", icon="check",
-                              tooltip="Grade every question shown")
-        self.retry = w.Button(description="Try again", icon="refresh",
-                              tooltip="Clear your answers and the feedback")
-        self.score = w.HTML("")
-        self.status = w.HTML("")
+        self.check = ui.button("Check answers", kind="primary",
+                               tooltip="Grade every question shown")
+        self.retry = ui.button("Try again", tooltip="Clear your answers and the feedback")
+        self.score = ui.html_widget()
+        self.status = ui.status_line()
         self.list = w.VBox()
         self.check.on_click(self._on_check)
         self.retry.on_click(self._on_retry)
         self.module.observe(self._on_module, names="value")
-        intro = w.HTML(QUIZ_CSS + box(
-            "<p>Answer every question, then press <strong>Check answers</strong>. Each answer "
-            "is marked right or wrong, with the reason and its source. <strong>Try again</strong> "
-            "clears your answers.</p>"))
+        intro = ui.html_widget("quiz/intro.html.j2")
         self.widget = w.VBox([intro, self.module, self.list,
-                              w.HBox([self.check, self.retry]), self.score, self.status])
+                              ui.box([self.check, self.retry], row=True), self.score,
+                              self.status])
         self.shown: list[qz.Question] = []
         self._show(0)
 
@@ -136,14 +105,12 @@ class Quiz(Stateful):
         self.shown = [q for q in self.questions if module in (0, q.module)]
         total = len(self.shown)
         for n, q in enumerate(self.shown, 1):
-            self.prompts[q.id].value = box(
-                f"<div class='npk-question'><h3>Question {n} of {total}</h3>"
-                f"<p class='npk-source'>{esc(module_title(q.module))}</p>"
-                f"<p>{esc(q.prompt)}</p></div>")
+            self.prompts[q.id].value = ui.value("quiz/question.html.j2", n=n, total=total,
+                                                module=module_title(q.module), prompt=q.prompt)
             self.radios[q.id].description = f"Answer {n}"
         self.list.children = [self._items[q.id] for q in self.shown]
         if not self.shown:
-            self.list.children = [w.HTML(box("<p>No questions to show.</p>"))]
+            self.list.children = [ui.html_widget("quiz/empty.html.j2")]
         self.reset()
 
     def answers(self) -> dict[str, object]:
@@ -195,16 +162,14 @@ class Quiz(Stateful):
 
     # -- callbacks: re-check every input, never raise into the page ---------------------------
 
+    @ui.guard(GRADING_FAILED)
     def _on_module(self, change) -> None:
-        try:
-            value = change.get("new")
-            allowed = [v for _, v in self.module.options]
-            if value not in allowed:  # a crafted message: keep what is shown
-                return
-            self._show(value)
-            self._changed()
-        except Exception as exc:  # noqa: BLE001 - a callback must never raise into the page
-            self._error(exc)
+        value = change.get("new")
+        allowed = [v for _, v in self.module.options]
+        if value not in allowed:  # a crafted message: keep what is shown
+            return
+        self._show(value)
+        self._changed()
 
     def _on_answer(self, change) -> None:
         if self._quiet:
@@ -215,40 +180,23 @@ class Quiz(Stateful):
                 self.feedback[qid].value = ""
         self._changed()
 
+    @ui.guard(GRADING_FAILED)
     def _on_check(self, _button=None) -> None:
-        try:
-            result = qz.score(self.shown, self.answers())
-            for fb in result.feedback:
-                self.feedback[fb.question_id].value = feedback_html(fb)
-            self.score.value = self._score_html(result)
-            self.status.value = ""
-            self.checked = True
-            self._changed()
-        except Exception as exc:  # noqa: BLE001
-            self._error(exc)
+        result = qz.score(self.shown, self.answers())
+        for fb in result.feedback:
+            self.feedback[fb.question_id].value = ui.value("quiz/feedback.html.j2",
+                                                           **_feedback(fb))
+        self.score.value = self._score_html(result)
+        self.checked = True
+        self._changed()
 
+    @ui.guard(GRADING_FAILED)
     def _on_retry(self, _button=None) -> None:
-        try:
-            self.reset()
-            self._changed()
-        except Exception as exc:  # noqa: BLE001
-            self._error(exc)
+        self.reset()
+        self._changed()
 
     def _score_html(self, result: qz.Score) -> str:
-        rows = "".join(
-            f"<tr><th scope='row'>{esc(module_title(m))}</th><td>{right} of {total}</td></tr>"
-            for m, (right, total) in qz.score_by_module(result, self.shown).items())
-        unanswered = result.total - result.answered
-        note = f" ({unanswered} not answered)" if unanswered else ""
-        return box(
-            f"<div role='status'><h3>Your score: {result.right} of {result.total}{esc(note)}"
-            "</h3></div>"
-            "<table><caption class='npk-sr'>Score by module</caption><thead><tr>"
-            "<th scope='col'>Module</th><th scope='col'>Right</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
-
-    def _error(self, exc: Exception) -> None:
-        self.status.value = box(
-            "<div class='npk-error' role='alert'><strong>Something went wrong while grading; "
-            f"your answers are kept.</strong><p><code>{esc(type(exc).__name__)}: "
-            f"{esc(exc)}</code></p></div>")
+        by_module = [(module_title(m), right, total) for m, (right, total)
+                     in qz.score_by_module(result, self.shown).items()]
+        return ui.value("quiz/score.html.j2", result=result, by_module=by_module,
+                        unanswered=result.total - result.answered)

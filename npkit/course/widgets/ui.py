@@ -51,9 +51,9 @@ from markupsafe import Markup
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "BADGES", "Markup", "badge", "box", "button", "env", "error_panel", "guard", "html_widget",
-    "marks", "outcome", "reasons", "render", "say", "status_line", "stylesheet", "tree",
-    "value", "verdict_badge", "words",
+    "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
+    "html_widget", "marks", "outcome", "reasons", "render", "say", "status_line", "stylesheet",
+    "tree", "value", "verdict_badge", "words",
 ]
 
 # Every word a badge may show: (symbol, colour class). Colour is a second channel only; the
@@ -82,6 +82,16 @@ BADGES: dict[str, tuple[str, str]] = {
     "right": ("✔", "good"),
     "wrong": ("✘", "bad"),
     "ignored": ("⚠", "mixed"),
+    # a case's path through the criminal process (module 6)
+    "reached": ("●", "neutral"),
+    "not reached": ("○", "neutral"),
+    "stop here": ("➜", "good"),
+    "missed chance": ("✘", "bad"),
+    "no": ("–", "neutral"),
+    # whether a provision covers an offence type (module 4)
+    "covered": ("✔", "good"),
+    "not covered": ("✘", "bad"),
+    "not covered (no provision)": ("✘", "bad"),
     # status line levels (say)
     "done": ("✔", "good"),
     "warning": ("⚠", "mixed"),
@@ -108,6 +118,19 @@ def badge_parts(key: object) -> BadgeParts:
     return BadgeParts(symbol, kind, words(key))
 
 
+def cite_text(c) -> str:
+    """A citation in words, without its confidence (shown separately): "Fitzgerald 2024,
+    IV.B.2; discussing R v LM"."""
+    from npkit.law.citations import SOURCES
+
+    text = SOURCES[c.source].short
+    if c.pinpoint:
+        text += f", {c.pinpoint}"
+    if c.authority:
+        text += f"; discussing {c.authority}"
+    return text
+
+
 @cache
 def env() -> Environment:
     """The one Jinja2 environment: templates from the package, autoescape on for every
@@ -117,6 +140,7 @@ def env() -> Environment:
                     trim_blocks=True, lstrip_blocks=True)
     e.globals.update(badge_parts=badge_parts)
     e.filters["words"] = words
+    e.filters["cite"] = cite_text
     return e
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -47,6 +48,10 @@ from npkit.store.workshop.inputs import (
     new_join_code,
     new_secret,
 )
+
+# A case file's id (npkit.casefile.case.SLUG_PATTERN allows '_', as in plea_offer), kept to the
+# 4-40 characters a learner code has.
+CASE_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{3,39}")
 
 MAX_PARTICIPANTS = 500
 MAX_QUESTIONS = 50
@@ -169,8 +174,8 @@ class Workshop:
                title: str | None = None) -> NewSession:
         """A new session on ``questions`` (a snapshot: later edits to the case file do not
         reach it). The first question is current. The secret is returned once."""
-        if not is_code(case_id):
-            raise WorkshopError("A case id is 4 to 40 characters: a-z, 0-9 and '-'.")
+        if not (isinstance(case_id, str) and CASE_ID_RE.fullmatch(case_id)):
+            raise WorkshopError("A case id is 4 to 40 characters: a-z, 0-9, '-' and '_'.")
         if not 0 < len(questions) <= MAX_QUESTIONS:
             raise WorkshopError(f"A session has 1 to {MAX_QUESTIONS} questions.")
         if len({q.qid for q in questions}) != len(questions):
