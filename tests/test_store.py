@@ -48,11 +48,11 @@ def test_created_on_first_use_with_its_folder_wal_and_schema_version(tmp_path):
     path = tmp_path / "a" / "b" / "learners.sqlite"
     assert not path.parent.exists()
     with Store.open(path) as s:
-        assert path.exists() and s.version == len(SQLITE.migrations) == 2
+        assert path.exists() and s.version == len(SQLITE.migrations) == 3
     assert rows(path, "PRAGMA journal_mode") == [("wal",)]
     tables = {name for (name,) in rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"schema_version", "learners", "answers"} <= tables
-    assert rows(path, "SELECT version FROM schema_version") == [(1,), (2,)]
+    assert rows(path, "SELECT version FROM schema_version") == [(1,), (2,), (3,)]
 
 
 def test_reopening_applies_no_migration_twice(tmp_path):
@@ -62,7 +62,7 @@ def test_reopening_applies_no_migration_twice(tmp_path):
         s.save(CODE, 1, "x", 1)
     with Store.open(path) as s:
         assert s.version == 3 and s.load(CODE, 1) == {"x": 1}
-    assert rows(path, "SELECT COUNT(*) FROM schema_version") == [(2,)]
+    assert rows(path, "SELECT COUNT(*) FROM schema_version") == [(3,)]
 
 
 def test_a_new_migration_is_applied_to_an_existing_store(tmp_path, monkeypatch):
@@ -74,7 +74,7 @@ def test_a_new_migration_is_applied_to_an_existing_store(tmp_path, monkeypatch):
         SQLITE.queries)
     monkeypatch.setattr(store_module, "SQLITE", extended)
     with Store.open(path) as s:
-        assert s.version == 3 and s.load(CODE, 1) == {"x": 1}
+        assert s.version == 4 and s.load(CODE, 1) == {"x": 1}
     assert ("sessions",) in rows(path, "SELECT name FROM sqlite_master")
 
 
