@@ -182,7 +182,8 @@ def test_a_trainer_and_three_trainees_run_a_poll(site, visit):
     countdown closes the next question in the store; the trainer reloads, resumes the session
     this browser remembers (no secret in the address) and deletes it. No page shows another
     trainee's nickname, fetches from another host or logs an error; axe-core finds nothing
-    serious on the trainer's page, presenting, or on the join page."""
+    serious on the trainer's page (presenting, and with the trainer panel open) or on the
+    join page."""
     case = case_file(site, CASE)
     key = keys_by_id(case)[FIRST]
     assert key.correct == {"fails"} and key.why  # what the pages must show after the reveal
@@ -385,6 +386,8 @@ def test_a_trainer_and_three_trainees_run_a_poll(site, visit):
     href = tp.evaluate("() => window.location.href")
     assert secret not in href and href == site.module_url(TRAINER), href
     tp.get_by_role("button", name="Show trainer panel").click()
+    expect(tp.locator(".npk-private")).to_be_visible()
+    no_violations(tp, "trainer page with its trainer panel open")
     tp.get_by_role("button", name="Delete this session").click()
     tp.get_by_role("button", name="Yes, delete it and every answer").click()
     expect(status(tp)).to_contain_text(f"Session {code} was deleted")
