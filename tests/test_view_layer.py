@@ -21,15 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 WIDGETS = ROOT / "npkit" / "course" / "widgets"
 CSS_FILE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit" / "static" / "npkit.css"
 
-# Modules that still build HTML by hand. Each helper that moves a module to ui.py and its
-# templates REMOVES it from this list (the test below also fails on an entry that no longer
-# builds HTML by hand, so the list only shrinks).
-ALLOWLIST = {
-    "poll_chart.py", "workshop_page.py", "workshop_trainee.py",  # helper "workshop"
-    "workshop_trainer.py",
-}
-
-
 def _literal_parts(node: ast.AST) -> list[str]:
     """The literal text of a string expression: a constant, or an f-string's fixed parts."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -77,16 +68,8 @@ def widget_modules() -> list[Path]:
 @pytest.mark.parametrize("path", widget_modules(), ids=lambda p: p.name)
 def test_no_widget_module_builds_html_by_hand(path):
     found = hand_built_html(path.read_text(encoding="utf-8"))
-    if path.name in ALLOWLIST:
-        assert found, (f"{path.name} builds no HTML by hand any more: remove it from "
-                       "ALLOWLIST in tests/test_view_layer.py")
-    else:
-        assert not found, (f"{path.name} builds HTML by hand (use ui.render and a template "
-                           f"in npkit/course/widgets/templates/): {found}")
-
-
-def test_allowlist_names_only_existing_modules():
-    assert ALLOWLIST <= {p.name for p in widget_modules()}
+    assert not found, (f"{path.name} builds HTML by hand (use ui.render and a template "
+                       f"in npkit/course/widgets/templates/): {found}")
 
 
 @pytest.mark.parametrize("snippet, how", [
@@ -273,6 +256,30 @@ def _drive_base(cases):
             base.error_panel("x", ["y"]), base.finding_tree(victim)]
 
 
+_KEEP: list = []
+
+
+def _drive_workshop(cases):
+    import tempfile
+
+    from npkit.course.widgets.workshop_trainee import TraineePage
+    from npkit.course.widgets.workshop_trainer import TrainerPage
+    from npkit.store.learners import Store
+    from npkit.store.workshop import Workshop
+
+    folder = tempfile.TemporaryDirectory()  # removed when the test run ends
+    _KEEP.append(folder)
+    ws = Workshop(Store.open(Path(folder.name) / "workshop.sqlite"))
+    trainer = TrainerPage(cases, workshop=ws)
+    trainer.case.value = "jane"
+    trainer.start_button.click()
+    trainer.reveal_button.click()
+    trainee = TraineePage(cases, workshop=ws, query=f"session={trainer.code}")
+    trainee.nickname.value = "Owl"
+    trainee.join_button.click()
+    return [trainer.widget, trainee.widget]
+
+
 # Each converted module's widgets, driven a little so that their outputs are filled. A helper
 # who converts a module adds its driver here.
 DRIVERS = {
@@ -282,6 +289,8 @@ DRIVERS = {
     "quiz.py": _drive_quiz, "decision_path.py": _drive_decision_path,
     "models_table.py": _drive_models_table, "asean.py": _drive_asean,
     "outcome_matrix.py": _drive_outcome_matrix,
+    "workshop_trainer.py": _drive_workshop, "workshop_trainee.py": _drive_workshop,
+    "poll_chart.py": _drive_workshop, "workshop_page.py": _drive_workshop,
 }
 
 
@@ -299,8 +308,6 @@ def test_the_style_check_finds_an_inline_style():
 
 @pytest.mark.parametrize("module", sorted(DRIVERS))
 def test_no_widget_value_inlines_a_stylesheet(module):
-    if module in ALLOWLIST:
-        pytest.skip(f"{module} is not converted yet")
     widgets = DRIVERS[module](library().cases)
     assert any(h.value for wid in widgets for h in html_values(wid))
     assert inline_styles(widgets) == []
