@@ -1,6 +1,7 @@
 """The view layer (issue 13): widget HTML comes from autoescaped Jinja2 templates
-(npkit/course/widgets/ui.py), never from strings built by hand, and no widget value inlines a
-stylesheet (there is one: share/jupyter/voila/templates/npkit/static/npkit.css)."""
+(npkit/course/widgets/ui.py), never from strings built by hand (in a widget module, the rest of
+the course layer or a notebook), and no widget value inlines a stylesheet (there is one:
+share/jupyter/voila/templates/npkit/static/npkit.css)."""
 
 from __future__ import annotations
 
@@ -65,7 +66,25 @@ def widget_modules() -> list[Path]:
     return sorted(p for p in WIDGETS.glob("*.py"))
 
 
-@pytest.mark.parametrize("path", widget_modules(), ids=lambda p: p.name)
+# Every other module that makes HTML for a page: the course layer (the learner binding, the
+# Voila course, the content) and the notebooks. (The workshop's report,
+# npkit/store/workshop/report.py, is a downloadable file, not a page.)
+PAGE_MODULE_GLOBS = ("npkit/course/*.py", "npkit/course/training/*.py",
+                     "notebooks/[0-9][0-9]_*.py")
+
+
+def page_modules() -> list[Path]:
+    found = {p for pattern in PAGE_MODULE_GLOBS for p in ROOT.glob(pattern)}
+    return widget_modules() + sorted(found)
+
+
+def test_the_page_scan_reaches_the_course_layer_and_the_notebooks():
+    names = {p.relative_to(ROOT).as_posix() for p in page_modules()}
+    assert {"npkit/course/binding.py", "npkit/course/dashboard.py",
+            "notebooks/00_start_here.py", "npkit/course/widgets/base.py"} <= names
+
+
+@pytest.mark.parametrize("path", page_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_widget_module_builds_html_by_hand(path):
     found = hand_built_html(path.read_text(encoding="utf-8"))
     assert not found, (f"{path.name} builds HTML by hand (use ui.render and a template "

@@ -180,7 +180,7 @@ def landing_context() -> dict:
     return {
         "modules": [
             {"number": m.number, "title": m.title, "minutes": m.minutes,
-             "objectives": list(m.objectives), "notebook": m.notebook,
+             "objectives": [o.text for o in m.objectives], "notebook": m.notebook,
              "keeps_answers": m.keeps_answers}
             for m in MODULES
         ],

@@ -84,6 +84,17 @@ def test_which_variant_requires_which_condition(chk):
     assert exposure.count("not required") == 1  # Rome Statute
 
 
+def test_the_conditions_line_cites_the_checklist_not_a_typed_source(chk, monkeypatch):
+    from npkit.course.widgets.ui import cite_text
+    from npkit.law.citations import fitz
+
+    chk.compare_button.click()
+    assert "Conditions: Fitzgerald 2024, V.A." in chk.comparison.value
+    monkeypatch.setattr(checklist_module, "citations", lambda c: (fitz("V.B.1"),))
+    chk.compare_button.click()
+    assert f"Conditions: {cite_text(fitz('V.B.1'))}." in chk.comparison.value
+
+
 def test_reasons_come_with_sources(chk):
     chk.compare_button.click()
     assert "Fitzgerald 2024" in chk.reasons.value

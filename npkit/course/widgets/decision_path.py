@@ -20,7 +20,7 @@ from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_picker
 from npkit.course.widgets.quiz import STATUS_WORDS
 from npkit.engine.assessment import assess
-from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk
+from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk, walk_summary
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
 
 SEED_CASES = ("jane", "john", "sarah")  # Fitzgerald 2024 V.B: offered first, Jane by default
@@ -39,7 +39,8 @@ def _ordered(cases) -> list:
 
 def stages_html(views, stop) -> str:
     """The stage-by-stage table: reached, missed chance, and the study's recommendations."""
-    return str(ui.render("decision/stages.html.j2", views=views, stop=stop))
+    return str(ui.render("decision/stages.html.j2", views=views, stop=stop,
+                         summary=walk_summary(stop)))
 
 
 class DecisionPath(Stateful):
@@ -160,7 +161,7 @@ class DecisionPath(Stateful):
                                      word=STATUS_WORDS[fb.status],
                                      answer=question.answer_label, stop=stop)
         self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment),
-                                     stop=stop)
+                                     stop=stop, summary=walk_summary(stop))
         self.checked = True
         self._changed()
 

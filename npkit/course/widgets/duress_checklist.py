@@ -21,6 +21,7 @@ from npkit.course.training.checklist import (
     NOT_ANSWERED,
     QUESTIONS,
     Comparison,
+    citations,
     compare,
     question,
 )
@@ -201,10 +202,17 @@ def _table_html(r: Comparison) -> str:
     return str(ui.render("duress/table.html.j2", **_table(r)))
 
 
+def conditions_source() -> str:
+    """Where the conditions come from: the first citation of each checklist question
+    (npkit/course/data/checklist.yaml), each source once."""
+    return "; ".join(dict.fromkeys(ui.cite_text(citations(c)[0]) for c in CONDITIONS))
+
+
 def _table(r: Comparison) -> dict:
     heads = [(VARIANTS[v].title,
               analogue_label() if international_analogue(r.findings[v]) else "")
              for v in r.variants]
     analogue = (analogue_text() if any(international_analogue(f) for f in r.findings.values())
                 else "")
-    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": AGREEMENT_TEXT}
+    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": AGREEMENT_TEXT,
+            "conditions_source": conditions_source()}
