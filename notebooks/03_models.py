@@ -76,8 +76,8 @@ display(problems, models.widget)
 # %% [markdown]
 # ### Check your reading
 #
-# Each cell below prints one of npkit's outcomes; the expected line under it was written from
-# what the source says (cited with each), and the notebook checks that npkit agrees.
+# Each point below is what a source concludes, with its citation; npkit's outcome for the case
+# is checked against it every time the course is built.
 #
 # John's consent to scamming does not stop him being a victim, and but for his trafficking he
 # would not have defrauded anyone (Fitzgerald 2024, V.B.2):
