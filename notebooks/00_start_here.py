@@ -57,10 +57,11 @@ display(html_box(
 # Fitzgerald, *Protecting Forced Offenders* (Thai Legal Studies, 2024). The second is the
 # regional study of non-punishment law and practice in the ASEAN Member States. The third is
 # an ALSA 2025 abstract that proposes a "Dual-Factor" model. Where a source gives no test and
-# npkit fills the gap, the result is marked **npkit's reading**. Law that none of the three states (a statute's section number,
-# a judgment they do not cite, the age of 18) is marked **from outside npkit's sources: verify
-# before use**. Every country row says where it comes from, how sure npkit is and when it was
-# last checked. The glossary (in the top bar of every page) explains the legal terms.
+# npkit fills the gap, the result is marked **npkit's reading**. Law that none of the three
+# states (a statute's section number, a judgment they do not cite, the age of 18) is marked
+# **from outside npkit's sources: verify before use**. Every country row says where it comes
+# from, how sure npkit is and when it was last checked. The glossary (in the top bar of every
+# page) explains the legal terms.
 
 # %%
 print(len(MODULES), "modules")

@@ -39,8 +39,9 @@ display(header, disclaimer())
 #   proportionality, so applying the general condition there is **npkit's reading**.
 # - **Malaysia** (the Malaysian case Fitzgerald quotes, *Mohamed Yusof bin Haji Ahmad v PP*):
 #   the person must fear *instant death* at the very time of the act. The threats must be ones
-#   that could be carried out on the spot. The section number (s 94), the voluntary-exposure bar and the murder
-#   exclusion are not in npkit's sources: npkit marks them "verify before use".
+#   that could be carried out on the spot. The section number (s 94), the voluntary-exposure
+#   bar and the murder exclusion are not in npkit's sources: npkit marks them "verify before
+#   use".
 # - **Rome Statute art 31(1)(d)**: imminent death, or continuing or imminent serious bodily
 #   harm, to the person or someone else. The person must not *intend* a greater harm than the
 #   one avoided. An abstract or merely likely danger is not enough (*Ongwen*). This is the

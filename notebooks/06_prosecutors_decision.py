@@ -78,7 +78,8 @@ display(problems, path.widget)
 # Sarah is still an open question. The ASEAN study found that where protection ends is
 # disputed (Interpretation of the non-punishment principle: Establishing the link between the
 # offence and the trafficking). Most practitioners held that it should end only when nothing
-# still bends the person's choice to offend. npkit shows Fitzgerald's outcome. Whether Sarah's choice was that free is for the room to argue.
+# still bends the person's choice to offend. npkit shows Fitzgerald's outcome. Whether
+# Sarah's choice was that free is for the room to argue.
 
 # %%
 print(stop_line("jane"))
