@@ -35,9 +35,9 @@ display(header, disclaimer())
 # %% [markdown]
 # ## Exercise: tag the elements
 #
-# Pick a case (Jane is first). Go through the story passage by passage and tick every element
-# the passage shows; use **Tab** and **Space** if you prefer the keyboard. Then press **Check
-# my tags**. The feedback names your right and wrong tags and counts what you missed; press
+# Pick a case (Jane is first). Go through the story passage by passage. Tick every element
+# the passage shows. Use **Tab** and **Space** if you prefer the keyboard. Then press **Check
+# my tags**. The feedback names your right and wrong tags and counts what you missed. Press
 # **Show the answer** to see every element the case file marks.
 
 # %%
@@ -80,7 +80,7 @@ display(victim_child.widget)
 # Sources of the non-punishment principle: Domestic law and policy). The age limit of 18 and
 # the Palermo Protocol's art 3(c)-(d) are not quoted in npkit's sources: npkit marks them
 # "verify before use". Nara was recruited, moved, handed over and kept in the compound
-# (acts) to run scams for its owners (purpose). In npkit's tree, the **Means** line is met
+# (acts) to run scams for its owners (purpose). In npkit's analysis, the **Means** line is met
 # by her age alone. Nara is a teaching variant npkit made up to show this rule.
 
 # %%
@@ -100,12 +100,12 @@ display(victim_sarah.widget)
 
 # %% [markdown]
 # Victim status is judged for the period of the offence. The first time, Sarah was deceived
-# and confined: that was trafficking. The second time she contacted the recruiters herself,
-# knowing the work and the conditions; no means was used on her, she was never punished, and
-# rewards and promotion, not coercion, kept her working. Fitzgerald concludes that her
-# informed consent was never nullified. So for the second stay there is no means and no
-# exploitation of her, and she is not a victim (Fitzgerald 2024, V.B.3, drawing on UNODC on
-# consent that has not been nullified). npkit follows that conclusion.
+# and confined: that was trafficking. The second time, she contacted the recruiters herself.
+# She knew the work and the conditions. No means was used on her, and she was never punished.
+# Rewards and promotion kept her working, not coercion. Fitzgerald concludes that her
+# informed consent was never overcome. So for the second stay there is no means and no
+# exploitation of her. She is not a victim for that stay (Fitzgerald 2024, V.B.3, drawing on
+# UNODC). npkit follows that conclusion.
 
 # %%
 print(conclusion("sarah", "victim"))
@@ -114,11 +114,11 @@ print(conclusion("sarah", "victim"))
 # %% [markdown]
 # ### An open question, not a settled rule
 #
-# Fitzgerald's answer for Sarah is clear. The practitioners in the ASEAN study were less sure.
-# They found that the point where the link to the trafficking breaks is **disputed**. Most
-# held that protection should stop only once nothing is still bending the person's choice
-# whether to offend (ASEAN NPP study, Interpretation of the non-punishment principle:
-# Establishing the link between the offence and the trafficking).
+# Fitzgerald's answer for Sarah is clear. The practitioners in the ASEAN study were less sure
+# (Interpretation of the non-punishment principle: Establishing the link between the offence
+# and the trafficking). They found that the point where the link to the trafficking breaks is
+# **disputed**. Most held that protection should stop only when nothing still bends the
+# person's choice to offend.
 #
 # So ask: when Sarah went back, was anything still bending her choice? Think of her debts, her
 # months in the compound, and the people who had trafficked her before. npkit shows

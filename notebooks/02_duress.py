@@ -38,12 +38,13 @@ display(header, disclaimer())
 #   voluntary association): all four conditions. The sources state no English rule on
 #   proportionality, so applying the general condition there is **npkit's reading**.
 # - **Malaysia** (the Malaysian case Fitzgerald quotes, *Mohamed Yusof bin Haji Ahmad v PP*):
-#   fear, at the very time of the act, of *instant death*; threats that could be carried out
-#   on the spot. The section number (s 94), the voluntary-exposure bar and the murder
-#   exclusion are not in npkit's sources: npkit marks them "verify before use".
+#   the person must fear *instant death* at the very time of the act. The threats must be ones
+#   that could be carried out on the spot. The section number (s 94), the voluntary-exposure
+#   bar and the murder exclusion are not in npkit's sources: npkit marks them "verify before
+#   use".
 # - **Rome Statute art 31(1)(d)**: imminent death, or continuing or imminent serious bodily
-#   harm, to the person or someone else; the person must not *intend* a greater harm than the
-#   one avoided; an abstract or merely likely danger is not enough (*Ongwen*). This is the
+#   harm, to the person or someone else. The person must not *intend* a greater harm than the
+#   one avoided. An abstract or merely likely danger is not enough (*Ongwen*). This is the
 #   **international-criminal-law analogue**, shown for comparison: it is not a defence a
 #   domestic court applies to a scam-fraud charge.
 
@@ -52,9 +53,9 @@ display(header, disclaimer())
 #
 # Choose Jane, John or Sarah and read the story. **Decide first**: answer each condition
 # *yes* (met) or *no*. Then press **Compare with npkit**. The table sets your answers beside
-# npkit's finding under each version, marks which conditions each version requires, and says
-# whether duress succeeds. Below it are npkit's reasons with their sources, and the smallest
-# changes to the facts that would change the result.
+# npkit's finding under each version. It marks which conditions each version requires, and
+# says whether duress succeeds. Below it are npkit's reasons with their sources. Last come the
+# smallest changes to the facts that would change the result.
 
 # %%
 cases, problems = library_or_errors()
@@ -65,11 +66,11 @@ display(problems, checklist.widget)
 # ## What the source concludes
 #
 # **Jane** (Fitzgerald 2024, V.B.1) had no safe way out and did not expose herself to the
-# risk: she was deceived. But the threats aimed at her were occasional and vague, the threats
-# to her family were far from immediate, and seeing others beaten or die is not a threat aimed
+# risk: she was deceived. But the threats aimed at her were occasional and vague. The threats
+# to her family were far from immediate. Seeing others beaten or die is not a threat aimed
 # at her. A court would also likely weigh those threats as less than the large, ongoing fraud.
 # Duress fails under *R v LM* and under the Malaysian test. Fitzgerald does not apply the Rome
-# Statute to Jane: the third line below is npkit's application.
+# Statute to Jane: the Rome Statute outcome npkit shows for her is npkit's application.
 
 # %%
 print(conclusion("jane", "duress.england_wales"))
@@ -80,10 +81,10 @@ print(conclusion("jane", "duress.rome_statute"))
 # expect: Jane: duress under Rome Statute art 31(1)(d) (international analogue): fails
 
 # %% [markdown]
-# **John** (V.B.2) faced direct threats and beatings when he missed his targets, had no safe
-# way out, and threats to life and body outweigh harm to property; Fitzgerald calls his case
-# "mixed". Yet he chose to join a scam operation, so under *R v LM* he laid himself open to
-# the compulsion: duress fails in England & Wales.
+# **John** (V.B.2) faced direct threats and beatings when he missed his targets. He had no
+# safe way out, and threats to life and body outweigh harm to property. Fitzgerald calls his
+# case "mixed". Yet he chose to join a scam operation. So under *R v LM* he laid himself open
+# to the compulsion, and duress fails in England & Wales.
 
 # %%
 print(conclusion("john", "duress.england_wales"))
@@ -101,10 +102,10 @@ print(conclusion("sarah", "duress.england_wales"))
 # ## Why this matters
 #
 # Duress was built for a single moment of compulsion, not for months of control in a
-# compound. It asks the victim to prove a specific, immediate threat, and it shuts out anyone
-# who went willingly at first. Jane and John are victims of trafficking whom duress does not
-# protect; module 3 shows what the non-punishment principle does instead (Fitzgerald 2024,
-# V.C).
+# compound. It asks the victim to prove a specific, immediate threat. It shuts out anyone who
+# went willingly at first. Jane and John are victims of trafficking, and duress does not
+# protect them. Module 3 shows what the non-punishment principle does instead (Fitzgerald
+# 2024, V.C).
 #
 # ### Duress has a neighbour: necessity
 #

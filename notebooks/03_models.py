@@ -26,15 +26,16 @@ display(header, disclaimer())
 # (Fitzgerald 2024, IV.B; ASEAN NPP study; ALSA 2025 abstract).
 #
 # **Decide first.** Jane was deceived into a scam compound, locked in, and ordered to defraud
-# strangers. Before you look at the table, note which of these would protect her from the
-# fraud charge: compulsion (strict), compulsion (broad), causation, a closed list of
-# offences (Thailand's), presumption, dual-factor.
+# strangers. Before you look at the table, note which models would protect her from the fraud
+# charge. The models are compulsion (strict), compulsion (broad), causation, a closed list of
+# offences (Thailand's), presumption and dual-factor.
 #
 # Then use the table: pick a case and a charge. Each row gives the outcome, the reason that
-# decides it and its source; open **Full reasoning** under a row for every condition and
-# citation. Each citation carries a confidence mark: *stated in the source*, *reported by the
-# source*, **npkit's reading** where npkit fills a gap the sources leave, or **from outside
-# npkit's sources: verify before use** for law none of the sources states.
+# decides it and its source. Open **Full reasoning** under a row for every condition and
+# citation. Each citation carries a confidence mark. *Stated in the source* and *reported by
+# the source* say how close npkit stays to a source. **npkit's reading** marks a gap in the
+# sources that npkit fills. **From outside npkit's sources: verify before use** marks law
+# that none of the sources states.
 
 # %%
 cases, problems = library_or_errors()
@@ -45,21 +46,22 @@ display(problems, models.widget)
 # ## Reading the table
 #
 # - **Compulsion** protects only offences the person was compelled to commit. It draws on two
-#   old criminal defences, duress and necessity (Fitzgerald 2024, IV.B.1). Read strictly
-#   (Indonesia's law, as the ASEAN NPP study reports it, asks that the trafficker *coerce* the
-#   victim; reading that as force or threats is npkit's reading) it misses the quieter control
-#   of scam compounds; read broadly, every trafficking means counts (Fitzgerald 2024, IV.B.1).
+#   old criminal defences, duress and necessity (Fitzgerald 2024, IV.B.1). Read strictly, it
+#   asks that the trafficker *coerce* the victim, as Indonesia's law does (as the ASEAN NPP
+#   study reports it). Reading "coerce" as force or threats is npkit's reading. The strict
+#   reading misses the quieter control of scam compounds. Read broadly, every trafficking
+#   means counts (Fitzgerald 2024, IV.B.1).
 # - **Causation** asks whether the offence would have happened but for the trafficking
-#   (IV.B.2). Two narrower readings are shown beneath it: *temporal proximity* (only acts
-#   done during the trafficking), which Fitzgerald rejects, and *directness*, used by the Hague
-#   Court in *Mehak* to deny protection for violence unrelated to the exploited work.
+#   (IV.B.2). Two narrower readings are shown beneath it. *Temporal proximity* covers only
+#   acts done during the trafficking, and Fitzgerald rejects it. *Directness* was used by the
+#   Hague Court in *Mehak* to refuse protection for violence unrelated to the exploited work.
 # - A **closed list** protects only listed offences. The ASEAN NPP study names five states
 #   whose provision is limited to a list (Brunei Darussalam, Lao PDR, Malaysia, Myanmar,
-#   Thailand); scam fraud is on none of the lists the sources report (IV.A.2).
+#   Thailand). Scam fraud is on none of the lists the sources report (IV.A.2).
 # - **Presumption**: the ALSA 2025 abstract only names this model; npkit takes its content
 #   from the ASEAN NPP study. The principle applies from the earliest point a person is a
-#   potential victim, without waiting for formal identification, and the burden of proof is
-#   on the State (recommendation 19). A missing fact is not a rebuttal.
+#   potential victim, without waiting for formal identification. The burden of proof is on
+#   the State (recommendation 19). A missing fact is not a rebuttal.
 # - **Dual-factor** is proposed in the ALSA 2025 abstract without a test. The weighing you see
 #   is **npkit's reading**, and every line of it says so.
 # - **Duress, for contrast**: the last rows test the general defence. The Rome Statute row is
@@ -68,44 +70,68 @@ display(problems, models.widget)
 #
 # **Duress fails, the principle protects.** Fitzgerald finds that duress fails Jane but that
 # the non-punishment principle would protect her (2024, V.B.1 and V.C). Model by model, the
-# table is npkit's application of that conclusion: most models protect her, strict
-# compulsion and the closed list do not. Now switch the case to
-# **John**, who knew the work was scamming, and to **Sarah**, who went back of her own accord:
-# what changes, and why? (V.B.2, V.B.3)
+# table is npkit's application of that conclusion. Most models protect her; strict
+# compulsion and the closed list do not. Now switch the case to **John**, who knew the work
+# was scamming. Then switch to **Sarah**, who went back of her own accord. What changes, and
+# why? (V.B.2, V.B.3)
 
 # %% [markdown]
 # ### Check your reading
 #
-# Each point below is what a source concludes, with its citation; npkit's outcome for the case
-# is checked against it every time the course is built.
+# Answer each question from the table above. Then open the answer to check your reading.
 #
-# John's consent to scamming does not stop him being a victim, and but for his trafficking he
-# would not have defrauded anyone (Fitzgerald 2024, V.B.2):
+# **John agreed to scam work. Does causation protect him?**
+#
+# <details><summary>Answer for John under causation</summary>
+#
+# Yes. His consent to scamming does not stop him being a victim. But for his trafficking, he
+# would not have defrauded anyone (Fitzgerald 2024, V.B.2).
+#
+# </details>
 
 # %%
 print(conclusion("john", "models.causation"))
 # expect: John: model causation: protected
 
 # %% [markdown]
-# Jane is charged with fraud, which is on no list the sources report (Thailand's covers
-# immigration, false information, document, prostitution and work-permit offences), so a
-# closed list leaves her unprotected however clear her trafficking (Fitzgerald 2024, IV.A.2
-# and V.B.1):
+# **Jane is charged with fraud. Does a closed list of offences protect her?**
+#
+# <details><summary>Answer for Jane under a closed list</summary>
+#
+# No. Fraud is on no list the sources report. Thailand's list, for example, covers
+# immigration, false information, document, prostitution and work-permit offences. So a
+# closed list leaves her unprotected, however clear her trafficking is (Fitzgerald 2024,
+# IV.A.2 and V.B.1).
+#
+# </details>
 
 # %%
 print(conclusion("jane", "models.closed_list"))
 # expect: Jane: model closed_list: not protected
 
 # %% [markdown]
-# Under causation the scams are the very purpose of her trafficking (IV.B.2, V.B.1):
+# **Does causation protect Jane?**
+#
+# <details><summary>Answer for Jane under causation</summary>
+#
+# Yes. The scams are the very purpose of her trafficking (IV.B.2, V.B.1).
+#
+# </details>
 
 # %%
 print(conclusion("jane", "models.causation"))
 # expect: Jane: model causation: protected
 
 # %% [markdown]
-# Rosa was ordered to beat a visitor, which is not the housework she was exploited for. On the
-# directness reading of *Mehak*, the link is not direct enough (IV.B.2):
+# **Rosa was ordered to beat a visitor. That is not the housework she was exploited for. Does
+# the directness reading of causation protect her?**
+#
+# <details><summary>Answer for Rosa under directness</summary>
+#
+# No. On the directness reading of *Mehak*, the link between her trafficking and the beating
+# is not direct enough (IV.B.2).
+#
+# </details>
 
 # %%
 print(conclusion("mehak_like", "models.causation_direct"))

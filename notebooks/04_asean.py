@@ -20,15 +20,15 @@ display(header, disclaimer())
 # %% [markdown]
 # ## Ten states, ten answers
 #
-# Every ASEAN Member State is party to ACTIP, whose art 14(7) asks it to consider not holding
-# victims liable for unlawful acts directly related to their trafficking (Fitzgerald 2024,
-# IV.A.2). Seven states have written a non-punishment provision into their anti-trafficking
-# law, but they link the offence to the trafficking in different ways and most cover only a
-# short list of offences (ASEAN NPP study, Sources of the non-punishment principle: Domestic
-# law and policy).
+# Every ASEAN Member State is party to ACTIP. Its art 14(7) asks each state to consider not
+# holding victims liable for unlawful acts directly related to their trafficking (Fitzgerald
+# 2024, IV.A.2). Seven states have written a non-punishment provision into their
+# anti-trafficking law. But they link the offence to the trafficking in different ways. Most
+# cover only a short list of offences (ASEAN NPP study, Sources of the non-punishment
+# principle: Domestic law and policy).
 #
 # **Decide first:** in which states would a scam-centre victim charged with fraud be protected
-# by statute? Note your guess, then use the filters: choose *fraud* under "Is this offence type
+# by statute? Note your guess. Then use the filters: choose *fraud* under "Is this offence type
 # covered?", then try each link model and the "Provision" filter.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
@@ -43,7 +43,7 @@ display(AseanTable().widget)
 #
 # **Decide first:** Jane was identified as a victim and is charged with fraud (and, in npkit's
 # version of her story, money laundering). Which states protect her? Then pick a case and a
-# charge below; open **Full reasoning** under any row to see the coverage test and the link
+# charge below. Open **Full reasoning** under any row to see the coverage test and the link
 # model applied.
 
 # %%
@@ -53,18 +53,21 @@ display(problems, AseanCase(cases, "jane").widget)
 # %% [markdown]
 # ### Where protection is discretionary, and why
 #
-# Some texts do not decide the outcome themselves; they leave it to an official. **Thailand**'s
-# s 41 shields victims only from a closed list of offences (immigration, false information,
-# documents, prostitution, working without a permit), and even for those a prosecution can go
-# ahead with the Minister of Justice's written permission (Fitzgerald 2024, IV.A.2; ASEAN NPP
-# study). So Lina, charged only with overstaying, is protected in Thailand only as far as the
-# Minister does not permit her prosecution. **ACTIP art 14(7)** obliges states only to
-# *consider* not holding victims liable, subject to their own law and "in appropriate cases";
-# Fitzgerald reads this flexibility as going to *how* a state gives effect to the principle,
-# not *whether* it does, and "not holding" liable as ruling out mere mitigation of sentence
-# (IV.A.2). Where a state has no provision at all (Cambodia, Singapore, Viet Nam), everything
-# rests on decisions not to charge or prosecute, and the study found few cases anywhere in
-# the region where a statutory provision was actually invoked.
+# Some texts do not decide the outcome themselves. They leave it to an official.
+# **Thailand**'s s 41 shields victims only from a closed list of offences: immigration, false
+# information, documents, prostitution, and working without a permit. Even for those, a
+# prosecution can go ahead if the Minister of Justice permits it in writing (Fitzgerald 2024,
+# IV.A.2; ASEAN NPP study). So Lina, charged only with overstaying, is protected in Thailand
+# only as long as the Minister does not permit her prosecution.
+#
+# **ACTIP art 14(7)** obliges states only to *consider* not holding victims liable. That duty
+# is subject to their own law, and applies "in appropriate cases". Fitzgerald reads this
+# flexibility as going to *how* a state gives effect to the principle, not *whether* it does.
+# She also reads "not holding" liable as ruling out a mere lighter sentence (IV.A.2).
+#
+# Where a state has no provision at all (Cambodia, Singapore, Viet Nam), everything rests on
+# decisions not to charge or prosecute. The study found few cases anywhere in the region
+# where a statutory provision was actually used.
 
 # %% [markdown]
 # ### Thailand's second route: forced labour
@@ -82,7 +85,7 @@ display(problems, AseanCase(cases, "jane").widget)
 # The two sources describe art 4(2) differently. Fitzgerald calls it a requirement not to
 # prosecute or penalise. The ASEAN study says it *entitles* the authorities not to prosecute
 # (Sources of the non-punishment principle: International law and policy). npkit follows the
-# study and shows a discretion: find the ILO Protocol row in the table above, and check the
+# study and shows a discretion. Find the ILO Protocol row in the table above. Check the
 # Protocol's own text before you rely on it.
 #
 # ### Punishment is more than a prison sentence
@@ -95,8 +98,8 @@ display(problems, AseanCase(cases, "jane").widget)
 # being negotiated, states were urged not to detain or prosecute trafficked persons for status
 # offences. The OHCHR Principles of 2002 say victims should not be detained, charged or
 # prosecuted for illegal entry or stay. The same goes for unlawful acts that flow directly
-# from their trafficking (Fitzgerald 2024, IV.A.1). Fitzgerald describes the principle as protecting
-# against detention, prosecution and punishment alike (III).
+# from their trafficking (Fitzgerald 2024, IV.A.1). Fitzgerald describes the principle as
+# protecting against detention, prosecution and punishment alike (III).
 #
 # In practice many returnees are charged with immigration offences (II.A.3). The ASEAN study
 # found victims treated as irregular migrants and deported (Victim identification challenges).
@@ -106,32 +109,59 @@ display(problems, AseanCase(cases, "jane").widget)
 # %% [markdown]
 # ### Check your reading
 #
-# Fraud is not on Thailand's list, so even an identified victim is not protected there
-# (Fitzgerald 2024, IV.A.2):
+# Answer each question from the tables above. Then open the answer to check your reading.
+#
+# **Jane was identified as a victim. Does Thailand's provision protect her from the fraud
+# charge?**
+#
+# <details><summary>Answer for Jane in Thailand</summary>
+#
+# No. Fraud is not on Thailand's list, so even an identified victim is not protected there
+# (Fitzgerald 2024, IV.A.2).
+#
+# </details>
 
 # %%
 print(conclusion("jane", "jurisdictions.TH"))
 # expect: Jane: TH: not protected
 
 # %% [markdown]
-# Malaysia follows the causation model, but only for immigration and document offences (ASEAN
-# NPP study):
+# **Does Malaysia's provision protect Jane?**
+#
+# <details><summary>Answer for Jane in Malaysia</summary>
+#
+# No. Malaysia follows the causation model, but only for immigration and document offences
+# (ASEAN NPP study).
+#
+# </details>
 
 # %%
 print(conclusion("jane", "jurisdictions.MY"))
 # expect: Jane: MY: not protected
 
 # %% [markdown]
-# The Philippines covers any offence directly related to the trafficking, and acts done on the
-# trafficker's order (RA 9208 s 17, as reported in Fitzgerald 2024, IV.A.2):
+# **Does the provision of the Philippines protect Jane?**
+#
+# <details><summary>Answer for Jane in the Philippines</summary>
+#
+# Yes. The Philippines covers any offence directly related to the trafficking. It also covers
+# acts done on the trafficker's order (RA 9208 s 17, as reported in Fitzgerald 2024, IV.A.2).
+#
+# </details>
 
 # %%
 print(conclusion("jane", "jurisdictions.PH"))
 # expect: Jane: PH: protected
 
 # %% [markdown]
-# Lina's overstay is on Thailand's list, but the Minister of Justice may still permit her
-# prosecution in writing (IV.A.2):
+# **Lina is charged only with overstaying her visa. Is she protected in Thailand?**
+#
+# <details><summary>Answer for Lina in Thailand</summary>
+#
+# Only at the Minister's discretion. Her overstay is on Thailand's list, but the Minister of
+# Justice may still permit her prosecution in writing (IV.A.2).
+#
+# </details>
 
 # %%
 print(conclusion("status_only", "jurisdictions.TH"))

@@ -37,13 +37,18 @@ display(problems, quiz.widget)
 # %% [markdown]
 # ## For lecturers: a sample of the answer key
 #
-# *Students: this gives answers away; try the quiz first.* Each line is worked out from the
-# sources: John joined the scammers knowingly, so duress fails under English law
-# (Fitzgerald 2024, V.B.2); Sarah is not a victim for her second stay (V.B.3); Jane's fraud
-# is outside Thailand's closed list of offences (IV.A.2); the principle should stop Jane's
-# case at identification, the earliest point (ASEAN NPP study); Thailand is the state where the
-# Minister of Justice may still permit the prosecution of a victim for a listed offence
-# (Fitzgerald 2024, IV.A.2); it is one of five states whose protection is limited to a list.
+# *Students: this gives answers away. Try the quiz first.* Each line is worked out from the
+# sources:
+#
+# - John joined the scammers knowingly, so duress fails under English law (Fitzgerald 2024,
+#   V.B.2).
+# - Sarah is not a victim for her second stay (V.B.3).
+# - Jane's fraud is outside Thailand's closed list of offences (IV.A.2).
+# - The principle should stop Jane's case at identification, the earliest point (ASEAN NPP
+#   study).
+# - Thailand is the state where the Minister of Justice may still permit the prosecution of a
+#   victim for a listed offence (Fitzgerald 2024, IV.A.2). It is one of five states whose
+#   protection is limited to a list.
 
 # %%
 print(answer_key_line("duress-ew-john"))

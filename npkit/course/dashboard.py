@@ -247,6 +247,21 @@ def run_voila(argv: Sequence[str]) -> int:
 
         head = get  # a QR scanner may look before it opens
 
+    class GlossaryHandler(BaseVoilaHandler):
+        """/glossary: the legal terms of the course (npkit/course/data/glossary.yaml), a plain
+        page like the landing page, linked from every page's top bar."""
+
+        @web.authenticated
+        def get(self):
+            from npkit.course.training.glossary import ContentError, page_context
+
+            try:
+                glossary = page_context()
+            except ContentError:  # a broken glossary file: logged, and a page in words
+                self.log.exception("npkit: the glossary could not be read")
+                raise web.HTTPError(500) from None
+            self.write(self.render_template("glossary.html", glossary=glossary))
+
     class CourseFileHandler(AllowListFileHandler):
         """/voila/files/...: where Voila sends an address under /voila/render/ that is not a
         notebook (``.../05_scenario_lab.ipynb/extra``). A file it refuses (403) or lacks (404)
@@ -275,7 +290,9 @@ def run_voila(argv: Sequence[str]) -> int:
 
             join = [(url_path_join(self.server_url, r"/join/?"), JoinHandler),
                     (url_path_join(self.server_url, r"/join/([^/]{1,40})/?"), JoinHandler)]
-            return [*learner_api.handlers(self.server_url or self.base_url), *join,
+            glossary = [(url_path_join(self.server_url, r"/glossary/?"), GlossaryHandler,
+                         {"voila_configuration": self.voila_configuration})]
+            return [*learner_api.handlers(self.server_url or self.base_url), *join, *glossary,
                     *((route[0], CourseFileHandler, *route[2:])
                       if route[1] is AllowListFileHandler else route
                       for route in super().init_handlers())]
