@@ -43,12 +43,12 @@ MODULES: tuple[Module, ...] = (
         "Compare compulsion, causation, closed list, presumption and dual-factor on one case",
         "See why duress fails where the non-punishment principle protects",
         "Sort offences into status, purpose and secondary offences, and debate a severity limit",
-    ), keeps_answers=False),
+    )),
     Module(4, "asean", "Across ASEAN", 20, (
         "Read each ASEAN state's provision and its limits, with its source and date checked",
         "See one case assessed in every state and international instrument",
         "Explain where protection is discretionary, and why",
-    ), keeps_answers=False),
+    )),
     Module(5, "scenario_lab", "Scenario lab", 30, (
         "Predict, then see, how duress, the models and the ten ASEAN states respond when one "
         "fact of a case changes",
