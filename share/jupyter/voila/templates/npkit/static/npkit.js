@@ -705,6 +705,9 @@
  * the result may open below the fold: scroll the summary into view when its N changes, but
  * only just after the learner acted (a click or a key). A page that restores saved answers
  * as it loads keeps its place, and a result redrawn as an answer changes (same N) stays put.
+ * Modules 3 and 4 ask "Which of these 8 models protect Jane ...?" with one checkbox each: the
+ * checkboxes (.npk-box-guess) become one group named by that question (.npk-guess-question in
+ * the widget just before them), which changes with the case.
  */
 (function () {
   "use strict";
@@ -727,6 +730,15 @@
     }
   }
 
+  function nameGroups() {
+    document.querySelectorAll(".npk-box-guess").forEach(function (box) {
+      var before = box.previousElementSibling;
+      var question = before && before.querySelector(".npk-guess-question");
+      box.setAttribute("role", "group");
+      if (question) { box.setAttribute("aria-label", question.textContent.trim()); }
+    });
+  }
+
   function scan(node) {
     if (node.nodeType !== 1) { return; }
     if (node.matches("[data-npk-reveal]")) { look(node); }
@@ -736,8 +748,10 @@
   function start() {
     if (!window.MutationObserver || !document.body) { return; }
     document.querySelectorAll("[data-npk-reveal]").forEach(look);
+    nameGroups();
     new MutationObserver(function (records) {
       records.forEach(function (r) { r.addedNodes.forEach(scan); });
+      nameGroups();
     }).observe(document.body, { childList: true, subtree: true });
   }
 
