@@ -44,7 +44,7 @@ class GuessFirst(Stateful):
         self.compare = ui.button("Compare with npkit", kind="primary",
                                  tooltip="Show npkit's outcomes beside your guess")
         self.compare.on_click(self._on_compare)
-        self.guess = w.VBox([self.question, self.choices, self.compare])
+        self.guess = w.VBox([self.question, self.choices, ui.box([self.compare], row=True)])
 
     # -- what the subclass provides -------------------------------------------------------
 
