@@ -11,7 +11,8 @@ from IPython.display import display
 
 from npkit.course.binding import bind_learner
 from npkit.course.training.modules import MODULES
-from npkit.course.widgets.base import disclaimer, esc, html_box, module_header
+from npkit.course.widgets import ui
+from npkit.course.widgets.base import disclaimer, module_header
 
 header = module_header(0)
 display(header, disclaimer())
@@ -39,16 +40,7 @@ display(header, disclaimer())
 # - **In class:** set module 7 as an exercise; every answer comes with feedback and a source.
 
 # %%
-rows = "".join(
-    f"<tr><td>{m.number}</td><td>{esc(m.title)}</td><td>{m.minutes} min</td>"
-    f"<td><ul>{''.join(f'<li>{esc(o)}</li>' for o in m.objectives)}</ul></td></tr>"
-    for m in MODULES
-)
-display(html_box(
-    "<h2>The modules</h2><table><caption class='npk-sr'>Modules, time and objectives</caption>"
-    "<thead><tr><th scope='col'>#</th><th scope='col'>Module</th><th scope='col'>Time</th>"
-    f"<th scope='col'>You will</th></tr></thead><tbody>{rows}</tbody></table>"
-))
+display(ui.html_widget("catalogue.html.j2", modules=MODULES))
 
 # %% [markdown]
 # ## Where the law comes from

@@ -49,19 +49,20 @@ display(lab.widget)
 # pressure that is anticipated rather than immediate: warnings that come occasionally, threats
 # to relatives who are far away, and violence she only watched being done to others. None of
 # that is a threat that could be carried out on the spot against her, and vague warnings weigh
-# little against months of large-scale fraud (Fitzgerald 2024, V.B.1). Decide before you run
-# the next cell: does duress succeed for her in England & Wales?
+# little against months of large-scale fraud (Fitzgerald 2024, V.B.1). Decide first: does
+# duress succeed for her in England & Wales? Then check your answer in the lab above.
 
 # %%
 print(conclusion("jane", "duress.england_wales"))
 # expect: Jane: duress under England & Wales (R v LM): fails
 
 # %% [markdown]
-# Now the teaching variant `jane_imminent`: a floor boss stands over her desk and threatens to
+# Now the teaching variant of her case, *Jane, changed: a threat of a beating there and then*
+# (pick it under "Case to explore" above): a floor boss stands over her desk and threatens to
 # beat her senseless right there if she stops. That is a direct threat of serious injury aimed
 # at her (R v LM, as Fitzgerald 2024, V.B.1 reports it), and serious harm to her body outweighs
 # harm to property (V.A). The Malaysian case Fitzgerald quotes asks for more: fear, at the very
-# moment of the act, of instant death (V.B.1). Decide, then run it.
+# moment of the act, of instant death (V.B.1). Decide, then check it in the lab.
 
 # %%
 print(conclusion("jane_imminent", "duress.england_wales"))

@@ -55,9 +55,8 @@ def type_code(page, text: str) -> None:
 
 
 def radio(page, group: str, choice: str):
-    return page.locator(".widget-radio, .jupyter-widget-radio",
-                        has=page.locator(".widget-label", has_text=group)
-                        ).get_by_role("radio", name=choice)
+    """A radio of the choice group named (at its start) ``group``: the question it answers."""
+    return page.get_by_role("radiogroup", name=group).get_by_role("radio", name=choice)
 
 
 def test_an_unknown_code_on_the_landing_page_asks_before_anything_is_kept(site, visit):
@@ -134,7 +133,7 @@ def test_an_unknown_code_in_a_module_address_saves_nothing_until_the_learner_cho
     expect(page.get_by_role("button", name="Compare with npkit")).to_be_visible()
     expect(page.locator(".npk-learner[data-state='problem']")).to_contain_text(
         "Until then nothing on this page is saved")
-    radio(page, "1. Imminent threat", "No").check()
+    radio(page, "1. Was Jane threatened", "No").check()
     page.get_by_role("button", name="Compare with npkit").click()
     expect(page.get_by_text("1 of 4 answered").first).to_be_visible()
     assert not known(site, UNKNOWN)
@@ -167,7 +166,7 @@ def test_the_landing_page_shows_progress_and_where_to_continue(site, visit, lear
     expect(page.get_by_role("link", name=re.compile("Begin with module 0"))).to_be_visible()
 
     page.goto(site.module_url(NOTEBOOK[2], learner=learner))
-    radio(page, "1. Imminent threat", "No").check()
+    radio(page, "1. Was Jane threatened", "No").check()
     page.get_by_role("button", name="Compare with npkit").click()
     expect(page.get_by_text("1 of 4 answered").first).to_be_visible()  # handled, so saved
     page.goto(site.module_url(NOTEBOOK[3], learner=learner))

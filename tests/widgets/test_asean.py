@@ -104,6 +104,29 @@ def test_reminder_to_verify_current_law(table):
     assert "Verify current law" in table.widget.children[0].value
 
 
+def test_the_reminder_and_the_row_wording_come_from_data_with_citations(table):
+    """Issue 13: the reminder is a note with its sources; a row's unnamed section, missing
+    provision and the limits its data adds to its model are the wording catalogue's."""
+    from npkit.law.wording import say
+    from npkit.notes import note
+
+    reminder = note(asean_mod.VERIFY_NOTE)
+    shown = html.unescape(table.widget.children[0].value)
+    assert reminder.text in shown and reminder.source_text in shown
+    text = html.unescape(table.table.value)
+    rows = {**jurisdictions(), **instruments()}
+    for key, r in rows.items():
+        cells = row(text, key)
+        if getattr(r, "obedience_to_order", False):
+            assert say("jurisdictions.qualifier.obedience_to_order") in cells, key
+        if getattr(r, "requires_forced_labour", False):
+            assert say("jurisdictions.qualifier.forced_labour") in cells, key
+        if getattr(r, "code", None) and not r.provision:
+            code = "unnamed" if r.has_provision else "none"
+            assert say(f"jurisdictions.provision.{code}") in cells, key
+    assert any(getattr(r, "obedience_to_order", False) for r in rows.values())
+
+
 def test_filters_are_labelled(table):
     for control in (table.model, table.provision, table.offence, table.include_instruments):
         assert control.description

@@ -23,7 +23,7 @@ from npkit.notes import note, notes
 
 PAYLOAD = "<img src=x onerror=alert(1)>"
 SEEDS = ("jane", "john", "sarah")
-REVEAL = re.compile(r'<p class="npk-reveal" role="status" aria-live="polite" '
+REVEAL = re.compile(r'<p class="npk-result-summary" role="status" aria-live="polite" '
                     r'data-npk-reveal="(\d+)">(.*?)</p>', re.S)
 
 

@@ -209,6 +209,26 @@ def test_offence_categories_matrix_matches_the_engine(cases):
     assert "<th scope='col'>" in text and '<th scope="row"' in text
 
 
+def test_the_duress_heading_and_the_categories_cite_their_notes(table, cases, monkeypatch):
+    """Issue 13: the duress rows' heading and the categories' sources are notes, not typed."""
+    from npkit.notes import Note, note
+
+    contrast, categories = note(mt.CONTRAST_NOTE), note(mt.CATEGORIES_NOTE)
+    text = html.unescape(table.table.value)
+    assert contrast.title in text and contrast.source_text in text
+    cats = OffenceCategories(cases)
+    cats.reveal.click()
+    shown = html.unescape(cats.matrix.value)
+    assert categories.text in shown and "Fitzgerald 2024, IV.C" in shown
+    moved = Note(title="Moved", text="A corrected line.",
+                 cite=[{"source": "fitzgerald2024", "pinpoint": "IV.B", "confidence": "verified"}])
+    monkeypatch.setattr(mt, "note", lambda n: moved if n == mt.CATEGORIES_NOTE else note(n))
+    cats.reveal.click()
+    shown = html.unescape(cats.matrix.value)
+    plain = re.sub(r"<[^>]+>", "", shown)
+    assert "A corrected line. (Fitzgerald 2024, IV.B)" in plain and "IV.C" not in plain
+
+
 def test_offence_categories_tolerates_a_missing_case(cases):
     cats = OffenceCategories([c for c in cases if c.id != "mehak_like"])
     cats.reveal.click()

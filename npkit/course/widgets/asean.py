@@ -29,10 +29,13 @@ from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.law.jurisdictions import DISCRETION_TEXT
 from npkit.law.jurisdictions import MODEL_WORDS as LAW_MODEL_WORDS
 from npkit.law.vocabulary import OffenceType, describe
-from npkit.notes import Note, notes
+from npkit.law.wording import say
+from npkit.notes import Note, note, notes
 
-# The law's own words for a row's model (npkit/law/data/wording/jurisdictions.yaml).
+# The law's own words for a row's model, and for what a row's data adds to it or leaves
+# unnamed (npkit/law/data/wording/jurisdictions.yaml); the row's citations stand beside them.
 MODEL_WORDS = {**LAW_MODEL_WORDS, "none": "no provision"}
+VERIFY_NOTE = "asean.verify_current_law"  # above the reference table
 KIND_WORDS = {"soft_law": "soft law", "treaty": "treaty", "eu_law": "EU law",
               "case_law": "judgment"}
 
@@ -90,21 +93,21 @@ def _view(row, offence_type: str) -> dict:
     """What a reference row shows beyond its own fields, in words."""
     if is_state(row):
         tag = row.code
-        provision = row.provision or (
-            "provision exists (section not named in the sources)" if row.has_provision
-            else "no explicit non-punishment provision")
+        provision = row.provision or say(
+            "jurisdictions.provision.unnamed" if row.has_provision
+            else "jurisdictions.provision.none")
     else:
         kind = KIND_WORDS.get(row.kind, row.kind)
         tag = f"{kind}, {row.year}" if row.year else kind
         provision = row.provision
-    model = MODEL_WORDS.get(row.model, words(row.model))
+    model = [MODEL_WORDS.get(row.model, words(row.model))]
     if getattr(row, "obedience_to_order", False):
-        model += " + acts done on the trafficker's order"
+        model.append(say("jurisdictions.qualifier.obedience_to_order"))
     if getattr(row, "requires_forced_labour", False):
-        model += "; only for victims of forced labour"
+        model.append(say("jurisdictions.qualifier.forced_labour"))
     if getattr(row, "applies_only_to", ""):
-        model += f"; only for {row.applies_only_to}"
-    return {"tag": tag, "provision": provision, "model": model,
+        model.append(say("jurisdictions.qualifier.only_for", only=row.applies_only_to))
+    return {"tag": tag, "provision": provision, "model": "; ".join(model),
             "offences": _offences_text(row),
             "discretion": DISCRETION_TEXT.get(row.discretion, ""),
             "covered": covered_word(row, offence_type) if offence_type else "",
@@ -156,7 +159,7 @@ class AseanTable:
         self.offence.observe(self._on_offence, names="value")
         self.include_instruments.observe(self._on_instruments, names="value")
         self.widget = w.VBox([
-            ui.html_widget("asean/verify.html.j2"),
+            ui.html_widget("asean/verify.html.j2", note=note(VERIFY_NOTE)),
             w.HBox([self.model, self.provision, self.include_instruments],
                    layout=w.Layout(flex_flow="row wrap")),
             self.offence, self.status, self.count, self.table])

@@ -21,8 +21,9 @@ from npkit.course.binding import Stateful
 from npkit.course.training.checklist import (
     ANSWER_OPTIONS,
     NOT_ANSWERED,
-    QUESTIONS,
     Comparison,
+    answer_options,
+    citations,
     compare,
     question,
 )
@@ -34,9 +35,10 @@ from npkit.law.duress import CONDITIONS, VARIANTS
 from npkit.render.marks import analogue_label, analogue_text, international_analogue
 
 CASES = ("jane", "john", "sarah")
+# What a matrix cell says of the trainee's answer: short, since it is read twelve times.
 AGREEMENT_TEXT = {
-    "agrees": "with your answer",
-    "differs": "from your answer",
+    "agrees": "You agree.",
+    "differs": "You disagree.",
     NOT_ANSWERED: "",
 }
 
@@ -64,14 +66,15 @@ class DuressChecklist(Stateful):
         self.story = ui.html_widget()
         self.prompts: dict[str, w.HTML] = {}
         self.questions: dict[str, w.RadioButtons] = {}
+        self._ids = {cond: ui.question_id() for cond in CONDITIONS}
         rows = []
-        for n, cond in enumerate(CONDITIONS, 1):
+        for cond in CONDITIONS:
             self.prompts[cond] = ui.html_widget()
-            self.questions[cond] = w.RadioButtons(
-                options=list(ANSWER_OPTIONS), value=None,
-                description=f"{n}. {QUESTIONS[cond][0]}",
-                style={"description_width": "12rem"},
-                layout=w.Layout(width="auto"))
+            # No description: "No reasonable escape: Yes" read as a double negative. The
+            # group is named by the question above it.
+            self.questions[cond] = ui.labelled_by(w.RadioButtons(
+                options=list(answer_options(cond)), value=None, layout=w.Layout(width="auto")),
+                self._ids[cond])
             self.questions[cond].observe(self._on_answer, names="value")
             rows.append(w.VBox([self.prompts[cond], self.questions[cond]],
                                layout=w.Layout(margin="0 0 .5em 0")))
@@ -120,9 +123,10 @@ class DuressChecklist(Stateful):
         self.comparison.value = self.reasons.value = self.changes.value = ""
         self._quiet = True
         try:
-            for cond, box in self.questions.items():
+            for n, (cond, box) in enumerate(self.questions.items(), 1):
                 box.value = None
-                self.prompts[cond].value = ui.value("duress/prompt.html.j2",
+                self.prompts[cond].value = ui.value("duress/prompt.html.j2", n=n,
+                                                    qid=self._ids[cond],
                                                     text=question(cond, name))
         finally:
             self._quiet = False
@@ -222,10 +226,17 @@ def _summary(r: Comparison) -> dict:
             "shorts": {v: VARIANTS[v].short or VARIANTS[v].title for v in r.variants}}
 
 
+def conditions_source() -> str:
+    """Where the conditions come from: the first citation of each checklist question
+    (npkit/course/data/checklist.yaml), each source once."""
+    return "; ".join(dict.fromkeys(ui.cite_text(citations(c)[0]) for c in CONDITIONS))
+
+
 def _table(r: Comparison) -> dict:
     heads = [(VARIANTS[v].title,
               analogue_label() if international_analogue(r.findings[v]) else "")
              for v in r.variants]
     analogue = (analogue_text() if any(international_analogue(f) for f in r.findings.values())
                 else "")
-    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": AGREEMENT_TEXT}
+    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": AGREEMENT_TEXT,
+            "conditions_source": conditions_source()}

@@ -39,6 +39,8 @@ from npkit.render.marks import ANALOGUE_NOTE, international_analogue
 # One line per model, in npkit's words, with its citations: npkit/law/data/notes.yaml
 # ("models.<model>"). Presentation only: the tests themselves live in npkit/law/models/.
 MODEL_NOTE = "models.{}"
+CONTRAST_NOTE = "duress.for_contrast"  # heads the duress rows
+CATEGORIES_NOTE = "offence.categories"  # above the categories matrix
 
 
 def narrower(model: str) -> bool:
@@ -224,6 +226,7 @@ def _table(a: Assessment) -> dict:
         "models": [_row(a.models[k], k, "models") for k in registry.names("models")
                    if k in a.models],
         "duress": [_row(node, k, "duress") for k, node in a.duress.items()],
+        "contrast": note(CONTRAST_NOTE),
     }
 
 
@@ -241,7 +244,7 @@ def _categories(cases: Sequence, ids: Sequence[str]) -> dict:
     chosen = [by_id[i] for i in ids if i in by_id]
     missing = [i for i in ids if i not in by_id]
     if not chosen:
-        return {"rows": [], "cols": [], "missing": missing}
+        return {"rows": [], "cols": [], "missing": missing, "categories": note(CATEGORIES_NOTE)}
     table = matrix(chosen)
     titles = {k: node.title for k, node in
               assess(chosen[0], counterfactuals=False).models.items()}
@@ -254,7 +257,8 @@ def _categories(cases: Sequence, ids: Sequence[str]) -> dict:
         cells = [(str(row[f"models.{k}"]), marks.get((case.id, f"models.{k}"), ""))
                  for k in cols]
         rows.append((case, o, category_text(o), cells))
-    return {"rows": rows, "cols": [titles[k] for k in cols], "missing": missing}
+    return {"rows": rows, "cols": [titles[k] for k in cols], "missing": missing,
+            "categories": note(CATEGORIES_NOTE)}
 
 
 def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -> str:

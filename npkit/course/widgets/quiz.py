@@ -74,11 +74,14 @@ class Quiz(Stateful):
         self.radios: dict[str, w.RadioButtons] = {}
         self.feedback: dict[str, w.HTML] = {}
         self._items: dict[str, w.VBox] = {}
+        self._qids: dict[str, str] = {}
         for q in self.questions:
             self.prompts[q.id] = w.HTML("")
+            qid = self._qids[q.id] = ui.question_id()
             radio = w.RadioButtons(options=list(q.choices), value=None, description="Answer",
                                    style={"description_width": "initial"},
                                    layout=w.Layout(width="auto", max_width="60rem"))
+            ui.labelled_by(radio, f"{qid}-n", qid)  # "Question 3 of 38" and the question
             radio.add_class("npk-choices")
             radio.observe(self._on_answer, names="value")
             self.radios[q.id] = radio
@@ -107,7 +110,8 @@ class Quiz(Stateful):
         total = len(self.shown)
         for n, q in enumerate(self.shown, 1):
             self.prompts[q.id].value = ui.value("quiz/question.html.j2", n=n, total=total,
-                                                module=module_title(q.module), prompt=q.prompt)
+                                                module=module_title(q.module), prompt=q.prompt,
+                                                qid=self._qids[q.id])
             self.radios[q.id].description = f"Answer {n}"
         self.list.children = [self._items[q.id] for q in self.shown]
         if not self.shown:
