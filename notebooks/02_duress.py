@@ -53,26 +53,19 @@ display(header, disclaimer())
 #
 # Choose Jane, John or Sarah and read the story. **Decide first**: answer each condition
 # *yes* (met) or *no*. Then press **Compare with npkit**. The table sets your answers beside
-# npkit's finding under each version. It marks which conditions each version requires, and
-# says whether duress succeeds. Below it are npkit's reasons with their sources. Last come the
-# smallest changes to the facts that would change the result.
+# npkit's finding under each version, marks which conditions each version requires, and says
+# whether duress succeeds. Below it come what the source concludes about the case, npkit's
+# reasons with their sources, and the smallest changes to the facts that would change the
+# result. None of it is on the page before you compare.
 
 # %%
 cases, problems = library_or_errors()
 checklist = DuressChecklist(cases, "jane")
 display(problems, checklist.widget)
 
-# %% [markdown]
-# ## What the source concludes
-#
-# **Jane** (Fitzgerald 2024, V.B.1) had no safe way out and did not expose herself to the
-# risk: she was deceived. But the threats aimed at her were occasional and vague. The threats
-# to her family were far from immediate. Seeing others beaten or die is not a threat aimed
-# at her. A court would also likely weigh those threats as less than the large, ongoing fraud.
-# Duress fails under *R v LM* and under the Malaysian test. Fitzgerald does not apply the Rome
-# Statute to Jane: the Rome Statute outcome npkit shows for her is npkit's application.
-
 # %%
+# What the source concludes for each case is shown after "Compare with npkit" (notes.yaml,
+# concludes.duress.<case>): Jane V.B.1, John V.B.2, Sarah V.B.3.
 print(conclusion("jane", "duress.england_wales"))
 print(conclusion("jane", "duress.malaysia"))
 print(conclusion("jane", "duress.rome_statute"))
@@ -80,19 +73,9 @@ print(conclusion("jane", "duress.rome_statute"))
 # expect: Jane: duress under Malaysia (Mohamed Yusof): fails
 # expect: Jane: duress under Rome Statute art 31(1)(d) (international analogue): fails
 
-# %% [markdown]
-# **John** (V.B.2) faced direct threats and beatings when he missed his targets. He had no
-# safe way out, and threats to life and body outweigh harm to property. Fitzgerald calls his
-# case "mixed". Yet he chose to join a scam operation. So under *R v LM* he laid himself open
-# to the compulsion, and duress fails in England & Wales.
-
 # %%
 print(conclusion("john", "duress.england_wales"))
 # expect: John: duress under England & Wales (R v LM): fails
-
-# %% [markdown]
-# **Sarah** (V.B.3) went back of her own accord and faced no imminent threat: rewards, not
-# threats, kept her working. Duress fails.
 
 # %%
 print(conclusion("sarah", "duress.england_wales"))
@@ -102,10 +85,10 @@ print(conclusion("sarah", "duress.england_wales"))
 # ## Why this matters
 #
 # Duress was built for a single moment of compulsion, not for months of control in a
-# compound. It asks the victim to prove a specific, immediate threat. It shuts out anyone who
-# went willingly at first. Jane and John are victims of trafficking, and duress does not
-# protect them. Module 3 shows what the non-punishment principle does instead (Fitzgerald
-# 2024, V.C).
+# compound. It asks the victim to prove a specific, immediate threat, and it shuts out anyone
+# who went willingly at first. Once you have compared Jane and John, ask what that means for
+# a victim of trafficking. Module 3 shows what the non-punishment principle does instead
+# (Fitzgerald 2024, V.C).
 #
 # ### Duress has a neighbour: necessity
 #
@@ -125,8 +108,8 @@ bind_learner(module=2, widgets=[checklist], header=header)
 # ## Reflection
 #
 # 1. Which condition did you find hardest to decide for Jane, and what fact decided it?
-# 2. On npkit's reading of his facts, John's imminent-threat condition is met in England &
-#    Wales but not under the Malaysian test. What is the difference between the two tests?
+# 2. Compare John's imminent-threat row under England & Wales and under the Malaysian test.
+#    What is the difference between the two tests?
 # 3. Look at "What would have to change" for Jane. Are those changes realistic in a scam
 #    compound?
 # 4. Should a person who knowingly joined a scam operation, then was beaten into staying, lose

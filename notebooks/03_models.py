@@ -26,24 +26,18 @@ display(header, disclaimer())
 # (Fitzgerald 2024, IV.B; ASEAN NPP study; ALSA 2025 abstract).
 #
 # **Decide first.** Jane was deceived into a scam compound, locked in, and ordered to defraud
-# strangers. Before you look at the table, note which models would protect her from the fraud
-# charge. The models are compulsion (strict), compulsion (broad), causation, a closed list of
-# offences (Thailand's), presumption and dual-factor.
+# strangers. Read how each model works (below), then tick the models you expect to protect her
+# from the fraud charge and press **Compare with npkit**. The table and its counts appear only
+# then.
 #
-# Then use the table: pick a case and a charge. Each row gives the outcome, the reason that
-# decides it and its source. Open **Full reasoning** under a row for every condition and
-# citation. Each citation carries a confidence mark. *Stated in the source* and *reported by
-# the source* say how close npkit stays to a source. **npkit's reading** marks a gap in the
-# sources that npkit fills. **From outside npkit's sources: verify before use** marks law
-# that none of the sources states.
-
-# %%
-cases, problems = library_or_errors()
-models = ModelsTable(cases, "jane")
-display(problems, models.widget)
+# Each row of the table gives the outcome, the reason that decides it and its source; open
+# **Full reasoning** under a row for every condition and citation. Each citation carries a
+# confidence mark: *stated in the source*, *reported by the source*, **npkit's reading** where
+# npkit fills a gap the sources leave, or **from outside npkit's sources: verify before use**
+# for law none of the sources states.
 
 # %% [markdown]
-# ## Reading the table
+# ## The models
 #
 # - **Compulsion** protects only offences the person was compelled to commit. It draws on two
 #   old criminal defences, duress and necessity (Fitzgerald 2024, IV.B.1). Read strictly, it
@@ -67,73 +61,41 @@ display(problems, models.widget)
 # - **Duress, for contrast**: the last rows test the general defence. The Rome Statute row is
 #   how international criminal law defines duress (Fitzgerald 2024, V.A). It is an
 #   **analogue** for comparison, not a defence a domestic court applies to a scam-fraud charge.
-#
-# **Duress fails, the principle protects.** Fitzgerald finds that duress fails Jane but that
-# the non-punishment principle would protect her (2024, V.B.1 and V.C). Model by model, the
-# table is npkit's application of that conclusion. Most models protect her; strict
-# compulsion and the closed list do not. Now switch the case to **John**, who knew the work
-# was scamming. Then switch to **Sarah**, who went back of her own accord. What changes, and
-# why? (V.B.2, V.B.3)
-
-# %% [markdown]
-# ### Check your reading
-#
-# Answer each question from the table above. Then open the answer to check your reading.
-#
-# **John agreed to scam work. Does causation protect him?**
-#
-# <details><summary>Answer for John under causation</summary>
-#
-# Yes. His consent to scamming does not stop him being a victim. But for his trafficking, he
-# would not have defrauded anyone (Fitzgerald 2024, V.B.2).
-#
-# </details>
 
 # %%
+cases, problems = library_or_errors()
+models = ModelsTable(cases, "jane")
+display(problems, models.widget)
+
+# %% [markdown]
+# ## Then try John and Sarah
+#
+# Once you have compared Jane, switch the case to **John**, who knew the work was scamming, and
+# to **Sarah**, who went back of her own accord. Guess again for each, then compare: what
+# changes, and why? (Fitzgerald 2024, V.B.2, V.B.3)
+
+# %%
+# Checked against the source, never shown to learners: John's consent to scamming does not
+# stop him being a victim, and but for his trafficking he would not have defrauded anyone
+# (Fitzgerald 2024, V.B.2).
 print(conclusion("john", "models.causation"))
 # expect: John: model causation: protected
 
-# %% [markdown]
-# **Jane is charged with fraud. Does a closed list of offences protect her?**
-#
-# <details><summary>Answer for Jane under a closed list</summary>
-#
-# No. Fraud is on no list the sources report. Thailand's list, for example, covers
-# immigration, false information, document, prostitution and work-permit offences. So a
-# closed list leaves her unprotected, however clear her trafficking is (Fitzgerald 2024,
-# IV.A.2 and V.B.1).
-#
-# </details>
-
 # %%
+# Jane is charged with fraud, which is on no list the sources report (Thailand's covers
+# immigration, false information, document, prostitution and work-permit offences), so a
+# closed list leaves her unprotected however clear her trafficking (IV.A.2 and V.B.1).
 print(conclusion("jane", "models.closed_list"))
 # expect: Jane: model closed_list: not protected
 
-# %% [markdown]
-# **Does causation protect Jane?**
-#
-# <details><summary>Answer for Jane under causation</summary>
-#
-# Yes. The scams are the very purpose of her trafficking (IV.B.2, V.B.1).
-#
-# </details>
-
 # %%
+# Under causation the scams are the very purpose of her trafficking (IV.B.2, V.B.1).
 print(conclusion("jane", "models.causation"))
 # expect: Jane: model causation: protected
 
-# %% [markdown]
-# **Rosa was ordered to beat a visitor. That is not the housework she was exploited for. Does
-# the directness reading of causation protect her?**
-#
-# <details><summary>Answer for Rosa under directness</summary>
-#
-# No. On the directness reading of *Mehak*, the link between her trafficking and the beating
-# is not direct enough (IV.B.2).
-#
-# </details>
-
 # %%
+# Rosa was ordered to beat a visitor, which is not the housework she was exploited for. On the
+# directness reading of Mehak, the link is not direct enough (IV.B.2).
 print(conclusion("mehak_like", "models.causation_direct"))
 # expect: Rosa: model causation_direct: not protected
 
@@ -164,15 +126,15 @@ display(OffenceCategories(cases).widget)
 display(Discussion().widget)
 
 # %%
-# Who is signed in; keeps the learner in the links to other modules.
-bind_learner(module=3, widgets=[], header=header)
+bind_learner(module=3, widgets=[models], header=header)
 
 # %% [markdown]
 # ## Reflection
 #
 # 1. Which model would you want in your own law, and what would it cost a victim like Jane or
 #    Tomas if your choice were read narrowly?
-# 2. Why does a closed list fail scam-centre victims even when they are identified?
+# 2. Could a closed list protect scam-centre victims who are identified? What would it have to
+#    list?
 # 3. The dual-factor weighing is npkit's reading. What would a court need to turn the ALSA
 #    2025 proposal into a test it could apply?
 # 4. Does a directness reading, as in *Mehak*, protect the public, or the traffickers who

@@ -27,9 +27,10 @@ display(header, disclaimer())
 # cover only a short list of offences (ASEAN NPP study, Sources of the non-punishment
 # principle: Domestic law and policy).
 #
-# **Decide first:** in which states would a scam-centre victim charged with fraud be protected
-# by statute? Note your guess. Then use the filters: choose *fraud* under "Is this offence type
-# covered?", then try each link model and the "Provision" filter.
+# The table below is the region's law as the sources report it. Explore it with the filters:
+# choose *fraud* under "Is this offence type covered?", then try each link model and the
+# "Provision" filter. Further down you record which states you expect to protect a
+# scam-centre victim before npkit shows its answer.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
 # last checked. npkit has read only its three sources, not the statutes: **verify the
@@ -42,32 +43,31 @@ display(AseanTable().widget)
 # ## One case in every state
 #
 # **Decide first:** Jane was identified as a victim and is charged with fraud (and, in npkit's
-# version of her story, money laundering). Which states protect her? Then pick a case and a
-# charge below. Open **Full reasoning** under any row to see the coverage test and the link
-# model applied.
+# version of her story, money laundering). Which states protect her? Tick them below, then
+# press **Compare with npkit**: the outcomes and the counts appear only then. Afterwards pick
+# another case or charge and guess again; open **Full reasoning** under any row to see the
+# coverage test and the link model applied.
 
 # %%
 cases, problems = library_or_errors()
-display(problems, AseanCase(cases, "jane").widget)
+in_every_state = AseanCase(cases, "jane")
+display(problems, in_every_state.widget)
 
 # %% [markdown]
 # ### Where protection is discretionary, and why
 #
-# Some texts do not decide the outcome themselves. They leave it to an official.
-# **Thailand**'s s 41 shields victims only from a closed list of offences: immigration, false
-# information, documents, prostitution, and working without a permit. Even for those, a
-# prosecution can go ahead if the Minister of Justice permits it in writing (Fitzgerald 2024,
-# IV.A.2; ASEAN NPP study). So Lina, charged only with overstaying, is protected in Thailand
-# only as long as the Minister does not permit her prosecution.
-#
-# **ACTIP art 14(7)** obliges states only to *consider* not holding victims liable. That duty
-# is subject to their own law, and applies "in appropriate cases". Fitzgerald reads this
-# flexibility as going to *how* a state gives effect to the principle, not *whether* it does.
-# She also reads "not holding" liable as ruling out a mere lighter sentence (IV.A.2).
-#
-# Where a state has no provision at all (Cambodia, Singapore, Viet Nam), everything rests on
-# decisions not to charge or prosecute. The study found few cases anywhere in the region
-# where a statutory provision was actually used.
+# Some texts do not decide the outcome themselves; they leave it to an official. **Thailand**'s
+# s 41 shields victims only from a closed list of offences (immigration, false information,
+# documents, prostitution, working without a permit), and even for those a prosecution can go
+# ahead with the Minister of Justice's written permission (Fitzgerald 2024, IV.A.2; ASEAN NPP
+# study). Try Lina, charged only with overstaying, in the exercise above: what does her outcome
+# in Thailand turn on? **ACTIP art 14(7)** obliges states only to
+# *consider* not holding victims liable, subject to their own law and "in appropriate cases";
+# Fitzgerald reads this flexibility as going to *how* a state gives effect to the principle,
+# not *whether* it does, and "not holding" liable as ruling out mere mitigation of sentence
+# (IV.A.2). Where a state has no provision at all (Cambodia, Singapore, Viet Nam), everything
+# rests on decisions not to charge or prosecute, and the study found few cases anywhere in
+# the region where a statutory provision was actually invoked.
 
 # %% [markdown]
 # ### Thailand's second route: forced labour
@@ -106,76 +106,39 @@ display(problems, AseanCase(cases, "jane").widget)
 # Fitzgerald reports justice systems set up to prosecute, punish and deport, without asking
 # how the offence links to the exploitation (IV.D).
 
-# %% [markdown]
-# ### Check your reading
-#
-# Answer each question from the tables above. Then open the answer to check your reading.
-#
-# **Jane was identified as a victim. Does Thailand's provision protect her from the fraud
-# charge?**
-#
-# <details><summary>Answer for Jane in Thailand</summary>
-#
-# No. Fraud is not on Thailand's list, so even an identified victim is not protected there
-# (Fitzgerald 2024, IV.A.2).
-#
-# </details>
-
 # %%
+# Checked against the sources, never shown to learners: fraud is not on Thailand's list, so
+# even an identified victim is not protected there (Fitzgerald 2024, IV.A.2).
 print(conclusion("jane", "jurisdictions.TH"))
 # expect: Jane: TH: not protected
 
-# %% [markdown]
-# **Does Malaysia's provision protect Jane?**
-#
-# <details><summary>Answer for Jane in Malaysia</summary>
-#
-# No. Malaysia follows the causation model, but only for immigration and document offences
-# (ASEAN NPP study).
-#
-# </details>
-
 # %%
+# Malaysia follows the causation model, but only for immigration and document offences (ASEAN
+# NPP study).
 print(conclusion("jane", "jurisdictions.MY"))
 # expect: Jane: MY: not protected
 
-# %% [markdown]
-# **Does the provision of the Philippines protect Jane?**
-#
-# <details><summary>Answer for Jane in the Philippines</summary>
-#
-# Yes. The Philippines covers any offence directly related to the trafficking. It also covers
-# acts done on the trafficker's order (RA 9208 s 17, as reported in Fitzgerald 2024, IV.A.2).
-#
-# </details>
-
 # %%
+# The Philippines covers any offence directly related to the trafficking, and acts done on the
+# trafficker's order (RA 9208 s 17, as reported in Fitzgerald 2024, IV.A.2).
 print(conclusion("jane", "jurisdictions.PH"))
 # expect: Jane: PH: protected
 
-# %% [markdown]
-# **Lina is charged only with overstaying her visa. Is she protected in Thailand?**
-#
-# <details><summary>Answer for Lina in Thailand</summary>
-#
-# Only at the Minister's discretion. Her overstay is on Thailand's list, but the Minister of
-# Justice may still permit her prosecution in writing (IV.A.2).
-#
-# </details>
-
 # %%
+# Lina's overstay is on Thailand's list, but the Minister of Justice may still permit her
+# prosecution in writing (IV.A.2).
 print(conclusion("status_only", "jurisdictions.TH"))
 # expect: Lina: TH: discretionary
 
 # %%
-# Who is signed in; keeps the learner in the links to other modules.
-bind_learner(module=4, widgets=[], header=header)
+bind_learner(module=4, widgets=[in_every_state], header=header)
 
 # %% [markdown]
 # ## Reflection
 #
-# 1. Jane would be protected in the Philippines and not in Thailand for the same acts. What
-#    does that mean for victims moved across borders and prosecuted where they land?
+# 1. Compare Jane's outcome in the Philippines with her outcome in Thailand, for the same
+#    acts. What does the difference mean for victims moved across borders and prosecuted where
+#    they land?
 # 2. Which is the bigger gap in the region: states with no provision, or provisions limited
 #    to a short list of offences?
 # 3. Thailand leaves prosecution of a listed offence to the Minister's written permission. What

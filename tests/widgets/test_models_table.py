@@ -31,7 +31,11 @@ def cases():
 
 @pytest.fixture
 def table(cases):
-    return ModelsTable(cases)
+    """Module 3's table once the trainee has guessed for Jane's principal charge (decide
+    first: nothing is shown before)."""
+    t = ModelsTable(cases)
+    t.compare.click()
+    return t
 
 
 def row(html_text: str, key: str) -> str:
@@ -66,6 +70,8 @@ def test_every_model_row_shows_the_engines_outcome(table):
 def test_switching_to_sarah_shows_every_model_not_protected(table):
     table.case_picker.value = "sarah"
     assert table.case_id == "sarah"
+    assert table.table.value == ""  # a new case: guess again first
+    table.compare.click()
     assert set(table.rows) == set(MODELS)
     for key in MODELS:
         assert outcome_word(row(table.table.value, f"models.{key}")) == "not protected", key
@@ -74,6 +80,7 @@ def test_switching_to_sarah_shows_every_model_not_protected(table):
 
 def test_johns_causation_row_shows_protected(table):
     table.case_picker.value = "john"
+    table.compare.click()
     r = row(table.table.value, "models.causation")
     assert outcome_word(r) == "protected"
     decisive = table.rows["causation"].decisive  # the reason the engine names, whichever it is
@@ -120,7 +127,9 @@ def test_charge_picker_assesses_the_chosen_charge(table):
     assert [v for _, v in table.offence_picker.options] == [o.id for o in jane.offences]
     table.offence_picker.value = jane.offences[1].id
     assert table.offence_id == jane.offences[1].id
-    assert jane.offences[1].charge in html.unescape(table.summary.value)
+    assert jane.offences[1].charge in html.unescape(table.charge.value)
+    table.compare.click()
+    assert "Jane" in table.summary.value
 
 
 def test_changing_case_resets_the_charges(table):
@@ -168,7 +177,9 @@ def test_html_in_case_text_is_escaped():
                      narrative=[{"text": EVIL, "tags": []}])
     evil = edit_offence(evil, "fraud", charge=f"<script>alert(1)</script>{EVIL}")
     t = ModelsTable([evil], "evil")
-    shown = t.summary.value + t.case_panel.value + t.table.value
+    t.compare.click()
+    shown = "".join(v.value for v in (t.charge, t.question, t.concludes, t.summary,
+                                        t.case_panel, t.table))
     assert "<img" not in shown and "<script>" not in shown and "<b>Eve" not in shown
     assert str(escape(EVIL)) in shown  # markupsafe writes " as &#34;
     assert "&lt;b&gt;Eve&lt;/b&gt;" in shown

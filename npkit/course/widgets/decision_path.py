@@ -19,6 +19,7 @@ from npkit.course.training import quiz as qz
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_picker
 from npkit.course.widgets.quiz import STATUS_WORDS
+from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk, walk_summary
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
@@ -71,6 +72,7 @@ class DecisionPath(Stateful):
         self.result = ui.html_widget()
         self.stages = ui.html_widget()
         self.status = ui.status_line()
+        self._reveal = 0  # presses of Check (see reveal.py)
         self.case.observe(self._on_case, names="value")
         self.answer.observe(self._on_answer, names="value")
         self.check.on_click(self._on_check)
@@ -156,12 +158,16 @@ class DecisionPath(Stateful):
         if self.answer.value is None:
             self.status.value = ui.value("decision/choose_first.html.j2")
             return
-        question = qz.stop_question(self.cases[case_id], self.assessment)
+        case = self.cases[case_id]
+        question = qz.stop_question(case, self.assessment)
         fb = qz.grade(question, self.answer.value)
         stop = should_stop(self.assessment)
+        self._reveal += 1
         self.result.value = ui.value("decision/result.html.j2", fb=fb,
                                      word=STATUS_WORDS[fb.status],
-                                     answer=question.answer_label, stop=stop)
+                                     answer=question.answer_label, stop=stop,
+                                     reveal=self._reveal, notes=case_notes("stop", case.id),
+                                     lesson=case.lesson)
         self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment),
                                      stop=stop, summary=walk_summary(stop))
         self.checked = True
@@ -183,6 +189,7 @@ class WhyPunish(Stateful):
     def __init__(self, name: str = "Jane") -> None:
         self.name = name
         self.compared = False
+        self._reveal = 0  # presses of Compare (see reveal.py)
         self.answers: dict[str, w.ToggleButtons] = {}
         self.prompts = list(qz.DISCUSSION)
         rows = []
@@ -233,6 +240,9 @@ class WhyPunish(Stateful):
             given = self.answers[p.id].value
             said = labels.get(given, "no answer") if isinstance(given, str) else "no answer"
             items.append((p, said))
-        self.output.value = ui.value("decision/discussion.html.j2", items=items)
+        self._reveal += 1
+        self.output.value = ui.value("decision/discussion.html.j2", items=items,
+                                     answered=sum(said != "no answer" for _, said in items),
+                                     reveal=self._reveal)
         self.compared = True
         self._changed()

@@ -5,7 +5,9 @@ npkit" sets the answers beside npkit's finding on each condition under England &
 Malaysia and the Rome Statute (labelled as the international-criminal-law analogue): which
 variant requires which condition, whether duress succeeds and the caveats that outcome rests on
 (npkit's reading, outside law), the reasons with their sources, and what would have to change
-(npkit's counterfactuals for the duress outcomes).
+(npkit's counterfactuals for the duress outcomes). Decide first: none of it, nor what the source
+concludes about the case (notes), is on the page before "Compare with npkit"; then a one-line
+summary (a live region) heads the result.
 
 The comparison is :func:`npkit.course.training.checklist.compare`; every finding comes from
 :func:`npkit.assess`. Case text is escaped; callbacks re-check their input and never raise.
@@ -27,6 +29,7 @@ from npkit.course.training.checklist import (
 )
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_picker, error_panel
+from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.law.duress import CONDITIONS, VARIANTS
 from npkit.render.marks import analogue_label, analogue_text, international_analogue
@@ -78,8 +81,11 @@ class DuressChecklist(Stateful):
         self.compare_button = ui.button("Compare with npkit", kind="primary",
                                         tooltip="Set your answers beside npkit's findings")
         self.clear = ui.button("Clear my answers", tooltip="Start this case again")
+        self.summary = ui.html_widget()
         self.comparison = ui.html_widget()
+        self.concludes = ui.html_widget()
         self.reasons = ui.html_widget()
+        self._reveal = 0  # presses of "Compare with npkit" (see reveal.py)
         self.changes = ui.html_widget()
         self.intro = ui.html_widget("duress/intro.html.j2")
         self.picker.observe(self._on_case, names="value")
@@ -88,7 +94,7 @@ class DuressChecklist(Stateful):
         self.widget = w.VBox([
             self.status, self.intro, self.picker, self.story, *rows,
             ui.box([self.compare_button, self.clear], row=True),
-            self.comparison, self.reasons, self.changes,
+            self.summary, self.comparison, self.concludes, self.reasons, self.changes,
         ])
         self.widget.add_class("npk-wrap")
         self.load(self.picker.value)
@@ -113,6 +119,7 @@ class DuressChecklist(Stateful):
         case = self.cases[case_id]
         name = case.person.pseudonym
         self.result = None
+        self.summary.value = self.concludes.value = ""
         self.comparison.value = self.reasons.value = self.changes.value = ""
         self._quiet = True
         try:
@@ -141,6 +148,7 @@ class DuressChecklist(Stateful):
 
     @ui.guard("Your answers could not be compared with npkit.")
     def _on_compare(self, _button=None) -> None:
+        self._reveal += 1
         self._render()
         self._changed()
 
@@ -191,7 +199,11 @@ class DuressChecklist(Stateful):
     def _render(self) -> None:
         result = compare(self._assessment(), self.answers())
         self.result = result
+        self.summary.value = ui.value("duress/summary.html.j2", **_summary(result),
+                                      reveal=self._reveal)
         self.comparison.value = ui.value("duress/table.html.j2", **_table(result))
+        self.concludes.value = ui.value("reveal/concludes.html.j2",
+                                        notes=case_notes("duress", self.case.id))
         self.reasons.value = ui.value("duress/reasons.html.j2", r=result)
         self.changes.value = ui.value(
             "duress/changes.html.j2",
@@ -203,6 +215,15 @@ def _table_html(r: Comparison) -> str:
     """The comparison table: each condition, the trainee's answer, npkit's finding under each
     variant (with the caveats it rests on) and whether they agree."""
     return str(ui.render("duress/table.html.j2", **_table(r)))
+
+
+def _summary(r: Comparison) -> dict:
+    """The variants grouped by npkit's outcome, for the one-line summary."""
+    by_outcome: dict[str, list[str]] = {}
+    for v in r.variants:
+        by_outcome.setdefault(r.outcome(v), []).append(VARIANTS[v].short or VARIANTS[v].title)
+    return {"r": r, "by_outcome": list(by_outcome.items()),
+            "shorts": {v: VARIANTS[v].short or VARIANTS[v].title for v in r.variants}}
 
 
 def conditions_source() -> str:

@@ -4,8 +4,11 @@
 one case (the decisive reason is the one the engine names; the outcome carries the caveats it
 rests on), each row opening (``<details>``) onto the full finding tree with every reason, its
 citation and the citation's confidence mark; the duress variants sit beside the models for
-contrast. :class:`OffenceCategories` is the cases x models matrix for Fitzgerald 2024 IV.C's
-offence categories, and :class:`Discussion` the "the losses are too big to excuse" exercise.
+contrast. Decide first: the trainee first ticks the models they expect to protect the person
+(guess.GuessFirst); the outcomes, the counts, the sources' conclusion and the case's lesson
+appear only after "Compare with npkit". :class:`OffenceCategories` is the cases x models
+matrix for Fitzgerald 2024 IV.C's offence categories, and :class:`Discussion` the "the losses
+are too big to excuse" exercise.
 
 Everything here only presents: outcomes and reasons come from :func:`npkit.assess` (and
 :func:`npkit.render.frame.matrix`), each model's line and the discussion's positions from
@@ -20,8 +23,11 @@ from collections.abc import Iterable, Sequence
 
 import ipywidgets as w
 
+from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_picker
+from npkit.course.widgets.guess import GuessFirst
+from npkit.course.widgets.reveal import case_notes
 from npkit.course.widgets.ui import cite_text  # noqa: F401 - module 4 and tests use it here
 from npkit.engine.assessment import Assessment, assess
 from npkit.engine.findings import Finding
@@ -138,30 +144,58 @@ class CaseAndCharge:
         raise NotImplementedError
 
 
-class ModelsTable(CaseAndCharge):
-    """Every model for one charge of one case, with duress beside it for contrast.
+class ModelsTable(GuessFirst, CaseAndCharge):
+    """Every model for one charge of one case, with duress beside it for contrast, once the
+    trainee has guessed which models protect (decide first).
 
-    Tests drive ``case_picker`` / ``offence_picker`` and read ``table.value``; ``rows`` maps each
-    model to its finding for the case on show.
+    Tests drive ``case_picker`` / ``offence_picker``, tick ``boxes`` and press ``compare``,
+    then read ``summary.value`` and ``table.value`` (empty before); ``rows`` maps each model to
+    its finding for the charge on show. Saved state: see :class:`GuessFirst`.
     """
+
+    state_key = "models"
 
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
+        self._init_guess("models")
+        self.charge = ui.html_widget()
         self.case_panel = ui.html_widget()
         self.summary = ui.html_widget()
         self.table = ui.html_widget()
+        self.concludes = ui.html_widget()
         self.rows: dict[str, Finding] = {}
-        self.widget = w.VBox([self.controls, self.status, self.summary, self.case_panel,
-                              self.table])
+        self.assessment: Assessment | None = None
+        self.widget = w.VBox([self.controls, self.status, self.charge, self.case_panel,
+                              self.guess, self.summary, self.table, self.concludes])
         self.show(self.case_id, self.offence_id)
+
+    def offered(self) -> tuple[str, ...]:
+        return tuple(registry.names("models"))
 
     def render(self, case, offence_id: str) -> None:
         a = assess(case, offence_id, counterfactuals=False)
-        self.rows = dict(a.models)
+        self.assessment, self.rows = a, dict(a.models)
+        self.charge.value = ui.value("models/charge.html.j2", a=a,
+                                     category=category_text(a.offence))
         self.case_panel.value = ui.value("models/case_panel.html.j2", case=case,
                                          show_tags=False)
-        self.summary.value = ui.value("models/summary.html.j2", **_summary(a))
+        models = {k: a.models[k] for k in registry.names("models") if k in a.models}
+        self._offer(case, offence_id, models, ui.value(
+            "guess/question.html.j2", name=case.person.pseudonym, charge=a.offence.charge,
+            total=len(models), noun="models"))
+
+    def conceal(self) -> None:
+        self.summary.value = self.table.value = self.concludes.value = ""
+
+    def show_result(self, result: GuessResult, reveal: int) -> None:
+        a = self.assessment
+        self.summary.value = ui.value("models/summary.html.j2", **_summary(a), g=result,
+                                      name=a.case.person.pseudonym, noun="models",
+                                      reveal=reveal)
         self.table.value = ui.value("models/table.html.j2", **_table(a))
+        self.concludes.value = ui.value("reveal/concludes.html.j2",
+                                        notes=case_notes("models", a.case.id),
+                                        lesson=a.case.lesson)
 
 
 def _summary(a: Assessment) -> dict:

@@ -62,6 +62,7 @@ class Quiz(Stateful):
     def __init__(self, questions: Iterable[qz.Question] | None = None) -> None:
         self._quiet = False
         self.checked = False
+        self._reveal = 0  # presses of "Check answers" (see reveal.py)
         self.questions = list(qz.bank() if questions is None else questions)
         self._by_id = {q.id: q for q in self.questions}
         modules = sorted({q.module for q in self.questions})
@@ -187,6 +188,7 @@ class Quiz(Stateful):
     @ui.guard(GRADING_FAILED)
     def _on_check(self, _button=None) -> None:
         result = qz.score(self.shown, self.answers())
+        self._reveal += 1
         for fb in result.feedback:
             self.feedback[fb.question_id].value = ui.value("quiz/feedback.html.j2",
                                                            **_feedback(fb))
@@ -203,4 +205,4 @@ class Quiz(Stateful):
         by_module = [(module_title(m), right, total) for m, (right, total)
                      in qz.score_by_module(result, self.shown).items()]
         return ui.value("quiz/score.html.j2", result=result, by_module=by_module,
-                        unanswered=result.total - result.answered)
+                        unanswered=result.total - result.answered, reveal=self._reveal)

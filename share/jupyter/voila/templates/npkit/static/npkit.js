@@ -858,3 +858,69 @@
     start();
   }
 })();
+
+/* --- Decide first: the result where the eyes are (issue 14) ----------------------------------
+ * Kept apart from the scripts above: it touches nothing of them.
+ *
+ * After Check, Compare or Check answers, a widget puts a one-line summary at the top of its
+ * result, marked data-npk-reveal="N" (N: how many times the learner has pressed; the summary
+ * is a role=status live region, so a screen reader hears it). Focus stays on the button, and
+ * the result may open below the fold: scroll the summary into view when its N changes, but
+ * only just after the learner acted (a click or a key). A page that restores saved answers
+ * as it loads keeps its place, and a result redrawn as an answer changes (same N) stays put.
+ * Modules 3 and 4 ask "Which of these 8 models protect Jane ...?" with one checkbox each: the
+ * checkboxes (.npk-box-guess) become one group named by that question (.npk-guess-question in
+ * the widget just before them), which changes with the case.
+ */
+(function () {
+  "use strict";
+
+  var RECENT_MS = 10000;  // a result drawn this long after the learner's last action
+  var lastAction = 0;
+  var shown = new WeakMap();  // the widget holding a summary -> the N it showed last
+
+  ["click", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { lastAction = Date.now(); }, true);
+  });
+
+  function look(el) {
+    var holder = el.closest(".widget-html, .jupyter-widget-html") || el.parentElement;
+    var n = el.getAttribute("data-npk-reveal");
+    if (!holder || shown.get(holder) === n) { return; }
+    shown.set(holder, n);
+    if (Date.now() - lastAction < RECENT_MS) {
+      el.scrollIntoView({ block: "start" });
+    }
+  }
+
+  function nameGroups() {
+    document.querySelectorAll(".npk-box-guess").forEach(function (box) {
+      var before = box.previousElementSibling;
+      var question = before && before.querySelector(".npk-guess-question");
+      box.setAttribute("role", "group");
+      if (question) { box.setAttribute("aria-label", question.textContent.trim()); }
+    });
+  }
+
+  function scan(node) {
+    if (node.nodeType !== 1) { return; }
+    if (node.matches("[data-npk-reveal]")) { look(node); }
+    node.querySelectorAll("[data-npk-reveal]").forEach(look);
+  }
+
+  function start() {
+    if (!window.MutationObserver || !document.body) { return; }
+    document.querySelectorAll("[data-npk-reveal]").forEach(look);
+    nameGroups();
+    new MutationObserver(function (records) {
+      records.forEach(function (r) { r.addedNodes.forEach(scan); });
+      nameGroups();
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
