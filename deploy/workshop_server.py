@@ -11,6 +11,10 @@ compresses and caches the static files, and passes the kernel websockets through
 it writes is kept in ``build/workshop-server`` (``--dir``): nginx.conf, htpasswd,
 password.txt, logs, cache, and with ``--tls`` a self-signed certificate.
 
+The trainer page shows the room where to go: the join address (``http://<this computer>:8080/join``,
+or ``--join-url``), a QR code for it and the room password, which this script hands to the
+course's kernels (``$NPKIT_JOIN_URL``, ``$NPKIT_ROOM_USER``, ``$NPKIT_ROOM_PASSWORD``).
+
 The password is ``$NPKIT_WORKSHOP_PASSWORD`` if set; otherwise the one made on the first run
 (kept in password.txt, readable by you only), so a restart mid-workshop does not lock the room
 out. ``--new-password`` makes another. ``--htpasswd FILE`` uses a file of your own instead.
@@ -187,23 +191,6 @@ def self_signed_cert(folder: Path, names: list[str], days: int = 30) -> tuple[Pa
     return cert, key
 
 
-def lan_addresses() -> list[str]:
-    """This computer's addresses as the room would type them (best effort, no traffic)."""
-    found: list[str] = []
-    try:
-        out = subprocess.run(["hostname", "-I"], capture_output=True, text=True, timeout=5)
-        found = [a for a in out.stdout.split() if ":" not in a]
-    except (OSError, subprocess.SubprocessError):
-        pass
-    if not found:
-        try:
-            found = [a for a in socket.gethostbyname_ex(socket.gethostname())[2]
-                     if not a.startswith("127.")]
-        except OSError:
-            pass
-    return found
-
-
 # --------------------------------------------------------------------------- running
 
 
@@ -294,14 +281,30 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="shut down the kernel of a page that has gone after this long idle, "
                         "as for python -m npkit.course.dashboard (default 1800; e.g. 7200 for a "
                         "day with a long lunch break)")
+    p.add_argument("--join-url", metavar="URL",
+                   help="the address the trainer page shows the room, e.g. "
+                        "http://192.168.1.20:8080/join (default: this computer's first "
+                        "network address and --port)")
     p.add_argument("--allow-root", action="store_true",
                    help="run as root (nginx's workers then run as root too)")
     return p.parse_args(argv)
 
 
+def room_env(join_url: str | None, user: str, password: str | None) -> dict[str, str]:
+    """What the course's kernels are told about the room (npkit.course.room): the join
+    address and, when there is one, the room's user name and password to show with it."""
+    from npkit.course.room import JOIN_VARIABLE, PASSWORD_VARIABLE, USER_VARIABLE
+
+    env = {JOIN_VARIABLE: join_url} if join_url else {}
+    if password:
+        env |= {USER_VARIABLE: user, PASSWORD_VARIABLE: password}
+    return env
+
+
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from npkit.course.dashboard import check_cull_idle, parse_pool_sizes, voila_command
+    from npkit.course.room import clean_address, lan_addresses
 
     args = parse_args(argv)
     root = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -332,6 +335,16 @@ def main(argv: list[str] | None = None) -> int:
     else:
         htpasswd, password = room_password(state, args.user, args.new_password)
     addresses = lan_addresses() if args.listen in {"0.0.0.0", "::"} else [args.listen]
+    scheme = "https" if args.tls else "http"
+    if args.join_url:
+        join_url = clean_address(args.join_url)
+        if not join_url:
+            say(f"--join-url {args.join_url}: expected an address such as "
+                "http://192.168.1.20:8080/join")
+            return 2
+    else:
+        host = (addresses or ["127.0.0.1"])[0]
+        join_url = clean_address(f"{scheme}://{host}:{args.port}/")
     tls = (self_signed_cert(state / "tls", [*addresses, socket.gethostname(), "localhost"])
            if args.tls else None)
     (state / "nginx.conf").write_text(
@@ -356,12 +369,12 @@ def main(argv: list[str] | None = None) -> int:
                             pool_sizes=pool_sizes, cull_idle=args.cull_idle)
         say(f"starting the course (Voila on 127.0.0.1:{args.voila_port})")
         voila = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
-                                 start_new_session=True)
+                                 start_new_session=True,
+                                 env=os.environ | room_env(join_url, args.user, password))
         wait_for_http(f"http://127.0.0.1:{args.voila_port}/", voila, VOILA_START_TIMEOUT,
                       "Voila")
         server = subprocess.Popen(nginx_command(nginx, state), cwd=state,
                                   stdin=subprocess.DEVNULL, start_new_session=True)
-        scheme = "https" if tls else "http"
         local = "127.0.0.1" if args.listen in {"0.0.0.0", "::"} else args.listen
         ssl_context = None
         if tls:
@@ -377,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         urls = [f"{scheme}://{a}:{args.port}/" for a in addresses or ["<this computer>"]]
         say("the course is served to the room at " + "  ".join(urls))
+        say(f"trainees join at {join_url} (the trainer page shows it, with a QR code)")
         if password:
             say(f"user name: {args.user}   password: {password}")
         elif args.htpasswd:

@@ -35,9 +35,9 @@ display(header, disclaimer())
 # %% [markdown]
 # ## Exercise: tag the elements
 #
-# Pick a case (Jane is first). Go through the story passage by passage and tick every element
-# the passage shows; use **Tab** and **Space** if you prefer the keyboard. Then press **Check
-# my tags**. The feedback names your right and wrong tags and counts what you missed; press
+# Pick a case (Jane is first). Go through the story passage by passage. Tick every element
+# the passage shows. Use **Tab** and **Space** if you prefer the keyboard. Then press **Check
+# my tags**. The feedback names your right and wrong tags and counts what you missed. Press
 # **Show the answer** to see every element the case file marks.
 
 # %%
@@ -46,27 +46,23 @@ tagger = ElementTagger(cases, "jane")
 display(problems, tagger.widget)
 
 # %% [markdown]
-# ## When consent does not matter
+# ## Does consent matter?
 #
 # John knew the job was scamming and went willingly. Does that stop him being a victim?
-# **Decide first**, then open npkit's analysis.
+# **Decide first**, then press **Show npkit's analysis**: npkit's finding, what the source
+# concludes and what the case teaches appear only then.
 
 # %%
 victim_john = VictimQuestion(cases, "john")
 display(victim_john.widget)
 
-# %% [markdown]
-# Once any means is used, the person's consent to the exploitation is irrelevant: nobody can
-# agree to be trafficked. John's friend exploited his unemployment, and John was deceived
-# about the conditions and his freedom to leave, then beaten and locked up. Knowing the work
-# was crime does not undo that (Fitzgerald 2024, V.B.2).
-
 # %%
+# The source's conclusion, shown after the answer: notes.yaml, concludes.victim.john (V.B.2).
 print(conclusion("john", "victim"))
 # expect: John: victim of trafficking: victim
 
 # %% [markdown]
-# ## The child rule
+# ## A child who was told the truth
 #
 # Nara is sixteen. Her uncle told her the truth about the work, and nobody locked her in or
 # threatened her. Is she a victim? **Decide first.**
@@ -75,20 +71,13 @@ print(conclusion("john", "victim"))
 victim_child = VictimQuestion(cases, "child")
 display(victim_child.widget)
 
-# %% [markdown]
-# For a child an act and a purpose are enough: no means has to be shown (ASEAN NPP study,
-# Sources of the non-punishment principle: Domestic law and policy). The age limit of 18 and
-# the Palermo Protocol's art 3(c)-(d) are not quoted in npkit's sources: npkit marks them
-# "verify before use". Nara was recruited, moved, handed over and kept in the compound
-# (acts) to run scams for its owners (purpose). In npkit's tree, the **Means** line is met
-# by her age alone. Nara is a teaching variant npkit made up to show this rule.
-
 # %%
+# The child rule, shown after the answer: notes.yaml, concludes.victim.child.
 print(conclusion("child", "victim"))
 # expect: Nara: victim of trafficking: victim
 
 # %% [markdown]
-# ## A victim once, not a victim now
+# ## Going back
 #
 # Sarah was trafficked into a compound, freed in a raid, and later went back by her own choice.
 # She is charged for scams she ran during her **second** stay. **Decide first**: is she a
@@ -98,31 +87,18 @@ print(conclusion("child", "victim"))
 victim_sarah = VictimQuestion(cases, "sarah")
 display(victim_sarah.widget)
 
-# %% [markdown]
-# Victim status is judged for the period of the offence. The first time, Sarah was deceived
-# and confined: that was trafficking. The second time she contacted the recruiters herself,
-# knowing the work and the conditions; no means was used on her, she was never punished, and
-# rewards and promotion, not coercion, kept her working. Fitzgerald concludes that her
-# informed consent was never nullified. So for the second stay there is no means and no
-# exploitation of her, and she is not a victim (Fitzgerald 2024, V.B.3, drawing on UNODC on
-# consent that has not been nullified). npkit follows that conclusion.
-
 # %%
+# The source's conclusion and the open question, shown after the answer: notes.yaml,
+# concludes.victim.sarah (V.B.3) and open.sarah.
 print(conclusion("sarah", "victim"))
 # expect: Sarah: victim of trafficking: not victim
 
 # %% [markdown]
-# ### An open question, not a settled rule
+# ### Discuss: was her choice free?
 #
-# Fitzgerald's answer for Sarah is clear. The practitioners in the ASEAN study were less sure.
-# They found that the point where the link to the trafficking breaks is **disputed**. Most
-# held that protection should stop only once nothing is still bending the person's choice
-# whether to offend (ASEAN NPP study, Interpretation of the non-punishment principle:
-# Establishing the link between the offence and the trafficking).
-#
-# So ask: when Sarah went back, was anything still bending her choice? Think of her debts, her
-# months in the compound, and the people who had trafficked her before. npkit shows
-# Fitzgerald's outcome. The debate is for you and your group.
+# Once you have seen npkit's analysis, ask: when Sarah went back, was anything still bending
+# her choice? Think of her debts, her months in the compound, and the people who had
+# trafficked her before. The sources do not all answer this the same way.
 
 # %%
 bind_learner(module=1, widgets=[tagger, victim_john, victim_child, victim_sarah],
@@ -132,8 +108,8 @@ bind_learner(module=1, widgets=[tagger, victim_john, victim_child, victim_sarah]
 # ## Reflection
 #
 # 1. Which passage of Jane's story was hardest to tag, and why?
-# 2. John agreed to do scam work. Why does that not stop him being a victim, when Sarah's
-#    agreement does?
+# 2. John agreed to do scam work, and Sarah agreed to go back. Do the two agreements count
+#    the same way? Why, or why not?
 # 3. Nara was not deceived, threatened or locked in. What would a prosecutor who looked only
 #    for force or lies have missed?
 # 4. In your system, who decides whether a person is a victim, and at what stage?

@@ -38,12 +38,13 @@ display(header, disclaimer())
 #   voluntary association): all four conditions. The sources state no English rule on
 #   proportionality, so applying the general condition there is **npkit's reading**.
 # - **Malaysia** (the Malaysian case Fitzgerald quotes, *Mohamed Yusof bin Haji Ahmad v PP*):
-#   fear, at the very time of the act, of *instant death*; threats that could be carried out
-#   on the spot. The section number (s 94), the voluntary-exposure bar and the murder
-#   exclusion are not in npkit's sources: npkit marks them "verify before use".
+#   the person must fear *instant death* at the very time of the act. The threats must be ones
+#   that could be carried out on the spot. The section number (s 94), the voluntary-exposure
+#   bar and the murder exclusion are not in npkit's sources: npkit marks them "verify before
+#   use".
 # - **Rome Statute art 31(1)(d)**: imminent death, or continuing or imminent serious bodily
-#   harm, to the person or someone else; the person must not *intend* a greater harm than the
-#   one avoided; an abstract or merely likely danger is not enough (*Ongwen*). This is the
+#   harm, to the person or someone else. The person must not *intend* a greater harm than the
+#   one avoided. An abstract or merely likely danger is not enough (*Ongwen*). This is the
 #   **international-criminal-law analogue**, shown for comparison: it is not a defence a
 #   domestic court applies to a scam-fraud charge.
 
@@ -53,25 +54,18 @@ display(header, disclaimer())
 # Choose Jane, John or Sarah and read the story. **Decide first**: answer each condition
 # *yes* (met) or *no*. Then press **Compare with npkit**. The table sets your answers beside
 # npkit's finding under each version, marks which conditions each version requires, and says
-# whether duress succeeds. Below it are npkit's reasons with their sources, and the smallest
-# changes to the facts that would change the result.
+# whether duress succeeds. Below it come what the source concludes about the case, npkit's
+# reasons with their sources, and the smallest changes to the facts that would change the
+# result. None of it is on the page before you compare.
 
 # %%
 cases, problems = library_or_errors()
 checklist = DuressChecklist(cases, "jane")
 display(problems, checklist.widget)
 
-# %% [markdown]
-# ## What the source concludes
-#
-# **Jane** (Fitzgerald 2024, V.B.1) had no safe way out and did not expose herself to the
-# risk: she was deceived. But the threats aimed at her were occasional and vague, the threats
-# to her family were far from immediate, and seeing others beaten or die is not a threat aimed
-# at her. A court would also likely weigh those threats as less than the large, ongoing fraud.
-# Duress fails under *R v LM* and under the Malaysian test. Fitzgerald does not apply the Rome
-# Statute to Jane: the third line below is npkit's application.
-
 # %%
+# What the source concludes for each case is shown after "Compare with npkit" (notes.yaml,
+# concludes.duress.<case>): Jane V.B.1, John V.B.2, Sarah V.B.3.
 print(conclusion("jane", "duress.england_wales"))
 print(conclusion("jane", "duress.malaysia"))
 print(conclusion("jane", "duress.rome_statute"))
@@ -79,19 +73,9 @@ print(conclusion("jane", "duress.rome_statute"))
 # expect: Jane: duress under Malaysia (Mohamed Yusof): fails
 # expect: Jane: duress under Rome Statute art 31(1)(d) (international analogue): fails
 
-# %% [markdown]
-# **John** (V.B.2) faced direct threats and beatings when he missed his targets, had no safe
-# way out, and threats to life and body outweigh harm to property; Fitzgerald calls his case
-# "mixed". Yet he chose to join a scam operation, so under *R v LM* he laid himself open to
-# the compulsion: duress fails in England & Wales.
-
 # %%
 print(conclusion("john", "duress.england_wales"))
 # expect: John: duress under England & Wales (R v LM): fails
-
-# %% [markdown]
-# **Sarah** (V.B.3) went back of her own accord and faced no imminent threat: rewards, not
-# threats, kept her working. Duress fails.
 
 # %%
 print(conclusion("sarah", "duress.england_wales"))
@@ -102,9 +86,9 @@ print(conclusion("sarah", "duress.england_wales"))
 #
 # Duress was built for a single moment of compulsion, not for months of control in a
 # compound. It asks the victim to prove a specific, immediate threat, and it shuts out anyone
-# who went willingly at first. Jane and John are victims of trafficking whom duress does not
-# protect; module 3 shows what the non-punishment principle does instead (Fitzgerald 2024,
-# V.C).
+# who went willingly at first. Once you have compared Jane and John, ask what that means for
+# a victim of trafficking. Module 3 shows what the non-punishment principle does instead
+# (Fitzgerald 2024, V.C).
 #
 # ### Duress has a neighbour: necessity
 #
@@ -124,8 +108,8 @@ bind_learner(module=2, widgets=[checklist], header=header)
 # ## Reflection
 #
 # 1. Which condition did you find hardest to decide for Jane, and what fact decided it?
-# 2. On npkit's reading of his facts, John's imminent-threat condition is met in England &
-#    Wales but not under the Malaysian test. What is the difference between the two tests?
+# 2. Compare John's imminent-threat row under England & Wales and under the Malaysian test.
+#    What is the difference between the two tests?
 # 3. Look at "What would have to change" for Jane. Are those changes realistic in a scam
 #    compound?
 # 4. Should a person who knowingly joined a scam operation, then was beaten into staying, lose

@@ -20,16 +20,17 @@ display(header, disclaimer())
 # %% [markdown]
 # ## Ten states, ten answers
 #
-# Every ASEAN Member State is party to ACTIP, whose art 14(7) asks it to consider not holding
-# victims liable for unlawful acts directly related to their trafficking (Fitzgerald 2024,
-# IV.A.2). Seven states have written a non-punishment provision into their anti-trafficking
-# law, but they link the offence to the trafficking in different ways and most cover only a
-# short list of offences (ASEAN NPP study, Sources of the non-punishment principle: Domestic
-# law and policy).
+# Every ASEAN Member State is party to ACTIP. Its art 14(7) asks each state to consider not
+# holding victims liable for unlawful acts directly related to their trafficking (Fitzgerald
+# 2024, IV.A.2). Seven states have written a non-punishment provision into their
+# anti-trafficking law. But they link the offence to the trafficking in different ways. Most
+# cover only a short list of offences (ASEAN NPP study, Sources of the non-punishment
+# principle: Domestic law and policy).
 #
-# **Decide first:** in which states would a scam-centre victim charged with fraud be protected
-# by statute? Note your guess, then use the filters: choose *fraud* under "Is this offence type
-# covered?", then try each link model and the "Provision" filter.
+# The table below is the region's law as the sources report it. Explore it with the filters:
+# choose *fraud* under "Is this offence type covered?", then try each link model and the
+# "Provision" filter. Further down you record which states you expect to protect a
+# scam-centre victim before npkit shows its answer.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
 # last checked. npkit has read only its three sources, not the statutes: **verify the
@@ -42,13 +43,15 @@ display(AseanTable().widget)
 # ## One case in every state
 #
 # **Decide first:** Jane was identified as a victim and is charged with fraud (and, in npkit's
-# version of her story, money laundering). Which states protect her? Then pick a case and a
-# charge below; open **Full reasoning** under any row to see the coverage test and the link
-# model applied.
+# version of her story, money laundering). Which states protect her? Tick them below, then
+# press **Compare with npkit**: the outcomes and the counts appear only then. Afterwards pick
+# another case or charge and guess again; open **Full reasoning** under any row to see the
+# coverage test and the link model applied.
 
 # %%
 cases, problems = library_or_errors()
-display(problems, AseanCase(cases, "jane").widget)
+in_every_state = AseanCase(cases, "jane")
+display(problems, in_every_state.widget)
 
 # %% [markdown]
 # ### Where protection is discretionary, and why
@@ -57,8 +60,8 @@ display(problems, AseanCase(cases, "jane").widget)
 # s 41 shields victims only from a closed list of offences (immigration, false information,
 # documents, prostitution, working without a permit), and even for those a prosecution can go
 # ahead with the Minister of Justice's written permission (Fitzgerald 2024, IV.A.2; ASEAN NPP
-# study). So Lina, charged only with overstaying, is protected in Thailand only as far as the
-# Minister does not permit her prosecution. **ACTIP art 14(7)** obliges states only to
+# study). Try Lina, charged only with overstaying, in the exercise above: what does her outcome
+# in Thailand turn on? **ACTIP art 14(7)** obliges states only to
 # *consider* not holding victims liable, subject to their own law and "in appropriate cases";
 # Fitzgerald reads this flexibility as going to *how* a state gives effect to the principle,
 # not *whether* it does, and "not holding" liable as ruling out mere mitigation of sentence
@@ -82,7 +85,7 @@ display(problems, AseanCase(cases, "jane").widget)
 # The two sources describe art 4(2) differently. Fitzgerald calls it a requirement not to
 # prosecute or penalise. The ASEAN study says it *entitles* the authorities not to prosecute
 # (Sources of the non-punishment principle: International law and policy). npkit follows the
-# study and shows a discretion: find the ILO Protocol row in the table above, and check the
+# study and shows a discretion. Find the ILO Protocol row in the table above. Check the
 # Protocol's own text before you rely on it.
 #
 # ### Punishment is more than a prison sentence
@@ -95,57 +98,47 @@ display(problems, AseanCase(cases, "jane").widget)
 # being negotiated, states were urged not to detain or prosecute trafficked persons for status
 # offences. The OHCHR Principles of 2002 say victims should not be detained, charged or
 # prosecuted for illegal entry or stay. The same goes for unlawful acts that flow directly
-# from their trafficking (Fitzgerald 2024, IV.A.1). Fitzgerald describes the principle as protecting
-# against detention, prosecution and punishment alike (III).
+# from their trafficking (Fitzgerald 2024, IV.A.1). Fitzgerald describes the principle as
+# protecting against detention, prosecution and punishment alike (III).
 #
 # In practice many returnees are charged with immigration offences (II.A.3). The ASEAN study
 # found victims treated as irregular migrants and deported (Victim identification challenges).
 # Fitzgerald reports justice systems set up to prosecute, punish and deport, without asking
 # how the offence links to the exploitation (IV.D).
 
-# %% [markdown]
-# ### Check your reading
-#
-# Fraud is not on Thailand's list, so even an identified victim is not protected there
-# (Fitzgerald 2024, IV.A.2):
-
 # %%
+# Checked against the sources, never shown to learners: fraud is not on Thailand's list, so
+# even an identified victim is not protected there (Fitzgerald 2024, IV.A.2).
 print(conclusion("jane", "jurisdictions.TH"))
 # expect: Jane: TH: not protected
 
-# %% [markdown]
-# Malaysia follows the causation model, but only for immigration and document offences (ASEAN
-# NPP study):
-
 # %%
+# Malaysia follows the causation model, but only for immigration and document offences (ASEAN
+# NPP study).
 print(conclusion("jane", "jurisdictions.MY"))
 # expect: Jane: MY: not protected
 
-# %% [markdown]
-# The Philippines covers any offence directly related to the trafficking, and acts done on the
-# trafficker's order (RA 9208 s 17, as reported in Fitzgerald 2024, IV.A.2):
-
 # %%
+# The Philippines covers any offence directly related to the trafficking, and acts done on the
+# trafficker's order (RA 9208 s 17, as reported in Fitzgerald 2024, IV.A.2).
 print(conclusion("jane", "jurisdictions.PH"))
 # expect: Jane: PH: protected
 
-# %% [markdown]
-# Lina's overstay is on Thailand's list, but the Minister of Justice may still permit her
-# prosecution in writing (IV.A.2):
-
 # %%
+# Lina's overstay is on Thailand's list, but the Minister of Justice may still permit her
+# prosecution in writing (IV.A.2).
 print(conclusion("status_only", "jurisdictions.TH"))
 # expect: Lina: TH: discretionary
 
 # %%
-# Who is signed in; keeps the learner in the links to other modules.
-bind_learner(module=4, widgets=[], header=header)
+bind_learner(module=4, widgets=[in_every_state], header=header)
 
 # %% [markdown]
 # ## Reflection
 #
-# 1. Jane would be protected in the Philippines and not in Thailand for the same acts. What
-#    does that mean for victims moved across borders and prosecuted where they land?
+# 1. Compare Jane's outcome in the Philippines with her outcome in Thailand, for the same
+#    acts. What does the difference mean for victims moved across borders and prosecuted where
+#    they land?
 # 2. Which is the bigger gap in the region: states with no provision, or provisions limited
 #    to a short list of offences?
 # 3. Thailand leaves prosecution of a listed offence to the Minister's written permission. What

@@ -29,9 +29,10 @@ display(header, disclaimer())
 #    rows marked **changed** now differ from the case file.
 # 4. **Ask why.** Pick a row under "Why?" to see each condition, its reasons and its source.
 #    Press "What would have to change?" for the smallest changes that would flip an outcome.
-# 5. **Keep it.** Opened from the course's start page, the lab remembers your case and your
-#    changes when you come back. "Download this scenario as a case file" saves your version
-#    to share with your group or your trainer. "Reset to the case file" undoes everything.
+# 5. **Keep it.** If you opened the lab from the course's start page, it remembers your case
+#    and your changes when you come back. "Download this scenario as a case file" saves your
+#    version to share with your group or your trainer. "Reset to the case file" undoes
+#    everything.
 #
 # Everything works by keyboard: Tab moves between controls, Space ticks a box, the arrow keys
 # choose in a menu.
@@ -46,22 +47,24 @@ display(lab.widget)
 #
 # In the case file, Jane is confined, watched, stripped of her documents and now and then
 # warned of "serious trouble", with a hint about her family back home. Fitzgerald reads this as
-# pressure that is anticipated rather than immediate: warnings that come occasionally, threats
-# to relatives who are far away, and violence she only watched being done to others. None of
-# that is a threat that could be carried out on the spot against her, and vague warnings weigh
-# little against months of large-scale fraud (Fitzgerald 2024, V.B.1). Decide before you run
-# the next cell: does duress succeed for her in England & Wales?
+# pressure Jane expected, not pressure that was immediate. The warnings came only now and then.
+# The threats were against relatives far away. She only watched violence being done to
+# others. None of that is a threat that could be carried out on the spot against her. Vague
+# warnings also weigh little against months of large-scale fraud (Fitzgerald 2024, V.B.1).
+# Decide first: does duress succeed for her in England & Wales? Then look at the lab's
+# England & Wales row above.
 
 # %%
 print(conclusion("jane", "duress.england_wales"))
 # expect: Jane: duress under England & Wales (R v LM): fails
 
 # %% [markdown]
-# Now the teaching variant `jane_imminent`: a floor boss stands over her desk and threatens to
-# beat her senseless right there if she stops. That is a direct threat of serious injury aimed
-# at her (R v LM, as Fitzgerald 2024, V.B.1 reports it), and serious harm to her body outweighs
-# harm to property (V.A). The Malaysian case Fitzgerald quotes asks for more: fear, at the very
-# moment of the act, of instant death (V.B.1). Decide, then run it.
+# Now the teaching variant "Jane, changed" (pick it in the lab's case list). A floor boss
+# stands over her desk and threatens to beat her senseless right there if she stops. That is a
+# direct threat of serious injury aimed at her (R v LM, as Fitzgerald 2024, V.B.1 reports it).
+# Serious harm to her body outweighs harm to property (V.A). The Malaysian case Fitzgerald
+# quotes asks for more: fear of instant death at the very moment of the act (V.B.1). Decide
+# first, then load the case and compare its two duress rows.
 
 # %%
 print(conclusion("jane_imminent", "duress.england_wales"))

@@ -20,17 +20,22 @@ display(header, disclaimer())
 # %% [markdown]
 # ## Six stages, six chances
 #
-# A person charged with a crime they were made to commit passes through up to six stages,
-# and the ASEAN study groups its 26 recommendations by them: identification and
-# investigation (1–5), arrest and charge (6–9), prosecution (10–15), trial and defences
-# (16–20), conviction and sentencing (21–24), and after conviction (25–26).
+# A person charged with a crime they were made to commit passes through up to six stages.
+# The ASEAN study groups its 26 recommendations by these stages:
+#
+# 1. identification and investigation (recommendations 1–5);
+# 2. arrest and charge (6–9);
+# 3. prosecution (10–15);
+# 4. trial and defences (16–20);
+# 5. conviction and sentencing (21–24);
+# 6. after conviction (25–26).
 #
 # In theory the principle applies at every stage. The study's participants agreed it should
-# apply **from the earliest point** a person is recognised as a *potential* victim, without
-# waiting for a formal decision on victim status or a charge against a trafficker. Once
-# someone is inside the system as an offender, few are diverted, and what they have already
-# been through cannot be undone (ASEAN NPP study, "When the non-punishment principle applies
-# in practice"; "Victim identification challenges"). Fitzgerald makes the same point for
+# apply **from the earliest point** a person is recognised as a *potential* victim. It should
+# not wait for a formal decision on victim status, or for a charge against a trafficker. Once
+# someone is inside the system as an offender, few are moved out of it. What they have
+# already been through cannot be undone (ASEAN NPP study, "When the non-punishment principle
+# applies in practice"; "Victim identification challenges"). Fitzgerald makes the same point for
 # scam centres: victims treated as offenders are rarely redirected to protection
 # (Fitzgerald 2024, IV.D).
 
@@ -45,38 +50,20 @@ display(context_panel())
 # and where the case stands now.
 #
 # **Decide first**: choose the stage at which the non-punishment principle should have
-# stopped the process, or "it should not stop the process". Then press **Check**. npkit
-# shows its answer with reasons and sources, and each stage: whether the case reached it,
-# whether it was a missed chance, and what the ASEAN study recommends there.
+# stopped the process, or "it should not stop the process". Then press **Check**. Only then
+# does npkit show its answer with reasons and sources, what the sources conclude about the
+# case, and each stage: whether the case reached it, whether it was a missed chance, and what
+# the ASEAN study recommends there.
 
 # %%
 cases, problems = library_or_errors()
 path = DecisionPath(cases, "jane")
 display(problems, path.widget)
 
-# %% [markdown]
-# ## What the sources say, and npkit's application
-#
-# **Jane** and **John** show the signs of trafficking from the first contact (deception,
-# confinement, threats; for John, beatings). Applying the study's "earliest point", npkit
-# says the process should have stopped at identification. Every later stage either case
-# reached (arrest and charge, prosecution, trial) was a missed chance. Jane was even
-# identified as a victim and still charged; John was never identified at all (ASEAN NPP
-# study; Fitzgerald 2024, V.B.1–2).
-#
-# **Sarah** was a victim during her first stay, but she went back of her own accord, with no
-# means used and rewards rather than coercion keeping her there. For the second stay, when
-# the charged fraud took place, Fitzgerald finds she is not a victim (Fitzgerald 2024,
-# V.B.3). On that reading the principle does not stop this process, and the study warns
-# against stretching it to people who are not victims (recommendation 20).
-#
-# Sarah is still an open question. The ASEAN study found that where protection ends is
-# disputed. Most practitioners held that it should end only once nothing is still bending the
-# person's choice whether to offend (ASEAN NPP study, Interpretation of the non-punishment
-# principle: Establishing the link between the offence and the trafficking). npkit shows
-# Fitzgerald's outcome; whether Sarah's choice was that free is for the room to argue.
-
 # %%
+# Checked against the sources, never shown to learners; what the sources conclude for each
+# case is shown after Check (notes.yaml, concludes.stop.<case>; ASEAN NPP study, When the
+# non-punishment principle applies in practice; Fitzgerald 2024, V.B.1-3).
 print(stop_line("jane"))
 print(stop_line("john"))
 print(stop_line("sarah"))
@@ -162,12 +149,12 @@ bind_learner(module=6, widgets=[path, why], header=header)
 # %% [markdown]
 # ## Reflection
 #
-# 1. Who, at the identification stage, could have stopped Jane's case, and what would they
+# 1. Who, at the stage you chose for Jane, could have stopped her case, and what would they
 #    have needed to know?
 # 2. John was never identified as a victim. Which of recommendations 1–5 would most likely
 #    have changed that?
-# 3. Sarah is not protected for her second stay. Should anything in her first stay still
-#    count at sentencing?
+# 3. Sarah was trafficked during her first stay and charged for her second. Should anything in
+#    her first stay count at sentencing, whatever the outcome for the second?
 # 4. Which purpose of punishment do you find hardest to set aside for a scam worker, and why?
 # 5. In your own system, who has the discretion to stop a case at each stage?
 # 6. A victim is offered a shorter sentence for a guilty plea. What should a defence lawyer, a

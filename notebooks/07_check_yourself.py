@@ -35,17 +35,21 @@ quiz = Quiz(bank(cases))
 display(problems, quiz.widget)
 
 # %% [markdown]
-# ## For lecturers: a sample of the answer key
+# ## For lecturers: the answer key
 #
-# *Students: this gives answers away; try the quiz first.* Each line is worked out from the
-# sources: John joined the scammers knowingly, so duress fails under English law
-# (Fitzgerald 2024, V.B.2); Sarah is not a victim for her second stay (V.B.3); Jane's fraud
-# is outside Thailand's closed list of offences (IV.A.2); the principle should stop Jane's
-# case at identification, the earliest point (ASEAN NPP study); Thailand is the state where the
-# Minister of Justice may still permit the prosecution of a victim for a listed offence
-# (Fitzgerald 2024, IV.A.2); it is one of five states whose protection is limited to a list.
+# Each question's answer, with why and its source, appears under the question only after
+# **Check answers**. To read the whole key before a class, press **Check answers** without
+# answering: every question then says "Not answered" and gives its answer. Students: answer
+# first, or the key gives the answers away.
 
 # %%
+# A sample of the key, checked against the sources and never shown to learners: John joined
+# the scammers knowingly, so duress fails under English law (Fitzgerald 2024, V.B.2); Sarah is
+# not a victim for her second stay (V.B.3); Jane's fraud is outside Thailand's closed list of
+# offences (IV.A.2); the principle should stop Jane's case at identification, the earliest
+# point (ASEAN NPP study); Thailand is the state where the Minister of Justice may still permit
+# the prosecution of a victim for a listed offence (IV.A.2), one of five states whose
+# protection is limited to a list.
 print(answer_key_line("duress-ew-john"))
 print(answer_key_line("victim-sarah"))
 print(answer_key_line("model-closed_list-jane"))

@@ -8,13 +8,6 @@
 
 # %% [markdown]
 # # Join a workshop
-#
-# Your trainer puts a case's questions to the room. Type the **code on the trainer's screen**
-# and a **nickname** (not your real name), then answer each question as the trainer reaches
-# it. Decide on your own first: nobody else sees your answer, and the trainer sees the room's
-# answers without names. You can change an answer and send it again until the trainer closes
-# the question. When the trainer reveals npkit's answer, it appears here with its reasons and
-# sources.
 
 # %%
 from IPython.display import display

@@ -9,22 +9,8 @@
 # %% [markdown]
 # # Run a workshop
 #
-# A live poll on a case's questions, for a room with a projector.
-#
-# 1. **Start.** Choose a case and a title, and press *Start a session*. Put the large **join
-#    code** on the projector. Trainees open *Join a workshop* on the course's start page, type
-#    the code and a nickname.
-# 2. **Keep the trainer link private.** It opens this session again (after a reload, or on
-#    another day) and controls it. Copy it or bookmark the link itself; do not show it on
-#    the projector.
-# 3. **Ask, then reveal.** The chart fills as answers arrive, with counts in words as well as
-#    bars. *Lock answers* when the room has decided (the store then refuses late answers),
-#    *Reveal npkit's answer* to show the answer, its reasons and sources here and on every
-#    trainee's screen, and *Next* to move everyone on.
-# 4. **Afterwards.** *Prepare downloads* gives the results as a CSV file and a one-page
-#    summary for your report; *Delete this session* removes it and every answer.
-#
-# Answers are shown without names. Free-text answers are shown exactly as typed, as text.
+# A live poll on a case's questions, for a room with a projector. Start a session below; the
+# trainer panel (not for the projector) says how to run it.
 
 # %%
 from IPython.display import display

@@ -232,3 +232,38 @@ def test_broken_specs_prompts_and_checklist_are_refused(tmp_path):
     write(tmp_path, "checklist.yaml", [item | {"condition": "bravery"}])
     with pytest.raises(ContentError, match=r"entry 'bravery', field condition: 'bravery' is not"):
         load_checklist(path)
+
+
+# -- the modules' objectives (npkit/course/data/objectives.yaml) --------------------------------
+
+
+def test_the_objectives_load_with_their_pinpoints_found_in_the_seeds(seed_check):
+    from npkit.course.training.modules import MODULES, load_objectives
+
+    found = load_objectives(DATA / "objectives.yaml", check=seed_check)
+    assert sorted(found) == [m.number for m in MODULES]
+    cited = [o for objectives in found.values() for o in objectives if o.cite]
+    assert len(cited) >= 10
+    assert any(Confidence.NPKIT_READING in o.marks for o in cited)  # module 5's Malaysian test
+
+
+def test_broken_objectives_are_refused_naming_file_entry_and_field(tmp_path):
+    from npkit.course.training.modules import MODULES, load_objectives
+
+    good = [{"module": m.number, "objectives": [{"text": "Read the cases"}]} for m in MODULES]
+    path = write(tmp_path, "objectives.yaml", good)
+    assert load_objectives(path)[0][0].text == "Read the cases"
+    bad = copy.deepcopy(good)
+    bad[2]["objectives"].append({"text": "Apply R v LM", "cite": cite(pinpoint="IX.Z")})
+    write(tmp_path, "objectives.yaml", bad)
+    with pytest.raises(ContentError, match=r"objectives.yaml, line \d+, entry 2, field "
+                                           r"objectives.1.cite.0.pinpoint: .*'IX.Z'"):
+        load_objectives(path, check=FAKE_SEEDS)
+    write(tmp_path, "objectives.yaml", good[:-1] + [{"module": 99, "objectives": [
+        {"text": "x"}]}])
+    with pytest.raises(ContentError, match=r"no objectives for module\(s\) \[7\]; no module "
+                                           r"numbered \[99\]"):
+        load_objectives(path)
+    write(tmp_path, "objectives.yaml", [good[0] | {"objectives": []}] + good[1:])
+    with pytest.raises(ContentError, match=r"entry 0, field objectives: .*at least 1 item"):
+        load_objectives(path)

@@ -38,6 +38,7 @@ def test_every_note_loads_and_cites_a_seed():
 def test_every_note_a_widget_uses_exists():
     wanted = {models_table.MODEL_NOTE.format(m) for m in MODELS}
     wanted |= set(models_table.DISCUSSION_NOTES) | {ANALOGUE_NOTE}
+    wanted |= {models_table.CONTRAST_NOTE, models_table.CATEGORIES_NOTE, asean.VERIFY_NOTE}
     rows = {**jurisdictions(), **instruments()}
     wanted |= {f"discretion.{r.discretion}" for r in rows.values() if r.discretion != "none"}
     assert wanted <= set(notes()), sorted(wanted - set(notes()))

@@ -19,6 +19,7 @@ from npkit.law.stages import (
     stop_line,
     stop_sentence,
     walk,
+    walk_summary,
 )
 from npkit.law.vocabulary import Stage
 
@@ -128,3 +129,13 @@ def test_context_figures_are_cited():
     assert {f.figure for f in CONTEXT_FIGURES} >= {"300,000+", "70%", "86%"}
     for f in CONTEXT_FIGURES:
         assert f.text and str(f.source).startswith("Fitzgerald 2024")
+
+
+def test_the_stage_by_stage_summary_is_a_cited_reason_chosen_by_the_stop():
+    """Module 6's line over the stages comes from the wording catalogue with its citation."""
+    jane, sarah = walk_summary(should_stop(assessed("jane"))), walk_summary(
+        should_stop(assessed("sarah")))
+    assert (jane.code, sarah.code) == ("process.walk.stops", "process.walk.no_stop")
+    assert "missed chance" in jane.text and "no stage is a missed chance" in sarah.text
+    assert jane.source.source == sarah.source.source == "asean_npp_study"
+    assert "should not apply" in sarah.source.pinpoint and "applies" in jane.source.pinpoint

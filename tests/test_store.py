@@ -49,11 +49,11 @@ def test_created_on_first_use_with_its_folder_wal_and_schema_version(tmp_path):
     path = tmp_path / "a" / "b" / "learners.sqlite"
     assert not path.parent.exists()
     with Store.open(path) as s:
-        assert path.exists() and s.version == LATEST == 3
+        assert path.exists() and s.version == LATEST == 4
     assert rows(path, "PRAGMA journal_mode") == [("wal",)]
     tables = {name for (name,) in rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"schema_version", "learners", "answers", "visits"} <= tables
-    assert rows(path, "SELECT version FROM schema_version") == [(1,), (2,), (3,)]
+    assert rows(path, "SELECT version FROM schema_version") == [(1,), (2,), (3,), (4,)]
 
 
 def test_reopening_applies_no_migration_twice(tmp_path):

@@ -96,10 +96,10 @@ def test_a_version_1_store_is_migrated_and_keeps_its_data(db_url):
     before = old_rows(db_url)
     assert not tables(db_url) & set(WORKSHOP_TABLES)
     with Store.open(db_url) as store:
-        assert store.version == LATEST == 3
+        assert store.version == LATEST == 4
     assert {*WORKSHOP_TABLES, "visits"} <= tables(db_url)
     versions = sorted(query(db_url, "SELECT version, applied_at FROM schema_version"))
-    assert [v for v, _ in versions] == [1, 2, 3] and versions[0] == (1, V1_APPLIED)
+    assert [v for v, _ in versions] == [1, 2, 3, 4] and versions[0] == (1, V1_APPLIED)
     assert old_rows(db_url) == before  # row for row, timestamps included
 
     with Store.open(db_url) as store:  # and the learners' answers read as before

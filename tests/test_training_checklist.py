@@ -90,3 +90,21 @@ def test_counterfactuals_are_the_duress_ones(jane):
     assert result.counterfactuals
     assert all(c.path.startswith("duress.") for c in result.counterfactuals)
     assert all(c.path == "duress.malaysia.outcome" for c in result.changes_for("malaysia"))
+
+
+def test_positive_questions_offer_yes_as_the_condition_not_met():
+    from npkit.course.training.checklist import answer_options, yes_means_met
+
+    assert not yes_means_met("no_escape") and not yes_means_met("no_voluntary_exposure")
+    assert yes_means_met("imminent_threat") and yes_means_met("proportionate")
+    assert answer_options("no_escape") == (("Yes", "no"), ("No", "yes"))
+    assert answer_options("imminent_threat") == (("Yes", "yes"), ("No", "no"))
+    assert question("no_escape", "Jane").startswith("Could Jane reasonably escape or get help?")
+
+
+def test_a_row_says_the_answer_as_asked_and_what_it_means_for_the_condition(jane):
+    answers = {"no_escape": "no", "imminent_threat": "no"}
+    rows = {r.condition: r for r in compare(jane, answers).rows}
+    assert (rows["no_escape"].answer, rows["no_escape"].status) == ("yes", "not met")
+    assert (rows["imminent_threat"].answer, rows["imminent_threat"].status) == ("no", "not met")
+    assert (rows["proportionate"].answer, rows["proportionate"].status) == ("not answered", "")

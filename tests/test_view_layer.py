@@ -1,6 +1,7 @@
 """The view layer (issue 13): widget HTML comes from autoescaped Jinja2 templates
-(npkit/course/widgets/ui.py), never from strings built by hand, and no widget value inlines a
-stylesheet (there is one: share/jupyter/voila/templates/npkit/static/npkit.css)."""
+(npkit/course/widgets/ui.py), never from strings built by hand (in a widget module, the rest of
+the course layer or a notebook), and no widget value inlines a stylesheet (there is one:
+share/jupyter/voila/templates/npkit/static/npkit.css)."""
 
 from __future__ import annotations
 
@@ -20,15 +21,6 @@ from npkit.course.widgets import base, ui
 ROOT = Path(__file__).resolve().parents[1]
 WIDGETS = ROOT / "npkit" / "course" / "widgets"
 CSS_FILE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit" / "static" / "npkit.css"
-
-# Modules that still build HTML by hand. Each helper that moves a module to ui.py and its
-# templates REMOVES it from this list (the test below also fails on an entry that no longer
-# builds HTML by hand, so the list only shrinks).
-ALLOWLIST = {
-    "poll_chart.py", "workshop_page.py", "workshop_trainee.py",  # helper "workshop"
-    "workshop_trainer.py",
-}
-
 
 def _literal_parts(node: ast.AST) -> list[str]:
     """The literal text of a string expression: a constant, or an f-string's fixed parts."""
@@ -74,19 +66,29 @@ def widget_modules() -> list[Path]:
     return sorted(p for p in WIDGETS.glob("*.py"))
 
 
-@pytest.mark.parametrize("path", widget_modules(), ids=lambda p: p.name)
+# Every other module that makes HTML for a page: the course layer (the learner binding, the
+# Voila course, the content) and the notebooks. (The workshop's report,
+# npkit/store/workshop/report.py, is a downloadable file, not a page.)
+PAGE_MODULE_GLOBS = ("npkit/course/*.py", "npkit/course/training/*.py",
+                     "notebooks/[0-9][0-9]_*.py")
+
+
+def page_modules() -> list[Path]:
+    found = {p for pattern in PAGE_MODULE_GLOBS for p in ROOT.glob(pattern)}
+    return widget_modules() + sorted(found)
+
+
+def test_the_page_scan_reaches_the_course_layer_and_the_notebooks():
+    names = {p.relative_to(ROOT).as_posix() for p in page_modules()}
+    assert {"npkit/course/binding.py", "npkit/course/dashboard.py",
+            "notebooks/00_start_here.py", "npkit/course/widgets/base.py"} <= names
+
+
+@pytest.mark.parametrize("path", page_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_no_widget_module_builds_html_by_hand(path):
     found = hand_built_html(path.read_text(encoding="utf-8"))
-    if path.name in ALLOWLIST:
-        assert found, (f"{path.name} builds no HTML by hand any more: remove it from "
-                       "ALLOWLIST in tests/test_view_layer.py")
-    else:
-        assert not found, (f"{path.name} builds HTML by hand (use ui.render and a template "
-                           f"in npkit/course/widgets/templates/): {found}")
-
-
-def test_allowlist_names_only_existing_modules():
-    assert ALLOWLIST <= {p.name for p in widget_modules()}
+    assert not found, (f"{path.name} builds HTML by hand (use ui.render and a template "
+                       f"in npkit/course/widgets/templates/): {found}")
 
 
 @pytest.mark.parametrize("snippet, how", [
@@ -273,6 +275,30 @@ def _drive_base(cases):
             base.error_panel("x", ["y"]), base.finding_tree(victim)]
 
 
+_KEEP: list = []
+
+
+def _drive_workshop(cases):
+    import tempfile
+
+    from npkit.course.widgets.workshop_trainee import TraineePage
+    from npkit.course.widgets.workshop_trainer import TrainerPage
+    from npkit.store.learners import Store
+    from npkit.store.workshop import Workshop
+
+    folder = tempfile.TemporaryDirectory()  # removed when the test run ends
+    _KEEP.append(folder)
+    ws = Workshop(Store.open(Path(folder.name) / "workshop.sqlite"))
+    trainer = TrainerPage(cases, workshop=ws)
+    trainer.case.value = "jane"
+    trainer.start_button.click()
+    trainer.reveal_button.click()
+    trainee = TraineePage(cases, workshop=ws, query=f"session={trainer.code}")
+    trainee.nickname.value = "Owl"
+    trainee.join_button.click()
+    return [trainer.widget, trainee.widget]
+
+
 # Each converted module's widgets, driven a little so that their outputs are filled. A helper
 # who converts a module adds its driver here.
 DRIVERS = {
@@ -282,6 +308,8 @@ DRIVERS = {
     "quiz.py": _drive_quiz, "decision_path.py": _drive_decision_path,
     "models_table.py": _drive_models_table, "asean.py": _drive_asean,
     "outcome_matrix.py": _drive_outcome_matrix,
+    "workshop_trainer.py": _drive_workshop, "workshop_trainee.py": _drive_workshop,
+    "poll_chart.py": _drive_workshop, "workshop_page.py": _drive_workshop,
 }
 
 
@@ -299,8 +327,6 @@ def test_the_style_check_finds_an_inline_style():
 
 @pytest.mark.parametrize("module", sorted(DRIVERS))
 def test_no_widget_value_inlines_a_stylesheet(module):
-    if module in ALLOWLIST:
-        pytest.skip(f"{module} is not converted yet")
     widgets = DRIVERS[module](library().cases)
     assert any(h.value for wid in widgets for h in html_values(wid))
     assert inline_styles(widgets) == []

@@ -12,7 +12,13 @@ from workshop_support import count, is_pg, john_questions, query
 
 from npkit.store.learners import Store
 from npkit.store.workshop import Forbidden, NotFound, Workshop, WorkshopError
-from npkit.store.workshop.inputs import ALPHABET, clean_free_text, clean_join_code, new_join_code
+from npkit.store.workshop.inputs import (
+    ALPHABET,
+    clean_free_text,
+    clean_join_code,
+    code_candidates,
+    new_join_code,
+)
 
 AMBIGUOUS = "0O1IL"
 UNAMBIGUOUS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # as the issue states it
@@ -309,3 +315,28 @@ def test_whatever_is_accepted_comes_back_from_the_store_unchanged(ws, room, text
     except WorkshopError:
         return
     assert stored_text(ws, room, text) == kept
+
+
+def test_a_code_with_a_character_codes_never_use_says_so():
+    with pytest.raises(NotFound, match="never use 1, 0, I, L or O"):
+        clean_join_code("k7m2q0")
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("K7M2Q0", {"K7M2QQ", "K7M2QD"}),
+    ("k7m-2qo", {"K7M2QQ", "K7M2QD"}),
+    ("1ABCDE", {"7ABCDE", "JABCDE", "TABCDE"}),
+    ("LLLLLL", {"444444"}),
+])
+def test_the_readings_of_a_mistyped_code_are_codes(typed, meant):
+    found = code_candidates(typed)
+    assert set(found) == meant and all(clean_join_code(c) == c for c in found)
+
+
+@pytest.mark.parametrize("typed", [
+    "K7M2QX",  # a code already: nothing to correct
+    "K7M2Q", "K7M2Q0X", "K7M2Q!", None, 42,
+    "0O1I0O",  # 2*2*3*2*2*2 = 96 readings: too many to be a near miss
+])
+def test_no_readings_for_a_code_or_for_what_is_no_near_miss(typed):
+    assert code_candidates(typed) == []

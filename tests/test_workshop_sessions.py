@@ -8,6 +8,7 @@ import html
 import io
 import re
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -647,3 +648,101 @@ def test_summary_markdown_has_the_disclaimer_and_escapes_markup(ws, reported):
     assert "not legal advice" in page
     assert "<script>" not in page
     assert f"{len(ROOM_PLAN)} participants" in page
+
+
+# --- countdowns --------------------------------------------------------------------------------
+
+
+class Clock:
+    """A clock the test moves by hand (no test waits for real time)."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 5, 4, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def test_a_countdown_closes_the_question_in_the_store_when_it_ends(store, db_url):
+    clock = Clock()
+    ws = Workshop(store, clock=clock)
+    room = ws.create("john", QS)
+    seat = ws.join(room.code, "Owl")
+    ws.set_timer(room.code, room.secret, "duress-ew", 30)
+    q = ws.session(room.code).question("duress-ew")
+    assert q.timed and not q.locked and q.seconds_left(clock.now) == 30
+    clock.advance(29.5)
+    assert ws.session(room.code).question("duress-ew").seconds_left(clock.now) == 1
+    ws.answer(room.code, seat.token, "duress-ew", "fails")  # in time
+    clock.advance(0.5)
+    q = ws.session(room.code).question("duress-ew")
+    assert q.locked and not q.timed and q.seconds_left(clock.now) == 0
+    before = snapshot(db_url)
+    # Another kernel with its own clock at the same time: the end is in the store.
+    with Store.open(db_url) as elsewhere:
+        with pytest.raises(Locked, match="Time is up"):
+            Workshop(elsewhere, clock=clock).answer(room.code, seat.token, "duress-ew",
+                                                    "succeeds")
+    assert snapshot(db_url) == before
+    assert ws.tally(room.code, room.secret, "duress-ew").counts == {"succeeds": 0, "fails": 1}
+    assert not ws.session(room.code).question("causation").locked  # only that question
+
+
+def test_a_countdown_can_be_restarted_stopped_or_overridden_by_the_lock(store):
+    clock = Clock()
+    ws = Workshop(store, clock=clock)
+    room = ws.create("john", QS)
+    seat = ws.join(room.code, "Owl")
+    ws.set_timer(room.code, room.secret, "duress-ew", 5)
+    clock.advance(10)
+    assert ws.session(room.code).question("duress-ew").locked
+    ws.set_timer(room.code, room.secret, "duress-ew", 60)  # more time: open again
+    ws.answer(room.code, seat.token, "duress-ew", "fails")
+    ws.set_timer(room.code, room.secret, "duress-ew", None)  # stopped: open, no end
+    clock.advance(3600)
+    q = ws.session(room.code).question("duress-ew")
+    assert not q.locked and q.closes_at is None
+    ws.set_timer(room.code, room.secret, "duress-ew", 60)
+    ws.lock(room.code, room.secret, "duress-ew")  # locking by hand ends the countdown
+    assert ws.session(room.code).question("duress-ew").closes_at is None
+    ws.lock(room.code, room.secret, "duress-ew", False)
+    clock.advance(120)
+    assert not ws.session(room.code).question("duress-ew").locked  # no old end comes back
+
+
+@pytest.mark.parametrize("seconds", [0, 4, 3601, -1, 2.5, "30", True])
+def test_a_countdown_outside_its_limits_or_not_a_whole_number_is_refused(ws, room, seconds):
+    with pytest.raises(WorkshopError, match="5 to 3600 seconds"):
+        ws.set_timer(room.code, room.secret, "duress-ew", seconds)
+    assert ws.session(room.code).question("duress-ew").closes_at is None
+
+
+def test_only_the_trainer_sets_a_countdown(ws, room):
+    with pytest.raises(Forbidden):
+        ws.set_timer(room.code, "not-the-secret", "duress-ew", 30)
+    with pytest.raises(NotFound):
+        ws.set_timer(room.code, room.secret, "no-such-question", 30)
+
+
+# --- a mistyped code ---------------------------------------------------------------------------
+
+
+def test_suggest_names_the_session_a_mistyped_code_means(ws, room):
+    typo = room.code[:5] + "0"  # a trainee reads the last character as a zero
+    expected = room.code if room.code[5] in "QD" else None
+    assert ws.suggest(typo) == expected
+    assert ws.suggest(room.code) is None  # nothing to correct
+    assert ws.suggest("K7M2Q") is None
+
+
+def test_suggest_finds_a_session_whose_code_has_lookalikes(store):
+    ws = Workshop(store)
+    room = ws.create("john", QS)
+    while "Q" not in room.code:  # a code with a Q, so that an O typed for it can be corrected
+        ws.delete(room.code, room.secret)
+        room = ws.create("john", QS)
+    typo = room.code.replace("Q", "O")
+    assert ws.suggest(typo.lower()) == room.code

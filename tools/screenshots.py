@@ -69,8 +69,8 @@ def main(argv: list[str] | None = None) -> int:
 
     out = ROOT / "build" / "screenshots" / args.label
     out.mkdir(parents=True, exist_ok=True)
-    pages = [("landing", "/")] + [(p.stem, f"/voila/render/{p.name}")
-                                  for p in sorted((ROOT / "notebooks").glob("0*.ipynb"))]
+    pages = [("landing", "/"), ("glossary", "/glossary")] + [
+        (p.stem, f"/voila/render/{p.name}") for p in sorted((ROOT / "notebooks").glob("0*.ipynb"))]
     figures: dict[str, dict] = {}
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                     for name, path in pages:
                         page = browser.new_page(viewport={"width": width, "height": height})
                         page.goto(f"http://127.0.0.1:{port}{path}", timeout=120_000)
-                        if path != "/":
+                        if path.startswith("/voila/"):
                             page.wait_for_selector(".jupyter-widgets", timeout=120_000)
                             page.wait_for_timeout(1500)  # let late outputs draw
                         page.screenshot(path=str(out / size / f"{name}.png"), full_page=True)

@@ -1,14 +1,65 @@
 """The case library the training modules and dashboards read: every valid case, plus a
-readable error for every broken file (a broken file never hides the others)."""
+readable error for every broken file (a broken file never hides the others).
+
+The cases come in teaching order (npkit/casefile/data/teaching_order.yaml: Jane, John and
+Sarah first), so every case picker offers them in that order; a case the order does not name
+follows, by id.
+"""
 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from npkit.casefile.case import Case, Slug
 from npkit.casefile.loader import LoadResult, load_cases
 from npkit.paths import shipped_cases
+
+TEACHING_ORDER = Path(__file__).with_name("data") / "teaching_order.yaml"
+
+
+class TeachingOrder(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    order: tuple[Slug, ...]
+
+    @field_validator("order")
+    @classmethod
+    def _once_each(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({c for c in v if v.count(c) > 1})
+        if twice:
+            raise ValueError(f"listed more than once: {', '.join(twice)}")
+        return v
+
+
+def load_teaching_order(path: Path = TEACHING_ORDER) -> tuple[str, ...]:
+    """The case ids of ``path`` in teaching order; a ValueError naming the file and the
+    problem when it cannot be used."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return TeachingOrder.model_validate(raw).order
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"{path}: cannot be read ({exc})") from None
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'order'}: "
+                             f"{str(e['msg']).removeprefix('Value error, ')}"
+                             for e in exc.errors())
+        raise ValueError(f"{path}: {problems}") from None
+
+
+@cache
+def teaching_order() -> tuple[str, ...]:
+    return load_teaching_order()
+
+
+def in_teaching_order(cases: list[Case], order: tuple[str, ...] | None = None) -> list[Case]:
+    """``cases`` in ``order`` (default: :func:`teaching_order`); the others after, by id."""
+    rank = {case_id: n for n, case_id in enumerate(teaching_order() if order is None else order)}
+    return sorted(cases, key=lambda c: (rank.get(c.id, len(rank)), c.id))
 
 
 def cases_dir() -> Path:
@@ -22,11 +73,14 @@ def cases_dir() -> Path:
 
 @lru_cache(maxsize=8)
 def _load(path: str, stamp: tuple) -> LoadResult:
-    return load_cases(path)
+    result = load_cases(path)
+    result.cases = in_teaching_order(result.cases)
+    return result
 
 
 def library(path: str | Path | None = None) -> LoadResult:
-    """All cases in ``path`` (default: :func:`cases_dir`). Cached until a file changes."""
+    """All cases in ``path`` (default: :func:`cases_dir`), in teaching order. Cached until a
+    file changes."""
     root = Path(path) if path else cases_dir()
     stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in root.glob("*.y*ml"))) \
         if root.is_dir() else ()

@@ -285,11 +285,13 @@ def _status_widget():
     return ipywidgets.HTML("")
 
 
-def _line(body: str, kind: str = "neutral") -> str:
-    from npkit.course.widgets.base import CSS
+def _line(state: str, kind: str = "neutral", **values: str) -> str:
+    """The status line's HTML for ``state`` (templates/learner_status.html.j2, which escapes
+    ``values``)."""
+    from npkit.course.widgets import ui
 
-    return (f"{CSS}<div class='npk'><p class='npk-learner npk-source' role='status' "
-            f"data-state='{kind}'>{body}</p></div>")
+    return ui.value("learner_status.html.j2", state=state, kind=kind,
+                    **{"who": "", "message": "", "problem": "", **values})
 
 
 class Binding:
@@ -402,34 +404,19 @@ class Binding:
         return bool(self.widgets)
 
     def _show(self) -> None:
-        from npkit.course.widgets.base import esc
-
         self._show_in_header()
-        who = esc(self.learner.name)
+        who = self.learner.name
         if not self.learner.persistent:
-            self.widget.value = _line(
-                "Your answers on this page are not saved. To keep them across modules and "
-                "reloads, open the modules from the course's start page.")
+            self.widget.value = _line("anonymous")
         elif self.unknown:
-            self.widget.value = _line(
-                f"{esc(codes.unknown_message(self.learner.code))} Until then nothing on this "
-                "page is saved: use <strong>Start fresh</strong> or <strong>Re-enter</strong> "
-                "at the top of the page, or open the course's start page.", "problem")
+            self.widget.value = _line("unknown", "problem",
+                                      message=codes.unknown_message(self.learner.code))
         elif self.problem is not None:
-            self.widget.value = _line(
-                f"<span class='npk-badge npk-mixed'><span aria-hidden='true'>⚠</span> "
-                f"not saved</span> Signed in as <strong>{who}</strong>, but your answers "
-                "could not be saved on this computer just now. This page still works; "
-                "keep it open, or note your answers. "
-                f"<br><small>Reason: {esc(self.problem)}</small>", "problem")
+            self.widget.value = _line("problem", "problem", who=who, problem=self.problem)
         elif not self.keeps:
-            self.widget.value = _line(
-                f"Signed in as <strong>{who}</strong>. This page has no answers to save; your "
-                "code goes with you to the other modules.")
+            self.widget.value = _line("nothing_to_keep", who=who)
         else:
-            self.widget.value = _line(
-                f"Signed in as <strong>{who}</strong> — your answers are saved on this "
-                "computer.", "saved")
+            self.widget.value = _line("saved", "saved", who=who)
 
     def _show_in_header(self) -> None:
         """Tell the module header (``npkit.course.widgets.base.ModuleHeader``: ``show_learner`` and

@@ -180,7 +180,7 @@ def landing_context() -> dict:
     return {
         "modules": [
             {"number": m.number, "title": m.title, "minutes": m.minutes,
-             "objectives": list(m.objectives), "notebook": m.notebook,
+             "objectives": [o.text for o in m.objectives], "notebook": m.notebook,
              "keeps_answers": m.keeps_answers}
             for m in MODULES
         ],
@@ -232,6 +232,36 @@ def run_voila(argv: Sequence[str]) -> int:
             await super().prepare()  # sets up the user the error page template needs
             raise web.HTTPError(404)
 
+    class JoinHandler(web.RequestHandler):
+        """/join and /join/CODE, the address on the trainer's screen and in its QR code
+        (npkit.course.room): the workshop's join page, with the code when there is one. The
+        address stays free of secrets: a join code is on the wall anyway."""
+
+        def get(self, code=None):
+            from npkit.course.room import join_page
+
+            if code is None:
+                code = self.get_query_argument("session", None)
+            self.set_header("Cache-Control", "no-store")
+            self.redirect(join_page(self.settings.get("base_url", "/"), code))
+
+        head = get  # a QR scanner may look before it opens
+
+    class GlossaryHandler(BaseVoilaHandler):
+        """/glossary: the legal terms of the course (npkit/course/data/glossary.yaml), a plain
+        page like the landing page, linked from every page's top bar."""
+
+        @web.authenticated
+        def get(self):
+            from npkit.course.training.glossary import ContentError, page_context
+
+            try:
+                glossary = page_context()
+            except ContentError:  # a broken glossary file: logged, and a page in words
+                self.log.exception("npkit: the glossary could not be read")
+                raise web.HTTPError(500) from None
+            self.write(self.render_template("glossary.html", glossary=glossary))
+
     class CourseFileHandler(AllowListFileHandler):
         """/voila/files/...: where Voila sends an address under /voila/render/ that is not a
         notebook (``.../05_scenario_lab.ipynb/extra``). A file it refuses (403) or lacks (404)
@@ -254,14 +284,26 @@ def run_voila(argv: Sequence[str]) -> int:
             return config_file_paths()
 
         def init_handlers(self):
+            from jupyter_server.utils import url_path_join
+
             from npkit.course import learner_api
 
-            return [*learner_api.handlers(self.server_url or self.base_url),
+            join = [(url_path_join(self.server_url, r"/join/?"), JoinHandler),
+                    (url_path_join(self.server_url, r"/join/([^/]{1,40})/?"), JoinHandler)]
+            glossary = [(url_path_join(self.server_url, r"/glossary/?"), GlossaryHandler,
+                         {"voila_configuration": self.voila_configuration})]
+            return [*learner_api.handlers(self.server_url or self.base_url), *join, *glossary,
                     *((route[0], CourseFileHandler, *route[2:])
                       if route[1] is AllowListFileHandler else route
                       for route in super().init_handlers())]
 
         def init_settings(self):
+            from npkit.course.room import HOST_VARIABLE
+
+            # The kernels (started after this, with a copy of this environment) learn where
+            # the course listens: the trainer page offers the network address only when the
+            # room can reach it.
+            os.environ[HOST_VARIABLE] = str(self.ip)
             settings = super().init_settings()
             settings["voila_jinja2_env"].globals["npkit_landing"] = landing_context()
             settings["default_handler_class"] = NotFoundHandler

@@ -168,6 +168,14 @@ def walk(assessment) -> list[StageView]:
     return out
 
 
+def walk_summary(stop: Finding) -> Reason:
+    """The line over the stage-by-stage view: whether the stages the case reached after
+    identification were missed chances (``stop`` is :func:`should_stop`'s finding)."""
+    if stop.holds:
+        return Reason.of("process.walk.stops", asean(WHEN_APPLIES))
+    return Reason.of("process.walk.no_stop", asean(WHEN_NOT))
+
+
 def stop_sentence(assessment) -> str:
     """One line: where the principle should stop this person's process."""
     stop = should_stop(assessment)

@@ -84,6 +84,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (learner, module)
         )""",
     ),
+    # 4 (issue 15): a question's countdown. When closes_at (UTC, ISO 8601) has passed, the
+    # question is closed as if locked: the store refuses answers from then on.
+    (
+        "ALTER TABLE workshop_questions ADD COLUMN closes_at TEXT",
+    ),
 )
 
 QUERIES: dict[str, str] = {
@@ -138,15 +143,19 @@ QUERIES: dict[str, str] = {
             FROM workshop_sessions WHERE code = :code""",
     # Taken before a join: it serialises seat numbering within one session.
     "ws_session_for_join": "SELECT code FROM workshop_sessions WHERE code = :code",
-    "ws_questions": """SELECT qid, position, prompt, kind, choices, locked, revealed
+    "ws_questions": """SELECT qid, position, prompt, kind, choices, locked, revealed, closes_at
             FROM workshop_questions WHERE session = :code ORDER BY position""",
     # Taken before an answer is written: a lock committed by the trainer waits for answers
     # already under way and every later answer sees it (PG_ONLY adds FOR SHARE).
-    "ws_question_for_answer": """SELECT kind, choices, locked FROM workshop_questions
+    "ws_question_for_answer": """SELECT kind, choices, locked, closes_at
+            FROM workshop_questions
             WHERE session = :code AND qid = :qid""",
     "ws_set_current": """UPDATE workshop_sessions SET current_question = :qid
             WHERE code = :code""",
-    "ws_set_locked": """UPDATE workshop_questions SET locked = :flag
+    # Locking or reopening by hand ends a countdown too.
+    "ws_set_locked": """UPDATE workshop_questions SET locked = :flag, closes_at = NULL
+            WHERE session = :code AND qid = :qid""",
+    "ws_set_timer": """UPDATE workshop_questions SET locked = 0, closes_at = :closes_at
             WHERE session = :code AND qid = :qid""",
     "ws_set_revealed": """UPDATE workshop_questions SET revealed = :flag
             WHERE session = :code AND qid = :qid""",
@@ -188,6 +197,7 @@ QUERIES: dict[str, str] = {
 PG_ONLY: dict[str, str] = {
     "migrate_lock": "SELECT pg_advisory_xact_lock(7365837)",
     "ws_session_for_join": "SELECT code FROM workshop_sessions WHERE code = :code FOR UPDATE",
-    "ws_question_for_answer": """SELECT kind, choices, locked FROM workshop_questions
+    "ws_question_for_answer": """SELECT kind, choices, locked, closes_at
+            FROM workshop_questions
             WHERE session = :code AND qid = :qid FOR SHARE""",
 }

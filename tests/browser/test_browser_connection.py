@@ -47,17 +47,16 @@ DURESS = next(m.notebook for m in MODULES if m.number == 2)
 BANNER = "This page lost its connection to the course."
 COMES_BACK = "Reload: your saved answers will come back."
 KEPT = "Your answers are kept for"
-FIRST = ("1. Imminent threat", "No")
-SECOND = ("2. No reasonable escape", "Yes")
+# (a module-2 question's radio group, by the start of its name; the answer)
+FIRST = ("1. Was Jane threatened", "No")
+SECOND = ("2. Could Jane reasonably escape or get help?", "Yes")
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def radio(page, label: str, choice: str):
-    group = page.locator(".widget-radio, .jupyter-widget-radio",
-                        has=page.locator(".widget-label", has_text=label))
-    return group.get_by_role("radio", name=choice)
+    return page.get_by_role("radiogroup", name=label).get_by_role("radio", name=choice)
 
 
 def open_duress(site, visit, learner):

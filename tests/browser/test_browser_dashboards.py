@@ -262,8 +262,9 @@ FOCUSED = """() => {
     const e = document.activeElement;
     if (!e || e === document.body || e === document.documentElement) return null;
     const r = e.getBoundingClientRect();
-    const group = e.closest('.widget-radio, .jupyter-widget-radio');
-    const glabel = group && group.querySelector('.widget-label, .jupyter-widget-label');
+    const group = e.closest('[role=radiogroup]');
+    const glabel = group && document.getElementById(
+        (group.getAttribute('aria-labelledby') || '').split(' ')[0]);
     return {
         tag: e.tagName.toLowerCase(), type: e.type || '',
         label: e.labels && e.labels.length ? e.labels[0].innerText.trim() : '',
@@ -334,19 +335,19 @@ def test_duress_module_by_keyboard_only(site, visit, learner):
     expect(story).to_contain_text("Jane's story")
     keys.focused()
 
-    # Jane, England & Wales (Fitzgerald 2024, V.B.1): no imminent threat, no reasonable escape,
-    # not proportionate, no voluntary exposure.
-    answers = {"1. Imminent threat": "No", "2. No reasonable escape": "Yes",
-               "3. Proportionate": "No", "4. No voluntary exposure": "Yes"}
+    # Jane, England & Wales (Fitzgerald 2024, V.B.1): no imminent threat; she could not
+    # reasonably escape; not proportionate; she did not knowingly join her coercers.
+    answers = {"1. Was Jane threatened": "No", "2. Could Jane reasonably escape": "No",
+               "3. Was the harm threatened": "No", "4. Did Jane knowingly join": "No"}
     for group, answer in answers.items():
-        keys.tab_to(lambda f, g=group, a=answer: f["type"] == "radio" and f["group"] == g
-                    and f["label"] == a)
+        keys.tab_to(lambda f, g=group, a=answer: f["type"] == "radio"
+                    and f["group"].startswith(g) and f["label"] == a)
         page.keyboard.press("Space")
         assert keys.focused()["checked"], f"Space did not choose {answer!r} for {group!r}"
 
     compare = keys.tab_to(lambda f: f["tag"] == "button" and f["text"] == "Compare with npkit")
     back = keys.step("Shift+Tab")
-    assert back["group"] == "4. No voluntary exposure", back
+    assert back["group"].startswith("4. Did Jane knowingly join"), back
     assert keys.step("Tab")["text"] == compare["text"]
     page.keyboard.press("Enter")
 
@@ -365,9 +366,8 @@ def test_duress_module_by_keyboard_only(site, visit, learner):
 
 
 def radio_group(page, label: str):
-    """An ipywidgets RadioButtons by its description."""
-    return page.locator(".widget-radio, .jupyter-widget-radio",
-                        has=page.locator(".widget-label", has_text=label))
+    """A choice group by (the start of) its name: the question it answers."""
+    return page.get_by_role("radiogroup", name=label)
 
 
 def test_answers_survive_a_reload(site, visit, learner):
@@ -375,8 +375,8 @@ def test_answers_survive_a_reload(site, visit, learner):
     two conditions answered, the two left open, and the comparison."""
     v = open_module(site, visit, 2, learner=learner)
     page = v.page
-    radio_group(page, "1. Imminent threat").get_by_role("radio", name="No").check()
-    radio_group(page, "2. No reasonable escape").get_by_role("radio", name="Yes").check()
+    radio_group(page, "1. Was Jane threatened").get_by_role("radio", name="No").check()
+    radio_group(page, "2. Could Jane reasonably escape").get_by_role("radio", name="Yes").check()
     page.get_by_role("button", name="Compare with npkit").click()
     answered = page.locator("tr", has=page.locator("th", has_text="Your answers match npkit on"))
     # Changes reach the kernel in order, and each is saved as it arrives: once the comparison
@@ -385,10 +385,11 @@ def test_answers_survive_a_reload(site, visit, learner):
 
     page.reload()
     wait_for_module(page, 2)
-    expect(radio_group(page, "1. Imminent threat").get_by_role("radio", name="No")).to_be_checked()
-    expect(radio_group(page, "2. No reasonable escape").get_by_role("radio", name="Yes")
+    expect(radio_group(page, "1. Was Jane threatened").get_by_role("radio", name="No")
            ).to_be_checked()
-    for label in ("3. Proportionate", "4. No voluntary exposure"):
+    expect(radio_group(page, "2. Could Jane reasonably escape").get_by_role("radio", name="Yes")
+           ).to_be_checked()
+    for label in ("3. Was the harm threatened", "4. Did Jane knowingly join"):
         for choice in ("Yes", "No"):
             expect(radio_group(page, label).get_by_role("radio", name=choice)).not_to_be_checked()
     expect(answered.locator("td").first).to_have_text("2 of 4 answered")

@@ -253,6 +253,25 @@ def test_a_module_and_its_kernel_websocket_through_nginx(server):
     assert reply["content"]["status"] == "ok"
 
 
+def test_the_course_is_told_the_join_address_and_the_room_password():
+    assert ws.room_env("http://192.168.1.20:8080/join", "trainee", "k7m2-qx9p") == {
+        "NPKIT_JOIN_URL": "http://192.168.1.20:8080/join", "NPKIT_ROOM_USER": "trainee",
+        "NPKIT_ROOM_PASSWORD": "k7m2-qx9p"}
+    assert ws.room_env(None, "trainee", None) == {}  # --htpasswd: no password to show
+
+
+def test_the_join_address_through_nginx(server):
+    """/join/CODE, the address in the trainer's QR code, reaches the join page through nginx
+    (behind the room password, like every page), with the code and nothing else."""
+    assert server.get("/join/k7m2qx", auth=None)[0] == 401
+    status, headers, _ = server.get("/join/k7m2qx")
+    assert status == 302, server.log_tail()
+    assert headers["location"].endswith("/voila/render/08_workshop_join.ipynb?session=K7M2QX")
+    status, headers, _ = server.get("/join")
+    assert status == 302 and headers["location"].endswith("/voila/render/08_workshop_join.ipynb")
+    assert "trainees join at http://127.0.0.1:" in server.log.read_text(errors="replace")
+
+
 # --------------------------------------------------------------------------- configuration
 
 
@@ -343,6 +362,10 @@ def test_a_trainer_session_through_nginx_leaves_its_secret_in_no_log(server, chr
         link = page.locator(".npk-private a").first.get_attribute("href")
         secret = re.search(r"secret=([^&#]+)", link).group(1)
         assert len(secret) >= 32
+        # what the room is shown: the address nginx serves (the script's --join-url default)
+        # and the room password, both handed to the course by the script
+        expect(page.locator(".npk-join-address")).to_have_text(f"{server.base}/join")
+        expect(page.locator(".npk-room-password")).to_have_text(PASSWORD)
 
         other = second.page
         other.goto(urljoin(trainer_page, link))

@@ -104,6 +104,29 @@ def test_reminder_to_verify_current_law(table):
     assert "Verify current law" in table.widget.children[0].value
 
 
+def test_the_reminder_and_the_row_wording_come_from_data_with_citations(table):
+    """Issue 13: the reminder is a note with its sources; a row's unnamed section, missing
+    provision and the limits its data adds to its model are the wording catalogue's."""
+    from npkit.law.wording import say
+    from npkit.notes import note
+
+    reminder = note(asean_mod.VERIFY_NOTE)
+    shown = html.unescape(table.widget.children[0].value)
+    assert reminder.text in shown and reminder.source_text in shown
+    text = html.unescape(table.table.value)
+    rows = {**jurisdictions(), **instruments()}
+    for key, r in rows.items():
+        cells = row(text, key)
+        if getattr(r, "obedience_to_order", False):
+            assert say("jurisdictions.qualifier.obedience_to_order") in cells, key
+        if getattr(r, "requires_forced_labour", False):
+            assert say("jurisdictions.qualifier.forced_labour") in cells, key
+        if getattr(r, "code", None) and not r.provision:
+            code = "unnamed" if r.has_provision else "none"
+            assert say(f"jurisdictions.provision.{code}") in cells, key
+    assert any(getattr(r, "obedience_to_order", False) for r in rows.values())
+
+
 def test_filters_are_labelled(table):
     for control in (table.model, table.provision, table.offence, table.include_instruments):
         assert control.description
@@ -130,6 +153,7 @@ def test_a_rendering_error_is_shown_not_raised(table, monkeypatch):
 def test_case_in_every_state_matches_the_engine(cases):
     view = AseanCase(cases)
     assert view.case_picker.value == "jane"
+    view.compare.click()
     a = assess(get_case("jane"), counterfactuals=False)
     expected = {**{k: n.outcome for k, n in a.jurisdictions.items()},
                 **{k: n.outcome for k, n in a.instruments.items()}}
@@ -140,9 +164,11 @@ def test_case_in_every_state_matches_the_engine(cases):
 
 def test_discretionary_outcomes_are_explained(cases):
     view = AseanCase(cases)
+    view.compare.click()
     actip = html.unescape(row(view.table.value, "actip_14_7"))
     assert "Why discretionary" in actip and "consider" in actip
     view.case_picker.value = "status_only"
+    view.compare.click()
     th = html.unescape(row(view.table.value, "TH"))
     assert view.outcomes["TH"] == "discretionary"
     assert "Why discretionary" in th and "Minister of Justice" in th
@@ -151,6 +177,7 @@ def test_discretionary_outcomes_are_explained(cases):
 
 def test_case_rows_show_source_and_confidence(cases):
     view = AseanCase(cases)
+    view.compare.click()
     th = html.unescape(row(view.table.value, "TH"))
     assert Confidence.NPKIT_READING.label in th  # Thailand's row is npkit's reading
     assert "last checked" in th
@@ -170,6 +197,7 @@ def test_case_text_is_escaped():
                      person={"pseudonym": "<i>Eve</i>", "age": 25})
     evil = edit_offence(evil, "fraud", charge="<script>alert(1)</script>")
     view = AseanCase([evil], "evil")
-    shown = view.summary.value + view.table.value
+    view.compare.click()
+    shown = view.charge.value + view.question.value + view.summary.value + view.table.value
     assert "<script>" not in shown and "<i>Eve" not in shown
     assert "&lt;script&gt;" in shown and "&lt;i&gt;Eve&lt;/i&gt;" in shown

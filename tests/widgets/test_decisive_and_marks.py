@@ -176,6 +176,7 @@ def test_outcome_matrix_cell_shows_the_mark_in_words(planted):
 def test_asean_case_row_shows_the_decisive_reason_and_the_mark(planted, monkeypatch):
     monkeypatch.setattr(asean_widget, "assess", lambda *args, **kw: planted.a)
     view = asean_widget.AseanCase([get_case("jane")])
+    view.compare.click()  # decide first: the table is shown once the trainee compares
     cells = _cells(_row(view.table.value, "data-row", "PH"))
     assert READING in html.unescape(cells[0])
     shown = html.unescape(cells[1].split("<details>")[0])  # before "Full reasoning"

@@ -7,6 +7,7 @@ from traitlets import TraitError
 from npkit.casefile.editing import edit_case
 from npkit.casefile.library import get_case, library
 from npkit.course.widgets import duress_checklist as checklist_module
+from npkit.course.widgets import ui
 from npkit.course.widgets.duress_checklist import DuressChecklist
 from npkit.law.duress import CONDITIONS, VARIANTS
 
@@ -65,15 +66,15 @@ def test_unanswered_conditions_are_reported_not_answered(chk):
     chk.questions["imminent_threat"].value = "no"
     chk.compare_button.click()
     assert chk.status.value == ""
-    assert "not answered" in row(chk.comparison.value, "No reasonable escape")
+    assert "<td>Not answered</td>" in row(chk.comparison.value, "No reasonable escape")
     assert "3 of 4 conditions not answered yet" in chk.comparison.value
-    assert "agrees" in row(chk.comparison.value, "Imminent threat")
+    assert "You agree." in row(chk.comparison.value, "Imminent threat")
 
 
 def test_a_wrong_answer_is_shown_as_differing(chk):
     chk.questions["imminent_threat"].value = "yes"
     chk.compare_button.click()
-    assert row(chk.comparison.value, "Imminent threat").count("differs") == 3
+    assert row(chk.comparison.value, "Imminent threat").count("You disagree.") == 3
 
 
 def test_which_variant_requires_which_condition(chk):
@@ -82,6 +83,17 @@ def test_which_variant_requires_which_condition(chk):
     exposure = row(chk.comparison.value, "No voluntary exposure")
     assert proportionate.count("not required") == 1  # Malaysia s 94
     assert exposure.count("not required") == 1  # Rome Statute
+
+
+def test_the_conditions_line_cites_the_checklist_not_a_typed_source(chk, monkeypatch):
+    from npkit.course.widgets.ui import cite_text
+    from npkit.law.citations import fitz
+
+    chk.compare_button.click()
+    assert "Conditions: Fitzgerald 2024, V.A." in chk.comparison.value
+    monkeypatch.setattr(checklist_module, "citations", lambda c: (fitz("V.B.1"),))
+    chk.compare_button.click()
+    assert f"Conditions: {cite_text(fitz('V.B.1'))}." in chk.comparison.value
 
 
 def test_reasons_come_with_sources(chk):
@@ -94,7 +106,7 @@ def test_reasons_come_with_sources(chk):
 def test_answers_update_the_comparison_once_compared(chk):
     chk.compare_button.click()
     chk.questions["no_escape"].value = "yes"
-    assert "agrees" in row(chk.comparison.value, "No reasonable escape")
+    assert "You agree." in row(chk.comparison.value, "No reasonable escape")
 
 
 def test_john_fails_in_england_and_wales_on_voluntary_association(chk):
@@ -171,9 +183,55 @@ def test_no_cases_gives_a_readable_message():
 
 
 def test_every_control_is_labelled(chk):
+    shown = " ".join(c.value for c in controls(chk.widget) if isinstance(c, w.HTML))
     for c in controls(chk.widget):
         if isinstance(c, (w.Dropdown, w.Button, w.RadioButtons, w.ToggleButtons)):
-            assert c.description.strip(), c
+            named_by = [k.removeprefix(ui.LABELLED_BY) for k in c._dom_classes
+                        if k.startswith(ui.LABELLED_BY)]
+            assert c.description.strip() or named_by, c
+            for qid in named_by:  # the question naming the group is on the page
+                assert f'id="{qid}"' in shown, qid
+
+
+def test_each_group_is_named_by_its_question_asked_the_positive_way(chk):
+    for n, cond in enumerate(CONDITIONS, 1):
+        box = chk.questions[cond]
+        assert box.description == ""  # no "No reasonable escape: Yes"
+        (qid,) = [k.removeprefix(ui.LABELLED_BY) for k in box._dom_classes
+                  if k.startswith(ui.LABELLED_BY)]
+        assert f'id="{qid}"><strong>{n}.</strong> ' in chk.prompts[cond].value
+    assert "Could Jane reasonably escape or get help?" in chk.prompts["no_escape"].value
+    assert "Did Jane knowingly join" in chk.prompts["no_voluntary_exposure"].value
+    assert " clear of " not in chk.prompts["no_voluntary_exposure"].value
+
+
+def test_a_yes_to_a_positive_question_is_kept_as_the_condition_not_met(chk):
+    """"Could Jane escape?" Yes means the condition (no reasonable escape) is not met: kept as
+    "no", so saved answers and npkit's findings keep lining up; the table says both."""
+    escape = chk.questions["no_escape"]
+    assert dict(escape.options) == {"Yes": "no", "No": "yes"}
+    assert dict(chk.questions["imminent_threat"].options) == {"Yes": "yes", "No": "no"}
+    escape.label = "Yes"
+    assert escape.value == "no"
+    chk.compare_button.click()
+    assert "<td>Yes (not met)</td>" in row(chk.comparison.value, "No reasonable escape")
+    assert chk.get_state()["answers"] == {"no_escape": "no"}
+
+
+def test_matrix_cells_read_short(chk):
+    """A cell is read as "Not met (required). You agree.", not "not met required agrees with
+    your answer"."""
+    import re
+
+    for cond in CONDITIONS:
+        chk.questions[cond].value = "no"
+    chk.compare_button.click()
+    cells = re.findall(r"<td>(.*?)</td>", row(chk.comparison.value, "Imminent threat"))[1:]
+    assert len(cells) == 3
+    for cell in cells:
+        spoken = re.sub(r"\s+", " ", re.sub(r'<span aria-hidden="true">.*?</span>|<[^>]+>', "",
+                                            cell)).strip()
+        assert spoken == "Not met (required). You agree.", spoken
 
 
 def test_load_moves_the_picker_too(chk):

@@ -31,7 +31,11 @@ def cases():
 
 @pytest.fixture
 def table(cases):
-    return ModelsTable(cases)
+    """Module 3's table once the trainee has guessed for Jane's principal charge (decide
+    first: nothing is shown before)."""
+    t = ModelsTable(cases)
+    t.compare.click()
+    return t
 
 
 def row(html_text: str, key: str) -> str:
@@ -66,6 +70,8 @@ def test_every_model_row_shows_the_engines_outcome(table):
 def test_switching_to_sarah_shows_every_model_not_protected(table):
     table.case_picker.value = "sarah"
     assert table.case_id == "sarah"
+    assert table.table.value == ""  # a new case: guess again first
+    table.compare.click()
     assert set(table.rows) == set(MODELS)
     for key in MODELS:
         assert outcome_word(row(table.table.value, f"models.{key}")) == "not protected", key
@@ -74,6 +80,7 @@ def test_switching_to_sarah_shows_every_model_not_protected(table):
 
 def test_johns_causation_row_shows_protected(table):
     table.case_picker.value = "john"
+    table.compare.click()
     r = row(table.table.value, "models.causation")
     assert outcome_word(r) == "protected"
     decisive = table.rows["causation"].decisive  # the reason the engine names, whichever it is
@@ -120,7 +127,9 @@ def test_charge_picker_assesses_the_chosen_charge(table):
     assert [v for _, v in table.offence_picker.options] == [o.id for o in jane.offences]
     table.offence_picker.value = jane.offences[1].id
     assert table.offence_id == jane.offences[1].id
-    assert jane.offences[1].charge in html.unescape(table.summary.value)
+    assert jane.offences[1].charge in html.unescape(table.charge.value)
+    table.compare.click()
+    assert "Jane" in table.summary.value
 
 
 def test_changing_case_resets_the_charges(table):
@@ -168,7 +177,9 @@ def test_html_in_case_text_is_escaped():
                      narrative=[{"text": EVIL, "tags": []}])
     evil = edit_offence(evil, "fraud", charge=f"<script>alert(1)</script>{EVIL}")
     t = ModelsTable([evil], "evil")
-    shown = t.summary.value + t.case_panel.value + t.table.value
+    t.compare.click()
+    shown = "".join(v.value for v in (t.charge, t.question, t.concludes, t.summary,
+                                        t.case_panel, t.table))
     assert "<img" not in shown and "<script>" not in shown and "<b>Eve" not in shown
     assert str(escape(EVIL)) in shown  # markupsafe writes " as &#34;
     assert "&lt;b&gt;Eve&lt;/b&gt;" in shown
@@ -198,6 +209,26 @@ def test_offence_categories_matrix_matches_the_engine(cases):
     for category in ("status", "purpose", "secondary", "other"):
         assert f"<strong>{category} offence</strong>" in text
     assert "<th scope='col'>" in text and '<th scope="row"' in text
+
+
+def test_the_duress_heading_and_the_categories_cite_their_notes(table, cases, monkeypatch):
+    """Issue 13: the duress rows' heading and the categories' sources are notes, not typed."""
+    from npkit.notes import Note, note
+
+    contrast, categories = note(mt.CONTRAST_NOTE), note(mt.CATEGORIES_NOTE)
+    text = html.unescape(table.table.value)
+    assert contrast.title in text and contrast.source_text in text
+    cats = OffenceCategories(cases)
+    cats.reveal.click()
+    shown = html.unescape(cats.matrix.value)
+    assert categories.text in shown and "Fitzgerald 2024, IV.C" in shown
+    moved = Note(title="Moved", text="A corrected line.",
+                 cite=[{"source": "fitzgerald2024", "pinpoint": "IV.B", "confidence": "verified"}])
+    monkeypatch.setattr(mt, "note", lambda n: moved if n == mt.CATEGORIES_NOTE else note(n))
+    cats.reveal.click()
+    shown = html.unescape(cats.matrix.value)
+    plain = re.sub(r"<[^>]+>", "", shown)
+    assert "A corrected line. (Fitzgerald 2024, IV.B)" in plain and "IV.C" not in plain
 
 
 def test_offence_categories_tolerates_a_missing_case(cases):

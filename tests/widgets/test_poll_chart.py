@@ -1,6 +1,8 @@
 """The poll chart: counts as text as well as bars, npkit's answer marked in words once revealed
 (and not before), free texts escaped with their line breaks kept."""
 
+import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -83,11 +85,11 @@ def test_every_bar_says_its_count_and_percentage_in_words(jane):
     found = rows(html).rows
     assert found == {"succeeds": "succeeds 1 of 3 (33%)", "fails": "fails 2 of 3 (67%)"}
     assert "3 answered of 4 joined" in html
-    assert "title='fails — 2 of 3 (67%)'" in html
+    assert 'title="fails — 2 of 3 (67%)"' in html
     # the bar is a picture of the text: hidden from screen readers, width from the count
-    assert "<span class='npk-bar-track' aria-hidden='true'>" in html
+    assert '<span class="npk-bar-track" aria-hidden="true">' in html
     assert "width:67%" in html and "width:33%" in html
-    assert "<th scope='col'>Answer</th>" in html
+    assert '<th scope="col">Answer</th>' in html
     assert "<script" not in html and "src=" not in html and "http" not in html
 
 
@@ -105,12 +107,13 @@ def test_revealed_answer_is_marked_in_words_with_its_reasons_and_sources(jane):
     key = keys[q.qid]
     html = chart_html(tally(q, {"fails": 2, "succeeds": 1}, 3), 3, key, revealed=True)
     found = rows(html).rows
-    assert found["fails"].startswith("fails ✓ npkit's answer")
+    assert found["fails"].startswith("fails npkit's answer")
+    assert "npk-key-mark" in html and "<svg" in html  # the tick is drawn, not a font glyph
     assert "npkit's answer" not in found["succeeds"]
     assert "npk-bar npk-bar-key" in html  # a second channel only: the words above are first
     for reason in key.why:
-        assert reason.text in html.replace("&#x27;", "'")
-        assert str(reason.source).replace("&", "&amp;").replace("'", "&#x27;") in html
+        assert reason.text in unescape(html)
+        assert str(reason.source) in unescape(html)
 
 
 def test_which_question_marks_every_state_npkit_names(jane):
@@ -146,11 +149,11 @@ def test_free_texts_are_escaped_without_names_and_keep_their_line_breaks():
     texts = ("<script>alert(1)</script>\nsecond line", "plain", "a\ud800b")
     html = chart_html(Tally(q, 3, {}, texts), 5)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;\nsecond line" in html
-    assert "white-space: pre-wrap" in html
+    assert 'class="npk-text"' in html  # npkit.css: white-space: pre-wrap
     assert "a\ufffdb" in html and "\ud800" not in html  # a lone surrogate would break the message
     assert html.count("<li>") == 3
     assert "3 answered of 5 joined" in html
-    assert "aria-label='Answers, without names'" in html
+    assert 'aria-label="Answers, without names"' in html
 
 
 def test_a_long_free_text_shows_its_beginning_and_the_rest_on_request():
@@ -158,7 +161,7 @@ def test_a_long_free_text_shows_its_beginning_and_the_rest_on_request():
     long = "word " * 200  # 1000 characters
     html = chart_html(Tally(q, 2, {}, (long.strip(), "line\n" * 12 + "end")), 2)
     assert html.count("<details><summary>Show the whole answer</summary>") == 2
-    preview = html.split("<div class='npk-text'>")[1].split("</div>")[0]
+    preview = unescape(html.split('<div class="npk-text">')[1].split("</div>")[0])
     assert len(preview) <= PREVIEW_CHARS + 1 and preview.endswith("…")
     assert long.strip() in html  # the whole text is still there, behind the summary
 
@@ -176,3 +179,32 @@ def test_reveal_for_free_text_and_for_a_missing_key():
     assert "no single right answer" in reveal_html(free, None)
     q = PollQuestion("q", "Q?", "outcome", (("yes", "yes"),))
     assert "not available" in reveal_html(q, None)
+
+
+def test_the_trainee_is_told_in_words_whether_their_answer_matches_npkits(jane):
+    questions, keys = jane
+    q = questions[0]  # npkit: fails
+    key = keys[q.qid]
+    agrees = reveal_html(q, key, "fails")
+    assert "Your answer, fails, matches npkit's answer." in unescape(agrees)
+    assert 'data-match="agrees"' in agrees
+    differs = unescape(reveal_html(q, key, "succeeds"))
+    assert "Your answer, succeeds, differs from npkit's answer (fails)." in differs
+    assert "You did not answer this question." in reveal_html(q, key, None)
+    assert "npk-match" not in reveal_html(q, key)  # the trainer's screen: no "your answer"
+    which = next(x for x in questions if x.kind == "which")
+    wkey = keys[which.qid]
+    assert "matches npkit's answer" in unescape(reveal_html(which, wkey, sorted(wkey.correct)))
+    assert "differs" in reveal_html(which, wkey, [])
+    free = next(x for x in questions if x.kind == "free_text")
+    assert "npk-match" not in reveal_html(free, keys.get(free.qid), "my words")
+
+
+def test_the_reasons_under_a_which_answer_name_their_state(jane):
+    questions, keys = jane
+    q = next(x for x in questions if x.kind == "which")
+    key = keys[q.qid]
+    assert key.why_from  # one state or model per reason
+    html = unescape(re.sub(r"<[^>]+>", "", reveal_html(q, key)))
+    for giver, reason in zip(key.why_from, key.why, strict=True):
+        assert f"{giver}: {reason.text}" in html

@@ -11,6 +11,7 @@ import html
 import io
 import json
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import ipywidgets as w
@@ -118,17 +119,20 @@ def test_start_shows_the_join_code_large_and_the_private_trainer_link(trainer, w
     code, secret = trainer.code, trainer.secret
     assert len(code) == 6 and len(secret) >= 32
     info = trainer.join_info.value
-    assert (f"<p class='npk-joincode'><span aria-hidden='true'>{code}</span>"
-            f"<span class='npk-sr'>{' '.join(code)}</span></p>") in info
-    assert "font: 700 4em" in trainer.widget.children[0].value  # projector-sized, monospaced
-    assert f"08_workshop_join.ipynb?session={code}" in info
-    # The secret is in the link's fragment, which a browser never sends to a server.
-    (private,) = {h for h in re.findall(r"href='([^']*)'", info) if "trainer" in h}
-    link = urlsplit(html.unescape(private))
+    assert (f'<p class="npk-joincode"><span aria-hidden="true">{code}</span>'
+            f'<span class="npk-sr">{" ".join(code)}</span></p>') in info
+    assert f"08_workshop_join.ipynb?session={code}" in info  # no address known outside Voila
+    assert secret not in html_of(trainer.stage)  # nothing secret on the projected stage
+    # The private link sits in the trainer panel, closed; its secret is in the link's
+    # fragment, which a browser never sends to a server.
+    assert trainer.panel.layout.display == "none"
+    private = trainer.private.value
+    (href,) = {h for h in re.findall(r'href="([^"]*)"', private) if "trainer" in h}
+    link = urlsplit(html.unescape(href))
     assert link.path == "09_workshop_trainer.ipynb" and link.query == f"session={code}"
     assert parse_qs(link.fragment) == {"secret": [secret]}
-    assert "Keep this link private: it controls the session." in info
-    assert "<details class='npk-private'>" in info  # folded away from the projector
+    assert "Keep this link private: it controls the session." in private
+    assert '<details class="npk-private">' in private  # folded, even in the panel
     assert "Cohort 3" in info
     assert trainer.screen.layout.display is None and trainer.start_form.layout.display == "none"
     assert "Question 1 of 5" in trainer.question.value
@@ -143,8 +147,8 @@ def test_every_control_is_labelled_and_explained(trainer, ws, cases):
             if isinstance(c, w.Button):
                 assert c.tooltip and len(c.tooltip) > 10, c.description
     assert trainee.text.placeholder == "Why? One or two sentences"
-    assert "At most 1000 characters" in trainee.text_hint.value
-    assert "role='status' aria-live='polite'" in trainer.status.value
+    assert "At most 1000 characters" in html_of(trainee.text_group)
+    assert 'role="status" aria-live="polite"' in trainer.status.value
     trainee.close()
 
 
@@ -160,13 +164,14 @@ def test_three_trainees_answer_and_the_trainer_sees_the_counts_as_text(trainer, 
         assert [v for _, v in t.choice.options] == ["succeeds", "fails"]
         t.choice.value = value
         t.send_button.click()
-        assert f"Your answer is recorded: {value}." in t.status.value
+        assert f"Your answer is recorded: {value}." in t.answer_state.value
         pages.append(t)
     assert trainer.refresh() is True
     assert chart_rows(trainer) == {"succeeds": "succeeds 1 of 3 (33%)",
                                    "fails": "fails 2 of 3 (67%)"}
     assert "3 answered of 3 joined" in trainer.chart.value
-    assert "<strong>3</strong> people have joined" in trainer.participants.value
+    assert ("<strong>3</strong> people have joined; 3 of them have answered this question "
+            "(100%).") in trainer.participants.value
     for nick in answers:
         assert nick not in trainer.chart.value and nick not in html_of(trainer.widget)
     for t in pages:
@@ -235,7 +240,7 @@ def test_a_locked_question_refuses_answers_with_a_message_and_the_store_is_uncha
     trainer.lock_button.click()  # "Reopen"
     assert trainer.lock_button.description == "Lock answers"
     stale.send_button.click()
-    assert "Your answer is recorded: succeeds." in stale.status.value
+    assert "Your answer is recorded: succeeds." in stale.answer_state.value
     t.close()
     stale.close()
 
@@ -251,12 +256,16 @@ def test_reveal_shows_npkits_answer_to_trainer_and_trainee_but_never_the_room(
     trainer.reveal_button.click()
     assert trainer.reveal_button.description == "Hide npkit's answer"
     rows = chart_rows(trainer)
-    assert "✓ npkit's answer" in rows["fails"] and "npkit's answer" not in rows["succeeds"]
+    assert "npkit's answer" in rows["fails"] and "npkit's answer" not in rows["succeeds"]
     assert owl.refresh() is True
     shown = owl.reveal.value
     assert KEY_MARK in shown and "<strong>fails</strong>" in shown
     for reason in key.why:
-        assert str(reason.source).replace("&", "&amp;") in shown
+        assert str(reason.source) in html.unescape(shown)
+    # in words, whether the trainee matched npkit's answer
+    assert "Your answer, succeeds, differs from npkit&#39;s answer (fails)." in shown
+    fox.refresh()
+    assert "Your answer, fails, matches npkit&#39;s answer." in fox.reveal.value
     page = html_of(owl.widget)
     assert "of 2" not in page and "answered" not in page  # no count of the room
     assert "Fox" not in page
@@ -296,7 +305,7 @@ def test_which_question_has_one_labelled_checkbox_per_choice(trainer, ws, cases)
     t.checks["PH"].value = True
     t.checks["ID"].value = True
     t.send_button.click()
-    assert "Your answer is recorded: Indonesia, Philippines." in t.status.value
+    assert "Your answer is recorded: Indonesia, Philippines." in t.answer_state.value
     trainer.refresh()
     rows = chart_rows(trainer)
     assert rows["PH"] == "Philippines 1 of 1 (100%)" and rows["KH"] == "Cambodia 0 of 1 (0%)"
@@ -318,15 +327,15 @@ def test_hostile_free_text_is_shown_as_text_and_keeps_its_line_breaks(trainer, w
     assert t.text_group.layout.display is None
     t.text.value = HOSTILE_TEXT + "\x00\x07\u202e done"
     t.send_button.click()
-    assert "Your answer is recorded" in t.status.value
-    assert "<script>" not in t.status.value and "&lt;script&gt;" in t.status.value
+    assert "Your answer is recorded" in t.answer_state.value
+    assert "<script>" not in t.answer_state.value and "&lt;script&gt;" in t.answer_state.value
     trainer.refresh()
     chart = trainer.chart.value
     assert "<script>" not in chart and "<img" not in chart
     assert "&lt;script&gt;window.__xss=1&lt;/script&gt;\n&lt;img src=x onerror=alert(1)&gt;" \
         in chart
     assert "\x00" not in chart and "\x07" not in chart and "\u202e" not in chart
-    assert "white-space: pre-wrap" in chart
+    assert 'class="npk-text"' in chart  # npkit.css keeps its line breaks (pre-wrap)
     t.close()
 
 
@@ -391,13 +400,13 @@ def test_a_trainee_never_sees_another_trainees_text_or_nickname(trainer, ws, cas
     fox.send_button.click()
     trainer.reveal_button.click()
     trainer.refresh()
-    assert "Owl&#x27;s secret reason" in trainer.chart.value
-    assert "Fox&#x27;s private reason" in trainer.chart.value
+    assert "Owl&#39;s secret reason" in trainer.chart.value
+    assert "Fox&#39;s private reason" in trainer.chart.value
     for page, other in ((owl, fox), (fox, owl)):
         page.refresh()
         shown = html_of(page.widget)
         assert other.seat.nickname not in shown
-        assert other.text.value.replace("'", "&#x27;") not in shown
+        assert other.text.value.replace("'", "&#39;") not in shown
         assert other.text.value not in shown
         assert "no single right answer" in page.reveal.value
     owl.close()
@@ -569,7 +578,7 @@ def test_a_secret_in_the_query_string_is_refused(trainer, ws, cases, monkeypatch
 
 
 def decode(link_html: str, name: str) -> str:
-    href = link_html.split(f"download='{name}'")[0].rsplit("href='", 1)[1].split("'")[0]
+    href = link_html.split(f'download="{name}"')[0].rsplit('href="', 1)[1].split('"')[0]
     return base64.b64decode(unquote(href.split("base64,", 1)[1])).decode("utf-8")
 
 
@@ -580,7 +589,7 @@ def test_export_gives_a_csv_and_a_summary_without_nicknames(trainer, ws, cases):
     trainer.export_button.click()
     html = trainer.export.value
     assert "Download results (CSV)" in html and "Download summary (HTML)" in html
-    assert "href='data:text/csv;charset=utf-8;base64," in html
+    assert 'href="data:text/csv;charset=utf-8;base64,' in html
     name = f"npkit-workshop-{trainer.code}"
     frame = pd.read_csv(io.StringIO(decode(html, f"{name}-results.csv")))
     assert list(frame["participant"]) == ["P1"] and list(frame["answer"]) == ["fails"]
@@ -705,3 +714,193 @@ def test_refresh_with_fifty_participants_redraws_once_then_waits_for_news(traine
     ws.answer(trainer.code, seat.token, q, "fails")
     assert trainer.refresh() is True
     assert chart_rows(trainer)["fails"] == "fails 34 of 51 (67%)"
+
+
+# ---------------------------------------------------------------- issue 15: the room
+
+
+def vault_actions(page) -> list[dict[str, str]]:
+    """What the trainer page last asked npkit.js to remember or forget."""
+    return [dict(re.findall(r'data-([a-z-]+)="([^"]*)"', tag))
+            for tag in re.findall(r"<span data-npk-vault[^>]*>", page.vault.value)]
+
+
+def test_the_stage_shows_the_join_address_its_qr_code_and_the_room_password(
+        trainer, monkeypatch):
+    monkeypatch.setenv("NPKIT_ROOM_PASSWORD", "k7m2-qx9p-4dwh")
+    monkeypatch.setenv("NPKIT_ROOM_USER", "trainee")
+    monkeypatch.delenv("NPKIT_JOIN_URL", raising=False)
+    monkeypatch.setenv("NPKIT_COURSE_HOST", "127.0.0.1")
+    trainer.origin_key.value = "http://127.0.0.1:8866/"  # what npkit.js hands over
+    info = trainer.join_info.value
+    assert '<p class="npk-join-address">http:/<wbr>/<wbr>127.0.0.1:8866/<wbr>join</p>' in info
+    assert f'aria-label="QR code that opens http://127.0.0.1:8866/join/{trainer.code}"' in info
+    assert '<svg viewBox="0 0 37 37" class="npk-qr-svg">' in info  # drawn here, no image URL
+    assert "k7m2-qx9p-4dwh" in info and "user name trainee" in info
+    assert "works on this computer only" in trainer.address_note.value  # for the trainer
+    assert "works on this computer only" not in info  # not for the room
+    monkeypatch.setenv("NPKIT_JOIN_URL", "http://192.168.1.20:8080/join")
+    trainer.origin_key.value = "http://127.0.0.1:8080/"
+    assert "192.168.1.20:8080/<wbr>join" in trainer.join_info.value
+    assert trainer.address_note.value.count("npk-room-note") == 0
+    trainer.address.value = "10.0.0.5:9000"  # the trainer's own: wins over the configured
+    trainer.address_button.click()
+    assert trainer.join_address() == "http://10.0.0.5:9000/join"
+    assert f"http://10.0.0.5:9000/join/{trainer.code}" in trainer.join_info.value
+    trainer.address.value = "javascript:alert(1)"
+    trainer.address_button.click()
+    assert "not an address a phone can open" in trainer.status.value
+    assert trainer.join_address() == "http://10.0.0.5:9000/join"
+
+
+def test_present_and_the_trainer_panel_keep_the_secret_off_the_projector(trainer):
+    assert trainer.panel.layout.display == "none"
+    assert trainer.secret not in html_of(trainer.stage) + html_of(trainer.controls)
+    assert trainer.secret in trainer.private.value and trainer.private in trainer.panel.children
+    assert trainer.delete_button in controls(trainer.panel)
+    trainer.panel_button.click()
+    assert trainer.panel.layout.display is None
+    assert trainer.panel_button.description == "Hide trainer panel"
+    trainer.present_button.click()  # presenting closes the panel
+    assert "npk-presenting" in trainer.widget._dom_classes
+    assert trainer.present_button.description == "Stop presenting"
+    assert trainer.panel.layout.display == "none"
+    trainer.present_button.click()
+    assert "npk-presenting" not in trainer.widget._dom_classes
+    assert trainer.present_button.description == "Present"
+
+
+def test_the_browser_remembers_the_session_and_a_reload_offers_to_resume_it(trainer, ws,
+                                                                            cases):
+    (remember,) = vault_actions(trainer)
+    assert remember == {"npk-vault": "remember", "code": trainer.code,
+                        "secret": trainer.secret, "title": "Cohort 3", "n": "1"}
+    assert trainer.vault.layout.display == "none"
+    trainer._vault_at -= workshop_trainer.VAULT_SECONDS + 1
+    trainer.refresh()
+    assert trainer.vault.value == ""  # read by npkit.js by then: the secret leaves the page
+    # the reloaded page: npkit.js hands over the newest remembered session, as an offer
+    page = TrainerPage(cases, workshop=ws)
+    page.link_key.value = f"session={trainer.code}&secret={trainer.secret}&offer=1"
+    assert page.link_key.value == "" and page.code is None  # offered, not opened
+    assert page.resume_box.layout.display is None
+    assert page.resume_button.description == f"Resume session {trainer.code}"
+    assert "Cohort 3" in page.resume_text.value
+    page.resume_button.click()
+    assert page.code == trainer.code and f"Session {trainer.code} reopened." in \
+        page.status.value
+    assert page.resume_box.layout.display == "none"
+    # a remembered session that is gone (or a key that fails) is offered no more, forgotten
+    stale = TrainerPage(cases, workshop=ws)
+    stale.link_key.value = f"session={trainer.code}&secret=not-the-secret&offer=1"
+    assert stale.resume_box.layout.display == "none" and stale.code is None
+    assert [a["npk-vault"] for a in vault_actions(stale)] == ["forget"]
+    assert "not-the-secret" not in stale.vault.value
+    stale.resume_button.click()  # a crafted click on the hidden button
+    assert stale.code is None and "No session to resume" in stale.status.value
+    page.delete_button.click()
+    page.confirm_delete_button.click()
+    assert [(a["npk-vault"], a["code"]) for a in vault_actions(page)] == [
+        ("forget", trainer.code)]
+    for p in (page, stale):
+        p.close()
+
+
+def test_a_countdown_shows_on_both_pages_and_closes_the_question(trainer, ws, cases):
+    clock = [ws.clock()]
+    ws.clock = lambda: clock[0]
+    owl = join(ws, cases, trainer, "Owl")
+    trainer.timer_seconds.value = 30
+    trainer.timer_button.click()
+    assert "Answers close in 30 seconds" in trainer.status.value
+    assert trainer.timer_button.description == "Stop countdown"
+    assert 'data-npk-countdown="30"' in trainer.question.value
+    assert "0:30 left" in trainer.question.value
+    assert owl.refresh() is True
+    assert 'data-npk-countdown="30"' in owl.countdown.value and 'role="timer"' in \
+        owl.countdown.value
+    clock[0] += timedelta(seconds=31)
+    assert owl.refresh() is True
+    assert owl.countdown.value == "" and owl.send_button.disabled
+    assert "Time is up: answers to this question are closed." in owl.closed.value
+    owl.choice.value = "fails"
+    owl.send_button.click()  # a crafted click: the store refuses it
+    assert "Time is up for this question" in owl.status.value
+    assert ws.my_answers(trainer.code, owl.seat.token) == {}
+    trainer.refresh()
+    assert "time is up: answers closed" in trainer.question.value
+    assert trainer.lock_button.description == "Reopen"
+    trainer.timer_seconds.value = 2  # a crafted value below the limit is bounded in the
+    assert trainer.timer_seconds.value == 5  # kernel too (and the store checks it again)
+    owl.close()
+
+
+def test_the_trainee_starts_each_question_unanswered_and_learns_whether_they_matched(
+        trainer, ws, cases):
+    owl = join(ws, cases, trainer, "Owl")
+    assert "Not answered yet." in owl.answer_state.value
+    owl.choice.value = "succeeds"
+    owl.send_button.click()
+    assert "Your answer is recorded: succeeds." in owl.answer_state.value
+    trainer.reveal_button.click()
+    owl.refresh()
+    assert "Your answer, succeeds, differs from npkit&#39;s answer (fails)." in \
+        owl.reveal.value
+    trainer.next_button.click()
+    owl.refresh()
+    assert "Not answered yet." in owl.answer_state.value  # not the last question's
+    assert "recorded" not in owl.answer_state.value + owl.status.value
+    trainer.reveal_button.click()
+    owl.refresh()
+    assert "You did not answer this question." in owl.reveal.value
+    owl.close()
+
+
+def test_the_trainers_words_for_how_trainees_answer_and_who_has(trainer, ws, cases):
+    assert "Trainees choose one answer." in trainer.question.value
+    assert "Nobody has joined yet." in trainer.participants.value
+    owl = join(ws, cases, trainer, "Owl")
+    trainer.refresh()
+    assert "<strong>1</strong> person has joined; they have not answered this question " \
+           "yet." in trainer.participants.value
+    join(ws, cases, trainer, "Fox").close()
+    trainer.refresh()
+    assert "2</strong> people have joined; none of them has answered this question yet." \
+        in trainer.participants.value
+    go_to(trainer, "why")
+    assert "Trainees answer in their own words." in trainer.question.value
+    assert "give" not in trainer.question.value and "(0 of" not in trainer.participants.value
+    owl.close()
+
+
+def test_an_impossible_code_is_corrected_kindly(trainer, ws, cases):
+    t = TraineePage(cases, workshop=ws)
+    t.nickname.value = "Owl"
+    for typed in (trainer.code[:5] + "0", "K7M2Q1"):
+        t.code.value = typed
+        t.join_button.click()
+        assert "codes never use 1, 0, I, L or O" in t.status.value and t.seat is None
+    # a code with a Q or D read as O or 0 names the session it meant
+    target = trainer.code
+    if "Q" in target or "D" in target:
+        typo = target.replace("Q", "O").replace("D", "0")
+        t.code.value = typo.lower()
+        t.join_button.click()
+        assert f"Did you mean {target}?" in t.status.value
+    # /join/K7M2Q0: the page shows the code as typed, and says what it should be
+    shown = TraineePage(cases, workshop=ws, query="session=k7m2q0")
+    assert shown.code.value == "k7m2q0" and "never use 1, 0, I, L or O" in shown.status.value
+    t.close()
+    shown.close()
+
+
+def test_after_joining_the_page_names_its_seat_for_the_address(trainer, ws, cases):
+    t = TraineePage(cases, workshop=ws, query="learner=amber-otter-42")  # from the landing
+    t.code.value = trainer.code.lower()
+    t.nickname.value = "<b>Owl</b>"
+    t.join_button.click()
+    assert t.seat is not None and t.code.value == trainer.code
+    assert t.seat_note.layout.display == "none"
+    assert (f'<span class="npk-seat" data-session="{trainer.code}" '
+            'data-nick="&lt;b&gt;Owl&lt;/b&gt;" hidden></span>') in t.seat_note.value
+    t.close()

@@ -6,6 +6,11 @@ whether the defence succeeds are all read from :func:`npkit.assess` and
 :data:`npkit.law.duress.VARIANTS`. This module only compares and words the comparison. Every input
 is treated as untrusted: anything but ``"yes"`` or ``"no"`` counts as no answer. The questions'
 words and citations are data (npkit/course/data/checklist.yaml).
+
+An answer is kept in the condition's terms: ``"yes"`` is "the condition is met". A question asked
+the positive way round ("Could Jane reasonably escape or get help?", ``yes_means: not_met``)
+offers its "Yes" with the value ``"no"`` (:func:`answer_options`), so saved answers, the
+comparison and npkit's findings always line up, however the question is worded.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from npkit.law.citations import Citation, Confidence
 from npkit.law.duress import CONDITIONS, VARIANTS
 
 ANSWER_OPTIONS = (("Yes", "yes"), ("No", "no"))
+WORDS = {True: "met", False: "not met"}
 NOT_ANSWERED = "not answered"
 
 
@@ -29,6 +35,18 @@ def questions() -> dict[str, tuple[str, str]]:
     (npkit/course/data/checklist.yaml), in the law module's order. "Yes" always means "the
     condition is met", so a trainee's answer lines up with npkit's finding."""
     return {e.condition: (e.title, e.question) for e in checklist()}
+
+
+def yes_means_met(condition: str) -> bool:
+    """Whether a "yes" to the question on ``condition`` says the condition is met."""
+    return next(e.yes_means == "met" for e in checklist() if e.condition == condition)
+
+
+def answer_options(condition: str) -> tuple[tuple[str, str], ...]:
+    """The question's choices as (label, kept value); the value is in the condition's terms."""
+    if yes_means_met(condition):
+        return ANSWER_OPTIONS
+    return (("Yes", "no"), ("No", "yes"))
 
 
 def citations(condition: str) -> tuple[Citation, ...]:
@@ -87,12 +105,21 @@ class Row:
     condition: str
     title: str
     question: str
-    given: bool | None
+    given: bool | None  # the condition met, in the trainee's answer
     cells: tuple[Cell, ...]
+    yes_means_met: bool = True
 
     @property
     def answer(self) -> str:
-        return answer_word(self.given)
+        """The trainee's answer to the question as asked: yes, no or not answered."""
+        if self.given is None:
+            return NOT_ANSWERED
+        return answer_word(self.given == self.yes_means_met)
+
+    @property
+    def status(self) -> str:
+        """What the answer says about the condition: met, not met, or "" unanswered."""
+        return WORDS.get(self.given, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +166,6 @@ def compare(assessment: Assessment, answers: Mapping[str, object]) -> Comparison
             cells.append(Cell(vid, node.outcome, node.holds, cond in VARIANTS[vid].required,
                               agreement(given[cond], node.holds), node.marks))
         rows.append(Row(cond, questions()[cond][0], question(cond, name), given[cond],
-                        tuple(cells)))
+                        tuple(cells), yes_means_met(cond)))
     return Comparison(name, tuple(rows), dict(assessment.duress),
                       duress_counterfactuals(assessment))

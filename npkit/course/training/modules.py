@@ -1,8 +1,20 @@
-"""The catalogue of training modules, shown by module 0 and the dashboard's landing page."""
+"""The catalogue of training modules, shown by module 0 and the dashboard's landing page.
+
+A module's number, notebook, title and time are here: they name a page and state no law. What
+each module sets out to teach is course content, some of it naming law and its sources, so it
+is data with citations (npkit/course/data/objectives.yaml, read by :func:`objectives`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from npkit.cite_spec import FollowableCite, PinpointCheck
+from npkit.course.training.content import DATA, ContentError, Text, entries, item_lines, read, shown
+from npkit.law.citations import Citation, Confidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,57 +27,45 @@ class Module:
     slug: str
     title: str
     minutes: int
-    objectives: tuple[str, ...]
     keeps_answers: bool = True
 
     @property
     def notebook(self) -> str:
         return f"{self.number:02d}_{self.slug}.ipynb"
 
+    @property
+    def objectives(self) -> tuple[Objective, ...]:
+        """What the module sets out to teach (npkit/course/data/objectives.yaml)."""
+        return objectives()[self.number]
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """A learning objective and the sources of what it says about law (none for one about
+    using the course). Shown as its text: ``str(objective)``."""
+
+    text: str
+    cite: tuple[Citation, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def marks(self) -> tuple[Confidence, ...]:
+        """The caveats its sources carry (npkit's reading, outside law), in a fixed order."""
+        found = {c.confidence for c in self.cite if c.confidence.is_caveat}
+        return tuple(c for c in Confidence if c in found)
+
 
 MODULES: tuple[Module, ...] = (
-    Module(0, "start_here", "Start here", 10, (
-        "Know who the suite is for and how to use it alone, in a workshop or in class",
-        "Understand that npkit is a teaching tool, not legal advice",
-    ), keeps_answers=False),
-    Module(1, "is_this_trafficking", "Is this trafficking?", 25, (
-        "Find the act, the means and the purpose in each passage of a story",
-        "Apply the child rule and the irrelevance of consent (John, Nara)",
-        "Explain why a person can stop being a victim for a later period (Sarah)",
-    )),
-    Module(2, "duress", "Duress, condition by condition", 25, (
-        "Test the four conditions of duress on Jane, John and Sarah, deciding first",
-        "Compare England & Wales (R v LM), the Malaysian test Fitzgerald quotes and the Rome "
-        "Statute (the international analogue)",
-        "See what would have to change for duress to succeed, and why it fails most victims",
-    )),
-    Module(3, "models", "The non-punishment models", 30, (
-        "Compare compulsion, causation, closed list, presumption and dual-factor on one case",
-        "See why duress fails where the non-punishment principle protects",
-        "Sort offences into status, purpose and secondary offences, and debate a severity limit",
-    ), keeps_answers=False),
-    Module(4, "asean", "Across ASEAN", 20, (
-        "Read each ASEAN state's provision and its limits, with its source and date checked",
-        "See one case assessed in every state and international instrument",
-        "Explain where protection is discretionary, and why",
-    ), keeps_answers=False),
-    Module(5, "scenario_lab", "Scenario lab", 30, (
-        "Predict, then see, how duress, the models and the ten ASEAN states respond when one "
-        "fact of a case changes",
-        "Find the fact that makes duress succeed for Jane, and why the Malaysian test still "
-        "refuses it",
-        "Save a changed scenario as a case file to share with your group or trainer",
-    )),
-    Module(6, "prosecutors_decision", "The prosecutor's decision", 25, (
-        "Walk a case through the six stages, from identification to after conviction",
-        "Decide where the principle should have stopped the process, then check",
-        "Read the ASEAN study's recommendations for each stage",
-        "Discuss why punishing victims serves no purpose of punishment",
-    )),
-    Module(7, "check_yourself", "Check yourself", 20, (
-        "Test your understanding of modules 1-6, with feedback and a source for every answer",
-        "Use it alone, or set it as an exercise by module",
-    )),
+    Module(0, "start_here", "Start here", 10, keeps_answers=False),
+    Module(1, "is_this_trafficking", "Is this trafficking?", 25),
+    Module(2, "duress", "Duress, condition by condition", 25),
+    Module(3, "models", "The non-punishment models", 30),
+    Module(4, "asean", "Across ASEAN", 20),
+    Module(5, "scenario_lab", "Scenario lab", 30),
+    Module(6, "prosecutors_decision", "The prosecutor's decision", 25),
+    Module(7, "check_yourself", "Check yourself", 20),
 )
 
 
@@ -88,3 +88,44 @@ WORKSHOP_PAGES: tuple[Page, ...] = (
          "Start a live poll on a case's questions, put the join code on the projector, watch "
          "the answers arrive, then reveal npkit's answer with its reasons and sources."),
 )
+
+
+# --- the objectives: npkit/course/data/objectives.yaml ---------------------------------------
+
+class _ObjectiveEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: Text
+    cite: tuple[FollowableCite, ...] = ()
+
+
+class _ModuleEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    module: int = Field(strict=True, ge=0)
+    objectives: tuple[_ObjectiveEntry, ...] = Field(min_length=1)
+
+
+def load_objectives(path: Path, *, check: PinpointCheck | None = None
+                    ) -> dict[int, tuple[Objective, ...]]:
+    """Every module's objectives; a :class:`ContentError` names the file, line, module and
+    field of each problem, and a module of the catalogue with no entry (or an entry for no
+    module)."""
+    raw, node = read(path)
+    found = {e.value.module: tuple(Objective(o.text, tuple(c.citation() for c in o.cite))
+                                   for o in e.value.objectives)
+             for e in entries(path, raw, item_lines(node), _ModuleEntry, check=check,
+                              key="module")}
+    numbers = [m.number for m in MODULES]
+    missing = [n for n in numbers if n not in found]
+    unknown = sorted(set(found) - set(numbers))
+    if missing or unknown:
+        raise ContentError(f"{shown(path)}: " + "; ".join(
+            ([f"no objectives for module(s) {missing}"] if missing else [])
+            + ([f"no module numbered {unknown} in the catalogue"] if unknown else [])))
+    return found
+
+
+@cache
+def objectives() -> dict[int, tuple[Objective, ...]]:
+    return load_objectives(DATA / "objectives.yaml")

@@ -176,6 +176,9 @@ class ChecklistEntry(_Model):
     condition: str
     title: Text
     question: Text
+    # What a "yes" to the question says about the condition: a question asked the plain,
+    # positive way round ("Could Jane escape?") has yes_means: not_met.
+    yes_means: Literal["met", "not_met"] = "met"
     cite: tuple[FollowableCite, ...] = Field(min_length=1)
 
     @field_validator("condition")

@@ -4,7 +4,9 @@
 whether a provision exists, and an offence type, which adds a "covered?" column). Every row
 shows its provision, model, offences covered, discretion, summary, sources, confidence mark and
 the date it was last checked. :class:`AseanCase` assesses one charge of one case in every state
-and instrument and explains each discretionary outcome.
+and instrument and explains each discretionary outcome, once the trainee has ticked the states
+they expect to protect the person (decide first, guess.GuessFirst): before "Compare with
+npkit" no outcome or count is on the page.
 
 Everything here only presents the rows of :mod:`npkit.law.jurisdiction_data` and the findings of
 :func:`npkit.assess`. Callbacks re-check every value against the options they offer and never
@@ -17,8 +19,10 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
+from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
 from npkit.course.widgets.choice import Choice, Option
+from npkit.course.widgets.guess import GuessFirst
 from npkit.course.widgets.models_table import CaseAndCharge, category_text
 from npkit.course.widgets.ui import words
 from npkit.engine.assessment import assess
@@ -26,10 +30,13 @@ from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.law.jurisdictions import DISCRETION_TEXT
 from npkit.law.jurisdictions import MODEL_WORDS as LAW_MODEL_WORDS
 from npkit.law.vocabulary import OffenceType, describe
-from npkit.notes import Note, notes
+from npkit.law.wording import say
+from npkit.notes import Note, note, notes
 
-# The law's own words for a row's model (npkit/law/data/wording/jurisdictions.yaml).
+# The law's own words for a row's model, and for what a row's data adds to it or leaves
+# unnamed (npkit/law/data/wording/jurisdictions.yaml); the row's citations stand beside them.
 MODEL_WORDS = {**LAW_MODEL_WORDS, "none": "no provision"}
+VERIFY_NOTE = "asean.verify_current_law"  # above the reference table
 KIND_WORDS = {"soft_law": "soft law", "treaty": "treaty", "eu_law": "EU law",
               "case_law": "judgment"}
 
@@ -87,21 +94,21 @@ def _view(row, offence_type: str) -> dict:
     """What a reference row shows beyond its own fields, in words."""
     if is_state(row):
         tag = row.code
-        provision = row.provision or (
-            "provision exists (section not named in the sources)" if row.has_provision
-            else "no explicit non-punishment provision")
+        provision = row.provision or say(
+            "jurisdictions.provision.unnamed" if row.has_provision
+            else "jurisdictions.provision.none")
     else:
         kind = KIND_WORDS.get(row.kind, row.kind)
         tag = f"{kind}, {row.year}" if row.year else kind
         provision = row.provision
-    model = MODEL_WORDS.get(row.model, words(row.model))
+    model = [MODEL_WORDS.get(row.model, words(row.model))]
     if getattr(row, "obedience_to_order", False):
-        model += " + acts done on the trafficker's order"
+        model.append(say("jurisdictions.qualifier.obedience_to_order"))
     if getattr(row, "requires_forced_labour", False):
-        model += "; only for victims of forced labour"
+        model.append(say("jurisdictions.qualifier.forced_labour"))
     if getattr(row, "applies_only_to", ""):
-        model += f"; only for {row.applies_only_to}"
-    return {"tag": tag, "provision": provision, "model": model,
+        model.append(say("jurisdictions.qualifier.only_for", only=row.applies_only_to))
+    return {"tag": tag, "provision": provision, "model": "; ".join(model),
             "offences": _offences_text(row),
             "discretion": DISCRETION_TEXT.get(row.discretion, ""),
             "covered": covered_word(row, offence_type) if offence_type else "",
@@ -155,7 +162,7 @@ class AseanTable:
         self.offence.observe(self._on_offence, names="value")
         self.include_instruments.observe(self._on_instruments, names="value")
         self.widget = w.VBox([
-            ui.html_widget("asean/verify.html.j2"),
+            ui.html_widget("asean/verify.html.j2", note=note(VERIFY_NOTE)),
             w.HBox([self.model, self.provision, self.include_instruments],
                    layout=w.Layout(flex_flow="row wrap")),
             self.offence_choice.widget, self.status, self.count, self.table])
@@ -217,31 +224,55 @@ class AseanTable:
                     ("International and regional instruments", others)])
 
 
-class AseanCase(CaseAndCharge):
-    """One charge of one case in every ASEAN state and instrument."""
+class AseanCase(GuessFirst, CaseAndCharge):
+    """One charge of one case in every ASEAN state and instrument, once the trainee has
+    guessed which states protect (decide first). ``outcomes`` maps every state and instrument
+    to npkit's outcome for the charge on show; ``summary`` and ``table`` stay empty until
+    ``compare`` is pressed. Saved state: see :class:`GuessFirst`."""
+
+    state_key = "asean-case"
 
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
+        self._init_guess("ASEAN states")
+        self.charge = ui.html_widget()
         self.summary = ui.html_widget()
         self.table = ui.html_widget()
         self.outcomes: dict[str, str] = {}
-        self.widget = w.VBox([self.controls, self.status, self.summary, self.table])
+        self.assessment = None
+        self.widget = w.VBox([self.controls, self.status, self.charge, self.guess,
+                              self.summary, self.table])
         self.show(self.case_id, self.offence_id)
+
+    def offered(self) -> tuple[str, ...]:
+        return tuple(jurisdictions())
 
     def render(self, case, offence_id: str) -> None:
         a = assess(case, offence_id, counterfactuals=False)
+        self.assessment = a
+        self.outcomes = {k: n.outcome for k, n in {**a.jurisdictions, **a.instruments}.items()}
+        self.charge.value = ui.value("models/charge.html.j2", a=a,
+                                     category=category_text(a.offence))
+        self._offer(case, offence_id, a.jurisdictions, ui.value(
+            "guess/question.html.j2", name=case.person.pseudonym, charge=a.offence.charge,
+            total=len(a.jurisdictions), noun="ASEAN states"))
+
+    def conceal(self) -> None:
+        self.summary.value = self.table.value = ""
+
+    def show_result(self, result: GuessResult, reveal: int) -> None:
+        a = self.assessment
         rows = reference_rows()
         found = {**a.jurisdictions, **a.instruments}
-        self.outcomes = {k: n.outcome for k, n in found.items()}
         tally: dict[str, int] = {}
         for n in a.jurisdictions.values():
             tally[n.outcome] = tally.get(n.outcome, 0) + 1
         why = {k: why_note(k, rows[k]) for k, n in found.items()
                if n.outcome == "discretionary" and k in rows}
         self.summary.value = ui.value(
-            "asean/case_summary.html.j2", a=a, category=category_text(a.offence),
-            tally=sorted(tally.items()),
-            why=[(found[k].title, n) for k, n in why.items()])
+            "asean/case_summary.html.j2", a=a, tally=sorted(tally.items()),
+            why=[(found[k].title, n) for k, n in why.items()], g=result,
+            name=a.case.person.pseudonym, noun="ASEAN states", reveal=reveal)
 
         def items(group: dict) -> list:
             return [(k, node, why.get(k),
@@ -249,6 +280,6 @@ class AseanCase(CaseAndCharge):
                     for k, node in group.items()]
 
         self.table.value = ui.value(
-            "asean/case_table.html.j2", name=case.person.pseudonym,
+            "asean/case_table.html.j2", name=a.case.person.pseudonym,
             groups=[("ASEAN Member States", items(a.jurisdictions)),
                     ("International and regional instruments", items(a.instruments))])

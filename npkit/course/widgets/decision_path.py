@@ -19,8 +19,9 @@ from npkit.course.training import quiz as qz
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.quiz import STATUS_WORDS
+from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
-from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk
+from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk, walk_summary
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
 
 SEED_CASES = ("jane", "john", "sarah")  # Fitzgerald 2024 V.B: offered first, Jane by default
@@ -39,7 +40,8 @@ def _ordered(cases) -> list:
 
 def stages_html(views, stop) -> str:
     """The stage-by-stage table: reached, missed chance, and the study's recommendations."""
-    return str(ui.render("decision/stages.html.j2", views=views, stop=stop))
+    return str(ui.render("decision/stages.html.j2", views=views, stop=stop,
+                         summary=walk_summary(stop)))
 
 
 class DecisionPath(Stateful):
@@ -63,13 +65,15 @@ class DecisionPath(Stateful):
         self.story = w.HTML("")
         self.where = w.HTML("")
         self.question = w.HTML("")
-        self.answer = w.RadioButtons(options=list(qz.stop_choices()), value=None,
-                                     description="Stop at", style={"description_width": "initial"},
-                                     layout=w.Layout(width="auto"))
+        self._qid = ui.question_id()
+        self.answer = ui.labelled_by(w.RadioButtons(
+            options=list(qz.stop_choices()), value=None, description="Stop at",
+            style={"description_width": "initial"}, layout=w.Layout(width="auto")), self._qid)
         self.check = ui.button("Check", kind="primary", tooltip="Compare your answer with npkit's")
         self.result = ui.html_widget()
         self.stages = ui.html_widget()
         self.status = ui.status_line()
+        self._reveal = 0  # presses of Check (see reveal.py)
         self.case.observe(self._on_case, names="value")
         self.answer.observe(self._on_answer, names="value")
         self.check.on_click(self._on_check)
@@ -108,7 +112,8 @@ class DecisionPath(Stateful):
         self.where.value = ui.value(
             "decision/where.html.j2", stage=describe(Stage, f.stage),
             identification=describe(IdentificationStatus, f.identification))
-        self.question.value = ui.value("decision/question.html.j2", name=case.person.pseudonym)
+        self.question.value = ui.value("decision/question.html.j2", name=case.person.pseudonym,
+                                       qid=self._qid)
 
     # -- saved state --------------------------------------------------------------------------
 
@@ -155,14 +160,18 @@ class DecisionPath(Stateful):
         if self.answer.value is None:
             self.status.value = ui.value("decision/choose_first.html.j2")
             return
-        question = qz.stop_question(self.cases[case_id], self.assessment)
+        case = self.cases[case_id]
+        question = qz.stop_question(case, self.assessment)
         fb = qz.grade(question, self.answer.value)
         stop = should_stop(self.assessment)
+        self._reveal += 1
         self.result.value = ui.value("decision/result.html.j2", fb=fb,
                                      word=STATUS_WORDS[fb.status],
-                                     answer=question.answer_label, stop=stop)
+                                     answer=question.answer_label, stop=stop,
+                                     reveal=self._reveal, notes=case_notes("stop", case.id),
+                                     lesson=case.lesson)
         self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment),
-                                     stop=stop)
+                                     stop=stop, summary=walk_summary(stop))
         self.checked = True
         self._changed()
 
@@ -182,16 +191,19 @@ class WhyPunish(Stateful):
     def __init__(self, name: str = "Jane") -> None:
         self.name = name
         self.compared = False
+        self._reveal = 0  # presses of Compare (see reveal.py)
         self.answers: dict[str, w.ToggleButtons] = {}
         self.prompts = list(qz.DISCUSSION)
         rows = []
         for n, p in enumerate(self.prompts, 1):
+            qid = ui.question_id()
             label = ui.html_widget("decision/discussion_prompt.html.j2", n=n, prompt=p,
-                                   question=p.question.format(name=name))
+                                   question=p.question.format(name=name), qid=qid)
             toggle = w.ToggleButtons(options=list(qz.DISCUSSION_ANSWERS), value=None,
                                      description=f"Your view {n}",
                                      style={"description_width": "initial",
                                             "button_width": "6rem"})
+            ui.labelled_by(toggle, qid)  # and npkit-a11y.js gives each button aria-pressed
             toggle.observe(self._on_toggle, names="value")
             self.answers[p.id] = toggle
             rows.append(w.VBox([label, toggle]))
@@ -230,6 +242,9 @@ class WhyPunish(Stateful):
             given = self.answers[p.id].value
             said = labels.get(given, "no answer") if isinstance(given, str) else "no answer"
             items.append((p, said))
-        self.output.value = ui.value("decision/discussion.html.j2", items=items)
+        self._reveal += 1
+        self.output.value = ui.value("decision/discussion.html.j2", items=items,
+                                     answered=sum(said != "no answer" for _, said in items),
+                                     reveal=self._reveal)
         self.compared = True
         self._changed()

@@ -5,7 +5,9 @@ npkit" sets the answers beside npkit's finding on each condition under England &
 Malaysia and the Rome Statute (labelled as the international-criminal-law analogue): which
 variant requires which condition, whether duress succeeds and the caveats that outcome rests on
 (npkit's reading, outside law), the reasons with their sources, and what would have to change
-(npkit's counterfactuals for the duress outcomes).
+(npkit's counterfactuals for the duress outcomes). Decide first: none of it, nor what the source
+concludes about the case (notes), is on the page before "Compare with npkit"; then a one-line
+summary (a live region) heads the result.
 
 The comparison is :func:`npkit.course.training.checklist.compare`; every finding comes from
 :func:`npkit.assess`. Case text is escaped; callbacks re-check their input and never raise.
@@ -19,21 +21,24 @@ from npkit.course.binding import Stateful
 from npkit.course.training.checklist import (
     ANSWER_OPTIONS,
     NOT_ANSWERED,
-    QUESTIONS,
     Comparison,
+    answer_options,
+    citations,
     compare,
     question,
 )
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice, error_panel
+from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.law.duress import CONDITIONS, VARIANTS
 from npkit.render.marks import analogue_label, analogue_text, international_analogue
 
 CASES = ("jane", "john", "sarah")
+# What a matrix cell says of the trainee's answer: short, since it is read twelve times.
 AGREEMENT_TEXT = {
-    "agrees": "with your answer",
-    "differs": "from your answer",
+    "agrees": "You agree.",
+    "differs": "You disagree.",
     NOT_ANSWERED: "",
 }
 
@@ -62,22 +67,26 @@ class DuressChecklist(Stateful):
         self.story = ui.html_widget()
         self.prompts: dict[str, w.HTML] = {}
         self.questions: dict[str, w.RadioButtons] = {}
+        self._ids = {cond: ui.question_id() for cond in CONDITIONS}
         rows = []
-        for n, cond in enumerate(CONDITIONS, 1):
+        for cond in CONDITIONS:
             self.prompts[cond] = ui.html_widget()
-            self.questions[cond] = w.RadioButtons(
-                options=list(ANSWER_OPTIONS), value=None,
-                description=f"{n}. {QUESTIONS[cond][0]}",
-                style={"description_width": "12rem"},
-                layout=w.Layout(width="auto"))
+            # No description: "No reasonable escape: Yes" read as a double negative. The
+            # group is named by the question above it.
+            self.questions[cond] = ui.labelled_by(w.RadioButtons(
+                options=list(answer_options(cond)), value=None, layout=w.Layout(width="auto")),
+                self._ids[cond])
             self.questions[cond].observe(self._on_answer, names="value")
             rows.append(w.VBox([self.prompts[cond], self.questions[cond]],
                                layout=w.Layout(margin="0 0 .5em 0")))
         self.compare_button = ui.button("Compare with npkit", kind="primary",
                                         tooltip="Set your answers beside npkit's findings")
         self.clear = ui.button("Clear my answers", tooltip="Start this case again")
+        self.summary = ui.html_widget()
         self.comparison = ui.html_widget()
+        self.concludes = ui.html_widget()
         self.reasons = ui.html_widget()
+        self._reveal = 0  # presses of "Compare with npkit" (see reveal.py)
         self.changes = ui.html_widget()
         self.intro = ui.html_widget("duress/intro.html.j2")
         self.picker.observe(self._on_case, names="value")
@@ -86,7 +95,7 @@ class DuressChecklist(Stateful):
         self.widget = w.VBox([
             self.status, self.intro, self.case_choice.widget, self.story, *rows,
             ui.box([self.compare_button, self.clear], row=True),
-            self.comparison, self.reasons, self.changes,
+            self.summary, self.comparison, self.concludes, self.reasons, self.changes,
         ])
         self.widget.add_class("npk-wrap")
         self.load(self.picker.value)
@@ -111,12 +120,14 @@ class DuressChecklist(Stateful):
         case = self.cases[case_id]
         name = case.person.pseudonym
         self.result = None
+        self.summary.value = self.concludes.value = ""
         self.comparison.value = self.reasons.value = self.changes.value = ""
         self._quiet = True
         try:
-            for cond, box in self.questions.items():
+            for n, (cond, box) in enumerate(self.questions.items(), 1):
                 box.value = None
-                self.prompts[cond].value = ui.value("duress/prompt.html.j2",
+                self.prompts[cond].value = ui.value("duress/prompt.html.j2", n=n,
+                                                    qid=self._ids[cond],
                                                     text=question(cond, name))
         finally:
             self._quiet = False
@@ -138,6 +149,7 @@ class DuressChecklist(Stateful):
 
     @ui.guard("Your answers could not be compared with npkit.")
     def _on_compare(self, _button=None) -> None:
+        self._reveal += 1
         self._render()
         self._changed()
 
@@ -188,7 +200,11 @@ class DuressChecklist(Stateful):
     def _render(self) -> None:
         result = compare(self._assessment(), self.answers())
         self.result = result
+        self.summary.value = ui.value("duress/summary.html.j2", **_summary(result),
+                                      reveal=self._reveal)
         self.comparison.value = ui.value("duress/table.html.j2", **_table(result))
+        self.concludes.value = ui.value("reveal/concludes.html.j2",
+                                        notes=case_notes("duress", self.case.id))
         self.reasons.value = ui.value("duress/reasons.html.j2", r=result)
         self.changes.value = ui.value(
             "duress/changes.html.j2",
@@ -202,10 +218,26 @@ def _table_html(r: Comparison) -> str:
     return str(ui.render("duress/table.html.j2", **_table(r)))
 
 
+def _summary(r: Comparison) -> dict:
+    """The variants grouped by npkit's outcome, for the one-line summary."""
+    by_outcome: dict[str, list[str]] = {}
+    for v in r.variants:
+        by_outcome.setdefault(r.outcome(v), []).append(VARIANTS[v].short or VARIANTS[v].title)
+    return {"r": r, "by_outcome": list(by_outcome.items()),
+            "shorts": {v: VARIANTS[v].short or VARIANTS[v].title for v in r.variants}}
+
+
+def conditions_source() -> str:
+    """Where the conditions come from: the first citation of each checklist question
+    (npkit/course/data/checklist.yaml), each source once."""
+    return "; ".join(dict.fromkeys(ui.cite_text(citations(c)[0]) for c in CONDITIONS))
+
+
 def _table(r: Comparison) -> dict:
     heads = [(VARIANTS[v].title,
               analogue_label() if international_analogue(r.findings[v]) else "")
              for v in r.variants]
     analogue = (analogue_text() if any(international_analogue(f) for f in r.findings.values())
                 else "")
-    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": AGREEMENT_TEXT}
+    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": AGREEMENT_TEXT,
+            "conditions_source": conditions_source()}

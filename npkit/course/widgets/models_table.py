@@ -4,8 +4,11 @@
 one case (the decisive reason is the one the engine names; the outcome carries the caveats it
 rests on), each row opening (``<details>``) onto the full finding tree with every reason, its
 citation and the citation's confidence mark; the duress variants sit beside the models for
-contrast. :class:`OffenceCategories` is the cases x models matrix for Fitzgerald 2024 IV.C's
-offence categories, and :class:`Discussion` the "the losses are too big to excuse" exercise.
+contrast. Decide first: the trainee first ticks the models they expect to protect the person
+(guess.GuessFirst); the outcomes, the counts, the sources' conclusion and the case's lesson
+appear only after "Compare with npkit". :class:`OffenceCategories` is the cases x models
+matrix for Fitzgerald 2024 IV.C's offence categories, and :class:`Discussion` the "the losses
+are too big to excuse" exercise.
 
 Everything here only presents: outcomes and reasons come from :func:`npkit.assess` (and
 :func:`npkit.render.frame.matrix`), each model's line and the discussion's positions from
@@ -20,9 +23,12 @@ from collections.abc import Iterable, Sequence
 
 import ipywidgets as w
 
+from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.choice import Choice, Option, short_labels
+from npkit.course.widgets.guess import GuessFirst
+from npkit.course.widgets.reveal import case_notes
 from npkit.course.widgets.ui import (
     cite_text,  # noqa: F401 - module 4 and tests use it here
     words,
@@ -37,6 +43,8 @@ from npkit.render.marks import ANALOGUE_NOTE, international_analogue
 # One line per model, in npkit's words, with its citations: npkit/law/data/notes.yaml
 # ("models.<model>"). Presentation only: the tests themselves live in npkit/law/models/.
 MODEL_NOTE = "models.{}"
+CONTRAST_NOTE = "duress.for_contrast"  # heads the duress rows
+CATEGORIES_NOTE = "offence.categories"  # above the categories matrix
 
 
 def narrower(model: str) -> bool:
@@ -142,30 +150,58 @@ class CaseAndCharge:
         raise NotImplementedError
 
 
-class ModelsTable(CaseAndCharge):
-    """Every model for one charge of one case, with duress beside it for contrast.
+class ModelsTable(GuessFirst, CaseAndCharge):
+    """Every model for one charge of one case, with duress beside it for contrast, once the
+    trainee has guessed which models protect (decide first).
 
-    Tests drive ``case_picker`` / ``offence_picker`` and read ``table.value``; ``rows`` maps each
-    model to its finding for the case on show.
+    Tests drive ``case_picker`` / ``offence_picker``, tick ``boxes`` and press ``compare``,
+    then read ``summary.value`` and ``table.value`` (empty before); ``rows`` maps each model to
+    its finding for the charge on show. Saved state: see :class:`GuessFirst`.
     """
+
+    state_key = "models"
 
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
+        self._init_guess("models")
+        self.charge = ui.html_widget()
         self.case_panel = ui.html_widget()
         self.summary = ui.html_widget()
         self.table = ui.html_widget()
+        self.concludes = ui.html_widget()
         self.rows: dict[str, Finding] = {}
-        self.widget = w.VBox([self.controls, self.status, self.summary, self.case_panel,
-                              self.table])
+        self.assessment: Assessment | None = None
+        self.widget = w.VBox([self.controls, self.status, self.charge, self.case_panel,
+                              self.guess, self.summary, self.table, self.concludes])
         self.show(self.case_id, self.offence_id)
+
+    def offered(self) -> tuple[str, ...]:
+        return tuple(registry.names("models"))
 
     def render(self, case, offence_id: str) -> None:
         a = assess(case, offence_id, counterfactuals=False)
-        self.rows = dict(a.models)
+        self.assessment, self.rows = a, dict(a.models)
+        self.charge.value = ui.value("models/charge.html.j2", a=a,
+                                     category=category_text(a.offence))
         self.case_panel.value = ui.value("models/case_panel.html.j2", case=case,
                                          show_tags=False)
-        self.summary.value = ui.value("models/summary.html.j2", **_summary(a))
+        models = {k: a.models[k] for k in registry.names("models") if k in a.models}
+        self._offer(case, offence_id, models, ui.value(
+            "guess/question.html.j2", name=case.person.pseudonym, charge=a.offence.charge,
+            total=len(models), noun="models"))
+
+    def conceal(self) -> None:
+        self.summary.value = self.table.value = self.concludes.value = ""
+
+    def show_result(self, result: GuessResult, reveal: int) -> None:
+        a = self.assessment
+        self.summary.value = ui.value("models/summary.html.j2", **_summary(a), g=result,
+                                      name=a.case.person.pseudonym, noun="models",
+                                      reveal=reveal)
         self.table.value = ui.value("models/table.html.j2", **_table(a))
+        self.concludes.value = ui.value("reveal/concludes.html.j2",
+                                        notes=case_notes("models", a.case.id),
+                                        lesson=a.case.lesson)
 
 
 def _summary(a: Assessment) -> dict:
@@ -196,6 +232,7 @@ def _table(a: Assessment) -> dict:
         "models": [_row(a.models[k], k, "models") for k in registry.names("models")
                    if k in a.models],
         "duress": [_row(node, k, "duress") for k, node in a.duress.items()],
+        "contrast": note(CONTRAST_NOTE),
     }
 
 
@@ -213,7 +250,7 @@ def _categories(cases: Sequence, ids: Sequence[str]) -> dict:
     chosen = [by_id[i] for i in ids if i in by_id]
     missing = [i for i in ids if i not in by_id]
     if not chosen:
-        return {"rows": [], "cols": [], "missing": missing}
+        return {"rows": [], "cols": [], "missing": missing, "categories": note(CATEGORIES_NOTE)}
     table = matrix(chosen)
     titles = {k: node.title for k, node in
               assess(chosen[0], counterfactuals=False).models.items()}
@@ -225,7 +262,7 @@ def _categories(cases: Sequence, ids: Sequence[str]) -> dict:
     rows = [(k, titles[k], [(str(table.loc[case.id, f"models.{k}"]),
                              marks.get((case.id, f"models.{k}"), "")) for case in chosen])
             for k in keys]
-    return {"rows": rows, "cols": cols, "missing": missing}
+    return {"rows": rows, "cols": cols, "missing": missing, "categories": note(CATEGORIES_NOTE)}
 
 
 def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -> str:

@@ -5,21 +5,25 @@
   ("2 of 3 (67%)"), the bar itself only a picture of that text (hidden from screen readers).
 - Once the trainer reveals npkit's answer, the matching rows say so in words and with a
   symbol ("✓ npkit's answer"), never by colour alone, and npkit's reasons stand beside the
-  chart, each with its source; where the answer rests on npkit's reading or on law from
-  outside npkit's sources, the reveal says so in words right under the answer.
-- Free-text answers are listed without names, escaped, line breaks kept (``white-space:
-  pre-wrap``); a long one shows its beginning, the rest behind "Show the whole answer".
+  chart, each with its source (and, for a "which" question, the state or model that gives
+  it); where the answer rests on npkit's reading or on law from outside npkit's sources, the
+  reveal says so in words right under the answer.
+- Free-text answers are listed without names, escaped, line breaks kept; a long one shows its
+  beginning, the rest behind "Show the whole answer".
 
-Everything typed by a trainee or read from a case file is escaped here; the functions return
-finished HTML for an ``ipywidgets.HTML``. :func:`reveal_html` is also what a trainee sees after
-the reveal: npkit's answer and why, and nothing about the room's answers.
+The HTML comes from the templates in ``templates/workshop/`` (autoescaped: everything typed by
+a trainee or read from a case file is passed as text). :func:`reveal_html` is also what a
+trainee sees after the reveal: npkit's answer and why, whether the trainee's own answer
+matches it, and nothing about the room's answers.
 """
 
 from __future__ import annotations
 
 import re
 
-from npkit.course.widgets.base import CSS, esc, marks_html
+from markupsafe import Markup
+
+from npkit.course.widgets import ui
 from npkit.questions import AnswerKey
 from npkit.store.workshop.sessions import PollQuestion, Tally
 
@@ -27,37 +31,11 @@ PREVIEW_CHARS = 280
 PREVIEW_LINES = 6
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-POLL_CSS = """
-<style>
-.npk-poll { width: 100%; max-width: 60rem; }
-.npk-poll caption { text-align: left; font-weight: 600; padding: .2em 0; }
-.npk-poll th[scope=row] { width: 30%; font-weight: 600; }
-.npk-poll td.npk-bar-cell { width: 70%; }
-.npk-bar-track { display: inline-block; vertical-align: middle; width: 60%; height: 1.2em;
-  border: 1px solid #555; background: #fff; margin-right: .5em; }
-.npk-bar { height: 100%; background: #1f5fbf; }
-.npk-bar.npk-bar-key { background: repeating-linear-gradient(45deg, #0b5d1e, #0b5d1e 6px,
-  #2e8b4a 6px, #2e8b4a 12px); }
-.npk-count { font-weight: 600; white-space: nowrap; }
-.npk-tally-line { font-size: 1.15em; font-weight: 600; margin: .3em 0; }
-.npk-texts { padding-left: 1.5em; max-width: 60rem; }
-.npk-texts li { margin: .35em 0; }
-.npk-text { white-space: pre-wrap; overflow-wrap: anywhere; max-height: 9.5em;
-  overflow: hidden; border-left: 3px solid #9bb3d6; padding: .1em .5em; }
-.npk-reveal { border: 2px solid #0b5d1e; background: #f4fbf5; padding: .4em .8em;
-  margin: .5em 0; max-width: 60rem; }
-.npk-reveal h3 { margin-top: .1em; }
-</style>
-"""
-
-KEY_MARK = ('<span class="npk-badge npk-good npk-key-mark"><span aria-hidden="true">✓</span> '
-            "npkit's answer</span>")
-
 
 def text(value: object) -> str:
-    """``value`` escaped for HTML, with any lone surrogate (not text; it would break the
-    widget's JSON message) shown as U+FFFD."""
-    return esc(_SURROGATE.sub("\ufffd", str(value)))
+    """``value`` as text, with any lone surrogate (not text; it would break the widget's
+    JSON message) shown as U+FFFD. Escaping is the templates' job."""
+    return _SURROGATE.sub("\ufffd", str(value))
 
 
 def percent(n: int, total: int) -> int:
@@ -77,10 +55,6 @@ def bar_label(label: str, n: int, total: int) -> str:
     return f"{label} — {count_text(n, total)}"
 
 
-def _answered(respondents: int, joined: int) -> str:
-    return (f"<p class='npk-tally-line'>{respondents} answered of {joined} joined</p>")
-
-
 def key_values(question: PollQuestion, key: AnswerKey | None) -> frozenset[str]:
     """npkit's answer as choice values ("" none), only for a key that fits the question."""
     if key is None or question.kind == "free_text":
@@ -91,88 +65,81 @@ def key_values(question: PollQuestion, key: AnswerKey | None) -> frozenset[str]:
 def key_words(question: PollQuestion, key: AnswerKey | None) -> str:
     """npkit's answer in words: "fails", "Indonesia, Philippines", "none of the options"."""
     chosen = key_values(question, key)
+    return choice_words(question, chosen)
+
+
+def choice_words(question: PollQuestion, chosen) -> str:
+    """Chosen values in words, in the order the question lists them."""
+    chosen = set(chosen)
     if not chosen:
         return "none of the options"
     return ", ".join(question.label(v) for v in question.values if v in chosen)
 
 
-def bars_html(tally: Tally, joined: int, key: AnswerKey | None = None,
-              revealed: bool | None = None) -> str:
-    """The chart of a choice question: a table, one row (bar) per choice."""
-    q = tally.question
-    shown = q.revealed if revealed is None else revealed
-    marked = key_values(q, key) if shown else frozenset()
-    total = tally.respondents
-    several = (" Each person could choose several, so the percentages can add up to more "
-               "than 100." if q.kind == "which" else "")
+KEY_MARK = ui.env().get_template("workshop/_poll.html.j2").module.key_mark()
+
+
+def _rows(tally: Tally, marked: frozenset[str]) -> list[dict]:
+    q, total = tally.question, tally.respondents
     rows = []
     for value in q.values:
         n = tally.counts.get(value, 0)
-        label = q.label(value)
-        is_key = value in marked
-        mark = f" {KEY_MARK}" if is_key else ""
-        width = percent(n, total)
-        rows.append(
-            f"<tr data-value='{text(value)}'><th scope='row'>{text(label)}{mark}</th>"
-            f"<td class='npk-bar-cell' title='{text(bar_label(label, n, total))}'>"
-            f"<span class='npk-bar-track' aria-hidden='true'><span class='npk-bar"
-            f"{' npk-bar-key' if is_key else ''}' style='display:block;width:{width}%'>"
-            f"</span></span><span class='npk-count'>{count_text(n, total)}</span></td></tr>")
-    return (f"{_answered(total, joined)}"
-            f"<table class='npk-poll'><caption>Answers so far.{several}</caption>"
-            "<thead><tr><th scope='col'>Answer</th><th scope='col'>How many chose it</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        label = text(q.label(value))
+        rows.append({"value": text(value), "label": label, "count": count_text(n, total),
+                     "title": bar_label(label, n, total), "width": percent(n, total),
+                     "key": value in marked})
+    return rows
 
 
 def _preview(value: str) -> tuple[str, bool]:
-    lines = value.split("\n")
-    cut = "\n".join(lines[:PREVIEW_LINES])
-    cut = cut[:PREVIEW_CHARS]
-    return (cut, cut != value)
+    cut = "\n".join(value.split("\n")[:PREVIEW_LINES])[:PREVIEW_CHARS]
+    return cut, cut != value
 
 
-def texts_html(tally: Tally, joined: int) -> str:
-    """Free-text answers, without names, in the order people joined; escaped, line breaks
-    kept; a long answer shows its beginning and the rest on request."""
+def _texts(tally: Tally) -> list[dict]:
     items = []
     for value in tally.texts:
+        value = text(value)
         short, cut = _preview(value)
-        if cut:
-            items.append(
-                f"<li><div class='npk-text'>{text(short.rstrip())}…</div>"
-                "<details><summary>Show the whole answer</summary>"
-                f"<div class='npk-text' style='max-height:none'>{text(value)}</div>"
-                "</details></li>")
-        else:
-            items.append(f"<li><div class='npk-text'>{text(value)}</div></li>")
-    body = (f"<ol class='npk-texts' aria-label='Answers, without names'>{''.join(items)}</ol>"
-            if items else "<p>No answers yet.</p>")
-    return f"{_answered(tally.respondents, joined)}{body}"
+        items.append({"short": short.rstrip(), "cut": cut, "full": value})
+    return items
 
 
-def reveal_html(question: PollQuestion, key: AnswerKey | None) -> str:
+def match(question: PollQuestion, key: AnswerKey | None, mine: object) -> dict | None:
+    """What a trainee is told about their own answer after the reveal: {"state": "agrees" |
+    "differs" | "not answered", "text": a sentence}; None where there is nothing to compare
+    (a free-text question, or no key). npkit's key decides (:meth:`AnswerKey.is_correct`)."""
+    if key is None or question.kind == "free_text":
+        return None
+    theirs = key_words(question, key)
+    if mine is None or (question.kind == "outcome" and mine not in question.values):
+        return {"state": "not answered", "text": "You did not answer this question."}
+    given = [mine] if isinstance(mine, str) else list(mine) if isinstance(mine, list) else []
+    yours = choice_words(question, given)
+    if frozenset(given) == key.correct:
+        return {"state": "agrees", "text": f"Your answer, {yours}, matches npkit's answer."}
+    return {"state": "differs",
+            "text": f"Your answer, {yours}, differs from npkit's answer ({theirs})."}
+
+
+def _reveal(question: PollQuestion, key: AnswerKey | None, mine: object = ...) -> Markup:
+    reasons = []
+    if key is not None:
+        givers = key.why_from if len(key.why_from) == len(key.why) else ("",) * len(key.why)
+        reasons = [(text(r.text), text(r.source), text(g)) for r, g in zip(key.why, givers,
+                                                                          strict=True)]
+    return ui.render("workshop/reveal.html.j2", kind=question.kind, key=key,
+                     answer=key_words(question, key), reasons=reasons,
+                     marks=list(key.marks) if key is not None and key.rests_on else [],
+                     mine=None if mine is ... else match(question, key, mine))
+
+
+def reveal_html(question: PollQuestion, key: AnswerKey | None, mine: object = ...) -> str:
     """npkit's answer to ``question`` and why, each reason with its source. Nothing about the
-    room's answers: trainees see exactly this after the reveal."""
-    if question.kind == "free_text":
-        return ("<section class='npk-reveal' aria-label=\"npkit's analysis\">"
-                "<h3>npkit's analysis</h3><p>A question in your own words has no single "
-                "right answer. Compare the reasons given with npkit's answers to the other "
-                "questions, and their sources.</p></section>")
-    if key is None:
-        return ("<section class='npk-reveal' aria-label=\"npkit's answer\">"
-                "<h3>npkit's answer</h3><p>npkit's answer to this question is not available "
-                "on this computer: its case file is missing or could not be read.</p>"
-                "</section>")
-    reasons = "".join(
-        f"<li>{text(r.text)} <span class='npk-source'>({text(r.source)})</span></li>"
-        for r in key.why)
-    why = f"<p><strong>Why:</strong></p><ul>{reasons}</ul>" if reasons else ""
-    rests = (f"<p class='npk-rests-on'><strong>This answer rests on:</strong> "
-             f"{marks_html(key.marks)}</p>" if key.rests_on else "")
-    return ("<section class='npk-reveal' aria-label=\"npkit's answer\">"
-            "<h3>npkit's answer</h3>"
-            f"<p>{KEY_MARK} <strong>{text(key_words(question, key))}</strong></p>{rests}{why}"
-            "</section>")
+    room's answers: trainees see exactly this after the reveal, with ``mine`` (their own
+    answer, None if they gave none) compared with npkit's; the trainer's screen passes no
+    ``mine``."""
+    return str(ui.render("frame.html.j2", body=_reveal(question, key, mine)))
 
 
 def chart_html(tally: Tally, joined: int, key: AnswerKey | None = None,
@@ -181,13 +148,8 @@ def chart_html(tally: Tally, joined: int, key: AnswerKey | None = None,
     once revealed, npkit's answer beside them. ``revealed`` defaults to the question's flag."""
     q = tally.question
     shown = q.revealed if revealed is None else revealed
-    body = texts_html(tally, joined) if q.kind == "free_text" else \
-        bars_html(tally, joined, key, shown)
-    if shown:
-        body += reveal_html(q, key)
-    return box(body)
-
-
-def box(body: str) -> str:
-    """``body`` (already escaped) in the suite's and the chart's styles."""
-    return f"{CSS}{POLL_CSS}<div class='npk'>{body}</div>"
+    marked = key_values(q, key) if shown else frozenset()
+    return ui.value("workshop/chart.html.j2", respondents=tally.respondents, joined=joined,
+                    free_text=q.kind == "free_text", items=_texts(tally),
+                    rows=_rows(tally, marked), several=q.kind == "which", revealed=shown,
+                    reveal=_reveal(q, key) if shown else "")

@@ -62,6 +62,7 @@ class Quiz(Stateful):
     def __init__(self, questions: Iterable[qz.Question] | None = None) -> None:
         self._quiet = False
         self.checked = False
+        self._reveal = 0  # presses of "Check answers" (see reveal.py)
         self.questions = list(qz.bank() if questions is None else questions)
         self._by_id = {q.id: q for q in self.questions}
         modules = sorted({q.module for q in self.questions})
@@ -73,11 +74,14 @@ class Quiz(Stateful):
         self.radios: dict[str, w.RadioButtons] = {}
         self.feedback: dict[str, w.HTML] = {}
         self._items: dict[str, w.VBox] = {}
+        self._qids: dict[str, str] = {}
         for q in self.questions:
             self.prompts[q.id] = w.HTML("")
+            qid = self._qids[q.id] = ui.question_id()
             radio = w.RadioButtons(options=list(q.choices), value=None, description="Answer",
                                    style={"description_width": "initial"},
                                    layout=w.Layout(width="auto", max_width="60rem"))
+            ui.labelled_by(radio, f"{qid}-n", qid)  # "Question 3 of 38" and the question
             radio.add_class("npk-choices")
             radio.observe(self._on_answer, names="value")
             self.radios[q.id] = radio
@@ -106,7 +110,8 @@ class Quiz(Stateful):
         total = len(self.shown)
         for n, q in enumerate(self.shown, 1):
             self.prompts[q.id].value = ui.value("quiz/question.html.j2", n=n, total=total,
-                                                module=module_title(q.module), prompt=q.prompt)
+                                                module=module_title(q.module), prompt=q.prompt,
+                                                qid=self._qids[q.id])
             self.radios[q.id].description = f"Answer {n}"
         self.list.children = [self._items[q.id] for q in self.shown]
         if not self.shown:
@@ -183,6 +188,7 @@ class Quiz(Stateful):
     @ui.guard(GRADING_FAILED)
     def _on_check(self, _button=None) -> None:
         result = qz.score(self.shown, self.answers())
+        self._reveal += 1
         for fb in result.feedback:
             self.feedback[fb.question_id].value = ui.value("quiz/feedback.html.j2",
                                                            **_feedback(fb))
@@ -199,4 +205,4 @@ class Quiz(Stateful):
         by_module = [(module_title(m), right, total) for m, (right, total)
                      in qz.score_by_module(result, self.shown).items()]
         return ui.value("quiz/score.html.j2", result=result, by_module=by_module,
-                        unanswered=result.total - result.answered)
+                        unanswered=result.total - result.answered, reveal=self._reveal)

@@ -51,6 +51,7 @@ from npkit.course.widgets.download import DownloadLink
 from npkit.course.widgets.fact_editor import FactEditor
 from npkit.course.widgets.outcome_matrix import OutcomeMatrix, finding_for, note_text, rows
 from npkit.engine.assessment import Assessment, assess
+from npkit.law import registry
 
 CF_CACHE_SIZE = 128
 MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted
@@ -293,7 +294,8 @@ class ScenarioLab(Stateful):
             self._clear()
         else:
             self._silently(self.why_row, "duress.england_wales")
-            self._say("There is no such row to explain; showing duress (England & Wales).")
+            self._say("There is no such row to explain; showing duress "
+                      f"({registry.label('duress.england_wales')}).")
         self._draw_why()
         self._draw_counterfactuals()
         return ok

@@ -33,6 +33,7 @@ from npkit.course.training.tagger import (
 )
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice, error_panel, words
+from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.law import registry
 
@@ -65,6 +66,7 @@ class ElementTagger(Stateful):
         self.revealed = False
         self._loading = False
         self._feedback_body = ui.Markup()
+        self._reveal = 0  # presses of "Check my tags" so far (see reveal.py)
         if not self.cases:
             self.widget = error_panel("There is no case to tag.",
                                       ["No case file could be read from the case library."])
@@ -240,6 +242,7 @@ class ElementTagger(Stateful):
 
     @ui.guard("Your tags could not be checked.")
     def _on_check(self, _button=None) -> None:
+        self._reveal += 1
         self.checked = True
         self.show.disabled = False
         self.show.tooltip = "Show the elements the case file gives for every passage"
@@ -305,7 +308,8 @@ class ElementTagger(Stateful):
                 "missed_kinds": missed_kinds,
                 "nothing": not p.possible and not p.extra,
             })
-        self._feedback_body = ui.render("tagger/feedback.html.j2", result=result, rows=rows)
+        self._feedback_body = ui.render("tagger/feedback.html.j2", result=result, rows=rows,
+                                        reveal=self._reveal)
         self.feedback.value = ui.value("frame.html.j2", body=self._feedback_body)
 
     def _render_answer(self) -> None:
@@ -325,7 +329,8 @@ def _as_index(key: object) -> object:
 
 
 class VictimQuestion(Stateful):
-    """"Is this person a victim of trafficking?": answer first, then see npkit's finding.
+    """"Is this person a victim of trafficking?": answer first, then see npkit's finding, what
+    the sources conclude about the case and its lesson (none of it is on the page before).
 
     Saved state: the answer chosen and whether npkit's analysis was shown."""
 
@@ -346,6 +351,7 @@ class VictimQuestion(Stateful):
         self.reveal = ui.button("Show npkit's analysis",
                                 tooltip=f"npkit's victim finding for {name}, with sources")
         self.result = ui.html_widget()
+        self._reveal = 0
         self.reveal.on_click(self._on_reveal)
         self.choice.observe(self._on_choice, names="value")
         self.widget = w.VBox([self.status, self.story, self.choice, self.reveal, self.result])
@@ -358,6 +364,7 @@ class VictimQuestion(Stateful):
 
     @ui.guard("npkit's analysis could not be shown.")
     def _on_reveal(self, _button=None) -> None:
+        self._reveal += 1
         self._render()
         self._changed()
 
@@ -387,4 +394,5 @@ class VictimQuestion(Stateful):
         self.result.value = ui.value("tagger/victim_result.html.j2", case=case, said=said,
                                      verdict=verdict, victim=victim,
                                      charge=case.offence().charge,
-                                     period=period.label or period.id)
+                                     period=period.label or period.id, reveal=self._reveal,
+                                     notes=case_notes("victim", case.id))

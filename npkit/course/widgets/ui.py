@@ -27,6 +27,14 @@ is ``role=alert``), and :func:`guard`, the decorator that makes a callback never
 the page: it logs the exception and shows a readable sentence in a status line, never a
 traceback.
 
+Choice groups (issue 14): ipywidgets draws RadioButtons and ToggleButtons without a group
+role or a name, so a screen reader hears only "Yes, radio button". :func:`question_id` gives
+the question's element an id (put it in the template), and :func:`labelled_by` ties the choice
+widget to it; on module pages ``static/npkit-a11y.js`` then makes the widget a ``radiogroup``
+(``group`` for toggle buttons) named by that question, gives toggle buttons ``aria-pressed``,
+hides icon glyphs from the accessible name and drops the ``title="null"`` ipywidgets writes for
+an unset tooltip. A choice widget without :func:`labelled_by` is named by its own description.
+
 One stylesheet: ``share/jupyter/voila/templates/npkit/static/npkit.css``. The Voila template
 links it once per page; widget values carry no ``<style>``. JupyterLab (where trainers and
 authors open the modules) has no Voila template, so outside Voila the module header shows the
@@ -38,7 +46,9 @@ page rules (``html``, ``body``) that would restyle JupyterLab itself.
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -52,8 +62,8 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
-    "html_widget", "marks", "outcome", "reasons", "render", "say", "status_line", "stylesheet",
-    "tree", "value", "verdict_badge", "words",
+    "html_widget", "labelled_by", "marks", "outcome", "question_id", "reasons", "render", "say",
+    "status_line", "stylesheet", "tree", "value", "verdict_badge", "words",
 ]
 
 # Every word a badge may show: (symbol, colour class). Colour is a second channel only; the
@@ -225,6 +235,28 @@ def box(children: Sequence[w.Widget], *, label: str | None = None, kind: str = "
     if kind:
         group.add_class(f"npk-box-{kind}")
     return group
+
+
+# Element ids for questions: unique within a page (one kernel) and, through the random part,
+# between notebooks that JupyterLab shows in one document.
+_IDS = itertools.count(1)
+_RUN = uuid.uuid4().hex[:6]
+LABELLED_BY = "npk-labelledby--"  # the class prefix npkit-a11y.js reads
+
+
+def question_id() -> str:
+    """A new element id for a question's text (``id="{{ qid }}"`` in its template)."""
+    return f"npk-q-{_RUN}-{next(_IDS)}"
+
+
+def labelled_by(choice: w.Widget, *ids: str) -> w.Widget:
+    """Name ``choice`` (RadioButtons, ToggleButtons) by the elements with these ids, in order:
+    its group is announced with the question it answers. Returns ``choice``."""
+    for old in [c for c in choice._dom_classes if c.startswith(LABELLED_BY)]:
+        choice.remove_class(old)
+    for i in ids:
+        choice.add_class(LABELLED_BY + i)
+    return choice
 
 
 def status_line() -> w.HTML:

@@ -1,6 +1,7 @@
 """What the two workshop pages (:mod:`.workshop_trainer`, :mod:`.workshop_trainee`) share:
 reading the page's address, the status line, callbacks that never raise into the page, and
-polling the store on the kernel's event loop.
+polling the store on the kernel's event loop. Their HTML comes from the templates in
+``templates/workshop/`` (:mod:`npkit.course.widgets.ui`).
 
 The address: under Voila the page's query string (``?session=K7M2QX`` for the trainer,
 ``?session=K7M2QX&learner=amber-otter-42`` for a trainee) is read once per kernel with
@@ -17,16 +18,16 @@ import asyncio
 import functools
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from urllib.parse import parse_qs
 
 import ipywidgets as w
 
 from npkit.course.binding import MAX_QUERY, in_voila, query_string
 from npkit.course.training.modules import WORKSHOP_PAGES
-from npkit.course.widgets.base import CSS, esc
-from npkit.course.widgets.poll_chart import box
+from npkit.course.widgets import ui
 from npkit.store.learners import Store, StoreError
-from npkit.store.workshop import Workshop
+from npkit.store.workshop import PollQuestion, Workshop
 from npkit.store.workshop.inputs import CODE_LENGTH, WorkshopError, clean_join_code
 
 log = logging.getLogger(__name__)
@@ -91,11 +92,7 @@ def spaced(code: str) -> str:
 
 # --- the status line --------------------------------------------------------------------
 
-KINDS = {
-    "done": ("✔", "good"),
-    "problem": ("⚠", "bad"),
-    "note": ("ℹ", "neutral"),
-}
+LEVELS = {"done": "done", "problem": "warning", "note": "info"}
 
 
 def status_html(message: str, kind: str = "note") -> str:
@@ -103,11 +100,28 @@ def status_html(message: str, kind: str = "note") -> str:
     traceback). A live region, so screen readers announce it."""
     if not message:
         return ""
-    symbol, style = KINDS.get(kind, KINDS["note"])
-    word = {"done": "done", "problem": "not done", "note": "note"}.get(kind, "note")
-    return (f"{CSS}<div class='npk'><p class='npk-status' role='status' aria-live='polite' "
-            f"data-state='{esc(kind)}'><span class='npk-badge npk-{style}'>"
-            f"<span aria-hidden='true'>{symbol}</span> {word}</span> {esc(message)}</p></div>")
+    return ui.value("status.html.j2", text=message, level=LEVELS.get(kind, "info"))
+
+
+def show(widget: w.Widget, visible: bool) -> None:
+    widget.layout.display = None if visible else "none"
+
+
+def time_left(seconds: int) -> str:
+    """"1:05 left"; "Time is up" at 0 (npkit.js writes the same words as it counts down)."""
+    if seconds <= 0:
+        return "Time is up"
+    return f"{seconds // 60}:{seconds % 60:02d} left"
+
+
+def countdown(question: PollQuestion, now: datetime) -> ui.Markup:
+    """The countdown of ``question`` as the page draws it (npkit.js counts it down)."""
+    seconds = question.seconds_left(now)
+    return ui.render("workshop/countdown.html.j2", seconds=seconds, shown=time_left(seconds))
+
+
+def countdown_html(question: PollQuestion, now: datetime) -> str:
+    return str(ui.render("frame.html.j2", body=countdown(question, now)))
 
 
 def readable(exc: BaseException) -> str:
@@ -120,7 +134,8 @@ class Page:
     """Base of the two pages: ``status`` (HTML), :meth:`say`, :meth:`guard` and polling."""
 
     def __init__(self) -> None:
-        self.status = w.HTML("")
+        self.status = ui.status_line()
+        self.status.add_class("npk-page-status")
         self._task: asyncio.Future | None = None
         self._stopped = False
         self.polls = 0  # rounds of polling done (tests and the report read it)
@@ -137,9 +152,8 @@ class Page:
             try:
                 self.workshop = Workshop(store if store is not None else Store.open())
             except StoreError as exc:
-                self.problem.value = box(
-                    f"<div class='npk-error' role='alert'><strong>{esc(trouble)}</strong>"
-                    f"<p>{esc(exc)}</p></div>")
+                self.problem.value = ui.value("error_panel.html.j2", title=trouble,
+                                              lines=[str(exc)])
 
     def guard(self, action: Callable[[], object]) -> Callable[..., None]:
         """``action`` as a widget callback: refusals (:class:`WorkshopError`, a store that

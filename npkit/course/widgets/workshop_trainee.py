@@ -1,16 +1,22 @@
 """The trainee's workshop page: join with the code on the projector and a nickname, answer
-the question the trainer is on, change the answer until the trainer closes the question, and
-see npkit's answer once the trainer reveals it.
+the question the trainer is on, change the answer until the question closes, and see npkit's
+answer, and whether one's own matched it, once the trainer reveals it.
 
     page = TraineePage(query="session=K7M2QX")   # the code from the page's address
     page.nickname.value = "Owl"; page.join_button.click()
     page.choice.value = "fails"; page.send_button.click()
-    page.refresh()      # follows the trainer: current question, lock, reveal
+    page.refresh()      # follows the trainer: current question, lock, countdown, reveal
 
 A trainee never sees anyone else's answers or nickname: this page reads only the session's
 questions and flags and the trainee's own answers, never a tally. Everything the trainee sends
 is checked again by :meth:`npkit.store.workshop.Workshop.answer` (the choice must be offered, the
-question open, the text at most 1000 characters), so a crafted message gains nothing.
+question open and its countdown not over, the text at most 1000 characters), so a crafted
+message gains nothing.
+
+The seat holds across reloads (phones reload a page they were switched away from): the page's
+address names a learner (npkit.js adds one), and once the trainee has joined the page hands
+the session code and nickname to npkit.js (``seat_note``), which writes them into the address
+too, so a reload seats the trainee again by itself, however they first came in.
 """
 
 from __future__ import annotations
@@ -21,32 +27,34 @@ import ipywidgets as w
 
 from npkit.casefile.case import Case
 from npkit.course.binding import ANONYMOUS, Learner, parse_learner
-from npkit.course.widgets.base import esc
-from npkit.course.widgets.poll_chart import box, reveal_html
-from npkit.course.widgets.workshop_page import Page, page_query, session_from_query
+from npkit.course.widgets import ui
+from npkit.course.widgets.poll_chart import choice_words, reveal_html
+from npkit.course.widgets.workshop_page import (
+    Page,
+    _field,
+    countdown_html,
+    page_query,
+    query_fields,
+    session_from_query,
+    show,
+)
 from npkit.questions import AnswerKey
 from npkit.store.learners import Store, StoreError
 from npkit.store.workshop import NotFound, PollQuestion, Seat, SessionView, Workshop, WorkshopError
-from npkit.store.workshop.inputs import MAX_FREE_TEXT, Locked
+from npkit.store.workshop.inputs import MAX_FREE_TEXT, Locked, clean_join_code
 from npkit.store.workshop.polls import keys_by_id
 
 POLL_SECONDS = 1.5
-TRAINEE_CSS = """
-<style>
-.npk-workshop-trainee .widget-radio-box label,
-.npk-workshop-trainee .jupyter-widget-radio-box label {
-  height: auto; line-height: 1.4; white-space: normal; }
-.npk-closed { border: 2px solid #8a1010; background: #fff5f5; padding: .3em .8em; }
-</style>
-"""
+NOT_ANSWERED = "Not answered yet."
 
 
 class TraineePage(Page):
     """The join form (``code``, ``nickname``, ``join_button``), then the current question:
-    ``prompt`` and one of ``choice`` (RadioButtons, outcome questions), ``checks`` ({value:
-    Checkbox}, "which" questions) or ``text`` (Textarea, free text); ``send_button``;
-    ``closed`` (shown while the question is locked); ``reveal`` (npkit's answer, once
-    revealed); ``status``.
+    ``prompt``, ``countdown`` (while one runs) and one of ``choice`` (RadioButtons, outcome
+    questions), ``checks`` ({value: Checkbox}, "which" questions) or ``text`` (Textarea, free
+    text); ``send_button``; ``answer_state`` (this question's answer: "Not answered yet" or
+    what was recorded); ``closed`` (shown while the question is closed); ``reveal`` (npkit's
+    answer and whether the trainee's matched it, once revealed); ``status``.
 
     ``query`` is the page's query string (by default read under Voila by :meth:`from_url`);
     ``learner`` overrides the learner it names. A learner code keeps the same seat across
@@ -66,54 +74,56 @@ class TraineePage(Page):
         self._flags: tuple | None = None
         self._keys: dict[str, AnswerKey] | None = None
 
+        # The form first, its help folded below it: a phone shows the fields at once.
         self.code = w.Text(description="Session code", placeholder="e.g. K7M2QX",
-                           style={"description_width": "initial"},
-                           layout=w.Layout(width="20rem"))
+                           style={"description_width": "initial"})
         self.nickname = w.Text(description="Nickname (no real names)",
                                placeholder="e.g. Blue Owl",
-                               style={"description_width": "initial"},
-                               layout=w.Layout(width="28rem"))
-        self.join_button = w.Button(description="Join", button_style="primary",
-                                    icon="sign-in", tooltip="Join the session with this code "
-                                    "and nickname", layout=w.Layout(width="auto"))
-        intro = w.HTML(box(
-            "<h2>Join a workshop</h2><p>Type the code on the trainer's screen and a nickname. "
-            "Use a nickname, not your real name: the trainer sees the room's answers without "
-            "names, and nobody else sees yours.</p>"))
-        # npkit.js reads the nickname when Join is pressed and keeps it in the page's address
-        # (&nick=), so a reload seats the trainee again by itself.
+                               style={"description_width": "initial"})
+        self.join_button = ui.button("Join", kind="primary",
+                                     tooltip="Join the session with this code and nickname")
+        # npkit.js gives the code field its phone keyboard (capitals, no autocorrect), and
+        # keeps the nickname in the page's address when Join is pressed.
+        self.code.add_class("npk-join-code")
         self.nickname.add_class("npk-join-nick")
         self.join_button.add_class("npk-join-button")
-        self.join_form = w.VBox([intro, self.code, self.nickname, self.join_button])
+        self.join_form = w.VBox([ui.html_widget("workshop/join_intro.html.j2"), self.code,
+                                 self.nickname, self.join_button,
+                                 ui.html_widget("workshop/join_help.html.j2")])
+        self.join_form.add_class("npk-join-form")
 
         self.heading = w.HTML("")
         self.prompt = w.HTML("")
+        self.countdown = w.HTML("")
         self.choice = w.RadioButtons(options=[], value=None, description="Your answer",
                                      style={"description_width": "initial"},
                                      layout=w.Layout(width="auto", max_width="60rem"))
         self.checks: dict[str, w.Checkbox] = {}
-        self.checks_label = w.HTML("")
+        self.checks_label = ui.html_widget("workshop/which_label.html.j2")
         self.check_group = w.VBox([self.checks_label])
         self.text = w.Textarea(description="Your answer", placeholder="Why? One or two "
                                "sentences", style={"description_width": "initial"},
                                layout=w.Layout(width="100%", max_width="48rem", height="7em"))
-        self.text_hint = w.HTML(box(f"<p class='npk-source'>At most {MAX_FREE_TEXT} "
-                                    "characters. No names, please.</p>"))
-        self.text_group = w.VBox([self.text, self.text_hint])
-        self.send_button = w.Button(description="Send answer", button_style="primary",
-                                    icon="paper-plane", tooltip="Send your answer to the "
-                                    "trainer; send again to change it",
-                                    layout=w.Layout(width="auto"))
+        self.text_group = w.VBox([self.text, ui.html_widget("workshop/text_hint.html.j2",
+                                                            limit=MAX_FREE_TEXT)])
+        self.send_button = ui.button("Send answer", kind="primary",
+                                     tooltip="Send your answer to the trainer; send again to "
+                                     "change it")
+        self.answer_state = ui.status_line()
+        self.answer_state.add_class("npk-answer-state")
         self.closed = w.HTML("")
         self.reveal = w.HTML("")
-        self.answer_area = w.VBox([self.heading, self.prompt, self.choice, self.check_group,
-                                   self.text_group, self.send_button, self.closed,
-                                   self.reveal])
-        self.widget = w.VBox([w.HTML(TRAINEE_CSS), self.problem, self.join_form,
-                              self.answer_area, self.status])
+        self.answer_area = w.VBox([self.heading, self.prompt, self.countdown, self.choice,
+                                   self.check_group, self.text_group, self.send_button,
+                                   self.answer_state, self.closed, self.reveal])
+        self.answer_area.add_class("npk-choices")
+        self.seat_note = w.HTML("", layout=w.Layout(display="none"))
+        self.seat_note.add_class("npk-seat-note")
+        self.widget = w.VBox([ui.stylesheet(), self.problem, self.join_form, self.answer_area,
+                              self.status, self.seat_note])
         self.widget.add_class("npk-workshop-trainee")
         for part in (self.answer_area, self.choice, self.check_group, self.text_group):
-            _show(part, False)
+            show(part, False)
 
         self.join_button.on_click(self.guard(self._join))
         self.send_button.on_click(self.guard(self._send))
@@ -122,10 +132,16 @@ class TraineePage(Page):
     # --- the address and joining -------------------------------------------------------------
 
     def use_query(self, query: object, learner: Learner | None = None) -> None:
-        """Take the session code (prefilled in the form) and the learner from ``query``."""
+        """Take the session code (prefilled in the form) and the learner from ``query``. A
+        code that cannot be one (``/join/K7M2Q0``) is shown as given, with what it should be."""
         code, _secret = session_from_query(query)  # a trainer's secret is of no use here
-        if code is not None and self.seat is None:
-            self.code.value = code
+        given = _field(query_fields(query), "session")
+        if self.seat is None:
+            if code is not None:
+                self.code.value = code
+            elif given:
+                self.code.value = given[:20]
+                self.guard(lambda: self._check_code(given))()
         self.learner = learner if learner is not None else parse_learner(query)
         if self.learner.nickname and not self.nickname.value:
             self.nickname.value = self.learner.nickname
@@ -145,17 +161,31 @@ class TraineePage(Page):
                                 "(see the message above).")
         return self.workshop
 
+    def _check_code(self, code: object) -> str:
+        """``code`` as a join code, or a refusal that says what it should be, naming the
+        session a mistyped code most likely means ("did you mean K7M2QX?")."""
+        try:
+            return clean_join_code(code)
+        except NotFound as exc:
+            guess = self.workshop.suggest(code) if self.workshop is not None else None
+            if guess:
+                raise NotFound(f"{exc} Did you mean {guess}?") from None
+            raise
+
     def _join(self) -> None:
         if self.seat is not None:
             return  # already seated: a second (crafted) click changes nothing
         ws = self._need_store()
-        code = self.code.value if isinstance(self.code.value, str) else ""
+        code = self._check_code(self.code.value if isinstance(self.code.value, str) else "")
         learner = self.learner.code if self.learner.persistent else None
         seat = ws.join(code, self.nickname.value, learner=learner)
         self.seat = seat
         self.view = ws.session(seat.code)
-        _show(self.join_form, False)
-        _show(self.answer_area, True)
+        self.code.value = seat.code
+        show(self.join_form, False)
+        show(self.answer_area, True)
+        self.seat_note.value = ui.value("workshop/seat.html.j2", code=seat.code,
+                                        nickname=seat.nickname)
         self.refresh(force=True)
         earlier = len(self._mine())
         if earlier:  # the same learner code (a reload): the seat and its answers came back
@@ -171,9 +201,9 @@ class TraineePage(Page):
     # --- following the trainer -----------------------------------------------------------------
 
     def refresh(self, force: bool = False) -> bool:
-        """Follow the trainer: show the current question, and whether it is closed or its
-        answer revealed. Redraws only on a change (or ``force``), so a half-typed answer is
-        kept. True if something was redrawn. Never raises."""
+        """Follow the trainer: show the current question, and whether it is closed, counting
+        down or its answer revealed. Redraws only on a change (or ``force``), so a half-typed
+        answer is kept. True if something was redrawn. Never raises."""
         if self.seat is None or self.workshop is None:
             return False
         try:
@@ -187,7 +217,7 @@ class TraineePage(Page):
         q = view.current_question or (view.questions[0] if view.questions else None)
         if q is None:
             return False
-        flags = (q.qid, q.locked, q.revealed)
+        flags = (q.qid, q.locked, q.revealed, q.closes_at)
         if flags == self._flags and not force:
             return False
         new_question = force or self._flags is None or self._flags[0] != q.qid
@@ -199,19 +229,18 @@ class TraineePage(Page):
 
     def _show_question(self, view: SessionView, q: PollQuestion) -> None:
         n = next(i for i, x in enumerate(view.questions) if x.qid == q.qid)
-        self.heading.value = box(
-            f"<p class='npk-source'>{esc(view.title)} · you are "
-            f"<strong>{esc(self.seat.nickname)}</strong></p>"
-            f"<h2>Question {n + 1} of {len(view.questions)}</h2>")
-        self.prompt.value = box(f"<p style='font-size:1.15em'>{esc(q.prompt)}</p>")
+        self.heading.value = ui.value("workshop/trainee_heading.html.j2", title=view.title,
+                                      nickname=self.seat.nickname, n=n + 1,
+                                      total=len(view.questions))
+        self.prompt.value = ui.value("workshop/prompt.html.j2", prompt=q.prompt)
         mine = self._mine().get(q.qid)
         for box_ in self.checks.values():  # the previous question's boxes
             box_.close()
         self.checks = {}
         self.check_group.children = [self.checks_label]
-        _show(self.choice, q.kind == "outcome")
-        _show(self.check_group, q.kind == "which")
-        _show(self.text_group, q.kind == "free_text")
+        show(self.choice, q.kind == "outcome")
+        show(self.check_group, q.kind == "which")
+        show(self.text_group, q.kind == "free_text")
         if q.kind == "outcome":
             self.choice.options = list(q.choices)
             self.choice.value = mine if mine in q.values else None
@@ -220,22 +249,31 @@ class TraineePage(Page):
             self.checks = {v: w.Checkbox(value=v in chosen, description=label, indent=False,
                                          layout=w.Layout(width="auto"))
                            for label, v in q.choices}
-            self.checks_label.value = box("<p><strong>Tick every one that applies</strong> "
-                                          "(or none).</p>")
             self.check_group.children = [self.checks_label, *self.checks.values()]
         else:
             self.text.value = mine if isinstance(mine, str) else ""
         self.reveal.value = ""
+        # Each question starts with its own state: the last one's "recorded" must not stay.
+        self.say("")
+        if mine is None:
+            ui.say(self.answer_state, NOT_ANSWERED)
+        else:
+            ui.say(self.answer_state, f"Your answer is recorded: {self._words(q, mine)}.",
+                   "done")
 
     def _show_flags(self, q: PollQuestion) -> None:
         locked = q.locked
         for control in (self.choice, self.text, self.send_button, *self.checks.values()):
             control.disabled = locked
-        self.closed.value = box(
-            "<p class='npk-closed' role='status'><span aria-hidden='true'>🔒</span> The "
-            "trainer has closed this question: answers are no longer accepted.</p>"
-        ) if locked else ""
-        self.reveal.value = box(reveal_html(q, self._key(q.qid))) if q.revealed else ""
+        self.countdown.value = countdown_html(q, self.workshop.clock()) if q.timed else ""
+        if locked:
+            text = ("Time is up: answers to this question are closed." if q.closes_at else
+                    "The trainer has closed this question: answers are no longer accepted.")
+            self.closed.value = ui.value("workshop/closed.html.j2", text=text)
+        else:
+            self.closed.value = ""
+        self.reveal.value = reveal_html(q, self._key(q.qid), self._mine().get(q.qid)) \
+            if q.revealed else ""
 
     def _key(self, qid: str) -> AnswerKey | None:
         if self._keys is None:
@@ -265,11 +303,20 @@ class TraineePage(Page):
         self.stop_polling()
         for control in (self.choice, self.text, self.send_button, *self.checks.values()):
             control.disabled = True
-        self.closed.value = box("<p class='npk-closed' role='status'>This session has ended: "
-                                "the trainer deleted it, with every answer.</p>")
+        self.countdown.value = ""
+        self.closed.value = ui.value("workshop/closed.html.j2", text="This session has ended: "
+                                     "the trainer deleted it, with every answer.")
         self.say("This session has ended.", "note")
 
     # --- answering -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _words(q: PollQuestion, value: object) -> str:
+        if q.kind == "free_text":
+            return f"“{value}”"
+        if q.kind == "which":
+            return choice_words(q, value if isinstance(value, list) else [])
+        return q.label(value)
 
     def _send(self) -> None:
         if self.seat is None or self._question is None:
@@ -291,15 +338,6 @@ class TraineePage(Page):
         except NotFound:
             self.refresh()
             raise
-        if q.kind == "free_text":
-            shown = f"“{stored}”"
-        elif q.kind == "which":
-            shown = ", ".join(q.label(v) for v in stored) or "none of the options"
-        else:
-            shown = q.label(stored)
-        self.say(f"Your answer is recorded: {shown}. You can change it and send again until "
-                 "the trainer closes the question.", "done")
-
-
-def _show(widget: w.Widget, visible: bool) -> None:
-    widget.layout.display = None if visible else "none"
+        self.say("")
+        ui.say(self.answer_state, f"Your answer is recorded: {self._words(q, stored)}. You can "
+               "change it and send again until the question closes.", "done")

@@ -1,50 +1,67 @@
-"""The trainer's workshop page: start a session on a case's questions, put the join code on
-the projector, watch the answers arrive, lock, reveal npkit's answer, move on, export and
-delete.
+"""The trainer's workshop page: start a session on a case's questions, put the join address,
+code and QR code on the projector, watch the answers arrive, lock (or count down), reveal
+npkit's answer, move on, export and delete.
 
     page = TrainerPage()            # the start form (cases that ask the room questions)
     page.case.value = "jane"; page.start_button.click()
     page.code, page.secret          # the join code and the trainer's secret (shown once)
     page.refresh()                  # re-read the answers; redraws only if something changed
     page.lock_button.click(); page.reveal_button.click(); page.next_button.click()
+    page.present_button.click()     # Present: code, QR, question and chart fill the screen
 
-Resuming: the "trainer link" shown at the start opens the same session again, in any kernel:
+What is projected and what is not: the stage (join address, code, QR code, room password,
+question, chart) and the controls are for the room; the instructions, the private trainer
+link, the downloads and Delete sit in the trainer panel, closed unless the trainer opens it
+(in Present mode a side panel over the stage).
 
-    09_workshop_trainer.ipynb?session=CODE#secret=SECRET
+Resuming, with the secret never in an address a server logs or the address bar shows:
 
-The secret is in the link's fragment (after ``#``), which a browser never sends to a server,
-so no access log records it. The page's script (npkit.js) takes it out of the address bar and
-types ``session=CODE&secret=SECRET`` into a hidden field of the page, ``link_key``; the kernel
-reads it from there, empties the field and checks the secret in the store like any other
-input. A secret in the query string (an address a server sees and logs) is never used.
+- This browser remembers the sessions it started or opened (npkit.js keeps them in
+  localStorage, handed over through the hidden ``vault``); after a reload the start form
+  offers "Resume session K7M2QX" (``resume_button``).
+- The private "trainer link" opens the session in any browser:
+  ``09_workshop_trainer.ipynb?session=CODE#secret=SECRET``. The secret is in the fragment
+  (after ``#``), which a browser never sends to a server; npkit.js takes it out of the address
+  bar at once.
+
+Either way the script types ``session=CODE&secret=SECRET`` (with ``&offer=1`` for a
+remembered one) into a hidden field of the page, ``link_key``; the kernel reads it, empties
+the field and checks the secret in the store like any other input. A secret in the query
+string (an address a server sees and logs) is never used.
 
 Every control acts through :class:`npkit.store.workshop.Workshop`, which checks the secret on every
-trainer operation and enforces a lock itself, so a crafted widget message (a click on a
-disabled button, a value no control offers) can do no more than the trainer's own buttons.
-What the page remembers in the kernel (which question it shows, whether deleting was asked
-for) is never read back from the widgets, whose state the browser can change.
+trainer operation and enforces a lock and a countdown itself, so a crafted widget message (a
+click on a disabled button, a value no control offers) can do no more than the trainer's own
+buttons. What the page remembers in the kernel (which question it shows, whether deleting was
+asked for) is never read back from the widgets, whose state the browser can change.
 """
 
 from __future__ import annotations
 
 import base64
 import tempfile
+import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import ipywidgets as w
+from markupsafe import Markup
 
 from npkit.casefile.case import Case
-from npkit.course.widgets.base import esc
-from npkit.course.widgets.poll_chart import box, chart_html, count_text
+from npkit.course import room
+from npkit.course.widgets import ui
+from npkit.course.widgets.poll_chart import chart_html, percent
 from npkit.course.widgets.workshop_page import (
     JOIN_NOTEBOOK,
     TRAINER_NOTEBOOK,
     Page,
+    countdown,
     page_query,
+    query_fields,
     session_from_query,
+    show,
     spaced,
 )
 from npkit.questions import AnswerKey
@@ -53,21 +70,13 @@ from npkit.store.workshop import NotFound, SessionView, Workshop, WorkshopError
 from npkit.store.workshop.inputs import MAX_TITLE
 from npkit.store.workshop.polls import keys_by_id, poll_questions
 from npkit.store.workshop.report import results_frame, summary_html, to_csv
+from npkit.store.workshop.sessions import TIMER_SECONDS
 
 POLL_SECONDS = 1.0
-TRAINER_CSS = """
-<style>
-.npk-joincode { font: 700 4em/1.1 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  letter-spacing: .25em; margin: .1em 0; color: #111; }
-.npk-join-panel { border: 2px solid #1f3a66; padding: .4em 1em; max-width: 60rem; }
-.npk-join-path { font-size: 1.3em; overflow-wrap: anywhere; }
-.npk-private { border: 1px solid #8a1010; background: #fff5f5; padding: .3em .8em; }
-.npk-private code { overflow-wrap: anywhere; }
-.npk-qhead { font-size: 1.25em; }
-/* Links in running text are underlined, not told apart by colour alone (WCAG 1.4.1). */
-.npk-workshop-trainer .npk a { text-decoration: underline; text-underline-offset: .15em; }
-</style>
-"""
+VAULT_SECONDS = 3.0  # the vault is emptied this long after it was filled (npkit.js read it)
+HOW = {"outcome": "Trainees choose one answer.",
+       "which": "Trainees tick every answer that applies.",
+       "free_text": "Trainees answer in their own words."}
 
 
 def trainer_link(code: str, secret: str) -> str:
@@ -85,29 +94,27 @@ def cases_with_questions(cases: Iterable[Case] | None = None) -> list[Case]:
     return [c for c in cases if c.questions]
 
 
-def _button(description: str, tooltip: str, icon: str = "", style: str = "") -> w.Button:
-    return w.Button(description=description, tooltip=tooltip, icon=icon, button_style=style,
-                    layout=w.Layout(width="auto"))
-
-
-def _show(widget: w.Widget, visible: bool) -> None:
-    widget.layout.display = None if visible else "none"
-
-
-def data_link(text: str, mime: str, filename: str, label: str) -> str:
-    """A link that downloads ``text`` with no server round trip (a ``data:`` URI)."""
-    href = f"data:{mime};charset=utf-8;base64," + base64.b64encode(
+def data_href(text: str, mime: str) -> str:
+    """A ``data:`` URI that downloads ``text`` with no server round trip."""
+    return f"data:{mime};charset=utf-8;base64," + base64.b64encode(
         text.encode("utf-8")).decode("ascii")
-    return (f"<a class='npk-download' href='{esc(href)}' download='{esc(filename)}'>"
-            f"<span aria-hidden='true'>⬇ </span>{esc(label)}</a>")
+
+
+def _hidden(widget: w.Widget, cls: str) -> w.Widget:
+    widget.layout.display = "none"
+    widget.add_class(cls)
+    return widget
 
 
 class TrainerPage(Page):
     """The trainer's page. ``widget`` is the root; the controls and outputs are attributes:
-    start form ``case``, ``title``, ``start_button``; then ``join_info``, ``question``,
-    ``chart``, ``participants``, ``lock_button``, ``reveal_button``, ``prev_button``,
-    ``next_button``, ``export_button`` / ``export``, ``delete_button`` /
-    ``confirm_delete_button`` / ``cancel_delete_button``, and ``status``.
+    start form ``case``, ``title``, ``start_button`` (and ``resume_button`` when this browser
+    remembers a session); then the stage ``join_info``, ``question``, ``participants``,
+    ``chart``; the controls ``prev_button``, ``lock_button``, ``reveal_button``,
+    ``next_button``, ``timer_seconds`` / ``timer_button``, ``present_button``,
+    ``panel_button``; the trainer panel ``address`` / ``address_button``, ``private``,
+    ``export_button`` / ``export``, ``delete_button`` / ``confirm_delete_button`` /
+    ``cancel_delete_button``; and ``status``.
 
     ``workshop`` (or ``store``) says where sessions are kept; by default the store
     :meth:`Store.open` finds ($NPKIT_DB_URL, $NPKIT_STORE, or the course's SQLite file)."""
@@ -128,82 +135,128 @@ class TrainerPage(Page):
         self._shown_locked = False
         self._shown_revealed = False
         self._confirming = False
+        self._offered: tuple[str, str] | None = None
+        self._origin: str | None = None
+        self._typed_address: str | None = None
+        self._vault_n = 0
+        self._vault_at = 0.0
+        self.presenting = False
+        self.panel_open = False
 
         # the start form
         options = [(c.title, c.id) for c in self.cases]
         self.case = w.Dropdown(options=options, value=options[0][1] if options else None,
-                               description="Case", style={"description_width": "initial"},
-                               layout=w.Layout(width="36rem"))
+                               description="Case", style={"description_width": "initial"})
         self.title = w.Text(description="Title", placeholder="e.g. Prosecutors, Bangkok, May",
-                            style={"description_width": "initial"},
-                            layout=w.Layout(width="36rem"))
-        self.start_button = _button("Start a session", "Start a workshop session on this case "
-                                    "and show its join code", "play", "primary")
-        intro = w.HTML(box(
-            "<h2>Start a workshop session</h2><p>Choose a case and give the session a title "
-            "the room will recognise. You get a join code to put on the projector; trainees "
-            "open <strong>Join a workshop</strong> on the course's start page and type it. "
-            "They answer the case's questions on their own screens; you see the answers "
-            "arrive here, without names.</p>"
-            + ("" if self.cases else "<p class='npk-error' role='alert'>No case in this copy "
-               "of npkit asks the room questions, so no session can be started.</p>")))
-        self.start_form = w.VBox([intro, self.case, self.title, self.start_button])
+                            style={"description_width": "initial"})
+        self.start_button = ui.button("Start a session", kind="primary", tooltip="Start a "
+                                      "workshop session on this case and show its join code")
+        self.resume_text = w.HTML("")
+        self.resume_button = ui.button("Resume session", kind="primary",
+                                       tooltip="Open the session this browser remembers")
+        self.resume_box = w.VBox([self.resume_text, self.resume_button])
+        self.start_form = w.VBox([
+            ui.html_widget("workshop/start_intro.html.j2", any_cases=bool(self.cases)),
+            self.resume_box, self.case, self.title, self.start_button])
+        self.start_form.add_class("npk-ws-start")
+        show(self.resume_box, False)
 
-        # the trainer's screen
+        # the stage: what the room sees
         self.join_info = w.HTML("")
+        self.join_info.add_class("npk-ws-join")
         self.question = w.HTML("")
-        self.chart = w.HTML("")
         self.participants = w.HTML("")
-        self.lock_button = _button("Lock answers", "Stop accepting answers to this question",
-                                   "lock")
-        self.reveal_button = _button("Reveal npkit's answer", "Show npkit's answer and why, "
-                                     "here and on every trainee's screen", "eye")
-        self.prev_button = _button("Previous", "Go back to the previous question",
-                                   "arrow-left")
-        self.next_button = _button("Next", "Move everyone on to the next question",
-                                   "arrow-right")
-        self.export_button = _button("Prepare downloads", "Make the results (CSV) and a "
-                                     "one-page summary (HTML) ready to download", "download")
-        self.export = w.HTML("")
-        self.delete_button = _button("Delete this session", "Delete the session, its "
-                                     "participants and every answer", "trash", "danger")
-        self.confirm_delete_button = _button(
-            "Yes, delete it and every answer", "Delete the session now; this cannot be "
-            "undone", "trash", "danger")
-        self.cancel_delete_button = _button("Keep the session", "Do not delete anything")
-        self.confirm_text = w.HTML("")
-        self.confirm_box = w.VBox([self.confirm_text, w.HBox(
-            [self.confirm_delete_button, self.cancel_delete_button])])
-        controls = w.HBox([self.prev_button, self.lock_button, self.reveal_button,
-                           self.next_button], layout=w.Layout(flex_flow="row wrap"))
-        self.screen = w.VBox([
-            self.join_info, self.question, controls, self.participants, self.chart,
-            w.HTML(box("<h3>After the session</h3>")),
-            w.HBox([self.export_button, self.delete_button],
-                   layout=w.Layout(flex_flow="row wrap")),
-            self.export, self.confirm_box])
-        self.ended = w.HTML("")
-        # Where npkit.js hands over the trainer link's fragment (see the module's docstring).
-        # Never shown; a Password widget so that it would show no secret if it were.
-        self.link_key = w.Password(description="Trainer link",
-                                   layout=w.Layout(display="none"))
-        self.link_key.add_class("npk-trainer-key")
-        self.link_key.observe(self._link_handed, "value")
-        self.widget = w.VBox([w.HTML(TRAINER_CSS), self.problem, self.ended, self.start_form,
-                              self.screen, self.status, self.link_key])
-        self.widget.add_class("npk-workshop-trainer")
-        _show(self.screen, False)
-        _show(self.confirm_box, False)
+        self.chart = w.HTML("")
+        self.chart.add_class("npk-ws-chart")
+        main = w.VBox([self.question, self.participants, self.chart])
+        main.add_class("npk-ws-main")
+        self.stage = w.HBox([self.join_info, main])
+        self.stage.add_class("npk-ws-stage")
 
-        self.start_button.on_click(self.guard(self._start))
-        self.lock_button.on_click(self.guard(self._lock))
-        self.reveal_button.on_click(self.guard(self._reveal))
-        self.prev_button.on_click(self.guard(self._previous))
-        self.next_button.on_click(self.guard(self._next))
-        self.export_button.on_click(self.guard(self._export))
-        self.delete_button.on_click(self.guard(self._ask_delete))
-        self.confirm_delete_button.on_click(self.guard(self._delete))
-        self.cancel_delete_button.on_click(self.guard(self._cancel_delete))
+        # the controls
+        self.prev_button = ui.button("Previous", tooltip="Go back to the previous question")
+        self.lock_button = ui.button("Lock answers",
+                                     tooltip="Stop accepting answers to this question")
+        self.reveal_button = ui.button("Reveal npkit's answer", tooltip="Show npkit's answer "
+                                       "and why, here and on every trainee's screen")
+        self.next_button = ui.button("Next", tooltip="Move everyone on to the next question")
+        low, high = TIMER_SECONDS
+        self.timer_seconds = w.BoundedIntText(value=60, min=low, max=high,
+                                              description="Countdown, seconds",
+                                              style={"description_width": "initial"},
+                                              layout=w.Layout(width="auto"))
+        self.timer_seconds.add_class("npk-ws-seconds")
+        self.timer_button = ui.button("Start countdown", tooltip="Open this question for that "
+                                      "many seconds, then close it")
+        self.present_button = ui.button("Present", tooltip="Show the code, the QR code, the "
+                                        "question and the chart on one screen for the projector")
+        self.panel_button = ui.button("Show trainer panel", tooltip="Instructions, the private "
+                                      "trainer link, downloads and Delete: not for the projector")
+        self.controls = w.HBox([self.prev_button, self.lock_button, self.reveal_button,
+                                self.next_button, self.timer_seconds, self.timer_button,
+                                self.present_button, self.panel_button])
+        self.controls.add_class("npk-ws-controls")
+
+        # the trainer panel: not for the projector
+        self.address = w.Text(description="Address for the room",
+                              placeholder="e.g. http://192.168.1.20:8080/join",
+                              style={"description_width": "initial"})
+        self.address_button = ui.button("Use this address", tooltip="Show this address and its "
+                                        "QR code to the room (empty: the automatic one)")
+        self.address_note = w.HTML("")
+        self.private = w.HTML("")
+        self.export_button = ui.button("Prepare downloads", tooltip="Make the results (CSV) and "
+                                       "a one-page summary (HTML) ready to download")
+        self.export = w.HTML("")
+        self.delete_button = ui.button("Delete this session", kind="danger", tooltip="Delete "
+                                       "the session, its participants and every answer")
+        self.confirm_delete_button = ui.button(
+            "Yes, delete it and every answer", kind="danger",
+            tooltip="Delete the session now; this cannot be undone")
+        self.cancel_delete_button = ui.button("Keep the session",
+                                              tooltip="Do not delete anything")
+        self.confirm_text = w.HTML("")
+        self.confirm_box = w.VBox([self.confirm_text, ui.box(
+            [self.confirm_delete_button, self.cancel_delete_button], row=True)])
+        self.panel = w.VBox([
+            ui.html_widget("heading.html.j2", text="Trainer panel (not for the projector)"),
+            ui.html_widget("workshop/trainer_help.html.j2"),
+            self.address_note, ui.box([self.address, self.address_button], row=True),
+            self.private,
+            ui.box([self.export_button, self.delete_button], row=True),
+            self.export, self.confirm_box])
+        self.panel.add_class("npk-ws-panel")
+        self.screen = w.VBox([self.stage, self.controls, self.panel])
+        self.screen.add_class("npk-ws-screen")
+        self.ended = w.HTML("")
+        # Hidden fields for npkit.js (see the module's docstring): the trainer link's secret
+        # arrives in link_key (a Password widget, so that it would show no secret if it were
+        # ever drawn), the browser's own address in origin_key; the vault tells the script
+        # which sessions to remember.
+        self.link_key = _hidden(w.Password(description="Trainer link"), "npk-trainer-key")
+        self.link_key.observe(self._link_handed, "value")
+        self.origin_key = _hidden(w.Text(description="Page address"), "npk-trainer-origin")
+        self.origin_key.observe(self._origin_handed, "value")
+        self.vault = _hidden(w.HTML(""), "npk-trainer-vault")
+        self.widget = w.VBox([ui.stylesheet(), self.problem, self.ended, self.start_form,
+                              self.screen, self.status, self.link_key, self.origin_key,
+                              self.vault])
+        self.widget.add_class("npk-workshop-trainer")
+        show(self.screen, False)
+        show(self.confirm_box, False)
+        show(self.panel, False)
+
+        for button, action in (
+                (self.start_button, self._start), (self.resume_button, self._resume_offered),
+                (self.lock_button, self._lock), (self.reveal_button, self._reveal),
+                (self.prev_button, self._previous), (self.next_button, self._next),
+                (self.timer_button, self._timer), (self.present_button, self._present),
+                (self.panel_button, self._toggle_panel),
+                (self.address_button, self._use_address),
+                (self.export_button, self._export), (self.delete_button, self._ask_delete),
+                (self.confirm_delete_button, self._delete),
+                (self.cancel_delete_button, self._cancel_delete)):
+            button.on_click(self.guard(action))
 
     # --- opening a session -------------------------------------------------------------------
 
@@ -225,24 +278,49 @@ class TrainerPage(Page):
         new = ws.create(case.id, poll_questions(case), title=title or case.title[:MAX_TITLE])
         self._open(new.code, new.secret)
         self.say(f"Session {new.code} started: {len(self.view.questions)} questions on "
-                 f"{case.title}. Put the join code on the projector.", "done")
+                 f"{case.title}. Press Present to put the join code on the projector.", "done")
 
     def resume(self, link: object) -> bool:
         """Open the session named by ``session=CODE&secret=SECRET`` (what npkit.js hands over
         from the trainer link); without both, the start form stays. A wrong secret is refused
-        with a readable message."""
+        with a readable message. With ``offer=1`` (a session this browser remembers) the
+        session is only offered: "Resume session CODE"."""
         code, secret = session_from_query(link)
         if code is None or secret is None:
             return False
         if (code, secret) == (self.code, self.secret):
             return True  # the trainer link followed again on its own page: already open
+        if query_fields(link).get("offer") == ["1"]:
+            return self._offer(code, secret)
         try:
             self._open(code, secret)
         except (WorkshopError, StoreError) as exc:
+            self._remember("forget", code)  # this browser keeps no key that fails
             self.say(f"{exc} You can start a new session below.", "problem")
             return False
         self.say(f"Session {code} reopened.", "done")
         return True
+
+    def _offer(self, code: str, secret: str) -> bool:
+        if self.code is not None:
+            return False  # a session is open already
+        try:
+            view = self._need_store().trainer_view(code, secret)
+        except (WorkshopError, StoreError):
+            self._remember("forget", code)  # deleted, or not this browser's to resume
+            return False
+        self._offered = (view.code, secret)
+        self.resume_text.value = ui.value("workshop/resume.html.j2", code=view.code,
+                                          title=view.title)
+        self.resume_button.description = f"Resume session {view.code}"
+        show(self.resume_box, True)
+        return True
+
+    def _resume_offered(self) -> None:
+        if self._offered is None:
+            raise WorkshopError("No session to resume: start a new one below.")
+        code, secret = self._offered
+        self.resume(urlencode({"session": code, "secret": secret}))
 
     def _link_handed(self, change: dict) -> None:
         link = change.get("new")
@@ -250,6 +328,13 @@ class TrainerPage(Page):
             return
         self.link_key.value = ""  # the secret is kept in the kernel only, not in widget state
         self.guard(lambda: self.resume(link))()
+
+    def _origin_handed(self, change: dict) -> None:
+        origin = change.get("new")
+        if isinstance(origin, str) and origin != self._origin:
+            self._origin = origin[:room.MAX_ADDRESS]
+            if self.view is not None:
+                self.join_info.value = self._join_html(self.view)
 
     def from_url(self, interval: float = POLL_SECONDS) -> None:
         """What the notebook's last cell calls: under Voila, keep the chart live. The session
@@ -268,44 +353,47 @@ class TrainerPage(Page):
         ws = self._need_store()
         view = ws.trainer_view(code, secret)  # checks the secret
         self.code, self.secret, self.view = view.code, secret, view
+        self._offered = None
         self.case_file = self._by_id.get(view.case_id)
         self.keys = keys_by_id(self.case_file) if self.case_file is not None else {}
         self._signature = None
         self._confirming = False
         self.export.value = ""
         self.ended.value = ""
-        _show(self.confirm_box, False)
-        _show(self.start_form, False)
-        _show(self.screen, True)
+        show(self.confirm_box, False)
+        show(self.resume_box, False)
+        show(self.start_form, False)
+        show(self.screen, True)
         self.join_info.value = self._join_html(view)
+        self.private.value = ui.value("workshop/private_link.html.j2",
+                                      link=trainer_link(view.code, secret))
+        self._remember("remember", view.code, secret, view.title)
         self.refresh(force=True)
 
+    def _remember(self, action: str, code: str, secret: str = "", title: str = "") -> None:
+        """Tell npkit.js to remember (or forget) a session in this browser's storage."""
+        self._vault_n += 1
+        self._vault_at = time.monotonic()
+        self.vault.value = ui.value("workshop/vault.html.j2", n=self._vault_n, actions=[
+            {"action": action, "code": code, "secret": secret, "title": title}])
+
+    def join_address(self) -> str | None:
+        """The address the room is shown (npkit.course.room): typed here, configured, or this
+        browser's own."""
+        return room.room_address(self._origin, self._typed_address)
+
     def _join_html(self, view: SessionView) -> str:
-        code = view.code
-        join = f"{JOIN_NOTEBOOK}?{urlencode({'session': code})}"
-        private = trainer_link(code, self.secret)
-        missing = "" if self.case_file is not None else (
-            "<p class='npk-note'>The case file of this session is not in this copy of npkit: "
-            "npkit's answers cannot be revealed and the downloads are not available.</p>")
-        return box(
-            f"<div class='npk-join-panel'><h2>{esc(view.title)}</h2>"
-            "<p>Join code:</p>"
-            # Screen readers get the code letter by letter (an aria-label on a paragraph is
-            # not announced: ARIA gives paragraphs no name).
-            f"<p class='npk-joincode'><span aria-hidden='true'>{esc(code)}</span>"
-            f"<span class='npk-sr'>{esc(spaced(code))}</span>"
-            "</p><p class='npk-join-path'>Trainees open <strong>Join a workshop</strong> on "
-            f"the course's start page, or <a href='{esc(join)}'>{esc(join)}</a>, and type "
-            "the code with a nickname (no real names).</p></div>"
-            f"{missing}"
-            "<details class='npk-private'><summary>Trainer link (private: do not show it on "
-            "the projector)</summary>"
-            f"<p><a href='{esc(private)}'>{esc(private)}</a></p>"
-            "<p><strong>Keep this link private: it controls the session. Copy it, or "
-            "bookmark the link itself, to come back.</strong> Once opened, the page takes the "
-            "secret out of its address bar, so a bookmark of the opened page does not keep "
-            "it. Anyone who has the link can lock, reveal, export and delete this "
-            "session.</p></details>")
+        address = self.join_address()
+        self.address_note.value = ui.value("workshop/address_note.html.j2", address=address,
+                                           note=room.room_note(address))
+        qr_text = room.with_code(address, view.code) if address else None
+        return ui.value(
+            "workshop/join_panel.html.j2", title=view.title, code=view.code,
+            spaced=spaced(view.code), address=address,
+            join_link=f"{JOIN_NOTEBOOK}?{urlencode({'session': view.code})}",
+            # segno's SVG holds only modules and colours: no text of anyone's.
+            qr=Markup(room.qr_svg(qr_text)) if qr_text else None, qr_text=qr_text,
+            login=room.room_login(), missing=self.case_file is None)
 
     # --- live view ---------------------------------------------------------------------------
 
@@ -313,6 +401,8 @@ class TrainerPage(Page):
         """Re-read the current question's answers and the number of participants; redraw only
         if something changed (or ``force``). True if the page was redrawn. Never raises: a
         problem is shown in the status line, and a deleted session ends the page's session."""
+        if self.vault.value and time.monotonic() - self._vault_at > VAULT_SECONDS:
+            self.vault.value = ""  # npkit.js has read it: no secret stays in widget state
         if self.code is None or self.workshop is None:
             return False
         ws = self.workshop
@@ -328,8 +418,9 @@ class TrainerPage(Page):
         except (WorkshopError, StoreError) as exc:
             self.say(f"The answers could not be read just now: {exc}", "problem")
             return False
-        signature = (view.current, question.locked, question.revealed, tally.respondents,
-                     tuple(sorted(tally.counts.items())), tally.texts, joined)
+        signature = (view.current, question.locked, question.revealed, question.closes_at,
+                     tally.respondents, tuple(sorted(tally.counts.items())), tally.texts,
+                     joined)
         if signature == self._signature and not force:
             return False
         self._signature = signature
@@ -340,36 +431,32 @@ class TrainerPage(Page):
     def _draw(self, view, question, tally, joined: int) -> None:
         n = next(i for i, q in enumerate(view.questions) if q.qid == question.qid)
         total = len(view.questions)
-        state = ("<span class='npk-badge npk-bad'><span aria-hidden='true'>🔒</span> answers "
-                 "closed</span>" if question.locked else
-                 "<span class='npk-badge npk-good'><span aria-hidden='true'>✎</span> open for "
-                 "answers</span>")
-        if question.revealed:
-            state += (" <span class='npk-badge npk-neutral'><span aria-hidden='true'>👁"
-                      "</span> npkit's answer shown to the room</span>")
-        kind = {"outcome": "one answer", "which": "any number of answers",
-                "free_text": "in their own words"}.get(question.kind, "")
-        self.question.value = box(
-            f"<h2>Question {n + 1} of {total}</h2>"
-            f"<p class='npk-qhead'>{esc(question.prompt)}</p>"
-            f"<p>Trainees give {esc(kind)}. {state}</p>")
+        self.question.value = ui.value(
+            "workshop/question.html.j2", n=n + 1, total=total, prompt=question.prompt,
+            how=HOW.get(question.kind, ""), locked=question.locked,
+            timed_out=question.locked and question.closes_at is not None,
+            revealed=question.revealed,
+            countdown=countdown(question, self.workshop.clock()) if question.timed else "")
         self.chart.value = chart_html(tally, joined, self.keys.get(question.qid))
-        people = "person has" if joined == 1 else "people have"
-        self.participants.value = box(
-            f"<p><strong>{joined}</strong> {people} joined; {tally.respondents} answered this "
-            f"question ({count_text(tally.respondents, joined)}).</p>")
+        self.participants.value = ui.value(
+            "workshop/participants.html.j2", joined=joined, answered=tally.respondents,
+            percent=percent(tally.respondents, joined))
         self._shown_qid = question.qid
         self._shown_locked = question.locked
         self._shown_revealed = question.revealed
         self.lock_button.description = "Reopen" if question.locked else "Lock answers"
         self.lock_button.tooltip = ("Accept answers to this question again" if question.locked
                                     else "Stop accepting answers to this question")
-        self.lock_button.icon = "unlock" if question.locked else "lock"
         self.reveal_button.description = ("Hide npkit's answer" if question.revealed
                                           else "Reveal npkit's answer")
         self.reveal_button.tooltip = (
             "Hide npkit's answer again, here and on every trainee's screen" if question.revealed
             else "Show npkit's answer and why, here and on every trainee's screen")
+        self.timer_button.description = "Stop countdown" if question.timed else \
+            "Start countdown"
+        self.timer_button.tooltip = ("Stop the countdown; the question stays open"
+                                     if question.timed else "Open this question for that many "
+                                     "seconds, then close it")
         self.prev_button.disabled = n == 0
         self.next_button.disabled = n + 1 >= total
 
@@ -392,6 +479,19 @@ class TrainerPage(Page):
         self.refresh(force=True)
         self.say("Answers to this question are closed: the store refuses new ones." if lock
                  else "Answers to this question are accepted again.", "done")
+
+    def _timer(self) -> None:
+        view, q = self._current()
+        self._cancel_confirm()
+        if q.timed:
+            self.workshop.set_timer(self.code, self.secret, q.qid, None)
+            self.refresh(force=True)
+            self.say("The countdown is stopped; the question stays open.", "done")
+            return
+        seconds = self.timer_seconds.value  # checked again by the store
+        self.workshop.set_timer(self.code, self.secret, q.qid, seconds)
+        self.refresh(force=True)
+        self.say(f"Answers close in {seconds} seconds; the store refuses any later.", "done")
 
     def _reveal(self) -> None:
         view, q = self._current()
@@ -421,6 +521,38 @@ class TrainerPage(Page):
     def _next(self) -> None:
         self._move(+1)
 
+    def _present(self) -> None:
+        """Present mode: the page fills the window for the projector (its own header and text
+        step aside), the stage takes the first screen and the trainer panel closes."""
+        self.presenting = not self.presenting
+        if self.presenting:
+            self.widget.add_class("npk-presenting")
+            self._set_panel(False)
+        else:
+            self.widget.remove_class("npk-presenting")
+        self.present_button.description = "Stop presenting" if self.presenting else "Present"
+        self.say("")  # the room need not read about the page itself
+
+    def _toggle_panel(self) -> None:
+        self._set_panel(not self.panel_open)
+
+    def _set_panel(self, open_: bool) -> None:
+        self.panel_open = open_
+        show(self.panel, open_)
+        self.panel_button.description = ("Hide trainer panel" if open_ else
+                                         "Show trainer panel")
+
+    def _use_address(self) -> None:
+        typed = self.address.value.strip() if isinstance(self.address.value, str) else ""
+        if typed and room.clean_address(typed) is None:
+            raise WorkshopError("That is not an address a phone can open. Type it as "
+                                "http://192.168.1.20:8080/join (this computer's address on "
+                                "the room's network, and the port).")
+        self._typed_address = room.clean_address(typed) if typed else None
+        if self.view is not None:
+            self.join_info.value = self._join_html(self.view)
+        self.say(f"The room is shown {self.join_address() or 'the start page'}.", "done")
+
     def _export(self) -> None:
         self._current()
         self._cancel_confirm()
@@ -430,32 +562,25 @@ class TrainerPage(Page):
                                 "so the results cannot be exported here.")
         frame = results_frame(self.workshop, self.code, self.secret, case)
         page = summary_html(self.workshop, self.code, self.secret, case)
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
         name = f"npkit-workshop-{self.code}"
-        csv = data_link(to_csv(frame), "text/csv", f"{name}-results.csv",
-                        "Download results (CSV)")
-        summary = data_link(page, "text/html", f"{name}-summary.html", "Download summary (HTML)")
-        self.export.value = box(
-            f"<p>{csv} · {summary}</p><p class='npk-source'>{len(frame)} answers, as of "
-            f"{esc(stamp)} UTC. Answers given later are not in these files: press "
-            "<em>Prepare downloads</em> again. Trainees appear as P1, P2… in the order they "
-            "joined, not by nickname.</p>")
+        self.export.value = ui.value(
+            "workshop/export.html.j2", csv_href=data_href(to_csv(frame), "text/csv"),
+            csv_name=f"{name}-results.csv", summary_href=data_href(page, "text/html"),
+            summary_name=f"{name}-summary.html", rows=len(frame),
+            stamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"))
         self.say("The downloads are ready below.", "done")
 
     def _ask_delete(self) -> None:
         self._current()
         self._confirming = True
-        self.confirm_text.value = box(
-            f"<p class='npk-error' role='alert'><strong>Delete session {esc(self.code)}?</strong>"
-            " Its participants and every answer go for good; download the results first if "
-            "you need them.</p>")
-        _show(self.confirm_box, True)
+        self.confirm_text.value = ui.value("workshop/confirm_delete.html.j2", code=self.code)
+        show(self.confirm_box, True)
         self.say("Deleting needs a second press: “Yes, delete it and every answer”.", "note")
 
     def _cancel_confirm(self) -> None:
         self._confirming = False
         self.confirm_text.value = ""
-        _show(self.confirm_box, False)
+        show(self.confirm_box, False)
 
     def _cancel_delete(self) -> None:
         self._cancel_confirm()
@@ -475,17 +600,21 @@ class TrainerPage(Page):
 
     def _ended(self, message: str) -> None:
         self.stop_polling()
+        if self.code is not None:
+            self._remember("forget", self.code)
         self.code = self.secret = self.view = None
         self.keys, self.case_file, self._signature = {}, None, None
         self._shown_qid = None
         self._cancel_confirm()
         for html in (self.join_info, self.question, self.chart, self.participants,
-                     self.export):
+                     self.export, self.private):
             html.value = ""
-        _show(self.screen, False)
-        _show(self.start_form, True)
-        self.ended.value = box(f"<p class='npk-note' role='status'>{esc(message)} You can "
-                               "start a new session below.</p>")
+        if self.presenting:
+            self._present()
+        self._set_panel(False)
+        show(self.screen, False)
+        show(self.start_form, True)
+        self.ended.value = ui.value("workshop/ended.html.j2", message=message)
         self.say(message, "done")
 
 

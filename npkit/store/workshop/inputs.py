@@ -20,6 +20,10 @@ import unicodedata
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+# What a character that codes never use was probably read from, on a projector: the join page
+# suggests the session these readings make (:meth:`Workshop.suggest`), if there is one.
+LOOKALIKES = {"0": "QD", "O": "QD", "1": "7JT", "I": "JT", "L": "4"}
+MAX_CANDIDATES = 36
 MAX_FREE_TEXT = 1000
 MAX_TITLE = 120
 # Zero-width joiners build emoji and some scripts' ligatures, so they stay; bidi overrides and
@@ -57,13 +61,36 @@ def new_secret() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _typed(text: object) -> str:
+    return _SEP.sub("", text).upper() if isinstance(text, str) else ""
+
+
 def clean_join_code(text: object) -> str:
     """``text`` as a join code, or :class:`NotFound` saying what a code looks like."""
-    code = _SEP.sub("", text).upper() if isinstance(text, str) else ""
+    code = _typed(text)
+    if len(code) == CODE_LENGTH and any(ch in LOOKALIKES for ch in code):
+        raise NotFound(f"A session code is {CODE_LENGTH} letters and digits, and codes never "
+                       "use 1, 0, I, L or O (they look too much alike).")
     if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
         raise NotFound(f"A session code is {CODE_LENGTH} letters and digits, as shown on the "
                        "trainer's screen (for example K7M2QX).")
     return code
+
+
+def code_candidates(text: object) -> list[str]:
+    """The codes ``text`` may have been meant as, when it is a code of the right length with
+    characters codes never use (each read as a character it looks like, :data:`LOOKALIKES`);
+    [] for anything else, or for more than :data:`MAX_CANDIDATES` readings."""
+    typed = _typed(text)
+    if len(typed) != CODE_LENGTH or not all(ch in ALPHABET or ch in LOOKALIKES
+                                            for ch in typed):
+        return []
+    found = [""]
+    for ch in typed:
+        found = [head + option for head in found for option in LOOKALIKES.get(ch, ch)]
+        if len(found) > MAX_CANDIDATES:
+            return []
+    return found if found != [typed] else []
 
 
 def _valid_utf8(text: str | bytes) -> str:

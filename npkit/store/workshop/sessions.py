@@ -10,8 +10,10 @@ Two kinds of caller, two kinds of method:
   in the session they joined.
 
 A lock is enforced here, not only on screen: an answer to a locked question raises
-:class:`Locked`. Changing an answer replaces it (one row per session, question and
-participant). See :mod:`npkit.store.workshop.inputs` for what text is accepted.
+:class:`Locked`. So is a countdown (:meth:`Workshop.set_timer`): once its time is up the
+question reads as locked and the store refuses answers to it, whatever a page shows.
+Changing an answer replaces it (one row per session, question and participant). See
+:mod:`npkit.store.workshop.inputs` for what text is accepted.
 
     ws = Workshop(Store.open())
     new = ws.create("john", questions, title="Cohort 3")      # new.code, new.secret
@@ -28,8 +30,9 @@ import json
 import re
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from npkit.store.learners import Store, clean_nickname, is_code
 from npkit.store.learners import _now as now
@@ -41,6 +44,7 @@ from npkit.store.workshop.inputs import (
     clean_free_text,
     clean_join_code,
     clean_title,
+    code_candidates,
     new_join_code,
     new_secret,
 )
@@ -51,6 +55,7 @@ CASE_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{3,39}")
 
 MAX_PARTICIPANTS = 500
 MAX_QUESTIONS = 50
+TIMER_SECONDS = (5, 3600)  # the shortest and longest countdown a trainer can set
 KINDS = ("outcome", "which", "free_text")
 # Compared against when a code is unknown, so a wrong code costs the same as a wrong secret.
 _NO_SESSION = hashlib.sha256(b"no such session").hexdigest()
@@ -66,8 +71,21 @@ class PollQuestion:
     kind: str
     choices: tuple[tuple[str, str], ...] = ()
     position: int = 0
-    locked: bool = False
+    locked: bool = False  # by the trainer, or because the countdown has ended
     revealed: bool = False
+    closes_at: datetime | None = None  # a countdown's end (UTC); None: no countdown
+
+    @property
+    def timed(self) -> bool:
+        """A countdown is running: the question is open until ``closes_at``."""
+        return self.closes_at is not None and not self.locked
+
+    def seconds_left(self, now: datetime) -> int:
+        """Whole seconds until the countdown ends (rounded up; 0 once it has)."""
+        if self.closes_at is None:
+            return 0
+        left = (self.closes_at - now).total_seconds()
+        return max(0, int(-(-left // 1)))
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -138,11 +156,17 @@ def _flag(value: bool) -> int:
     return 1 if value else 0
 
 
-class Workshop:
-    """Workshop sessions kept in a :class:`~npkit.store.learners.Store`."""
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
-    def __init__(self, store: Store) -> None:
+
+class Workshop:
+    """Workshop sessions kept in a :class:`~npkit.store.learners.Store`. ``clock`` gives the
+    current time (UTC) that countdowns are measured against (tests pass their own)."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
+        self.clock = clock or _utc_now
 
     # --- trainer -------------------------------------------------------------------------
 
@@ -183,8 +207,20 @@ class Workshop:
         self._control(code, secret, qid, "ws_set_current", {})
 
     def lock(self, code: str, secret: str, qid: str, locked: bool = True) -> None:
-        """Stop (or resume) accepting answers to ``qid``; answers already given stay."""
+        """Stop (or resume) accepting answers to ``qid``; answers already given stay. Either
+        way a countdown on it ends."""
         self._control(code, secret, qid, "ws_set_locked", {"flag": _flag(locked)})
+
+    def set_timer(self, code: str, secret: str, qid: str, seconds: int | None) -> None:
+        """Open ``qid`` for ``seconds`` more, then close it (the store refuses answers from
+        then on); ``None`` stops a countdown and leaves the question open."""
+        if seconds is not None:
+            low, high = TIMER_SECONDS
+            if isinstance(seconds, bool) or not isinstance(seconds, int) or \
+                    not low <= seconds <= high:
+                raise WorkshopError(f"A countdown lasts {low} to {high} seconds.")
+        closes = None if seconds is None else _iso(self.clock() + timedelta(seconds=seconds))
+        self._control(code, secret, qid, "ws_set_timer", {"closes_at": closes})
 
     def reveal(self, code: str, secret: str, qid: str, revealed: bool = True) -> None:
         """Mark npkit's analysis of ``qid`` as shown to the room (trainees see it too)."""
@@ -240,7 +276,17 @@ class Workshop:
             raise NotFound(f"There is no session {code}. Check the code on the trainer's "
                            "screen.")
         questions = self.store.read("ws_questions", {"code": code})
-        return SessionView(*rows[0], tuple(_poll(row) for row in questions))
+        now = self.clock()
+        return SessionView(*rows[0], tuple(_poll(row, now) for row in questions))
+
+    def suggest(self, text: object) -> str | None:
+        """The session a mistyped code most likely means: the first code that exists among
+        those made by reading each character codes never use (0 O 1 I L) as one that looks
+        like it. None if there is no such session (or the text is no near miss)."""
+        for code in code_candidates(text):
+            if self.store.read("ws_session_for_join", {"code": code}):
+                return code
+        return None
 
     def join(self, code: str, nickname: object, learner: str | None = None) -> Seat:
         """Take a seat. A learner code (from the page URL) already seated gets the same seat
@@ -281,10 +327,12 @@ class Workshop:
             row = tx.one("ws_question_for_answer", params)
             if not row:
                 raise NotFound("This session has no such question.")
-            kind, choices, locked = row
+            kind, choices, locked, closes_at = row
             if locked:
                 raise Locked("The trainer has closed this question; your answer was not "
                              "recorded.")
+            if _ended(closes_at, self.clock()):
+                raise Locked("Time is up for this question; your answer was not recorded.")
             stored = _check_value(kind, [v for _, v in json.loads(choices)], value)
             tx.run("ws_answer", params | {"value": json.dumps(stored, ensure_ascii=False),
                                           "now": now()})
@@ -314,7 +362,7 @@ class Workshop:
     def _question(self, tx, code: str, qid: str) -> PollQuestion:
         for row in tx.all("ws_questions", {"code": code}):
             if row[0] == qid:
-                return _poll(row)
+                return _poll(row, self.clock())
         raise NotFound("This session has no such question.")
 
     def _control(self, code: str, secret: str, qid: str, query: str, extra: dict) -> None:
@@ -334,10 +382,30 @@ def _param(value: object) -> str | None:
     return text
 
 
-def _poll(row: tuple) -> PollQuestion:
-    qid, position, prompt, kind, choices, locked, revealed = row
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def _when(text: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None  # a damaged value is no countdown
+    if moment is not None and moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment
+
+
+def _ended(closes_at: object, now: datetime) -> bool:
+    moment = _when(closes_at)
+    return moment is not None and moment <= now
+
+
+def _poll(row: tuple, now: datetime) -> PollQuestion:
+    qid, position, prompt, kind, choices, locked, revealed, closes_at = row
     return PollQuestion(qid, prompt, kind, tuple(tuple(c) for c in _decode(choices) or ()),
-                        position, bool(locked), bool(revealed))
+                        position, bool(locked) or _ended(closes_at, now), bool(revealed),
+                        _when(closes_at))
 
 
 def _decode(text: str) -> object:

@@ -65,9 +65,24 @@
 
   // --- acknowledgements --------------------------------------------------------------------
 
+  // A control's name for the learner: its description, else the question that names it
+  // (ui.labelled_by's npk-labelledby-- classes), cut to the question itself when that is short.
   function describe(model) {
-    var text = model && (model.get("description") || model.get("placeholder") || "");
-    return String(text || "").replace(/\s+/g, " ").trim().slice(0, 80);
+    var text = model && (model.get("description") || asked(model) ||
+      model.get("placeholder") || "");
+    text = String(text || "").replace(/\s+/g, " ").trim();
+    var mark = text.indexOf("?");
+    return (mark > 0 && mark < 80 ? text.slice(0, mark + 1) : text).slice(0, 80);
+  }
+
+  function asked(model) {
+    var prefix = "npk-labelledby--";
+    return (model.get("_dom_classes") || []).filter(function (c) {
+      return c.indexOf(prefix) === 0;
+    }).map(function (c) {
+      var el = document.getElementById(c.slice(prefix.length));
+      return el ? el.textContent : "";
+    }).join(" ");
   }
 
   function track(msg) {

@@ -601,48 +601,104 @@
   }
 })();
 
-/* --- The trainer link's secret (workshop trainer page) ----------------------------------------
+/* --- The workshop pages (09_workshop_trainer, 08_workshop_join) -------------------------------
  * Kept apart from the script above on purpose: it touches nothing of it.
  *
- * The trainer link is 09_workshop_trainer.ipynb?session=CODE#secret=SECRET. A browser never
- * sends what follows "#" to a server, so no access log, proxy or Referer header ever holds the
- * secret. This script, on loading:
- *  - takes the secret out of the address bar at once (history.replaceState: it stays out of
- *    the history and of a bookmark of the opened page), and keeps it for this tab only in
- *    sessionStorage under the session's code, so a reload reopens the session;
- *  - once the page's widgets are drawn, types "session=CODE&secret=SECRET" into the trainer
- *    page's hidden field (.npk-trainer-key, an ipywidgets Password), whose kernel reads it,
- *    empties it and checks the secret in the store, as it would any other input.
- * Following the trainer link again on its own page only changes the fragment (no reload): the
- * hashchange does the same.
+ * The trainer's page (body data-npk-workshop="trainers"):
+ *  - Resume without the secret in an address. This browser remembers the sessions it started
+ *    or opened, in localStorage ("npkit-trainer-sessions": code -> secret, title, time; the
+ *    kernel asks through the hidden .npk-trainer-vault, and the script removes what it read).
+ *    On loading, it types "session=CODE&secret=SECRET&offer=1" for the newest one into the
+ *    page's hidden field (.npk-trainer-key, an ipywidgets Password), and the page offers
+ *    "Resume session CODE". The kernel reads the field, empties it and checks the secret in
+ *    the store, as it would any other input.
+ *  - The trainer link, 09_workshop_trainer.ipynb?session=CODE#secret=SECRET, carries its secret
+ *    after "#", which a browser never sends to a server. The script takes it out of the
+ *    address bar at once (history.replaceState: it stays out of the history and of a bookmark
+ *    of the opened page), remembers it, and hands "session=CODE&secret=SECRET" over, which
+ *    opens the session. An address with ?session=CODE whose secret this browser remembers
+ *    (a reload of such a page) opens it the same way. Following the trainer link again on
+ *    its own page only changes the fragment (no reload): the hashchange does the same.
+ *  - The page's own address (origin and base path) goes into .npk-trainer-origin, from which
+ *    the kernel makes the join address it shows the room (npkit.course.room).
+ * The join page (data-npk-workshop="trainees"):
+ *  - The code field gets a phone keyboard that suits it: capitals, no autocorrect or
+ *    suggestions.
+ *  - Once the trainee has joined, the page names the seat (.npk-seat: code and nickname), and
+ *    the script writes both into the address (session=, nick=, beside learner=), so a reload,
+ *    which phones do by themselves, seats the trainee again however they came in.
+ * Both: a countdown ([data-npk-countdown], seconds left when drawn) is counted down here
+ * each second; the store closes the question when it ends, whatever the page shows.
+ * Text read from the page is only ever set with textContent or as attributes, never as HTML.
  */
 (function () {
   "use strict";
 
-  var KEY = "npkit-trainer-secret:";
-  var FIELD = ".npk-trainer-key input";
+  var STORE = "npkit-trainer-sessions";
+  var KEEP_DAYS = 14;
+  var KEEP_SESSIONS = 5;
   var MAX_SECRET = 200;
+  var CODE = /^[A-Z0-9]{6}$/;
+
+  function audience() {
+    return (document.body && document.body.getAttribute("data-npk-workshop")) || "";
+  }
+
+  // --- remembered trainer sessions ---------------------------------------------------------
+
+  function sessions() {
+    try {
+      var all = JSON.parse(window.localStorage.getItem(STORE) || "{}");
+      var fresh = {};
+      var oldest = Date.now() - KEEP_DAYS * 86400000;
+      Object.keys(all || {}).forEach(function (code) {
+        var s = all[code];
+        if (CODE.test(code) && s && typeof s.secret === "string" && s.secret &&
+            s.secret.length <= MAX_SECRET && (s.at || 0) > oldest) {
+          fresh[code] = { secret: s.secret, title: String(s.title || ""), at: s.at };
+        }
+      });
+      return fresh;
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function save(all) {
+    var codes = Object.keys(all).sort(function (a, b) { return all[b].at - all[a].at; });
+    var kept = {};
+    codes.slice(0, KEEP_SESSIONS).forEach(function (c) { kept[c] = all[c]; });
+    try {
+      window.localStorage.setItem(STORE, JSON.stringify(kept));
+    } catch (e) { /* storage refused: the trainer link still works */ }
+  }
+
+  function remember(code, secret, title) {
+    if (!CODE.test(code) || !secret || secret.length > MAX_SECRET) { return; }
+    var all = sessions();
+    all[code] = { secret: secret, title: title || (all[code] && all[code].title) || "",
+      at: Date.now() };
+    save(all);
+  }
+
+  function forget(code) {
+    var all = sessions();
+    if (all[code]) { delete all[code]; save(all); }
+  }
+
+  function newest() {
+    var all = sessions();
+    var codes = Object.keys(all).sort(function (a, b) { return all[b].at - all[a].at; });
+    return codes.length ? { code: codes[0], secret: all[codes[0]].secret } : null;
+  }
 
   function sessionCode() {
     var codes = new URLSearchParams(window.location.search).getAll("session");
     return codes.length === 1 ? codes[0] : "";
   }
 
-  function remember(code, secret) {
-    try {
-      window.sessionStorage.setItem(KEY + code, secret);
-    } catch (e) { /* storage refused: the link still works, a reload needs it again */ }
-  }
-
-  function remembered(code) {
-    try {
-      return window.sessionStorage.getItem(KEY + code) || "";
-    } catch (e) {
-      return "";
-    }
-  }
-
-  // The secret of the address's fragment, taken out of the address; "" if there is none.
+  // The secret of the address's fragment, taken out of the address and remembered; "" if
+  // there is none.
   function takeSecret() {
     var hash = window.location.hash.replace(/^#/, "");
     if (hash.indexOf("secret=") < 0) { return ""; }
@@ -654,44 +710,217 @@
       window.location.search + (rest ? "#" + rest : ""));
     var code = sessionCode();
     if (!secret || secret.length > MAX_SECRET || !code) { return ""; }
-    remember(code, secret);
+    remember(code, secret, "");
     return secret;
   }
 
-  function trainerPage() {
-    return !!document.body && document.body.getAttribute("data-npk-workshop") === "trainers";
+  // --- handing values to the kernel through hidden widget fields ---------------------------
+
+  var waiting = [];  // [selector, value]: typed in once the field is on the page
+
+  function type(selector, value) {
+    var input = document.querySelector(selector);
+    if (!input) { return false; }
+    input.value = value;
+    // ipywidgets' text views send their value to the kernel on "change".
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+    return true;
+  }
+
+  function handTo(selector, value) {
+    if (!type(selector, value)) { waiting.push([selector, value]); }
   }
 
   function handOver() {
+    if (audience() !== "trainers") { return; }
     var code = sessionCode();
-    var secret = code && remembered(code);
-    if (!secret || !trainerPage()) { return; }
-    var value = new URLSearchParams([["session", code], ["secret", secret]]).toString();
-    var observer = null;
-
-    function fill() {
-      var input = document.querySelector(FIELD);
-      if (!input) { return false; }
-      if (observer) { observer.disconnect(); }
-      input.value = value;
-      // ipywidgets' text views send their value to the kernel on "change".
-      input.dispatchEvent(new Event("change", { bubbles: true }));
-      return true;
+    var known = code && sessions()[code];
+    var value;
+    if (known) {
+      value = new URLSearchParams([["session", code], ["secret", known.secret]]);
+    } else {
+      var last = newest();
+      if (!last) { return; }
+      value = new URLSearchParams([["session", last.code], ["secret", last.secret],
+        ["offer", "1"]]);
     }
+    handTo(".npk-trainer-key input", value.toString());
+  }
 
-    if (!fill() && window.MutationObserver) {
-      observer = new MutationObserver(fill);
-      observer.observe(document.documentElement, { childList: true, subtree: true });
+  function pageAddress() {
+    var base = (document.body && document.body.getAttribute("data-base-url")) || "/voila/";
+    return window.location.origin + base.replace(/voila\/$/, "");
+  }
+
+  // --- what the kernel's pages put on the page ---------------------------------------------
+
+  function readVault(root) {
+    var notes = root.querySelectorAll(".npk-trainer-vault [data-npk-vault]");
+    for (var i = 0; i < notes.length; i++) {
+      var n = notes[i];
+      var code = n.getAttribute("data-code") || "";
+      if (n.getAttribute("data-npk-vault") === "remember") {
+        remember(code, n.getAttribute("data-secret") || "", n.getAttribute("data-title"));
+      } else if (n.getAttribute("data-npk-vault") === "forget") {
+        forget(code);
+      }
+      n.parentNode.removeChild(n);  // read once; the secret leaves the page
     }
+  }
+
+  function codeField(root) {
+    var inputs = root.querySelectorAll(".npk-join-code input, .npk-join-nick input");
+    for (var i = 0; i < inputs.length; i++) {
+      var input = inputs[i];
+      if (input.hasAttribute("data-npk-keyboard")) { continue; }
+      input.setAttribute("data-npk-keyboard", "");
+      input.setAttribute("autocomplete", "off");
+      input.setAttribute("autocorrect", "off");
+      input.setAttribute("spellcheck", "false");
+      if (input.closest(".npk-join-code")) {
+        input.setAttribute("autocapitalize", "characters");
+        input.setAttribute("inputmode", "text");
+        input.setAttribute("enterkeyhint", "next");
+        input.setAttribute("maxlength", "20");
+      } else {
+        input.setAttribute("autocapitalize", "words");
+        input.setAttribute("enterkeyhint", "go");
+      }
+    }
+  }
+
+  function keepSeat(root) {
+    var seat = root.querySelector(".npk-seat[data-session]");
+    if (!seat || audience() !== "trainees") { return; }
+    var code = seat.getAttribute("data-session") || "";
+    var nick = seat.getAttribute("data-nick") || "";
+    if (!CODE.test(code)) { return; }
+    var params = new URLSearchParams(window.location.search);
+    if (params.get("session") === code && params.get("nick") === nick) { return; }
+    params.set("session", code);
+    if (nick) { params.set("nick", nick); }
+    window.history.replaceState(window.history.state, "", window.location.pathname + "?" +
+      params.toString() + window.location.hash);
+  }
+
+  var counted = typeof WeakMap === "function" ? new WeakMap() : null;
+
+  function timeLeft(seconds) {
+    if (seconds <= 0) { return "Time is up"; }
+    var s = seconds % 60;
+    return Math.floor(seconds / 60) + ":" + (s < 10 ? "0" : "") + s + " left";
+  }
+
+  function tick() {
+    if (!counted) { return; }
+    var clocks = document.querySelectorAll("[data-npk-countdown]");
+    var now = Date.now();
+    for (var i = 0; i < clocks.length; i++) {
+      var el = clocks[i];
+      if (!counted.has(el)) {
+        counted.set(el, now + 1000 * (parseInt(el.getAttribute("data-npk-countdown"), 10) || 0));
+      }
+      var left = Math.max(0, Math.ceil((counted.get(el) - now) / 1000));
+      var text = el.querySelector(".npk-countdown-text");
+      if (text && text.textContent !== timeLeft(left)) { text.textContent = timeLeft(left); }
+    }
+  }
+
+  function look() {
+    readVault(document);
+    codeField(document);
+    keepSeat(document);
+    waiting = waiting.filter(function (w) { return !type(w[0], w[1]); });
   }
 
   takeSecret();  // at once, while the page is still loading
   window.addEventListener("hashchange", function () {
     if (takeSecret()) { handOver(); }
   });
+
+  function start() {
+    var who = audience();
+    if (!who) { return; }
+    if (who === "trainers") {
+      handTo(".npk-trainer-origin input", pageAddress());
+      handOver();
+    }
+    look();
+    if (window.MutationObserver) {
+      new MutationObserver(look).observe(document.body, { childList: true, subtree: true });
+    }
+    window.setInterval(tick, 1000);
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", handOver);
+    document.addEventListener("DOMContentLoaded", start);
   } else {
-    handOver();
+    start();
+  }
+})();
+
+/* --- Decide first: the result where the eyes are (issue 14) ----------------------------------
+ * Kept apart from the scripts above: it touches nothing of them.
+ *
+ * After Check, Compare or Check answers, a widget puts a one-line summary at the top of its
+ * result, marked data-npk-reveal="N" (N: how many times the learner has pressed; the summary
+ * is a role=status live region, so a screen reader hears it). Focus stays on the button, and
+ * the result may open below the fold: scroll the summary into view when its N changes, but
+ * only just after the learner acted (a click or a key). A page that restores saved answers
+ * as it loads keeps its place, and a result redrawn as an answer changes (same N) stays put.
+ * Modules 3 and 4 ask "Which of these 8 models protect Jane ...?" with one checkbox each: the
+ * checkboxes (.npk-box-guess) become one group named by that question (.npk-guess-question in
+ * the widget just before them), which changes with the case.
+ */
+(function () {
+  "use strict";
+
+  var RECENT_MS = 10000;  // a result drawn this long after the learner's last action
+  var lastAction = 0;
+  var shown = new WeakMap();  // the widget holding a summary -> the N it showed last
+
+  ["click", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { lastAction = Date.now(); }, true);
+  });
+
+  function look(el) {
+    var holder = el.closest(".widget-html, .jupyter-widget-html") || el.parentElement;
+    var n = el.getAttribute("data-npk-reveal");
+    if (!holder || shown.get(holder) === n) { return; }
+    shown.set(holder, n);
+    if (Date.now() - lastAction < RECENT_MS) {
+      el.scrollIntoView({ block: "start" });
+    }
+  }
+
+  function nameGroups() {
+    document.querySelectorAll(".npk-box-guess").forEach(function (box) {
+      var before = box.previousElementSibling;
+      var question = before && before.querySelector(".npk-guess-question");
+      box.setAttribute("role", "group");
+      if (question) { box.setAttribute("aria-label", question.textContent.trim()); }
+    });
+  }
+
+  function scan(node) {
+    if (node.nodeType !== 1) { return; }
+    if (node.matches("[data-npk-reveal]")) { look(node); }
+    node.querySelectorAll("[data-npk-reveal]").forEach(look);
+  }
+
+  function start() {
+    if (!window.MutationObserver || !document.body) { return; }
+    document.querySelectorAll("[data-npk-reveal]").forEach(look);
+    nameGroups();
+    new MutationObserver(function (records) {
+      records.forEach(function (r) { r.addedNodes.forEach(scan); });
+      nameGroups();
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
   }
 })();
