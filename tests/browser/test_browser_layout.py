@@ -30,15 +30,71 @@ else:
 LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
 SIZES = {"1366x768": LAPTOP, "390x844": PHONE}
 
-# What a learner presses in each module to see what it folds away (so that its tables are
-# measured too). A button that is not there (yet) is skipped.
-REVEAL = {
-    1: ["Check my tags", "Show the answer", "Show npkit's analysis"],
-    2: ["Compare with npkit"],
-    3: ["Show how the models treat each category", "Show what the sources say"],
-    6: ["Check", "Compare with Fitzgerald"],
-    7: ["Check answers"],
-}
+# What a learner does in each module to see what it folds away (decide first: answer, then
+# Check or Compare), so that the tables it reveals are measured too.
+def press(page, name: str) -> None:
+    for i in range(page.get_by_role("button", name=name, exact=True).count()):
+        button = page.get_by_role("button", name=name, exact=True).nth(i)
+        if button.is_enabled():
+            button.click()
+            settle(page)
+
+
+def choose(page, role: str, name: str, group: str | None = None) -> None:
+    scope = page.get_by_role("group", name=re.compile(group)) if group else page
+    scope.get_by_role(role, name=name, exact=True).first.check()
+
+
+def reveal_1(page) -> None:
+    choose(page, "radio", "a victim of trafficking")
+    for name in ("Show npkit's analysis", "Check my tags", "Show the answer"):
+        press(page, name)
+
+
+def reveal_2(page) -> None:
+    choose(page, "radio", "No")
+    press(page, "Compare with npkit")
+
+
+def reveal_3(page) -> None:
+    choose(page, "checkbox", "Causation (but-for)", r"^Which of these 8 models")
+    for name in ("Compare with npkit", "Show how the models treat each category",
+                 "Show what the sources say"):
+        press(page, name)
+
+
+def reveal_4(page) -> None:
+    choose(page, "checkbox", "Philippines", r"^Which of these 10 ASEAN states")
+    press(page, "Compare with npkit")
+    # an offence type adds the "covered?" column to the reference table
+    page.get_by_role("combobox", name="Is this offence type covered?").select_option(
+        label="fraud")
+    expect(page.get_by_role("columnheader", name="Covers fraud?")).to_be_visible()
+
+
+def reveal_5(page) -> None:
+    page.get_by_role("checkbox", name=IMMINENT).check()
+    expect(page.locator(".npk-fact-said")).to_be_visible()
+
+
+def reveal_6(page) -> None:
+    choose(page, "radio", "identification and investigation")
+    for name in ("Check", "Compare with Fitzgerald"):
+        press(page, name)
+
+
+def reveal_7(page) -> None:
+    choose(page, "radio", "victim")
+    press(page, "Check answers")
+
+
+REVEAL = {1: reveal_1, 2: reveal_2, 3: reveal_3, 4: reveal_4, 5: reveal_5, 6: reveal_6,
+          7: reveal_7}
+# A table each module shows only once revealed (its caption): measured, so it must be there.
+REVEALED = {1: "Elements each passage shows", 2: "Each condition of duress",
+            3: "How each model treats", 4: "charge in every state", 5: "Outcomes",
+            6: "Stages of the criminal process"}
+
 
 # After two animation frames npkit-layout.js has run on the page's last change.
 FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(1))))"
@@ -125,18 +181,10 @@ def test_tagger_keeps_the_passage_beside_the_tags(site, visit, learner):
 def reveal(page, number: int) -> None:
     """Press what the module folds its results behind, open every <details>, and wait until
     the page has drawn the result."""
-    if number == 5:
-        page.get_by_role("checkbox", name=IMMINENT).check()
-        expect(page.locator(".npk-fact-said")).to_be_visible()
-    if number == 4:  # an offence type adds the "covered?" column to the reference table
-        page.get_by_role("combobox", name="Is this offence type covered?").select_option(
-            label="fraud")
-        expect(page.get_by_role("columnheader", name="Covers fraud?")).to_be_visible()
-    for name in REVEAL.get(number, []):
-        button = page.get_by_role("button", name=name, exact=True)
-        if button.count() and button.first.is_enabled():
-            button.first.click()
-            settle(page)
+    if number in REVEAL:
+        REVEAL[number](page)
+    if number in REVEALED:
+        expect(page.locator("table caption", has_text=REVEALED[number]).first).to_be_attached()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.evaluate(FRAMES)
