@@ -56,6 +56,9 @@ def test_the_case_pickers_offer_the_teaching_order():
     from npkit.course.widgets.tagger import ElementTagger
 
     cases, _ = library_or_errors()
-    picker = ElementTagger(cases).picker
+    tagger = ElementTagger(cases)
+    picker = tagger.picker
     assert [value for _, value in picker.options] == list(teaching_order())
-    assert picker.options[0][0].startswith("Jane:") and picker.value == "jane"
+    # the menu shows a case by its short name, the whole title beside it
+    assert picker.options[0][0] == "Jane" and picker.value == "jane"
+    assert "Jane: a fake office job" in tagger.case_choice.beside.value

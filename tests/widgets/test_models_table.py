@@ -200,10 +200,12 @@ def test_offence_categories_matrix_matches_the_engine(cases):
     text = cats.matrix.value
     chosen = [c for c in cases if c.id in CATEGORY_CASES]
     frame = matrix(chosen)
-    for case in chosen:
-        r = row(text, case.id)
+    heads = re.findall(r'<th scope=\'col\' data-case="([^"]+)">', text)
+    assert sorted(heads) == sorted(c.id for c in chosen)  # a case per column, a model per row
+    for k in MODELS:
+        r = row(text, f"models.{k}")
         words_shown = re.findall(r'<span aria-hidden="true">[^<]*</span> ([a-z ]+)</span>', r)
-        assert words_shown == [words(frame.loc[case.id, f"models.{k}"]) for k in MODELS]
+        assert words_shown == [words(frame.loc[case_id, f"models.{k}"]) for case_id in heads]
     for category in ("status", "purpose", "secondary", "other"):
         assert f"<strong>{category} offence</strong>" in text
     assert "<th scope='col'>" in text and '<th scope="row"' in text

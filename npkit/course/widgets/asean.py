@@ -21,6 +21,7 @@ import ipywidgets as w
 
 from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
+from npkit.course.widgets.choice import Choice, Option
 from npkit.course.widgets.guess import GuessFirst
 from npkit.course.widgets.models_table import CaseAndCharge, category_text
 from npkit.course.widgets.ui import words
@@ -130,21 +131,23 @@ class AseanTable:
         provision_options = [("All", ANY_MODEL), ("Has a non-punishment provision",
                                                  HAS_PROVISION),
                              ("No explicit provision", NO_PROVISION)]
-        offence_options = [("(choose one to see if it is covered)", "")] + [
-            (f"{words(t)}: {describe(OffenceType, t)}", str(t)) for t in OffenceType]
+        offence_options = [Option("(choose one)", "")] + [
+            Option(words(t), str(t), f"{words(t)}: {describe(OffenceType, t)}")
+            for t in OffenceType]
         self._allowed = {
             "model": {v for _, v in model_options},
             "provision": {v for _, v in provision_options},
-            "offence": {v for _, v in offence_options},
+            "offence": {o.value for o in offence_options},
         }
         style = {"description_width": "initial"}
         self.model = w.Dropdown(options=model_options, value=ANY_MODEL,
-                                description="Link model", style=style)
+                                description="Link model", style=style,
+                                layout=w.Layout(width="auto"))
         self.provision = w.Dropdown(options=provision_options, value=ANY_MODEL,
-                                    description="Provision", style=style)
-        self.offence = w.Dropdown(options=offence_options, value="",
-                                  description="Is this offence type covered?", style=style,
-                                  layout=w.Layout(width="34rem"))
+                                    description="Provision", style=style,
+                                    layout=w.Layout(width="auto"))
+        self.offence_choice = Choice("Is this offence type covered?", offence_options, "")
+        self.offence = self.offence_choice.menu
         self.include_instruments = w.Checkbox(value=True,
                                               description="Include international instruments",
                                               style=style)
@@ -162,7 +165,7 @@ class AseanTable:
             ui.html_widget("asean/verify.html.j2", note=note(VERIFY_NOTE)),
             w.HBox([self.model, self.provision, self.include_instruments],
                    layout=w.Layout(flex_flow="row wrap")),
-            self.offence, self.status, self.count, self.table])
+            self.offence_choice.widget, self.status, self.count, self.table])
         self.render()
 
     # -- callbacks: a value no control offers is ignored --

@@ -84,13 +84,18 @@ def case_viewer(case, **kw) -> w.HTML:
     return ui.html_widget("case.html.j2", case=case, show_tags=kw.get("show_tags", False))
 
 
+def case_choice(cases, value: str | None = None, description: str = "Case"):
+    """A labelled menu of cases (:class:`~npkit.course.widgets.choice.Choice`): each case by
+    its short name ("Jane, changed"), its whole title beside the menu; values are case ids.
+    Lay out ``.widget``; observe and set ``.menu``."""
+    from npkit.course.widgets.choice import Choice, case_options
+
+    return Choice(description, case_options(list(cases)), value)
+
+
 def case_picker(cases, value: str | None = None, description: str = "Case") -> w.Dropdown:
-    """A labelled dropdown of cases (label: title, value: id)."""
-    options = [(c.title, c.id) for c in cases]
-    ids = [c.id for c in cases]
-    return w.Dropdown(options=options, value=value if value in ids else ids[0],
-                      description=description, style={"description_width": "initial"},
-                      layout=w.Layout(width="36rem"))
+    """The menu of :func:`case_choice` alone (no title beside it)."""
+    return case_choice(cases, value, description).menu
 
 
 # The learner travels between modules in the page's query string (?learner=<code>&nick=<nick>),

@@ -17,7 +17,7 @@ import ipywidgets as w
 from npkit.course.binding import Stateful
 from npkit.course.training import quiz as qz
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_picker
+from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.quiz import STATUS_WORDS
 from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
@@ -59,8 +59,9 @@ class DecisionPath(Stateful):
         self._quiet = False
         self.checked = False
         self.cases = {c.id: c for c in _ordered(list(cases))}
-        self.case = case_picker(list(self.cases.values()) or [_Empty()], value,
-                                description="Case")
+        self.case_choice = case_choice(list(self.cases.values()) or [_Empty()], value,
+                                       description="Case")
+        self.case = self.case_choice.menu
         self.story = w.HTML("")
         self.where = w.HTML("")
         self.question = w.HTML("")
@@ -77,7 +78,8 @@ class DecisionPath(Stateful):
         self.answer.observe(self._on_answer, names="value")
         self.check.on_click(self._on_check)
         self.widget = w.VBox([
-            ui.html_widget("decision/heading.html.j2", text="1. Read the case"), self.case,
+            ui.html_widget("decision/heading.html.j2", text="1. Read the case"),
+            self.case_choice.widget,
             self.story, self.where,
             ui.html_widget("decision/heading.html.j2", text="2. Decide first"), self.question,
             self.answer, self.check,

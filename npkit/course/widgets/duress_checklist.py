@@ -28,7 +28,7 @@ from npkit.course.training.checklist import (
     question,
 )
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_picker, error_panel
+from npkit.course.widgets.base import case_choice, error_panel
 from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.law.duress import CONDITIONS, VARIANTS
@@ -62,7 +62,8 @@ class DuressChecklist(Stateful):
             self.widget = error_panel("There is no case to test.",
                                       ["No case file could be read from the case library."])
             return
-        self.picker = case_picker(chosen, value, description="Case")
+        self.case_choice = case_choice(chosen, value, description="Case")
+        self.picker = self.case_choice.menu
         self.story = ui.html_widget()
         self.prompts: dict[str, w.HTML] = {}
         self.questions: dict[str, w.RadioButtons] = {}
@@ -92,7 +93,7 @@ class DuressChecklist(Stateful):
         self.compare_button.on_click(self._on_compare)
         self.clear.on_click(self._on_clear)
         self.widget = w.VBox([
-            self.status, self.intro, self.picker, self.story, *rows,
+            self.status, self.intro, self.case_choice.widget, self.story, *rows,
             ui.box([self.compare_button, self.clear], row=True),
             self.summary, self.comparison, self.concludes, self.reasons, self.changes,
         ])

@@ -24,17 +24,20 @@ from npkit.casefile.scenario import (
     principal,
 )
 from npkit.course.widgets import ui
+from npkit.course.widgets.choice import Choice, Option
 from npkit.course.widgets.ui import words
 from npkit.law.vocabulary import Means, describe
 
 # --------------------------------------------------------------------------- the controls
 
 
-def _options(vocab: type[StrEnum]) -> list[tuple[str, str]]:
-    return [(f"{words(term)} — {describe(vocab, term)}", term) for term in vocab.__members__]
+def _options(vocab: type[StrEnum]) -> list[Option]:
+    """A term per option: its name in the menu, what it means beside the menu."""
+    return [Option(words(term), term, f"{words(term)}: {describe(vocab, term)}")
+            for term in vocab.__members__]
 
 
-_WIDE = {"description_width": "11rem"}
+_WIDTH = "11rem"  # the menus' labels, so that the menus line up
 
 
 def _section(title: str = "", text: str = "", *, minor: bool = False) -> w.HTML:
@@ -68,26 +71,46 @@ class FactEditor:
             self._wire(box, f"means.{term}")
             self.means[term] = box
         self.offence: dict[str, w.Dropdown] = {}
+        offence_rows = []
         for part, (label, vocab) in OFFENCE_PARTS.items():
-            dd = w.Dropdown(description=label, options=_options(vocab), style=_WIDE,
-                            layout=w.Layout(width="100%"))
-            self._wire(dd, f"offence.{part}")
-            self.offence[part] = dd
+            choice = Choice(label, _options(vocab), description_width=_WIDTH)
+            self._wire(choice.menu, f"offence.{part}")
+            self.offence[part] = choice.menu
+            offence_rows.append(choice.widget)
         self.threats: list[dict[str, w.Dropdown]] = []
+        self._threat_rows: list[list[Choice]] = []
         self.threat_box = w.VBox([])
         self.offence_title = w.HTML("")
-        self.widget = w.VBox([
+        # What the last change did to the outcomes, shown right under the control that made
+        # it. One note for every control: its CSS order puts it after that control, so moving
+        # it redraws nothing. Screen readers hear the same in the outcome panel's live status
+        # line, so the note is hidden from them (templates/scenario_lab/fact_note.html.j2).
+        self.note = w.HTML("")
+        self.note.add_class("npk-fact-note")
+        column = [
             _section("Quick facts", "Each box changes one fact of the period of the charge. "
                      "Untick it to return to what the case file says."),
             *sections,
             self.quick_note,
             _section("Means used on them"),
-            w.VBox(list(self.means.values())),
+            *self.means.values(),
             _section("Threats recorded in the case file"),
             self.threat_box,
             self.offence_title,
-            *self.offence.values(),
-        ], layout=w.Layout(flex="1 1 28rem", min_width="20rem", padding="0 1rem 0 0"))
+            *offence_rows,
+        ]
+        self._place: dict[str, int] = {}
+        for i, child in enumerate(column):
+            child.layout.order = str(2 * i)
+        for name, control in [*((f"quick.{k}", b) for k, b in self.quick.items()),
+                              *((f"means.{k}", b) for k, b in self.means.items())]:
+            self._place[name] = column.index(control)
+        for part, row in zip(self.offence, offence_rows, strict=True):
+            self._place[f"offence.{part}"] = column.index(row)
+        self._place["threat"] = column.index(self.threat_box)
+        self.widget = w.VBox([*column, self.note],
+                             layout=w.Layout(flex="1 1 28rem", min_width="20rem",
+                                             padding="0 1rem 0 0"))
         self.widget.add_class("npk-editor")
         self.widget.add_class("npk-wrap")  # long labels wrap instead of being cut off
 
@@ -99,15 +122,29 @@ class FactEditor:
         if not self._quiet:
             self._on_edit(name, value)
 
-    def _threat_row(self, i: int) -> dict[str, w.Dropdown]:
-        row = {}
+    def _threat_row(self, i: int) -> tuple[dict[str, w.Dropdown], list[Choice]]:
+        row, shown = {}, []
         for part, (label, vocab) in THREAT_PARTS.items():
-            dd = w.Dropdown(description=f"Threat {i + 1}: {label.lower()}",
-                            options=_options(vocab), style=_WIDE,
-                            layout=w.Layout(width="100%"))
-            self._wire(dd, f"threat.{i}.{part}")
-            row[part] = dd
-        return row
+            choice = Choice(f"Threat {i + 1}: {label.lower()}", _options(vocab),
+                            description_width=_WIDTH)
+            self._wire(choice.menu, f"threat.{i}.{part}")
+            row[part] = choice.menu
+            shown.append(choice)
+        return row, shown
+
+    # -- the note on what a change did
+    def show_note(self, field: str, text: str) -> None:
+        """Show ``text`` under the control that reports ``field`` (under the threats for a
+        threat's menu); an empty text hides the note."""
+        if not text:
+            self.clear_note()
+            return
+        key = "threat" if field.startswith("threat.") else field
+        self.note.layout.order = str(2 * self._place.get(key, len(self._place) * 2) + 1)
+        self.note.value = ui.value("scenario_lab/fact_note.html.j2", text=text)
+
+    def clear_note(self) -> None:
+        self.note.value = ""
 
     # -- showing a scenario
     def show(self, loaded: Case, s: Scenario) -> None:
@@ -139,18 +176,23 @@ class FactEditor:
     def _show_threats(self, loaded: Case, s: Scenario) -> None:
         _, period = principal(loaded)
         while len(self.threats) < len(s.threats):
-            self.threats.append(self._threat_row(len(self.threats)))
-        for row in self.threats[len(s.threats):]:
-            for dd in row.values():
-                dd.close()
+            row, shown = self._threat_row(len(self.threats))
+            self.threats.append(row)
+            self._threat_rows.append(shown)
+        for choices in self._threat_rows[len(s.threats):]:
+            for choice in choices:
+                for widget in (choice.widget, choice.menu, choice.beside):
+                    widget.close()
         del self.threats[len(s.threats):]
+        del self._threat_rows[len(s.threats):]
         children = []
-        for i, (row, values, t) in enumerate(zip(self.threats, s.threats, period.threats,
-                                                 strict=True)):
+        for i, (row, shown, values, t) in enumerate(zip(self.threats, self._threat_rows,
+                                                        s.threats, period.threats,
+                                                        strict=True)):
             for dd, value in zip(row.values(), values, strict=True):
                 dd.value = value
             children += [ui.html_widget("scenario_lab/threat.html.j2", number=i + 1,
-                                        note=t.note or ""), *row.values()]
+                                        note=t.note or ""), *(c.widget for c in shown)]
         if not children:
             children = [_section(text="No threat is recorded for this period. Use the quick "
                                  "fact above to add one.")]

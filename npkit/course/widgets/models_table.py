@@ -25,10 +25,14 @@ import ipywidgets as w
 
 from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_picker
+from npkit.course.widgets.base import case_choice
+from npkit.course.widgets.choice import Choice, Option, short_labels
 from npkit.course.widgets.guess import GuessFirst
 from npkit.course.widgets.reveal import case_notes
-from npkit.course.widgets.ui import cite_text  # noqa: F401 - module 4 and tests use it here
+from npkit.course.widgets.ui import (
+    cite_text,  # noqa: F401 - module 4 and tests use it here
+    words,
+)
 from npkit.engine.assessment import Assessment, assess
 from npkit.engine.findings import Finding
 from npkit.law import registry
@@ -65,10 +69,14 @@ def error_html(title: str, lines: Iterable[str]) -> str:
     return ui.value("error_panel.html.j2", title=title, lines=list(lines))
 
 
-def charge_options(case) -> list[tuple[str, str]]:
-    """(label, id) for each charge; the first is the principal charge."""
-    return [(("Principal charge: " if i == 0 else "") + o.charge, o.id)
-            for i, o in enumerate(case.offences)]
+def charge_options(case) -> list[Option]:
+    """A menu option per charge, the principal charge first: its offence type in words
+    ("Principal charge: fraud"), the charge as the case file words it beside the menu."""
+    kinds = [words(o.type) for o in case.offences]
+    labels = short_labels([("", f"Principal charge: {k}" if i == 0 else k[:1].upper() + k[1:])
+                           for i, k in enumerate(kinds)])
+    return [Option(label, o.id, o.charge) for label, o in zip(labels, case.offences,
+                                                              strict=True)]
 
 
 def category_text(offence) -> str:
@@ -85,19 +93,18 @@ class CaseAndCharge:
                  case_label: str = "Case", charge_label: str = "Charge"):
         self._cases = {c.id: c for c in cases}
         self.status = ui.status_line()
-        self.case_picker = case_picker(list(self._cases.values()), value=case_id,
+        self.case_choice = case_choice(list(self._cases.values()), value=case_id,
                                        description=case_label)
+        self.case_picker = self.case_choice.menu
         self.case_id = self.case_picker.value
         case = self._cases[self.case_id]
-        self.offence_picker = w.Dropdown(
-            options=charge_options(case), value=case.offences[0].id, description=charge_label,
-            style={"description_width": "initial"}, layout=w.Layout(width="36rem"))
+        self.charge_choice = Choice(charge_label, charge_options(case), case.offences[0].id)
+        self.offence_picker = self.charge_choice.menu
         self.offence_id = self.offence_picker.value
         self._syncing = False
         self.case_picker.observe(self._on_case, names="value")
         self.offence_picker.observe(self._on_offence, names="value")
-        self.controls = w.HBox([self.case_picker, self.offence_picker],
-                               layout=w.Layout(flex_flow="row wrap"))
+        self.controls = w.VBox([self.case_choice.widget, self.charge_choice.widget])
 
     # -- callbacks: re-check the value, never raise into the page --
     def _on_case(self, change) -> None:
@@ -107,8 +114,7 @@ class CaseAndCharge:
         case = self._cases[new]
         self._syncing = True
         try:
-            self.offence_picker.options = charge_options(case)
-            self.offence_picker.value = case.offences[0].id
+            self.charge_choice.set_options(charge_options(case), case.offences[0].id)
         finally:
             self._syncing = False
         self.show(new, case.offences[0].id)
@@ -248,17 +254,15 @@ def _categories(cases: Sequence, ids: Sequence[str]) -> dict:
     table = matrix(chosen)
     titles = {k: node.title for k, node in
               assess(chosen[0], counterfactuals=False).models.items()}
-    cols = [k for k in registry.names("models") if f"models.{k}" in table.columns and k in titles]
+    keys = [k for k in registry.names("models") if f"models.{k}" in table.columns and k in titles]
     marks = table.attrs.get("marks", {})
-    rows = []
-    for case in chosen:
-        o = case.offences[0]
-        row = table.loc[case.id]
-        cells = [(str(row[f"models.{k}"]), marks.get((case.id, f"models.{k}"), ""))
-                 for k in cols]
-        rows.append((case, o, category_text(o), cells))
-    return {"rows": rows, "cols": [titles[k] for k in cols], "missing": missing,
-            "categories": note(CATEGORIES_NOTE)}
+    # A case per column and a model per row: four columns fit a laptop's width, where a
+    # column per model (eight) did not.
+    cols = [(case, case.offences[0], category_text(case.offences[0])) for case in chosen]
+    rows = [(k, titles[k], [(str(table.loc[case.id, f"models.{k}"]),
+                             marks.get((case.id, f"models.{k}"), "")) for case in chosen])
+            for k in keys]
+    return {"rows": rows, "cols": cols, "missing": missing, "categories": note(CATEGORIES_NOTE)}
 
 
 def category_matrix_html(cases: Sequence, ids: Sequence[str] = CATEGORY_CASES) -> str:

@@ -107,7 +107,7 @@ def table_html(now: list[Row], baseline: Mapping[str, str] | None = None,
                          **_table(now, baseline, caption, baseline_marks)))
 
 
-def _table(now, baseline, caption, baseline_marks) -> dict:
+def _table(now, baseline, caption, baseline_marks, last=()) -> dict:
     base = baseline or {r.key: r.outcome for r in now}
     base_marks = baseline_marks if baseline_marks is not None else (
         {r.key: r.marks for r in now} if baseline is None else {})
@@ -117,7 +117,8 @@ def _table(now, baseline, caption, baseline_marks) -> dict:
                    for r in now if r.group == group]
         if members:
             groups.append((title, members))
-    return {"caption": caption, "groups": groups}
+    # ``last``: the rows the last change moved; npkit-layout.js brings the first into view
+    return {"caption": caption, "groups": groups, "last": list(last)}
 
 
 def status_text(last: list[Change] | None, since_loaded: list[Change]) -> str:
@@ -132,6 +133,21 @@ def status_text(last: list[Change] | None, since_loaded: list[Change]) -> str:
     if not last:
         return f"This change moved no outcome. {differ}"
     return "This change: " + "; ".join(c.text() for c in last) + f". {differ}"
+
+
+NOTE_CHANGES = 3  # outcomes named in the note under a changed fact; the rest are counted
+
+
+def note_text(last: list[Change] | None) -> str:
+    """The short note under the fact just changed: the outcomes it moved, in the matrix's
+    words ("Changed: Duress (England & Wales): fails → succeeds."), or that it moved none."""
+    if last is None:
+        return ""
+    if not last:
+        return "No outcome changed."
+    named = "; ".join(c.text() for c in last[:NOTE_CHANGES])
+    more = len(last) - NOTE_CHANGES
+    return f"Changed: {named}" + (f"; and {more} more." if more > 0 else ".")
 
 
 def boxed(body: str) -> str:
@@ -166,20 +182,22 @@ class OutcomeMatrix:
         self.since_loaded = []
         self._draw(announce)
 
-    def show(self, a: Assessment, announce: str = "") -> list[Change]:
-        """Show ``a``; return the rows this change moved."""
+    def show(self, a: Assessment, announce: str = "", *, point: bool = True) -> list[Change]:
+        """Show ``a``; return the rows this change moved. With ``point`` the table names
+        them (data-last), so that the page brings the first into view."""
         previous = {r.key: r.outcome for r in self.rows}
         self.rows = rows(a)
         self.last_changes = changes(previous, self.rows)
         self.since_loaded = changes(self.baseline, self.rows)
-        self._draw(announce)
+        self._draw(announce, point)
         return self.last_changes
 
-    def _draw(self, announce: str) -> None:
+    def _draw(self, announce: str, point: bool = False) -> None:
         text = status_text(self.last_changes, self.since_loaded)
         self.status.value = ui.value("matrix/status.html.j2", announce=announce, text=text)
         self.table.value = ui.value("matrix/table.html.j2", **_table(
-            self.rows, self.baseline, self.caption, self.baseline_marks))
+            self.rows, self.baseline, self.caption, self.baseline_marks,
+            [c.key for c in self.last_changes or ()] if point else ()))
 
     def row_html(self, key: str) -> str:
         """The table row for ``key`` (for tests and benchmarks)."""

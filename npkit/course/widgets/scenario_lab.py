@@ -46,10 +46,10 @@ from npkit.casefile.scenario import (
 )
 from npkit.course.binding import Stateful
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_picker
+from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.download import DownloadLink
 from npkit.course.widgets.fact_editor import FactEditor
-from npkit.course.widgets.outcome_matrix import OutcomeMatrix, finding_for, rows
+from npkit.course.widgets.outcome_matrix import OutcomeMatrix, finding_for, note_text, rows
 from npkit.engine.assessment import Assessment, assess
 from npkit.law import registry
 
@@ -74,6 +74,12 @@ def _guarded(method: Callable) -> Callable:
         return done
 
     return run
+
+
+def _menu_label(label: str) -> str:
+    """A matrix row's label, short enough for a menu on a phone: a model by its title alone
+    ("Causation (but-for)"; the menu lists tests, and only models have titles like these)."""
+    return label.removeprefix("Model: ")
 
 
 def _section(title: str = "", text: str = "") -> w.HTML:
@@ -137,15 +143,17 @@ class ScenarioLab(Stateful):
             self.widget = w.VBox([self.problems, self.message])
             return
 
-        self.picker = case_picker(list(self.cases.values()), start,
-                                  description="Case to explore")
+        self.case_choice = case_choice(list(self.cases.values()), start,
+                                       description="Case to explore")
+        self.picker = self.case_choice.menu
         self.picker.observe(lambda ch: self.load(ch["new"]), "value")
         first = assess(self.cases[self.picker.value], counterfactuals=False)
         self.why_row = w.Dropdown(description="Explain the outcome for",
-                                  options=[(r.label, r.key) for r in rows(first)],
+                                  options=[(_menu_label(r.label), r.key)
+                                           for r in rows(first)],
                                   value="duress.england_wales",
                                   style={"description_width": "initial"},
-                                  layout=w.Layout(width="100%", max_width="36rem"))
+                                  layout=w.Layout(width="auto"))
         self.why_row.observe(lambda ch: self.explain(ch["new"]), "value")
 
         results = w.VBox([
@@ -155,14 +163,20 @@ class ScenarioLab(Stateful):
             self.counterfactuals,
             _section("Your changes"), self.your_changes, self.download.widget,
         ], layout=w.Layout(flex="2 1 34rem", min_width="20rem"))
+        # From 1280 px wide the facts and this panel sit side by side and the panel stays in
+        # view while the facts scroll (npkit.css: .npk-lab-grid; npkit-layout.js keeps the row
+        # a change moved inside the panel).
+        results.add_class("npk-lab-outcomes")
+        lab = w.HBox([self.editor.widget, results],
+                     layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
+        lab.add_class("npk-lab-grid")
         self.widget = w.VBox([
             self.problems,
-            w.HBox([self.picker, self.reset_button],
+            w.HBox([self.case_choice.widget, self.reset_button],
                    layout=w.Layout(flex_flow="row wrap", align_items="center")),
             self.story,
             self.message,
-            w.HBox([self.editor.widget, results],
-                   layout=w.Layout(flex_flow="row wrap", align_items="flex-start")),
+            lab,
         ], layout=w.Layout(max_width="90rem"))
         self.load(self.picker.value)
 
@@ -185,6 +199,7 @@ class ScenarioLab(Stateful):
 
     def _resync(self) -> None:
         """Put every control back to the lab's state (after a refused or crafted value)."""
+        self.editor.clear_note()
         if self.loaded is not None and self.scenario is not None:
             self.editor.sync(self.scenario)
             if self.picker is not None and self.picker.value != self.loaded.id:
@@ -240,6 +255,7 @@ class ScenarioLab(Stateful):
             self.editor.sync(scenario)  # a list edit (or a crafted message) touches several boxes
             self._clear()
             self._redraw()
+            self.editor.show_note(field, note_text(self.outcomes.last_changes))
         except Exception:
             self.scenario, self.case = previous  # all or nothing: keep the last good facts
             self._try_redraw()
@@ -263,7 +279,7 @@ class ScenarioLab(Stateful):
         self.case = build_case(self.loaded, self.scenario)
         self.editor.sync(self.scenario)
         self._clear()
-        self._redraw(announce="Reset to the case file.")
+        self._redraw(announce="Reset to the case file.", point=False)
         self._changed()
         return True
 
@@ -339,7 +355,7 @@ class ScenarioLab(Stateful):
         self.scenario, self.case = scenario, case
         try:
             self.editor.sync(scenario)
-            self._redraw(announce="Your saved scenario is back.")
+            self._redraw(announce="Your saved scenario is back.", point=False)
         except Exception:
             self.scenario, self.case = previous  # all or nothing, as for an edit
             self._try_redraw()
@@ -353,16 +369,19 @@ class ScenarioLab(Stateful):
 
     # ------------------------------------------------------------------ drawing
 
-    def _redraw(self, *, fresh: bool = False, announce: str = "") -> None:
+    def _redraw(self, *, fresh: bool = False, announce: str = "", point: bool = True) -> None:
         """Re-assess the case now and redraw every panel; ``fresh`` for a newly loaded case
-        (it becomes the baseline, and its counterfactuals are worked out at once)."""
+        (it becomes the baseline, and its counterfactuals are worked out at once); ``point``:
+        the matrix names the rows this redraw moved (OutcomeMatrix.show). The note
+        under the last changed fact goes: :meth:`edit` puts it back for its own change."""
+        self.editor.clear_note()
         self.assessment = assess(self.case, counterfactuals=False)
         if fresh:
             self.baseline = self.assessment
             self.outcomes.set_baseline(self.assessment, announce)
             self._counterfactuals(compute=True)
         else:
-            self.outcomes.show(self.assessment, announce)
+            self.outcomes.show(self.assessment, announce, point=point)
         self._draw_why()
         self._draw_counterfactuals()
         changes = describe_changes(self.loaded, self.scenario)
@@ -373,7 +392,8 @@ class ScenarioLab(Stateful):
     def _draw_why(self) -> None:
         key = self.why_row.value
         node = finding_for(self.assessment, key)
-        label = dict((k, lbl) for lbl, k in self.why_row.options)[key]
+        label = {r.key: r.label for r in self.outcomes.rows}.get(
+            key, dict((k, lbl) for lbl, k in self.why_row.options)[key])
         before = self.outcomes.baseline.get(key, node.outcome)
         self.why.value = ui.value("scenario_lab/why.html.j2", label=label, before=before,
                                   node=node)

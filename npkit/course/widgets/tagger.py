@@ -32,7 +32,7 @@ from npkit.course.training.tagger import (
     victim_agreement,
 )
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_picker, error_panel, words
+from npkit.course.widgets.base import case_choice, error_panel, words
 from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.law import registry
@@ -71,10 +71,12 @@ class ElementTagger(Stateful):
             self.widget = error_panel("There is no case to tag.",
                                       ["No case file could be read from the case library."])
             return
-        self.picker = case_picker(list(self.cases.values()), value, description="Case to tag")
+        self.case_choice = case_choice(list(self.cases.values()), value,
+                                       description="Case to tag")
+        self.picker = self.case_choice.menu
         self.passage = w.Dropdown(description="Passage", options=[(" ", 0)],
                                   style={"description_width": "initial"},
-                                  layout=w.Layout(width="36rem"))
+                                  layout=w.Layout(width="auto"))
         self.previous = ui.button("Previous passage", tooltip="Go to the previous passage")
         self.next = ui.button("Next passage", tooltip="Go to the next passage")
         self.passage_view = ui.html_widget()
@@ -107,11 +109,18 @@ class ElementTagger(Stateful):
         self.check.on_click(self._on_check)
         self.show.on_click(self._on_show)
         self.clear.on_click(self._on_clear)
+        # The passage and the tags side by side on a wide screen, the passage kept in view
+        # while the tags scroll; "Next passage" under the tags (npkit.css: .npk-tagger).
+        passage = w.VBox([self.passage_view])
+        passage.add_class("npk-tagger-passage")
+        tags = w.VBox([self.groups,
+                       ui.box([self.previous, self.passage, self.next], row=True),
+                       ui.box([self.check, self.show, self.clear], row=True)])
+        tags.add_class("npk-tagger-tags")
+        self.workspace = w.HBox([passage, tags])
+        self.workspace.add_class("npk-tagger")
         self.widget = w.VBox([
-            self.status, self.intro, self.picker,
-            ui.box([self.previous, self.passage, self.next], row=True),
-            self.passage_view, self.groups,
-            ui.box([self.check, self.show, self.clear], row=True),
+            self.status, self.intro, self.case_choice.widget, self.workspace,
             self.progress, self.feedback, self.answer,
         ])
         self.widget.add_class("npk-wrap")
@@ -141,7 +150,7 @@ class ElementTagger(Stateful):
         self.show.disabled = True
         self.feedback.value = self.answer.value = ""
         n = len(case.narrative)
-        options = [(f"{i + 1} of {n}: {_preview(p.text)}", i) for i, p in enumerate(case.narrative)]
+        options = [(f"{i + 1} of {n}", i) for i in range(n)]  # the passage itself is shown
         self._loading = True
         try:
             self.passage.options = options
@@ -317,11 +326,6 @@ def _as_index(key: object) -> object:
     if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 4:
         return int(key)
     return key
-
-
-def _preview(text: str, length: int = 48) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
 
 
 class VictimQuestion(Stateful):

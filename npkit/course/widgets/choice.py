@@ -1,0 +1,79 @@
+"""A menu of short choices with, beside it, the whole text of the one chosen (issue 14).
+
+A native ``<select>`` cannot wrap its text: a long option is cut at the menu's edge ("Jane: a
+fake office job, and threats that never come cl"), and on a phone almost every option is. So a
+:class:`Choice` shows a short label per option in the menu and the whole text of the chosen
+option beside it, where it can wrap.
+
+Callers observe and set ``choice.menu`` (an ``ipywidgets.Dropdown``) as before and lay out
+``choice.widget``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import Any, NamedTuple
+
+import ipywidgets as w
+
+from npkit.course.widgets import ui
+
+SHORT_TITLE = 32  # characters: a case title's part before its colon, if no longer than this
+
+
+class Option(NamedTuple):
+    label: str  # short: what the menu shows
+    value: Hashable
+    text: str = ""  # the whole text, shown beside the menu while this option is chosen
+
+
+class Choice:
+    """``menu`` (the Dropdown), ``beside`` (an HTML widget with the chosen option's whole
+    text) and ``widget`` (both, in a row that wraps on a narrow screen)."""
+
+    def __init__(self, description: str, options: Sequence[Option], value: Any = None, *,
+                 description_width: str = "initial") -> None:
+        self._texts: dict[Any, str] = {}
+        self.menu = w.Dropdown(description=description, style={
+            "description_width": description_width}, layout=w.Layout(width="auto"))
+        self.beside = ui.html_widget()
+        self.beside.add_class("npk-choice-text")
+        self.set_options(options, value)
+        self.menu.observe(lambda _change: self._show(), names="value")
+        self.widget = w.HBox([self.menu, self.beside])
+        self.widget.add_class("npk-choice")
+
+    def set_options(self, options: Sequence[Option], value: Any = None) -> None:
+        """Offer ``options``, choosing ``value`` (the first option if it is not one of them).
+        The menu's observers see the change as for any other."""
+        options = list(options)
+        self._texts = {o.value: o.text for o in options}
+        values = [o.value for o in options]
+        self.menu.options = [(o.label, o.value) for o in options]
+        if values:
+            self.menu.value = value if value in values else values[0]
+        self._show()
+
+    def _show(self) -> None:
+        text = self._texts.get(self.menu.value, "")
+        self.beside.value = ui.value("choice_text.html.j2", text=text) if text else ""
+
+
+def short_labels(titles: Sequence[tuple[str, str]]) -> list[str]:
+    """A short label per ``(title, fallback)``: the title's part before its colon if it has
+    one of at most SHORT_TITLE characters, else ``fallback``; a label met twice gets its
+    position added ("Jane (2)") so that no two options read the same."""
+    labels = []
+    for title, fallback in titles:
+        head, colon, _ = title.partition(":")
+        labels.append(head.strip() if colon and 0 < len(head.strip()) <= SHORT_TITLE
+                      else fallback)
+    seen = {label: labels.count(label) for label in labels}
+    return [f"{label} ({i})" if seen[label] > 1 else label for i, label in enumerate(labels, 1)]
+
+
+def case_options(cases: Sequence) -> list[Option]:
+    """A case per option: its short name ("Jane, changed") and its whole title beside."""
+    labels = short_labels([(c.title, getattr(getattr(c, "person", None), "pseudonym", c.title))
+                           for c in cases])
+    return [Option(label, c.id, c.title) for label, c in zip(labels, cases, strict=True)]

@@ -1,0 +1,207 @@
+"""Results where the eyes are, and nothing cut off (issue 14), in headless Chromium.
+
+- The scenario lab at 1280x800: after the learner ticks a fact, the matrix row it changed is
+  inside the window without any scrolling, and a note under the ticked box says what changed.
+- The tagger at 1366x768: with "Next passage" (under the tags) in view, so is the passage.
+- Every module at 1366x768 (a laptop) and 390x844 (a phone): no table cell, button, menu or
+  label is cut (layout_checks.CUT_OFF), after the learner has revealed what each module folds
+  away, and axe-core finds no serious violation in that state. One page load per module and
+  size.
+
+Every wait is for something the page must show; none is a fixed time.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_support import axe_violations, describe_violations, settle
+from layout_checks import CUT_OFF
+from test_browser_dashboards import IMMINENT, NOTEBOOK, PENDING_OUTPUTS, wait_for_module
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips (or fails on CI) before any test below runs
+    expect = None
+else:
+    expect.set_options(timeout=60_000)
+
+LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
+SIZES = {"1366x768": LAPTOP, "390x844": PHONE}
+
+# What a learner does in each module to see what it folds away (decide first: answer, then
+# Check or Compare), so that the tables it reveals are measured too.
+def press(page, name: str) -> None:
+    for i in range(page.get_by_role("button", name=name, exact=True).count()):
+        button = page.get_by_role("button", name=name, exact=True).nth(i)
+        if button.is_enabled():
+            button.click()
+            settle(page)
+
+
+def choose(page, role: str, name: str, group: str | None = None) -> None:
+    scope = page.get_by_role("group", name=re.compile(group)) if group else page
+    scope.get_by_role(role, name=name, exact=True).first.check()
+
+
+def reveal_1(page) -> None:
+    choose(page, "radio", "a victim of trafficking")
+    for name in ("Show npkit's analysis", "Check my tags", "Show the answer"):
+        press(page, name)
+
+
+def reveal_2(page) -> None:
+    choose(page, "radio", "No")
+    press(page, "Compare with npkit")
+
+
+def reveal_3(page) -> None:
+    choose(page, "checkbox", "Causation (but-for)", r"^Which of these 8 models")
+    for name in ("Compare with npkit", "Show how the models treat each category",
+                 "Show what the sources say"):
+        press(page, name)
+
+
+def reveal_4(page) -> None:
+    choose(page, "checkbox", "Philippines", r"^Which of these 10 ASEAN states")
+    press(page, "Compare with npkit")
+    # an offence type adds the "covered?" column to the reference table
+    page.get_by_role("combobox", name="Is this offence type covered?").select_option(
+        label="fraud")
+    expect(page.get_by_role("columnheader", name="Covers fraud?")).to_be_visible()
+
+
+def reveal_5(page) -> None:
+    page.get_by_role("checkbox", name=IMMINENT).check()
+    expect(page.locator(".npk-fact-said")).to_be_visible()
+
+
+def reveal_6(page) -> None:
+    choose(page, "radio", "identification and investigation")
+    for name in ("Check", "Compare with Fitzgerald"):
+        press(page, name)
+
+
+def reveal_7(page) -> None:
+    choose(page, "radio", "victim")
+    press(page, "Check answers")
+
+
+REVEAL = {1: reveal_1, 2: reveal_2, 3: reveal_3, 4: reveal_4, 5: reveal_5, 6: reveal_6,
+          7: reveal_7}
+# A table each module shows only once revealed (its caption): measured, so it must be there.
+REVEALED = {1: "Elements each passage shows", 2: "Each condition of duress",
+            3: "How each model treats", 4: "charge in every state", 5: "Outcomes",
+            6: "Stages of the criminal process"}
+
+
+# After two animation frames npkit-layout.js has run on the page's last change.
+FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(1))))"
+
+# Where an element is: its box in the window, and whether the point at its middle shows it
+# (not clipped away by a box around it, nor under another element).
+WHERE = """(e) => {
+    const r = e.getBoundingClientRect();
+    const x = r.left + r.width / 2, y = r.top + Math.min(r.height / 2, 20);
+    const hit = document.elementFromPoint(x, y);
+    return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+            shown: !!hit && (hit === e || e.contains(hit)),
+            window: [innerWidth, innerHeight], scrollY: scrollY};
+}"""
+
+
+def open_at(site, visit, number: int, viewport: dict, learner: str):
+    v = visit(viewport=viewport)
+    v.page.goto(site.module_url(NOTEBOOK[number], learner=learner))
+    wait_for_module(v.page, number)
+    return v
+
+
+def in_window(box: dict) -> bool:
+    width, height = box["window"]
+    return box["top"] >= 0 and box["bottom"] <= height and box["left"] >= 0 \
+        and box["right"] <= width and box["shown"]
+
+
+# --------------------------------------------------------------------------- results in view
+
+
+def test_lab_shows_the_changed_row_without_scrolling(site, visit, learner):
+    """Module 5 at 1280x800, Jane: tick the imminent threat (Playwright brings the box into
+    view, as the learner's own scrolling would). Duress (England & Wales) now succeeds: its
+    row is inside the window, not clipped, with the page where it was; under the box a note
+    names the change."""
+    v = open_at(site, visit, 5, {"width": 1280, "height": 800}, learner)
+    page = v.page
+    row = page.locator("tr[data-key='duress.england_wales']")
+    now = row.locator("td").nth(1)
+    expect(now).to_contain_text("fails")
+
+    box = page.get_by_role("checkbox", name=IMMINENT)
+    box.check()
+    at = page.evaluate("() => scrollY")
+    expect(now).to_contain_text("succeeds")
+    note = page.locator(".npk-fact-said")
+    expect(note).to_contain_text("Duress (England & Wales): fails → succeeds")
+    page.evaluate(FRAMES)
+
+    where = row.evaluate(WHERE)
+    assert where["scrollY"] == at, f"the page scrolled from {at} to {where['scrollY']}"
+    assert in_window(where), f"the changed row is out of sight at 1280x800: {where}"
+    tick, said = box.bounding_box(), note.bounding_box()
+    assert 0 <= said["y"] - tick["y"] <= 120, f"the note is not by the ticked box: {tick} {said}"
+    assert in_window(note.evaluate(WHERE))
+    assert not v.problems(), v.problems()
+
+
+def test_tagger_keeps_the_passage_beside_the_tags(site, visit, learner):
+    """Module 1 at 1366x768: "Next passage" comes after the tags, and when it is in view the
+    passage is too; pressing it shows the next passage."""
+    v = open_at(site, visit, 1, LAPTOP, learner)
+    page = v.page
+    last_tag = page.get_by_role("checkbox", name=re.compile(r"^purpose:")).last
+    following = page.get_by_role("button", name="Next passage")
+    assert following.bounding_box()["y"] > last_tag.bounding_box()["y"], \
+        "'Next passage' is not under the tags"
+    following.scroll_into_view_if_needed()
+    passage = page.locator(".npk-passage").first
+    expect(passage).to_contain_text("Passage 1 of")
+    assert in_window(following.evaluate(WHERE))
+    assert in_window(passage.evaluate(WHERE)), "the passage is out of sight by 'Next passage'"
+    following.click()
+    expect(passage).to_contain_text("Passage 2 of")
+    assert in_window(passage.evaluate(WHERE))
+    assert not v.problems(), v.problems()
+
+
+# --------------------------------------------------------------------------- nothing cut
+
+
+def reveal(page, number: int) -> None:
+    """Press what the module folds its results behind, open every <details>, and wait until
+    the page has drawn the result."""
+    if number in REVEAL:
+        REVEAL[number](page)
+    if number in REVEALED:
+        expect(page.locator("table caption", has_text=REVEALED[number]).first).to_be_attached()
+    page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    page.evaluate(FRAMES)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("number", sorted(NOTEBOOK))
+def test_nothing_is_cut(site, visit, learner, number, size):
+    """No table cell, button, menu or label of the module is cut at this size: each one's text
+    fits its box, no menu option is wider than its menu, and nothing reaches past a box that
+    clips it or past the window, except inside a table box that scrolls sideways and shows
+    its scroll cue."""
+    v = open_at(site, visit, number, SIZES[size], learner)
+    reveal(v.page, number)
+    cut = v.page.evaluate(CUT_OFF)
+    assert not cut, f"module {number} at {size}: {len(cut)} cut:\n  " + "\n  ".join(cut[:20])
+    # What the layout adds (scroll regions, notes, menus beside their text) keeps axe clean.
+    violations = axe_violations(v.page)
+    assert not violations, describe_violations(violations)
+    assert not v.problems(), v.problems()
