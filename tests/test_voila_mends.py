@@ -1,8 +1,9 @@
 """The mend of Voila's request-info websocket (npkit.course.voila_mends) and the kernel side
 that relies on it (npkit.course.binding._request_info), over real websockets on loopback.
 
-Each test serves its own subclass of Voila's handler (own ``_waiters`` and ``_cache``), so
-nothing is shared with other tests or with Voila's class."""
+Each test serves a fresh copy of Voila's handler module (its own class, ``_waiters`` and
+``_cache``): nothing is shared with other tests, and a test that ran the course's server in
+this process (which mends Voila's own class) changes nothing here."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ pytest.importorskip("voila")
 
 import tornado.web  # noqa: E402
 import tornado.websocket  # noqa: E402
-from voila.request_info_handler import RequestInfoSocketHandler  # noqa: E402
 
 from npkit.course import binding  # noqa: E402
 from npkit.course.voila_mends import mend_request_info  # noqa: E402
@@ -26,9 +26,20 @@ from npkit.course.voila_mends import mend_request_info  # noqa: E402
 REQUEST = json.dumps({"QUERY_STRING": "learner=amber-otter-4271"})
 
 
+def fresh_handler() -> type:
+    """Voila's RequestInfoSocketHandler as shipped, from a fresh copy of its module."""
+    import importlib.util
+
+    import voila.request_info_handler as shipped
+
+    spec = importlib.util.spec_from_file_location("npkit_test_request_info", shipped.__file__)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.RequestInfoSocketHandler
+
+
 def mended_class() -> type:
-    return mend_request_info(
-        type("Handler", (RequestInfoSocketHandler,), {"_waiters": {}, "_cache": {}}))
+    return mend_request_info(fresh_handler())
 
 
 class Server:
@@ -117,14 +128,10 @@ async def _until(condition, timeout: float = 5) -> None:
         await asyncio.sleep(0.02)
 
 
-def test_voila_still_loses_a_request_when_a_replaced_connection_closes(monkeypatch):
+def test_voila_still_loses_a_request_when_a_replaced_connection_closes():
     """Voila's own handler deletes the wrong kernel's entry: while this holds, the mend is
-    needed (if this fails, Voila has mended it: drop npkit.course.voila_mends). Voila's
-    methods name their class, so the class itself is used, with empty dicts of this test's."""
-    assert not getattr(RequestInfoSocketHandler, "_npkit_mended", False)
-    monkeypatch.setattr(RequestInfoSocketHandler, "_waiters", {})
-    monkeypatch.setattr(RequestInfoSocketHandler, "_cache", {})
-    assert replaced_connection_closes(RequestInfoSocketHandler) is None
+    needed (if this fails, Voila has mended it: drop npkit.course.voila_mends)."""
+    assert replaced_connection_closes(fresh_handler()) is None
 
 
 def test_the_mended_handler_delivers_the_request_to_the_live_connection():
@@ -166,6 +173,13 @@ def test_mending_twice_changes_nothing():
     handler = mended_class()
     opened = handler.open
     assert mend_request_info(handler) is handler and handler.open is opened
+
+
+def test_a_class_made_from_a_mended_one_is_mended_too():
+    base = mended_class()
+    child = mend_request_info(type("Child", (base,), {"_waiters": {}, "_cache": {}}))
+    child.send_updates({"kernel_id": "k", "payload": REQUEST})
+    assert child._cache == {"k": REQUEST} and base._cache == {}
 
 
 def test_a_preheated_kernel_asks_again_when_its_request_went_astray(monkeypatch):

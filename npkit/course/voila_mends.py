@@ -31,7 +31,7 @@ def mend_request_info(handler: type | None = None) -> type:
     """Mend ``RequestInfoSocketHandler`` (Voila's, unless a class is given) in place; return it."""
     if handler is None:
         from voila.request_info_handler import RequestInfoSocketHandler as handler
-    if getattr(handler, "_npkit_mended", False):
+    if handler.__dict__.get("_npkit_mended"):  # its own mark, not a mended base class's
         return handler
 
     def open(self, kernel_id: str) -> None:  # noqa: A001 - tornado's name

@@ -302,10 +302,15 @@ WIDGETS_SETTLED = """async () => {
     if (!manager) return false;
     const ids = Object.keys((await manager.get_state()).state);
     const models = await Promise.all(ids.map(id => manager.get_model(id)));
-    return models.every(m => !m || (m._pending_msgs === 0 && m._msg_buffer === null));
+    // A button press is a custom message, which _pending_msgs does not count: on a module
+    // page npkit-connection.js knows when the kernel has handled every message it was sent.
+    const connection = window.npkitConnection;
+    return models.every(m => !m || (m._pending_msgs === 0 && m._msg_buffer === null)) &&
+        (!connection || connection.waiting().length === 0);
 }"""
 
 
 def settle(page) -> None:
-    """Until the page's widget changes have all reached the kernel (see WIDGETS_SETTLED)."""
+    """Until the kernel has handled the page's widget changes and button presses (see
+    WIDGETS_SETTLED)."""
     page.wait_for_function(WIDGETS_SETTLED, polling=50)
