@@ -305,8 +305,12 @@ WIDGETS_SETTLED = """async () => {
     // A button press is a custom message, which _pending_msgs does not count: on a module
     // page npkit-connection.js knows when the kernel has handled every message it was sent.
     const connection = window.npkitConnection;
-    return models.every(m => !m || (m._pending_msgs === 0 && m._msg_buffer === null)) &&
-        (!connection || connection.waiting().length === 0);
+    if (!models.every(m => !m || (m._pending_msgs === 0 && m._msg_buffer === null)) ||
+        (connection && connection.waiting().length)) return false;
+    // The kernel's answers came before it said it was done, but each model applies them
+    // asynchronously (its state_change chain): wait for that, or the page may not show them.
+    await Promise.all(models.map(m => m && m.state_change));
+    return true;
 }"""
 
 
