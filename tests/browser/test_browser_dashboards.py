@@ -84,6 +84,8 @@ def notebook(target: int | str) -> str:
 def wait_for_module(page, number: int | str) -> None:
     """Until the page's known control is visible and no cell output is still pending."""
     role, name = CONTROL[number]
+    if number == JOIN:  # the join page first reloads with the code the server issued
+        expect(page).to_have_url(re.compile(r"[?&]learner=[^&#]"))
     expect(page.get_by_role(role, name=name).first).to_be_visible()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
 
