@@ -93,6 +93,18 @@ def case_choice(cases, value: str | None = None, description: str = "Case"):
     return Choice(description, case_options(list(cases)), value)
 
 
+def picked_case(cases: dict, menu: w.Dropdown, case_id: object):
+    """The case ``case_id`` of ``cases`` once ``menu`` shows it, else None. An id not in
+    ``cases`` (a widget message is untrusted) is ignored; a known one the menu does not show
+    yet is set on it, and the menu's observer loads it."""
+    if not isinstance(case_id, str) or case_id not in cases:
+        return None
+    if menu.value != case_id:
+        menu.value = case_id
+        return None
+    return cases[case_id]
+
+
 def case_picker(cases, value: str | None = None, description: str = "Case") -> w.Dropdown:
     """The menu of :func:`case_choice` alone (no title beside it)."""
     return case_choice(cases, value, description).menu
