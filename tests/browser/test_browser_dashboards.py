@@ -18,6 +18,8 @@ import pytest
 from browser_support import (
     FIND_MODEL,
     IMG_PAYLOAD,
+    NOTEBOOK,
+    PENDING_OUTPUTS,
     SCRIPT_PAYLOAD,
     SEND_CLICK,
     XSS_CASE_ID,
@@ -26,22 +28,15 @@ from browser_support import (
     XSS_TITLE,
     axe_violations,
     describe_violations,
+    expect,
     known_learner,
     open_context,
 )
 
 from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
-
 IMMINENT = "An imminent threat of serious harm aimed at them"
 XSS_SHORT = XSS_TITLE.split(":")[0]  # the case menus show a case by its short name
-NOTEBOOK = {m.number: m.notebook for m in MODULES}
 JOIN, TRAINER = (p.notebook for p in WORKSHOP_PAGES)  # not modules: named by their notebook
 LANDING = "landing"
 # The pages every learner meets, in the state they meet them: the landing page on a first visit
@@ -71,9 +66,6 @@ CONTROL = {
     JOIN: ("textbox", "Session code"),
     TRAINER: ("button", "Start a session"),
 }
-
-# Voila replaces each of these placeholders with the rendered output (or widget view).
-PENDING_OUTPUTS = 'script[type="application/vnd.voila.cell-output+json"]'
 
 
 def notebook(target: int | str) -> str:

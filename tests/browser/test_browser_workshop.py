@@ -29,6 +29,7 @@ from browser_support import (
     SEND_CLICK,
     axe_violations,
     describe_violations,
+    expect,
     known_learner,
     learner_code,
     settle,
@@ -42,13 +43,6 @@ from npkit.store.codes import ISSUED_NUMBERS
 from npkit.store.learners import Store
 from npkit.store.workshop import Workshop
 from npkit.store.workshop.polls import keys_by_id, poll_questions
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
 
 JOIN, TRAINER = (p.notebook for p in WORKSHOP_PAGES)
 CASE = "john"
