@@ -26,8 +26,9 @@ __all__ = ["PINPOINT_CHECK", "WHOLE_TEXT_SOURCES", "CiteSpec", "FollowableCite",
 WHOLE_TEXT_SOURCES = frozenset({"alsa2025"})
 
 # (source, pinpoint) -> why the pinpoint is not in the source, or "" when it is. The seeds are
-# not shipped with npkit, so a loader only checks pinpoints against them when it is given such
-# a check in its validation context under this key (the tests pass one built from the seeds).
+# not shipped with npkit, so a loader checks pinpoints only when it is given such a check in its
+# validation context under this key: the course content and parameter loaders give
+# npkit.law.pinpoints.pinpoint_problem (its lists are checked against the seeds by the tests).
 PinpointCheck = Callable[[str, str], str]
 PINPOINT_CHECK = "pinpoint_check"
 

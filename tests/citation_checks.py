@@ -1,12 +1,13 @@
 """What every reason the engine gives must carry: words, and a citation a reader can follow;
-and where a pinpoint must lead: a section or heading the seed text really has."""
+and the seed texts, read where they are, with Fitzgerald 2024's sections (tests/test_pinpoints.py
+compares npkit.law.pinpoints, the one pinpoint check, with them)."""
 
 import os
 import re
 from pathlib import Path
 
 from npkit.cite_spec import WHOLE_TEXT_SOURCES
-from npkit.law.citations import SOURCES, Citation, Confidence
+from npkit.law.citations import Citation, Confidence
 
 HERE = Path(__file__).resolve()
 SEED_FILES = {"000": "fitzgerald2024", "003": "asean_npp_study", "004": "alsa2025"}
@@ -59,31 +60,3 @@ def fitzgerald_sections(text: str) -> set[str]:
         elif (m := re.match(r"^(?:#+\s*)?(\d)\.\s+[A-Z]", line)) and letter:
             found.add(f"{part}.{letter}.{m.group(1)}")
     return found
-
-
-class SeedPinpoints:
-    """``(source, pinpoint) -> problem`` ("" when the seed has it): a section of Fitzgerald
-    2024; a heading of the ASEAN study (each part of "Heading: Subheading" opens a line of it)
-    or one of its numbered recommendations. Sources that are not seed texts (npkit, outside)
-    and the one-paragraph ALSA abstract have nothing to look up. The course content loaders
-    take it as their ``check``."""
-
-    def __init__(self, seeds: dict[str, str]) -> None:
-        self.seeds = seeds
-        self.sections = fitzgerald_sections(seeds.get("fitzgerald2024", ""))
-
-    def __call__(self, source: str, pinpoint: str) -> str:
-        pin = " ".join(pinpoint.split())
-        short = SOURCES[source].short if source in SOURCES else source
-        if source == "fitzgerald2024":
-            return "" if pin in self.sections else f"{short} has no section {pin!r}"
-        if source != "asean_npp_study":
-            return ""
-        study = self.seeds.get(source, "")
-        if m := re.fullmatch(r"recommendation (\d+)", pin, re.I):
-            found = re.search(rf"^\s*{m.group(1)}\. ", study, re.M)
-            return "" if found else f"the {short} has no recommendation {m.group(1)}"
-        for part in pin.split(": "):
-            if not re.search(rf"^\s*{re.escape(part)}\b", study, re.M):
-                return f"the {short} has no heading {part!r}"
-        return ""

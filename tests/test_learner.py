@@ -536,7 +536,7 @@ def test_the_code_space():
     assert (len(codes.ADJECTIVES), len(codes.ANIMALS)) == (64, 64)
     assert len(set(codes.ADJECTIVES)) == 64 and len(set(codes.ANIMALS)) == 64
     assert not set(codes.ADJECTIVES) & set(codes.ANIMALS)
-    assert codes.code_space() == {"issued": 64 * 64 * 9000, "browser": 32 * 32 * 900}
+    assert codes.code_space() == {"issued": 64 * 64 * 9000}
     assert codes.code_space()["issued"] == 36_864_000
 
 
@@ -548,21 +548,15 @@ def test_every_issued_code_is_valid_and_of_the_issued_shape():
         assert int(code.rsplit("-", 1)[1]) in codes.ISSUED_NUMBERS
 
 
-def test_the_browser_uses_the_same_words_and_shape():
-    """npkit.js makes the workshop join page's codes and checks a code's shape before asking
-    the server: its word lists are the first 32 of each list here, its shape is SHAPE."""
-    import re
-
+def test_the_browser_checks_the_shape_and_makes_no_code():
+    """npkit.js checks a code's shape (SHAPE) before asking the server, and makes no code of
+    its own: no word list, no random number; every new code comes from POST .../new."""
     text = open(JS, encoding="utf-8").read()
 
-    def js_list(name):
-        body = re.search(rf"var {name} = \[(.*?)\];", text, re.S).group(1)
-        return tuple(re.findall(r'"([a-z]+)"', body))
-
-    assert js_list("ADJECTIVES") == codes.ADJECTIVES[:codes.BROWSER_WORDS]
-    assert js_list("ANIMALS") == codes.ANIMALS[:codes.BROWSER_WORDS]
     assert f"var CODE = /^{codes.SHAPE.pattern}$/;" in text
-    assert "(100 + randomInt(900))" in text  # BROWSER_NUMBERS
+    for word in ("amber", "otter", "getRandomValues", "Math.random", "newCode"):
+        assert word not in text, word
+    assert text.count('api("new"') >= 3  # landing page, module page, workshop join page
 
 
 @pytest.mark.parametrize("query,code", [

@@ -4,13 +4,14 @@ pinpoint the seed really has, copies no sentence, and every note a widget asks f
 import re
 
 import pytest
-from citation_checks import SeedPinpoints, fitzgerald_sections, seed_folder, seed_texts
+from citation_checks import seed_folder, seed_texts
 from pydantic import ValidationError
 
 from npkit.course.widgets import asean, models_table
 from npkit.law.citations import Confidence
 from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.law.models import MODELS
+from npkit.law.pinpoints import pinpoint_problem
 from npkit.notes import Note, note, notes
 from npkit.render.marks import ANALOGUE_NOTE
 
@@ -54,24 +55,13 @@ def test_a_row_note_overrides_the_discretion_type_note():
     assert asean.why_note("other", row) == note(f"discretion.{row.discretion}")
 
 
-def test_fitzgerald_pinpoints_are_sections_of_the_article(seeds):
-    sections = fitzgerald_sections(seeds["fitzgerald2024"])
-    assert {"I", "IV.B.2", "V.A", "V.B.1", "III.B.3", "IV.A.2"} <= sections  # the parser works
-    check = SeedPinpoints(seeds)
-    for note_id, n in notes().items():
-        for c in n.cite:
-            if c.source == "fitzgerald2024":
-                assert not check(c.source, c.pinpoint), f"{note_id}: {check(c.source, c.pinpoint)}"
-
-
-def test_asean_pinpoints_are_headings_or_recommendations(seeds):
-    check = SeedPinpoints(seeds)
-    assert check("asean_npp_study", "recommendation 19") == ""  # the check can pass ...
-    assert check("asean_npp_study", "No such heading at all")  # ... and fail
-    for note_id, n in notes().items():
-        for c in n.cite:
-            if c.source == "asean_npp_study":
-                assert not check(c.source, c.pinpoint), f"{note_id}: {check(c.source, c.pinpoint)}"
+def test_every_note_cites_a_place_its_seed_has():
+    """The seeds' known places (npkit.law.pinpoints) are compared with the seed texts in
+    tests/test_pinpoints.py; here every note's pinpoint must be one of them."""
+    bad = {note_id: pinpoint_problem(c.source, c.pinpoint)
+           for note_id, n in notes().items() for c in n.cite
+           if pinpoint_problem(c.source, c.pinpoint)}
+    assert not bad, bad
 
 
 def _words(text):

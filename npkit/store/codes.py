@@ -3,8 +3,8 @@
 A code is two words and a number, such as ``amber-otter-4271``: a describing word from
 :data:`ADJECTIVES`, an animal from :data:`ANIMALS`, and a number. Only the course server makes
 new codes (:meth:`npkit.store.learners.Store.issue`, drawn with :mod:`secrets`), with a four-digit
-number. Codes with a three-digit number were made in the browser before that (the workshop join
-page still makes them, for a seat) and stay valid.
+number. Codes with a three-digit number were made in the browser before that, from the first 32
+words of each list, and stay valid; no page makes codes any more.
 
 What a learner types is first tidied (:func:`normalise`: any case, spaces, underscores and
 dashes become single hyphens) and then checked (:func:`check`); a code that is not of the
@@ -14,7 +14,6 @@ The word lists only ever grow: a code issued once must stay valid.
 
 Size of the code space (reported by ``python -m npkit.store.codes``):
     issued by the server  64 x 64 x 9,000 = 36,864,000 codes (about 2^25.1)
-    made by the browser   32 x 32 x   900 =    921,600 codes (about 2^19.8)
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ import re
 import secrets
 import unicodedata
 
-# The first 32 of each list are npkit.js's (the browser's codes): keep them first and in order.
+# The first 32 of each list made the browser's old three-digit codes: keep them first.
 ADJECTIVES: tuple[str, ...] = (
     "amber", "azure", "bold", "brave", "bright", "calm", "clever", "coral", "crisp", "eager",
     "fair", "gentle", "golden", "green", "happy", "jade", "keen", "kind", "lively", "lucky",
@@ -46,9 +45,7 @@ ANIMALS: tuple[str, ...] = (
     "rabbit", "raven", "salmon", "sheep", "shark", "sloth", "toad", "trout", "walrus", "whale",
     "wolf", "zebra",
 )
-BROWSER_WORDS = 32  # how many of each list npkit.js draws from
-ISSUED_NUMBERS = range(1000, 10000)  # the server's codes
-BROWSER_NUMBERS = range(100, 1000)  # the browser's codes, still accepted
+ISSUED_NUMBERS = range(1000, 10000)  # the server's codes (three digits: old browser codes)
 EXAMPLE = "amber-otter-4271"
 MAX_TYPED = 100  # longer input is refused before any work is done on it
 
@@ -65,9 +62,8 @@ class CodeProblem(ValueError):
 
 
 def code_space() -> dict[str, int]:
-    """How many codes the server can issue, and how many the browser could make."""
-    return {"issued": len(ADJECTIVES) * len(ANIMALS) * len(ISSUED_NUMBERS),
-            "browser": BROWSER_WORDS * BROWSER_WORDS * len(BROWSER_NUMBERS)}
+    """How many codes the server can issue."""
+    return {"issued": len(ADJECTIVES) * len(ANIMALS) * len(ISSUED_NUMBERS)}
 
 
 def new_code() -> str:

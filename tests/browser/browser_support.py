@@ -5,7 +5,9 @@
 - :class:`Visit`: a browser context whose requests to any host other than 127.0.0.1 are
   aborted and recorded, with console errors and uncaught page errors recorded too;
 - running axe-core in a page;
-- finding a widget's model in a page and sending it a click, as a crafted message would.
+- finding a widget's model in a page and sending it a click, as a crafted message would;
+- what every test file needs: Playwright's ``expect`` (with a generous timeout), the modules'
+  notebooks (``NOTEBOOK``) and the marker of a cell output Voila has not rendered yet.
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import yaml
 
+from npkit.course.training.modules import MODULES
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips (or fails on CI) before any test runs
+    expect = None
+else:
+    expect.set_options(timeout=60_000)  # a loaded machine: wait for conditions, generously
+
 ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = {m.number: m.notebook for m in MODULES}
+# Voila replaces each of these placeholders with the rendered output (or widget view).
+PENDING_OUTPUTS = 'script[type="application/vnd.voila.cell-output+json"]'
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

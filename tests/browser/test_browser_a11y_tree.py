@@ -11,16 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ROOT, known_learner, open_context
-from test_browser_dashboards import NOTEBOOK, open_module, wait_for_module
+from browser_support import NOTEBOOK, ROOT, expect, known_learner, open_context
+from test_browser_dashboards import open_module, wait_for_module
 
 from npkit.course.training.checklist import question
 from npkit.law.duress import CONDITIONS
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
 
 CHOICE_MODULES = (1, 2, 6, 7)  # the modules with yes/no and multiple-choice questions
 ALL_MODULES = tuple(range(8))

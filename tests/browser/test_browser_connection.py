@@ -27,6 +27,7 @@ from browser_support import (
     Site,
     axe_violations,
     describe_violations,
+    expect,
     free_port,
     settle,
     start_server,
@@ -35,13 +36,6 @@ from browser_support import (
 )
 
 from npkit.course.training.modules import MODULES
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
 
 DURESS = next(m.notebook for m in MODULES if m.number == 2)
 BANNER = "This page lost its connection to the course."

@@ -18,6 +18,8 @@ import pytest
 from browser_support import (
     FIND_MODEL,
     IMG_PAYLOAD,
+    NOTEBOOK,
+    PENDING_OUTPUTS,
     SCRIPT_PAYLOAD,
     SEND_CLICK,
     XSS_CASE_ID,
@@ -26,22 +28,15 @@ from browser_support import (
     XSS_TITLE,
     axe_violations,
     describe_violations,
+    expect,
     known_learner,
     open_context,
 )
 
 from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
-
 IMMINENT = "An imminent threat of serious harm aimed at them"
 XSS_SHORT = XSS_TITLE.split(":")[0]  # the case menus show a case by its short name
-NOTEBOOK = {m.number: m.notebook for m in MODULES}
 JOIN, TRAINER = (p.notebook for p in WORKSHOP_PAGES)  # not modules: named by their notebook
 LANDING = "landing"
 # The pages every learner meets, in the state they meet them: the landing page on a first visit
@@ -72,9 +67,6 @@ CONTROL = {
     TRAINER: ("button", "Start a session"),
 }
 
-# Voila replaces each of these placeholders with the rendered output (or widget view).
-PENDING_OUTPUTS = 'script[type="application/vnd.voila.cell-output+json"]'
-
 
 def notebook(target: int | str) -> str:
     """A module's notebook by its number; a workshop page's is its name."""
@@ -84,6 +76,8 @@ def notebook(target: int | str) -> str:
 def wait_for_module(page, number: int | str) -> None:
     """Until the page's known control is visible and no cell output is still pending."""
     role, name = CONTROL[number]
+    if number == JOIN:  # the join page first reloads with the code the server issued
+        expect(page).to_have_url(re.compile(r"[?&]learner=[^&#]"))
     expect(page.get_by_role(role, name=name).first).to_be_visible()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
 

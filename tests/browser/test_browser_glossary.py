@@ -4,16 +4,9 @@ nothing from another host, logs no error, and axe-core finds nothing serious on 
 
 from __future__ import annotations
 
-from browser_support import axe_violations, describe_violations
+from browser_support import axe_violations, describe_violations, expect
 
 from npkit.course.training.glossary import glossary
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
 
 
 def test_the_top_bar_opens_the_glossary_with_the_learner_kept(site, visit, learner):

@@ -16,16 +16,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import axe_violations, describe_violations, settle
+from browser_support import (
+    NOTEBOOK,
+    PENDING_OUTPUTS,
+    axe_violations,
+    describe_violations,
+    expect,
+    settle,
+)
 from layout_checks import CUT_OFF
-from test_browser_dashboards import IMMINENT, NOTEBOOK, PENDING_OUTPUTS, wait_for_module
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
+from test_browser_dashboards import IMMINENT, wait_for_module
 
 LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
 SIZES = {"1366x768": LAPTOP, "390x844": PHONE}

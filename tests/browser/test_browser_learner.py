@@ -13,19 +13,10 @@ import re
 import urllib.error
 import urllib.request
 
-from browser_support import axe_violations, describe_violations
+from browser_support import NOTEBOOK, axe_violations, describe_violations, expect
 
-from npkit.course.training.modules import MODULES
 from npkit.store.learners import Store
 
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
-
-NOTEBOOK = {m.number: m.notebook for m in MODULES}
 UNKNOWN = "green-seal-694"
 QUESTION = f"No answers are saved under {UNKNOWN} yet. Is the code right?"
 FOCUSED_NAME = "() => document.activeElement && document.activeElement.textContent.trim()"

@@ -29,6 +29,8 @@ from browser_support import (
     SEND_CLICK,
     axe_violations,
     describe_violations,
+    expect,
+    known_learner,
     learner_code,
     settle,
 )
@@ -37,16 +39,10 @@ from npkit.casefile.library import library
 from npkit.course.room import with_code
 from npkit.course.training.modules import WORKSHOP_PAGES
 from npkit.course.widgets.workshop_trainer import trainer_link
+from npkit.store.codes import ISSUED_NUMBERS
 from npkit.store.learners import Store
 from npkit.store.workshop import Workshop
 from npkit.store.workshop.polls import keys_by_id, poll_questions
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
 
 JOIN, TRAINER = (p.notebook for p in WORKSHOP_PAGES)
 CASE = "john"
@@ -127,6 +123,8 @@ def answer_state(page):
 
 
 def wait_for_join_form(page) -> None:
+    """Until the join page has its learner code (the page reloads with one) and its form."""
+    expect(page).to_have_url(re.compile(r"[?&]learner=[^&#]"))
     expect(page.get_by_role("textbox", name="Session code")).to_be_visible()
     expect(page.get_by_role("button", name="Join")).to_be_visible()
 
@@ -403,11 +401,19 @@ def test_a_trainer_and_three_trainees_run_a_poll(site, visit):
         assert not v.problems(), v.problems()
 
 
+def issued_by_the_server(site, code: str) -> bool:
+    """``code`` is of the server's form (a four-digit number) and the store knows it."""
+    with Store.open(site.store) as store:
+        known = store.progress(code) is not None
+    return known and int(code.rsplit("-", 1)[1]) in ISSUED_NUMBERS
+
+
 def test_the_join_link_without_a_learner_keeps_the_seat_across_a_reload(site, visit):
-    """The link the trainer shows has no learner code. The page adds one (and remembers it in
-    localStorage) before the kernel reads the address, so a reload gives the trainee the same
-    seat back: the answer is remembered, a re-sent answer replaces it, and the trainer still
-    counts one trainee and one answer."""
+    """The link the trainer shows has no learner code. The page asks the course server for one
+    (and remembers it in localStorage) before the kernel reads the address, so a reload gives
+    the trainee the same seat back: the answer is remembered, a re-sent answer replaces it, and
+    the trainer still counts one trainee and one answer. The code is one the store knows, so
+    the course's pages later greet the trainee instead of asking "Is the code right?"."""
     ws = workshop(site)
     try:
         new = ws.create(CASE, poll_questions(case_file(site, CASE)), title="Reload check")
@@ -422,6 +428,7 @@ def test_the_join_link_without_a_learner_keeps_the_seat_across_a_reload(site, vi
     query = query_of(page)
     assert query["session"] == [new.code], page.url
     (learner,) = query["learner"]
+    assert issued_by_the_server(site, learner), learner
     # The kernel Voila gave the address without a learner is shut down, not left to the cull.
     kernels = re.findall(rf"Using pre-heated kernel: (\S+) for {re.escape(JOIN)}",
                          site.log.read_text(encoding="utf-8", errors="replace")[logged:])
@@ -452,6 +459,37 @@ def test_the_join_link_without_a_learner_keeps_the_seat_across_a_reload(site, vi
         ws.delete(new.code, new.secret)
         ws.store.close()
     assert not v.problems(), v.problems()
+
+
+# Puts a learner in the page's localStorage once, before any script of the first page runs.
+REMEMBER = """code => { if (!sessionStorage.getItem('seeded')) {
+    localStorage.setItem('npkit-learner', JSON.stringify({learner: code, nick: ''}));
+    sessionStorage.setItem('seeded', '1'); } }"""
+
+
+def test_the_join_page_takes_its_code_from_the_server(site, visit):
+    """A code this browser remembers is kept if the store knows it; one it does not know (a
+    three-digit code the join page used to make in the browser) is replaced by a code the
+    server issues, never one the page makes up."""
+    old = "green-seal-694"
+    with Store.open(site.store) as store:
+        assert store.progress(old) is None
+    kept = known_learner(site.store, "workshop-remembered")
+    for remembered in (old, kept):
+        v = visit()
+        v.context.add_init_script(f"({REMEMBER})({remembered!r})")
+        v.page.goto(site.module_url(JOIN))
+        wait_for_join_form(v.page)
+        (learner,) = query_of(v.page)["learner"]
+        if remembered == kept:
+            assert learner == kept, learner
+        else:
+            assert learner != old, learner
+        assert issued_by_the_server(site, learner), learner
+        stored = v.page.evaluate("() => JSON.parse(localStorage.getItem('npkit-learner'))")
+        assert stored["learner"] == learner
+        expect(v.page.locator("#npk-who")).to_contain_text(f"Learner {learner}")
+        assert not v.problems(), v.problems()
 
 
 def test_the_trainer_link_opens_the_session_and_no_server_sees_its_secret(site, visit):

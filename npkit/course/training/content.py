@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from npkit.cite_spec import PINPOINT_CHECK, PinpointCheck
+from npkit.law.pinpoints import pinpoint_problem
 
 DATA = Path(str(resources.files("npkit.course") / "data"))
 _ROOT = DATA.parents[2]  # the folder holding the npkit package (a checkout or site-packages)
@@ -119,11 +120,13 @@ def entries(path: Path, raw: object, lines: list[int], model: type[BaseModel], *
             taken: Mapping[str, str] | None = None) -> list[Entry]:
     """Validate each item of ``raw`` (a list) with ``model``; ``key`` names the field that
     identifies an entry, unique here and not in ``taken`` (id -> where it is used already).
-    Raises :class:`ContentError` listing every problem."""
+    Pinpoints are checked with ``check``, by default the seeds' known places
+    (:func:`npkit.law.pinpoints.pinpoint_problem`). Raises :class:`ContentError` listing every
+    problem."""
     name = shown(path)
     if not isinstance(raw, list) or not raw:
         raise ContentError(f"{name}: expected a list of entries (- {key}: ...)")
-    context = {PINPOINT_CHECK: check} if check is not None else None
+    context = {PINPOINT_CHECK: check or pinpoint_problem}
     seen = dict(taken or {})
     out: list[Entry] = []
     problems: list[str] = []

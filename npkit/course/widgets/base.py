@@ -1,13 +1,10 @@
 """Shared building blocks: the case viewer and picker, the error panel, the disclaimer, the
 module header (with the navigation between modules and the learner slot), and the case
 library. The view layer itself (templates, badges, buttons, status lines) is
-:mod:`npkit.course.widgets.ui`; the names below that only forward to it (``esc``, ``badge``,
-``marks_html``, ``outcome_html``, ``reasons_html``, ``tree_html``, ``html_box``, ``CSS``) stay
-while the other widget modules move to ui.py (issue 13) and go when none imports them."""
+:mod:`npkit.course.widgets.ui`."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlencode
@@ -18,48 +15,6 @@ from npkit import DISCLAIMER
 from npkit.course.widgets import ui
 from npkit.course.widgets.ui import BADGES, words  # noqa: F401 - re-exported
 from npkit.engine.findings import Finding
-from npkit.law.citations import Confidence
-
-# The suite's style is one stylesheet now (npkit.css, see ui.py): nothing to inline. Kept
-# empty for the modules not yet moved to ui.py, which still put it in front of their HTML.
-CSS = ""
-
-
-def esc(text: object) -> str:
-    """Escape text for hand-built HTML (modules not yet moved to templates)."""
-    return html.escape(str(text), quote=True)
-
-
-# The helpers below return plain str, not Markup: legacy callers concatenate them with
-# hand-built strings, and Markup would escape those.
-
-def badge(outcome: str) -> str:
-    return str(ui.badge(outcome))
-
-
-def marks_html(marks: Iterable[Confidence]) -> str:
-    """The caveats an outcome rests on, in words; '' for none (see ui.marks)."""
-    return str(ui.marks(marks))
-
-
-def outcome_html(node: Finding) -> str:
-    """The outcome badge and, beside it, the caveats the engine says it rests on."""
-    return str(ui.outcome(node))
-
-
-def html_box(body: str, **layout) -> w.HTML:
-    """An HTML widget showing ``body``, which must already be escaped (legacy: prefer
-    ui.html_widget with a template)."""
-    return w.HTML(ui.value("frame.html.j2", body=ui.Markup(body)), layout=w.Layout(**layout))
-
-
-def reasons_html(node: Finding) -> str:
-    return str(ui.reasons(node))
-
-
-def tree_html(node: Finding, *, open_depth: int = 1) -> str:
-    """A finding and its children as nested <details>: native keyboard support, no script."""
-    return str(ui.tree(node, open_depth))
 
 
 def finding_tree(node: Finding, open_depth: int = 1) -> w.HTML:
@@ -75,11 +30,6 @@ def disclaimer() -> w.HTML:
     return ui.html_widget("disclaimer.html.j2", text=DISCLAIMER)
 
 
-def case_html(case, *, show_tags: bool = False) -> str:
-    """A case: title, person, lesson, story, charges and source (Markup)."""
-    return str(ui.render("case.html.j2", case=case, show_tags=show_tags))
-
-
 def case_viewer(case, **kw) -> w.HTML:
     return ui.html_widget("case.html.j2", case=case, show_tags=kw.get("show_tags", False))
 
@@ -93,9 +43,16 @@ def case_choice(cases, value: str | None = None, description: str = "Case"):
     return Choice(description, case_options(list(cases)), value)
 
 
-def case_picker(cases, value: str | None = None, description: str = "Case") -> w.Dropdown:
-    """The menu of :func:`case_choice` alone (no title beside it)."""
-    return case_choice(cases, value, description).menu
+def picked_case(cases: dict, menu: w.Dropdown, case_id: object):
+    """The case ``case_id`` of ``cases`` once ``menu`` shows it, else None. An id not in
+    ``cases`` (a widget message is untrusted) is ignored; a known one the menu does not show
+    yet is set on it, and the menu's observer loads it."""
+    if not isinstance(case_id, str) or case_id not in cases:
+        return None
+    if menu.value != case_id:
+        menu.value = case_id
+        return None
+    return cases[case_id]
 
 
 # The learner travels between modules in the page's query string (?learner=<code>&nick=<nick>),

@@ -19,7 +19,7 @@ from npkit.course.training import quiz as qz
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.quiz import STATUS_WORDS
-from npkit.course.widgets.reveal import case_notes
+from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
 from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk, walk_summary
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
@@ -221,15 +221,8 @@ class WhyPunish(Stateful):
                 "compared": self.compared}
 
     def _apply_state(self, state: dict) -> None:
-        answers = state.get("answers")
-        allowed = {v for _, v in qz.DISCUSSION_ANSWERS}
-        if isinstance(answers, dict):
-            for pid, toggle in self.answers.items():
-                value = answers.get(pid)
-                if isinstance(value, str) and value in allowed:
-                    toggle.value = value
-        if state.get("compared") is True:
-            self._on_compare()
+        restore_answers(state, self.answers, {v for _, v in qz.DISCUSSION_ANSWERS},
+                        self._on_compare)
 
     def _on_toggle(self, _change=None) -> None:
         self._changed()

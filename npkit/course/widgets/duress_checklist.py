@@ -28,8 +28,8 @@ from npkit.course.training.checklist import (
     question,
 )
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_choice, error_panel
-from npkit.course.widgets.reveal import case_notes
+from npkit.course.widgets.base import case_choice, error_panel, picked_case
+from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
 from npkit.law.duress import CONDITIONS, VARIANTS
 from npkit.render.marks import analogue_label, analogue_text, international_analogue
@@ -112,12 +112,9 @@ class DuressChecklist(Stateful):
     @ui.guard("The case could not be loaded.")
     def load(self, case_id: object) -> None:
         """Start ``case_id`` afresh (ignored unless it is one of the offered cases)."""
-        if not isinstance(case_id, str) or case_id not in self.cases:
+        case = picked_case(self.cases, self.picker, case_id)
+        if case is None:
             return
-        if self.picker.value != case_id:
-            self.picker.value = case_id  # its observer loads the case
-            return
-        case = self.cases[case_id]
         name = case.person.pseudonym
         self.result = None
         self.summary.value = self.concludes.value = ""
@@ -179,15 +176,7 @@ class DuressChecklist(Stateful):
         self.load(case_id)
         if self.picker.value != case_id:
             return
-        answers = state.get("answers")
-        allowed = {v for _, v in ANSWER_OPTIONS}
-        if isinstance(answers, dict):
-            for cond, box in self.questions.items():
-                value = answers.get(cond)
-                if isinstance(value, str) and value in allowed:
-                    box.value = value
-        if state.get("compared") is True:
-            self._on_compare()
+        restore_answers(state, self.questions, {v for _, v in ANSWER_OPTIONS}, self._on_compare)
 
     # --- rendering -----------------------------------------------------------------------
 

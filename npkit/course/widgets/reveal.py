@@ -18,6 +18,8 @@ and ``open.<case>``) with their citations, never sentences typed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection, Mapping
+
 from npkit.notes import Note, notes
 
 
@@ -32,3 +34,18 @@ def case_notes(exercise: str, case_id: str) -> list[Note]:
     """What the sources conclude about ``case_id`` in ``exercise`` (``victim``, ``duress``,
     ``models``, ``stop``), then the open question the sources leave about it, if any."""
     return concluded(f"concludes.{exercise}.{case_id}", f"open.{case_id}")
+
+
+def restore_answers(state: dict, boxes: Mapping[str, object], allowed: Collection[str],
+                    press: Callable[[], object]) -> None:
+    """Put the saved ``state["answers"]`` (``{key: value}``) back into ``boxes`` (widgets by
+    the same keys), keeping only values in ``allowed`` (saved state is untrusted), then press
+    again (``press``) if the learner had compared, so the page shows the view it saved."""
+    answers = state.get("answers")
+    if isinstance(answers, dict):
+        for key, box in boxes.items():
+            value = answers.get(key)
+            if isinstance(value, str) and value in allowed:
+                box.value = value
+    if state.get("compared") is True:
+        press()

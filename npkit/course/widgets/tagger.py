@@ -32,7 +32,7 @@ from npkit.course.training.tagger import (
     victim_agreement,
 )
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_choice, error_panel, words
+from npkit.course.widgets.base import case_choice, error_panel, picked_case, words
 from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.law import registry
@@ -140,12 +140,9 @@ class ElementTagger(Stateful):
     @ui.guard("The case could not be loaded.")
     def load(self, case_id: object) -> None:
         """Start tagging ``case_id`` afresh (ignored unless it is a case in the library)."""
-        if not isinstance(case_id, str) or case_id not in self.cases:
+        case = picked_case(self.cases, self.picker, case_id)
+        if case is None:
             return
-        if self.picker.value != case_id:
-            self.picker.value = case_id  # its observer loads the case
-            return
-        case = self.cases[case_id]
         self.answers, self.checked, self.revealed = {}, False, False
         self.show.disabled = True
         self.feedback.value = self.answer.value = ""

@@ -15,10 +15,11 @@
  * 4. On the workshop join page (body data-npk-workshop="trainees"), reached by the link the
  *    trainer shows (?session=CODE, no learner): the kernel reads the learner from the page's
  *    address, and without one a reload would give the trainee a new seat (and a re-sent answer
- *    would count twice). So the page takes the learner remembered in localStorage, or makes and
- *    remembers a new code as "Start" does, and reloads itself at once with &learner=<code>
- *    added (location.replace: no extra history entry), after asking Voila to shut down the
- *    kernel it had started for the address without a learner. When the trainee presses Join,
+ *    would count twice). So the page takes the learner remembered in localStorage if the
+ *    course server knows it, or asks the server for a new code as "Start" does (codes are only
+ *    ever made by the server), remembers it, and reloads itself with &learner=<code> added
+ *    (location.replace: no extra history entry), after asking Voila to shut down the kernel it
+ *    had started for the address without a learner. When the trainee presses Join,
  *    the nickname goes into the address (&nick=) too, so a reload seats them again by itself.
  * Text from the URL or the learner is only ever set with textContent, never as HTML.
  */
@@ -29,19 +30,6 @@
   var CODE = /^[a-z]{2,12}-[a-z]{2,12}-[1-9][0-9]{2,3}$/;
   var KEY = "npkit-learner";
   var NICK_MAX = 40;
-
-  var ADJECTIVES = [
-    "amber", "azure", "bold", "brave", "bright", "calm", "clever", "coral", "crisp", "eager",
-    "fair", "gentle", "golden", "green", "happy", "jade", "keen", "kind", "lively", "lucky",
-    "merry", "misty", "noble", "olive", "quick", "quiet", "rosy", "silver", "steady", "sunny",
-    "swift", "warm"
-  ];
-  var ANIMALS = [
-    "badger", "crane", "dolphin", "eagle", "falcon", "finch", "gecko", "heron", "ibis", "koala",
-    "lark", "lemur", "lynx", "macaw", "marten", "otter", "owl", "panda", "pelican", "puffin",
-    "quail", "robin", "seal", "sparrow", "stork", "swan", "tapir", "tern", "tiger", "turtle",
-    "wren", "yak"
-  ];
 
   function cleanNick(value) {
     return String(value || "").replace(/[\u0000-\u001f\u007f]/g, " ").replace(/\s+/g, " ")
@@ -81,17 +69,6 @@
         window.localStorage.removeItem(KEY);
       }
     } catch (e) { /* private browsing: the code still travels in the links */ }
-  }
-
-  function randomInt(n) {
-    var a = new Uint32Array(1);
-    window.crypto.getRandomValues(a);
-    return a[0] % n;
-  }
-
-  function newCode() {
-    return ADJECTIVES[randomInt(ADJECTIVES.length)] + "-" + ANIMALS[randomInt(ANIMALS.length)] +
-      "-" + (100 + randomInt(900));
   }
 
   function query(who) {
@@ -169,6 +146,7 @@
   function showWho() {
     var el = document.getElementById("npk-who");
     if (!el) { return; }
+    if (seatProblem) { say(el, [seatProblem]); return; }
     // Workshop pages (npk-workshop) keep answers in the session, not under a learner code:
     // no "answers here are not kept" line there.
     var module = document.body && document.body.classList.contains("npk-module") &&
@@ -484,7 +462,9 @@
 
   // --- 4. the workshop join page -----------------------------------------------------------
 
-  var leaving = false;
+  var seat = "";  // "asking" while the server is asked for the learner, "failed" if it gave none
+  var waiting = false;  // start() came while the server was being asked
+  var seatProblem = "";  // why the page has no learner code (shown in the top bar)
 
   function joinPage() {
     return !!document.body && document.body.getAttribute("data-npk-workshop") === "trainees";
@@ -541,16 +521,36 @@
     }
   }
 
+  // The learner the join page reloads with: the remembered one if the server knows it (if the
+  // server cannot be asked, it is kept: the seat matters more), else a code the server issues.
+  function seatLearner(who) {
+    var asked = who ? api("check", { code: who.learner }) : Promise.resolve({ status: "none" });
+    return asked.then(function (reply) {
+      if (reply.status === "known" || (who && reply.status === "error")) { return who; }
+      return api("new", { nickname: who ? who.nick : "" }).then(function (made) {
+        if (made.status !== "known") { return made.message || UNREACHABLE; }
+        return { learner: made.code, nick: who ? who.nick : "" };
+      });
+    });
+  }
+
   function workshopLearner() {
-    if (leaving || current || !joinPage()) { return leaving; }
-    var who = stored();
-    if (!who) { who = { learner: newCode(), nick: "" }; }
-    store(who);
-    var params = new URLSearchParams(window.location.search);
-    params.set("learner", who.learner);  // also replaces a malformed or repeated one
-    if (who.nick && !params.get("nick")) { params.set("nick", who.nick); }
-    leaving = true;
-    reloadWith(addressWith(params));
+    if (seat === "failed" || current || !joinPage()) { return false; }
+    if (seat) { return true; }
+    seat = "asking";
+    seatLearner(stored()).then(function (who) {
+      if (typeof who === "string") {  // no code: the page works, but a reload loses the seat
+        seat = "failed";
+        seatProblem = who;
+        if (waiting) { start(); } else { showWho(); }
+        return;
+      }
+      store(who);
+      var params = new URLSearchParams(window.location.search);
+      params.set("learner", who.learner);  // also replaces a malformed or repeated one
+      if (who.nick && !params.get("nick")) { params.set("nick", who.nick); }
+      reloadWith(addressWith(params));
+    });
     return true;
   }
 
@@ -580,7 +580,7 @@
   };
 
   function start() {
-    if (workshopLearner()) { return; }
+    if (workshopLearner()) { waiting = true; return; }
     landing();
     checkModuleCode();
     fixLinks(document);
