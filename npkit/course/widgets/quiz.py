@@ -21,6 +21,7 @@ style models: the page holds a few dozen widget models, not one set per question
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from urllib.parse import parse_qs
 
@@ -67,7 +68,7 @@ def page_from_query(query: object) -> int | None:
         given = parse_qs(query.lstrip("?"), max_num_fields=20).get("page", [])
     except ValueError:
         return None
-    if len(given) != 1 or not given[0].isdigit() or len(given[0]) > 2:
+    if len(given) != 1 or not re.fullmatch(r"[0-9]{1,2}", given[0]):
         return None
     return int(given[0])
 
