@@ -25,9 +25,9 @@ display(header, disclaimer())
 # analysis the other modules show. The others are about the sources themselves. Every answer
 # comes with a reason and a source.
 #
-# The quiz has one page per module. A bar at the top says which page you are on and how many
-# questions you have answered; **Next page**, **Previous page** and "Go to page" turn the pages,
-# and your answers on every page are kept (with a learner code, also when you come back).
+# The quiz has one page per module. A bar says which page you are on and how many questions
+# you have answered. **Next page**, **Previous page** and "Go to page" turn the pages; your
+# answers on every page are kept (with a learner code, also when you come back).
 #
 # - **On your own:** answer a page's questions, press **Check answers**, read the feedback,
 #   then **Try again** to clear that page. Each page's answers appear only after its own
