@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from browser_support import axe_violations, describe_violations, settle
 from layout_checks import CUT_OFF
 from test_browser_dashboards import NOTEBOOK, wait_for_module
@@ -29,7 +30,7 @@ except ImportError:  # conftest skips (or fails on CI) before any test below run
 else:
     expect.set_options(timeout=60_000)
 
-LAPTOP = {"width": 1366, "height": 768}
+LAPTOP, PHONE = {"width": 1366, "height": 768}, {"width": 390, "height": 844}
 TITLES = {m.number: m.title for m in MODULES}
 PAGES = 6
 KEY = "The answer is"  # what an unanswered question says once its page is checked
@@ -50,8 +51,8 @@ def press(page, name: str, key: str = "Enter") -> None:
     page.keyboard.press(key)
 
 
-def open_quiz(site, visit, learner: str, **query):
-    v = visit(viewport=LAPTOP)
+def open_quiz(site, visit, learner: str, viewport=LAPTOP, **query):
+    v = visit(viewport=viewport)
     v.page.goto(site.module_url(NOTEBOOK[7], learner=learner, **query))
     wait_for_module(v.page, 7)
     return v
@@ -107,6 +108,26 @@ def test_paging_by_keyboard_announces_the_page_and_keeps_each_key_for_its_page(
     expect(page.get_by_text(KEY).first).to_be_visible()
     violations = axe_violations(page)
     assert not violations, describe_violations(violations)
+    assert not v.problems(), v.problems()
+
+
+@pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["1366x768", "390x844"])
+def test_nothing_is_cut_on_any_page_once_checked(site, visit, learner, size):
+    """What test_browser_layout.py measures on module 7's first page, on every page, with its
+    feedback and the score table shown (the single page was measured with all of them)."""
+    v = open_quiz(site, visit, learner, viewport=size)
+    page = v.page
+    for number in range(1, PAGES + 1):
+        if number > 1:
+            press(page, "Next page")
+            expect(heading(page, number)).to_be_focused()
+        press(page, "Check answers")
+        expect(page.locator("[data-npk-reveal]")).to_have_attribute("data-npk-reveal",
+                                                                    str(number))
+        expect(page.get_by_text(KEY).first).to_be_attached()
+        settle(page)
+        cut = page.evaluate(CUT_OFF)
+        assert not cut, f"page {number}: {len(cut)} cut:\n  " + "\n  ".join(cut[:20])
     assert not v.problems(), v.problems()
 
 
