@@ -80,6 +80,10 @@ def test_previous_and_next_turn_the_pages_and_say_where_the_learner_is(quiz):
     assert quiz.page == 6 and quiz.next.disabled and 'data-npk-focus="5"' in quiz.heading.value
     quiz.previous.click()
     assert quiz.page == 5 and "Page 5 of 6: Module 5: " in quiz.status.value
+    # the menu announces the page but leaves the focus on the menu (same mark as before)
+    quiz.menu.value = 3
+    assert "Page 3 of 6: Module 3: " in quiz.status.value
+    assert 'data-npk-focus="6">Module 3: ' in quiz.heading.value
 
 
 def test_progress_counts_answers_on_every_page_in_words_and_as_a_bar(quiz, questions):

@@ -5,7 +5,8 @@ buttons. "Check answers" grades the page's questions with
 :func:`npkit.course.training.quiz.grade` (right / wrong in words and a symbol, why, source):
 a page's key appears only after that page's Check. The score shows the page's result and the
 overall one over every page checked so far; "Try again" clears the page. "Previous page",
-"Next page" and the "Go to page" menu turn pages; a progress bar (a labelled ``<progress>``
+"Next page" and the "Go to page" menu turn pages (the buttons move the focus to the new
+page's heading, the menu keeps it); a progress bar (a labelled ``<progress>``
 with its words beside it) says which page and how many questions are answered, and a status
 line announces a new page. The widget only presents: the answer keys and the grading live in
 :mod:`npkit.course.training.quiz`.
@@ -327,17 +328,19 @@ class Quiz(Stateful):
 
     # -- callbacks: re-check every input, never raise into the page ---------------------------
 
-    def _turn(self, page: object) -> None:
-        if page == self.page or not self.go_and_tell(page):
+    def _turn(self, page: object, focus: bool = True) -> None:
+        if page == self.page or not self.go_and_tell(page, focus=focus):
             return
         self._changed()
 
-    def go_and_tell(self, page: object) -> bool:
-        """Turn to ``page`` as the learner does: the heading takes the focus (npkit-a11y.js)
-        and the status line says where they are."""
+    def go_and_tell(self, page: object, *, focus: bool = True) -> bool:
+        """Turn to ``page`` as the learner does: the status line says where they are and, with
+        ``focus``, the heading takes the focus (npkit-a11y.js). The "Go to page" menu keeps
+        it: arrow keys on a menu change its value, and the focus must not leave the menu
+        at every press."""
         if isinstance(page, bool) or page not in self.pages:
             return False
-        self._turns += 1
+        self._turns += focus
         self.page = page
         self._draw()
         p = self._progress()
@@ -347,7 +350,7 @@ class Quiz(Stateful):
 
     @ui.guard(GRADING_FAILED)
     def _on_menu(self, change) -> None:
-        self._turn(change.get("new"))
+        self._turn(change.get("new"), focus=False)
 
     @ui.guard(GRADING_FAILED)
     def _on_previous(self, _button=None) -> None:
