@@ -71,7 +71,7 @@ print(answer_key_line("state-closed-list"))
 # %%
 binding = bind_learner(module=7, widgets=[quiz], header=header)
 quiz.go(linked_page())  # a lecturer's link ending in "&page=3" opens module 3's page
-binding
+display(binding)
 
 # %% [markdown]
 # ## Reflection
