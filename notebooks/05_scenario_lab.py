@@ -46,13 +46,11 @@ display(lab.widget)
 # ## Check yourself: Jane
 #
 # In the case file, Jane is confined, watched, stripped of her documents and now and then
-# warned of "serious trouble", with a hint about her family back home. Fitzgerald reads this as
-# pressure Jane expected, not pressure that was immediate. The warnings came only now and then.
-# The threats were against relatives far away. She only watched violence being done to
-# others. None of that is a threat that could be carried out on the spot against her. Vague
-# warnings also weigh little against months of large-scale fraud (Fitzgerald 2024, V.B.1).
-# Decide first: does duress succeed for her in England & Wales? Then look at the lab's
-# England & Wales row above.
+# warned of "serious trouble", with a hint about her family back home. She saw violence done
+# to others. Decide first, and write it down with one reason: does duress succeed for her in
+# England & Wales? Then open "Why?" in the lab for the England & Wales row: it gives npkit's
+# reasons, each with its source. Compare them with Fitzgerald's reading of threats like these
+# (Fitzgerald 2024, V.B.1).
 
 # %%
 print(conclusion("jane", "duress.england_wales"))
@@ -60,11 +58,10 @@ print(conclusion("jane", "duress.england_wales"))
 
 # %% [markdown]
 # Now the teaching variant "Jane, changed" (pick it in the lab's case list). A floor boss
-# stands over her desk and threatens to beat her senseless right there if she stops. That is a
-# direct threat of serious injury aimed at her (R v LM, as Fitzgerald 2024, V.B.1 reports it).
-# Serious harm to her body outweighs harm to property (V.A). The Malaysian case Fitzgerald
-# quotes asks for more: fear of instant death at the very moment of the act (V.B.1). Decide
-# first, then load the case and compare its two duress rows.
+# stands over her desk and threatens to beat her senseless right there if she stops. Decide
+# first: does duress now succeed in England & Wales? Does the Malaysian test that Fitzgerald
+# quotes (V.B.1) agree? Then load the case, compare its two duress rows, and read "Why?" for
+# each.
 
 # %%
 print(conclusion("jane_imminent", "duress.england_wales"))

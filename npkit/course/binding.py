@@ -56,6 +56,9 @@ PREHEAT_VARIABLE = "VOILA_PREHEAT"
 QUERY_VARIABLE = "QUERY_STRING"
 MAX_QUERY = 2048
 QUERY_ATTEMPTS = 3  # tries at voila's query-string websocket before giving up
+# A preheated kernel that has heard nothing for this long connects again: a request written to
+# a connection that had died is kept for it by the course's server (npkit.course.voila_mends).
+ASK_AGAIN_SECONDS = 15.0
 RETRY_SECONDS = 20.0  # after the store fails, wait this long before trying it again
 
 
@@ -165,11 +168,14 @@ def _request_info(open_timeout: float = 5.0) -> dict | None:
         from tornado.websocket import websocket_connect
 
         async def fetch() -> str | None:
-            conn = await asyncio.wait_for(websocket_connect(_query_url()), open_timeout)
-            try:
-                return await conn.read_message()  # sent when a visitor opens the page
-            finally:
-                conn.close()
+            while True:  # a visitor may come hours later; only a failed connection is an error
+                conn = await asyncio.wait_for(websocket_connect(_query_url()), open_timeout)
+                try:  # sent when a visitor opens the page
+                    return await asyncio.wait_for(conn.read_message(), ASK_AGAIN_SECONDS)
+                except TimeoutError:
+                    continue
+                finally:
+                    conn.close()
 
         loop = asyncio.new_event_loop()
         try:

@@ -211,6 +211,9 @@ def run_voila(argv: Sequence[str]) -> int:
     from voila.static_file_handler import AllowListFileHandler
     from voila.utils import create_include_assets_functions
 
+    from npkit.course.voila_mends import mend_request_info
+
+    mend_request_info()
     render_prepare = VoilaHandler.prepare
 
     async def prepare_with_xsrf_cookie(self):

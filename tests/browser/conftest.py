@@ -115,3 +115,17 @@ def learner(request) -> str:
         if server is not None:
             make_known(server.store, code)
     return code
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test carries the tail of its server's log (the shared ``site`` or a
+    server of its own), so a failure on CI can be read without the machine it ran on."""
+    report = yield
+    if report.failed and call.when == "call":
+        for name in ("site", "restartable"):
+            server = item.funcargs.get(name) if hasattr(item, "funcargs") else None
+            if server is not None and hasattr(server, "log_tail"):
+                report.sections.append((f"{name} server log (last 60 lines)",
+                                        server.log_tail(60)))
+    return report

@@ -377,6 +377,13 @@
     })();
   }
 
+  // Read-only, for the browser tests and for anyone debugging a page: what waits for the
+  // kernel, and the page's state.
+  window.npkitConnection = Object.freeze({
+    waiting: function () { return unsavedLabels(); },
+    state: function () { return state; }
+  });
+
   function start() {
     if (!modulePage()) { return; }
     showUnsavedNote();

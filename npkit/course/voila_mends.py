@@ -1,0 +1,66 @@
+"""A mend for the Voila the course runs on (0.5.x), applied by
+:func:`npkit.course.dashboard.run_voila`.
+
+**Request info for preheated kernels.** A preheated kernel waits on a websocket
+(``voila/query/<kernel id>``, ``RequestInfoSocketHandler``) for the request of the visitor who
+takes it (npkit.course.binding reads the learner code from it). Two flaws in that handler can
+leave a page loading for ever on a busy machine:
+
+- when a connection closes that is no longer the kernel's registered one (the kernel gave up
+  waiting for it to open and opened another), ``on_close`` deletes whichever kernel was
+  registered last: another kernel, still waiting, never hears of its visitor;
+- a request that finds its kernel registered is written to that connection only, so a kernel
+  that connects again (after a dead connection) never gets it.
+
+The mend: a closing connection removes only itself, and a request is always kept for its
+kernel, so connecting again gets it (the kernel side asks again after a quiet spell; see
+``binding._request_info``). Kept requests are small (one per page visit); the oldest go once
+:data:`KEEP` are kept.
+"""
+
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+KEEP = 1000  # requests kept (a few hundred bytes each); far more than kernels alive at once
+
+
+def mend_request_info(handler: type | None = None) -> type:
+    """Mend ``RequestInfoSocketHandler`` (Voila's, unless a class is given) in place; return it."""
+    if handler is None:
+        from voila.request_info_handler import RequestInfoSocketHandler as handler
+    if getattr(handler, "_npkit_mended", False):
+        return handler
+
+    def open(self, kernel_id: str) -> None:  # noqa: A001 - tornado's name
+        self._npkit_kernel = kernel_id
+        handler._waiters[kernel_id] = self
+        if kernel_id in handler._cache:
+            self.write_message(handler._cache[kernel_id])
+
+    def on_close(self) -> None:
+        kernel_id = getattr(self, "_npkit_kernel", None)
+        if handler._waiters.get(kernel_id) is self:
+            del handler._waiters[kernel_id]
+
+    @classmethod
+    def send_updates(cls, msg: dict) -> None:
+        kernel_id, payload = msg["kernel_id"], msg["payload"]
+        handler._cache.pop(kernel_id, None)
+        handler._cache[kernel_id] = payload
+        while len(handler._cache) > KEEP:
+            handler._cache.pop(next(iter(handler._cache)))
+        waiter = handler._waiters.get(kernel_id)
+        if waiter is not None:
+            try:
+                waiter.write_message(payload)
+            except Exception:  # noqa: BLE001 - a dead connection: the kernel connects again
+                log.info("request info for kernel %s kept for its next connection", kernel_id)
+
+    handler.open = open
+    handler.on_close = on_close
+    handler.send_updates = send_updates
+    handler._npkit_mended = True
+    return handler
