@@ -12,7 +12,7 @@ from IPython.display import display
 from npkit.course.binding import bind_learner
 from npkit.course.training.quiz import answer_key_line, bank
 from npkit.course.widgets.base import disclaimer, library_or_errors, module_header
-from npkit.course.widgets.quiz import Quiz
+from npkit.course.widgets.quiz import Quiz, linked_page
 
 header = module_header(7)
 display(header, disclaimer())
@@ -25,9 +25,16 @@ display(header, disclaimer())
 # analysis the other modules show. The others are about the sources themselves. Every answer
 # comes with a reason and a source.
 #
-# - **On your own:** answer, press **Check answers**, read the feedback, then **Try again**.
-# - **As a lecturer:** choose a module under "Questions from" to set a shorter exercise, or
-#   leave "All modules" for a final check. Students need no code and no login.
+# The quiz has one page per module. A bar says which page you are on and how many questions
+# you have answered. **Next page**, **Previous page** and "Go to page" turn the pages; your
+# answers on every page are kept (with a learner code, also when you come back).
+#
+# - **On your own:** answer a page's questions, press **Check answers**, read the feedback,
+#   then **Try again** to clear that page. Each page's answers appear only after its own
+#   **Check answers**; the score shows that page and, overall, every page you have checked.
+# - **As a lecturer:** to set a shorter exercise on one module, send students the module 7
+#   address with `&page=3` (or `?page=3`) added for module 3's questions, and so on for modules
+#   1–6. The quiz opens on that page; the others stay one click away for a final check.
 
 # %%
 cases, problems = library_or_errors()
@@ -38,9 +45,9 @@ display(problems, quiz.widget)
 # ## For lecturers: the answer key
 #
 # Each question's answer, with why and its source, appears under the question only after
-# **Check answers**. To read the whole key before a class, press **Check answers** without
-# answering: every question then says "Not answered" and gives its answer. Students: answer
-# first, or the key gives the answers away.
+# **Check answers** on its page. To read the key before a class, press **Check answers** on
+# each page without answering: every question then says "Not answered" and gives its answer.
+# Students: answer first, or the key gives the answers away.
 
 # %%
 # A sample of the key, checked against the sources and never shown to learners: John joined
@@ -62,7 +69,9 @@ print(answer_key_line("state-closed-list"))
 # expect: state-closed-list: Thailand
 
 # %%
-bind_learner(module=7, widgets=[quiz], header=header)
+binding = bind_learner(module=7, widgets=[quiz], header=header)
+quiz.go(linked_page())  # a lecturer's link ending in "&page=3" opens module 3's page
+display(binding)
 
 # %% [markdown]
 # ## Reflection

@@ -129,3 +129,44 @@
     start();
   }
 })();
+
+/* A new page of questions (module 7's quiz): its heading carries data-npk-focus="N", N the
+ * learner's page turns so far. When N changes just after the learner acted (a click or a
+ * key), the heading (tabindex=-1) takes the focus, so keyboard and screen reader users start
+ * reading the new page at its top; a page restored as it loads keeps the focus where it is.
+ */
+(function () {
+  "use strict";
+
+  var RECENT_MS = 10000;
+  var lastAction = 0;
+  var seen = "";
+
+  ["click", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { lastAction = Date.now(); }, true);
+  });
+
+  function look() {
+    var el = document.querySelector("[data-npk-focus]");
+    if (!el) { return; }
+    var n = el.id + "#" + el.getAttribute("data-npk-focus");
+    if (n === seen) { return; }
+    seen = n;
+    if (Date.now() - lastAction < RECENT_MS) {
+      el.focus({ preventScroll: true });
+      el.scrollIntoView({ block: "start" });
+    }
+  }
+
+  function start() {
+    if (!window.MutationObserver || !document.body) { return; }
+    look();
+    new MutationObserver(look).observe(document.body, { childList: true, subtree: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
