@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from npkit.casefile.cache import cached_load
 from npkit.casefile.case import Case, Slug
 from npkit.casefile.loader import LoadResult, load_cases
 from npkit.paths import shipped_cases
@@ -77,7 +78,7 @@ def cases_dir() -> Path:
 
 @lru_cache(maxsize=8)
 def _load(path: str, stamp: tuple) -> LoadResult:
-    result = load_cases(path)
+    result = cached_load(Path(path), load_cases)  # validated once, shared by every kernel
     result.cases = in_teaching_order(result.cases)
     return result
 
