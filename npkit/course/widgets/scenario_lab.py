@@ -104,8 +104,8 @@ class ScenarioLab(Stateful):
     def __init__(self, cases: Sequence[Case], *, start: str | None = None,
                  problems: w.Widget | None = None) -> None:
         self.cases: dict[str, Case] = {c.id: c for c in cases}
-        self.problems = problems if problems is not None else w.HTML("")
-        self.message = w.HTML("")
+        self.problems = problems if problems is not None else ui.html_widget()
+        self.message = ui.html_widget()
         self.timings: dict[str, float] = {}
         self.loaded: Case | None = None
         self.scenario: Scenario | None = None
@@ -121,15 +121,16 @@ class ScenarioLab(Stateful):
         self.offence = self.editor.offence
         self.outcomes = OutcomeMatrix()
         self.status, self.matrix = self.outcomes.status, self.outcomes.table
-        self.story = w.HTML("")
-        self.why = w.HTML("")
-        self.counterfactuals = w.HTML("")
-        self.your_changes = w.HTML("")
+        self.story = ui.html_widget()
+        self.why = ui.html_widget()
+        self.counterfactuals = ui.html_widget()
+        self.your_changes = ui.html_widget()
         self.download = DownloadLink()
         self.counterfactual_button = ui.button(
             "What would have to change?",
             tooltip="Work out which one or two facts would flip each outcome")
-        self.counterfactual_button.layout.align_self = "flex-start"
+        self.counterfactual_button.layout = ui.shared(w.Layout, width="auto",
+                                                      align_self="flex-start")
         self.counterfactual_button.on_click(lambda _b: self.show_counterfactuals())
         self.reset_button = ui.button("Reset to the case file", tooltip="Undo every change")
         self.reset_button.on_click(lambda _b: self.reset())
@@ -152,8 +153,9 @@ class ScenarioLab(Stateful):
                                   options=[(_menu_label(r.label), r.key)
                                            for r in rows(first)],
                                   value="duress.england_wales",
-                                  style={"description_width": "initial"},
-                                  layout=w.Layout(width="auto"))
+                                  style=ui.shared_style(w.Dropdown,
+                                                        description_width="initial"),
+                                  layout=ui.shared(w.Layout, width="auto"))
         self.why_row.observe(lambda ch: self.explain(ch["new"]), "value")
 
         results = w.VBox([

@@ -63,7 +63,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
     "html_widget", "labelled_by", "marks", "outcome", "question_id", "reasons", "render", "say",
-    "status_line", "stylesheet", "tree", "value", "verdict_badge", "words",
+    "shared", "shared_style", "status_line", "stylesheet", "tree", "value", "verdict_badge",
+    "words",
 ]
 
 # Every word a badge may show: (symbol, colour class). Colour is a second channel only; the
@@ -166,8 +167,54 @@ def value(template: str, /, **context: Any) -> str:
 
 
 def html_widget(template: str | None = None, /, **context: Any) -> w.HTML:
-    """An ipywidgets.HTML showing ``template`` (empty without one)."""
-    return w.HTML(value(template, **context) if template else "")
+    """An ipywidgets.HTML showing ``template`` (empty without one), with the page's shared
+    Layout and style (:func:`shared`)."""
+    return w.HTML(value(template, **context) if template else "", layout=shared(w.Layout),
+                  style=shared_style(w.HTML))
+
+
+# --- shared Layout and style models (issue 16) ----------------------------------------------
+
+_SHARED: dict[tuple, w.Widget] = {}
+
+
+class _Frozen:
+    """A shared Layout or style refuses changes after it is made: a change would show on every
+    widget that shares it."""
+
+    _npk_frozen = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._npk_frozen and name in self.keys:
+            raise AttributeError(f"{type(self).__name__} is shared by widgets that look alike "
+                                 f"and cannot change ({name}); give this widget its own")
+        super().__setattr__(name, value)
+
+
+@cache
+def _frozen_kind(kind: type) -> type:
+    return type(f"Shared{kind.__name__}", (_Frozen, kind), {})
+
+
+def shared(kind: type, **traits: Any) -> Any:
+    """One ``kind`` (``w.Layout`` or a style class) with ``traits`` per kernel, for every
+    widget that looks alike. ipywidgets otherwise makes a Layout and a style model for each
+    widget: two thirds of a page's widget models and most of its widget-state bytes, built
+    and sent again for every trainee. A shared object cannot change (AttributeError): a
+    widget whose layout changes later (``.layout.display = ...``) needs its own."""
+    key = (kind, tuple(sorted(traits.items())))
+    found = _SHARED.get(key)
+    if found is None or found.comm is None:  # none yet, or closed (Widget.close_all)
+        found = _frozen_kind(kind)(**traits)
+        found._npk_frozen = True
+        _SHARED[key] = found
+    return found
+
+
+def shared_style(widget: type, **traits: Any) -> Any:
+    """The shared style object for widgets of class ``widget`` (e.g. ``w.Checkbox``) with
+    ``traits`` (e.g. ``description_width="11rem"``)."""
+    return shared(widget.class_traits()["style"].klass, **traits)
 
 
 # --- the shared pieces as Python functions (for code that nests them) -----------------------
@@ -218,7 +265,7 @@ def button(description: str, *, kind: str = "", tooltip: str | None = None,
     would become part of the accessible name."""
     return w.Button(description=description, button_style=kind,
                     tooltip=description if tooltip is None else tooltip, disabled=disabled,
-                    layout=w.Layout(width="auto"))
+                    layout=shared(w.Layout, width="auto"), style=shared_style(w.Button))
 
 
 def box(children: Sequence[w.Widget], *, label: str | None = None, kind: str = "",
@@ -261,7 +308,7 @@ def labelled_by(choice: w.Widget, *ids: str) -> w.Widget:
 
 def status_line() -> w.HTML:
     """An empty status line; :func:`say` fills it."""
-    line = w.HTML("")
+    line = html_widget()
     line.add_class("npk-status-line")
     return line
 
@@ -343,6 +390,6 @@ def stylesheet() -> w.HTML:
     from npkit.course.binding import in_voila
 
     sheet = w.HTML("" if in_voila() else str(render("stylesheet.html.j2", css=widget_css())),
-                   layout=w.Layout(display="none" if in_voila() else None))
+                   layout=shared(w.Layout, display="none") if in_voila() else shared(w.Layout))
     sheet.add_class("npk-stylesheet")
     return sheet
