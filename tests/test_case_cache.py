@@ -158,3 +158,43 @@ def test_kernels_starting_at_once_agree_and_leave_one_whole_entry(folder):
     validations: list[Path] = []
     assert [c.id for c in load(folder, validations).cases] == ["ana", "dara"]
     assert validations == []
+
+
+def test_a_shared_result_is_built_once_per_content(folder):
+    built: list[str] = []
+
+    def build(text: str):
+        return lambda: built.append(text) or [text.upper()]
+
+    assert case_cache.shared_result("t-x", "abc", build("abc")) == ["ABC"]
+    assert case_cache.shared_result("t-x", "abc", build("abc")) == ["ABC"]
+    assert built == ["abc"]
+    assert case_cache.shared_result("t-x", "abd", build("abd")) == ["ABD"]  # new content
+    assert built == ["abc", "abd"]
+    [entry] = (folder.parent / "cache").glob("t-x-*.pickle")  # the older one was replaced
+    entry.write_bytes(b"junk")
+    assert case_cache.shared_result("t-x", "abd", build("abd")) == ["ABD"]
+    assert built == ["abc", "abd", "abd"]
+
+
+def test_the_labs_shared_counterfactuals_are_the_engines(monkeypatch, tmp_path):
+    """The lab's counterfactuals for a case as loaded, read back from the shared entry, are
+    what the engine finds for that case."""
+    from npkit.casefile.library import get_case
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+    from npkit.engine.assessment import assess
+
+    monkeypatch.setenv(case_cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    jane = get_case("jane")
+    ScenarioLab([jane], start="jane")  # searches and writes the entry
+    assert list((tmp_path / "cache").glob("lab-cf-jane-*.pickle"))
+    import npkit.course.widgets.scenario_lab as lab_module
+
+    def refuse(*_a, **kw):
+        assert kw.get("counterfactuals") is False, "searched again"
+        return assess(*_a, **kw)
+
+    monkeypatch.setattr(lab_module, "assess", refuse)
+    lab = ScenarioLab([jane], start="jane")
+    assert lab._counterfactuals(compute=False) == assess(jane).counterfactuals
+    assert "would become" in lab.counterfactuals.value

@@ -81,7 +81,7 @@ def library_key(root: Path) -> tuple[str, str]:
     return place, h.hexdigest()
 
 
-def _read(target: Path, key: str) -> LoadResult | None:
+def _read(target: Path, key: str, kind: type = LoadResult):
     try:
         with open(target, "rb") as fh:
             entry = pickle.load(fh)
@@ -91,12 +91,12 @@ def _read(target: Path, key: str) -> LoadResult | None:
         log.info("ignoring the unreadable case cache %s: %r", target, exc)
         return None
     if (not isinstance(entry, dict) or entry.get("key") != key
-            or not isinstance(entry.get("result"), LoadResult)):
+            or not isinstance(entry.get("result"), kind)):
         return None
     return entry["result"]
 
 
-def _write(folder: Path, target: Path, key: str, result: LoadResult, stale: str) -> None:
+def _write(folder: Path, target: Path, key: str, result: object, stale: str) -> None:
     """Write atomically, then remove this folder's older entries (``stale`` glob)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -130,4 +130,22 @@ def cached_load(root: Path, load: Callable[[Path], LoadResult]) -> LoadResult:
         return found
     result = load(root)
     _write(folder, target, key, result, f"cases-{place}-*.pickle")
+    return result
+
+
+def shared_result(name: str, content: str, build: Callable[[], list]) -> list:
+    """``build()``, a list that depends only on ``content`` and npkit's code, or the list an
+    earlier process built from the same (e.g. the scenario lab's counterfactuals for a case as
+    its file has it, the same search in every kernel). ``name`` (letters, digits, ``-_.``)
+    names the entry; a newer entry of the same name replaces it."""
+    folder = cache_dir()
+    if folder is None:
+        return build()
+    key = hashlib.sha256(f"{code_stamp()}|{name}|{content}".encode()).hexdigest()
+    target = folder / f"{name}-{key[:32]}.pickle"
+    found = _read(target, key, list)
+    if found is not None:
+        return found
+    result = build()
+    _write(folder, target, key, result, f"{name}-*.pickle")
     return result

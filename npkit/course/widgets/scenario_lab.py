@@ -31,6 +31,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from npkit.casefile.cache import shared_result
 from npkit.casefile.case import Case
 from npkit.casefile.scenario import (
     Rejected,
@@ -381,7 +382,7 @@ class ScenarioLab(Stateful):
         if fresh:
             self.baseline = self.assessment
             self.outcomes.set_baseline(self.assessment, announce)
-            self._counterfactuals(compute=True)
+            self._counterfactuals(compute=True, shared=True)
         else:
             self.outcomes.show(self.assessment, announce, point=point)
         self._draw_why()
@@ -400,20 +401,27 @@ class ScenarioLab(Stateful):
         self.why.value = ui.value("scenario_lab/why.html.j2", label=label, before=before,
                                   node=node)
 
-    def _counterfactuals(self, *, compute: bool) -> list | None:
+    def _counterfactuals(self, *, compute: bool, shared: bool = False) -> list | None:
         """The counterfactuals for the facts now: remembered per set of facts, searched for
-        (``assess(case)`` with counterfactuals) only when ``compute``."""
+        (``assess(case)`` with counterfactuals) only when ``compute``. ``shared``: a case as
+        loaded, whose search every kernel would repeat, is searched once and shared
+        (npkit.casefile.cache)."""
         key = self.assessment.facts
         if key in self._cf:
             self._cf.move_to_end(key)
             return self._cf[key]
         if not compute:
             return None
-        a = assess(self.case)
-        self._cf[a.facts] = a.counterfactuals
+        case = self.case
+        if shared:
+            found = shared_result(f"lab-cf-{case.id}", case.model_dump_json(),
+                                  lambda: assess(case).counterfactuals)
+        else:
+            found = assess(case).counterfactuals
+        self._cf[key] = found
         while len(self._cf) > CF_CACHE_SIZE:
             self._cf.popitem(last=False)
-        return a.counterfactuals
+        return found
 
     def _draw_counterfactuals(self) -> None:
         found = self._counterfactuals(compute=False)
