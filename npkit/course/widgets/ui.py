@@ -45,6 +45,7 @@ page rules (``html``, ``body``) that would restyle JupyterLab itself.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -55,7 +56,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import ipywidgets as w
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 log = logging.getLogger(__name__)
@@ -142,13 +143,44 @@ def cite_text(c) -> str:
     return text
 
 
+class _Bytecode(FileSystemBytecodeCache):
+    """Compiled templates shared by every kernel (Jinja2's own cache: written atomically, a
+    template whose source changed is compiled again). A folder that cannot be read or written
+    only means this kernel compiles its own."""
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Where compiled templates are shared (issue 16: every kernel compiled every template
+    it shows): a folder of npkit's cache per version of npkit's code, since the environment's
+    settings are not part of Jinja2's key; None when the cache is off or cannot be made."""
+    from npkit.casefile.cache import cache_dir, code_stamp
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    folder = folder / f"templates-{code_stamp()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _Bytecode(str(folder))
+
+
 @cache
 def env() -> Environment:
     """The one Jinja2 environment: templates from the package, autoescape on for every
     template (whatever its name), undefined names an error."""
     e = Environment(loader=PackageLoader("npkit.course.widgets", "templates"),
                     autoescape=True, undefined=StrictUndefined,
-                    trim_blocks=True, lstrip_blocks=True)
+                    trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
     e.globals.update(badge_parts=badge_parts)
     e.filters["words"] = words
     e.filters["cite"] = cite_text
