@@ -21,6 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from npkit.cite_spec import CiteSpec
 from npkit.law.citations import Citation, Confidence
 
+# libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
+# these files)
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 __all__ = ["Note", "NoteCitation", "note", "notes"]
 
 
@@ -61,7 +65,7 @@ def _cite_words(c: Citation) -> str:
 def notes() -> dict[str, Note]:
     """Every note by id; a malformed file raises pydantic's ValidationError naming the note."""
     text = resources.files("npkit.law").joinpath("data/notes.yaml").read_text("utf-8")
-    raw = yaml.safe_load(text)
+    raw = yaml.load(text, Loader=_SAFE)
     if not isinstance(raw, dict):
         raise ValueError("npkit/law/data/notes.yaml must be a mapping of note id to note")
     return {str(k): Note.model_validate(v) for k, v in raw.items()}

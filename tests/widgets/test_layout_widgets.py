@@ -4,6 +4,7 @@ matrix rows it names for the page to bring into view."""
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,9 @@ from npkit.course.widgets.choice import Choice, Option, case_options, short_labe
 from npkit.course.widgets.models_table import charge_options
 from npkit.course.widgets.outcome_matrix import Change, note_text
 from npkit.course.widgets.scenario_lab import ScenarioLab
+
+CSS = (Path(__file__).resolve().parents[2] / "share" / "jupyter" / "voila" / "templates" / "npkit"
+       / "static" / "npkit.css")
 
 EW = "duress.england_wales"
 
@@ -77,6 +81,21 @@ def test_note_text_names_at_most_three_changes():
     assert said.count("→") == 3 and said.endswith("; and 2 more.")
 
 
+def place(widget) -> int:
+    """A facts-column child's CSS order: its one ``npk-o<N>`` class (npkit.css orders each)."""
+    [found] = [c for c in widget._dom_classes if re.fullmatch(r"npk-o\d+", c)]
+    return int(found[5:])
+
+
+def test_every_place_in_the_facts_column_is_ordered_by_the_stylesheet(cases):
+    lab = ScenarioLab(cases, start="jane")
+    column = lab.editor.widget.children[:-1]
+    assert [place(c) for c in column] == list(range(len(column)))
+    css = CSS.read_text(encoding="utf-8")
+    for n in range(len(column)):
+        assert f".npk-editor > .npk-o{n} {{ order: {n}; }}" in css
+
+
 def test_the_note_sits_under_the_ticked_box_and_says_what_changed(cases):
     lab = ScenarioLab(cases, start="jane")
     assert lab.editor.note.value == ""
@@ -85,14 +104,16 @@ def test_the_note_sits_under_the_ticked_box_and_says_what_changed(cases):
     said = html.unescape(lab.editor.note.value)
     assert "Duress (England &amp; Wales)" not in said
     assert "Duress (England & Wales): fails → succeeds" in said
-    # the note's place in the facts column is right after the box (CSS order)
-    assert int(lab.editor.note.layout.order) == int(box.layout.order) + 1
+    # the note's place in the facts column is right after the box: the box's CSS order, and
+    # the note comes after every box in the column
+    assert place(lab.editor.note) == place(box)
+    assert lab.editor.widget.children[-1] is lab.editor.note
     # the matrix names the rows this change moved, for the page to bring into view
     last = re.search(r"data-last='([^']*)'", lab.matrix.value)
     assert last and EW in last.group(1).split()
 
     lab.means["deception"].value = False
-    assert int(lab.editor.note.layout.order) == int(lab.means["deception"].layout.order) + 1
+    assert place(lab.editor.note) == place(lab.means["deception"])
 
     lab.reset_button.click()
     assert lab.editor.note.value == ""
@@ -111,4 +132,4 @@ def test_a_threats_menu_puts_the_note_under_the_threats(cases):
     lab = ScenarioLab(cases, start="jane")
     lab.threats[0]["imminence"].value = "imminent"
     assert lab.editor.note.value
-    assert int(lab.editor.note.layout.order) == int(lab.editor.threat_box.layout.order) + 1
+    assert place(lab.editor.note) == place(lab.editor.threat_box)

@@ -20,6 +20,10 @@ from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 from npkit.cite_spec import PINPOINT_CHECK, PinpointCheck
 from npkit.law.pinpoints import pinpoint_problem
 
+# libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
+# these files)
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DATA = Path(str(resources.files("npkit.course") / "data"))
 _ROOT = DATA.parents[2]  # the folder holding the npkit package (a checkout or site-packages)
 MAX_SHOWN = 20  # problems listed in one error; the rest are counted
@@ -77,7 +81,7 @@ def read(path: Path) -> tuple[Any, yaml.Node | None]:
     """The YAML data of ``path`` and its node tree (for line numbers)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-        return yaml.safe_load(text), yaml.compose(text)
+        return yaml.load(text, Loader=_SAFE), yaml.compose(text, Loader=_SAFE)
     except OSError as exc:
         raise ContentError(f"{shown(path)}: cannot be read ({exc.strerror})") from None
     except yaml.YAMLError as exc:

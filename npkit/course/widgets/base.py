@@ -142,7 +142,7 @@ def library_or_errors():
     from npkit.casefile.library import library
 
     result = library()
-    panel = w.HTML("")
+    panel = ui.html_widget()
     if result.errors:
         panel = error_panel(
             "Some case files could not be read; every other case still works.",

@@ -34,13 +34,14 @@ class Choice:
     def __init__(self, description: str, options: Sequence[Option], value: Any = None, *,
                  description_width: str = "initial") -> None:
         self._texts: dict[Any, str] = {}
-        self.menu = w.Dropdown(description=description, style={
-            "description_width": description_width}, layout=w.Layout(width="auto"))
+        self.menu = w.Dropdown(description=description, layout=ui.shared(w.Layout, width="auto"),
+                               style=ui.shared_style(w.Dropdown,
+                                                     description_width=description_width))
         self.beside = ui.html_widget()
         self.beside.add_class("npk-choice-text")
         self.set_options(options, value)
         self.menu.observe(lambda _change: self._show(), names="value")
-        self.widget = w.HBox([self.menu, self.beside])
+        self.widget = w.HBox([self.menu, self.beside], layout=ui.shared(w.Layout))
         self.widget.add_class("npk-choice")
 
     def set_options(self, options: Sequence[Option], value: Any = None) -> None:

@@ -12,8 +12,6 @@ import base64
 import binascii
 from collections import OrderedDict
 
-import ipywidgets as w
-
 from npkit.casefile.case import Case
 from npkit.casefile.editing import to_yaml
 from npkit.course.widgets import ui
@@ -42,7 +40,7 @@ class DownloadLink:
     CACHE_SIZE = 64
 
     def __init__(self) -> None:
-        self.widget = w.HTML("")
+        self.widget = ui.html_widget()
         self.href = ""
         self.filename = ""
         self.text = ""

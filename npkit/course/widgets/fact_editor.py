@@ -38,6 +38,14 @@ def _options(vocab: type[StrEnum]) -> list[Option]:
 
 
 _WIDTH = "11rem"  # the menus' labels, so that the menus line up
+# The column's places: a child's class ``npk-o<N>`` gives it CSS order N (npkit.css has a rule
+# for each N below this), so the children share one Layout instead of one each (issue 16).
+PLACES = 48
+
+
+def _box_look() -> dict:
+    return {"layout": ui.shared(w.Layout, width="auto", max_width="100%"),
+            "style": ui.shared_style(w.Checkbox)}
 
 
 def _section(title: str = "", text: str = "", *, minor: bool = False) -> w.HTML:
@@ -56,18 +64,16 @@ class FactEditor:
         for group in dict.fromkeys(q.group for q in QUICK_FACTS):
             boxes = []
             for q in (q for q in QUICK_FACTS if q.group == group):
-                box = w.Checkbox(description=q.label, indent=False,
-                                 layout=w.Layout(width="auto", max_width="100%"))
+                box = w.Checkbox(description=q.label, indent=False, **_box_look())
                 self._wire(box, f"quick.{q.key}")
                 self.quick[q.key] = box
                 boxes.append(box)
             sections += [_section(group, minor=True), *boxes]
-        self.quick_note = w.HTML("")
+        self.quick_note = ui.html_widget()
         self.means: dict[str, w.Checkbox] = {}
         for term in Means.__members__:
             box = w.Checkbox(description=f"{words(term)} — {describe(Means, term)}",
-                             indent=False, tooltip=describe(Means, term),
-                             layout=w.Layout(width="auto", max_width="100%"))
+                             indent=False, tooltip=describe(Means, term), **_box_look())
             self._wire(box, f"means.{term}")
             self.means[term] = box
         self.offence: dict[str, w.Dropdown] = {}
@@ -79,13 +85,13 @@ class FactEditor:
             offence_rows.append(choice.widget)
         self.threats: list[dict[str, w.Dropdown]] = []
         self._threat_rows: list[list[Choice]] = []
-        self.threat_box = w.VBox([])
-        self.offence_title = w.HTML("")
+        self.threat_box = w.VBox([], layout=ui.shared(w.Layout))
+        self.offence_title = ui.html_widget()
         # What the last change did to the outcomes, shown right under the control that made
         # it. One note for every control: its CSS order puts it after that control, so moving
         # it redraws nothing. Screen readers hear the same in the outcome panel's live status
         # line, so the note is hidden from them (templates/scenario_lab/fact_note.html.j2).
-        self.note = w.HTML("")
+        self.note = ui.html_widget()
         self.note.add_class("npk-fact-note")
         column = [
             _section("Quick facts", "Each box changes one fact of the period of the charge. "
@@ -99,9 +105,12 @@ class FactEditor:
             self.offence_title,
             *offence_rows,
         ]
+        if len(column) > PLACES:
+            raise ValueError(f"the facts column has {len(column)} places; npkit.css orders "
+                             f"{PLACES}")
         self._place: dict[str, int] = {}
         for i, child in enumerate(column):
-            child.layout.order = str(2 * i)
+            child.add_class(f"npk-o{i}")
         for name, control in [*((f"quick.{k}", b) for k, b in self.quick.items()),
                               *((f"means.{k}", b) for k, b in self.means.items())]:
             self._place[name] = column.index(control)
@@ -140,7 +149,10 @@ class FactEditor:
             self.clear_note()
             return
         key = "threat" if field.startswith("threat.") else field
-        self.note.layout.order = str(2 * self._place.get(key, len(self._place) * 2) + 1)
+        place = f"npk-o{self._place.get(key, PLACES - 1)}"
+        for old in [c for c in self.note._dom_classes if c.startswith("npk-o") and c != place]:
+            self.note.remove_class(old)
+        self.note.add_class(place)  # the same order as the control; the note comes last
         self.note.value = ui.value("scenario_lab/fact_note.html.j2", text=text)
 
     def clear_note(self) -> None:

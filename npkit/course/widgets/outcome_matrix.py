@@ -166,7 +166,7 @@ class OutcomeMatrix:
         self.caption = caption
         self.status = ui.html_widget()
         self.table = ui.html_widget()
-        self.widget = w.VBox([self.status, self.table])
+        self.widget = w.VBox([self.status, self.table], layout=ui.shared(w.Layout))
         self.baseline: dict[str, str] = {}
         self.baseline_marks: dict[str, tuple[Confidence, ...]] = {}
         self.rows: list[Row] = []

@@ -31,6 +31,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from npkit.casefile.cache import shared_result
 from npkit.casefile.case import Case
 from npkit.casefile.scenario import (
     Rejected,
@@ -104,8 +105,8 @@ class ScenarioLab(Stateful):
     def __init__(self, cases: Sequence[Case], *, start: str | None = None,
                  problems: w.Widget | None = None) -> None:
         self.cases: dict[str, Case] = {c.id: c for c in cases}
-        self.problems = problems if problems is not None else w.HTML("")
-        self.message = w.HTML("")
+        self.problems = problems if problems is not None else ui.html_widget()
+        self.message = ui.html_widget()
         self.timings: dict[str, float] = {}
         self.loaded: Case | None = None
         self.scenario: Scenario | None = None
@@ -121,15 +122,16 @@ class ScenarioLab(Stateful):
         self.offence = self.editor.offence
         self.outcomes = OutcomeMatrix()
         self.status, self.matrix = self.outcomes.status, self.outcomes.table
-        self.story = w.HTML("")
-        self.why = w.HTML("")
-        self.counterfactuals = w.HTML("")
-        self.your_changes = w.HTML("")
+        self.story = ui.html_widget()
+        self.why = ui.html_widget()
+        self.counterfactuals = ui.html_widget()
+        self.your_changes = ui.html_widget()
         self.download = DownloadLink()
         self.counterfactual_button = ui.button(
             "What would have to change?",
             tooltip="Work out which one or two facts would flip each outcome")
-        self.counterfactual_button.layout.align_self = "flex-start"
+        self.counterfactual_button.layout = ui.shared(w.Layout, width="auto",
+                                                      align_self="flex-start")
         self.counterfactual_button.on_click(lambda _b: self.show_counterfactuals())
         self.reset_button = ui.button("Reset to the case file", tooltip="Undo every change")
         self.reset_button.on_click(lambda _b: self.reset())
@@ -152,8 +154,9 @@ class ScenarioLab(Stateful):
                                   options=[(_menu_label(r.label), r.key)
                                            for r in rows(first)],
                                   value="duress.england_wales",
-                                  style={"description_width": "initial"},
-                                  layout=w.Layout(width="auto"))
+                                  style=ui.shared_style(w.Dropdown,
+                                                        description_width="initial"),
+                                  layout=ui.shared(w.Layout, width="auto"))
         self.why_row.observe(lambda ch: self.explain(ch["new"]), "value")
 
         results = w.VBox([
@@ -379,7 +382,7 @@ class ScenarioLab(Stateful):
         if fresh:
             self.baseline = self.assessment
             self.outcomes.set_baseline(self.assessment, announce)
-            self._counterfactuals(compute=True)
+            self._counterfactuals(compute=True, shared=True)
         else:
             self.outcomes.show(self.assessment, announce, point=point)
         self._draw_why()
@@ -398,20 +401,27 @@ class ScenarioLab(Stateful):
         self.why.value = ui.value("scenario_lab/why.html.j2", label=label, before=before,
                                   node=node)
 
-    def _counterfactuals(self, *, compute: bool) -> list | None:
+    def _counterfactuals(self, *, compute: bool, shared: bool = False) -> list | None:
         """The counterfactuals for the facts now: remembered per set of facts, searched for
-        (``assess(case)`` with counterfactuals) only when ``compute``."""
+        (``assess(case)`` with counterfactuals) only when ``compute``. ``shared``: a case as
+        loaded, whose search every kernel would repeat, is searched once and shared
+        (npkit.casefile.cache)."""
         key = self.assessment.facts
         if key in self._cf:
             self._cf.move_to_end(key)
             return self._cf[key]
         if not compute:
             return None
-        a = assess(self.case)
-        self._cf[a.facts] = a.counterfactuals
+        case = self.case
+        if shared:
+            found = shared_result(f"lab-cf-{case.id}", case.model_dump_json(),
+                                  lambda: assess(case).counterfactuals)
+        else:
+            found = assess(case).counterfactuals
+        self._cf[key] = found
         while len(self._cf) > CF_CACHE_SIZE:
             self._cf.popitem(last=False)
-        return a.counterfactuals
+        return found
 
     def _draw_counterfactuals(self) -> None:
         found = self._counterfactuals(compute=False)

@@ -45,6 +45,7 @@ page rules (``html``, ``body``) that would restyle JupyterLab itself.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -55,7 +56,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import ipywidgets as w
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
     "html_widget", "labelled_by", "marks", "outcome", "question_id", "reasons", "render", "say",
-    "status_line", "stylesheet", "tree", "value", "verdict_badge", "words",
+    "shared", "shared_style", "status_line", "stylesheet", "tree", "value", "verdict_badge",
+    "words",
 ]
 
 # Every word a badge may show: (symbol, colour class). Colour is a second channel only; the
@@ -141,13 +143,44 @@ def cite_text(c) -> str:
     return text
 
 
+class _Bytecode(FileSystemBytecodeCache):
+    """Compiled templates shared by every kernel (Jinja2's own cache: written atomically, a
+    template whose source changed is compiled again). A folder that cannot be read or written
+    only means this kernel compiles its own."""
+
+    def load_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def bytecode_cache() -> FileSystemBytecodeCache | None:
+    """Where compiled templates are shared (issue 16: every kernel compiled every template
+    it shows): a folder of npkit's cache per version of npkit's code, since the environment's
+    settings are not part of Jinja2's key; None when the cache is off or cannot be made."""
+    from npkit.casefile.cache import cache_dir, code_stamp
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    folder = folder / f"templates-{code_stamp()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _Bytecode(str(folder))
+
+
 @cache
 def env() -> Environment:
     """The one Jinja2 environment: templates from the package, autoescape on for every
     template (whatever its name), undefined names an error."""
     e = Environment(loader=PackageLoader("npkit.course.widgets", "templates"),
                     autoescape=True, undefined=StrictUndefined,
-                    trim_blocks=True, lstrip_blocks=True)
+                    trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
     e.globals.update(badge_parts=badge_parts)
     e.filters["words"] = words
     e.filters["cite"] = cite_text
@@ -166,8 +199,54 @@ def value(template: str, /, **context: Any) -> str:
 
 
 def html_widget(template: str | None = None, /, **context: Any) -> w.HTML:
-    """An ipywidgets.HTML showing ``template`` (empty without one)."""
-    return w.HTML(value(template, **context) if template else "")
+    """An ipywidgets.HTML showing ``template`` (empty without one), with the page's shared
+    Layout and style (:func:`shared`)."""
+    return w.HTML(value(template, **context) if template else "", layout=shared(w.Layout),
+                  style=shared_style(w.HTML))
+
+
+# --- shared Layout and style models (issue 16) ----------------------------------------------
+
+_SHARED: dict[tuple, w.Widget] = {}
+
+
+class _Frozen:
+    """A shared Layout or style refuses changes after it is made: a change would show on every
+    widget that shares it."""
+
+    _npk_frozen = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._npk_frozen and name in self.keys:
+            raise AttributeError(f"{type(self).__name__} is shared by widgets that look alike "
+                                 f"and cannot change ({name}); give this widget its own")
+        super().__setattr__(name, value)
+
+
+@cache
+def _frozen_kind(kind: type) -> type:
+    return type(f"Shared{kind.__name__}", (_Frozen, kind), {})
+
+
+def shared(kind: type, **traits: Any) -> Any:
+    """One ``kind`` (``w.Layout`` or a style class) with ``traits`` per kernel, for every
+    widget that looks alike. ipywidgets otherwise makes a Layout and a style model for each
+    widget: two thirds of a page's widget models and most of its widget-state bytes, built
+    and sent again for every trainee. A shared object cannot change (AttributeError): a
+    widget whose layout changes later (``.layout.display = ...``) needs its own."""
+    key = (kind, tuple(sorted(traits.items())))
+    found = _SHARED.get(key)
+    if found is None or found.comm is None:  # none yet, or closed (Widget.close_all)
+        found = _frozen_kind(kind)(**traits)
+        found._npk_frozen = True
+        _SHARED[key] = found
+    return found
+
+
+def shared_style(widget: type, **traits: Any) -> Any:
+    """The shared style object for widgets of class ``widget`` (e.g. ``w.Checkbox``) with
+    ``traits`` (e.g. ``description_width="11rem"``)."""
+    return shared(widget.class_traits()["style"].klass, **traits)
 
 
 # --- the shared pieces as Python functions (for code that nests them) -----------------------
@@ -218,7 +297,7 @@ def button(description: str, *, kind: str = "", tooltip: str | None = None,
     would become part of the accessible name."""
     return w.Button(description=description, button_style=kind,
                     tooltip=description if tooltip is None else tooltip, disabled=disabled,
-                    layout=w.Layout(width="auto"))
+                    layout=shared(w.Layout, width="auto"), style=shared_style(w.Button))
 
 
 def box(children: Sequence[w.Widget], *, label: str | None = None, kind: str = "",
@@ -261,7 +340,7 @@ def labelled_by(choice: w.Widget, *ids: str) -> w.Widget:
 
 def status_line() -> w.HTML:
     """An empty status line; :func:`say` fills it."""
-    line = w.HTML("")
+    line = html_widget()
     line.add_class("npk-status-line")
     return line
 
@@ -343,6 +422,6 @@ def stylesheet() -> w.HTML:
     from npkit.course.binding import in_voila
 
     sheet = w.HTML("" if in_voila() else str(render("stylesheet.html.j2", css=widget_css())),
-                   layout=w.Layout(display="none" if in_voila() else None))
+                   layout=shared(w.Layout, display="none") if in_voila() else shared(w.Layout))
     sheet.add_class("npk-stylesheet")
     return sheet

@@ -1,0 +1,221 @@
+"""What one trainee's kernel costs the server: CPU seconds, widget models and widget-state bytes
+of every module against Voila's floor notebook (benchmarks/floor.py).
+
+Each sample is a fresh kernel (``python -m ipykernel_launcher``, as Voila starts one, with
+``VOILA_KERNEL_ID`` set so the pages take their Voila branch, and no learner in the query
+string). The kernel runs the page's code cells in order, as Voila's executor does, then this
+script asks the kernel's widget manager for every widget's state over the
+``jupyter.widget.control`` comm, as the ipywidgets front end does. The figures are the kernel
+process's own CPU (user + system, from /proc/<pid>/stat), not wall-clock time, so they hold on
+a loaded machine:
+
+- ``start_cpu_s``: the kernel started and idle (the same for every page);
+- ``cells_cpu_s``: running the page's cells;
+- ``states_cpu_s``: answering the widget-state request;
+- ``total_cpu_s``: all three, what a cold kernel costs per trainee.
+
+``widget_models`` and ``widget_state_bytes`` are the models in that reply and the size of its
+JSON. Median of ``--repeats`` kernels per page (5 by default); the pages take turns, so a
+change of load falls on all of them alike. One kernel per page runs first, uncounted: it fills
+npkit's shared cache (npkit.casefile.cache) as the first kernel of a course does; set
+``NPKIT_CACHE_DIR=off`` to measure without it.
+
+    python -m benchmarks.kernel_cpu                     # scenario lab and floor
+    python -m benchmarks.kernel_cpu --all               # every module
+    python -m benchmarks.kernel_cpu --profile build/lab.prof 05_scenario_lab.ipynb
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+
+from .site import FLOOR, prepare_notebooks
+
+LAB = "05_scenario_lab.ipynb"
+TIMEOUT = 300  # s: a busy 2-core machine
+CONTROL_PROTOCOL = "1.0.0"  # ipywidgets 8's widget control protocol
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of process ``pid`` so far (fields 14 and 15 of /proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def _code_cells(path: Path) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def _request_states(kc) -> dict:
+    """Open the widget manager's control comm and ask for every state, as the front end's
+    ``_loadFromKernel`` does; the ``update_states`` reply's content."""
+    comm_id = uuid.uuid4().hex
+    kc.shell_channel.send(kc.session.msg("comm_open", {
+        "comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}},
+        metadata={"version": CONTROL_PROTOCOL}))
+    kc.shell_channel.send(kc.session.msg("comm_msg", {
+        "comm_id": comm_id, "data": {"method": "request_states"}}))
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        content = msg["content"]
+        if (msg["msg_type"] == "comm_msg" and content.get("comm_id") == comm_id
+                and content["data"].get("method") == "update_states"):
+            return content["data"]
+    raise TimeoutError("no widget states from the kernel")
+
+
+def sample(notebook: Path, profile: Path | None = None) -> dict:
+    """One fresh kernel running ``notebook``: its CPU, widget models and state bytes."""
+    from jupyter_client.manager import start_new_kernel
+
+    env = {**os.environ, "VOILA_KERNEL_ID": f"bench-{uuid.uuid4().hex[:8]}", "QUERY_STRING": ""}
+    env.pop("VOILA_PREHEAT", None)
+    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=TIMEOUT, env=env,
+                              cwd=str(notebook.parent))
+    try:
+        pid = km.provisioner.process.pid
+        start = cpu_seconds(pid)
+        cells = _code_cells(notebook)
+        if profile:
+            cells = ["import cProfile as _cp; _prof = _cp.Profile(); _prof.enable()", *cells,
+                     f"_prof.disable(); _prof.dump_stats({str(profile)!r})"]
+        errors = []
+        for source in cells:
+            reply = kc.execute_interactive(source, timeout=TIMEOUT, output_hook=lambda m: None,
+                                           store_history=False)
+            if reply["content"]["status"] != "ok":
+                errors.append(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+        after_cells = cpu_seconds(pid)
+        reply = _request_states(kc)
+        after_states = cpu_seconds(pid)
+        states = reply.get("states", {})
+        return {
+            "start_cpu_s": start,
+            "cells_cpu_s": after_cells - start,
+            "states_cpu_s": after_states - after_cells,
+            "total_cpu_s": after_states,
+            "widget_models": len(states),
+            "widget_state_bytes": len(json.dumps(states, separators=(",", ":"))),
+            "model_kinds": _kinds(states),
+            "errors": errors,
+        }
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def _kinds(states: dict) -> dict:
+    kinds: dict[str, int] = {}
+    for s in states.values():
+        name = s.get("model_name", "?")
+        kinds[name] = kinds.get(name, 0) + 1
+    return dict(sorted(kinds.items(), key=lambda kv: -kv[1]))
+
+
+def measure(folder: Path, pages: list[str], repeats: int) -> dict:
+    samples: dict[str, list[dict]] = {p: [] for p in pages}
+    for page in pages:  # fills npkit's shared cache, as the first kernel of a course does
+        sample(folder / page)
+    for _ in range(repeats):
+        for page in pages:
+            samples[page].append(sample(folder / page))
+    out = {}
+    for page, runs in samples.items():
+        med = {k: round(statistics.median(r[k] for r in runs), 3) for k in
+               ("start_cpu_s", "cells_cpu_s", "states_cpu_s", "total_cpu_s", "widget_models",
+                "widget_state_bytes")}
+        med["samples_total_cpu_s"] = [round(r["total_cpu_s"], 3) for r in runs]
+        med["model_kinds"] = runs[-1]["model_kinds"]
+        med["errors"] = sorted({e for r in runs for e in r["errors"]})
+        out[page] = med
+    floor = out.get(FLOOR, {}).get("total_cpu_s")
+    for med in out.values():
+        med["ratio_to_floor"] = round(med["total_cpu_s"] / floor, 2) if floor else None
+    return out
+
+
+def assess_all_cpu(repeats: int = 5) -> dict:
+    """:func:`benchmarks.inprocess.assess_all` (every case with counterfactuals, every result
+    cache cleared first) timed in CPU seconds of this process instead of wall-clock, so that a
+    loaded machine does not stretch it."""
+    from npkit.casefile.library import library
+    from npkit.engine.assessment import assess
+
+    from .inprocess import result_caches
+
+    cases = list(library().cases)
+    for case in cases:
+        assess(case)  # imports and law data, once per kernel
+    caches = result_caches()
+    samples = []
+    for _ in range(repeats):
+        for clear in caches.values():
+            clear()
+        start = time.process_time()
+        for case in cases:
+            assess(case)
+        samples.append((time.process_time() - start) * 1000)
+    return {"median_cpu_ms": round(statistics.median(samples), 1),
+            "samples_cpu_ms": [round(x, 1) for x in samples], "cases": len(cases)}
+
+
+def table(results: dict) -> str:
+    lines = ["| page | kernel CPU s | ÷ floor | start | cells | states | models | state KB |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for page, r in results.items():
+        lines.append(f"| {page} | {r['total_cpu_s']:.2f} | {r['ratio_to_floor']:.2f}× | "
+                     f"{r['start_cpu_s']:.2f} | {r['cells_cpu_s']:.2f} | {r['states_cpu_s']:.2f}"
+                     f" | {r['widget_models']:.0f} | {r['widget_state_bytes'] / 1024:.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", help=f"notebooks (default: {LAB} and the floor)")
+    parser.add_argument("--all", action="store_true", help="every module and the floor")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--assess", action="store_true",
+                        help="only assess_all in CPU ms (every case, counterfactuals, cold)")
+    parser.add_argument("--profile", type=Path,
+                        help="run the first page once under cProfile, write the stats here")
+    args = parser.parse_args(argv)
+    if args.assess:
+        print(json.dumps(assess_all_cpu(args.repeats)))
+        return 0
+    with tempfile.TemporaryDirectory(prefix="npkit-kcpu-") as tmp:
+        folder = Path(tmp)
+        names = prepare_notebooks(folder)
+        pages = names if args.all else (args.pages or [LAB])
+        if FLOOR not in pages:
+            pages = [*pages, FLOOR]
+        if args.profile:
+            r = sample(folder / pages[0], profile=args.profile.resolve())
+            print(f"{pages[0]}: {r['total_cpu_s']:.2f} s CPU; profile in {args.profile}")
+            return 0
+        results = measure(folder, pages, args.repeats)
+    print(table(results))
+    for page, r in results.items():
+        if r["errors"]:
+            print(f"{page}: errors in cells: {r['errors']}", file=sys.stderr)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 1 if any(r["errors"] for r in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
