@@ -27,8 +27,6 @@ from collections.abc import Iterable
 from urllib.parse import parse_qs
 
 import ipywidgets as w
-from ipywidgets.widgets.widget_description import DescriptionStyle
-from ipywidgets.widgets.widget_string import HTMLStyle
 
 from npkit.course.binding import QUERY_VARIABLE, Stateful, current_learner, in_voila
 from npkit.course.training import quiz as qz
@@ -86,39 +84,25 @@ def linked_page() -> int | None:
 
 GRADING_FAILED = "Something went wrong while grading; your answers are kept."
 
-# Shared layout and style models: one each, not one per widget (every ipywidgets widget would
-# otherwise bring its own two).
-_SHARED: dict[str, w.Widget] = {}
-
-
-def _shared(name: str) -> w.Widget:
-    if name not in _SHARED or _SHARED[name].comm is None:  # closed with the kernel's widgets
-        _SHARED[name] = {
-            "layout": lambda: w.Layout(),
-            "auto": lambda: w.Layout(width="auto"),
-            "radio": lambda: w.Layout(width="auto", max_width="60rem"),
-            "html": HTMLStyle,
-            "description": lambda: DescriptionStyle(description_width="initial"),
-            "button": w.ButtonStyle,
-        }[name]()
-    return _SHARED[name]
+def _described() -> w.Widget:
+    """The style a labelled choice shares (the label as wide as its words)."""
+    return ui.shared_style(w.RadioButtons, description_width="initial")
 
 
 def _html(value: str = "", *classes: str) -> w.HTML:
-    out = w.HTML(value, layout=_shared("layout"), style=_shared("html"))
+    out = ui.html_widget()
+    out.value = value
     for c in classes:
         out.add_class(c)
     return out
 
 
 def _button(description: str, tooltip: str, kind: str = "") -> w.Button:
-    """ui.button's button (labelled, as wide as its label, no icon) on the shared models."""
-    return w.Button(description=description, button_style=kind, tooltip=tooltip,
-                    layout=_shared("auto"), style=_shared("button"))
+    return ui.button(description, kind=kind, tooltip=tooltip)
 
 
 def _row(children: list[w.Widget]) -> w.HBox:
-    row = w.HBox(children, layout=_shared("layout"))
+    row = w.HBox(children, layout=ui.shared(w.Layout))
     row.add_class("npk-box")
     row.add_class("npk-row")
     return row
@@ -132,7 +116,8 @@ class _Slot:
         self.question: qz.Question | None = None
         self.prompt = _html()
         self.radio = w.RadioButtons(options=[], value=None, description=f"Answer {n}",
-                                    style=_shared("description"), layout=_shared("radio"))
+                                    style=_described(),
+                                    layout=ui.shared(w.Layout, width="auto", max_width="60rem"))
         ui.labelled_by(self.radio, f"{self.qid}-n", self.qid)  # "Question 3 of 8", the text
         self.radio.add_class("npk-choices")
         self.radio.observe(on_answer, names="value")
@@ -169,10 +154,10 @@ class Quiz(Stateful):
 
         self.menu = w.Dropdown(options=[(module_title(p), p) for p in self.pages],
                                value=self.page if self.pages else None, description="Go to page",
-                               style=_shared("description"), layout=w.Layout(width="32rem"))
+                               style=_described(), layout=w.Layout(width="32rem"))
         self.heading = _html()
         self.progress = _html("", "npk-quiz-progress")
-        self.list = w.VBox(layout=_shared("layout"))
+        self.list = w.VBox(layout=ui.shared(w.Layout))
         self.check = _button("Check answers", "Grade the questions on this page", "primary")
         self.retry = _button("Try again", "Clear your answers and the feedback on this page")
         self.previous = _button("Previous page", "Go to the previous page of questions")
@@ -189,7 +174,7 @@ class Quiz(Stateful):
         self.widget = w.VBox([intro, self.menu, self.heading, self.progress, self.list,
                               _row([self.check, self.retry]), self.score,
                               _row([self.previous, self.next]), self.status],
-                             layout=_shared("layout"))
+                             layout=ui.shared(w.Layout))
         self.widget.add_class("npk-quiz")
         self._draw()
 
