@@ -319,7 +319,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="trainees per protocol-level room, comma-separated (default "
                              "1,10,30,50)")
     parser.add_argument("--rooms-only", action="store_true",
-                        help="only the protocol-level rooms (no in-process figures, no browser)")
+                        help="the protocol-level rooms and the bytes, with the quick in-process "
+                             "figures, but not the real-browser first render and toggles")
     parser.add_argument("--no-rooms", dest="rooms", action="store_false",
                         help="skip the protocol-level rooms")
     parser.add_argument("--no-bytes", dest="bytes", action="store_false",
@@ -392,13 +393,12 @@ def main(argv: list[str] | None = None) -> int:
                                  "quick": args.quick, "all_modules": args.all_modules,
                                  "room_sizes": args.room_sizes,
                                  "browser_room": args.browser_room}}
-    if not args.rooms_only:
-        results.update(in_process_part(args, log))
+    results.update(in_process_part(args, log))
     if not (args.in_process_only or args.rooms_only):
         results.update(asyncio.run(browser_part(args, log)))
     if args.rooms and not args.in_process_only:
         results.update(asyncio.run(rooms_part(args, log)))
-    if args.bytes and not (args.in_process_only or args.rooms_only):
+    if args.bytes and not args.in_process_only:
         results.update(asyncio.run(bytes_part(args, log)))
     results = {**headline(results), **results}
     results["machine"]["load_average_end"] = report.machine()["load_average"]

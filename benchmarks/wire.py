@@ -6,11 +6,11 @@ configures it (deploy/nginx/npkit.conf filled in by deploy/workshop_server.py's
 Chromium context (one trainee, its HTTP cache empty at first) opens the modules one after the
 other in the catalogue's order, each in a new tab of the same context, as a trainee following
 the course does; each page is counted until it is interactive (benchmarks.pages) and the
-network has gone quiet. Chromium's own count of the bytes received (DevTools
-``Network.loadingFinished.encodedDataLength``: headers and body as they came, compressed) plus
-the kernel websocket's frames received (their payload; Jupyter's server does not compress
-them) is the page's figure. Without nginx the same is measured from Voila directly, and the
-result says so (``through``).
+network has gone quiet. Chromium's own count of the bytes received for every request
+(Playwright's ``request.sizes()``: response headers and body as they came, compressed; nothing
+for a file the browser had cached) plus the kernel websocket's frames received (their payload;
+Jupyter's server does not compress them) is the page's figure. Without nginx the same is
+measured from Voila directly, and the result says so (``through``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import importlib.util
+import os
 import secrets
 import subprocess
 import time
@@ -56,7 +57,7 @@ def start_nginx(site: S.Site, folder: Path) -> tuple[subprocess.Popen, str, str]
     voila_port = int(site.base.rsplit(":", 1)[1])
     (folder / "nginx.conf").write_text(
         ws.nginx_config(folder, port=port, voila_port=voila_port, htpasswd=htpasswd,
-                        listen="127.0.0.1"), encoding="utf-8")
+                        listen="127.0.0.1", run_as_root=os.geteuid() == 0), encoding="utf-8")
     process = subprocess.Popen(ws.nginx_command(nginx, folder), cwd=folder,
                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                stderr=subprocess.STDOUT, start_new_session=True)
@@ -75,43 +76,21 @@ def start_nginx(site: S.Site, folder: Path) -> tuple[subprocess.Popen, str, str]
     return process, base, password
 
 
-def frame_bytes(response: dict) -> int:
-    """A websocket frame's payload size (binary frames come base64-encoded)."""
-    data = response.get("payloadData", "")
-    if response.get("opcode") == 2:
-        return len(base64.b64decode(data))
-    return len(data.encode("utf-8"))
-
-
 async def page_bytes(context, site: S.Site, base: str, notebook: str, label: str) -> dict:
     """Open ``notebook`` in a new tab of ``context``; what the browser received for it."""
     page = P.PAGES[notebook]
     B.make_known(site, label)
     tab = await context.new_page()
     await tab.add_init_script(P.init_script(page))
-    cdp = await context.new_cdp_session(tab)
-    http: dict[str, int] = {}
-    cached, gzipped, frames = [0], [0], [0, 0]
+    finished: list = []
+    frames = [0, 0]
 
-    def finished(e):
-        http[e["requestId"]] = int(e.get("encodedDataLength", 0))
-
-    def response(e):
-        r = e.get("response", {})
-        if r.get("fromDiskCache") or r.get("fromMemoryCache"):
-            cached[0] += 1
-        headers = {k.lower(): v for k, v in (r.get("headers") or {}).items()}
-        if "gzip" in headers.get("content-encoding", ""):
-            gzipped[0] += 1
-
-    def frame(e):
+    def frame(payload):
         frames[0] += 1
-        frames[1] += frame_bytes(e.get("response", {}))
+        frames[1] += len(payload if isinstance(payload, bytes) else payload.encode("utf-8"))
 
-    cdp.on("Network.loadingFinished", finished)
-    cdp.on("Network.responseReceived", response)
-    cdp.on("Network.webSocketFrameReceived", frame)
-    await cdp.send("Network.enable")
+    tab.on("requestfinished", lambda request: finished.append(request))
+    tab.on("websocket", lambda ws: ws.on("framereceived", frame))
     errors: list[str] = []
     ready = None
     try:
@@ -123,9 +102,18 @@ async def page_bytes(context, site: S.Site, base: str, notebook: str, label: str
     except Exception as e:  # noqa: BLE001 - recorded; the bytes so far are still counted
         errors.append(f"{type(e).__name__}: {str(e).splitlines()[0][:200]}")
     await asyncio.sleep(0.5)  # late websocket frames (the learner's progress) still arrive
-    http_bytes = sum(http.values())
+    http_bytes = cached = gzipped = 0
+    for request in finished:
+        sizes = await request.sizes()
+        got = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        http_bytes += max(got, 0)
+        response = await request.response()
+        if sizes["responseBodySize"] <= 0 or (response and response.from_service_worker):
+            cached += 1  # from the browser's cache (or empty)
+        elif response and "gzip" in (await response.all_headers()).get("content-encoding", ""):
+            gzipped += 1
     result = {"notebook": notebook, "bytes": http_bytes + frames[1], "http_bytes": http_bytes,
-              "requests": len(http), "from_cache": cached[0], "gzip_responses": gzipped[0],
+              "requests": len(finished), "from_cache": cached, "gzip_responses": gzipped,
               "websocket_bytes": frames[1], "websocket_frames": frames[0],
               "ready_ms": None if ready is None else round(ready, 1), "errors": errors}
     await tab.close()  # leaving: the page asks Voila to shut its kernel down
@@ -143,11 +131,14 @@ async def measure(browser, tmp: Path, notebooks: list[str], log=print) -> dict:
         if started:
             nginx, base, password = started
             through = "nginx (deploy/nginx/npkit.conf, as make workshop-server)"
-            credentials = {"username": USER, "password": password}
+            # The password as a header, not Playwright's http_credentials: those make it
+            # intercept every request, which turns Chromium's HTTP cache off.
+            token = base64.b64encode(f"{USER}:{password}".encode()).decode("ascii")
+            headers = {"Authorization": f"Basic {token}"}
         else:
-            base, through, credentials = site.base, "Voila directly (nginx not installed)", None
+            base, through, headers = site.base, "Voila directly (nginx not installed)", {}
         log(f"Bytes a trainee's browser receives, through {through}:")
-        context = await browser.new_context(http_credentials=credentials)
+        context = await browser.new_context(extra_http_headers=headers)
         pages = []
         for i, nb in enumerate(notebooks):
             await asyncio.to_thread(site.wait_for_pool)
