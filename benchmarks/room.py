@@ -227,6 +227,7 @@ async def learner_check(http, home: str, code: str, cookies: str, xsrf: str) -> 
 
     request = HTTPRequest(f"{home}npkit/api/learner/check", method="POST",
                           body=json.dumps({"code": code}), request_timeout=ROOM_TIMEOUT_S,
+                          connect_timeout=ROOM_TIMEOUT_S,
                           headers={"Content-Type": "application/json", "X-XSRFToken": xsrf,
                                    "Cookie": cookies})
     try:
@@ -237,20 +238,20 @@ async def learner_check(http, home: str, code: str, cookies: str, xsrf: str) -> 
 
 
 async def run_trainee(t: Trainee, base: str, code: str, t0: float, release: asyncio.Event,
-                      ready: asyncio.Future, timeout: float = ROOM_TIMEOUT_S) -> Trainee:
+                      ready: asyncio.Future, http, timeout: float = ROOM_TIMEOUT_S) -> Trainee:
     """One trainee: the page, the learner check, the widget states; then holds the page open
     until ``release`` and leaves as the page does (closes the socket, asks Voila to shut the
     kernel down)."""
-    from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
+    from tornado.httpclient import HTTPClientError, HTTPRequest
     from tornado.websocket import websocket_connect
 
-    http = AsyncHTTPClient()
     conn = cookies = xsrf = None
     info = None
     try:
         chunks: list[bytes] = []
         url = f"{base}/voila/render/{t.notebook}?{urlencode({'learner': code})}"
         response = await http.fetch(HTTPRequest(url, request_timeout=timeout,
+                                                connect_timeout=timeout,
                                                 streaming_callback=chunks.append))
         t.page_s = time.monotonic() - t0
         html = b"".join(chunks)
@@ -267,7 +268,8 @@ async def run_trainee(t: Trainee, base: str, code: str, t0: float, release: asyn
         ws_base = "ws" + base[len("http"):]
         request = HTTPRequest(
             f"{ws_base}/api/kernels/{info.kernel_id}/channels?session_id={uuid.uuid4()}",
-            headers={"Cookie": cookies, "Origin": base}, request_timeout=timeout)
+            headers={"Cookie": cookies, "Origin": base}, request_timeout=timeout,
+            connect_timeout=timeout)
         conn = await websocket_connect(request, subprotocols=[V1],
                                        max_message_size=256 * 1024 * 1024)
         if conn.selected_subprotocol != V1:
@@ -412,7 +414,10 @@ async def room(site, n: int, notebook: str, *, label: str = "room",
 
     from .browser import learner_code, make_known
 
-    AsyncHTTPClient.configure(None, max_clients=max(10, 2 * n + 4))
+    # Its own client, with a connection for every request the room makes at once: a shared
+    # client keeps 10 and queues the rest (and times them out after 20 s in the queue), which
+    # would make the room wait for the benchmark, not for the server.
+    http = AsyncHTTPClient(force_instance=True, max_clients=3 * n + 10)
     labels = [f"{label}-{i:03d}" for i in range(n)]
     for lab in labels:
         make_known(site, lab)
@@ -425,7 +430,7 @@ async def room(site, n: int, notebook: str, *, label: str = "room",
     readies = [loop.create_future() for _ in trainees]
     t0 = time.monotonic()
     tasks = [asyncio.ensure_future(run_trainee(t, site.base, learner_code(t.label), t0,
-                                               release, f))
+                                               release, f, http))
              for t, f in zip(trainees, readies, strict=True)]
     await asyncio.wait(readies, timeout=ROOM_TIMEOUT_S + 30)
     wall = time.monotonic() - t0
@@ -440,6 +445,7 @@ async def room(site, n: int, notebook: str, *, label: str = "room",
     memory = meter.stop()
     release.set()
     await asyncio.gather(*tasks)
+    http.close()
     server_cpu = cpu1["server"] - cpu0["server"]
     kernel_cpu = cpu1["kernels"] - cpu0["kernels"]
     result.update({

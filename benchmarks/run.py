@@ -160,6 +160,8 @@ async def rooms_part(args, log) -> dict:
             f"errors {result['errors']}, CPU {result['cpu_s_per_trainee']} s per trainee, "
             f"peak {result['peak_rss_mb']:.0f} MB, benchmark CPU {result['bench_cpu_s']} s, "
             f"load {result['load_average'][0]}")
+        for message in result["error_messages"]:
+            log(f"      error: {message}")
         return result
 
     with tempfile.TemporaryDirectory(prefix="npkit-rooms-") as tmp:
