@@ -9,8 +9,8 @@ the course does; each page is counted until it is interactive (benchmarks.pages)
 network has gone quiet. Chromium's own count of the bytes received for every request
 (Playwright's ``request.sizes()``: response headers and body as they came, compressed; nothing
 for a file the browser had cached) plus the kernel websocket's frames received (their payload;
-uncompressed: Jupyter's websocket compression is off by default) is the page's figure. Without nginx the same is
-measured from Voila directly, and the result says so (``through``).
+uncompressed: Jupyter's websocket compression is off by default) is the page's figure.
+Without nginx the same is measured from Voila directly, and the result says so (``through``).
 """
 
 from __future__ import annotations
