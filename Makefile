@@ -124,8 +124,14 @@ serve-jupyterlab: notebooks
 # A room of trainees on this computer's network: the course behind nginx with one shared
 # password, both in the foreground until Ctrl-C (deploy/workshop_server.py, docs/deploy.md).
 # Options go in WORKSHOP_ARGS, e.g. make workshop-server WORKSHOP_ARGS="--tls --port 8443".
+# ROOM=30 keeps 30 kernels ready at start for the module the trainer opens first (ROOM_PAGE,
+# default the first module, e.g. ROOM_PAGE=05_scenario_lab); once the room has taken them the
+# page keeps its usual one ready, so memory does not double (docs/performance.md).
+ROOM ?=
+ROOM_PAGE ?=
 workshop-server: notebooks
-	$(BIN)/python deploy/workshop_server.py $(WORKSHOP_ARGS)
+	$(BIN)/python deploy/workshop_server.py $(if $(ROOM),--room $(if $(ROOM_PAGE),$(ROOM_PAGE)=)$(ROOM)) \
+		$(WORKSHOP_ARGS)
 
 # How fast the course feels to a trainee, against Voila's own floor (benchmarks/run.py,
 # docs/performance.md): build/bench.json and a table. Options go in BENCH_ARGS, e.g.

@@ -34,8 +34,13 @@ TARGETS = (
     Target("first_render_ratio", "Scenario lab first render ÷ Voila's floor", 1.10, "×"),
     Target("toggle_p95_ms", "Fact toggle → matrix redrawn, p95", 100, "ms"),
     Target("toggle_p50_ms", "Fact toggle → matrix redrawn, p50", None, "ms"),
-    Target("concurrent_all_ready_s", "Room all interactive", 15, "s",
-           errors_key="concurrent_errors"),
+    Target("room_default_lab_s", "Room, default pool", 15, "s",
+           errors_key="room_default_lab_errors"),
+    Target("room_default_ratio", "Room, default pool: scenario lab ÷ floor", 1.2, "×"),
+    Target("bytes_first_module", "Bytes to a trainee's browser, first module", 1_500_000,
+           "bytes"),
+    Target("bytes_next_module", "Bytes to a trainee's browser, each later module (the largest)",
+           150_000, "bytes"),
     Target("kernel_rss_mb", "Scenario lab kernel memory after first render", 150, "MB"),
     Target("assess_all_ms", "Assess every case, with counterfactuals", 500, "ms"),
     Target("import_ms", "import npkit", None, "ms"),
@@ -107,9 +112,12 @@ def _npkit_version() -> str:
 def _options(o: dict) -> str:
     if not o:
         return ""
-    return (f"{o.get('repeats')} visits per page, {o.get('toggles')} toggles, "
-            f"{o.get('trainees')} trainees; workshop run: {o.get('pool_size')} preheated "
-            f"kernels, refill delay {o.get('refill_delay', 0):g} s"
+    browsers = (f"; browser room: {o.get('trainees')} trainees, {o.get('pool_size')} preheated "
+                f"kernels, refill delay {o.get('refill_delay', 0):g} s"
+                if o.get("browser_room") else "")
+    rooms = ",".join(str(n) for n in o.get("room_sizes") or [])
+    return (f"{o.get('repeats')} visits per page, {o.get('toggles')} toggles"
+            f"{f'; rooms of {rooms}' if rooms else ''}{browsers}"
             f"{'; quick run' if o.get('quick') else ''}"
             f"{'' if o.get('all_modules', True) else '; scenario lab and floor only'}.")
 
@@ -131,9 +139,65 @@ def _fmt(value, unit: str) -> str:
         return "—"
     if unit == "×":
         return f"{value:.2f}×"
+    if unit == "bytes":
+        return f"{value / 1000:,.0f} KB"
     if isinstance(value, float):
         return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
     return f"{value} {unit}"
+
+
+def _room_cell(x: dict | None) -> str:
+    if not x:
+        return "—"
+    last = "never" if x.get("server_s") is None else f"{x['server_s']:.1f} s"
+    errors = f", {x['errors']} errors" if x.get("errors") else ""
+    return f"{last} ({x.get('median_s') or 0:.1f} s){errors}"
+
+
+def room_table(results: dict) -> list[str]:
+    """Each room: the time until the last trainee had every widget state (the median), the
+    ratio to the floor, CPU per trainee, peak memory, the benchmark's own CPU, the load."""
+    rooms = results.get("rooms") or {}
+    if not rooms.get("sizes"):
+        return []
+    lab_nb = next((nb for nb in rooms.get("default", {}) if nb != "floor.ipynb"), None)
+    lines = ["", "Rooms at the protocol level (benchmarks/room.py): the last trainee with every "
+             "widget state (median), from the moment all start:", "",
+             "| pool | trainees | floor | scenario lab | lab ÷ floor | CPU s per trainee "
+             "(floor / lab) | peak memory (floor / lab) | benchmark's CPU | load (1 min) |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for pool, name in (("default", "default (1 per page)"), ("workshop", "workshop (--room N)")):
+        for n in rooms["sizes"]:
+            fl = rooms.get(pool, {}).get("floor.ipynb", {}).get(str(n))
+            lab = rooms.get(pool, {}).get(lab_nb, {}).get(str(n))
+            if not fl and not lab:
+                continue
+            ratio = results.get("room_ratio", {}).get(pool, {}).get(str(n))
+            cpu = " / ".join(f"{x['cpu_s_per_trainee']:.2f}" if x else "—" for x in (fl, lab))
+            mem = " / ".join(f"{x['peak_rss_mb'] / 1024:.1f} GB" if x else "—"
+                             for x in (fl, lab))
+            own = max((x.get("bench_cpu_s") or 0) for x in (fl, lab) if x)
+            load = " / ".join(str(x["load_average"][0]) if x else "—" for x in (fl, lab))
+            lines.append(f"| {name} | {n} | {_room_cell(fl)} | {_room_cell(lab)} | "
+                         f"{_fmt(ratio, '×')} | {cpu} | {mem} | {own:.2f} s | {load} |")
+    return lines
+
+
+def bytes_table(results: dict) -> list[str]:
+    from .pages import PAGES
+
+    measured = results.get("bytes") or {}
+    if not measured.get("pages"):
+        return []
+    lines = ["", f"Bytes a trainee's browser receives, module after module, through "
+             f"{measured.get('through')} (compressed, as they came; the kernel websocket "
+             "included):", "", "| module | bytes | requests (from the browser's cache) | "
+             "of which the kernel websocket |", "|---|---:|---:|---:|"]
+    for p in measured["pages"]:
+        label = PAGES[p["notebook"]].label if p["notebook"] in PAGES else p["notebook"]
+        lines.append(f"| {label} | {_fmt(p['bytes'], 'bytes')} | {p['requests']} "
+                     f"({p['from_cache']}) | {_fmt(p['websocket_bytes'], 'bytes')} |")
+    return lines
 
 
 def table(results: dict) -> str:
@@ -158,11 +222,15 @@ def table(results: dict) -> str:
     for t in TARGETS:
         value = results.get(t.key)
         label = t.label
-        if t.key == "concurrent_all_ready_s":
-            label = (f"{results.get('concurrent_trainees')} trainees open the scenario lab at "
-                     f"once, all interactive (pool {results.get('concurrent_pool_size')}, "
-                     f"refill delay {results.get('concurrent_refill_delay_s') or 0:g} s); "
-                     f"errors: {results.get('concurrent_errors')}")
+        n = results.get("room_headline_trainees") or 30
+        if t.key == "room_default_lab_s":
+            label = (f"A room of {n} opens the scenario lab, default pool: the last trainee has "
+                     f"every widget state (server side, protocol level); errors: "
+                     f"{results.get('room_default_lab_errors')}")
+        elif t.key == "room_default_ratio":
+            label = f"That room ÷ the same room of {n} on Voila's floor page"
+        elif t.key.startswith("bytes_") and results.get("bytes_through"):
+            label += f" (through {results['bytes_through'].split(' (')[0]})"
         target = "—" if t.limit is None else f"≤ {_fmt(t.limit, t.unit)}"
         if t.errors_key:
             target += ", 0 errors"
@@ -176,15 +244,20 @@ def table(results: dict) -> str:
             lines.append(f"| {label} | {_fmt(first[key], 'ms')} |")
     default = results.get("concurrent_default_pool", {})
     if default:
-        lines.append(f"| {default.get('trainees')} trainees, default pool (1 kernel ready): all "
+        lines.append(f"| {default.get('trainees')} browsers on this machine, default pool: all "
                      f"interactive; errors | {_fmt(default.get('all_ready_s'), 's')}; "
                      f"{default.get('errors')} |")
+    if room.get("lab"):
+        lab = room["lab"]
+        lines.append(f"| {lab.get('trainees')} browsers on this machine open the scenario lab "
+                     f"(pool {room.get('pool_size')}): all interactive; errors | "
+                     f"{_fmt(lab.get('all_ready_s'), 's')}; {lab.get('errors')} |")
     if room.get("floor"):
         fl = room["floor"]
         lines.append(f"| {fl.get('trainees')} trainees open the floor page at once (same pool, "
                      f"Voila's floor for a room) | {_fmt(fl.get('all_ready_s'), 's')} |")
     if results.get("concurrent_ratio") is not None:
-        lines.append(f"| Room ratio: scenario lab ÷ floor | "
+        lines.append(f"| Browser room ratio: scenario lab ÷ floor | "
                      f"{_fmt(results['concurrent_ratio'], '×')} |")
     if room.get("lab"):
         done = room["lab"].get("server_done_s") or []
@@ -193,6 +266,8 @@ def table(results: dict) -> str:
     if results.get("assess_all", {}).get("warm_ms") is not None:
         lines.append(f"| Assess every case again, caches warm | "
                      f"{_fmt(results['assess_all']['warm_ms'], 'ms')} |")
+    lines += room_table(results)
+    lines += bytes_table(results)
     modules = results.get("module_ratios") or {}
     if modules:
         lines += ["", "Each page's first render (median) ÷ Voila's floor, and its kernel's memory:",

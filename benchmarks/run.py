@@ -1,14 +1,18 @@
 """``make bench``: how fast the course feels to a trainee, against Voila's own floor.
 
-    python -m benchmarks.run [--repeats N] [--toggles N] [--trainees N] [--pool-size N]
+    python -m benchmarks.run [--repeats N] [--toggles N] [--room-sizes 1,10,30,50]
+                             [--rooms-only] [--no-rooms] [--no-bytes] [--browser-room]
                              [--quick] [--update-docs] [--output build/bench.json]
 
 Order: the in-process figures first (import, assess every case), then one Voila server with
-the course's default settings (first render of every page against the floor page, fact toggles
-in the scenario lab, a room of trainees on the default pool), then one with the workshop
-setting (``--pool-size``: one preheated kernel per trainee for the scenario lab and the floor)
-for a room on the floor page and a room on the scenario lab. Writes ``build/bench.json`` and
-prints the table (targets met or missed); ``--update-docs`` puts it in docs/performance.md.
+the course's default settings for the real-browser figures (first render of every page against
+the floor page, one browser at a time; fact toggles in the scenario lab), then the rooms at the
+protocol level (benchmarks/room.py: ``--room-sizes`` trainees on the floor and on the scenario
+lab, on the default pool and on the workshop setting sized for the room), then the bytes a
+trainee's browser receives through the workshop server's nginx (benchmarks/wire.py). Writes
+``build/bench.json`` and prints the table (targets met or missed); ``--update-docs`` puts it in
+docs/performance.md. ``--browser-room`` adds the old room of ``--trainees`` Chromium contexts
+(all on this machine, so it measures the browsers more than the server).
 """
 
 from __future__ import annotations
@@ -21,9 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from npkit.course.training.modules import MODULES
+
 from . import browser as B
-from . import inprocess, report
+from . import inprocess, report, wire
 from . import pages as P
+from . import room as R
 from . import site as S
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +101,7 @@ async def browser_part(args, log) -> dict:
                 out["first_render"] = summarise_first_render(visits)
                 log(f"Fact toggles in the scenario lab: {args.toggles} ...")
                 out["toggles"] = await B.toggles(browser, site, args.toggles)
-                if args.default_pool_room:
+                if args.browser_room and args.default_pool_room:
                     log(f"{args.trainees} trainees at once, default pool ...")
                     out["concurrent_default_pool"] = {
                         **await B.room(browser, site, args.trainees), "pool_size": 1}
@@ -102,6 +109,9 @@ async def browser_part(args, log) -> dict:
             finally:
                 await asyncio.to_thread(site.stop)
                 keep_log(site, "default")
+            if not args.browser_room:
+                await browser.close()
+                return out
             # 2. the workshop setting: one preheated kernel per trainee (floor and lab)
             pool = args.pool_size or args.trainees
             log(f"Voila, workshop pool ({pool} preheated kernels for the scenario lab and "
@@ -130,6 +140,73 @@ async def browser_part(args, log) -> dict:
     return out
 
 
+ROOM_PAGES = (S.FLOOR, P.LAB)
+
+
+async def rooms_part(args, log) -> dict:
+    """Rooms of ``--room-sizes`` trainees at the protocol level on the floor and the scenario
+    lab: first on the course's default pool (one server, one preheated kernel per page), then
+    on the workshop setting sized for each room (one server per size, started with ``--room``
+    for both pages, its pools full before the room arrives)."""
+    out: dict = {"sizes": args.room_sizes, "default": {nb: {} for nb in ROOM_PAGES},
+                 "workshop": {nb: {} for nb in ROOM_PAGES}}
+
+    async def one(site, pool: str, n: int, nb: str) -> dict:
+        await asyncio.to_thread(site.wait_for_pool)
+        await asyncio.to_thread(R.quiet, site.process.pid)
+        log(f"  {n:3d} trainees, {pool} pool, {nb} ...")
+        result = await R.room(site, n, nb, label=f"{pool}-{n}-{nb.split('.')[0]}", log=log)
+        log(f"      all states after {result['server_s']} s (median {result['median_s']} s), "
+            f"errors {result['errors']}, CPU {result['cpu_s_per_trainee']} s per trainee, "
+            f"peak {result['peak_rss_mb']:.0f} MB, benchmark CPU {result['bench_cpu_s']} s, "
+            f"load {result['load_average'][0]}")
+        for message in result["error_messages"]:
+            log(f"      error: {message}")
+        return result
+
+    with tempfile.TemporaryDirectory(prefix="npkit-rooms-") as tmp:
+        tmp = Path(tmp)
+        log("Rooms at the protocol level, default pool (one preheated kernel per page) ...")
+        site = await asyncio.to_thread(S.start, tmp / "default")
+        try:
+            for n in args.room_sizes:
+                for nb in ROOM_PAGES:
+                    out["default"][nb][str(n)] = await one(site, "default", n, nb)
+        finally:
+            await asyncio.to_thread(site.stop)
+            keep_log(site, "rooms-default")
+        for n in args.room_sizes:
+            log(f"Workshop setting for a room of {n} (--room floor={n} --room scenario_lab={n})"
+                " ...")
+            t = time.monotonic()
+            site = await asyncio.to_thread(S.start, tmp / f"workshop-{n}",
+                                           room_sizes={nb: n for nb in ROOM_PAGES})
+            try:
+                await asyncio.to_thread(site.wait_for_pool, room=True, timeout=900)
+                fill = round(time.monotonic() - t, 1)
+                log(f"  pools full after {fill} s")
+                for nb in ROOM_PAGES:
+                    out["workshop"][nb][str(n)] = {**await one(site, "workshop", n, nb),
+                                                   "pool_fill_s": fill}
+            finally:
+                await asyncio.to_thread(site.stop)
+                keep_log(site, f"rooms-workshop-{n}")
+    return {"rooms": out}
+
+
+async def bytes_part(args, log) -> dict:
+    from playwright.async_api import async_playwright
+
+    with tempfile.TemporaryDirectory(prefix="npkit-bytes-") as tmp:
+        async with async_playwright() as pw:
+            browser = await B.launch(pw)
+            try:
+                return {"bytes": await wire.measure(browser, Path(tmp), args.bytes_pages,
+                                                    log=log)}
+            finally:
+                await browser.close()
+
+
 LOGS = ROOT / "build" / "bench-logs"
 
 
@@ -137,6 +214,50 @@ def keep_log(site: S.Site, name: str) -> None:
     """Keep the server's log (the temporary folder goes): build/bench-logs/voila-<name>.log."""
     LOGS.mkdir(parents=True, exist_ok=True)
     (LOGS / f"voila-{name}.log").write_text(site.log_text(), encoding="utf-8")
+
+
+def room_figures(rooms: dict) -> dict:
+    """Per pool, page and room size: the headline keys of the rooms."""
+    def per(key):
+        return {pool: {nb: {n: r.get(key) for n, r in by_n.items()}
+                       for nb, by_n in rooms.get(pool, {}).items()}
+                for pool in ("default", "workshop") if rooms.get(pool)}
+
+    ratios = {}
+    for pool in ("default", "workshop"):
+        lab, floor = rooms.get(pool, {}).get(P.LAB, {}), rooms.get(pool, {}).get(S.FLOOR, {})
+        ratios[pool] = {n: (r(lab[n]["server_s"] / floor[n]["server_s"], 3)
+                            if lab[n].get("server_s") and floor.get(n, {}).get("server_s")
+                            else None) for n in lab}
+    sizes = [str(n) for n in rooms.get("sizes", [])]
+    n = "30" if "30" in sizes else (sizes[-1] if sizes else None)
+    lab_default = rooms.get("default", {}).get(P.LAB, {}).get(n, {}) if n else {}
+    every = [x for pool in ("default", "workshop") for by_n in rooms.get(pool, {}).values()
+             for x in by_n.values()]
+    return {
+        "room_server_s": per("server_s"),
+        "room_median_s": per("median_s"),
+        "room_errors": per("errors"),
+        "room_cpu_s_per_trainee": per("cpu_s_per_trainee"),
+        "room_peak_rss_mb": per("peak_rss_mb"),
+        "room_ratio": ratios,
+        "room_headline_trainees": int(n) if n else None,
+        "room_default_lab_s": lab_default.get("server_s"),
+        "room_default_lab_errors": lab_default.get("errors"),
+        "room_default_ratio": ratios.get("default", {}).get(n) if n else None,
+        "room_bench_cpu_s_max": max((x.get("bench_cpu_s") or 0 for x in every), default=None),
+    }
+
+
+def bytes_figures(measured: dict) -> dict:
+    pages = measured.get("pages", [])
+    later = {p["notebook"]: p["bytes"] for p in pages[1:]}
+    return {
+        "bytes_first_module": pages[0]["bytes"] if pages else None,
+        "bytes_next_module": max(later.values()) if later else None,
+        "bytes_per_module": {p["notebook"]: p["bytes"] for p in pages},
+        "bytes_through": measured.get("through"),
+    }
 
 
 def headline(results: dict) -> dict:
@@ -169,6 +290,8 @@ def headline(results: dict) -> dict:
         "import_ms": results.get("import", {}).get("median_ms"),
         "lab_edit_ms": results.get("lab_edit", {}).get("median_ms"),
         "trainer_refresh_ms": results.get("trainer_refresh", {}).get("median_ms"),
+        **room_figures(results.get("rooms", {})),
+        **bytes_figures(results.get("bytes", {})),
     }
 
 
@@ -194,8 +317,24 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=5,
                         help="visits per page, cold assess runs, import runs (default 5)")
     parser.add_argument("--toggles", type=int, default=60, help="fact toggles (default 60)")
+    parser.add_argument("--room-sizes", type=sizes_list, default=[1, 10, 30, 50],
+                        help="trainees per protocol-level room, comma-separated (default "
+                             "1,10,30,50)")
+    parser.add_argument("--rooms-only", action="store_true",
+                        help="the protocol-level rooms and the bytes, with the quick in-process "
+                             "figures, but not the real-browser first render and toggles")
+    parser.add_argument("--no-rooms", dest="rooms", action="store_false",
+                        help="skip the protocol-level rooms")
+    parser.add_argument("--no-bytes", dest="bytes", action="store_false",
+                        help="skip the bytes through nginx")
+    parser.add_argument("--bytes-pages", type=pages_list, default=None,
+                        help="modules a trainee opens in order for the bytes, comma-separated "
+                             "notebook names (default: every module in the catalogue's order)")
+    parser.add_argument("--browser-room", action="store_true",
+                        help="also the room of --trainees Chromium contexts on this machine "
+                             "(it measures the browsers more than the server)")
     parser.add_argument("--trainees", type=int, default=30,
-                        help="browser contexts opening the scenario lab at once (default 30)")
+                        help="browser contexts in --browser-room (default 30)")
     parser.add_argument("--pool-size", type=int, default=None,
                         help="preheated kernels in the workshop run (default: --trainees)")
     parser.add_argument("--refill-delay", type=float, default=WORKSHOP_REFILL_DELAY,
@@ -208,7 +347,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--lab-only", dest="all_modules", action="store_false",
                         help="first render of the scenario lab and the floor only")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: 1 repeat, 10 toggles, 3 trainees, lab only")
+                        help="a smoke run: 1 repeat, 10 toggles, 3 trainees, lab only, rooms "
+                             "of 1 and 3, the bytes of two modules")
     parser.add_argument("--in-process-only", action="store_true",
                         help="only import and assess (no Voila, no browser)")
     parser.add_argument("--update-docs", action="store_true",
@@ -218,7 +358,29 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if args.quick:
         args.repeats, args.toggles, args.trainees = 1, 10, 3
         args.all_modules = False
+        args.room_sizes = [1, 3]
+        args.bytes_pages = args.bytes_pages or [MODULES[0].notebook, P.LAB]
+    args.bytes_pages = args.bytes_pages or [m.notebook for m in MODULES]
     return args
+
+
+def sizes_list(text: str) -> list[int]:
+    try:
+        sizes = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text}: whole numbers separated by commas") from None
+    if not sizes or any(n < 1 for n in sizes):
+        raise argparse.ArgumentTypeError(f"{text}: at least one room of at least 1 trainee")
+    return sizes
+
+
+def pages_list(text: str) -> list[str]:
+    names = [x.strip() if x.strip().endswith(".ipynb") else f"{x.strip()}.ipynb"
+             for x in text.split(",") if x.strip()]
+    unknown = [n for n in names if n not in P.PAGES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"{text}: pages are {', '.join(P.PAGES)}")
+    return names
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -230,10 +392,16 @@ def main(argv: list[str] | None = None) -> int:
                                  "trainees": args.trainees,
                                  "pool_size": args.pool_size or args.trainees,
                                  "refill_delay": args.refill_delay,
-                                 "quick": args.quick, "all_modules": args.all_modules}}
+                                 "quick": args.quick, "all_modules": args.all_modules,
+                                 "room_sizes": args.room_sizes,
+                                 "browser_room": args.browser_room}}
     results.update(in_process_part(args, log))
-    if not args.in_process_only:
+    if not (args.in_process_only or args.rooms_only):
         results.update(asyncio.run(browser_part(args, log)))
+    if args.rooms and not args.in_process_only:
+        results.update(asyncio.run(rooms_part(args, log)))
+    if args.bytes and not args.in_process_only:
+        results.update(asyncio.run(bytes_part(args, log)))
     results = {**headline(results), **results}
     results["machine"]["load_average_end"] = report.machine()["load_average"]
     results["duration_s"] = round(time.monotonic() - started, 1)

@@ -68,6 +68,8 @@ class Site:
     process: object
     pool_sizes: dict[str, int]
     notebooks: list[str] = field(default_factory=list)
+    # pages preheated for a room at start (--room), refilled to their usual size afterwards
+    room_sizes: dict[str, int] = field(default_factory=dict)
 
     def url(self, notebook: str, **query: str) -> str:
         from urllib.parse import urlencode
@@ -97,14 +99,16 @@ class Site:
         return {nb: counts.get(nb, 0) for nb in self.notebooks}
 
     def wait_for_pool(self, notebook: str | None = None, *, full: bool = True,
-                      timeout: float = 300) -> float:
+                      room: bool = False, timeout: float = 300) -> float:
         """Until ``notebook``'s pool (every pool, if None) holds its configured number of
-        ready kernels (at least one if not ``full``); the seconds waited."""
+        ready kernels (at least one if not ``full``; the room's size for a room's page if
+        ``room``); the seconds waited."""
         start = time.monotonic()
         names = [notebook] if notebook else self.notebooks
+        sizes = {**self.pool_sizes, **(self.room_sizes if room else {})}
         while True:
             counts = self.pool()
-            if all(counts.get(nb, 0) >= (self.pool_sizes.get(nb, 1) if full else 1)
+            if all(counts.get(nb, 0) >= (sizes.get(nb, 1) if full else 1)
                    for nb in names):
                 return time.monotonic() - start
             if self.process.poll() is not None:
@@ -120,10 +124,12 @@ class Site:
 
 def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
           refill_delay: float | None = None, notebooks: list[str] | None = None,
-          extra: list[str] | None = None) -> Site:
+          extra: list[str] | None = None, room_sizes: dict[str, int] | None = None) -> Site:
     """Start Voila on a free port; return once it answers (the pools may still be filling).
     ``pool_sizes``: preheated kernels per notebook (1 for any other, as ``make dashboard``);
-    ``refill_delay``: ``python -m npkit.course.dashboard --refill-delay``; ``extra``: more flags."""
+    ``refill_delay``: ``python -m npkit.course.dashboard --refill-delay``; ``room_sizes``: its
+    ``--room`` (preheated for a room at start, then refilled to the usual size); ``extra``: more
+    flags."""
     from npkit.course.dashboard import voila_command
 
     folder = tmp / "notebooks"
@@ -131,7 +137,8 @@ def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
         notebooks = prepare_notebooks(folder)
     pool_sizes = dict(pool_sizes or {})
     port = free_port()
-    cmd = voila_command(folder, port=port, pool_sizes=pool_sizes, refill_delay=refill_delay)
+    cmd = voila_command(folder, port=port, pool_sizes=pool_sizes, refill_delay=refill_delay,
+                        room_sizes=room_sizes)
     i = cmd.index("--voila")
     cmd = [cmd[0], "-m", "benchmarks.voila_probe", *cmd[i + 1:], *(extra or [])]
     env = dict(os.environ, NPKIT_STORE=str(tmp / "learners.sqlite"),
@@ -139,7 +146,8 @@ def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
                PYTHONUNBUFFERED="1")
     log = tmp / "voila.log"
     process = start_server(cmd, env, log)
-    site = Site(f"http://127.0.0.1:{port}", folder, log, process, pool_sizes, notebooks)
+    site = Site(f"http://127.0.0.1:{port}", folder, log, process, pool_sizes, notebooks,
+                dict(room_sizes or {}))
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while True:
         if process.poll() is not None:

@@ -277,6 +277,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pool-size", action="append", default=[], metavar="[PAGE=]N",
                    help="kernels kept ready for a page, as for python -m npkit.course.dashboard "
                         "(e.g. 00_start_here=30 for a room opening module 0 together)")
+    p.add_argument("--room", action="append", default=[], metavar="[PAGE=]N",
+                   help="a room of N trainees opening a page together, as for python -m "
+                        "npkit.course.dashboard: N kernels ready at start for the first module "
+                        "(or PAGE), then its usual one (make workshop-server ROOM=30)")
     p.add_argument("--cull-idle", type=int, default=None, metavar="SECONDS",
                    help="shut down the kernel of a page that has gone after this long idle, "
                         "as for python -m npkit.course.dashboard (default 1800; e.g. 7200 for a "
@@ -303,7 +307,12 @@ def room_env(join_url: str | None, user: str, password: str | None) -> dict[str,
 
 def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
-    from npkit.course.dashboard import check_cull_idle, parse_pool_sizes, voila_command
+    from npkit.course.dashboard import (
+        check_cull_idle,
+        parse_pool_sizes,
+        parse_room_sizes,
+        voila_command,
+    )
     from npkit.course.room import clean_address, lan_addresses
 
     args = parse_args(argv)
@@ -323,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         pool_sizes = parse_pool_sizes(args.pool_size, notebooks)
+        room_sizes = parse_room_sizes(args.room, notebooks)
         check_cull_idle(args.cull_idle)
     except ValueError as e:
         say(str(e))
@@ -366,7 +376,8 @@ def main(argv: list[str] | None = None) -> int:
         # Own process groups: Ctrl-C reaches this script, which stops nginx and then Voila in
         # order (Voila shuts its kernels down first).
         cmd = voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
-                            pool_sizes=pool_sizes, cull_idle=args.cull_idle)
+                            pool_sizes=pool_sizes, cull_idle=args.cull_idle,
+                            room_sizes=room_sizes)
         say(f"starting the course (Voila on 127.0.0.1:{args.voila_port})")
         voila = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                                  start_new_session=True,

@@ -21,7 +21,8 @@ HEADLINE = ("first_render_ratio", "module_ratios", "toggle_p50_ms", "toggle_p95_
             "concurrent_trainees", "concurrent_all_ready_s", "concurrent_errors",
             "concurrent_pool_size", "concurrent_refill_delay_s", "kernel_rss_mb",
             "module_kernel_rss_mb", "assess_all_ms", "import_ms", "lab_edit_ms",
-            "trainer_refresh_ms")
+            "trainer_refresh_ms", "room_server_s", "room_cpu_s_per_trainee", "room_ratio",
+            "bytes_first_module", "bytes_next_module")
 MACHINE = ("cores", "memory_mb", "python", "versions", "chromium", "git_commit", "date")
 
 
@@ -75,6 +76,18 @@ def test_headline_from_browser_results():
                        "lab": {"trainees": 30, "all_ready_s": 12.0, "errors": 0},
                        "floor": {"trainees": 30, "all_ready_s": 10.0, "errors": 0}},
         "assess_all": {"median_ms": 400.0}, "import": {"median_ms": 3.0},
+        "rooms": {"sizes": [1, 30],
+                  "default": {FLOOR: {"1": room_result(0.3), "30": room_result(10.0)},
+                              pages.LAB: {"1": room_result(0.4), "30": room_result(11.0)}},
+                  "workshop": {FLOOR: {"30": room_result(2.0)},
+                               pages.LAB: {"30": room_result(3.0, errors=2)}}},
+        "bytes": {"through": "nginx", "pages": [
+            {"notebook": "00_start_here.ipynb", "bytes": 1_400_000, "requests": 90,
+             "from_cache": 0, "websocket_bytes": 20_000},
+            {"notebook": pages.LAB, "bytes": 300_000, "requests": 5, "from_cache": 80,
+             "websocket_bytes": 280_000},
+            {"notebook": "06_prosecutors_decision.ipynb", "bytes": 100_000, "requests": 5,
+             "from_cache": 80, "websocket_bytes": 90_000}]},
     }
     h = run.headline(results)
     assert h["first_render_ratio"] == pytest.approx(1200 / 1100, abs=1e-3)
@@ -87,11 +100,32 @@ def test_headline_from_browser_results():
     full = {**h, **results, "machine": {}, "options": {}}
     verdicts = {t.key: report.verdict(full, t) for t in report.TARGETS}
     assert verdicts["first_render_ratio"] == "met"
-    assert verdicts["concurrent_all_ready_s"] == "met"
-    full["concurrent_errors"] = 1
+    # the rooms: the headline room is the one of 30 on the default pool
+    assert h["room_server_s"]["default"][pages.LAB] == {"1": 0.4, "30": 11.0}
+    assert h["room_server_s"]["workshop"][pages.LAB] == {"30": 3.0}
+    assert h["room_errors"]["workshop"][pages.LAB] == {"30": 2}
+    assert h["room_ratio"]["default"] == {"1": pytest.approx(0.4 / 0.3, abs=1e-3),
+                                          "30": pytest.approx(1.1)}
+    assert h["room_default_lab_s"] == 11.0 and h["room_default_ratio"] == pytest.approx(1.1)
+    assert h["room_cpu_s_per_trainee"]["default"][FLOOR]["30"] == 0.5
+    assert verdicts["room_default_lab_s"] == "met"
+    assert verdicts["room_default_ratio"] == "met"
+    full["room_default_lab_errors"] = 1
     assert report.verdict(full, next(t for t in report.TARGETS
-                                      if t.key == "concurrent_all_ready_s")) == "MISSED"
-    assert "05 Scenario lab" in report.table(full)
+                                      if t.key == "room_default_lab_s")) == "MISSED"
+    # the bytes: the first module, then the largest of the later ones
+    assert h["bytes_first_module"] == 1_400_000 and h["bytes_next_module"] == 300_000
+    assert verdicts["bytes_first_module"] == "met"
+    assert verdicts["bytes_next_module"] == "MISSED"
+    md = report.table(full)
+    assert "05 Scenario lab" in md
+    assert "| workshop (--room N) | 30 | 2.0 s (1.0 s) | 3.0 s (1.0 s), 2 errors | 1.50× |" in md
+    assert "| 1,400 KB |" in md
+
+
+def room_result(server_s: float, errors: int = 0) -> dict:
+    return {"server_s": server_s, "median_s": 1.0, "errors": errors, "cpu_s_per_trainee": 0.5,
+            "peak_rss_mb": 2048.0, "bench_cpu_s": 0.1, "load_average": [3.0, 2.0, 1.0]}
 
 
 def test_percentile():

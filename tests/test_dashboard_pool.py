@@ -9,6 +9,7 @@ import pytest
 from dashboard_support import course_app
 
 from npkit.course import dashboard
+from npkit.course.training.modules import MODULES
 
 voila = pytest.importorskip("voila")
 
@@ -96,3 +97,52 @@ def test_a_late_cell_output_is_waited_for_not_dropped(tmp_path, monkeypatch):
     cell finished, and Voila dropped it (the page came without its widgets)."""
     app = course_app(monkeypatch, dashboard.voila_command(tmp_path))
     assert app.config.VoilaExecutor.iopub_timeout >= 300
+
+
+def test_a_room_is_preheated_then_refilled_to_the_usual_size(tmp_path):
+    cmd = dashboard.voila_command(tmp_path, room_sizes={"05_scenario_lab.ipynb": 30})
+    pools = next(a for a in cmd if a.startswith("--VoilaKernelManager.kernel_pools_config="))
+    assert json.loads(pools.split("=", 1)[1]) == {
+        "default": {"pool_size": 1}, "05_scenario_lab.ipynb": {"pool_size": 30}}
+    refill = next(a for a in cmd if a.startswith("--CourseVoila.refill_pool_sizes="))
+    assert json.loads(refill.split("=", 1)[1]) == {"05_scenario_lab.ipynb": 1}
+    # a page with a pool of its own is refilled to that pool, not to the default
+    cmd = dashboard.voila_command(tmp_path, pool_sizes={"05_scenario_lab.ipynb": 3},
+                                  room_sizes={"05_scenario_lab.ipynb": 30})
+    refill = next(a for a in cmd if a.startswith("--CourseVoila.refill_pool_sizes="))
+    assert json.loads(refill.split("=", 1)[1]) == {"05_scenario_lab.ipynb": 3}
+    assert not any("refill_pool_sizes" in a for a in dashboard.voila_command(tmp_path))
+
+
+def test_parse_room_sizes(built):
+    first = MODULES[0].notebook
+    assert dashboard.parse_room_sizes([], built) == {}
+    assert dashboard.parse_room_sizes(["30"], built) == {first: 30}
+    assert dashboard.parse_room_sizes(["05_scenario_lab=12"], built) == {
+        "05_scenario_lab.ipynb": 12}
+
+
+@pytest.mark.parametrize("value", ["0", "nope=3", "05_scenario_lab=x", "9999"])
+def test_parse_room_sizes_refuses(built, value):
+    with pytest.raises(ValueError, match=f"--room {value}"):
+        dashboard.parse_room_sizes([value], built)
+
+
+@pytest.mark.filterwarnings("ignore:--refill_pool_sizes=:DeprecationWarning")
+@pytest.mark.filterwarnings("ignore:--kernel_pools_config=:DeprecationWarning")
+def test_the_room_page_keeps_its_usual_pool_once_started(tmp_path, monkeypatch):
+    """Voila reads a page's pool size again each time a visitor takes a kernel; after the start
+    the course lowers a room's page to its usual size, so the room's replacements do not
+    double the kernels."""
+    argv = dashboard.voila_command(tmp_path, room_sizes={"05_scenario_lab.ipynb": 30})
+    app = course_app(monkeypatch, argv)
+    assert app.refill_pool_sizes == {"05_scenario_lab.ipynb": 1}
+
+    class Manager:
+        kernel_pools_config = {"default": {"pool_size": 1},
+                               "05_scenario_lab.ipynb": {"pool_size": 30}}
+
+    app.kernel_manager = Manager()
+    app.size_pools_after_the_room()
+    assert app.kernel_manager.kernel_pools_config == {
+        "default": {"pool_size": 1}, "05_scenario_lab.ipynb": {"pool_size": 1}}

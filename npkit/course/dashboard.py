@@ -87,8 +87,8 @@ def config_file_paths() -> list[str]:
 
 def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str = HOST,
                   preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
-                  refill_delay: float | None = None,
-                  cull_idle: int | None = None) -> list[str]:
+                  refill_delay: float | None = None, cull_idle: int | None = None,
+                  room_sizes: Mapping[str, int] | None = None) -> list[str]:
     """The command line that serves every module in ``notebooks`` on ``host:port``, with the
     shipped settings (:data:`CONFIG`); only what differs from them is passed as a flag.
 
@@ -96,14 +96,21 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     30}``), and for every other page under the key ``"default"`` (else one each).
     ``refill_delay``: seconds before a used preheated kernel is replaced (else Voila's 1 s).
     ``cull_idle``: seconds before the kernel of a page that has gone is shut down (else
-    :data:`CULL_IDLE_SECONDS`; 0 never)."""
+    :data:`CULL_IDLE_SECONDS`; 0 never).
+    ``room_sizes``: a room opening a page together (``{"05_scenario_lab.ipynb": 30}``): that
+    many kernels preheated for it at start, and once the room has taken them the page's pool
+    is refilled to its usual size only (``pool_sizes``, else one), so memory does not double."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
     flags = [f"--port={port}"]
     if host != HOST:
         flags.append(f"--Voila.ip={host}")
     if not preheat:
         flags.append("--preheat_kernel=False")
-    flags += pool_flags(pool_sizes)
+    flags += pool_flags({**(pool_sizes or {}), **(room_sizes or {})})
+    if room_sizes:
+        usual = {page: dict(pool_sizes or {}).get(page, dict(pool_sizes or {}).get(
+            "default", POOL_SIZE)) for page in room_sizes}
+        flags.append(f"--CourseVoila.refill_pool_sizes={json.dumps(usual, sort_keys=True)}")
     if refill_delay is not None:
         flags.append(f"--VoilaKernelManager.fill_delay={float(refill_delay)}")
     if cull_idle is not None:
@@ -152,6 +159,28 @@ def parse_pool_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
             raise ValueError(f"--pool-size {value}: no page {name} in {notebooks} "
                              f"(pages: {', '.join(sorted(pages))})")
         sizes[name] = n
+    return sizes
+
+
+def parse_room_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
+    """``--room`` values: ``N`` (the course's first module, the page a trainer opens first)
+    or ``PAGE=N``. ``ValueError`` with a message fit for a trainer for anything else."""
+    from npkit.course.training.modules import MODULES
+
+    sizes: dict[str, int] = {}
+    for value in values:
+        page, _, number = value.rpartition("=")
+        try:
+            n = int(number)
+        except ValueError:
+            raise ValueError(f"--room {value}: expected N or PAGE=N, N a whole number") \
+                from None
+        if not 1 <= n <= MAX_POOL_SIZE:
+            raise ValueError(f"--room {value}: N (the trainees) between 1 and {MAX_POOL_SIZE}")
+        try:  # the same page names as --pool-size, and the same check that the page exists
+            sizes.update(parse_pool_sizes([f"{page or MODULES[0].notebook}={n}"], notebooks))
+        except ValueError as e:
+            raise ValueError(f"--room {value}: {str(e).split(': ', 1)[1]}") from None
     return sizes
 
 
@@ -205,7 +234,7 @@ def run_voila(argv: Sequence[str]) -> int:
 
     import tornado.ioloop
     from tornado import web
-    from traitlets import default
+    from traitlets import Dict, default
     from voila.app import Voila
     from voila.handler import BaseVoilaHandler, VoilaHandler
     from voila.static_file_handler import AllowListFileHandler
@@ -282,6 +311,11 @@ def run_voila(argv: Sequence[str]) -> int:
                                    **create_include_assets_functions(TEMPLATE, base_url)))
 
     class CourseVoila(Voila):
+        refill_pool_sizes = Dict(
+            {}, config=True,
+            help="Pages whose preheat pool, once filled at start for a room, is refilled only "
+                 "to this size (voila_command's room_sizes).")
+
         @default("config_file_paths")
         def _config_file_paths_default(self):
             return config_file_paths()
@@ -307,7 +341,8 @@ def run_voila(argv: Sequence[str]) -> int:
             # the course listens: the trainer page offers the network address only when the
             # room can reach it.
             os.environ[HOST_VARIABLE] = str(self.ip)
-            settings = super().init_settings()
+            settings = super().init_settings()  # makes the kernel manager, which fills the pools
+            self.size_pools_after_the_room()
             settings["voila_jinja2_env"].globals["npkit_landing"] = landing_context()
             settings["default_handler_class"] = NotFoundHandler
             settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
@@ -338,6 +373,18 @@ def run_voila(argv: Sequence[str]) -> int:
             loop.add_callback(report)
             super().start()
 
+        def size_pools_after_the_room(self):
+            # Voila has filled every pool to kernel_pools_config in making its kernel manager;
+            # it reads the size again each time a visitor takes a kernel, to start
+            # replacements. From here on a room's page is refilled to its usual size only.
+            km = self.kernel_manager
+            if not self.refill_pool_sizes or not hasattr(km, "kernel_pools_config"):
+                return
+            config = dict(km.kernel_pools_config)
+            for page, n in self.refill_pool_sizes.items():
+                config[page] = {**config.get(page, {}), "pool_size": int(n)}
+            km.kernel_pools_config = config
+
     CourseVoila.launch_instance(argv=list(argv))
     return 0
 
@@ -358,6 +405,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="kernels kept ready for a page (e.g. 05_scenario_lab=30 for a "
                              "room of 30 opening the scenario lab together), or for every "
                              f"page (a bare N); default {POOL_SIZE}; repeatable")
+    parser.add_argument("--room", action="append", default=[], metavar="[PAGE=]N",
+                        help="a room of N trainees opening a page together: N kernels ready "
+                             "for it at start (a bare N: the first module, the page a trainer "
+                             "opens first; e.g. 05_scenario_lab=30), and once the room has "
+                             "taken them the page keeps its usual one ready (memory does not "
+                             "double); repeatable")
     parser.add_argument("--refill-delay", type=float, default=None, metavar="SECONDS",
                         help="wait this long before replacing a preheated kernel a visitor "
                              f"took (default {REFILL_DELAY:g}; e.g. 120 for a room opening a "
@@ -373,6 +426,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         pool_sizes = parse_pool_sizes(args.pool_size, args.notebooks)
+        room_sizes = parse_room_sizes(args.room, args.notebooks)
         if args.refill_delay is not None and not 0 <= args.refill_delay <= 3600:
             raise ValueError(f"--refill-delay {args.refill_delay:g}: between 0 and 3600 s")
         check_cull_idle(args.cull_idle)
@@ -381,7 +435,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
                         pool_sizes=pool_sizes, refill_delay=args.refill_delay,
-                        cull_idle=args.cull_idle)
+                        cull_idle=args.cull_idle, room_sizes=room_sizes)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 
