@@ -58,7 +58,9 @@ CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
 
 # The settings (voila.json; JSON has no comments, so the reasons are here):
 # - Voila: 127.0.0.1 only (nginx or the Binder proxy faces the room); a busy port is an error,
-#   never a silent other port; no browser opened by the server.
+#   never a silent other port; no browser opened by the server. The kernel websocket is
+#   compressed (permessage-deflate, when the browser offers it, as every current one does):
+#   a page's widget state is JSON that shrinks several times, and a room shares one Wi-Fi.
 # - VoilaConfiguration: npkit's template, light theme, its tree.html as the landing page, and no
 #   ?voila-template= / ?voila-theme= override from a visitor. extension_allowlist: the only
 #   JupyterLab extensions a page loads are the widgets' (Voila would otherwise load every
