@@ -29,8 +29,8 @@ display(header, disclaimer())
 #
 # The table below is the region's law as the sources report it. Explore it with the filters:
 # choose *fraud* under "Is this offence type covered?", then try each link model and the
-# "Provision" filter. Further down you record which states you expect to protect a
-# scam-centre victim before npkit shows its answer.
+# "Provision" filter. Then, under *One case in every state*, you record which states you
+# expect to protect a scam-centre victim before npkit shows its answer.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
 # last checked. npkit has read only its three sources, not the statutes: **verify the
@@ -85,8 +85,8 @@ display(problems, in_every_state.widget)
 # The two sources describe art 4(2) differently. Fitzgerald calls it a requirement not to
 # prosecute or penalise. The ASEAN study says it *entitles* the authorities not to prosecute
 # (Sources of the non-punishment principle: International law and policy). npkit follows the
-# study and shows a discretion. Find the ILO Protocol row in the table above. Check the
-# Protocol's own text before you rely on it.
+# study and shows a discretion. Find the ILO Protocol row in the reference table (under *Ten
+# states, ten answers*). Check the Protocol's own text before you rely on it.
 #
 # ### Punishment is more than a prison sentence
 #
