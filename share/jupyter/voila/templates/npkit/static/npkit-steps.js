@@ -64,22 +64,33 @@
     return steps.length > 1;
   }
 
+  // "Previous step: 2. Title": the arrow is for the eye only.
+  function pagerLink(n, words, arrow, before) {
+    var a = link(n, "", before ? "npk-step-prev" : "npk-step-next");
+    var dir = element("span", "npk-pager-dir");
+    var glyph = element("span", "", arrow);
+    glyph.setAttribute("aria-hidden", "true");
+    if (before) {
+      dir.appendChild(glyph);
+      dir.appendChild(document.createTextNode(" " + words));
+    } else {
+      dir.appendChild(document.createTextNode(words + " "));
+      dir.appendChild(glyph);
+    }
+    a.appendChild(dir);
+    a.appendChild(element("span", "npk-sr", ": "));
+    a.appendChild(document.createTextNode(label(n)));
+    return a;
+  }
+
   function pagerFor(n) {
     var pager = element("nav", "npk-step-pager");
     pager.setAttribute("aria-label", "Step " + n + " of " + steps.length);
     if (n > 1) {
-      var back = link(n - 1, "", "npk-step-prev");
-      back.appendChild(element("span", "npk-pager-dir", "\u2190 Previous step"));
-      back.appendChild(document.createTextNode(label(n - 1)));
-      pager.appendChild(back);
-    } else {
-      pager.appendChild(element("span"));
+      pager.appendChild(pagerLink(n - 1, "Previous step", "\u2190", true));
     }
     if (n < steps.length) {
-      var next = link(n + 1, "", "npk-step-next");
-      next.appendChild(element("span", "npk-pager-dir", "Next step \u2192"));
-      next.appendChild(document.createTextNode(label(n + 1)));
-      pager.appendChild(next);
+      pager.appendChild(pagerLink(n + 1, "Next step", "\u2192", false));
     }
     return pager;
   }
