@@ -41,10 +41,11 @@ TITLES = {3: ["One case, every model", "The models", "Which offences? Status, pu
           4: ["Ten states, ten answers", "One case in every state", "Reflection"]}
 
 # Per step: whether each of its cells is on show, and the height of what it shows (px).
-# (Answer-key cells are never on show: not counted.)
+# (Answer-key cells, never on show, and the Previous / Next links are not counted.)
 STEPS = """() => {
     const out = {};
-    for (const e of document.querySelectorAll('#npk-main [data-npk-step]:not(.npk-checked)')) {
+    for (const e of document.querySelectorAll(
+        '#npk-main [data-npk-step]:not(.npk-checked):not(.npk-step-pager)')) {
         const n = e.getAttribute('data-npk-step');
         const s = out[n] = out[n] || {shown: [], height: 0};
         s.shown.push(getComputedStyle(e).display !== 'none');

@@ -194,6 +194,8 @@
     var main = document.getElementById("npk-main");
     if (!main || !collect(main)) { steps = []; return; }
     build(main);
+    // Back and Forward move between steps: this script, not the browser, places the page.
+    if ("scrollRestoration" in window.history) { window.history.scrollRestoration = "manual"; }
     var first = stepOf(window.location.hash);
     show(first || 1, {});
     if (first) { toTarget(window.location.hash); }
