@@ -29,7 +29,8 @@ display(header, disclaimer())
 #
 # The table below is the region's law as the sources report it. Explore it with the filters:
 # choose *fraud* under "Is this offence type covered?", then try each link model and the
-# "Provision" filter. Then, under *One case in every state*, you record which states you
+# "Provision" filter. Tick "Include international instruments" to add the treaties and other
+# texts beyond the region. Then, under *One case in every state*, you record which states you
 # expect to protect a scam-centre victim before npkit shows its answer.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
@@ -37,7 +38,7 @@ display(header, disclaimer())
 # current law** before relying on any row.
 
 # %%
-display(AseanTable().widget)
+display(AseanTable(instruments=False).widget)
 
 # %% [markdown]
 # ## One case in every state
@@ -86,7 +87,8 @@ display(problems, in_every_state.widget)
 # prosecute or penalise. The ASEAN study says it *entitles* the authorities not to prosecute
 # (Sources of the non-punishment principle: International law and policy). npkit follows the
 # study and shows a discretion. Find the ILO Protocol row in the reference table (under *Ten
-# states, ten answers*). Check the Protocol's own text before you rely on it.
+# states, ten answers*, with the international instruments included). Check the Protocol's
+# own text before you rely on it.
 #
 # ### Punishment is more than a prison sentence
 #

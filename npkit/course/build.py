@@ -32,8 +32,9 @@ def sources(folder: Path) -> list[Path]:
 
 def module_metadata(stem: str) -> dict:
     """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
-    module, and ``steps`` for a module shown one step at a time) for the notebook ``stem``; for a workshop page, which is no module, ``title`` and
-    ``npkit_page`` (title, audience); nothing if the catalogue does not list it."""
+    module, and ``steps`` for a module shown one step at a time) for the notebook ``stem``; for
+    a workshop page, which is no module, ``title`` and ``npkit_page`` (title, audience);
+    nothing if the catalogue does not list it."""
     from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
 
     by_notebook = {m.notebook: i for i, m in enumerate(MODULES)}

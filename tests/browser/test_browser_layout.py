@@ -84,6 +84,10 @@ def reveal_4(page) -> None:
                             include_hidden=True)
     open_step_of(page, menu)
     menu.select_option(label="fraud")
+    # the international instruments too (the table opens on the ten states alone)
+    page.get_by_role("checkbox", name="Include international instruments").check()
+    expect(page.get_by_role("rowheader", name=re.compile(r"^Protocol of 2014 to the ILO"))) \
+        .to_be_visible()
     expect(page.get_by_role("columnheader", name="Covers fraud?")).to_be_visible()
 
 
