@@ -26,9 +26,9 @@ display(header, disclaimer())
 # (Fitzgerald 2024, IV.B; ASEAN NPP study; ALSA 2025 abstract).
 #
 # **Decide first.** Jane was deceived into a scam compound, locked in, and ordered to defraud
-# strangers. Read how each model works (below), then tick the models you expect to protect her
-# from the fraud charge and press **Compare with npkit**. The table and its counts appear only
-# then.
+# strangers. Read how each model works (next, under *The models*), then tick the models you
+# expect to protect her from the fraud charge and press **Compare with npkit**. The table and
+# its counts appear only then.
 #
 # Each row of the table gives the outcome, the reason that decides it and its source; open
 # **Full reasoning** under a row for every condition and citation. Each citation carries a
@@ -68,7 +68,7 @@ models = ModelsTable(cases, "jane")
 display(problems, models.widget)
 
 # %% [markdown]
-# ## Then try John and Sarah
+# ### Then try John and Sarah
 #
 # Once you have compared Jane, switch the case to **John**, who knew the work was scamming, and
 # to **Sarah**, who went back of her own accord. Guess again for each, then compare: what

@@ -29,15 +29,16 @@ display(header, disclaimer())
 #
 # The table below is the region's law as the sources report it. Explore it with the filters:
 # choose *fraud* under "Is this offence type covered?", then try each link model and the
-# "Provision" filter. Further down you record which states you expect to protect a
-# scam-centre victim before npkit shows its answer.
+# "Provision" filter. Tick "Include international instruments" to add the treaties and other
+# texts beyond the region. Then, under *One case in every state*, you record which states you
+# expect to protect a scam-centre victim before npkit shows its answer.
 #
 # Every row says where it comes from, how sure npkit is (its confidence mark) and when it was
 # last checked. npkit has read only its three sources, not the statutes: **verify the
 # current law** before relying on any row.
 
 # %%
-display(AseanTable().widget)
+display(AseanTable(instruments=False).widget)
 
 # %% [markdown]
 # ## One case in every state
@@ -85,8 +86,9 @@ display(problems, in_every_state.widget)
 # The two sources describe art 4(2) differently. Fitzgerald calls it a requirement not to
 # prosecute or penalise. The ASEAN study says it *entitles* the authorities not to prosecute
 # (Sources of the non-punishment principle: International law and policy). npkit follows the
-# study and shows a discretion. Find the ILO Protocol row in the table above. Check the
-# Protocol's own text before you rely on it.
+# study and shows a discretion. Find the ILO Protocol row in the reference table (under *Ten
+# states, ten answers*, with the international instruments included). Check the Protocol's
+# own text before you rely on it.
 #
 # ### Punishment is more than a prison sentence
 #

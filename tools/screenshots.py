@@ -6,7 +6,8 @@ Serves the course as ``make dashboard`` does (a free port, a throwaway learner s
 landing page and every module in Debian's headless Chromium, and writes
 ``build/screenshots/LABEL/<size>/<page>.png`` (the whole page) and ``build/screenshots/LABEL/
 figures.json``: per page, its height in pixels and in screens, and the number of visible
-sentences over 40 words. Nothing here is a test: compare two labels (``before``, ``after``)
+sentences over 40 words (and, for a module shown one step at a time, the page's height in
+screens at each step). Nothing here is a test: compare two labels (``before``, ``after``)
 by eye and by the figures.
 """
 
@@ -40,6 +41,21 @@ def free_port() -> int:
 def long_sentences(text: str) -> int:
     sentences = re.split(r"(?<=[.!?])\s+|\n+", text)
     return sum(len(s.split()) > LONG_SENTENCE_WORDS for s in sentences)
+
+
+def step_heights(page) -> list[int]:
+    """A module shown one step at a time (npkit-steps.js): the page's height at each step, in
+    pixels, reached with the steps nav (nothing for another page). The screenshot and the
+    page figures are of the first step."""
+    links = page.locator(".npk-steps a[data-npk-step-link]")
+    heights = []
+    for i in range(links.count()):
+        links.nth(i).click()
+        page.wait_for_function(
+            "(n) => document.querySelector(`[data-npk-step-link='${n}']`)"
+            ".getAttribute('aria-current') === 'step'", arg=str(i + 1))
+        heights.append(page.evaluate("document.documentElement.scrollHeight"))
+    return heights
 
 
 def serve(port: int, store: Path):
@@ -93,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
                         figures.setdefault(name, {})[size] = {
                             "height_px": full, "screens": round(full / height, 1),
                             "long_sentences": long_sentences(text)}
+                        steps = step_heights(page)
+                        if steps:
+                            figures[name][size]["steps_screens"] = [
+                                round(px / height, 1) for px in steps]
                         page.close()
                 browser.close()
         finally:

@@ -32,8 +32,9 @@ def sources(folder: Path) -> list[Path]:
 
 def module_metadata(stem: str) -> dict:
     """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
-    module) for the notebook ``stem``; for a workshop page, which is no module, ``title`` and
-    ``npkit_page`` (title, audience); nothing if the catalogue does not list it."""
+    module, and ``steps`` for a module shown one step at a time) for the notebook ``stem``; for
+    a workshop page, which is no module, ``title`` and ``npkit_page`` (title, audience);
+    nothing if the catalogue does not list it."""
     from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
 
     by_notebook = {m.notebook: i for i, m in enumerate(MODULES)}
@@ -53,11 +54,11 @@ def module_metadata(stem: str) -> dict:
         return {"number": m.number, "title": m.title, "notebook": m.notebook}
 
     m = MODULES[i]
-    return {
-        "title": f"Module {m.number}: {m.title} · npkit",
-        "npkit": {"number": m.number, "title": m.title, "minutes": m.minutes,
-                  "count": len(MODULES), "prev": ref(i - 1), "next": ref(i + 1)},
-    }
+    shown = {"number": m.number, "title": m.title, "minutes": m.minutes,
+             "count": len(MODULES), "prev": ref(i - 1), "next": ref(i + 1)}
+    if m.steps:
+        shown["steps"] = True  # one step at a time under Voila (npkit-steps.js)
+    return {"title": f"Module {m.number}: {m.title} · npkit", "npkit": shown}
 
 
 def build(src: Path):

@@ -332,3 +332,49 @@ def settle(page) -> None:
     """Until the kernel has handled the page's widget changes and button presses (see
     WIDGETS_SETTLED)."""
     page.wait_for_function(WIDGETS_SETTLED, polling=50)
+
+
+# --------------------------------------------------------------------------- steps
+
+# A long module shows one step at a time (npkit-steps.js): the helpers below go to a step as a
+# learner does, with the steps nav's links. On a page without steps they do nothing.
+STEPS_NAV = "Steps of this module"
+STEP_OF = """(e) => { const s = e.closest('[data-npk-step]');
+    return s ? Number(s.getAttribute('data-npk-step')) : 0; }"""
+ON_SHOW = "(e) => !e.closest('[hidden]')"
+
+
+def step_count(page) -> int:
+    """How many steps the page has (0: no steps, everything is on show)."""
+    return page.locator(".npk-steps a[data-npk-step-link]").count()
+
+
+def go_to_step(page, n: int) -> None:
+    """Press step ``n``'s link in the steps nav and wait until the step is on show."""
+    nav = page.get_by_role("navigation", name=STEPS_NAV)
+    nav.get_by_role("link", name=re.compile(rf"^{n}\. ")).click()
+    page.wait_for_function(
+        """(n) => { const a = document.querySelector(`.npk-steps [data-npk-step-link="${n}"]`);
+            return a && a.getAttribute('aria-current') === 'step'
+                && [...document.querySelectorAll(`[data-npk-step="${n}"]`)]
+                    .every(e => !e.hidden); }""", arg=n)
+
+
+def open_step_of(page, locator) -> None:
+    """Go to the step holding ``locator``'s element if that step is not on show. Build the
+    locator with ``include_hidden=True`` (get_by_role) so that it finds the element there."""
+    n = locator.evaluate(STEP_OF)
+    if n and not locator.evaluate(ON_SHOW):
+        go_to_step(page, n)
+
+
+def each_step(page):
+    """Go to every step in turn, yielding its number; once, yielding 0, on a page without
+    steps."""
+    count = step_count(page)
+    if not count:
+        yield 0
+        return
+    for n in range(1, count + 1):
+        go_to_step(page, n)
+        yield n

@@ -11,8 +11,13 @@ from __future__ import annotations
 import re
 
 import pytest
+<<<<<<< HEAD
 from browser_support import NOTEBOOK, ROOT, expect, known_learner, open_context
 from test_browser_dashboards import open_module, wait_for_module
+=======
+from browser_support import ROOT, each_step, known_learner, open_context
+from test_browser_dashboards import NOTEBOOK, open_module, wait_for_module
+>>>>>>> wt-steps
 
 from npkit.course.training.checklist import question
 from npkit.law.duress import CONDITIONS
@@ -56,6 +61,16 @@ def ax_tree(page) -> list[dict]:
         return cdp.send("Accessibility.getFullAXTree")["nodes"]
     finally:
         cdp.detach()
+
+
+def stepped(nodes: list[dict], step: int) -> list[dict]:
+    """The nodes of one step's tree, their ids made distinct from another step's."""
+    if not step:
+        return nodes
+    ids = ("nodeId", "parentId")
+    return [{**n, **{k: f"{step}:{n[k]}" for k in ids if k in n},
+             **({"childIds": [f"{step}:{c}" for c in n["childIds"]]} if "childIds" in n else {})}
+            for n in nodes]
 
 
 def role(node: dict) -> str:
@@ -134,7 +149,8 @@ def jargon(text: str, names: set[str], pattern: re.Pattern) -> list[str]:
 @pytest.fixture(scope="module")
 def module_page(browser, site):
     """``module_page(n)``: what module ``n`` gives a learner on arrival (accessibility tree and
-    learner text), one visit per module."""
+    learner text; of every step, in a module shown one step at a time), one visit per
+    module."""
     cache: dict[int, dict] = {}
 
     def get(number: int) -> dict:
@@ -146,8 +162,12 @@ def module_page(browser, site):
                 wait_for_module(v.page, number)
                 if number in CHOICE_MODULES:  # until the page's radios are all drawn
                     v.page.wait_for_function(RADIOS_DRAWN[number])
-                cache[number] = {"nodes": ax_tree(v.page),
-                                 "text": v.page.evaluate(LEARNER_TEXT)}
+                # A module shown one step at a time: the tree and text of every step.
+                nodes, text = [], []
+                for step in each_step(v.page):
+                    nodes += stepped(ax_tree(v.page), step)
+                    text.append(v.page.evaluate(LEARNER_TEXT))
+                cache[number] = {"nodes": nodes, "text": "\n".join(text)}
             finally:
                 v.close()
         return cache[number]

@@ -28,9 +28,14 @@ from browser_support import (
     XSS_TITLE,
     axe_violations,
     describe_violations,
+<<<<<<< HEAD
     expect,
+=======
+    each_step,
+>>>>>>> wt-steps
     known_learner,
     open_context,
+    open_step_of,
 )
 
 from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
@@ -74,10 +79,16 @@ def notebook(target: int | str) -> str:
 
 
 def wait_for_module(page, number: int | str) -> None:
-    """Until the page's known control is visible and no cell output is still pending."""
+    """Until the page's known control is visible and no cell output is still pending. In a
+    module shown one step at a time, the page is left on the step that holds the control."""
     role, name = CONTROL[number]
+<<<<<<< HEAD
     if number == JOIN:  # the join page first reloads with the code the server issued
         expect(page).to_have_url(re.compile(r"[?&]learner=[^&#]"))
+=======
+    control = page.get_by_role(role, name=name, include_hidden=True).first
+    open_step_of(page, control)
+>>>>>>> wt-steps
     expect(page.get_by_role(role, name=name).first).to_be_visible()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
 
@@ -170,7 +181,13 @@ def page_report(browser, site):
                 v.page.goto(site.module_url(notebook(target), **query))
                 wait_for_module(v.page, target)
                 report.problems += [f"widget error: {e}" for e in widget_errors(v.page)]
-            report.violations = axe_violations(v.page)
+            if target == LANDING:
+                report.violations = axe_violations(v.page)
+            else:  # every step of a module shown one step at a time
+                for step in each_step(v.page):
+                    found = axe_violations(v.page)
+                    report.violations += [dict(x, id=f"{x['id']} (step {step})") if step
+                                          else x for x in found]
         except Exception as e:  # noqa: BLE001 - reported by the test that asked
             report.rendered = f"{type(e).__name__}: {e}"
         finally:
@@ -444,6 +461,8 @@ def test_hostile_case_and_answers_stay_text(site, visit, learner):
     # discussion box holding a hostile answer.
     v = open_module(site, visit, 3, learner=learner)
     page = v.page
+    open_step_of(page, page.get_by_role("combobox", name="Case", exact=True,
+                                        include_hidden=True).first)
     page.get_by_role("combobox", name="Case", exact=True).select_option(label=XSS_SHORT)
     details = open_details(page, "Read the case: Xavier")
     shown_as_text(page, "module 3", details)
@@ -453,6 +472,7 @@ def test_hostile_case_and_answers_stay_text(site, visit, learner):
     expect(beside.filter(has_text=XSS_TITLE).first).to_be_visible()
     expect(beside.filter(has_text=XSS_CHARGE).first).to_be_visible()
     answer = f"I think {SCRIPT_PAYLOAD} {IMG_PAYLOAD}"
+    open_step_of(page, page.get_by_role("textbox", name="Your answer", include_hidden=True))
     box = page.get_by_role("textbox", name="Your answer")
     box.fill(answer)
     page.get_by_role("button", name="Show what the sources say").click()

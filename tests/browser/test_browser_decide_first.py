@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+<<<<<<< HEAD
 from browser_support import (
     NOTEBOOK,
     PENDING_OUTPUTS,
@@ -23,6 +24,21 @@ from browser_support import (
     describe_violations,
     expect,
 )
+=======
+from browser_support import axe_violations, describe_violations, each_step, open_step_of
+
+from npkit.course.training.modules import MODULES
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips (or fails on CI) before any test below runs
+    expect = None
+else:
+    expect.set_options(timeout=60_000)
+
+NOTEBOOK = {m.number: m.notebook for m in MODULES}
+PENDING_OUTPUTS = 'script[type="application/vnd.voila.cell-output+json"]'
+>>>>>>> wt-steps
 
 # True once the element is inside the window (the result was scrolled to).
 IN_VIEW = """(el) => { const r = el.getBoundingClientRect();
@@ -116,11 +132,17 @@ def test_no_conclusion_before_the_first_answer(site, visit, learner, ex):
     page = v.page
     page.goto(site.module_url(NOTEBOOK[ex.module], learner=learner))
     role, name = ex.ready
+    ready = page.get_by_role(role, name=name, exact=True, include_hidden=True).first
+    open_step_of(page, ready)  # a module in steps: the step of the exercise
     expect(page.get_by_role(role, name=name, exact=True).first).to_be_visible()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
 
-    shown = page.evaluate("() => document.body.innerText")
-    heard = page.locator("body").aria_snapshot()
+    # What every step shows and gives a screen reader (one step at a time in modules 3, 4).
+    shown, heard = "", ""
+    for _ in each_step(page):
+        shown += page.evaluate("() => document.body.innerText") + "\n"
+        heard += page.locator("body").aria_snapshot() + "\n"
+    open_step_of(page, ready)
     assert not found(shown, ex.hidden), f"module {ex.module} shows before the first answer: " \
         f"{found(shown, ex.hidden)}"
     assert not found(heard, ex.hidden), f"module {ex.module} gives a screen reader before " \

@@ -71,6 +71,16 @@ def test_instruments_can_be_hidden(table):
     assert "International and regional instruments" not in table.table.value
 
 
+def test_instruments_can_start_hidden_and_be_shown():
+    table = AseanTable(instruments=False)
+    assert table.include_instruments.value is False
+    assert table.visible == list(jurisdictions())
+    assert "International and regional instruments" not in table.table.value
+    table.include_instruments.value = True
+    assert table.visible == list(jurisdictions()) + list(instruments())
+    assert "International and regional instruments" in table.table.value
+
+
 def test_offence_type_fraud_marks_thailand_not_covered(table):
     assert "Covers fraud?" not in table.table.value
     table.offence.value = "fraud"

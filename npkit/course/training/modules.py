@@ -21,13 +21,18 @@ from npkit.law.citations import Citation, Confidence
 class Module:
     """``keeps_answers``: the module has exercises whose answers the store keeps (its notebook
     binds widgets with ``bind_learner``; tests/test_learner.py checks the two agree). The others
-    are for reading and discussion: the landing page and the module say nothing is saved."""
+    are for reading and discussion: the landing page and the module say nothing is saved.
+
+    ``steps``: a long module shown one step at a time under Voila, each ``##`` heading of its
+    notebook starting a step (the template's npkit-steps.js; every step is on show in print,
+    without JavaScript and in JupyterLab)."""
 
     number: int
     slug: str
     title: str
     minutes: int
     keeps_answers: bool = True
+    steps: bool = False
 
     @property
     def notebook(self) -> str:
@@ -61,8 +66,8 @@ MODULES: tuple[Module, ...] = (
     Module(0, "start_here", "Start here", 10, keeps_answers=False),
     Module(1, "is_this_trafficking", "Is this trafficking?", 25),
     Module(2, "duress", "Duress, condition by condition", 25),
-    Module(3, "models", "The non-punishment models", 30),
-    Module(4, "asean", "Across ASEAN", 20),
+    Module(3, "models", "The non-punishment models", 30, steps=True),
+    Module(4, "asean", "Across ASEAN", 20, steps=True),
     Module(5, "scenario_lab", "Scenario lab", 30),
     Module(6, "prosecutors_decision", "The prosecutor's decision", 25),
     Module(7, "check_yourself", "Check yourself", 20),

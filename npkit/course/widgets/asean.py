@@ -118,11 +118,13 @@ def _view(row, offence_type: str) -> dict:
 class AseanTable:
     """The reference table with three labelled filters and an instruments switch.
 
-    ``model``, ``provision`` and ``offence`` are Dropdowns, ``include_instruments`` a Checkbox;
-    ``table.value`` is the HTML and ``visible`` the keys (ISO codes, instrument ids) on show.
+    ``model``, ``provision`` and ``offence`` are Dropdowns, ``include_instruments`` a Checkbox
+    (ticked at first unless ``instruments`` is False: module 4 opens on the ten states alone,
+    which keeps its first step short); ``table.value`` is the HTML and ``visible`` the keys
+    (ISO codes, instrument ids) on show.
     """
 
-    def __init__(self, rows: dict[str, object] | None = None):
+    def __init__(self, rows: dict[str, object] | None = None, *, instruments: bool = True):
         self._rows = dict(rows) if rows is not None else reference_rows()
         models = sorted({r.model for r in self._rows.values()},
                         key=lambda m: list(MODEL_WORDS).index(m) if m in MODEL_WORDS else 99)
@@ -148,11 +150,11 @@ class AseanTable:
                                     layout=w.Layout(width="auto"))
         self.offence_choice = Choice("Is this offence type covered?", offence_options, "")
         self.offence = self.offence_choice.menu
-        self.include_instruments = w.Checkbox(value=True,
+        self.include_instruments = w.Checkbox(value=bool(instruments),
                                               description="Include international instruments",
                                               style=style)
         self.state = {"model": ANY_MODEL, "provision": ANY_MODEL, "offence": "",
-                      "instruments": True}
+                      "instruments": bool(instruments)}
         self.status = ui.status_line()
         self.count = ui.html_widget()
         self.table = ui.html_widget()
