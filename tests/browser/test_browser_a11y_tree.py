@@ -11,13 +11,8 @@ from __future__ import annotations
 import re
 
 import pytest
-<<<<<<< HEAD
-from browser_support import NOTEBOOK, ROOT, expect, known_learner, open_context
+from browser_support import NOTEBOOK, ROOT, each_step, expect, known_learner, open_context
 from test_browser_dashboards import open_module, wait_for_module
-=======
-from browser_support import ROOT, each_step, known_learner, open_context
-from test_browser_dashboards import NOTEBOOK, open_module, wait_for_module
->>>>>>> wt-steps
 
 from npkit.course.training.checklist import question
 from npkit.law.duress import CONDITIONS

@@ -28,11 +28,8 @@ from browser_support import (
     XSS_TITLE,
     axe_violations,
     describe_violations,
-<<<<<<< HEAD
-    expect,
-=======
     each_step,
->>>>>>> wt-steps
+    expect,
     known_learner,
     open_context,
     open_step_of,
@@ -82,13 +79,10 @@ def wait_for_module(page, number: int | str) -> None:
     """Until the page's known control is visible and no cell output is still pending. In a
     module shown one step at a time, the page is left on the step that holds the control."""
     role, name = CONTROL[number]
-<<<<<<< HEAD
     if number == JOIN:  # the join page first reloads with the code the server issued
         expect(page).to_have_url(re.compile(r"[?&]learner=[^&#]"))
-=======
     control = page.get_by_role(role, name=name, include_hidden=True).first
     open_step_of(page, control)
->>>>>>> wt-steps
     expect(page.get_by_role(role, name=name).first).to_be_visible()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
 

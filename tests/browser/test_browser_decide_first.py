@@ -16,29 +16,15 @@ import re
 from dataclasses import dataclass
 
 import pytest
-<<<<<<< HEAD
 from browser_support import (
     NOTEBOOK,
     PENDING_OUTPUTS,
     axe_violations,
     describe_violations,
+    each_step,
     expect,
+    open_step_of,
 )
-=======
-from browser_support import axe_violations, describe_violations, each_step, open_step_of
-
-from npkit.course.training.modules import MODULES
-
-try:
-    from playwright.sync_api import expect
-except ImportError:  # conftest skips (or fails on CI) before any test below runs
-    expect = None
-else:
-    expect.set_options(timeout=60_000)
-
-NOTEBOOK = {m.number: m.notebook for m in MODULES}
-PENDING_OUTPUTS = 'script[type="application/vnd.voila.cell-output+json"]'
->>>>>>> wt-steps
 
 # True once the element is inside the window (the result was scrolled to).
 IN_VIEW = """(el) => { const r = el.getBoundingClientRect();

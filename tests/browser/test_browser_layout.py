@@ -17,18 +17,13 @@ import re
 
 import pytest
 from browser_support import (
-<<<<<<< HEAD
     NOTEBOOK,
     PENDING_OUTPUTS,
     axe_violations,
     describe_violations,
-    expect,
-=======
-    axe_violations,
-    describe_violations,
     each_step,
+    expect,
     open_step_of,
->>>>>>> wt-steps
     settle,
 )
 from layout_checks import CUT_OFF
