@@ -78,3 +78,17 @@ def test_shared_objects_come_back_after_close_all():
     first.close()
     again = ui.shared(w.Layout, width="17px")
     assert again is not first and again.comm is not None and again.width == "17px"
+
+
+def test_closing_a_page_leaves_the_shared_looks_open(tmp_path, monkeypatch):
+    """Module 9 runs a rehearsal (throwaway pages, closed after) before the trainer's page is
+    shown: the trainer's widgets must still be serialisable, every model they name open."""
+    from npkit.course.widgets.workshop_trainer import TrainerPage, rehearsal
+
+    monkeypatch.setenv("NPKIT_STORE", str(tmp_path / "store.sqlite"))
+    page = TrainerPage()
+    rehearsal("jane", ["fails", "fails", "succeeds"])
+    found = models(page.widget)
+    closed = [type(m).__name__ for m in found if m.comm is None]
+    assert not closed, closed
+    assert all(m.get_state() is not None for m in found)

@@ -63,9 +63,9 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
-    "html_widget", "labelled_by", "marks", "outcome", "question_id", "reasons", "render", "say",
-    "shared", "shared_style", "status_line", "stylesheet", "tree", "value", "verdict_badge",
-    "words",
+    "html_widget", "is_shared", "labelled_by", "marks", "outcome", "question_id", "reasons",
+    "render", "say", "shared", "shared_style", "status_line", "stylesheet", "tree", "value",
+    "verdict_badge", "words",
 ]
 
 # Every word a badge may show: (symbol, colour class). Colour is a second channel only; the
@@ -241,6 +241,12 @@ def shared(kind: type, **traits: Any) -> Any:
         found._npk_frozen = True
         _SHARED[key] = found
     return found
+
+
+def is_shared(widget: object) -> bool:
+    """Whether ``widget`` is a shared Layout or style (:func:`shared`): other pages' widgets
+    use it too, so closing one page must leave it open."""
+    return isinstance(widget, _Frozen)
 
 
 def shared_style(widget: type, **traits: Any) -> Any:

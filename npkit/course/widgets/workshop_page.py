@@ -180,7 +180,11 @@ class Page:
         found: list[w.Widget] = []
 
         def collect(item: object) -> None:
-            if isinstance(item, w.Widget) and not any(item is f for f in found):
+            # A shared look (ui.shared) belongs to every page of the kernel: the rehearsal
+            # closing its pages once left the real page's buttons on closed models, and the
+            # browser could not draw the page at all.
+            if isinstance(item, w.Widget) and not ui.is_shared(item) \
+                    and not any(item is f for f in found):
                 found.append(item)
                 for name in item.keys:  # children, layout, style: widgets too
                     value = getattr(item, name, None)
