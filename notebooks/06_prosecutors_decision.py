@@ -74,8 +74,9 @@ print(stop_line("sarah"))
 # %% [markdown]
 # ## What prosecutors still miss
 #
-# **Decide first.** Go back to the exercise above and pick **Ploy**, then **Vinh**. For each,
-# choose the stage where the process should have stopped and press **Check**. Then read on.
+# **Decide first.** Go back to step 2, "Exercise: where should it have stopped?", and pick
+# **Ploy**, then **Vinh**. For each, choose the stage where the process should have stopped
+# and press **Check**. Then read on.
 #
 # ### A plea deal is still punishment
 #

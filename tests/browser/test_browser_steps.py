@@ -1,6 +1,6 @@
 """Long modules, one step at a time (issue 14), in headless Chromium at 1366x768.
 
-Modules whose catalogue entry has ``steps`` (3 and 4) show one step (a "##" section) at a
+Modules whose catalogue entry has ``steps`` (3, 4 and 6) show one step (a "##" section) at a
 time under their header (npkit-steps.js): a labelled steps nav, Previous / Next at each step's
 end, the step in the address (#step-N), focus on the step's heading and a status line after a
 move, and every step in print. The tests print each step's height in screens and hold every
@@ -39,7 +39,10 @@ IN_STEPS = [m.number for m in MODULES if m.steps]
 MAX_STEP_SCREENS = 10  # what one step shows, below the header, at 1366x768
 TITLES = {3: ["One case, every model", "The models", "Which offences? Status, purpose, secondary",
               "Reflection"],
-          4: ["Ten states, ten answers", "One case in every state", "Reflection"]}
+          4: ["Ten states, ten answers", "One case in every state", "Reflection"],
+          6: ["Six stages, six chances", "Exercise: where should it have stopped?",
+              "What prosecutors still miss", "Discussion: why punish them at all?",
+              "Reflection"]}
 
 # Per step: whether each of its cells is on show, and the height of what it shows (px).
 # (Answer-key cells, never on show, and the Previous / Next links are not counted.)

@@ -69,7 +69,7 @@ MODULES: tuple[Module, ...] = (
     Module(3, "models", "The non-punishment models", 30, steps=True),
     Module(4, "asean", "Across ASEAN", 20, steps=True),
     Module(5, "scenario_lab", "Scenario lab", 30),
-    Module(6, "prosecutors_decision", "The prosecutor's decision", 25),
+    Module(6, "prosecutors_decision", "The prosecutor's decision", 25, steps=True),
     Module(7, "check_yourself", "Check yourself", 20),
 )
 
