@@ -112,10 +112,9 @@ class FactEditor:
         # it redraws nothing. Screen readers hear the same in the outcome panel's live status
         # line, so the note is hidden from them (templates/scenario_lab/fact_note.html.j2).
         self.note = ui.html_widget(classes=("npk-fact-note",))
-        # long labels wrap instead of being cut off (npk-wrap)
-        self.widget = w.VBox([*column, self.note],
-                             layout=w.Layout(flex="1 1 28rem", min_width="20rem",
-                                             padding="0 1rem 0 0"),
+        # long labels wrap instead of being cut off (npk-wrap); the column's size is in
+        # npkit.css (.npk-editor), not in a Layout model of its own
+        self.widget = w.VBox([*column, self.note], layout=ui.shared(w.Layout),
                              _dom_classes=("npk-editor", "npk-wrap"))
 
     # -- wiring
