@@ -13,8 +13,8 @@ from npkit.course.widgets import ui
 from npkit.course.widgets.base import disclaimer, module_header
 from npkit.course.widgets.scenario_lab import ScenarioLab
 
-MAX_MODELS = 130  # the lab's page; 293 before the diet
-MAX_LAYOUTS_AND_STYLES = 25  # 208 before
+MAX_MODELS = 115  # the lab's page; 293 before the diet, 130 before the second round
+MAX_LAYOUTS_AND_STYLES = 12  # 208 before the diet, 25 before the second round
 
 
 def models(*roots: w.Widget) -> list[w.Widget]:

@@ -114,8 +114,8 @@ class ModuleHeader(w.VBox):
         self.learner = w.HTML("", layout=w.Layout(display="none"))
         self.learner.observe(self._toggle_learner, names="value")
         shown = [self.nav, self.heading, self.learner]
-        super().__init__(shown if in_voila() else [self.style, *shown])
-        self.add_class("npk-module-header")
+        super().__init__(shown if in_voila() else [self.style, *shown],
+                         layout=ui.shared(w.Layout), _dom_classes=("npk-module-header",))
 
     def _toggle_learner(self, change) -> None:
         self.learner.layout.display = None if change["new"] else "none"

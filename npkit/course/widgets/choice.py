@@ -32,32 +32,48 @@ class Choice:
     text) and ``widget`` (both, in a row that wraps on a narrow screen)."""
 
     def __init__(self, description: str, options: Sequence[Option], value: Any = None, *,
-                 description_width: str = "initial") -> None:
-        self._texts: dict[Any, str] = {}
-        self.menu = w.Dropdown(description=description, layout=ui.shared(w.Layout, width="auto"),
+                 description_width: str = "initial", classes: Sequence[str] = ()) -> None:
+        # Every widget is made with its options, value, text and classes: each widget's first
+        # message carries them all, where setting them afterwards costs the kernel a message
+        # each (issue 16). ``classes``: more CSS classes for ``widget``.
+        options = list(options)
+        self._texts: dict[Any, str] = {o.value: o.text for o in options}
+        chosen = self._pick(options, value)
+        self.menu = w.Dropdown(description=description, options=self._labels(options),
+                               value=chosen, layout=ui.shared(w.Layout, width="auto"),
                                style=ui.shared_style(w.Dropdown,
                                                      description_width=description_width))
-        self.beside = ui.html_widget()
-        self.beside.add_class("npk-choice-text")
-        self.set_options(options, value)
+        self.beside = w.HTML(self._text(chosen), layout=ui.shared(w.Layout),
+                             style=ui.shared_style(w.HTML), _dom_classes=("npk-choice-text",))
         self.menu.observe(lambda _change: self._show(), names="value")
-        self.widget = w.HBox([self.menu, self.beside], layout=ui.shared(w.Layout))
-        self.widget.add_class("npk-choice")
+        self.widget = w.HBox([self.menu, self.beside], layout=ui.shared(w.Layout),
+                             _dom_classes=("npk-choice", *classes))
+
+    @staticmethod
+    def _labels(options: list[Option]) -> list[tuple[str, Any]]:
+        return [(o.label, o.value) for o in options]
+
+    @staticmethod
+    def _pick(options: list[Option], value: Any) -> Any:
+        values = [o.value for o in options]
+        return (value if value in values else values[0]) if values else None
 
     def set_options(self, options: Sequence[Option], value: Any = None) -> None:
         """Offer ``options``, choosing ``value`` (the first option if it is not one of them).
         The menu's observers see the change as for any other."""
         options = list(options)
         self._texts = {o.value: o.text for o in options}
-        values = [o.value for o in options]
-        self.menu.options = [(o.label, o.value) for o in options]
-        if values:
-            self.menu.value = value if value in values else values[0]
+        self.menu.options = self._labels(options)
+        if options:
+            self.menu.value = self._pick(options, value)
         self._show()
 
+    def _text(self, chosen: Any) -> str:
+        text = self._texts.get(chosen, "")
+        return ui.value("choice_text.html.j2", text=text) if text else ""
+
     def _show(self) -> None:
-        text = self._texts.get(self.menu.value, "")
-        self.beside.value = ui.value("choice_text.html.j2", text=text) if text else ""
+        self.beside.value = self._text(self.menu.value)
 
 
 def short_labels(titles: Sequence[tuple[str, str]]) -> list[str]:

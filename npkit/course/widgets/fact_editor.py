@@ -9,7 +9,7 @@ outcome.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -43,13 +43,15 @@ _WIDTH = "11rem"  # the menus' labels, so that the menus line up
 PLACES = 48
 
 
-def _box_look() -> dict:
+def _box_look(place: int) -> dict:
     return {"layout": ui.shared(w.Layout, width="auto", max_width="100%"),
-            "style": ui.shared_style(w.Checkbox)}
+            "style": ui.shared_style(w.Checkbox), "_dom_classes": (f"npk-o{place}",)}
 
 
-def _section(title: str = "", text: str = "", *, minor: bool = False) -> w.HTML:
-    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text, minor=minor)
+def _section(title: str = "", text: str = "", *, minor: bool = False,
+             place: int | None = None) -> w.HTML:
+    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text, minor=minor,
+                          classes=() if place is None else (f"npk-o{place}",))
 
 
 class FactEditor:
@@ -59,69 +61,61 @@ class FactEditor:
     def __init__(self, on_edit: Callable[[str, Any], None]) -> None:
         self._on_edit = on_edit
         self._quiet = 0
+        # The column's children in order; each is made with its place's class (``npk-o<N>``,
+        # N = its index here), so that its first message carries it (issue 16: one message
+        # per widget, not two).
+        column: list[w.Widget] = []
+        self._place: dict[str, int] = {}
+
+        def put(widget: w.Widget, name: str | None = None) -> w.Widget:
+            if name:
+                self._place[name] = len(column)
+            column.append(widget)
+            return widget
+
+        put(_section("Quick facts", "Each box changes one fact of the period of the charge. "
+                     "Untick it to return to what the case file says.", place=len(column)))
         self.quick: dict[str, w.Checkbox] = {}
-        sections = []
         for group in dict.fromkeys(q.group for q in QUICK_FACTS):
-            boxes = []
+            put(_section(group, minor=True, place=len(column)))
             for q in (q for q in QUICK_FACTS if q.group == group):
-                box = w.Checkbox(description=q.label, indent=False, **_box_look())
+                box = w.Checkbox(description=q.label, indent=False, **_box_look(len(column)))
                 self._wire(box, f"quick.{q.key}")
-                self.quick[q.key] = box
-                boxes.append(box)
-            sections += [_section(group, minor=True), *boxes]
-        self.quick_note = ui.html_widget()
+                self.quick[q.key] = put(box, f"quick.{q.key}")
+        self.quick_note = put(ui.html_widget(classes=(f"npk-o{len(column)}",)))
+        put(_section("Means used on them", place=len(column)))
         self.means: dict[str, w.Checkbox] = {}
         for term in Means.__members__:
             box = w.Checkbox(description=f"{words(term)} — {describe(Means, term)}",
-                             indent=False, tooltip=describe(Means, term), **_box_look())
+                             indent=False, tooltip=describe(Means, term),
+                             **_box_look(len(column)))
             self._wire(box, f"means.{term}")
-            self.means[term] = box
-        self.offence: dict[str, w.Dropdown] = {}
-        offence_rows = []
-        for part, (label, vocab) in OFFENCE_PARTS.items():
-            choice = Choice(label, _options(vocab), description_width=_WIDTH)
-            self._wire(choice.menu, f"offence.{part}")
-            self.offence[part] = choice.menu
-            offence_rows.append(choice.widget)
+            self.means[term] = put(box, f"means.{term}")
+        put(_section("Threats recorded in the case file", place=len(column)))
         self.threats: list[dict[str, w.Dropdown]] = []
         self._threat_rows: list[list[Choice]] = []
-        self.threat_box = w.VBox([], layout=ui.shared(w.Layout))
-        self.offence_title = ui.html_widget()
+        self.threat_box = put(w.VBox([], layout=ui.shared(w.Layout),
+                                     _dom_classes=(f"npk-o{len(column)}",)), "threat")
+        self.offence_title = put(ui.html_widget(classes=(f"npk-o{len(column)}",)))
+        self.offence: dict[str, w.Dropdown] = {}
+        for part, (label, vocab) in OFFENCE_PARTS.items():
+            choice = Choice(label, _options(vocab), description_width=_WIDTH,
+                            classes=(f"npk-o{len(column)}",))
+            self._wire(choice.menu, f"offence.{part}")
+            self.offence[part] = choice.menu
+            put(choice.widget, f"offence.{part}")
+        if len(column) > PLACES:
+            raise ValueError(f"the facts column has {len(column)} places; npkit.css orders "
+                             f"{PLACES}")
         # What the last change did to the outcomes, shown right under the control that made
         # it. One note for every control: its CSS order puts it after that control, so moving
         # it redraws nothing. Screen readers hear the same in the outcome panel's live status
         # line, so the note is hidden from them (templates/scenario_lab/fact_note.html.j2).
-        self.note = ui.html_widget()
-        self.note.add_class("npk-fact-note")
-        column = [
-            _section("Quick facts", "Each box changes one fact of the period of the charge. "
-                     "Untick it to return to what the case file says."),
-            *sections,
-            self.quick_note,
-            _section("Means used on them"),
-            *self.means.values(),
-            _section("Threats recorded in the case file"),
-            self.threat_box,
-            self.offence_title,
-            *offence_rows,
-        ]
-        if len(column) > PLACES:
-            raise ValueError(f"the facts column has {len(column)} places; npkit.css orders "
-                             f"{PLACES}")
-        self._place: dict[str, int] = {}
-        for i, child in enumerate(column):
-            child.add_class(f"npk-o{i}")
-        for name, control in [*((f"quick.{k}", b) for k, b in self.quick.items()),
-                              *((f"means.{k}", b) for k, b in self.means.items())]:
-            self._place[name] = column.index(control)
-        for part, row in zip(self.offence, offence_rows, strict=True):
-            self._place[f"offence.{part}"] = column.index(row)
-        self._place["threat"] = column.index(self.threat_box)
-        self.widget = w.VBox([*column, self.note],
-                             layout=w.Layout(flex="1 1 28rem", min_width="20rem",
-                                             padding="0 1rem 0 0"))
-        self.widget.add_class("npk-editor")
-        self.widget.add_class("npk-wrap")  # long labels wrap instead of being cut off
+        self.note = ui.html_widget(classes=("npk-fact-note",))
+        # long labels wrap instead of being cut off (npk-wrap); the column's size is in
+        # npkit.css (.npk-editor), not in a Layout model of its own
+        self.widget = w.VBox([*column, self.note], layout=ui.shared(w.Layout),
+                             _dom_classes=("npk-editor", "npk-wrap"))
 
     # -- wiring
     def _wire(self, control: w.ValueWidget, name: str) -> None:
@@ -131,10 +125,12 @@ class FactEditor:
         if not self._quiet:
             self._on_edit(name, value)
 
-    def _threat_row(self, i: int) -> tuple[dict[str, w.Dropdown], list[Choice]]:
+    def _threat_row(self, i: int, values: Sequence[str]) -> tuple[dict[str, w.Dropdown],
+                                                                   list[Choice]]:
+        """The menus of threat ``i``, made showing ``values`` (one per THREAT_PARTS)."""
         row, shown = {}, []
-        for part, (label, vocab) in THREAT_PARTS.items():
-            choice = Choice(f"Threat {i + 1}: {label.lower()}", _options(vocab),
+        for (part, (label, vocab)), value in zip(THREAT_PARTS.items(), values, strict=True):
+            choice = Choice(f"Threat {i + 1}: {label.lower()}", _options(vocab), value,
                             description_width=_WIDTH)
             self._wire(choice.menu, f"threat.{i}.{part}")
             row[part] = choice.menu
@@ -188,7 +184,7 @@ class FactEditor:
     def _show_threats(self, loaded: Case, s: Scenario) -> None:
         _, period = principal(loaded)
         while len(self.threats) < len(s.threats):
-            row, shown = self._threat_row(len(self.threats))
+            row, shown = self._threat_row(len(self.threats), s.threats[len(self.threats)])
             self.threats.append(row)
             self._threat_rows.append(shown)
         for choices in self._threat_rows[len(s.threats):]:

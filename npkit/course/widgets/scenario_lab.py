@@ -165,22 +165,21 @@ class ScenarioLab(Stateful):
             _section("What would have to change"), self.counterfactual_button,
             self.counterfactuals,
             _section("Your changes"), self.your_changes, self.download.widget,
-        ], layout=w.Layout(flex="2 1 34rem", min_width="20rem"))
+        ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab-outcomes",))
         # From 1280 px wide the facts and this panel sit side by side and the panel stays in
         # view while the facts scroll (npkit.css: .npk-lab-grid; npkit-layout.js keeps the row
-        # a change moved inside the panel).
-        results.add_class("npk-lab-outcomes")
-        lab = w.HBox([self.editor.widget, results],
-                     layout=w.Layout(flex_flow="row wrap", align_items="flex-start"))
-        lab.add_class("npk-lab-grid")
+        # a change moved inside the panel). The boxes' sizes are in npkit.css too (.npk-lab*),
+        # not in a Layout model each (issue 16).
+        lab = w.HBox([self.editor.widget, results], layout=ui.shared(w.Layout),
+                     _dom_classes=("npk-lab-grid",))
         self.widget = w.VBox([
             self.problems,
-            w.HBox([self.case_choice.widget, self.reset_button],
-                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
+            w.HBox([self.case_choice.widget, self.reset_button], layout=ui.shared(w.Layout),
+                   _dom_classes=("npk-lab-pick",)),
             self.story,
             self.message,
             lab,
-        ], layout=w.Layout(max_width="90rem"))
+        ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab",))
         self.load(self.picker.value)
 
     @property

@@ -198,11 +198,13 @@ def value(template: str, /, **context: Any) -> str:
     return str(render("frame.html.j2", body=render(template, **context)))
 
 
-def html_widget(template: str | None = None, /, **context: Any) -> w.HTML:
+def html_widget(template: str | None = None, /, *, classes: Sequence[str] = (),
+                **context: Any) -> w.HTML:
     """An ipywidgets.HTML showing ``template`` (empty without one), with the page's shared
-    Layout and style (:func:`shared`)."""
+    Layout and style (:func:`shared`) and the CSS ``classes`` (given here, they travel in the
+    widget's first message; ``add_class`` later costs the kernel a message more each)."""
     return w.HTML(value(template, **context) if template else "", layout=shared(w.Layout),
-                  style=shared_style(w.HTML))
+                  style=shared_style(w.HTML), _dom_classes=tuple(classes))
 
 
 # --- shared Layout and style models (issue 16) ----------------------------------------------
