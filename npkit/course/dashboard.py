@@ -138,6 +138,19 @@ def pool_flags(pool_sizes: Mapping[str, int] | None) -> list[str]:
     return [f"--VoilaKernelManager.kernel_pools_config={json.dumps(config)}"]
 
 
+def page_and_number(value: str, option: str, low: int, what: str) -> tuple[str, int]:
+    """``PAGE=N`` or ``N`` as (page, N) with ``low <= N <= MAX_POOL_SIZE``; ``ValueError``
+    naming ``option`` otherwise."""
+    page, _, number = value.rpartition("=")
+    try:
+        n = int(number)
+    except ValueError:
+        raise ValueError(f"{option} {value}: expected N or PAGE=N, N a whole number") from None
+    if not low <= n <= MAX_POOL_SIZE:
+        raise ValueError(f"{option} {value}: {what} between {low} and {MAX_POOL_SIZE}")
+    return page, n
+
+
 def parse_pool_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
     """``--pool-size`` values: ``N`` (every page) or ``PAGE=N`` (one page, named by its notebook
     with or without ``.ipynb``, e.g. ``05_scenario_lab=30``). ``ValueError`` with a message
@@ -145,14 +158,7 @@ def parse_pool_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
     pages = {p.name for p in notebooks.glob("*.ipynb")}
     sizes: dict[str, int] = {}
     for value in values:
-        page, _, number = value.rpartition("=")
-        try:
-            n = int(number)
-        except ValueError:
-            raise ValueError(f"--pool-size {value}: expected N or PAGE=N, N a whole number") \
-                from None
-        if not 0 <= n <= MAX_POOL_SIZE:
-            raise ValueError(f"--pool-size {value}: N must be between 0 and {MAX_POOL_SIZE}")
+        page, n = page_and_number(value, "--pool-size", 0, "N must be")
         if not page:
             sizes["default"] = n
             continue
@@ -171,14 +177,7 @@ def parse_room_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
 
     sizes: dict[str, int] = {}
     for value in values:
-        page, _, number = value.rpartition("=")
-        try:
-            n = int(number)
-        except ValueError:
-            raise ValueError(f"--room {value}: expected N or PAGE=N, N a whole number") \
-                from None
-        if not 1 <= n <= MAX_POOL_SIZE:
-            raise ValueError(f"--room {value}: N (the trainees) between 1 and {MAX_POOL_SIZE}")
+        page, n = page_and_number(value, "--room", 1, "N (the trainees)")
         try:  # the same page names as --pool-size, and the same check that the page exists
             sizes.update(parse_pool_sizes([f"{page or MODULES[0].notebook}={n}"], notebooks))
         except ValueError as e:
