@@ -41,6 +41,12 @@ def install() -> None:
 
     NotebookRenderer.generate_content_hybrid = generate_content_hybrid
 
+    # The course's server mends this handler (npkit.course.voila_mends) when it starts; mend it
+    # first here, so that the line below wraps the mended open (the mend, finding its mark,
+    # then leaves the class alone) instead of being replaced by it.
+    from npkit.course.voila_mends import mend_request_info
+
+    mend_request_info(RequestInfoSocketHandler)
     opened = RequestInfoSocketHandler.open
 
     @functools.wraps(opened)
