@@ -90,15 +90,9 @@ def _described() -> w.Widget:
 
 
 def _html(value: str = "", *classes: str) -> w.HTML:
-    out = ui.html_widget()
+    out = ui.html_widget(classes=classes)
     out.value = value
-    for c in classes:
-        out.add_class(c)
     return out
-
-
-def _button(description: str, tooltip: str, kind: str = "") -> w.Button:
-    return ui.button(description, kind=kind, tooltip=tooltip)
 
 
 def _row(children: list[w.Widget]) -> w.HBox:
@@ -158,10 +152,12 @@ class Quiz(Stateful):
         self.heading = _html()
         self.progress = _html("", "npk-quiz-progress")
         self.list = w.VBox(layout=ui.shared(w.Layout))
-        self.check = _button("Check answers", "Grade the questions on this page", "primary")
-        self.retry = _button("Try again", "Clear your answers and the feedback on this page")
-        self.previous = _button("Previous page", "Go to the previous page of questions")
-        self.next = _button("Next page", "Go to the next page of questions")
+        self.check = ui.button("Check answers", kind="primary",
+                               tooltip="Grade the questions on this page")
+        self.retry = ui.button("Try again",
+                               tooltip="Clear your answers and the feedback on this page")
+        self.previous = ui.button("Previous page", tooltip="Go to the previous page of questions")
+        self.next = ui.button("Next page", tooltip="Go to the next page of questions")
         self.score = _html()
         self.status = _html("", "npk-status-line")
         self.check.on_click(self._on_check)
