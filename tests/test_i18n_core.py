@@ -54,3 +54,39 @@ def test_a_po_file_is_compiled_on_load_when_no_mo_was_built(tmp_path, monkeypatc
         assert i18n._("Back") == "Back"  # a fuzzy entry is not used
     finally:
         i18n._translations.cache_clear()
+
+
+# --- content translations next to the English (npkit.i18n.content) ---------------------------
+
+from npkit.i18n import content  # noqa: E402
+
+CASE = {
+    "id": "jane", "title": "Jane", "lesson": "A lesson.",
+    "th": {"title": "เจน"},
+    "narrative": [{"text": "One.", "tags": ["act.x"], "th": {"text": "หนึ่ง"}},
+                  {"text": "Two.", "tags": []}],
+}
+
+
+def test_localize_overlays_a_language_and_drops_every_language_key():
+    th = content.localize(CASE, "th")
+    assert th["title"] == "เจน" and th["lesson"] == "A lesson."
+    assert th["narrative"][0] == {"text": "หนึ่ง", "tags": ["act.x"]}
+    assert "th" not in th and "th" not in th["narrative"][0]
+    en = content.localize(CASE, "en")
+    assert en["title"] == "Jane" and en["narrative"][0]["text"] == "One." and "th" not in en
+
+
+def test_untranslated_names_every_text_field_left_in_english():
+    left = content.untranslated(CASE, "th", {"title", "lesson", "text"})
+    assert left == [".lesson", ".narrative[1].text"]
+
+
+@pytest.mark.parametrize("bad, where", [
+    ({"title": "T", "th": {"titel": "x"}}, ".th.titel"),
+    ({"items": ["a", "b"], "th": {"items": ["x"]}}, ".th.items"),
+    ({"title": "T", "th": {"title": ["x"]}}, ".th.title"),
+])
+def test_a_translation_that_does_not_fit_the_english_names_its_place(bad, where):
+    with pytest.raises(content.ContentError, match=where.replace("[", r"\[").replace(".", r"\.")):
+        content.localize(bad, "th")
