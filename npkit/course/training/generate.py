@@ -11,22 +11,36 @@ from collections.abc import Callable, Iterable
 from npkit.course.training.question import Question, Spec
 from npkit.course.training.questions_data import generated_specs
 from npkit.engine.findings import Finding, Reason
+from npkit.i18n import N_, _
 from npkit.law.citations import Confidence, fitz
 from npkit.law.vocabulary import OffenceCategory, Stage, describe
 
-# Outcome words read as a trainee would say them; every other word with its '_' as a space.
-_OUTCOME_WORDS = {"not_victim": "not a victim"}
+# Outcome words read as a trainee would say them (shown in the page's language, _()); any
+# other word with its '_' as a space. The values stay the engine's words.
+OUTCOME_WORDS = {
+    "victim": N_("victim"), "not_victim": N_("not a victim"),
+    "succeeds": N_("succeeds"), "fails": N_("fails"),
+    "protected": N_("protected"), "not_protected": N_("not protected"),
+    "discretionary": N_("discretionary"),
+}
 NOT_STOPPED = "none"
 
 
+CATEGORY_WORDS = {
+    "status": N_("status offence"), "purpose": N_("purpose offence"),
+    "secondary": N_("secondary offence"), "other": N_("other offence"),
+}
+
+
 def outcome_label(outcome: str) -> str:
-    return _OUTCOME_WORDS.get(outcome, outcome.replace("_", " "))
+    word = OUTCOME_WORDS.get(outcome)
+    return _(word) if word else outcome.replace("_", " ")
 
 
 def stop_choices() -> tuple[tuple[str, str], ...]:
     """Module 6's choices: each stage of the process, or 'it should not stop it'."""
     return tuple((describe(Stage, s), s.value) for s in Stage) + (
-        ("it should not stop the process", NOT_STOPPED),)
+        (_("it should not stop the process"), NOT_STOPPED),)
 
 
 def _outcome_choices(group: str) -> tuple[tuple[str, str], ...]:
@@ -72,10 +86,15 @@ def _failing_question(spec: Spec, case, assessment) -> Question:
 
 def _category_question(spec: Spec, case, assessment) -> Question:
     offence = assessment.offence
-    choices = tuple((f"{c.value} offence", c.value) for c in OffenceCategory)
-    why = (f"A {offence.category} offence: {describe(OffenceCategory, offence.category)}. "
-           "Fitzgerald sorts the offences victims are charged with into status, purpose and "
-           "secondary offences, and argues the principle should cover all of them.")
+    choices = tuple((_(CATEGORY_WORDS[c.value]) if c.value in CATEGORY_WORDS
+                     else f"{c.value} offence", c.value) for c in OffenceCategory)
+    # TODO(i18n): the category's description is the law vocabulary's (English for now)
+    word = CATEGORY_WORDS.get(offence.category)
+    why = _("This is a {category}: {description}. Fitzgerald sorts the offences victims are "
+            "charged with into status, purpose and secondary offences, and argues the "
+            "principle should cover all of them.").format(
+        category=_(word) if word else f"{offence.category} offence",
+        description=describe(OffenceCategory, offence.category))
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, offence.category,
                     why, fitz("IV.C"), case.id, "offence.category")
 
@@ -118,13 +137,15 @@ def _change_question(spec: Spec, case, assessment) -> Question:
     if not flipping:
         raise ValueError(f"{spec.id}: no single change flips {path}")
     answer, after = flipping[0]
-    choices = tuple(sorted((f"if {t}", t) for t in [answer, *others[:3]]))
+    # TODO(i18n): a change's words are the engine's (npkit.engine.counterfactuals), English
+    choices = tuple(sorted((_("if {change}").format(change=t), t)
+                           for t in [answer, *others[:3]]))
     group, key = spec.target.split(".", 1)
     node = getattr(assessment, group)[key]
     reason = node.decisive
-    why = (f"This change turns '{outcome_label(base[path])}' into '{outcome_label(after)}'; "
-           f"each of the other changes alters some other outcome, but not this one. As the "
-           f"facts stand: {reason.text}")
+    why = _("This change turns '{before}' into '{after}'; each of the other changes alters "
+            "some other outcome, but not this one. As the facts stand: {reason}").format(
+        before=outcome_label(base[path]), after=outcome_label(after), reason=reason.text)
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, answer, why,
                     reason.source, case.id, f"counterfactuals.{spec.target}", _caveats(node))
 
