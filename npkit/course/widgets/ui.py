@@ -59,6 +59,8 @@ import ipywidgets as w
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from npkit import i18n
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -177,10 +179,16 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
 @cache
 def env() -> Environment:
     """The one Jinja2 environment: templates from the package, autoescape on for every
-    template (whatever its name), undefined names an error."""
+    template (whatever its name), undefined names an error. Templates translate with
+    ``{{ _("...") }}`` (jinja2.ext.i18n, newstyle: ``%(name)s`` fields, filled and escaped by
+    Jinja2); the language is read at each call (npkit.i18n), so one environment, and one
+    bytecode cache, serves every language."""
     e = Environment(loader=PackageLoader("npkit.course.widgets", "templates"),
                     autoescape=True, undefined=StrictUndefined,
                     trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
+    e.add_extension("jinja2.ext.i18n")
+    e.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True,
+                                pgettext=i18n.pgettext, npgettext=i18n.npgettext)
     e.globals.update(badge_parts=badge_parts)
     e.filters["words"] = words
     e.filters["cite"] = cite_text
