@@ -179,7 +179,10 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
 @cache
 def env() -> Environment:
     """The one Jinja2 environment: templates from the package, autoescape on for every
-    template (whatever its name), undefined names an error."""
+    template (whatever its name), undefined names an error. Templates translate with
+    ``{{ _("...") }}`` (jinja2.ext.i18n, newstyle: ``%(name)s`` fields, filled and escaped by
+    Jinja2); the language is read at each call (npkit.i18n), so one environment, and one
+    bytecode cache, serves every language."""
     e = Environment(loader=PackageLoader("npkit.course.widgets", "templates"),
                     autoescape=True, undefined=StrictUndefined,
                     trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
