@@ -84,7 +84,7 @@ def count_text(n: int, total: int) -> str:
 
 def bar_label(label: str, n: int, total: int) -> str:
     """"fails — 2 of 3 (67%)": what one bar says, as plain text."""
-    return _("{label} — {count}").format(label=label, count=count_text(n, total))
+    return f"{label} — {count_text(n, total)}"  # no words of its own to translate
 
 
 def key_values(question: PollQuestion, key: AnswerKey | None) -> frozenset[str]:

@@ -329,7 +329,7 @@ class TraineePage(Page):
     def _words(self, q: PollQuestion, value: object) -> str:
         q = shown_question(q, self._key(q.qid))
         if q.kind == "free_text":
-            return _("“{text}”").format(text=value)
+            return f"“{value}”"  # no words of its own to translate
         if q.kind == "which":
             return choice_words(q, value if isinstance(value, list) else [])
         return q.label(value)
