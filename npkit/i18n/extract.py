@@ -75,7 +75,13 @@ def law_labels() -> dict[str, str]:
                 found.setdefault(text, f"vocabulary {name}")
     for conf in Confidence:
         found.setdefault(conf.label, "confidence mark")
+    from npkit.law.duress import VARIANTS
     from npkit.law.stages import CONTEXT_FIGURES
+
+    for vid, v in VARIANTS.items():
+        for text in (v.title, v.short):
+            if text:
+                found.setdefault(text, f"duress variant {vid}")
 
     for figure in CONTEXT_FIGURES:
         found.setdefault(figure.text, "npkit.law.stages.CONTEXT_FIGURES")

@@ -51,6 +51,7 @@ OUTCOMES: dict[str, str] = {
     "stop here": N_("stop here"),
     "missed chance": N_("missed chance"),
     "no": N_("no"),
+    "yes": N_("yes"),
     "covered": N_("covered"),
     "not covered": N_("not covered"),
     "not covered (no provision)": N_("not covered (no provision)"),
@@ -65,7 +66,7 @@ def outcome_word(key: object) -> str:
     """An outcome or feedback word (``not_protected`` -> "not protected") in the learner's
     language; a word this table lacks is shown as the engine gave it, its underscores spaced."""
     key = str(key)
-    msg = OUTCOMES.get(key)
+    msg = OUTCOMES.get(key, OUTCOMES.get(key.replace(" ", "_")))
     return _(msg) if msg is not None else key.replace("_", " ")
 
 
@@ -109,3 +110,15 @@ def reason_text(reason) -> str:
     except (KeyError, IndexError, ValueError) as exc:
         log.warning("translation of %s does not fit its parameters: %s", code, exc)
         return reason.text
+
+
+def say(code: str, **params) -> str:
+    """The wording catalogue's sentence for ``code`` (npkit.law.wording.say) in the learner's
+    language, for a page that words a code itself rather than through a Reason."""
+    from npkit.law.wording import say as english
+
+    text = english(code, **params)  # checks the code and its parameters
+    try:
+        return pgettext(code, template(code)).format(**params)
+    except (KeyError, IndexError, ValueError):
+        return text
