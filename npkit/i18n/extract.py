@@ -89,6 +89,10 @@ def law_labels() -> dict[str, str]:
         for text in (r.title, r.short):
             if text:
                 found.setdefault(text, f"rule {rid}")
+    from npkit.course.training.modules import MODULES
+
+    for m in MODULES:  # typed in Python in the course layer; the pages show them translated
+        found.setdefault(m.title, f"module {m.number}'s title")
     cases = library().cases
     for case in cases.values() if isinstance(cases, dict) else cases:
         stack = list(assess(case, counterfactuals=False).tree.children)  # not the case title
