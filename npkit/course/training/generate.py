@@ -14,6 +14,7 @@ from npkit.engine.findings import Finding, Reason
 from npkit.i18n import N_, _
 from npkit.law.citations import Confidence, fitz
 from npkit.law.vocabulary import OffenceCategory, Stage, describe
+from npkit.render import words as rw
 
 # Outcome words read as a trainee would say them (shown in the page's language, _()); any
 # other word with its '_' as a space. The values stay the engine's words.
@@ -39,7 +40,7 @@ def outcome_label(outcome: str) -> str:
 
 def stop_choices() -> tuple[tuple[str, str], ...]:
     """Module 6's choices: each stage of the process, or 'it should not stop it'."""
-    return tuple((describe(Stage, s), s.value) for s in Stage) + (
+    return tuple((rw.label(describe(Stage, s)), s.value) for s in Stage) + (
         (_("it should not stop the process"), NOT_STOPPED),)
 
 
@@ -66,21 +67,24 @@ def _outcome_question(spec: Spec, case, assessment) -> Question:
         focus = node.child(spec.focus)
         extra, marked = focus.decisive, (node, focus)
         if extra is not None and extra is not reason:
-            reason = Reason(f"{reason.text} {extra.text}", extra.source)
+            why = f"{rw.reason_text(reason)} {rw.reason_text(extra)}"
+            reason = Reason(why, extra.source)
+    why = rw.reason_text(reason) if reason.code else reason.text
     return Question(spec.id, spec.module, _fill(spec.prompt, case), _outcome_choices(group),
-                    node.outcome, reason.text, reason.source, case.id, f"{spec.target}.outcome",
+                    node.outcome, why, reason.source, case.id, f"{spec.target}.outcome",
                     _caveats(*marked))
 
 
 def _failing_question(spec: Spec, case, assessment) -> Question:
     node = assessment.duress[spec.target.split(".", 1)[1]]
-    choices = tuple((c.title, c.test.rsplit(".", 1)[1]) for c in node.children)
+    choices = tuple((rw.title(c), c.test.rsplit(".", 1)[1]) for c in node.children)
     failing = [c for c in node.children if not c.holds]
     if len(failing) != 1:  # the question needs exactly one right answer
         raise ValueError(f"{spec.id}: {len(failing)} conditions fail, expected one")
     reason = failing[0].decisive
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices,
-                    failing[0].test.rsplit(".", 1)[1], reason.text, reason.source, case.id,
+                    failing[0].test.rsplit(".", 1)[1], rw.reason_text(reason), reason.source,
+                    case.id,
                     f"{spec.target}.conditions", _caveats(failing[0]))
 
 
@@ -94,7 +98,7 @@ def _category_question(spec: Spec, case, assessment) -> Question:
             "charged with into status, purpose and secondary offences, and argues the "
             "principle should cover all of them.").format(
         category=_(word) if word else f"{offence.category} offence",
-        description=describe(OffenceCategory, offence.category))
+        description=rw.label(describe(OffenceCategory, offence.category)))
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, offence.category,
                     why, fitz("IV.C"), case.id, "offence.category")
 
@@ -105,7 +109,7 @@ def _stop_question(spec: Spec, case, assessment) -> Question:
     stop = should_stop(assessment)
     reason = stop.decisive
     return Question(spec.id, spec.module, _fill(spec.prompt, case), stop_choices(),
-                    stop.outcome, reason.text, reason.source, case.id, "process.stop",
+                    stop.outcome, rw.reason_text(reason), reason.source, case.id, "process.stop",
                     _caveats(stop))
 
 
@@ -145,7 +149,8 @@ def _change_question(spec: Spec, case, assessment) -> Question:
     reason = node.decisive
     why = _("This change turns '{before}' into '{after}'; each of the other changes alters "
             "some other outcome, but not this one. As the facts stand: {reason}").format(
-        before=outcome_label(base[path]), after=outcome_label(after), reason=reason.text)
+        before=outcome_label(base[path]), after=outcome_label(after),
+        reason=rw.reason_text(reason))
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, answer, why,
                     reason.source, case.id, f"counterfactuals.{spec.target}", _caveats(node))
 

@@ -37,6 +37,7 @@ from npkit.course.training.generate import (  # noqa: F401 (the quiz's API, used
 from npkit.course.training.question import Prompt, Question, Spec  # noqa: F401
 from npkit.i18n import N_, _, current
 from npkit.law.citations import Citation, Confidence
+from npkit.render import words as rw
 
 # ---------------------------------------------------------------------------------------------
 # Grading
@@ -58,7 +59,7 @@ class Feedback:
     @property
     def rests_on(self) -> str:
         """"This answer rests on npkit's reading." in words, or '' when nothing needs saying."""
-        words = "; ".join(m.label for m in self.marks if m.is_caveat)
+        words = "; ".join(rw.mark(m) for m in self.marks if m.is_caveat)
         return _("This answer rests on {marks}.").format(marks=words) if words else ""
 
     @property

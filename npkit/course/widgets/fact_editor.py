@@ -25,16 +25,16 @@ from npkit.casefile.scenario import (
 )
 from npkit.course.widgets import ui
 from npkit.course.widgets.choice import Choice, Option
-from npkit.course.widgets.ui import words
 from npkit.i18n import _
 from npkit.law.vocabulary import Means, describe
+from npkit.render import words as rw
 
 # --------------------------------------------------------------------------- the controls
 
 
 def _options(vocab: type[StrEnum]) -> list[Option]:
     """A term per option: its name in the menu, what it means beside the menu."""
-    return [Option(words(term), term, f"{words(term)}: {describe(vocab, term)}")
+    return [Option(rw.term(term), term, f"{rw.term(term)}: {rw.label(describe(vocab, term))}")
             for term in vocab.__members__]
 
 
@@ -88,8 +88,8 @@ class FactEditor:
         put(_section(_("Means used on them"), place=len(column)))
         self.means: dict[str, w.Checkbox] = {}
         for term in Means.__members__:
-            box = w.Checkbox(description=f"{words(term)} — {describe(Means, term)}",
-                             indent=False, tooltip=describe(Means, term),
+            box = w.Checkbox(description=f"{rw.term(term)} — {rw.label(describe(Means, term))}",
+                             indent=False, tooltip=rw.label(describe(Means, term)),
                              **_box_look(len(column)))
             self._wire(box, f"means.{term}")
             self.means[term] = put(box, f"means.{term}")

@@ -29,8 +29,9 @@ import re
 from markupsafe import Markup
 
 from npkit.course.widgets import ui
-from npkit.i18n import N_, _
+from npkit.i18n import _
 from npkit.questions import AnswerKey
+from npkit.render import words as rw
 from npkit.store.workshop.sessions import PollQuestion, Tally
 
 PREVIEW_CHARS = 280
@@ -38,28 +39,20 @@ PREVIEW_LINES = 6
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-# An outcome question's choices as npkit.questions words them (the value with '_' as a space),
-# shown in the page's language.
-OUTCOME_CHOICES = {
-    "victim": N_("victim"), "not_victim": N_("not victim"),
-    "succeeds": N_("succeeds"), "fails": N_("fails"),
-    "protected": N_("protected"), "not_protected": N_("not protected"),
-    "discretionary": N_("discretionary"),
-}
-
-
 def shown_question(question: PollQuestion, key: AnswerKey | None) -> PollQuestion:
     """``question`` in this page's language: its prompt and choice labels from the case as this
-    kernel reads it (``key``, made here), an outcome's choices in the catalogue's words; the
-    id, the values and the flags as stored. Without a key, the stored words."""
+    kernel reads it (``key``, made here), an outcome's choices and a "which" question's states
+    and models in the catalogue's words (npkit.render.words); the id, the values and the flags
+    as stored. Without a key, the stored prompt."""
     labels = dict((v, lab) for lab, v in question.choices)
     prompt = question.prompt
     if key is not None and getattr(key.question, "id", None) == question.qid:
         prompt = key.question.prompt or prompt
         labels.update((v, lab) for lab, v in key.choices if v in labels)
     if question.kind == "outcome":
-        labels = {v: _(OUTCOME_CHOICES[v]) if v in OUTCOME_CHOICES else lab
-                  for v, lab in labels.items()}
+        labels = {v: rw.outcome_word(v) for v in labels}
+    elif question.kind == "which":
+        labels = {v: rw.label(lab) for v, lab in labels.items()}
     return dataclasses.replace(question, prompt=prompt,
                                choices=tuple((labels[v], v) for _lab, v in question.choices))
 
@@ -169,9 +162,9 @@ def _reveal(question: PollQuestion, key: AnswerKey | None, mine: object = ...) -
     reasons = []
     if key is not None:
         givers = key.why_from if len(key.why_from) == len(key.why) else ("",) * len(key.why)
-        # TODO(i18n): the reasons' words through the render layer's reason wording (i18nwa)
-        reasons = [(text(r.text), text(r.source), text(g)) for r, g in zip(key.why, givers,
-                                                                          strict=True)]
+        reasons = [(text(rw.reason_text(r)), text(r.source),
+                    text("; ".join(rw.label(x) for x in g.split("; ")) if g else ""))
+                   for r, g in zip(key.why, givers, strict=True)]
     return ui.render("workshop/reveal.html.j2", kind=question.kind, key=key,
                      answer=key_words(question, key), reasons=reasons,
                      marks=list(key.marks) if key is not None and key.rests_on else [],

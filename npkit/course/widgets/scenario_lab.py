@@ -54,6 +54,7 @@ from npkit.course.widgets.outcome_matrix import OutcomeMatrix, finding_for, note
 from npkit.engine.assessment import Assessment, assess
 from npkit.i18n import N_, _, ngettext
 from npkit.law import registry
+from npkit.render import words as rw
 
 CF_CACHE_SIZE = 128
 MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted
@@ -300,7 +301,7 @@ class ScenarioLab(Stateful):
         else:
             self._silently(self.why_row, "duress.england_wales")
             self._say(_("There is no such row to explain; showing duress ({label}).").format(
-                label=registry.label("duress.england_wales")))
+                label=rw.label(registry.label("duress.england_wales"))))
         self._draw_why()
         self._draw_counterfactuals()
         return ok
