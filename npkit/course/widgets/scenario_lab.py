@@ -251,7 +251,8 @@ class ScenarioLab(Stateful):
             scenario = apply_edit(self.loaded, self.scenario, field, value)
             case = build_case(self.loaded, scenario)
         except Rejected as e:
-            # TODO(i18n): Rejected's wording is npkit.casefile.scenario's (not translated yet)
+            # TODO(i18n): npkit.casefile.scenario words the refusal, in English (not this
+            # page's module; tests/test_i18n_pseudo_b.py lists it as allowed until then)
             self._say(_("That change was not applied; the facts stay as they were."), [str(e)])
             self._resync()
             return False
