@@ -63,7 +63,8 @@ def test_outcome_words_marks_and_terms_go_through_the_catalogue():
 
 
 def test_the_wording_extractor_gives_the_code_as_context_and_the_template_as_msgid():
-    yaml_text = b"# a comment\nduress.no_escape.none: >-\n  There was no reasonable\n  opportunity.\n"
+    yaml_text = (b"# a comment\nduress.no_escape.none: >-\n"
+                 b"  There was no reasonable\n  opportunity.\n")
     found = list(extract_wording(io.BytesIO(yaml_text), [], [], {}))
     assert found == [(2, "pgettext", ("duress.no_escape.none",
                                       "There was no reasonable opportunity."), found[0][3])]
