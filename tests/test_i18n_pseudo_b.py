@@ -6,7 +6,8 @@ brackets (``[Ŝĥöŵ ~~]``). The pages are built and driven in-process, and at 
 text a learner sees or hears (HTML text, labels, tooltips, placeholders, menu entries,
 aria-labels) is checked: plain English that is neither content (case files, the quiz's YAML,
 citations) nor an engine value is named, with where it was seen. Allowed besides: the case
-file the lab offers for download, shown as it is, and a join code spelt out for screen readers.
+file the lab offers for download, shown as it is, a join code spelt out for screen readers and
+the trainer link (its random secret may read as words).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _quiz_findings() -> list[str]:
 def _workshop_findings(tmp_path) -> list[str]:
     from npkit.course.widgets.workshop_page import spaced
     from npkit.course.widgets.workshop_trainee import TraineePage
-    from npkit.course.widgets.workshop_trainer import TrainerPage
+    from npkit.course.widgets.workshop_trainer import TrainerPage, trainer_link
     from npkit.store.learners import Store
     from npkit.store.workshop import Workshop
 
@@ -83,11 +84,11 @@ def _workshop_findings(tmp_path) -> list[str]:
     found = bypassed([trainer.widget])
     trainer.case.value = "jane"
     trainer.start_button.click()
-    code = trainer.code
+    code, link = trainer.code, trainer_link(trainer.code, trainer.secret)
     trainee = TraineePage(cases, workshop=ws, query=f"session={code}")
 
     def check() -> None:
-        found.extend(bypassed([trainer.widget, trainee.widget], allowed=[spaced(code)]))
+        found.extend(bypassed([trainer.widget, trainee.widget], allowed=[spaced(code), link]))
 
     check()
     trainee.nickname.value = "Owl"

@@ -112,15 +112,15 @@ def time_left(seconds: int) -> str:
     """"1:05 left"; "Time is up" at 0 (npkit.js writes the same words as it counts down)."""
     if seconds <= 0:
         return _("Time is up")
-    # TODO(i18n): npkit.js counts down in English words ("left", "Time is up")
-    return _("{minutes}:{seconds:02d} left").format(minutes=seconds // 60,
-                                                     seconds=seconds % 60)
+    return _("{time} left").format(time=f"{seconds // 60}:{seconds % 60:02d}")
 
 
 def countdown(question: PollQuestion, now: datetime) -> ui.Markup:
     """The countdown of ``question`` as the page draws it (npkit.js counts it down)."""
     seconds = question.seconds_left(now)
-    return ui.render("workshop/countdown.html.j2", seconds=seconds, shown=time_left(seconds))
+    # the words npkit.js may count down in (data-npk-left: "{time} left", data-npk-up)
+    return ui.render("workshop/countdown.html.j2", seconds=seconds, shown=time_left(seconds),
+                     left=_("{time} left"), up=_("Time is up"))
 
 
 def countdown_html(question: PollQuestion, now: datetime) -> str:
