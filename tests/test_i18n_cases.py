@@ -161,3 +161,13 @@ def test_the_case_cache_keeps_each_language_apart(tmp_path, monkeypatch):
     finally:
         lib._load.cache_clear()
     assert len(list((tmp_path / "cache").glob("cases-*.pickle"))) == 2
+
+
+def test_the_translation_example_of_the_case_format_page_gives_thai():
+    from npkit.casefile.docs import TRANSLATION_EXAMPLE
+
+    data = yaml.safe_load(TRANSLATION_EXAMPLE)
+    assert untranslated(data, "th", TEXT_FIELDS) == []
+    thai = localize(data, "th")
+    assert thai["person"] == {"pseudonym": "แอนา", "age": 24}
+    assert THAI.search(thai["narrative"][0]["text"]) and "th" not in thai["narrative"][0]
