@@ -38,10 +38,21 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from npkit.casefile.loader import load_cases
+    from npkit.casefile.loader import LoadResult, load_cases
+    from npkit.i18n import DEFAULT
+    from npkit.i18n.content import TRANSLATED
 
-    result = load_cases(*args.paths)
-    for error in result.errors:
+    # Each file in English, then in every language it is translated into (its overlays); a
+    # problem found in two languages (a bad fact) is reported once.
+    result = LoadResult()
+    for lang in (DEFAULT, *TRANSLATED):
+        found = load_cases(*args.paths, lang=lang)
+        result.files = result.files or found.files
+        result.errors += [e for e in found.errors if e not in result.errors]
+        result.warnings += [w for w in found.warnings if w not in result.warnings]
+    for error in sorted(result.errors, key=lambda e: (result.files.index(e.path)
+                                                      if e.path in result.files else 0,
+                                                      e.line or 0)):
         print(error)
     for warning in result.warnings:
         print(warning)
