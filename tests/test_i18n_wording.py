@@ -9,9 +9,11 @@ the English all fail here, naming the code.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from string import Formatter
 
 import pytest
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
@@ -19,6 +21,7 @@ from npkit import i18n
 from npkit.law.wording import catalogue
 
 PO = i18n.LOCALE_DIR / "th" / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+WORKING = Path(__file__).resolve().parents[1] / "tools" / "i18n" / "wording_th.yaml"
 THAI = re.compile("[\u0e00-\u0e7f]")
 # the areas of the wording files: an entry in one of them for a code the engine no longer has
 # is stale too
@@ -67,6 +70,16 @@ def problems(cat: Catalog, english: dict[str, str]) -> list[str]:
 
 def test_every_wording_code_has_a_current_thai_entry():
     assert problems(_read(), catalogue()) == []
+
+
+def test_the_catalogue_holds_the_thai_of_the_working_file():
+    """tools/i18n/wording_th.yaml is where the Thai is edited; the .po is written from it."""
+    working = yaml.safe_load(WORKING.read_text(encoding="utf-8"))
+    cat = _read()
+    behind = [code for code, template in catalogue().items()
+              if (entry := cat.get(template, context=code)) is not None
+              and entry.string != " ".join(str(working.get(code, "")).split())]
+    assert behind == [], "run .venv/bin/python tools/i18n/wording_po.py"
 
 
 def test_the_check_fails_on_a_missing_a_stale_and_a_fuzzy_entry():

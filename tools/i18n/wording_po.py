@@ -76,7 +76,12 @@ def updated(lang: str) -> tuple[Path, bytes]:
         if message.context in english and message.id != english[message.context]:
             cat.delete(message.id, context=message.context)
     for code, template in english.items():
-        cat.add(template, thai[code], context=code)
+        entry = cat.get(template, context=code)
+        if entry is None:
+            cat.add(template, thai[code], context=code)
+        else:  # Catalog.add keeps an existing entry's string: set it
+            entry.string = thai[code]
+            entry.flags.discard("fuzzy")
     cat.header_comment = HEADER.format(language=cat.locale.english_name, lang=lang)
     cat.fuzzy = False  # the header is checked: a fuzzy header hides the charset from msgfmt
     cat.project, cat.version = "npkit", ""
