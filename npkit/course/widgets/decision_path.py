@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from npkit import i18n
 from npkit.course.binding import Stateful
 from npkit.course.training import quiz as qz
 from npkit.course.widgets import ui
@@ -21,7 +22,7 @@ from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.quiz import STATUS_WORDS
 from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
-from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk, walk_summary
+from npkit.law.stages import context_figures, should_stop, walk, walk_summary
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
 
 SEED_CASES = ("jane", "john", "sarah")  # Fitzgerald 2024 V.B: offered first, Jane by default
@@ -30,7 +31,8 @@ FAILED = "Something went wrong; the rest of the page still works."
 
 def context_panel() -> w.HTML:
     """The scale of the problem, in figures from the sources (paraphrased, each cited)."""
-    return ui.html_widget("decision/context.html.j2", figures=CONTEXT_FIGURES)
+    return ui.html_widget("decision/context.html.j2",
+                          figures=context_figures(lang=i18n.current()))
 
 
 def _ordered(cases) -> list:
