@@ -24,6 +24,7 @@ TEXT_FIELDS: dict[Path, tuple[str, ...]] = {
     DATA / "checklist.yaml": ("title", "question"),
     DATA / "objectives.yaml": ("text",),
     DATA / "generated.yaml": ("stop_prompt", "prompt"),
+    LAW_DATA / "notes.yaml": ("title", "text"),
 }
 
 

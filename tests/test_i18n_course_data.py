@@ -14,6 +14,7 @@ from npkit.course.training import glossary as glossary_mod
 from npkit.course.training import modules, questions_data
 from npkit.course.training.content import DATA, ContentError
 from npkit.course.training.questions_data import load_prompts
+from npkit.notes import notes
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 FILES = sorted(TEXT_FIELDS, key=name)
@@ -61,6 +62,10 @@ def test_the_thai_data_validates_with_the_ids_values_answers_and_citations_of_th
         {m: [o.cite for o in v] for m, v in th_o.items()}
     en_g, th_g = (glossary_mod.load_glossary(lang=lang) for lang in ("en", "th"))
     assert [(e.id, e.cite, e.see) for e in en_g] == [(e.id, e.cite, e.see) for e in th_g]
+    en_n, th_n = notes("en"), notes("th")
+    assert {k: n.cite for k, n in en_n.items()} == {k: n.cite for k, n in th_n.items()}
+    assert all(THAI.search(n.text) for n in th_n.values())
+    assert [k for k, n in en_n.items() if n.title] == [k for k, n in th_n.items() if n.title]
 
 
 def test_the_course_shows_the_current_language_and_keeps_one_copy_of_each():
@@ -70,12 +75,12 @@ def test_the_course_shows_the_current_language_and_keeps_one_copy_of_each():
         thai = (questions_data.prompts()[0].title, questions_data.checklist()[0].title,
                 modules.objectives()[1][0].text, glossary_mod.glossary()[0].term,
                 questions_data.quiz_entries()[0].value.prompt,
-                questions_data.generated_specs()[1])
+                questions_data.generated_specs()[1], notes()["open.sarah"].title)
         i18n.use("en")
         english = (questions_data.prompts()[0].title, questions_data.checklist()[0].title,
                    modules.objectives()[1][0].text, glossary_mod.glossary()[0].term,
                    questions_data.quiz_entries()[0].value.prompt,
-                   questions_data.generated_specs()[1])
+                   questions_data.generated_specs()[1], notes()["open.sarah"].title)
     finally:
         i18n.use(before)
     assert all(THAI.search(t) for t in thai), thai
