@@ -25,6 +25,7 @@ TEXT_FIELDS: dict[Path, tuple[str, ...]] = {
     DATA / "objectives.yaml": ("text",),
     DATA / "generated.yaml": ("stop_prompt", "prompt"),
     LAW_DATA / "notes.yaml": ("title", "text"),
+    LAW_DATA / "recommendations.yaml": ("title", "text"),
 }
 
 

@@ -14,6 +14,7 @@ from npkit.course.training import glossary as glossary_mod
 from npkit.course.training import modules, questions_data
 from npkit.course.training.content import DATA, ContentError
 from npkit.course.training.questions_data import load_prompts
+from npkit.law.jurisdiction_data import recommendations
 from npkit.notes import notes
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -66,6 +67,10 @@ def test_the_thai_data_validates_with_the_ids_values_answers_and_citations_of_th
     assert {k: n.cite for k, n in en_n.items()} == {k: n.cite for k, n in th_n.items()}
     assert all(THAI.search(n.text) for n in th_n.values())
     assert [k for k, n in en_n.items() if n.title] == [k for k, n in th_n.items() if n.title]
+    en_r, th_r = recommendations("en"), recommendations("th")
+    assert [(r.number, r.stage, r.citations) for r in en_r] == \
+        [(r.number, r.stage, r.citations) for r in th_r]
+    assert all(THAI.search(r.title) and THAI.search(r.text) for r in th_r)
 
 
 def test_the_course_shows_the_current_language_and_keeps_one_copy_of_each():
