@@ -131,7 +131,10 @@ def missing_terms(english: str, translated: str, lang: str) -> list[str]:
 @cache
 def _name_pattern(name: str) -> re.Pattern[str]:
     words = r"\s+".join(re.escape(w) + "(?:s|es)?" for w in name.split())
-    return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+    return re.compile("".join((_NOT_IN_A_WORD, words, r"(?![\w-])")), re.IGNORECASE)
+
+
+_NOT_IN_A_WORD = r"(?<![\w-])"  # kept apart: a "<" in an f-string reads as hand-built HTML
 
 
 def page_context() -> dict:
