@@ -31,6 +31,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from npkit.i18n import content
 from npkit.law.citations import SOURCES, Citation, Confidence, known_source, outside, reading
 from npkit.law.translated import ENGLISH, localized
 from npkit.law.vocabulary import OffenceType, Stage
@@ -274,8 +275,13 @@ def _instruments(lang: str = ENGLISH) -> tuple[Instrument, ...]:
 
 
 @cache
-def _recommendations() -> tuple[Recommendation, ...]:
-    rows = [Recommendation.model_validate(r) for r in _load("recommendations.yaml")]
+def _recommendations(lang: str) -> tuple[Recommendation, ...]:
+    try:
+        raw = content.localize(_load("recommendations.yaml"), lang)
+    except content.ContentError as exc:
+        raise ValueError(f"npkit/law/data/recommendations.yaml, field "
+                         f"{str(exc).lstrip('.')}") from None
+    rows = [Recommendation.model_validate(r) for r in raw]
     _unique([r.number for r in rows], "recommendation numbers")
     return tuple(sorted(rows, key=lambda r: r.number))
 
@@ -291,6 +297,8 @@ def instruments(lang: str = ENGLISH) -> dict[str, Instrument]:
     return {r.id: r for r in _instruments(lang)}
 
 
-def recommendations() -> list[Recommendation]:
-    """The ASEAN study's 26 recommendations, ordered by number."""
-    return list(_recommendations())
+def recommendations(lang: str = content.DEFAULT) -> list[Recommendation]:
+    """The ASEAN study's 26 recommendations, ordered by number, their titles and texts in
+    ``lang`` (the ``th:`` overlays of recommendations.yaml). The law layer knows no current
+    language: a page passes its own."""
+    return list(_recommendations(lang))

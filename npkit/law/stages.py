@@ -155,13 +155,13 @@ def should_stop(assessment) -> Finding:
                    also_rests_on=presumption.also_rests_on)
 
 
-def walk(assessment) -> list[StageView]:
-    """Every stage, with the study's recommendations, for one assessed case."""
+def walk(assessment, lang: str = "en") -> list[StageView]:
+    """Every stage, with the study's recommendations (in ``lang``), for one assessed case."""
     from npkit.law.jurisdiction_data import recommendations
 
     stop = should_stop(assessment)
     reached = STAGES.index(assessment.facts.stage)
-    recs = recommendations()
+    recs = recommendations(lang)
     out = []
     for i, stage in enumerate(STAGES):
         out.append(StageView(
