@@ -29,7 +29,9 @@ def outcomes_frame(a):
 
 def _why(node) -> dict[str, str]:
     r = node.decisive
-    return {"because": r.text if r else "", "source": str(r.source) if r else "",
+    from npkit.render.words import reason_text
+
+    return {"because": reason_text(r) if r else "", "source": str(r.source) if r else "",
             "marks": marks_words(node.marks)}
 
 

@@ -18,13 +18,17 @@ ANALOGUE_NOTE = "duress.rome_statute.analogue"
 
 def marks_words(marks: Iterable[Confidence]) -> str:
     """"npkit's reading; from outside npkit's sources: verify before use", or ''."""
-    return "; ".join(m.label for m in marks if m.is_caveat)
+    from npkit.render.words import mark
+
+    return "; ".join(mark(m) for m in marks if m.is_caveat)
 
 
 def outcome_words(node: Finding) -> str:
     """The outcome in words, with the caveats it rests on in brackets:
     "protected [npkit's reading]"."""
-    text = node.outcome.replace("_", " ")
+    from npkit.render.words import outcome_word
+
+    text = outcome_word(node.outcome)
     marks = marks_words(node.marks)
     return f"{text} [{marks}]" if marks else text
 

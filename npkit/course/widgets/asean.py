@@ -25,21 +25,34 @@ from npkit.course.widgets import ui
 from npkit.course.widgets.choice import Choice, Option
 from npkit.course.widgets.guess import GuessFirst
 from npkit.course.widgets.models_table import CaseAndCharge, category_text
-from npkit.course.widgets.ui import words
 from npkit.engine.assessment import assess
+from npkit.i18n import N_, _
 from npkit.law.jurisdiction_data import instruments, jurisdictions
 from npkit.law.jurisdictions import DISCRETION_TEXT
 from npkit.law.jurisdictions import MODEL_WORDS as LAW_MODEL_WORDS
 from npkit.law.vocabulary import OffenceType, describe
-from npkit.law.wording import say
 from npkit.notes import Note, note, notes
+from npkit.render import words as rw
+from npkit.render.words import say
 
 # The law's own words for a row's model, and for what a row's data adds to it or leaves
 # unnamed (npkit/law/data/wording/jurisdictions.yaml); the row's citations stand beside them.
-MODEL_WORDS = {**LAW_MODEL_WORDS, "none": "no provision"}
+MODEL_WORDS = {**LAW_MODEL_WORDS, "none": N_("no provision")}
 VERIFY_NOTE = "asean.verify_current_law"  # above the reference table
-KIND_WORDS = {"soft_law": "soft law", "treaty": "treaty", "eu_law": "EU law",
-              "case_law": "judgment"}
+KIND_WORDS = {"soft_law": N_("soft law"), "treaty": N_("treaty"), "eu_law": N_("EU law"),
+              "case_law": N_("judgment")}
+STATES, INSTRUMENTS = N_("ASEAN Member States"), N_("International and regional instruments")
+
+
+def model_words(model: str) -> str:
+    """A row's link model in words, in the learner's language (the law's wording by code)."""
+    if model in LAW_MODEL_WORDS:
+        return say(f"jurisdictions.model.{model}")
+    return _(MODEL_WORDS[model]) if model in MODEL_WORDS else rw.term(model)
+
+
+def discretion_text(discretion: str) -> str:
+    return say(f"jurisdictions.discretion.{discretion}") if discretion in DISCRETION_TEXT else ""
 
 # Why a text leaves protection to the authorities, in npkit's words with citations, keyed by
 # the data's ``discretion`` field ("discretion.<type>" in npkit/law/data/notes.yaml), or by the row
@@ -81,16 +94,16 @@ def has_provision(row) -> bool:
 def covered_word(row, offence_type: str) -> str:
     """Whether ``row``'s provision covers ``offence_type``, in words (a badge's word)."""
     if not has_provision(row):
-        return "not covered (no provision)"
+        return "not covered (no provision)"  # badge keys: the badge words them
     return "covered" if row.covers(offence_type) else "not covered"
 
 
 def _offences_text(row) -> str:
     if row.covers_any:
-        return "any offence"
+        return _("any offence")
     if not row.offences_covered:
-        return "none"
-    return ", ".join(words(o) for o in row.offences_covered)
+        return _("none")
+    return ", ".join(rw.term(o) for o in row.offences_covered)
 
 
 def _view(row, offence_type: str) -> dict:
@@ -101,10 +114,10 @@ def _view(row, offence_type: str) -> dict:
             "jurisdictions.provision.unnamed" if row.has_provision
             else "jurisdictions.provision.none")
     else:
-        kind = KIND_WORDS.get(row.kind, row.kind)
+        kind = _(KIND_WORDS[row.kind]) if row.kind in KIND_WORDS else row.kind
         tag = f"{kind}, {row.year}" if row.year else kind
         provision = row.provision
-    model = [MODEL_WORDS.get(row.model, words(row.model))]
+    model = [model_words(row.model)]
     if getattr(row, "obedience_to_order", False):
         model.append(say("jurisdictions.qualifier.obedience_to_order"))
     if getattr(row, "requires_forced_labour", False):
@@ -113,7 +126,7 @@ def _view(row, offence_type: str) -> dict:
         model.append(say("jurisdictions.qualifier.only_for", only=row.applies_only_to))
     return {"tag": tag, "provision": provision, "model": "; ".join(model),
             "offences": _offences_text(row),
-            "discretion": DISCRETION_TEXT.get(row.discretion, ""),
+            "discretion": discretion_text(row.discretion),
             "covered": covered_word(row, offence_type) if offence_type else "",
             "binding_note": getattr(row, "binding_note", "")}
 
@@ -131,13 +144,13 @@ class AseanTable:
         self._rows = dict(rows) if rows is not None else reference_rows()
         models = sorted({r.model for r in self._rows.values()},
                         key=lambda m: list(MODEL_WORDS).index(m) if m in MODEL_WORDS else 99)
-        model_options = [("All models", ANY_MODEL)] + [
-            (MODEL_WORDS.get(m, words(m)), m) for m in models]
-        provision_options = [("All", ANY_MODEL), ("Has a non-punishment provision",
-                                                 HAS_PROVISION),
-                             ("No explicit provision", NO_PROVISION)]
-        offence_options = [Option("(choose one)", "")] + [
-            Option(words(t), str(t), f"{words(t)}: {describe(OffenceType, t)}")
+        model_options = [(_("All models"), ANY_MODEL)] + [(model_words(m), m) for m in models]
+        provision_options = [(_("All"), ANY_MODEL),
+                             (_("Has a non-punishment provision"), HAS_PROVISION),
+                             (_("No explicit provision"), NO_PROVISION)]
+        offence_options = [Option(_("(choose one)"), "")] + [
+            Option(rw.term(t), str(t), _("{term}: {description}").format(
+                term=rw.term(t), description=rw.label(describe(OffenceType, t))))
             for t in OffenceType]
         self._allowed = {
             "model": {v for _, v in model_options},
@@ -146,15 +159,16 @@ class AseanTable:
         }
         style = {"description_width": "initial"}
         self.model = w.Dropdown(options=model_options, value=ANY_MODEL,
-                                description="Link model", style=style,
+                                description=_("Link model"), style=style,
                                 layout=w.Layout(width="auto"))
         self.provision = w.Dropdown(options=provision_options, value=ANY_MODEL,
-                                    description="Provision", style=style,
+                                    description=_("Provision"), style=style,
                                     layout=w.Layout(width="auto"))
-        self.offence_choice = Choice("Is this offence type covered?", offence_options, "")
+        self.offence_choice = Choice(_("Is this offence type covered?"), offence_options, "")
         self.offence = self.offence_choice.menu
         self.include_instruments = w.Checkbox(value=bool(instruments),
-                                              description="Include international instruments",
+                                              description=_("Include international "
+                                                            "instruments"),
                                               style=style)
         self.state = {"model": ANY_MODEL, "provision": ANY_MODEL, "offence": "",
                       "instruments": bool(instruments)}
@@ -207,7 +221,7 @@ class AseanTable:
             return False
         return is_state(row) or s["instruments"]
 
-    @ui.guard("The table could not be drawn.")
+    @ui.guard(N_("The table could not be drawn."))
     def render(self) -> None:
         offence = self.state["offence"]
         shown = {k: r for k, r in self._rows.items() if self._keep(r)}
@@ -218,15 +232,14 @@ class AseanTable:
             "asean/count.html.j2", states=len(states), others=len(others), offence=offence,
             n_states=sum(1 for r in self._rows.values() if is_state(r)),
             covered=sum(1 for _, r, _ in states if has_provision(r) and r.covers(offence)))
-        cols = ["State or instrument"]
+        cols = [_("State or instrument")]
         if offence:
-            cols.append(f"Covers {words(offence)}?")
-        cols += ["Provision and model", "Offences covered", "Discretion", "Summary",
-                 "Source, confidence, last checked"]
+            cols.append(_("Covers {offence}?").format(offence=rw.term(offence)))
+        cols += [_("Provision and model"), _("Offences covered"), _("Discretion"), _("Summary"),
+                 _("Source, confidence, last checked")]
         self.table.value = ui.value(
             "asean/reference.html.j2", shown=shown, offence=offence, cols=cols,
-            groups=[("ASEAN Member States", states),
-                    ("International and regional instruments", others)])
+            groups=[(_(STATES), states), (_(INSTRUMENTS), others)])
 
 
 class AseanCase(GuessFirst, CaseAndCharge):
@@ -239,7 +252,7 @@ class AseanCase(GuessFirst, CaseAndCharge):
 
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
-        self._init_guess("ASEAN states")
+        self._init_guess(N_("ASEAN states"))
         self.charge = ui.html_widget()
         self.summary = ui.html_widget()
         self.table = ui.html_widget()
@@ -260,7 +273,7 @@ class AseanCase(GuessFirst, CaseAndCharge):
                                      category=category_text(a.offence))
         self._offer(case, offence_id, a.jurisdictions, ui.value(
             "guess/question.html.j2", name=case.person.pseudonym, charge=a.offence.charge,
-            total=len(a.jurisdictions), noun="ASEAN states"))
+            total=len(a.jurisdictions), noun=_("ASEAN states")))
 
     def conceal(self) -> None:
         self.summary.value = self.table.value = ""
@@ -276,8 +289,8 @@ class AseanCase(GuessFirst, CaseAndCharge):
                if n.outcome == "discretionary" and k in rows}
         self.summary.value = ui.value(
             "asean/case_summary.html.j2", a=a, tally=sorted(tally.items()),
-            why=[(found[k].title, n) for k, n in why.items()], g=result,
-            name=a.case.person.pseudonym, noun="ASEAN states", reveal=reveal)
+            why=[(rw.title(found[k]), n) for k, n in why.items()], g=result,
+            name=a.case.person.pseudonym, noun=_("ASEAN states"), reveal=reveal)
 
         def items(group: dict) -> list:
             return [(k, node, why.get(k),
@@ -286,5 +299,5 @@ class AseanCase(GuessFirst, CaseAndCharge):
 
         self.table.value = ui.value(
             "asean/case_table.html.j2", name=a.case.person.pseudonym,
-            groups=[("ASEAN Member States", items(a.jurisdictions)),
-                    ("International and regional instruments", items(a.instruments))])
+            groups=[(_(STATES), items(a.jurisdictions)),
+                    (_(INSTRUMENTS), items(a.instruments))])

@@ -15,6 +15,13 @@ from npkit import DISCLAIMER
 from npkit.course.widgets import ui
 from npkit.course.widgets.ui import BADGES, words  # noqa: F401 - re-exported
 from npkit.engine.findings import Finding
+from npkit.i18n import N_, _
+
+# npkit.DISCLAIMER marked for the catalogue (the package root imports no UI code); shown in the
+# learner's language while it is the same English (tests/test_i18n_catalogue.py checks).
+DISCLAIMER_MSG = N_("npkit is a teaching tool, not legal advice. Statutes and case law change: "
+                    "verify the current law of any jurisdiction before relying on an outcome "
+                    "shown here.")
 
 
 def finding_tree(node: Finding, open_depth: int = 1) -> w.HTML:
@@ -27,20 +34,22 @@ def error_panel(title: str, lines: Iterable[str]) -> w.HTML:
 
 
 def disclaimer() -> w.HTML:
-    return ui.html_widget("disclaimer.html.j2", text=DISCLAIMER)
+    return ui.html_widget("disclaimer.html.j2",
+                          text=_(DISCLAIMER_MSG) if DISCLAIMER_MSG == DISCLAIMER else DISCLAIMER)
 
 
 def case_viewer(case, **kw) -> w.HTML:
     return ui.html_widget("case.html.j2", case=case, show_tags=kw.get("show_tags", False))
 
 
-def case_choice(cases, value: str | None = None, description: str = "Case"):
+def case_choice(cases, value: str | None = None, description: str | None = None):
     """A labelled menu of cases (:class:`~npkit.course.widgets.choice.Choice`): each case by
     its short name ("Jane, changed"), its whole title beside the menu; values are case ids.
     Lay out ``.widget``; observe and set ``.menu``."""
     from npkit.course.widgets.choice import Choice, case_options
 
-    return Choice(description, case_options(list(cases)), value)
+    return Choice(_("Case") if description is None else description, case_options(list(cases)),
+                  value)
 
 
 def picked_case(cases: dict, menu: w.Dropdown, case_id: object):
@@ -145,6 +154,6 @@ def library_or_errors():
     panel = ui.html_widget()
     if result.errors:
         panel = error_panel(
-            "Some case files could not be read; every other case still works.",
+            _("Some case files could not be read; every other case still works."),
             [str(e) for e in result.errors])
     return result.cases, panel

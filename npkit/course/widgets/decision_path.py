@@ -22,11 +22,28 @@ from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.quiz import STATUS_WORDS
 from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
+from npkit.i18n import N_, _
 from npkit.law.stages import context_figures, should_stop, walk, walk_summary
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
+from npkit.render import words as rw
 
 SEED_CASES = ("jane", "john", "sarah")  # Fitzgerald 2024 V.B: offered first, Jane by default
-FAILED = "Something went wrong; the rest of the page still works."
+FAILED = N_("Something went wrong; the rest of the page still works.")
+# Module 6's last choice and the discussion's answers (npkit.course.training), by value:
+# translated where shown. A stage is named by the law's vocabulary (npkit.render.words).
+NOT_STOPPED_WORDS = N_("it should not stop the process")
+DISCUSSION_WORDS = {"yes": N_("yes"), "no": N_("no"), "unsure": N_("not sure")}
+
+
+def stop_options() -> list[tuple[str, str]]:
+    """Module 6's choices in the learner's language (values as qz.stop_choices gives them)."""
+    stages = {s.value for s in Stage}
+    return [(rw.label(label) if value in stages else _(NOT_STOPPED_WORDS), value)
+            for label, value in qz.stop_choices()]
+
+
+def discussion_options() -> list[tuple[str, str]]:
+    return [(_(DISCUSSION_WORDS.get(v, label)), v) for label, v in qz.DISCUSSION_ANSWERS]
 
 
 def context_panel() -> w.HTML:
@@ -62,16 +79,17 @@ class DecisionPath(Stateful):
         self.checked = False
         self.cases = {c.id: c for c in _ordered(list(cases))}
         self.case_choice = case_choice(list(self.cases.values()) or [_Empty()], value,
-                                       description="Case")
+                                       description=_("Case"))
         self.case = self.case_choice.menu
         self.story = w.HTML("")
         self.where = w.HTML("")
         self.question = w.HTML("")
         self._qid = ui.question_id()
         self.answer = ui.labelled_by(w.RadioButtons(
-            options=list(qz.stop_choices()), value=None, description="Stop at",
+            options=stop_options(), value=None, description=_("Stop at"),
             style={"description_width": "initial"}, layout=w.Layout(width="auto")), self._qid)
-        self.check = ui.button("Check", kind="primary", tooltip="Compare your answer with npkit's")
+        self.check = ui.button(_("Check"), kind="primary",
+                               tooltip=_("Compare your answer with npkit's"))
         self.result = ui.html_widget()
         self.stages = ui.html_widget()
         self.status = ui.status_line()
@@ -80,10 +98,10 @@ class DecisionPath(Stateful):
         self.answer.observe(self._on_answer, names="value")
         self.check.on_click(self._on_check)
         self.widget = w.VBox([
-            ui.html_widget("decision/heading.html.j2", text="1. Read the case"),
+            ui.html_widget("decision/heading.html.j2", text=_("1. Read the case")),
             self.case_choice.widget,
             self.story, self.where,
-            ui.html_widget("decision/heading.html.j2", text="2. Decide first"), self.question,
+            ui.html_widget("decision/heading.html.j2", text=_("2. Decide first")), self.question,
             self.answer, self.check,
             self.status, self.result, self.stages,
         ])
@@ -112,8 +130,8 @@ class DecisionPath(Stateful):
         f = self.assessment.facts
         self.story.value = ui.value("decision/story.html.j2", case=case, show_tags=False)
         self.where.value = ui.value(
-            "decision/where.html.j2", stage=describe(Stage, f.stage),
-            identification=describe(IdentificationStatus, f.identification))
+            "decision/where.html.j2", stage=rw.label(describe(Stage, f.stage)),
+            identification=rw.label(describe(IdentificationStatus, f.identification)))
         self.question.value = ui.value("decision/question.html.j2", name=case.person.pseudonym,
                                        qid=self._qid)
 
@@ -169,10 +187,11 @@ class DecisionPath(Stateful):
         self._reveal += 1
         self.result.value = ui.value("decision/result.html.j2", fb=fb,
                                      word=STATUS_WORDS[fb.status],
-                                     answer=question.answer_label, stop=stop,
+                                     answer=dict((v, k) for k, v in stop_options()).get(
+                                         question.answer, question.answer_label), stop=stop,
                                      reveal=self._reveal, notes=case_notes("stop", case.id),
                                      lesson=case.lesson)
-        self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment),
+        self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment, lang=i18n.current()),
                                      stop=stop, summary=walk_summary(stop))
         self.checked = True
         self._changed()
@@ -180,7 +199,10 @@ class DecisionPath(Stateful):
 
 class _Empty:
     id = ""
-    title = "(no cases)"
+
+    @property
+    def title(self) -> str:
+        return _("(no cases)")
 
 
 class WhyPunish(Stateful):
@@ -201,16 +223,16 @@ class WhyPunish(Stateful):
             qid = ui.question_id()
             label = ui.html_widget("decision/discussion_prompt.html.j2", n=n, prompt=p,
                                    question=p.question.format(name=name), qid=qid)
-            toggle = w.ToggleButtons(options=list(qz.DISCUSSION_ANSWERS), value=None,
-                                     description=f"Your view {n}",
+            toggle = w.ToggleButtons(options=discussion_options(), value=None,
+                                     description=_("Your view {n}").format(n=n),
                                      style={"description_width": "initial",
                                             "button_width": "6rem"})
             ui.labelled_by(toggle, qid)  # and npkit-a11y.js gives each button aria-pressed
             toggle.observe(self._on_toggle, names="value")
             self.answers[p.id] = toggle
             rows.append(w.VBox([label, toggle]))
-        self.compare = ui.button("Compare with Fitzgerald",
-                                 tooltip="Show the argument for each prompt")
+        self.compare = ui.button(_("Compare with Fitzgerald"),
+                                 tooltip=_("Show the argument for each prompt"))
         self.output = ui.html_widget()
         self.compare.on_click(self._on_compare)
         self.widget = w.VBox([*rows, self.compare, self.output])
@@ -229,17 +251,20 @@ class WhyPunish(Stateful):
     def _on_toggle(self, _change=None) -> None:
         self._changed()
 
-    @ui.guard("Could not show the comparison.", status="output")
+    @ui.guard(N_("Could not show the comparison."), status="output")
     def _on_compare(self, _button=None) -> None:
-        labels = dict((v, k) for k, v in qz.DISCUSSION_ANSWERS)
+        labels = dict((v, k) for k, v in discussion_options())
+        no_answer = _("no answer")
         items = []
+        answered = 0
         for p in self.prompts:
             given = self.answers[p.id].value
-            said = labels.get(given, "no answer") if isinstance(given, str) else "no answer"
-            items.append((p, said))
+            said = labels.get(given) if isinstance(given, str) else None
+            answered += said is not None
+            items.append((p, said or no_answer))
         self._reveal += 1
         self.output.value = ui.value("decision/discussion.html.j2", items=items,
-                                     answered=sum(said != "no answer" for _, said in items),
+                                     answered=answered,
                                      reveal=self._reveal)
         self.compared = True
         self._changed()

@@ -31,16 +31,24 @@ from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice, error_panel, picked_case
 from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
+from npkit.i18n import N_, _
 from npkit.law.duress import CONDITIONS, VARIANTS
+from npkit.render import words as rw
 from npkit.render.marks import analogue_label, analogue_text, international_analogue
 
 CASES = ("jane", "john", "sarah")
 # What a matrix cell says of the trainee's answer: short, since it is read twelve times.
 AGREEMENT_TEXT = {
-    "agrees": "You agree.",
-    "differs": "You disagree.",
+    "agrees": N_("You agree."),
+    "differs": N_("You disagree."),
     NOT_ANSWERED: "",
 }
+# The answer labels of npkit.course.training.checklist.ANSWER_OPTIONS, translated where shown.
+ANSWER_WORDS = (N_("Yes"), N_("No"))
+
+
+def _options(cond: str) -> list[tuple[str, str]]:
+    return [(_(label), value) for label, value in answer_options(cond)]
 
 
 class DuressChecklist(Stateful):
@@ -59,10 +67,10 @@ class DuressChecklist(Stateful):
         self.result: Comparison | None = None
         self._assessments: dict[str, object] = {}
         if not self.cases:
-            self.widget = error_panel("There is no case to test.",
-                                      ["No case file could be read from the case library."])
+            self.widget = error_panel(_("There is no case to test."),
+                                      [_("No case file could be read from the case library.")])
             return
-        self.case_choice = case_choice(chosen, value, description="Case")
+        self.case_choice = case_choice(chosen, value, description=_("Case"))
         self.picker = self.case_choice.menu
         self.story = ui.html_widget()
         self.prompts: dict[str, w.HTML] = {}
@@ -74,14 +82,14 @@ class DuressChecklist(Stateful):
             # No description: "No reasonable escape: Yes" read as a double negative. The
             # group is named by the question above it.
             self.questions[cond] = ui.labelled_by(w.RadioButtons(
-                options=list(answer_options(cond)), value=None, layout=w.Layout(width="auto")),
+                options=_options(cond), value=None, layout=w.Layout(width="auto")),
                 self._ids[cond])
             self.questions[cond].observe(self._on_answer, names="value")
             rows.append(w.VBox([self.prompts[cond], self.questions[cond]],
                                layout=w.Layout(margin="0 0 .5em 0")))
-        self.compare_button = ui.button("Compare with npkit", kind="primary",
-                                        tooltip="Set your answers beside npkit's findings")
-        self.clear = ui.button("Clear my answers", tooltip="Start this case again")
+        self.compare_button = ui.button(_("Compare with npkit"), kind="primary",
+                                        tooltip=_("Set your answers beside npkit's findings"))
+        self.clear = ui.button(_("Clear my answers"), tooltip=_("Start this case again"))
         self.summary = ui.html_widget()
         self.comparison = ui.html_widget()
         self.concludes = ui.html_widget()
@@ -109,7 +117,7 @@ class DuressChecklist(Stateful):
 
     # --- callbacks -----------------------------------------------------------------------
 
-    @ui.guard("The case could not be loaded.")
+    @ui.guard(N_("The case could not be loaded."))
     def load(self, case_id: object) -> None:
         """Start ``case_id`` afresh (ignored unless it is one of the offered cases)."""
         case = picked_case(self.cases, self.picker, case_id)
@@ -129,14 +137,15 @@ class DuressChecklist(Stateful):
         finally:
             self._quiet = False
         self.story.value = ui.value("story.html.j2", case=case, opened=True,
-                                    summary=f"{name}'s story: {case.title}")
+                                    summary=_("{name}'s story: {title}").format(name=name,
+                                                                               title=case.title))
 
-    @ui.guard("The case could not be changed.")
+    @ui.guard(N_("The case could not be changed."))
     def _on_case(self, change) -> None:
         self.load(change.get("new"))
         self._changed()
 
-    @ui.guard("Your answer could not be recorded.")
+    @ui.guard(N_("Your answer could not be recorded."))
     def _on_answer(self, _change=None) -> None:
         if self._quiet:
             return
@@ -144,13 +153,13 @@ class DuressChecklist(Stateful):
             self._render()
         self._changed()
 
-    @ui.guard("Your answers could not be compared with npkit.")
+    @ui.guard(N_("Your answers could not be compared with npkit."))
     def _on_compare(self, _button=None) -> None:
         self._reveal += 1
         self._render()
         self._changed()
 
-    @ui.guard("Your answers could not be cleared.")
+    @ui.guard(N_("Your answers could not be cleared."))
     def _on_clear(self, _button=None) -> None:
         self.load(self.picker.value)
         self._changed()
@@ -197,7 +206,7 @@ class DuressChecklist(Stateful):
         self.reasons.value = ui.value("duress/reasons.html.j2", r=result)
         self.changes.value = ui.value(
             "duress/changes.html.j2",
-            variants=[(VARIANTS[v].title, result.findings[v], result.changes_for(v))
+            variants=[(rw.label(VARIANTS[v].title), result.findings[v], result.changes_for(v))
                       for v in result.variants])
 
 
@@ -211,9 +220,13 @@ def _summary(r: Comparison) -> dict:
     """The variants grouped by npkit's outcome, for the one-line summary."""
     by_outcome: dict[str, list[str]] = {}
     for v in r.variants:
-        by_outcome.setdefault(r.outcome(v), []).append(VARIANTS[v].short or VARIANTS[v].title)
+        by_outcome.setdefault(r.outcome(v), []).append(_short(v))
     return {"r": r, "by_outcome": list(by_outcome.items()),
-            "shorts": {v: VARIANTS[v].short or VARIANTS[v].title for v in r.variants}}
+            "shorts": {v: _short(v) for v in r.variants}}
+
+
+def _short(variant: str) -> str:
+    return rw.label(VARIANTS[variant].short or VARIANTS[variant].title)
 
 
 def conditions_source() -> str:
@@ -223,10 +236,11 @@ def conditions_source() -> str:
 
 
 def _table(r: Comparison) -> dict:
-    heads = [(VARIANTS[v].title,
+    heads = [(rw.label(VARIANTS[v].title),
               analogue_label() if international_analogue(r.findings[v]) else "")
              for v in r.variants]
     analogue = (analogue_text() if any(international_analogue(f) for f in r.findings.values())
                 else "")
-    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": AGREEMENT_TEXT,
+    agreement = {k: _(v) if v else v for k, v in AGREEMENT_TEXT.items()}
+    return {"r": r, "heads": heads, "analogue": analogue, "agreement_text": agreement,
             "conditions_source": conditions_source()}

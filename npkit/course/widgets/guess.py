@@ -18,6 +18,8 @@ import ipywidgets as w
 from npkit.course.binding import Stateful
 from npkit.course.training.guess import GuessResult, clean_ticks, compare_guess
 from npkit.course.widgets import ui
+from npkit.i18n import N_, _
+from npkit.render import words as rw
 
 MAX_KEPT = 200  # guesses kept in a saved state (a crafted state cannot grow without end)
 
@@ -41,8 +43,8 @@ class GuessFirst(Stateful):
         self.boxes: dict[str, w.Checkbox] = {}
         self.choices = ui.box([], row=True, kind="guess")
         self.choices.add_class("npk-wrap")
-        self.compare = ui.button("Compare with npkit", kind="primary",
-                                 tooltip="Show npkit's outcomes beside your guess")
+        self.compare = ui.button(_("Compare with npkit"), kind="primary",
+                                 tooltip=_("Show npkit's outcomes beside your guess"))
         self.compare.on_click(self._on_compare)
         self.guess = w.VBox([self.question, self.choices, ui.box([self.compare], row=True)])
 
@@ -66,7 +68,7 @@ class GuessFirst(Stateful):
         if list(self.boxes) != list(found):
             self.boxes = {}
             for k, node in found.items():
-                box = w.Checkbox(value=False, description=str(node.title), indent=False,
+                box = w.Checkbox(value=False, description=rw.title(node), indent=False,
                                  layout=w.Layout(width="auto"))
                 box.observe(self._on_tick, names="value")
                 self.boxes[k] = box
@@ -93,7 +95,7 @@ class GuessFirst(Stateful):
         else:
             self.conceal()
 
-    @ui.guard("Your guess could not be compared with npkit.")
+    @ui.guard(N_("Your guess could not be compared with npkit."))
     def _on_compare(self, _button=None) -> None:
         if not self.key:
             return
@@ -103,7 +105,7 @@ class GuessFirst(Stateful):
         self._refresh()
         self._changed()
 
-    @ui.guard("Your tick could not be recorded.")
+    @ui.guard(N_("Your tick could not be recorded."))
     def _on_tick(self, _change=None) -> None:
         if self._ticking or not self.key:
             return

@@ -31,13 +31,14 @@ from npkit.course.widgets.guess import GuessFirst
 from npkit.course.widgets.reveal import case_notes
 from npkit.course.widgets.ui import (
     cite_text,  # noqa: F401 - module 4 and tests use it here
-    words,
 )
 from npkit.engine.assessment import Assessment, assess
 from npkit.engine.findings import Finding
+from npkit.i18n import N_, _
 from npkit.law import registry
 from npkit.law.vocabulary import OffenceCategory, describe
 from npkit.notes import Note, note
+from npkit.render import words as rw
 from npkit.render.marks import ANALOGUE_NOTE, international_analogue
 
 # One line per model, in npkit's words, with its citations: npkit/law/data/notes.yaml
@@ -72,16 +73,16 @@ def error_html(title: str, lines: Iterable[str]) -> str:
 def charge_options(case) -> list[Option]:
     """A menu option per charge, the principal charge first: its offence type in words
     ("Principal charge: fraud"), the charge as the case file words it beside the menu."""
-    kinds = [words(o.type) for o in case.offences]
-    labels = short_labels([("", f"Principal charge: {k}" if i == 0 else k[:1].upper() + k[1:])
-                           for i, k in enumerate(kinds)])
+    kinds = [rw.term(o.type) for o in case.offences]
+    labels = short_labels([("", _("Principal charge: {kind}").format(kind=k) if i == 0
+                            else k[:1].upper() + k[1:]) for i, k in enumerate(kinds)])
     return [Option(label, o.id, o.charge) for label, o in zip(labels, case.offences,
                                                               strict=True)]
 
 
 def category_text(offence) -> str:
     """What the offence's category means, in the vocabulary's words."""
-    return describe(OffenceCategory, offence.category)
+    return rw.label(describe(OffenceCategory, offence.category))
 
 
 class CaseAndCharge:
@@ -90,15 +91,15 @@ class CaseAndCharge:
     ``render(case, offence_id)``."""
 
     def __init__(self, cases: Sequence, case_id: str = "jane",
-                 case_label: str = "Case", charge_label: str = "Charge"):
+                 case_label: str = N_("Case"), charge_label: str = N_("Charge")):
         self._cases = {c.id: c for c in cases}
         self.status = ui.status_line()
         self.case_choice = case_choice(list(self._cases.values()), value=case_id,
-                                       description=case_label)
+                                       description=_(case_label))
         self.case_picker = self.case_choice.menu
         self.case_id = self.case_picker.value
         case = self._cases[self.case_id]
-        self.charge_choice = Choice(charge_label, charge_options(case), case.offences[0].id)
+        self.charge_choice = Choice(_(charge_label), charge_options(case), case.offences[0].id)
         self.offence_picker = self.charge_choice.menu
         self.offence_id = self.offence_picker.value
         self._syncing = False
@@ -140,7 +141,7 @@ class CaseAndCharge:
         except Exception as exc:  # a callback never raises into the page
             self.status.value = ui.value(
                 "error_panel.html.j2",
-                title="This case could not be assessed; the other cases still work.",
+                title=_("This case could not be assessed; the other cases still work."),
                 lines=[f"{case.id}: {type(exc).__name__}: {exc}"])
             return
         self.case_id, self.offence_id = case_id, offence_id
@@ -163,7 +164,7 @@ class ModelsTable(GuessFirst, CaseAndCharge):
 
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
-        self._init_guess("models")
+        self._init_guess(N_("models"))
         self.charge = ui.html_widget()
         self.case_panel = ui.html_widget()
         self.summary = ui.html_widget()
@@ -188,7 +189,7 @@ class ModelsTable(GuessFirst, CaseAndCharge):
         models = {k: a.models[k] for k in registry.names("models") if k in a.models}
         self._offer(case, offence_id, models, ui.value(
             "guess/question.html.j2", name=case.person.pseudonym, charge=a.offence.charge,
-            total=len(models), noun="models"))
+            total=len(models), noun=_("models")))
 
     def conceal(self) -> None:
         self.summary.value = self.table.value = self.concludes.value = ""
@@ -196,7 +197,7 @@ class ModelsTable(GuessFirst, CaseAndCharge):
     def show_result(self, result: GuessResult, reveal: int) -> None:
         a = self.assessment
         self.summary.value = ui.value("models/summary.html.j2", **_summary(a), g=result,
-                                      name=a.case.person.pseudonym, noun="models",
+                                      name=a.case.person.pseudonym, noun=_("models"),
                                       reveal=reveal)
         self.table.value = ui.value("models/table.html.j2", **_table(a))
         self.concludes.value = ui.value("reveal/concludes.html.j2",
@@ -276,13 +277,13 @@ class OffenceCategories:
     def __init__(self, cases: Sequence, ids: Sequence[str] = CATEGORY_CASES):
         self._cases = list(cases)
         self._ids = tuple(ids)
-        self.reveal = ui.button("Show how the models treat each category",
-                                tooltip="Reveal the cases x models table")
+        self.reveal = ui.button(_("Show how the models treat each category"),
+                                tooltip=_("Reveal the cases x models table"))
         self.matrix = ui.html_widget()
         self.reveal.on_click(self._on_reveal)
         self.widget = w.VBox([self.reveal, self.matrix])
 
-    @ui.guard("The matrix could not be built.", status="matrix")
+    @ui.guard(N_("The matrix could not be built."), status="matrix")
     def _on_reveal(self, _button=None) -> None:
         self.matrix.value = ui.value("models/categories.html.j2",
                                      **_categories(self._cases, self._ids))
@@ -306,16 +307,17 @@ class Discussion:
 
     def __init__(self):
         self.prompt = ui.html_widget("models/discussion_prompt.html.j2")
-        self.notes = w.Textarea(description="Your answer", placeholder="Your view, in a line or "
-                                "two (stays on this page; not saved)",
+        self.notes = w.Textarea(description=_("Your answer"),
+                                placeholder=_("Your view, in a line or two (stays on this page; "
+                                              "not saved)"),
                                 style={"description_width": "initial"},
                                 layout=w.Layout(width="36rem", height="5rem"))
-        self.reveal = ui.button("Show what the sources say")
+        self.reveal = ui.button(_("Show what the sources say"))
         self.sources = ui.html_widget()
         self.reveal.on_click(self._on_reveal)
         self.widget = w.VBox([self.prompt, self.notes, self.reveal, self.sources])
 
-    @ui.guard("The sources could not be shown.", status="sources")
+    @ui.guard(N_("The sources could not be shown."), status="sources")
     def _on_reveal(self, _button=None) -> None:
         self.sources.value = ui.value("models/discussion_sources.html.j2",
                                       notes=[note(n) for n in DISCUSSION_NOTES])

@@ -17,27 +17,28 @@ from dataclasses import dataclass
 import ipywidgets as w
 
 from npkit.course.widgets import ui
-from npkit.course.widgets.ui import words
 from npkit.engine.assessment import Assessment
 from npkit.engine.findings import Finding
+from npkit.i18n import N_, _, ngettext
 from npkit.law import registry
 from npkit.law.citations import Confidence
+from npkit.render import words as rw
 from npkit.render.marks import analogue_text, international_analogue
 
 GROUPS: tuple[tuple[str, str], ...] = (
-    ("victim", "Victim status"),
-    ("duress", "Duress (a defence at trial)"),
-    ("models", "Non-punishment models"),
-    ("jurisdictions", "ASEAN Member States"),
+    ("victim", N_("Victim status")),
+    ("duress", N_("Duress (a defence at trial)")),
+    ("models", N_("Non-punishment models")),
+    ("jurisdictions", N_("ASEAN Member States")),
 )
 
 
 def duress_label(name: str, node: Finding) -> str:
     """"Duress (England & Wales)": the variant's short label from the rule registry."""
     try:
-        return f"Duress ({registry.label(f'duress.{name}')})"
+        return _("Duress ({variant})").format(variant=rw.label(registry.label(f"duress.{name}")))
     except KeyError:
-        return node.title
+        return rw.title(node)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +63,19 @@ def finding_for(a: Assessment, key: str) -> Finding:
 
 def rows(a: Assessment) -> list[Row]:
     """The matrix rows for ``a``, in display order."""
-    out = [Row("victim", "victim", "Victim of trafficking", a.victim.outcome, a.victim.marks)]
+    out = [Row("victim", "victim", _("Victim of trafficking"), a.victim.outcome,
+               a.victim.marks)]
     for name, node in a.duress.items():
         note = analogue_text() if international_analogue(node) else ""
         out.append(Row(f"duress.{name}", "duress", duress_label(name, node),
                        node.outcome, node.marks, note))
     for name, node in a.models.items():
-        out.append(Row(f"models.{name}", "models", f"Model: {node.title}", node.outcome,
+        out.append(Row(f"models.{name}", "models", _("Model: {title}").format(title=rw.title(node)),
+                       node.outcome,
                        node.marks))
     for code, node in a.jurisdictions.items():
-        out.append(Row(f"jurisdictions.{code}", "jurisdictions", f"{node.title} ({code})",
+        label = _("{state} ({code})").format(state=rw.title(node), code=code)
+        out.append(Row(f"jurisdictions.{code}", "jurisdictions", label,
                        node.outcome, node.marks))
     return out
 
@@ -88,7 +92,9 @@ class Change:
     after: str
 
     def text(self) -> str:
-        return f"{self.label}: {words(self.before)} → {words(self.after)}"
+        return _("{test}: {before} → {after}").format(
+            test=self.label, before=rw.outcome_word(self.before),
+            after=rw.outcome_word(self.after))
 
 
 def changes(before: Mapping[str, str], now: list[Row]) -> list[Change]:
@@ -98,7 +104,7 @@ def changes(before: Mapping[str, str], now: list[Row]) -> list[Change]:
 
 
 def table_html(now: list[Row], baseline: Mapping[str, str] | None = None,
-               caption: str = "Outcomes",
+               caption: str = N_("Outcomes"),
                baseline_marks: Mapping[str, tuple[Confidence, ...]] | None = None) -> str:
     """An accessible table: a caption, column headers, one row header per test, outcomes as
     badges (symbol and word) with the caveats each rests on in words ("npkit's reading",
@@ -116,23 +122,24 @@ def _table(now, baseline, caption, baseline_marks, last=()) -> dict:
         members = [(r, base.get(r.key, r.outcome), base_marks.get(r.key, ()))
                    for r in now if r.group == group]
         if members:
-            groups.append((title, members))
+            groups.append((_(title), members))
     # ``last``: the rows the last change moved; npkit-layout.js brings the first into view
-    return {"caption": caption, "groups": groups, "last": list(last)}
+    return {"caption": _(caption), "groups": groups, "last": list(last)}
 
 
 def status_text(last: list[Change] | None, since_loaded: list[Change]) -> str:
     """One or two sentences for the live region: what the last change did, and how many
     outcomes now differ from the case as loaded."""
     n = len(since_loaded)
-    differ = ("Every outcome is as in the case file." if n == 0 else
-              f"{n} outcome{'s' if n != 1 else ''} now differ{'s' if n == 1 else ''} "
-              "from the case file.")
+    differ = (_("Every outcome is as in the case file.") if n == 0 else
+              ngettext("{n} outcome now differs from the case file.",
+                       "{n} outcomes now differ from the case file.", n).format(n=n))
     if last is None:
         return differ
     if not last:
-        return f"This change moved no outcome. {differ}"
-    return "This change: " + "; ".join(c.text() for c in last) + f". {differ}"
+        return _("This change moved no outcome. {differ}").format(differ=differ)
+    return _("This change: {changes}. {differ}").format(
+        changes="; ".join(c.text() for c in last), differ=differ)
 
 
 NOTE_CHANGES = 3  # outcomes named in the note under a changed fact; the rest are counted
@@ -144,10 +151,12 @@ def note_text(last: list[Change] | None) -> str:
     if last is None:
         return ""
     if not last:
-        return "No outcome changed."
+        return _("No outcome changed.")
     named = "; ".join(c.text() for c in last[:NOTE_CHANGES])
     more = len(last) - NOTE_CHANGES
-    return f"Changed: {named}" + (f"; and {more} more." if more > 0 else ".")
+    if more > 0:
+        return _("Changed: {named}; and {more} more.").format(named=named, more=more)
+    return _("Changed: {named}.").format(named=named)
 
 
 def boxed(body: str) -> str:
@@ -162,7 +171,7 @@ class OutcomeMatrix:
     Call :meth:`set_baseline` with the case as loaded, then :meth:`show` after every change.
     """
 
-    def __init__(self, caption: str = "Outcomes: the case as loaded and now") -> None:
+    def __init__(self, caption: str = N_("Outcomes: the case as loaded and now")) -> None:
         self.caption = caption
         self.status = ui.html_widget()
         self.table = ui.html_widget()

@@ -21,6 +21,7 @@ import ipywidgets as w
 from npkit.course.binding import Stateful
 from npkit.course.training.tagger import (
     ELEMENT_TITLES,
+    ELEMENTS,
     VICTIM_ANSWERS,
     choices_by_element,
     clean_index,
@@ -32,21 +33,50 @@ from npkit.course.training.tagger import (
     victim_agreement,
 )
 from npkit.course.widgets import ui
-from npkit.course.widgets.base import case_choice, error_panel, picked_case, words
+from npkit.course.widgets.base import case_choice, error_panel, picked_case
 from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
+from npkit.i18n import N_, _, ngettext
 from npkit.law import registry
+from npkit.law.vocabulary import describe
+from npkit.render import words as rw
 
-_PLURAL = {"act": "acts", "means": "means", "purpose": "purposes"}
+# The element kinds in words, and the answers of npkit.course.training.tagger.VICTIM_ANSWERS by
+# value: translated where shown.
+KINDS = {"act": N_("act"), "means": N_("means"), "purpose": N_("purpose")}
+VICTIM_WORDS = {"victim": N_("a victim of trafficking"), "not_victim": N_("not a victim")}
+
+
+def _kinds(kind: str, n: int) -> str:
+    """``n`` elements of ``kind`` in words ("2 means", "1 act")."""
+    if kind == "act":
+        return ngettext("{n} act", "{n} acts", n).format(n=n)
+    if kind == "purpose":
+        return ngettext("{n} purpose", "{n} purposes", n).format(n=n)
+    return ngettext("{n} means", "{n} means", n).format(n=n)
 
 
 def _short(tag: str) -> str:
     kind, term = tag.split(".", 1)
-    return f"{words(term)} ({kind})"
+    return _("{term} ({kind})").format(term=rw.term(term), kind=_(KINDS[kind]))
+
+
+def tag_text(tag: str) -> str:
+    """A tag's label in the learner's language (the English is
+    :func:`npkit.course.training.tagger.tag_label`): "means: fraud — fraud about the job"."""
+    if tag not in TAG_KNOWN:
+        return tag_label(tag)
+    kind, term = tag.split(".", 1)
+    return _("{kind}: {term} — {description}").format(
+        kind=_(KINDS[kind]), term=rw.term(term),
+        description=rw.label(describe(ELEMENTS[kind], term)))
+
+
+TAG_KNOWN = frozenset(tag for choices in choices_by_element().values() for _l, tag in choices)
 
 
 def _labels(tags) -> list[str]:
-    return [tag_label(t) for t in sort_tags(tags)]
+    return [tag_text(t) for t in sort_tags(tags)]
 
 
 class ElementTagger(Stateful):
@@ -68,36 +98,36 @@ class ElementTagger(Stateful):
         self._feedback_body = ui.Markup()
         self._reveal = 0  # presses of "Check my tags" so far (see reveal.py)
         if not self.cases:
-            self.widget = error_panel("There is no case to tag.",
-                                      ["No case file could be read from the case library."])
+            self.widget = error_panel(_("There is no case to tag."),
+                                      [_("No case file could be read from the case library.")])
             return
         self.case_choice = case_choice(list(self.cases.values()), value,
-                                       description="Case to tag")
+                                       description=_("Case to tag"))
         self.picker = self.case_choice.menu
-        self.passage = w.Dropdown(description="Passage", options=[(" ", 0)],
+        self.passage = w.Dropdown(description=_("Passage"), options=[(" ", 0)],
                                   style={"description_width": "initial"},
                                   layout=w.Layout(width="auto"))
-        self.previous = ui.button("Previous passage", tooltip="Go to the previous passage")
-        self.next = ui.button("Next passage", tooltip="Go to the next passage")
+        self.previous = ui.button(_("Previous passage"), tooltip=_("Go to the previous passage"))
+        self.next = ui.button(_("Next passage"), tooltip=_("Go to the next passage"))
         self.passage_view = ui.html_widget()
         self.boxes: dict[str, w.Checkbox] = {}
         groups = []
         for kind, choices in choices_by_element().items():
             boxes = []
-            for label, tag in choices:
-                box = w.Checkbox(value=False, description=label, indent=False,
+            for _label, tag in choices:
+                box = w.Checkbox(value=False, description=tag_text(tag), indent=False,
                                  layout=w.Layout(width="auto"))
                 box.observe(self._on_tick, names="value")
                 self.boxes[tag] = box
                 boxes.append(box)
-            groups.append(ui.box(boxes, label=ELEMENT_TITLES[kind], kind="group"))
+            groups.append(ui.box(boxes, label=rw.label(ELEMENT_TITLES[kind]), kind="group"))
         self.groups = ui.box(groups, kind="groups", row=True)
-        self.check = ui.button("Check my tags", kind="primary",
-                               tooltip="Compare your tags with the case file")
-        self.show = ui.button("Show the answer", disabled=True,
-                              tooltip="Available after you have checked your tags once")
-        self.clear = ui.button("Clear my tags",
-                               tooltip="Remove every tag you set for this case")
+        self.check = ui.button(_("Check my tags"), kind="primary",
+                               tooltip=_("Compare your tags with the case file"))
+        self.show = ui.button(_("Show the answer"), disabled=True,
+                              tooltip=_("Available after you have checked your tags once"))
+        self.clear = ui.button(_("Clear my tags"),
+                               tooltip=_("Remove every tag you set for this case"))
         self.progress = ui.html_widget()
         self.feedback = ui.html_widget()
         self.answer = ui.html_widget()
@@ -137,7 +167,7 @@ class ElementTagger(Stateful):
         i = clean_index(self.case, self.passage.value)
         return 0 if i is None else i
 
-    @ui.guard("The case could not be loaded.")
+    @ui.guard(N_("The case could not be loaded."))
     def load(self, case_id: object) -> None:
         """Start tagging ``case_id`` afresh (ignored unless it is a case in the library)."""
         case = picked_case(self.cases, self.picker, case_id)
@@ -147,7 +177,8 @@ class ElementTagger(Stateful):
         self.show.disabled = True
         self.feedback.value = self.answer.value = ""
         n = len(case.narrative)
-        options = [(f"{i + 1} of {n}", i) for i in range(n)]  # the passage itself is shown
+        # the passage itself is shown beside the menu
+        options = [(_("{i} of {n}").format(i=i + 1, n=n), i) for i in range(n)]
         self._loading = True
         try:
             self.passage.options = options
@@ -211,42 +242,42 @@ class ElementTagger(Stateful):
 
     # --- callbacks -----------------------------------------------------------------------
 
-    @ui.guard("The case could not be changed.")
+    @ui.guard(N_("The case could not be changed."))
     def _on_case(self, change) -> None:
         self.load(change.get("new"))
 
-    @ui.guard("The passage could not be shown.")
+    @ui.guard(N_("The passage could not be shown."))
     def _on_passage(self, change) -> None:
         if self._loading or clean_index(self.case, change.get("new")) is None:
             return
         self._show_passage()
         self._changed()
 
-    @ui.guard("Your tag could not be recorded.")
+    @ui.guard(N_("Your tag could not be recorded."))
     def _on_tick(self, change) -> None:
         if self._loading:
             return
         ticked = [tag for tag, box in self.boxes.items() if box.value is True]
         self.record(self.index, ticked)
 
-    @ui.guard("Could not move to the previous passage.")
+    @ui.guard(N_("Could not move to the previous passage."))
     def _on_previous(self, _button=None) -> None:
         self.passage.value = max(0, self.index - 1)
 
-    @ui.guard("Could not move to the next passage.")
+    @ui.guard(N_("Could not move to the next passage."))
     def _on_next(self, _button=None) -> None:
         self.passage.value = min(len(self.case.narrative) - 1, self.index + 1)
 
-    @ui.guard("Your tags could not be checked.")
+    @ui.guard(N_("Your tags could not be checked."))
     def _on_check(self, _button=None) -> None:
         self._reveal += 1
         self.checked = True
         self.show.disabled = False
-        self.show.tooltip = "Show the elements the case file gives for every passage"
+        self.show.tooltip = _("Show the elements the case file gives for every passage")
         self._render_feedback()
         self._changed()
 
-    @ui.guard("The answer could not be shown.")
+    @ui.guard(N_("The answer could not be shown."))
     def _on_show(self, _button=None) -> None:
         if not self.checked:  # the button is disabled until then; a crafted click is ignored
             return
@@ -255,7 +286,7 @@ class ElementTagger(Stateful):
         self._render_answer()
         self._changed()
 
-    @ui.guard("Your tags could not be cleared.")
+    @ui.guard(N_("Your tags could not be cleared."))
     def _on_clear(self, _button=None) -> None:
         self.answers = {}
         self._show_passage()
@@ -294,12 +325,13 @@ class ElementTagger(Stateful):
         result = score(self.case, self.answers)
         rows = []
         for p in result.passages:
-            missed_kinds = ", ".join(f"{n} {_PLURAL[k] if n > 1 else k}"
+            missed_kinds = ", ".join(_kinds(k, n)
                                      for k, n in count_by_element(p.missed).items())
             rows.append({
                 "index": p.index, "verdict": p.verdict,
-                "points": f"{p.points} of {p.possible}" + (
-                    f", {len(p.extra)} wrong" if p.extra else ""),
+                "points": (_("{points} of {possible}, {wrong} wrong").format(
+                    points=p.points, possible=p.possible, wrong=len(p.extra)) if p.extra else
+                    _("{points} of {possible}").format(points=p.points, possible=p.possible)),
                 "correct": _labels(p.correct), "extra": _labels(p.extra),
                 "missed": _labels(p.missed) if self.revealed else [],
                 "missed_kinds": missed_kinds,
@@ -336,30 +368,34 @@ class VictimQuestion(Stateful):
         self.state_key = f"victim-{case_id}"
         self.case = next((c for c in cases if c.id == case_id), None)
         if self.case is None:
-            self.widget = error_panel(f"The case {case_id!r} is not in the case library.",
-                                      ["The rest of this module still works."])
+            self.widget = error_panel(
+                _("The case {case!r} is not in the case library.").format(case=case_id),
+                [_("The rest of this module still works.")])
             return
         name = self.case.person.pseudonym
         self.story = ui.html_widget("story.html.j2", case=self.case, opened=False,
-                                    summary=f"Read {name}'s story: {self.case.title}")
-        self.choice = w.RadioButtons(options=list(VICTIM_ANSWERS), value=None,
-                                     description=f"Decide first: {name} is",
+                                    summary=_("Read {name}'s story: {title}").format(
+                                        name=name, title=self.case.title))
+        self.choice = w.RadioButtons(options=[(_(VICTIM_WORDS.get(v, label)), v)
+                                              for label, v in VICTIM_ANSWERS], value=None,
+                                     description=_("Decide first: {name} is").format(name=name),
                                      style={"description_width": "initial"})
-        self.reveal = ui.button("Show npkit's analysis",
-                                tooltip=f"npkit's victim finding for {name}, with sources")
+        self.reveal = ui.button(_("Show npkit's analysis"),
+                                tooltip=_("npkit's victim finding for {name}, with sources")
+                                .format(name=name))
         self.result = ui.html_widget()
         self._reveal = 0
         self.reveal.on_click(self._on_reveal)
         self.choice.observe(self._on_choice, names="value")
         self.widget = w.VBox([self.status, self.story, self.choice, self.reveal, self.result])
 
-    @ui.guard("npkit's analysis could not be shown.")
+    @ui.guard(N_("npkit's analysis could not be shown."))
     def _on_choice(self, _change=None) -> None:
         if self.result.value:
             self._render()
         self._changed()
 
-    @ui.guard("npkit's analysis could not be shown.")
+    @ui.guard(N_("npkit's analysis could not be shown."))
     def _on_reveal(self, _button=None) -> None:
         self._reveal += 1
         self._render()
@@ -386,7 +422,7 @@ class VictimQuestion(Stateful):
         victim = assess(case, counterfactuals=False).victim
         given = self.choice.value
         verdict = victim_agreement(given, victim.outcome)
-        said = dict((v, label) for label, v in VICTIM_ANSWERS).get(given, "")
+        said = dict((v, label) for label, v in self.choice.options).get(given, "")
         period = case.period(case.offence().period)
         self.result.value = ui.value("tagger/victim_result.html.j2", case=case, said=said,
                                      verdict=verdict, victim=victim,
