@@ -244,6 +244,9 @@ class Recommendation(_Row):
         return [self.source.citation(self.confidence)]
 
 
+RECOMMENDATION_TEXT = ("title", "text")  # what a translation may change
+
+
 def _load(name: str, lang: str = ENGLISH, text: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     raw = resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
     data = yaml.load(raw, Loader=_SAFE)
@@ -276,11 +279,7 @@ def _instruments(lang: str = ENGLISH) -> tuple[Instrument, ...]:
 
 @cache
 def _recommendations(lang: str) -> tuple[Recommendation, ...]:
-    try:
-        raw = content.localize(_load("recommendations.yaml"), lang)
-    except content.ContentError as exc:
-        raise ValueError(f"npkit/law/data/recommendations.yaml, field "
-                         f"{str(exc).lstrip('.')}") from None
+    raw = _load("recommendations.yaml", lang, RECOMMENDATION_TEXT)
     rows = [Recommendation.model_validate(r) for r in raw]
     _unique([r.number for r in rows], "recommendation numbers")
     return tuple(sorted(rows, key=lambda r: r.number))

@@ -191,7 +191,8 @@ class DecisionPath(Stateful):
                                          question.answer, question.answer_label), stop=stop,
                                      reveal=self._reveal, notes=case_notes("stop", case.id),
                                      lesson=case.lesson)
-        self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment, lang=i18n.current()),
+        views = walk(self.assessment, lang=i18n.current())
+        self.stages.value = ui.value("decision/stages.html.j2", views=views,
                                      stop=stop, summary=walk_summary(stop))
         self.checked = True
         self._changed()
