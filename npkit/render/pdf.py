@@ -13,6 +13,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from npkit.i18n import _
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 LAUNCH_TIMEOUT_MS = 60_000
@@ -25,9 +27,9 @@ class PdfUnavailable(RuntimeError):
 def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
-        raise PdfUnavailable(
+        raise PdfUnavailable(_(
             "PDF needs Chromium: install it (Debian/Ubuntu: apt-get install chromium), "
-            "or use --format html and print from a browser")
+            "or use --format html and print from a browser"))
     return path
 
 
@@ -37,9 +39,9 @@ def to_pdf(documents: Iterable[tuple[str, Path]], *, paper: str = "A4") -> list[
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
-        raise PdfUnavailable(
+        raise PdfUnavailable(_(
             "PDF needs Playwright: pip install 'npkit[handout]' (it drives the system's "
-            "Chromium), or use --format html and print from a browser") from None
+            "Chromium), or use --format html and print from a browser")) from None
     executable = chromium()
     written = []
     try:
@@ -61,5 +63,6 @@ def to_pdf(documents: Iterable[tuple[str, Path]], *, paper: str = "A4") -> list[
                 browser.close()
     except PlaywrightError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise PdfUnavailable(f"Chromium could not print the PDF ({executable}): {first}") from None
+        raise PdfUnavailable(_("Chromium could not print the PDF ({program}): {error}").format(
+            program=executable, error=first)) from None
     return written
