@@ -255,3 +255,22 @@ def test_trainer_link_offers_both_files_for_the_chosen_case(english):
     assert links.value == ""
     button.click()  # an unknown case: a readable message, no links, no exception
     assert links.value == "" and "could not be made" in status.value
+
+
+def test_core_install_writes_html_and_names_what_pdf_needs(tmp_path):
+    """Without the extras (tests/test_core_install.py's guard): HTML is written; PDF is refused
+    in one line that says what to install, never with a traceback."""
+    from test_core_install import run_core
+
+    html_out, pdf_out = tmp_path / "html", tmp_path / "pdf"
+    argvs = [["handout", str(JANE), "--out", str(html_out)],
+             ["handout", str(JANE), "--format", "pdf", "--out", str(pdf_out)]]
+    proc, report = run_core(argvs)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert list(report["runs"].values()) == [0, 1]
+    assert sorted(p.name for p in html_out.iterdir()) == ["jane-answer-key.html",
+                                                          "jane-handout.html"]
+    assert not pdf_out.exists()
+    assert "PDF needs Playwright: pip install 'npkit[handout]'" in proc.stderr
+    assert "playwright" in report["refused"]
+    assert "Traceback" not in proc.stderr
