@@ -139,3 +139,29 @@ def test_page_sizes_and_page_numbers(pdfs):
     for path in pdfs["th"]:
         assert page_size(path).startswith("612 x 792")  # US Letter, in points
         assert squeeze("หน้า 1 จาก") in pdf_text(path)
+
+
+def _pages(path: Path) -> list[str]:
+    run = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                         check=True, timeout=60)
+    return [squeeze(page) for page in run.stdout.decode("utf-8").split("\f") if page.strip()]
+
+
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_no_question_is_split_from_its_answer_lines(pdfs, lang):
+    """Every page that starts a question also holds the words above its answer lines."""
+    i18n.use(lang)
+    try:
+        heading = [squeeze(i18n.gettext("Question {n}").format(n=n)) for n in range(1, 6)]
+        lines = [squeeze(i18n.gettext(s)) for s in ("Why?", "Your answer in your own words:")]
+    finally:
+        i18n.use("en")
+    pages = _pages(pdfs[lang][0])
+    assert len(pages) >= 2
+    seen = 0
+    for page in pages:
+        starts = sum(page.count(h) for h in heading)
+        ends = sum(page.count(w) for w in lines)
+        assert starts == ends, page[:200]
+        seen += starts
+    assert seen == 5  # Jane's five questions
