@@ -7,9 +7,15 @@ STAMP_TEST := $(VENV)/.installed-test
 STAMP_DASH := $(VENV)/.installed-notebooks
 # axe-core for the browser tests (package-lock.json pins it); re-installed when the lock changes.
 STAMP_NPM  := node_modules/.installed
+# The gettext catalogues (make catalogues, below).
+LOCALE := npkit/i18n/locale
+POT := $(LOCALE)/npkit.pot
+LANGS := th
+PO_FILES := $(foreach l,$(LANGS),$(LOCALE)/$(l)/LC_MESSAGES/npkit.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: help test test-order lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
-	binder-check workshop-server jupyterhub-smoke
+	binder-check workshop-server jupyterhub-smoke catalogues
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
@@ -21,6 +27,7 @@ help:
 	@echo "make jupyterhub-smoke  two users on a local JupyterHub, answers in PostgreSQL (deploy/jupyterhub)"
 	@echo "make validate   check every case file in cases/ and that generated docs are current"
 	@echo "make notebooks  build notebooks/*.ipynb from their jupytext sources (notebooks/*.py)"
+	@echo "make catalogues extract the UI strings to npkit.pot, update each language's .po, compile"
 	@echo "make docs       regenerate docs/case-format.md from the case format"
 	@echo "make bench      measure the course in headless Chromium: build/bench.json (docs/performance.md)"
 
@@ -53,8 +60,27 @@ validate: $(STAMP_TEST)
 	$(BIN)/npkit docs rulebook --check
 	$(BIN)/npkit docs readme --check
 
-notebooks: $(STAMP_TEST)
+notebooks: $(STAMP_TEST) $(MO_FILES)
 	$(BIN)/python tools/build_notebooks.py
+
+# The learner's language (npkit/i18n, issue 17). `make catalogues` after changing a UI string:
+# pybabel extracts every string babel.cfg names into npkit.pot, merges it into each language's
+# .po (new entries empty, changed ones fuzzy: tests/test_i18n_catalogue.py fails until a
+# translator has checked them) and compiles the .mo files. The .mo are build products, never
+# committed: any target that shows pages depends on them (and npkit.i18n compiles a missing one
+# on load; the wheel's build hook, hatch_build.py, compiles them into the wheel).
+# Locations by file only: line numbers would change the catalogues at every edit.
+EXTRACT := extract -F babel.cfg --project=npkit --copyright-holder="npkit contributors" \
+	--sort-output --add-location=file --no-wrap
+
+catalogues: $(STAMP_TEST)
+	$(BIN)/pybabel $(EXTRACT) -o $(POT) .
+	$(foreach l,$(LANGS),$(BIN)/pybabel update -i $(POT) -d $(LOCALE) -D npkit -l $(l) \
+		--no-wrap --init-missing --ignore-obsolete &&) true
+	$(MAKE) $(MO_FILES)
+
+$(LOCALE)/%/LC_MESSAGES/npkit.mo: $(LOCALE)/%/LC_MESSAGES/npkit.po | $(STAMP_TEST)
+	$(BIN)/pybabel compile -D npkit -d $(LOCALE) -l $* --statistics
 
 # One pytest run: unit, widget and golden tests, every notebook under nbval, and the browser
 # tests (tests/browser: one Voila server and headless Chromium). --dist loadscope keeps each

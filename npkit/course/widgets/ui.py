@@ -59,6 +59,9 @@ import ipywidgets as w
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from npkit import i18n
+from npkit.render import words as rw
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -127,7 +130,7 @@ class BadgeParts(NamedTuple):
 
 def badge_parts(key: object) -> BadgeParts:
     symbol, kind = BADGES.get(str(key), ("•", "neutral"))
-    return BadgeParts(symbol, kind, words(key))
+    return BadgeParts(symbol, kind, rw.outcome_word(key))
 
 
 def cite_text(c) -> str:
@@ -139,7 +142,8 @@ def cite_text(c) -> str:
     if c.pinpoint:
         text += f", {c.pinpoint}"
     if c.authority:
-        text += f"; discussing {c.authority}"
+        text = i18n._("{citation}; discussing {authority}").format(citation=text,
+                                                                   authority=c.authority)
     return text
 
 
@@ -177,13 +181,25 @@ def bytecode_cache() -> FileSystemBytecodeCache | None:
 @cache
 def env() -> Environment:
     """The one Jinja2 environment: templates from the package, autoescape on for every
-    template (whatever its name), undefined names an error."""
+    template (whatever its name), undefined names an error. Templates translate with
+    ``{{ _("...") }}`` (jinja2.ext.i18n, newstyle: ``%(name)s`` fields, filled and escaped by
+    Jinja2); the language is read at each call (npkit.i18n), so one environment, and one
+    bytecode cache, serves every language."""
     e = Environment(loader=PackageLoader("npkit.course.widgets", "templates"),
                     autoescape=True, undefined=StrictUndefined,
                     trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache())
+    e.add_extension("jinja2.ext.i18n")
+    e.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True,
+                                pgettext=i18n.pgettext, npgettext=i18n.npgettext)
     e.globals.update(badge_parts=badge_parts)
-    e.filters["words"] = words
+    e.filters["words"] = rw.term
     e.filters["cite"] = cite_text
+    # the engine's words in the learner's language (npkit.render.words)
+    e.filters["reason"] = rw.reason_text
+    e.filters["title"] = rw.title
+    e.filters["mark"] = rw.mark
+    e.filters["label"] = rw.label
+    e.filters["outcome_word"] = rw.outcome_word
     return e
 
 
@@ -366,13 +382,14 @@ def failure(what: str, exc: BaseException) -> str:
     and that the rest of the page still works."""
     return value("error_panel.html.j2", title=what,
                  lines=[f"{type(exc).__name__}: {exc}",
-                        "Everything else on this page still works."])
+                        i18n._("Everything else on this page still works.")])
 
 
 def guard(what: str, *, status: str | w.HTML = "status", clear: bool = True):
     """Decorate a callback so it never raises into the page.
 
-    ``what`` says in a sentence what failed ("Your tags could not be checked."). ``status``
+    ``what`` says in a sentence what failed (``N_("Your tags could not be checked.")``:
+    marked at import, translated when shown). ``status``
     is the HTML widget that shows it, or, for a method, the name of the attribute holding it
     (default ``self.status``). The exception is logged; the page shows ``what``, the
     exception's one-line message and that everything else still works, never a traceback.
@@ -390,7 +407,7 @@ def guard(what: str, *, status: str | w.HTML = "status", clear: bool = True):
             except Exception as exc:  # a callback must never raise into the page
                 log.exception("%s", what)
                 if isinstance(line, w.HTML):
-                    line.value = failure(what, exc)
+                    line.value = failure(i18n._(what), exc)
                 return None
 
         return run

@@ -1,0 +1,111 @@
+"""The engine's words in the learner's language (issue 17): reasons, finding titles, outcome
+words and confidence marks, as pages show them.
+
+The law and engine layers never import npkit.i18n: they give English, keyed by a code where it
+matters. Here the English is looked up in the catalogues:
+
+- a reason (:func:`reason_text`): its template from the wording catalogue, translated with the
+  reason code as context, then filled with the reason's parameters;
+- a label the law types in Python (:func:`label`: a finding's title, a vocabulary term, a
+  confidence mark): the English itself is the msgid (extracted by running the law:
+  npkit.i18n.extract.law_labels).
+
+English stays English: with no catalogue every function gives what the engine said.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from npkit.i18n import N_, _, pgettext
+from npkit.law.wording import WordingError, template
+
+log = logging.getLogger(__name__)
+
+# Outcome and feedback words the pages show (ui.BADGES keys, the engine's outcome values).
+OUTCOMES: dict[str, str] = {
+    "protected": N_("protected"),
+    "not_protected": N_("not protected"),
+    "succeeds": N_("succeeds"),
+    "fails": N_("fails"),
+    "victim": N_("victim"),
+    "not_victim": N_("not victim"),
+    "met": N_("met"),
+    "not_met": N_("not met"),
+    "discretionary": N_("discretionary"),
+    "conditional": N_("conditional"),
+    "guidance": N_("guidance"),
+    "unknown": N_("unknown"),
+    "open": N_("open"),
+    "correct": N_("correct"),
+    "partly correct": N_("partly correct"),
+    "not correct": N_("not correct"),
+    "agrees": N_("agrees"),
+    "differs": N_("differs"),
+    "not answered": N_("not answered"),
+    "right": N_("right"),
+    "wrong": N_("wrong"),
+    "ignored": N_("ignored"),
+    "reached": N_("reached"),
+    "not reached": N_("not reached"),
+    "stop here": N_("stop here"),
+    "missed chance": N_("missed chance"),
+    "no": N_("no"),
+    "covered": N_("covered"),
+    "not covered": N_("not covered"),
+    "not covered (no provision)": N_("not covered (no provision)"),
+    "done": N_("done"),
+    "warning": N_("warning"),
+    "error": N_("error"),
+    "info": N_("info"),
+}
+
+
+def outcome_word(key: object) -> str:
+    """An outcome or feedback word (``not_protected`` -> "not protected") in the learner's
+    language; a word this table lacks is shown as the engine gave it, its underscores spaced."""
+    key = str(key)
+    msg = OUTCOMES.get(key)
+    return _(msg) if msg is not None else key.replace("_", " ")
+
+
+def term(key: object) -> str:
+    """A term of the case format in words (``money_laundering`` -> "money laundering"), in the
+    learner's language (msgctxt "term": npkit.i18n.extract.law_terms)."""
+    text = str(key).replace("_", " ")
+    return pgettext("term", text) if text else text
+
+
+def label(text: str) -> str:
+    """A label the law types in Python (a finding's title, a vocabulary description, a
+    confidence mark) in the learner's language."""
+    return _(text) if text else text
+
+
+def title(node) -> str:
+    """A finding's title; the root of an assessment is titled by its case (content, translated
+    with the case file), so it is left as it is."""
+    return node.title if node.test == "assessment" else label(node.title)
+
+
+def mark(conf) -> str:
+    """A confidence mark in words ("npkit's reading")."""
+    return label(conf.label)
+
+
+def reason_text(reason) -> str:
+    """A reason as the learner reads it: the wording template of its code, translated with the
+    code as context, filled with its parameters. A reason without a code (or whose translated
+    template does not fit its parameters) shows the engine's English text."""
+    code = getattr(reason, "code", "")
+    if not code:
+        return reason.text
+    try:
+        english = template(code)
+    except WordingError:
+        return reason.text
+    try:
+        return pgettext(code, english).format(**dict(reason.params))
+    except (KeyError, IndexError, ValueError) as exc:
+        log.warning("translation of %s does not fit its parameters: %s", code, exc)
+        return reason.text
