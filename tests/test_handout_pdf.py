@@ -22,7 +22,7 @@ from ci_policy import skip_or_fail
 from npkit import i18n
 from npkit.casefile.loader import load_case
 from npkit.engine.assessment import assess
-from npkit.render.handout import reason_text
+from npkit.render.words import reason_text
 
 ROOT = Path(__file__).resolve().parents[1]
 JANE = ROOT / "cases" / "jane.yaml"

@@ -16,8 +16,8 @@ inside a question and its answer lines. Fonts are the system's (Thai-capable one
 nothing is fetched. :mod:`npkit.render.pdf` prints the HTML to PDF with Chromium.
 
 The language is the process's (:func:`npkit.i18n.use`), for the interface words and, through
-the case loader, the case text; the engine's reasons are shown through the wording catalogue
-(``pgettext(code, template)``).
+the case loader, the case text; the engine's reasons, titles, outcome words and marks through
+:mod:`npkit.render.words`, as the pages show them.
 """
 
 from __future__ import annotations
@@ -32,22 +32,15 @@ from markupsafe import Markup
 
 from npkit import i18n
 from npkit.casefile.case import Case
-from npkit.engine.findings import Finding, Reason
-from npkit.i18n import N_, _
+from npkit.engine.findings import Finding
+from npkit.i18n import _
 from npkit.law.citations import SOURCES, Citation, Confidence
+from npkit.render import words
+from npkit.render.words import outcome_word, reason_text
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 # Printed answer lines: a written "why" for a choice, more room for a question in own words.
 LINES = {"outcome": 3, "which": 3, "free_text": 7}
-OUTCOME_WORDS = {
-    "protected": N_("protected"), "not_protected": N_("not protected"),
-    "succeeds": N_("succeeds"), "fails": N_("fails"),
-    "victim": N_("victim of trafficking"), "not_victim": N_("not a victim of trafficking"),
-    "discretionary": N_("discretionary"), "conditional": N_("conditional"),
-    "guidance": N_("guidance only"), "met": N_("met"), "not_met": N_("not met"),
-}
-MARK_WORDS = {Confidence.NPKIT_READING: N_("npkit's reading"),
-              Confidence.OUTSIDE_SOURCES: N_("from outside npkit's sources: verify before use")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,24 +69,9 @@ def env() -> Environment:
     return e
 
 
-def outcome_word(outcome: str) -> str:
-    return _(OUTCOME_WORDS[outcome]) if outcome in OUTCOME_WORDS else outcome.replace("_", " ")
-
-
 def mark_words(marks) -> list[str]:
-    return [_(MARK_WORDS[m]) for m in marks if m.is_caveat]
-
-
-def reason_text(reason: Reason) -> str:
-    """The engine's sentence in the current language: the wording catalogue's template for the
-    reason's code, translated with the code as context; the engine's own English otherwise."""
-    if not reason.code:
-        return reason.text
-    from npkit.law.wording import template
-
-    english = template(reason.code)
-    translated = i18n.pgettext(reason.code, english)
-    return reason.text if translated == english else translated.format(**dict(reason.params))
+    """The caveats among ``marks``, in words, as the screen shows them."""
+    return [words.mark(m) for m in marks if m.is_caveat]
 
 
 def source_words(c: Citation) -> str:
@@ -135,7 +113,7 @@ def _node_row(key: str, node: Finding, answer: frozenset[str]) -> dict[str, Any]
     decisive = node.decisive
     return {
         "key": key,
-        "title": node.title,
+        "title": words.title(node),
         "outcome": outcome_word(node.outcome),
         "marks": mark_words(node.marks),
         "in_answer": key in answer,
@@ -156,7 +134,7 @@ def _key_item(number: int, k, assessment) -> dict[str, Any]:
     elif q.kind == "which":
         nodes = getattr(assessment, q.group)
         rows = [_node_row(key, node, k.correct) for key, node in nodes.items()]
-        chosen = [label for label, value in k.choices if value in k.correct]
+        chosen = [words.label(label) for label, value in k.choices if value in k.correct]
         answer = ", ".join(chosen) if chosen else _("none of the options")
     return {"number": number, "id": q.id, "prompt": q.prompt, "kind": q.kind,
             "answer": answer, "rests_on": mark_words(k.marks), "rows": rows,
@@ -165,7 +143,8 @@ def _key_item(number: int, k, assessment) -> dict[str, Any]:
 
 def _question(number: int, k) -> dict[str, Any]:
     q = k.question
-    choices = [outcome_word(v) if q.kind == "outcome" else label for label, v in k.choices]
+    choices = [outcome_word(v) if q.kind == "outcome" else words.label(label)
+               for label, v in k.choices]
     return {"number": number, "id": q.id, "prompt": q.prompt, "kind": q.kind,
             "choices": choices, "lines": LINES[q.kind]}
 
