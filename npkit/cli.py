@@ -38,10 +38,21 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from npkit.casefile.loader import load_cases
+    from npkit.casefile.loader import LoadResult, load_cases
+    from npkit.i18n import DEFAULT
+    from npkit.i18n.content import TRANSLATED
 
-    result = load_cases(*args.paths)
-    for error in result.errors:
+    # Each file in English, then in every language it is translated into (its overlays); a
+    # problem found in two languages (a bad fact) is reported once.
+    result = LoadResult()
+    for lang in (DEFAULT, *TRANSLATED):
+        found = load_cases(*args.paths, lang=lang)
+        result.files = result.files or found.files
+        result.errors += [e for e in found.errors if e not in result.errors]
+        result.warnings += [w for w in found.warnings if w not in result.warnings]
+    for error in sorted(result.errors, key=lambda e: (result.files.index(e.path)
+                                                      if e.path in result.files else 0,
+                                                      e.line or 0)):
         print(error)
     for warning in result.warnings:
         print(warning)
@@ -216,6 +227,59 @@ def run_course(args: argparse.Namespace) -> int:
     return run(args.port, args.passed_on)
 
 
+# --------------------------------------------------------------------------------- handout
+
+
+def _handout_args(p: argparse.ArgumentParser) -> None:
+    from npkit.i18n import LANGUAGES
+    from npkit.render.handout import PAPERS
+
+    p.add_argument("case", metavar="CASE.yaml", help="one case file that asks questions")
+    p.add_argument("--format", choices=("html", "pdf"), default="html",
+                   help="html (any browser prints it) or pdf (needs Chromium and the handout "
+                   "extra: pip install 'npkit[handout]')")
+    p.add_argument("--lang", choices=sorted(LANGUAGES), default="en",
+                   help="the language of the handout (default en)")
+    p.add_argument("--paper", choices=sorted(PAPERS), default="a4", help="page size (default a4)")
+    p.add_argument("--out", type=Path, default=Path("."), metavar="DIR",
+                   help="folder to write the two files to (default: the current folder)")
+
+
+def run_handout(args: argparse.Namespace) -> int:
+    from npkit import i18n
+    from npkit.casefile.loader import CaseFileError, load_case
+    from npkit.i18n import _
+    from npkit.render.handout import PAPERS, documents
+    from npkit.render.pdf import PdfUnavailable, to_pdf
+
+    i18n.use(args.lang)  # before loading: the loader gives the case text in this language
+    try:
+        case = load_case(args.case)
+    except CaseFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if not case.questions:
+        print(_("{file}: questions: the case asks no questions, so it has no handout").format(
+            file=args.case), file=sys.stderr)
+        return 1
+    docs = documents(case, paper=args.paper)
+    paths = [args.out / name for name in docs.names(args.format)]
+    pages = list(zip((docs.handout, docs.answer_key), paths, strict=True))
+    if args.format == "pdf":
+        try:
+            to_pdf(pages, paper=PAPERS[args.paper])
+        except PdfUnavailable as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    else:
+        args.out.mkdir(parents=True, exist_ok=True)
+        for html, path in pages:
+            path.write_text(html, encoding="utf-8")
+    print(_("handout for trainees: {path}").format(path=paths[0]))
+    print(_("answer key for the trainer: {path}").format(path=paths[1]))
+    return 0
+
+
 # --------------------------------------------------------------------------------- table
 
 COMMANDS: dict[str, Command] = {
@@ -229,6 +293,8 @@ COMMANDS: dict[str, Command] = {
                       run_matrix),
     "rule": Command("show a legal rule: paraphrase, citations, exceptions, code, tests",
                     _rule_args, run_rule),
+    "handout": Command("write a printable handout (story, questions) and its answer key",
+                       _handout_args, run_handout),
     "course": Command("serve the course on this computer (builds the modules first)",
                       _course_args, run_course),
 }

@@ -18,7 +18,9 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from npkit import i18n
 from npkit.cite_spec import CiteSpec
+from npkit.i18n import content
 from npkit.law.citations import Citation, Confidence
 
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
@@ -61,19 +63,30 @@ def _cite_words(c: Citation) -> str:
     return str(c)
 
 
+def notes(lang: str | None = None) -> dict[str, Note]:
+    """Every note by id, in ``lang`` (default: the current language; the ``th:`` overlays of
+    notes.yaml, :mod:`npkit.i18n.content`); a malformed file raises pydantic's
+    ValidationError naming the note, a translation that does not fit its English a
+    ValueError naming the note and field."""
+    return _notes(i18n.current() if lang is None else lang)
+
+
 @cache
-def notes() -> dict[str, Note]:
-    """Every note by id; a malformed file raises pydantic's ValidationError naming the note."""
+def _notes(lang: str) -> dict[str, Note]:
     text = resources.files("npkit.law").joinpath("data/notes.yaml").read_text("utf-8")
     raw = yaml.load(text, Loader=_SAFE)
     if not isinstance(raw, dict):
         raise ValueError("npkit/law/data/notes.yaml must be a mapping of note id to note")
+    try:
+        raw = content.localize(raw, lang)
+    except content.ContentError as exc:
+        raise ValueError(f"npkit/law/data/notes.yaml, field {str(exc).lstrip('.')}") from None
     return {str(k): Note.model_validate(v) for k, v in raw.items()}
 
 
-def note(note_id: str) -> Note:
+def note(note_id: str, lang: str | None = None) -> Note:
     """The note ``note_id``; ``KeyError`` naming the known ids if there is none."""
     try:
-        return notes()[note_id]
+        return notes(lang)[note_id]
     except KeyError:
         raise KeyError(f"no note {note_id!r} in npkit/law/data/notes.yaml") from None

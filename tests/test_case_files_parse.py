@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from npkit.casefile.case import Case
+from npkit.i18n.content import localize
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
 FILES = sorted(CASES_DIR.glob("*.yaml"))
@@ -20,7 +21,8 @@ KINDS = ("act", "means", "purpose")
 
 
 def load(path: Path) -> Case:
-    return Case.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    # the English, without the translations kept next to it (npkit.i18n.content)
+    return Case.model_validate(localize(yaml.safe_load(path.read_text(encoding="utf-8")), "en"))
 
 
 def tagged(case: Case) -> dict[str, set[str]]:

@@ -52,6 +52,12 @@ def test_a_po_file_is_compiled_on_load_when_no_mo_was_built(tmp_path, monkeypatc
         i18n.use("th")
         assert i18n._("Next") == "ถัดไป"
         assert i18n._("Back") == "Back"  # a fuzzy entry is not used
+        # a changed .po (another checkout, a later edit) is compiled again, never read stale
+        (folder / "npkit.po").write_text(
+            'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            'msgid "Next"\nmsgstr "ต่อไป"\n', encoding="utf-8")
+        i18n._translations.cache_clear()
+        assert i18n._("Next") == "ต่อไป"
     finally:
         i18n._translations.cache_clear()
 

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from npkit.i18n.content import localize
 from npkit.law import jurisdiction_data
 from npkit.law.citations import Confidence
 from npkit.law.jurisdiction_data import (
@@ -23,9 +24,10 @@ from npkit.law.vocabulary import OffenceType
 
 
 def _raw(name):
-    return yaml.safe_load(
+    """The rows as the English loader validates them (translations beside them dropped)."""
+    return localize(yaml.safe_load(
         resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
-    )
+    ), "en")
 
 
 def _sourced_rows():
@@ -235,7 +237,7 @@ def test_loader_refuses_a_bad_data_file(tmp_path, monkeypatch, text, error):
 
 def test_loader_refuses_a_duplicate_code(monkeypatch):
     rows = _raw("jurisdictions.yaml")
-    monkeypatch.setattr(jurisdiction_data, "_load", lambda name: [*rows, _th_raw()])
+    monkeypatch.setattr(jurisdiction_data, "_load", lambda name, *_: [*rows, _th_raw()])
     with pytest.raises(ValueError, match=re.escape("duplicate jurisdiction codes: ['TH']")):
         jurisdiction_data._jurisdictions.__wrapped__()
 

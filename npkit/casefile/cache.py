@@ -2,11 +2,13 @@
 every kernel a room of trainees starts.
 
 An entry is filed under a key made of the case files' names and content hashes, the folder
-they are in, and a stamp of npkit's own code and data (every ``.py`` and ``.yaml`` file of the
-package, by size and modification time, and the versions of npkit, pydantic and Python), so a
-changed, added, removed or broken case file, or a new npkit, finds no entry and the files are
-validated again as ever (errors name file, line and field). The entry is a pickle of the
-:class:`~npkit.casefile.loader.LoadResult`, read back without validation.
+they are in, the language the cases are shown in (a file holds every language, see
+:mod:`npkit.i18n.content`), and a stamp of npkit's own code and data (every ``.py`` and
+``.yaml`` file of the package, by size and modification time, and the versions of npkit,
+pydantic and Python), so a changed, added, removed or broken case file, or a new npkit, finds
+no entry and the files are validated again as ever (errors name file, line and field). The
+entry is a pickle of the :class:`~npkit.casefile.loader.LoadResult`, read back without
+validation.
 
 Where: ``$NPKIT_CACHE_DIR`` if set (``off`` turns the cache off), else ``build/cache`` in a
 source checkout or the user's cache folder (platformdirs). The folder is the user's own, as
@@ -68,10 +70,11 @@ def code_stamp() -> str:
     return _code
 
 
-def library_key(root: Path) -> tuple[str, str]:
-    """(the folder's own digest, the entry's key): the key covers every case file's content."""
+def library_key(root: Path, lang: str = "en") -> tuple[str, str]:
+    """(the folder's own digest, the entry's key): the key covers every case file's content
+    and the language the library is shown in."""
     place = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    h = hashlib.sha256(f"{code_stamp()}|{place}\n".encode())
+    h = hashlib.sha256(f"{code_stamp()}|{place}|{lang}\n".encode())
     for path in case_files(root):
         try:
             data = path.read_bytes()
@@ -118,18 +121,19 @@ def _write(folder: Path, target: Path, key: str, result: object, stale: str) -> 
                 old.unlink()
 
 
-def cached_load(root: Path, load: Callable[[Path], LoadResult]) -> LoadResult:
-    """``load(root)``, or the result an earlier process validated from the same files."""
+def cached_load(root: Path, load: Callable[[Path], LoadResult], lang: str = "en") -> LoadResult:
+    """``load(root)`` (which loads the cases in ``lang``), or the result an earlier process
+    validated from the same files in the same language."""
     folder = cache_dir()
     if folder is None:
         return load(root)
-    place, key = library_key(root)
-    target = folder / f"cases-{place}-{key[:32]}.pickle"
+    place, key = library_key(root, lang)
+    target = folder / f"cases-{place}-{lang}-{key[:32]}.pickle"
     found = _read(target, key)
     if found is not None:
         return found
     result = load(root)
-    _write(folder, target, key, result, f"cases-{place}-*.pickle")
+    _write(folder, target, key, result, f"cases-{place}-{lang}-*.pickle")
     return result
 
 

@@ -428,6 +428,13 @@ def is_split(expected: dict[str, Any]) -> bool:
     return any(k in EXPECTED_PARTS for k in expected)
 
 
+# The fields a learner reads: each may be translated in a language overlay next to the English
+# (``th:``, see npkit.i18n.content); every other field (ids, facts, tags, sources, outcomes)
+# stays as written. ``note`` is also the note of ``expected: npkit:``.
+TEXT_FIELDS = ("title", "lesson", "pseudonym", "text", "label", "note", "charge", "by",
+               "prompt")
+
+
 class Case(Strict):
     """A training scenario."""
 

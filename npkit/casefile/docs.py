@@ -21,7 +21,7 @@ from annotated_types import Ge, Le, MaxLen, MinLen
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from npkit.casefile.case import SOURCE_ONLY_KEYS, Case, expected_grammar
+from npkit.casefile.case import SOURCE_ONLY_KEYS, TEXT_FIELDS, Case, expected_grammar
 from npkit.casefile.loader import CaseFileError, case_from_text
 from npkit.law import registry
 from npkit.law.vocabulary import ALL_VOCABULARIES, MEANS
@@ -501,9 +501,49 @@ def _vocabulary() -> list[str]:
     return lines
 
 
+TRANSLATION_EXAMPLE = """\
+title: "Example: Ana"
+th:
+  title: "ตัวอย่าง: แอนา"
+person: {pseudonym: Ana, age: 24, th: {pseudonym: "แอนา"}}
+narrative:
+  - text: Guards reminded the workers that anyone who missed a target would be beaten.
+    th:
+      text: ยามเตือนคนงานว่าใครที่ทำไม่ถึงเป้าจะถูกทุบตี
+    tags: [means.threat_of_force, purpose.forced_criminality]
+"""
+
+
+def _translations() -> list[str]:
+    fields = ", ".join(f"`{f}`" for f in TEXT_FIELDS)
+    return [
+        "## Translations",
+        "",
+        "A case is shown in the learner's language. Its translations sit next to the English "
+        "in the same file: any section (or list entry) may hold a `th:` key with the Thai of "
+        "that section's text fields, written in the same shape as the English.",
+        "",
+        "```yaml",
+        TRANSLATION_EXAMPLE.rstrip("\n"),
+        "```",
+        "",
+        f"- Translate only the text a learner reads: {fields} (the `note` of "
+        "`expected: npkit:` too). Ids, facts, tags, outcomes, sources and pinpoints are "
+        "never translated; they stay out of `th:`.",
+        "- Give each field under the `th:` of the section that holds the English; a key the "
+        "English section does not have, or a list where the English has a text, is an error.",
+        "- Where the English says that something is npkit's addition or npkit's reading, the "
+        "translation says so too. A translation never adds or drops law.",
+        "- A field with no translation is shown in English. `npkit validate` checks every "
+        "file in English and in Thai; an error in a translation names the line and the field "
+        "inside `th:`, for example `person.th.pseudonym`.",
+        "",
+    ]
+
+
 def case_format() -> str:
     """The Markdown of ``docs/case-format.md``."""
-    lines = _intro()
+    lines = _intro() + _translations()
     for part in parts():
         lines += _part(part)
         if part.path == "proceedings":

@@ -9,7 +9,7 @@ follows, by id.
 from __future__ import annotations
 
 import os
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import yaml
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from npkit.casefile.cache import cached_load
 from npkit.casefile.case import Case, Slug
-from npkit.casefile.loader import LoadResult, load_cases
+from npkit.casefile.loader import LoadResult, language, load_cases
 from npkit.paths import shipped_cases
 
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
@@ -77,23 +77,24 @@ def cases_dir() -> Path:
 
 
 @lru_cache(maxsize=8)
-def _load(path: str, stamp: tuple) -> LoadResult:
-    result = cached_load(Path(path), load_cases)  # validated once, shared by every kernel
+def _load(path: str, stamp: tuple, lang: str) -> LoadResult:
+    # validated once per language, shared by every kernel
+    result = cached_load(Path(path), partial(load_cases, lang=lang), lang)
     result.cases = in_teaching_order(result.cases)
     return result
 
 
-def library(path: str | Path | None = None) -> LoadResult:
-    """All cases in ``path`` (default: :func:`cases_dir`), in teaching order. Cached until a
-    file changes."""
+def library(path: str | Path | None = None, lang: str | None = None) -> LoadResult:
+    """All cases in ``path`` (default: :func:`cases_dir`), in teaching order, in ``lang``
+    (default: the current language). Cached until a file changes."""
     root = Path(path) if path else cases_dir()
     stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in root.glob("*.y*ml"))) \
         if root.is_dir() else ()
-    return _load(str(root), stamp)
+    return _load(str(root), stamp, language(lang))
 
 
-def get_case(case_id: str, path: str | Path | None = None):
-    for case in library(path).cases:
+def get_case(case_id: str, path: str | Path | None = None, lang: str | None = None):
+    for case in library(path, lang).cases:
         if case.id == case_id:
             return case
     raise KeyError(f"no case {case_id!r} in {path or cases_dir()}")

@@ -10,6 +10,12 @@ it while recording the line of every key and list item by path, and turns every 
 error into a :class:`CaseError` that names the file, the line and the field. It reports all
 errors of a file at once, and one broken file never stops the others loading.
 
+Translations sit next to the English in the same file (a ``th:`` key in any mapping, see
+:mod:`npkit.i18n.content`). The loader shows a case in one language: it applies that
+language's overlays before validating (``lang=``, default :func:`npkit.i18n.current`), so a
+Thai text that does not fit (a wrong shape, a key the English lacks, a title too long) is an
+error like any other, naming the line and the field inside the ``th:`` overlay.
+
 Public API: :func:`load_case`, :func:`load_cases`, :func:`case_from_text`.
 """
 
@@ -30,8 +36,10 @@ from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from npkit import i18n
 from npkit.casefile.case import SLUG_MAX, SLUG_PATTERN, Case, suggest_id
 from npkit.casefile.checks import contradictions
+from npkit.i18n.content import ContentError, localize
 
 __all__ = [
     "CASE_SUFFIXES",
@@ -40,6 +48,7 @@ __all__ = [
     "LoadResult",
     "case_from_text",
     "format_field",
+    "language",
     "load_case",
     "load_cases",
 ]
@@ -481,8 +490,31 @@ def _model_error_path(message: str, data: dict[str, Any]) -> Path_:
     return ()
 
 
+def _in_overlay(path: Path_, lang: str | None, lines: dict[Path_, int]) -> Path_:
+    """Where a translated value at ``path`` was written: inside the nearest ``lang`` overlay
+    that gives it (``narrative[2].th.text``), else ``path`` itself (the English)."""
+    if lang is None:
+        return path
+    for i in range(len(path) - 1, -1, -1):
+        written = (*path[:i], lang, *path[i:])
+        if written in lines:
+            return written
+    return path
+
+
+_CONTENT_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
+
+
+def _content_error(exc: ContentError, lines: dict[Path_, int], errors: _Collector) -> None:
+    """A translation that does not fit the English: at the overlay's line and field."""
+    where, _, message = str(exc).partition(": ")
+    path: Path_ = tuple(int(i) if i else key for key, i in _CONTENT_STEP.findall(where))
+    errors.add(_line_for(path, lines), path, f"the translation does not fit the English: "
+               f"{message}")
+
+
 def _convert(exc: ValidationError, data: dict[str, Any], lines: dict[Path_, int],
-             errors: _Collector) -> None:
+             errors: _Collector, lang: str | None = None) -> None:
     unions: dict[Path_, list[tuple[str, Any]]] = {}
     for err in exc.errors(include_url=False):
         path, tags = _data_path(err["loc"], data, err["type"])
@@ -501,6 +533,7 @@ def _convert(exc: ValidationError, data: dict[str, Any], lines: dict[Path_, int]
                 path = _model_error_path(message, data)
             elif err["type"] in ("value_error", "assertion_error"):
                 path = _refine(path, message, data)
+            path = _in_overlay(path, lang, lines)
             line = _line_for(path, lines)
         errors.add(line, path, message)
     for path, members in unions.items():
@@ -520,17 +553,22 @@ class _Outcome:
     warnings: list[CaseError] = field(default_factory=list)
 
 
-def _validate(text: str, name: str, expected_id: str | None) -> _Outcome:
+def _validate(text: str, name: str, expected_id: str | None, lang: str) -> _Outcome:
     errors = _Collector(name)
     parsed = _parse(text, errors)
     if parsed is None:
         return _Outcome(None, errors.errors)
-    data, lines = parsed
+    raw, lines = parsed
+    try:
+        data = localize(raw, lang)
+    except ContentError as exc:
+        _content_error(exc, lines, errors)
+        return _Outcome(None, errors.errors, lines.get(("id",)))
     case: Case | None = None
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:
-        _convert(exc, data, lines, errors)
+        _convert(exc, data, lines, errors, lang if lang != i18n.DEFAULT else None)
     case_id = data.get("id")
     id_line = lines.get(("id",))
     if (
@@ -573,28 +611,36 @@ def _read(path: Path, name: str) -> tuple[str | None, list[CaseError]]:
         return None, [CaseError(name, line, "", msg)]
 
 
-def _load(path: Path) -> _Outcome:
+def language(lang: str | None = None) -> str:
+    """The language a case is shown in: ``lang``, or the current one (:mod:`npkit.i18n`)."""
+    return i18n.normalise(i18n.current() if lang is None else lang)
+
+
+def _load(path: Path, lang: str) -> _Outcome:
     name = str(path)
     text, errors = _read(path, name)
     if text is None:
         return _Outcome(None, errors)
-    return _validate(text, name, expected_id=path.stem)
+    return _validate(text, name, expected_id=path.stem, lang=lang)
 
 
-def load_case(path: str | Path) -> Case:
-    """Load one case file; raise :class:`CaseFileError` with every problem in it."""
-    outcome = _load(Path(path))
+def load_case(path: str | Path, lang: str | None = None) -> Case:
+    """Load one case file in ``lang`` (default: the current language); raise
+    :class:`CaseFileError` with every problem in it."""
+    outcome = _load(Path(path), language(lang))
     if outcome.case is None:
         raise CaseFileError(outcome.errors)
     return outcome.case
 
 
-def case_from_text(text: str, name: str = "<text>", expected_id: str | None = None) -> Case:
+def case_from_text(text: str, name: str = "<text>", expected_id: str | None = None,
+                   lang: str | None = None) -> Case:
     """Validate YAML text (e.g. typed into a dashboard); errors name ``name`` as the file.
 
-    The id is checked against ``expected_id`` only when one is given.
+    The id is checked against ``expected_id`` only when one is given. ``lang`` as for
+    :func:`load_case`.
     """
-    outcome = _validate(text, name, expected_id)
+    outcome = _validate(text, name, expected_id, language(lang))
     if outcome.case is None:
         raise CaseFileError(outcome.errors)
     return outcome.case
@@ -618,17 +664,19 @@ def case_files(*paths: str | Path) -> Iterator[Path]:
                 yield f
 
 
-def load_cases(*paths: str | Path) -> LoadResult:
-    """Load every case file under ``paths`` (files or directories, not recursive).
+def load_cases(*paths: str | Path, lang: str | None = None) -> LoadResult:
+    """Load every case file under ``paths`` (files or directories, not recursive), in ``lang``
+    (default: the current language).
 
     Broken files are reported in ``.errors`` and left out of ``.cases``; the others load.
     Two files with the same case id: the second is reported.
     """
+    lang = language(lang)
     result = LoadResult()
     by_id: dict[str, str] = {}
     for path in case_files(*paths):
         result.files.append(str(path))
-        outcome = _load(path)
+        outcome = _load(path, lang)
         case, errors = outcome.case, outcome.errors
         if case is not None and case.id in by_id:
             message = f"the case id {case.id!r} is also used by {by_id[case.id]}"

@@ -27,6 +27,7 @@ that bypassed it.
 from __future__ import annotations
 
 import gettext as _gettext
+import hashlib
 import re
 from functools import cache
 from pathlib import Path
@@ -100,8 +101,11 @@ def _compiled(lang: str) -> Path | None:
     from babel.messages.pofile import read_po
     from platformdirs import user_cache_path
 
-    out = user_cache_path("npkit") / "locale" / lang / f"{DOMAIN}.mo"
-    if out.exists() and out.stat().st_mtime >= po.stat().st_mtime:
+    # Named by the .po's own content: two checkouts on one machine (or a .po edited after the
+    # last compile) never read each other's catalogue.
+    digest = hashlib.sha256(po.read_bytes()).hexdigest()[:16]
+    out = user_cache_path("npkit") / "locale" / lang / f"{DOMAIN}-{digest}.mo"
+    if out.exists():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
     with po.open("rb") as fh:

@@ -15,6 +15,10 @@ Loading is cached and cheap (PyYAML + pydantic only)::
 
     from npkit.law.jurisdiction_data import jurisdictions, instruments, recommendations
     jurisdictions()["TH"].covers("fraud")  # False: Thailand's list is closed
+
+A row's text may carry a ``th:`` overlay (:mod:`npkit.law.translated`): ``jurisdictions("th")``
+gives the rows a Thai page shows, with only the text fields (``JURISDICTION_TEXT``,
+``INSTRUMENT_TEXT``) replaced. The engine reads the English rows (no ``lang``).
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from npkit.i18n import content
 from npkit.law.citations import SOURCES, Citation, Confidence, known_source, outside, reading
+from npkit.law.translated import ENGLISH, localized
 from npkit.law.vocabulary import OffenceType, Stage
 
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
@@ -37,6 +43,8 @@ _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 __all__ = [
     "ANY",
     "ASEAN_CODES",
+    "INSTRUMENT_TEXT",
+    "JURISDICTION_TEXT",
     "Instrument",
     "Jurisdiction",
     "Recommendation",
@@ -57,6 +65,11 @@ InstrumentDiscretion = Literal["none", "shall_consider", "entitled"]
 InstrumentKind = Literal["soft_law", "treaty", "eu_law", "case_law"]
 
 _SEED_SOURCES = frozenset(k for k in SOURCES if k not in ("npkit", "outside"))
+
+# The fields a learner reads, which a translation replaces; ids, models, offence terms,
+# provisions (the statute as cited), sources and pinpoints stay as the sources give them.
+JURISDICTION_TEXT = ("name", "coverage_note", "summary", "readings", "notes", "checked_against")
+INSTRUMENT_TEXT = (*JURISDICTION_TEXT, "binding_note", "applies_only_to")
 
 
 class _Row(BaseModel):
@@ -231,12 +244,16 @@ class Recommendation(_Row):
         return [self.source.citation(self.confidence)]
 
 
-def _load(name: str) -> list[dict[str, Any]]:
-    text = resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
-    data = yaml.load(text, Loader=_SAFE)
+RECOMMENDATION_TEXT = ("title", "text")  # what a translation may change
+
+
+def _load(name: str, lang: str = ENGLISH, text: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    raw = resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
+    data = yaml.load(raw, Loader=_SAFE)
     if not isinstance(data, list):
         raise ValueError(f"npkit/law/data/{name}: expected a list of rows")
-    return data
+    return [localized(row, lang, text, where=f"npkit/law/data/{name}[{i}]")
+            for i, row in enumerate(data)]
 
 
 def _unique(keys: list[Any], what: str) -> None:
@@ -246,36 +263,41 @@ def _unique(keys: list[Any], what: str) -> None:
 
 
 @cache
-def _jurisdictions() -> tuple[Jurisdiction, ...]:
-    rows = [Jurisdiction.model_validate(r) for r in _load("jurisdictions.yaml")]
+def _jurisdictions(lang: str = ENGLISH) -> tuple[Jurisdiction, ...]:
+    rows = [Jurisdiction.model_validate(r)
+            for r in _load("jurisdictions.yaml", lang, JURISDICTION_TEXT)]
     _unique([r.code for r in rows], "jurisdiction codes")
     return tuple(sorted(rows, key=lambda r: r.code))
 
 
 @cache
-def _instruments() -> tuple[Instrument, ...]:
-    rows = [Instrument.model_validate(r) for r in _load("instruments.yaml")]
+def _instruments(lang: str = ENGLISH) -> tuple[Instrument, ...]:
+    rows = [Instrument.model_validate(r) for r in _load("instruments.yaml", lang, INSTRUMENT_TEXT)]
     _unique([r.id for r in rows], "instrument ids")
     return tuple(rows)
 
 
 @cache
-def _recommendations() -> tuple[Recommendation, ...]:
-    rows = [Recommendation.model_validate(r) for r in _load("recommendations.yaml")]
+def _recommendations(lang: str) -> tuple[Recommendation, ...]:
+    raw = _load("recommendations.yaml", lang, RECOMMENDATION_TEXT)
+    rows = [Recommendation.model_validate(r) for r in raw]
     _unique([r.number for r in rows], "recommendation numbers")
     return tuple(sorted(rows, key=lambda r: r.number))
 
 
-def jurisdictions() -> dict[str, Jurisdiction]:
-    """ASEAN Member States by ISO code, ordered by code."""
-    return {r.code: r for r in _jurisdictions()}
+def jurisdictions(lang: str = ENGLISH) -> dict[str, Jurisdiction]:
+    """ASEAN Member States by ISO code, ordered by code; their text in ``lang`` (a page's
+    language; the engine passes none)."""
+    return {r.code: r for r in _jurisdictions(lang)}
 
 
-def instruments() -> dict[str, Instrument]:
-    """International and regional instruments by id, in file order."""
-    return {r.id: r for r in _instruments()}
+def instruments(lang: str = ENGLISH) -> dict[str, Instrument]:
+    """International and regional instruments by id, in file order; text in ``lang``."""
+    return {r.id: r for r in _instruments(lang)}
 
 
-def recommendations() -> list[Recommendation]:
-    """The ASEAN study's 26 recommendations, ordered by number."""
-    return list(_recommendations())
+def recommendations(lang: str = content.DEFAULT) -> list[Recommendation]:
+    """The ASEAN study's 26 recommendations, ordered by number, their titles and texts in
+    ``lang`` (the ``th:`` overlays of recommendations.yaml). The law layer knows no current
+    language: a page passes its own."""
+    return list(_recommendations(lang))

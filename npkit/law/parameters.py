@@ -18,6 +18,11 @@ on that date::
 
     from npkit.law.parameters import parameter
     parameter("victim.child_age_under")  # 18
+
+A parameter may carry the sentence a page shows with its figure (``shown``, the context figures of
+module 6), translated by a ``th:`` overlay next to it (:mod:`npkit.law.translated`):
+``parameters("th")`` gives that text in Thai. Values and references are never translated, and
+the rules read the English table.
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ from pydantic import (
 from npkit.cite_spec import PINPOINT_CHECK, FollowableCite
 from npkit.law.citations import Citation, Confidence
 from npkit.law.pinpoints import pinpoint_problem
+from npkit.law.translated import ENGLISH, ContentError, localized
 
 __all__ = ["FILE", "Parameter", "ParameterFileError", "load", "parameter", "parameters",
            "reference"]
@@ -100,6 +106,8 @@ class Parameter(BaseModel):
     reference: tuple[Reference, ...]
     note: str = Field("", validate_default=True)
     last_checked: dt.date
+    shown: str = Field("", description="what a page says with the figure; {fields} are filled "
+                       "by npkit.law.stages.context_figures")
 
     @field_validator("values")
     @classmethod
@@ -226,8 +234,13 @@ def _problems(error: ValidationError, node: yaml.Node, name: str, pid: object) -
     return "\n".join(dict.fromkeys(lines))
 
 
-def load(path: str | Path | None = None) -> dict[str, Parameter]:
-    """Every parameter in ``path`` (npkit's own file by default), by id, checked."""
+# The fields a translation may replace (the rest is values, ids and citations).
+TEXT = ("shown",)
+
+
+def load(path: str | Path | None = None, lang: str = ENGLISH) -> dict[str, Parameter]:
+    """Every parameter in ``path`` (npkit's own file by default), by id, checked; the text a
+    page shows in ``lang``."""
     name = FILE if path is None else str(path)
     if path is None:
         text = resources.files("npkit.law").joinpath("data/parameters.yaml").read_text("utf-8")
@@ -251,6 +264,10 @@ def load(path: str | Path | None = None) -> dict[str, Parameter]:
         line = node.start_mark.line + 1
         pid = item.get("id") if isinstance(item, dict) else None
         try:
+            item = localized(item, lang, TEXT, where=f"{name}:{line}: parameter {pid!r}")
+        except ContentError as e:
+            raise ParameterFileError(str(e)) from None
+        try:
             p = Parameter.model_validate(item, context={PINPOINT_CHECK: pinpoint_problem})
         except ValidationError as e:
             raise ParameterFileError(_problems(e, node, name, pid)) from None
@@ -262,9 +279,9 @@ def load(path: str | Path | None = None) -> dict[str, Parameter]:
 
 
 @cache
-def parameters() -> dict[str, Parameter]:
-    """npkit's parameters by id (loaded once)."""
-    return load()
+def parameters(lang: str = ENGLISH) -> dict[str, Parameter]:
+    """npkit's parameters by id (loaded once per language; the rules read the English)."""
+    return load(lang=lang)
 
 
 def _get(pid: str) -> Parameter:

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from npkit.engine.findings import Finding, Reason
 from npkit.law.citations import IDENTIFICATION, Citation, asean
 from npkit.law.models.presumption import APPLICATION, WHEN_APPLIES, WHEN_NOT  # noqa: F401  (study headings)
-from npkit.law.parameters import parameter, reference
+from npkit.law.parameters import FILE, parameter, parameters, reference
+from npkit.law.translated import ENGLISH
 from npkit.law.vocabulary import Stage, describe
 
 STAGES = tuple(Stage)
@@ -58,43 +59,47 @@ class ContextFigure:
     source: Citation
 
 
-def context_figures(on: dt.date | None = None) -> tuple[ContextFigure, ...]:
+def context_figures(on: dt.date | None = None, lang: str = ENGLISH,
+                    ) -> tuple[ContextFigure, ...]:
     """The figures module 6 opens with, from the ``context.*`` parameters in force on ``on``
-    (the latest by default); each cites the first reference of its parameter."""
+    (the latest by default); each cites the first reference of its parameter, and says what it
+    counts in the ``shown`` text of that parameter, in ``lang``."""
     def value(name: str):
         return parameter(f"context.{name}", on)
 
     def cite(name: str) -> Citation:
         return reference(f"context.{name}")[0]
 
+    def shown(name: str, **fields) -> str:
+        text = parameters(lang)[f"context.{name}"].shown
+        if not text:
+            raise LookupError(f"context.{name}: no `shown` text in {FILE}")
+        return text.format(**fields)
+
     held, by = value("scam_centres.people_held"), value("scam_centres.people_held_by_country")
     ngo = value("rescued.victims_ngo_estimate")
     return (
         ContextFigure(
             f"{held:,}+",
-            f"people from more than {value('scam_centres.countries_of_origin')} countries are "
-            "thought to be held by crime groups in scam compounds across the Mekong region "
-            f"(Cambodia about {by['cambodia']:,}, Myanmar about {by['myanmar']:,}, Laos about "
-            f"{by['laos']:,}).",
+            shown("scam_centres.people_held",
+                  countries=value("scam_centres.countries_of_origin"),
+                  cambodia=f"{by['cambodia']:,}", myanmar=f"{by['myanmar']:,}",
+                  laos=f"{by['laos']:,}"),
             cite("scam_centres.people_held"),
         ),
         ContextFigure(
             f"{value('thailand.returned_victims_facing_prosecution')}%",
-            "of victims returned from scam centres were facing prosecution for money laundering, "
-            "fraud or organised-crime conspiracy, according to the Royal Thai Police in October "
-            "2022.",
+            shown("thailand.returned_victims_facing_prosecution"),
             cite("thailand.returned_victims_facing_prosecution"),
         ),
         ContextFigure(
             f"{ngo['low']}-{ngo['high']}%",
-            "of the people rescued or sent home from scam centres were trafficking victims, on a "
-            "confidential NGO estimate.",
+            shown("rescued.victims_ngo_estimate"),
             cite("rescued.victims_ngo_estimate"),
         ),
         ContextFigure(
             f"{value('forced_criminality.iom_identified')}%",
-            "of the people referred for forced criminality were identified as victims of "
-            "trafficking, an IOM finding (the source does not say who referred them, or to whom).",
+            shown("forced_criminality.iom_identified"),
             cite("forced_criminality.iom_identified"),
         ),
     )
@@ -150,13 +155,13 @@ def should_stop(assessment) -> Finding:
                    also_rests_on=presumption.also_rests_on)
 
 
-def walk(assessment) -> list[StageView]:
-    """Every stage, with the study's recommendations, for one assessed case."""
+def walk(assessment, lang: str = "en") -> list[StageView]:
+    """Every stage, with the study's recommendations (in ``lang``), for one assessed case."""
     from npkit.law.jurisdiction_data import recommendations
 
     stop = should_stop(assessment)
     reached = STAGES.index(assessment.facts.stage)
-    recs = recommendations()
+    recs = recommendations(lang)
     out = []
     for i, stage in enumerate(STAGES):
         out.append(StageView(

@@ -45,7 +45,10 @@ def progress(page, text: str):
 
 
 def press(page, name: str, key: str = "Enter") -> None:
-    """Focus the button and press ``key``: what a keyboard user does."""
+    """Focus the button and press ``key``: what a keyboard user does. First the page settles:
+    a page turn still on its way from the kernel moves the focus to its heading, and would take
+    the key with it (CI run 26 lost the second of two "Previous page" presses that way)."""
+    settle(page)
     button = page.get_by_role("button", name=name, exact=True)
     button.focus()
     page.keyboard.press(key)

@@ -17,7 +17,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
+from npkit import i18n
 from npkit.cite_spec import PINPOINT_CHECK, PinpointCheck
+from npkit.i18n import content as translated
 from npkit.law.pinpoints import pinpoint_problem
 
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
@@ -77,11 +79,13 @@ def fail(problems: list[str]) -> None:
         raise ContentError("\n".join(lines))
 
 
-def read(path: Path) -> tuple[Any, yaml.Node | None]:
-    """The YAML data of ``path`` and its node tree (for line numbers)."""
+def read(path: Path, lang: str | None = None) -> tuple[Any, yaml.Node | None]:
+    """The YAML data of ``path`` as ``lang`` (default: the current language) shows it, the
+    ``th:`` overlays applied and removed (:mod:`npkit.i18n.content`), and its node tree (for
+    line numbers)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-        return yaml.load(text, Loader=_SAFE), yaml.compose(text, Loader=_SAFE)
+        raw, node = yaml.load(text, Loader=_SAFE), yaml.compose(text, Loader=_SAFE)
     except OSError as exc:
         raise ContentError(f"{shown(path)}: cannot be read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
@@ -89,6 +93,31 @@ def read(path: Path) -> tuple[Any, yaml.Node | None]:
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or exc
         raise ContentError(f"{shown(path)}{where}: not valid YAML ({problem})") from None
+    return localized(path, raw, node, i18n.current() if lang is None else lang), node
+
+
+def localized(path: Path, raw: Any, node: yaml.Node | None, lang: str) -> Any:
+    """``raw`` in ``lang``; a translation that does not fit its English is refused naming the
+    file, the line and id of the entry, and the field."""
+    if not isinstance(raw, list):
+        try:
+            return translated.localize(raw, lang)
+        except translated.ContentError as exc:
+            field, _, message = str(exc).partition(": ")
+            raise ContentError(f"{shown(path)}, field {field.lstrip('.')}: {message}") from None
+    lines, out, problems = item_lines(node), [], []
+    for n, item in enumerate(raw):
+        try:
+            out.append(translated.localize(item, lang))
+        except translated.ContentError as exc:
+            field, _, message = str(exc).partition(": ")
+            line = f", line {lines[n]}" if n < len(lines) else ""
+            ident = next((item[k] for k in ("id", "module", "condition")
+                          if isinstance(item, dict) and k in item), f"#{n + 1}")
+            problems.append(f"{shown(path)}{line}, entry {ident!r}, field "
+                            f"{field.lstrip('.')}: {message}")
+    fail(problems)
+    return out
 
 
 def item_lines(node: yaml.Node | None, key: str | None = None) -> list[int]:

@@ -9,11 +9,13 @@ course server shows it as the page /glossary (npkit.course.dashboard), one ancho
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from npkit import i18n
 from npkit.cite_spec import FollowableCite, PinpointCheck
 from npkit.course.training.content import (
     DATA,
@@ -60,10 +62,11 @@ class GlossaryEntry(BaseModel):
         return out
 
 
-def load_glossary(path: Path = PATH, *, check: PinpointCheck | None = None
-                  ) -> tuple[GlossaryEntry, ...]:
-    """The entries of ``path`` in file order; a :class:`ContentError` names every problem."""
-    raw, node = read(path)
+def load_glossary(path: Path = PATH, *, check: PinpointCheck | None = None,
+                  lang: str | None = None) -> tuple[GlossaryEntry, ...]:
+    """The entries of ``path`` in file order, in ``lang`` (default: the current language); a
+    :class:`ContentError` names every problem."""
+    raw, node = read(path, lang)
     found = entries(path, raw, item_lines(node), GlossaryEntry, check=check)
     ids = {e.value.id for e in found}
     fail([e.problem("see", f"{ref!r} is not the id of an entry in this file")
@@ -71,9 +74,67 @@ def load_glossary(path: Path = PATH, *, check: PinpointCheck | None = None
     return tuple(e.value for e in found)
 
 
+def glossary(lang: str | None = None) -> tuple[GlossaryEntry, ...]:
+    return _glossary(i18n.current() if lang is None else lang)
+
+
 @cache
-def glossary() -> tuple[GlossaryEntry, ...]:
-    return load_glossary()
+def _glossary(lang: str) -> tuple[GlossaryEntry, ...]:
+    return load_glossary(lang=lang)
+
+
+def terms(lang: str) -> dict[str, str]:
+    """Each English name of a term (its ``term`` and every ``also``, lower case) and the word
+    ``lang`` uses for it: the entry's term in ``lang`` without a trailing English gloss in
+    brackets ("การกระทำโดยถูกบังคับ (duress)" gives "การกระทำโดยถูกบังคับ"), or, for an ``also``
+    name, that name's own translation."""
+    return {name: words[-1] for name, words in _names(lang).items()}
+
+
+@cache
+def _names(lang: str) -> dict[str, tuple[str, ...]]:
+    """English name -> the words of ``lang`` that render it (the entry's term, and an
+    ``also`` name's own translation)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for english, there in zip(glossary("en"), glossary(lang), strict=True):
+        word = _GLOSS.sub("", there.term)
+        out.setdefault(english.term.lower(), (word,))
+        for name, translated in zip(english.also, there.also, strict=True):
+            out.setdefault(name.lower(), (word, _GLOSS.sub("", translated)))
+    return out
+
+
+# A Latin-script gloss after the word: "(duress)", not the "(d)" of "art 31(1)(d)".
+_GLOSS = re.compile(r"\s+\([A-Za-z][A-Za-z' -]+\)$")
+# Names that are also everyday English words ("this means", "an Act", "for that purpose"):
+# their element sense is checked through the longer names ("purpose of exploitation").
+ORDINARY = frozenset({"act", "means", "purpose"})
+
+
+def missing_terms(english: str, translated: str, lang: str) -> list[str]:
+    """The glossary names in ``english`` of which ``translated`` has no ``lang`` word (the
+    entry's term, or an ``also`` name's own translation): one line per name,
+    ``'<english>' needs '<word>'``. A name inside a longer one found in the same text
+    ("compulsion" in "compulsion model") is the longer one's."""
+    found, taken = [], []
+    for name, words in sorted(_names(lang).items(), key=lambda kv: -len(kv[0])):
+        if name in ORDINARY:
+            continue
+        for m in _name_pattern(name).finditer(english):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                taken.append(m.span())
+                found.append((name, words))
+    return [f"{name!r} needs {words[-1]!r}" for name, words in dict.fromkeys(found)
+            if not any(w in translated for w in words)]
+
+
+@cache
+def _name_pattern(name: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(w) + "(?:s|es)?" for w in name.split())
+    return re.compile("".join((_NOT_IN_A_WORD, words, r"(?![\w-])")), re.IGNORECASE)
+
+
+_NOT_IN_A_WORD = r"(?<![\w-])"  # kept apart: a "<" in an f-string reads as hand-built HTML
 
 
 def page_context() -> dict:
@@ -89,4 +150,4 @@ def page_context() -> dict:
 
 
 __all__ = ["PATH", "ContentError", "GlossaryEntry", "glossary", "load_glossary",
-           "page_context"]
+           "missing_terms", "page_context", "terms"]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from npkit import i18n
 from npkit.cite_spec import FollowableCite, PinpointCheck
 from npkit.course.training.content import DATA, ContentError, Text, entries, item_lines, read, shown
 from npkit.i18n import N_
@@ -114,12 +115,12 @@ class _ModuleEntry(BaseModel):
     objectives: tuple[_ObjectiveEntry, ...] = Field(min_length=1)
 
 
-def load_objectives(path: Path, *, check: PinpointCheck | None = None
+def load_objectives(path: Path, *, check: PinpointCheck | None = None, lang: str | None = None
                     ) -> dict[int, tuple[Objective, ...]]:
     """Every module's objectives; a :class:`ContentError` names the file, line, module and
     field of each problem, and a module of the catalogue with no entry (or an entry for no
     module)."""
-    raw, node = read(path)
+    raw, node = read(path, lang)
     found = {e.value.module: tuple(Objective(o.text, tuple(c.citation() for c in o.cite))
                                    for o in e.value.objectives)
              for e in entries(path, raw, item_lines(node), _ModuleEntry, check=check,
@@ -134,6 +135,11 @@ def load_objectives(path: Path, *, check: PinpointCheck | None = None
     return found
 
 
+def objectives(lang: str | None = None) -> dict[int, tuple[Objective, ...]]:
+    """Every module's objectives in ``lang`` (default: the current language), read once each."""
+    return _objectives(i18n.current() if lang is None else lang)
+
+
 @cache
-def objectives() -> dict[int, tuple[Objective, ...]]:
-    return load_objectives(DATA / "objectives.yaml")
+def _objectives(lang: str) -> dict[int, tuple[Objective, ...]]:
+    return load_objectives(DATA / "objectives.yaml", lang=lang)

@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from npkit import i18n
 from npkit.cite_spec import FollowableCite, PinpointCheck
 from npkit.course.training import keys
 from npkit.course.training.content import (
@@ -200,21 +201,23 @@ class ChecklistEntry(_Model):
 
 
 def load_quiz(folder: Path, *, check: PinpointCheck | None = None,
-              taken: dict[str, str] | None = None) -> list[Question]:
+              taken: dict[str, str] | None = None, lang: str | None = None) -> list[Question]:
     """The conceptual questions of every ``*.yaml`` in ``folder`` (by file name, then in file
-    order); an id must be unique across the files and not in ``taken`` (id -> where)."""
-    return build(quiz_entries_in(folder, check=check, taken=taken))
+    order), in ``lang`` (default: the current language); an id must be unique across the files
+    and not in ``taken`` (id -> where)."""
+    return build(quiz_entries_in(folder, check=check, taken=taken, lang=lang))
 
 
 def quiz_entries_in(folder: Path, *, check: PinpointCheck | None = None,
-                    taken: dict[str, str] | None = None) -> list[Entry]:
+                    taken: dict[str, str] | None = None, lang: str | None = None
+                    ) -> list[Entry]:
     files = sorted(p for p in Path(folder).glob("*.yaml") if p.is_file())
     if not files:
         raise ContentError(f"{shown(folder)}: no quiz file (*.yaml)")
     seen = dict(taken or {})
     found: list[Entry] = []
     for path in files:
-        raw, node = read(path)
+        raw, node = read(path, lang)
         got = entries(path, raw, item_lines(node), QuestionEntry, check=check, taken=seen)
         seen.update((e.value.id, e.where) for e in got)
         found += got
@@ -234,10 +237,10 @@ def build(found: list[Entry]) -> list[Question]:
     return out
 
 
-def load_generated(path: Path, *, check: PinpointCheck | None = None
+def load_generated(path: Path, *, check: PinpointCheck | None = None, lang: str | None = None
                    ) -> tuple[tuple[Spec, ...], str]:
     """The specs of the generated questions, and the stop prompt asked of any case."""
-    raw, node = read(path)
+    raw, node = read(path, lang)
     if not isinstance(raw, dict) or set(raw) != {"stop_prompt", "specs"}:
         raise ContentError(f"{shown(path)}: expected the keys stop_prompt and specs")
     try:
@@ -251,18 +254,19 @@ def load_generated(path: Path, *, check: PinpointCheck | None = None
     return tuple(e.value.spec() for e in found), stop
 
 
-def load_prompts(path: Path, *, check: PinpointCheck | None = None) -> tuple[Prompt, ...]:
-    raw, node = read(path)
+def load_prompts(path: Path, *, check: PinpointCheck | None = None, lang: str | None = None
+                 ) -> tuple[Prompt, ...]:
+    raw, node = read(path, lang)
     return tuple(e.value.prompt() for e in entries(path, raw, item_lines(node), PromptEntry,
                                                      check=check))
 
 
-def load_checklist(path: Path, *, check: PinpointCheck | None = None
+def load_checklist(path: Path, *, check: PinpointCheck | None = None, lang: str | None = None
                    ) -> tuple[ChecklistEntry, ...]:
     """One question per condition of duress, in the law module's order."""
     from npkit.law.duress import CONDITIONS
 
-    raw, node = read(path)
+    raw, node = read(path, lang)
     found = {e.value.condition: e.value
              for e in entries(path, raw, item_lines(node), ChecklistEntry, check=check,
                               key="condition")}
@@ -272,16 +276,25 @@ def load_checklist(path: Path, *, check: PinpointCheck | None = None
     return tuple(found[c] for c in CONDITIONS)
 
 
-@cache
-def generated_specs() -> tuple[tuple[Spec, ...], str]:
-    return load_generated(DATA / "generated.yaml")
+# The files are read once per language (each language's text validated as it is shown).
+def generated_specs(lang: str | None = None) -> tuple[tuple[Spec, ...], str]:
+    return _generated_specs(_lang(lang))
 
 
 @cache
-def quiz_entries() -> tuple[Entry, ...]:
+def _generated_specs(lang: str) -> tuple[tuple[Spec, ...], str]:
+    return load_generated(DATA / "generated.yaml", lang=lang)
+
+
+def quiz_entries(lang: str | None = None) -> tuple[Entry, ...]:
+    return _quiz_entries(_lang(lang))
+
+
+@cache
+def _quiz_entries(lang: str) -> tuple[Entry, ...]:
     where = f"{DATA.name}/generated.yaml"
-    taken = {s.id: f"a generated question in {where}" for s in generated_specs()[0]}
-    return tuple(quiz_entries_in(DATA / "quiz", taken=taken))
+    taken = {s.id: f"a generated question in {where}" for s in generated_specs(lang)[0]}
+    return tuple(quiz_entries_in(DATA / "quiz", taken=taken, lang=lang))
 
 
 def conceptual_questions() -> tuple[Question, ...]:
@@ -289,11 +302,23 @@ def conceptual_questions() -> tuple[Question, ...]:
     return tuple(build(list(quiz_entries())))
 
 
-@cache
-def prompts() -> tuple[Prompt, ...]:
-    return load_prompts(DATA / "prompts.yaml")
+def prompts(lang: str | None = None) -> tuple[Prompt, ...]:
+    return _prompts(_lang(lang))
 
 
 @cache
-def checklist() -> tuple[ChecklistEntry, ...]:
-    return load_checklist(DATA / "checklist.yaml")
+def _prompts(lang: str) -> tuple[Prompt, ...]:
+    return load_prompts(DATA / "prompts.yaml", lang=lang)
+
+
+def checklist(lang: str | None = None) -> tuple[ChecklistEntry, ...]:
+    return _checklist(_lang(lang))
+
+
+@cache
+def _checklist(lang: str) -> tuple[ChecklistEntry, ...]:
+    return load_checklist(DATA / "checklist.yaml", lang=lang)
+
+
+def _lang(lang: str | None) -> str:
+    return i18n.current() if lang is None else lang

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 
+from npkit import i18n
 from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
 from npkit.course.widgets.choice import Choice, Option
@@ -75,8 +76,10 @@ ANY_MODEL, HAS_PROVISION, NO_PROVISION = "", "yes", "no"
 
 
 def reference_rows() -> dict[str, object]:
-    """Every row to show: ASEAN states by ISO code, then instruments by id."""
-    return {**jurisdictions(), **instruments()}
+    """Every row to show, its text in the page's language: ASEAN states by ISO code, then
+    instruments by id."""
+    lang = i18n.current()
+    return {**jurisdictions(lang), **instruments(lang)}
 
 
 def is_state(row) -> bool:

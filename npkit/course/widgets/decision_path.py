@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from npkit import i18n
 from npkit.course.binding import Stateful
 from npkit.course.training import quiz as qz
 from npkit.course.widgets import ui
@@ -22,7 +23,7 @@ from npkit.course.widgets.quiz import STATUS_WORDS
 from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
 from npkit.i18n import N_, _
-from npkit.law.stages import CONTEXT_FIGURES, should_stop, walk, walk_summary
+from npkit.law.stages import context_figures, should_stop, walk, walk_summary
 from npkit.law.vocabulary import IdentificationStatus, Stage, describe
 from npkit.render import words as rw
 
@@ -47,7 +48,8 @@ def discussion_options() -> list[tuple[str, str]]:
 
 def context_panel() -> w.HTML:
     """The scale of the problem, in figures from the sources (paraphrased, each cited)."""
-    return ui.html_widget("decision/context.html.j2", figures=CONTEXT_FIGURES)
+    return ui.html_widget("decision/context.html.j2",
+                          figures=context_figures(lang=i18n.current()))
 
 
 def _ordered(cases) -> list:
@@ -189,7 +191,8 @@ class DecisionPath(Stateful):
                                          question.answer, question.answer_label), stop=stop,
                                      reveal=self._reveal, notes=case_notes("stop", case.id),
                                      lesson=case.lesson)
-        self.stages.value = ui.value("decision/stages.html.j2", views=walk(self.assessment),
+        views = walk(self.assessment, lang=i18n.current())
+        self.stages.value = ui.value("decision/stages.html.j2", views=views,
                                      stop=stop, summary=walk_summary(stop))
         self.checked = True
         self._changed()
