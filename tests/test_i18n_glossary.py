@@ -185,6 +185,9 @@ def test_a_text_without_a_course_word_is_found(english, thai, expected):
                                                       "'ผู้เสียหายจากการค้ามนุษย์'"]),
     # an everyday word is no term
     ("This means that the Act applies.", "หมายความว่าพระราชบัญญัติใช้บังคับ", []),
+    # a name joined by hyphens is the name ("the temporal-proximity reading")
+    ("The temporal-proximity reading", "การตีความแบบใกล้ชิด",
+     ["'temporal proximity' needs 'ความใกล้ชิดทางเวลา'"]),
     # a template's field name is filled at run time: no text to translate
     ("It is {imminence} here.", "มีลักษณะ {imminence}", []),
     ("Its imminence is {imminence}.", "มีลักษณะ {imminence}",

@@ -145,7 +145,7 @@ def missing_terms(english: str, translated: str, lang: str) -> list[str]:
 
 @cache
 def _name_pattern(name: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(w) + "(?:s|es)?" for w in name.split())
+    words = r"[\s-]+".join(re.escape(w) + "(?:s|es)?" for w in name.split())
     other = f"(?!{NOT_THE_TERM[name]})" if name in NOT_THE_TERM else ""
     return re.compile("".join((_NOT_IN_A_WORD, words, r"(?![\w-])", other)), re.IGNORECASE)
 
