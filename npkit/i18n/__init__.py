@@ -32,12 +32,13 @@ import re
 from functools import cache
 from pathlib import Path
 
+# re-exported: callers read them from here
+from npkit.i18n.languages import DEFAULT as DEFAULT
+from npkit.i18n.languages import LANGUAGES as LANGUAGES
+from npkit.i18n.languages import PSEUDO as PSEUDO
+
 DOMAIN = "npkit"
 LOCALE_DIR = Path(__file__).parent / "locale"
-DEFAULT = "en"
-PSEUDO = "en_XA"
-# The languages a learner can choose, in their own names (the switch shows these).
-LANGUAGES: dict[str, str] = {"en": "English", "th": "ไทย"}
 
 _current = DEFAULT
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from npkit.i18n import DEFAULT, LANGUAGES
+from npkit.i18n.languages import DEFAULT, LANGUAGES
 
 TRANSLATED = tuple(code for code in LANGUAGES if code != DEFAULT)
 

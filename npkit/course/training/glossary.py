@@ -109,15 +109,30 @@ _GLOSS = re.compile(r"\s+\([A-Za-z][A-Za-z' -]+\)$")
 # Names that are also everyday English words ("this means", "an Act", "for that purpose"):
 # their element sense is checked through the longer names ("purpose of exploitation").
 ORDINARY = frozenset({"act", "means", "purpose"})
+# A name followed by these words names something else: a "closed list of purposes" is a
+# definition of trafficking that lists its purposes, not the closed list of offences the
+# glossary defines.
+NOT_THE_TERM = {"closed list": r"\s+of\s+(?:exploitation\s+)?purposes"}
+# Official titles that hold a term, each with the words of its official translation, which
+# may render the term otherwise ("the Forced Labour Convention" is อนุสัญญาว่าด้วยแรงงานบังคับ
+# in Thai treaty practice): a title found in the English needs its own translation, and the
+# term inside it is the title's.
+TITLES = {"th": {"forced labour convention": "อนุสัญญาว่าด้วยแรงงานบังคับ"}}
+# A {field} of a template is filled at run time: its name ("{imminence}") is no text.
+_FIELD = re.compile(r"\{\w+\}")
 
 
 def missing_terms(english: str, translated: str, lang: str) -> list[str]:
     """The glossary names in ``english`` of which ``translated`` has no ``lang`` word (the
     entry's term, or an ``also`` name's own translation): one line per name,
     ``'<english>' needs '<word>'``. A name inside a longer one found in the same text
-    ("compulsion" in "compulsion model") is the longer one's."""
+    ("compulsion" in "compulsion model") is the longer one's, and so is one inside an
+    official title of :data:`TITLES`; a name :data:`NOT_THE_TERM` marks as something else, a
+    name of :data:`ORDINARY` and a template's ``{field}`` names are left out."""
+    english = _FIELD.sub(" ", english)
+    names = _names(lang) | {t: (w,) for t, w in TITLES.get(lang, {}).items()}
     found, taken = [], []
-    for name, words in sorted(_names(lang).items(), key=lambda kv: -len(kv[0])):
+    for name, words in sorted(names.items(), key=lambda kv: -len(kv[0])):
         if name in ORDINARY:
             continue
         for m in _name_pattern(name).finditer(english):
@@ -130,8 +145,9 @@ def missing_terms(english: str, translated: str, lang: str) -> list[str]:
 
 @cache
 def _name_pattern(name: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(w) + "(?:s|es)?" for w in name.split())
-    return re.compile("".join((_NOT_IN_A_WORD, words, r"(?![\w-])")), re.IGNORECASE)
+    words = r"[\s-]+".join(re.escape(w) + "(?:s|es)?" for w in name.split())
+    other = f"(?!{NOT_THE_TERM[name]})" if name in NOT_THE_TERM else ""
+    return re.compile("".join((_NOT_IN_A_WORD, words, r"(?![\w-])", other)), re.IGNORECASE)
 
 
 _NOT_IN_A_WORD = r"(?<![\w-])"  # kept apart: a "<" in an f-string reads as hand-built HTML
@@ -149,5 +165,5 @@ def page_context() -> dict:
         for e in items], "disclaimer": DISCLAIMER}
 
 
-__all__ = ["PATH", "ContentError", "GlossaryEntry", "glossary", "load_glossary",
-           "missing_terms", "page_context", "terms"]
+__all__ = ["NOT_THE_TERM", "ORDINARY", "PATH", "TITLES", "ContentError", "GlossaryEntry",
+           "glossary", "load_glossary", "missing_terms", "page_context", "terms"]
