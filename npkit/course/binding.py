@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode
 
+from npkit.i18n import _
 from npkit.store import codes
 from npkit.store.learners import Store, check_module, clean_nickname
 
@@ -134,7 +135,7 @@ def query_string() -> str:
     directly; only a preheated kernel calls voila, which waits until a visitor arrives."""
     if os.environ.get(PREHEAT_VARIABLE, "False") == "False":
         return os.environ.get(QUERY_VARIABLE) or ""
-    for _ in range(QUERY_ATTEMPTS):
+    for _attempt in range(QUERY_ATTEMPTS):
         # the request stays cached in the server, so asking again after a failed connection
         # (e.g. a busy laptop) still gets it
         with _quiet_threads():
@@ -439,14 +440,15 @@ class Binding:
                 if self.unknown:
                     header.show_learner(None, None, codes.unknown_message(who.code))
                 elif who.persistent and self.problem is None and not self.keeps:
-                    header.show_learner(None, None, f"This page has nothing to save. Your "
-                                        f"learner code {who.code} goes with you to the other "
-                                        "modules.")
+                    header.show_learner(None, None, _(
+                        "This page has nothing to save. Your learner code {code} goes with you "
+                        "to the other modules.").format(code=who.code))
                 elif who.persistent and self.problem is None:
                     header.show_learner(who.code, who.nickname)
                 elif who.persistent:
-                    header.show_learner(None, None, "They could not be saved on this "
-                                        "computer just now: see the note at the end of the page.")
+                    header.show_learner(None, None, _(
+                        "They could not be saved on this computer just now: see the note at "
+                        "the end of the page."))
                 else:
                     header.show_learner(None)
         except Exception as exc:  # noqa: BLE001 - the header is a courtesy, never a failure

@@ -30,7 +30,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from npkit import i18n
 from npkit.course.training.modules import MODULES
+from npkit.i18n import N_
 from npkit.store import codes
 from npkit.store.learners import Progress, Store, StoreError, clean_nickname
 
@@ -51,9 +53,18 @@ WINDOW_SECONDS = 60.0
 SECRET_PARAMS = ("learner", "nick", "code")
 _SECRET = re.compile(rf"([?&](?:{'|'.join(SECRET_PARAMS)})=)[^&\s#'\"]*")
 
-WAIT = ("Too many codes were tried from here in a short time. Wait a minute, then try again.")
-UNAVAILABLE = ("Your code could not be checked just now: the course's answer store is not "
-               "available. Try again in a moment; if it keeps happening, tell your trainer.")
+# The replies' words are in the language the page asks for (``"lang"`` in the request's body):
+# this runs in the server, where one process serves every language, so never npkit.i18n.use().
+WAIT = N_("Too many codes were tried from here in a short time. Wait a minute, then try again.")
+UNAVAILABLE = N_("Your code could not be checked just now: the course's answer store is not "
+                 "available. Try again in a moment; if it keeps happening, tell your trainer.")
+NOT_UNDERSTOOD = N_("The request was not understood.")
+
+
+def language(body: object) -> Callable[[str], str]:
+    """The gettext of the language a request's body names (``"lang"``; English by default)."""
+    lang = body.get("lang") if isinstance(body, dict) else None
+    return i18n.translations(i18n.normalise(lang)).gettext
 
 
 class RateLimit:
@@ -103,22 +114,24 @@ class LearnerService:
             self._store = self._opener()
         return self._store
 
-    def _with_store(self, work: Callable[[Store], tuple[int, dict]]) -> tuple[int, dict]:
+    def _with_store(self, work: Callable[[Store], tuple[int, dict]],
+                    say: Callable[[str], str] = str) -> tuple[int, dict]:
         try:
             return work(self.store())
         except (StoreError, OSError) as exc:
             log.warning("learner API: the store failed: %s", exc)
             self._store = None
-            return 503, {"status": "error", "message": UNAVAILABLE}
+            return 503, {"status": "error", "message": say(UNAVAILABLE)}
 
     def check(self, body: object, client: str) -> tuple[int, dict]:
+        say = language(body)
         raw = body.get("code") if isinstance(body, dict) else None
         try:
             code = codes.check(raw)
         except codes.CodeProblem as exc:
             return 200, {"status": "invalid", "message": str(exc)}
         if not self.checks.allows(client):
-            return 429, {"status": "wait", "message": WAIT}
+            return 429, {"status": "wait", "message": say(WAIT)}
 
         def work(store: Store) -> tuple[int, dict]:
             progress = store.progress(code)
@@ -126,43 +139,47 @@ class LearnerService:
                 self.checks.note(client)
                 return 200, {"status": "unknown", "code": code,
                              "message": codes.unknown_message(code)}
-            return 200, known(progress)
+            return 200, known(progress, say)
 
-        return self._with_store(work)
+        return self._with_store(work, say)
 
     def new(self, body: object, client: str) -> tuple[int, dict]:
+        say = language(body)
         try:
             nickname = clean_nickname(body.get("nickname") if isinstance(body, dict) else None)
         except ValueError as exc:
             return 400, {"status": "invalid", "message": f"{str(exc).capitalize()}."}
         if not self.issues.allows(client):
-            return 429, {"status": "wait", "message": WAIT}
+            return 429, {"status": "wait", "message": say(WAIT)}
         self.issues.note(client)
 
         def work(store: Store) -> tuple[int, dict]:
             record = store.issue(nickname)
-            return 200, known(store.progress(record.code))
+            return 200, known(store.progress(record.code), say)
 
-        return self._with_store(work)
+        return self._with_store(work, say)
 
 
-def known(progress: Progress) -> dict:
-    """The reply about a known learner: their code, nickname and a line per module."""
+def known(progress: Progress, say: Callable[[str], str] = str) -> dict:
+    """The reply about a known learner: their code, nickname and a line per module, in the
+    words of ``say`` (a language's gettext, :func:`language`)."""
     modules = []
     for m in MODULES:
         p = progress.modules.get(m.number)
         modules.append({"number": m.number, "notebook": m.notebook,
-                        "state": _state(p), "text": _module_line(m.keeps_answers, p)})
+                        "state": _state(p), "text": _module_line(m.keeps_answers, p, say)})
     latest = progress.latest
     here = next((m for m in MODULES if latest and m.number == latest.module), None)
     opened = sum(1 for m in modules if m["state"] != "new")
     return {
         "status": "known", "code": progress.learner.code, "nickname": progress.learner.nickname,
         "modules": modules,
-        "summary": f"You have opened {opened} of {len(MODULES)} modules.",
+        "summary": say(N_("You have opened {n} of {total} modules.")).format(n=opened,
+                                                                           total=len(MODULES)),
         "continue": None if here is None else {
             "number": here.number, "notebook": here.notebook,
-            "text": f"Continue where you left off: module {here.number}, {here.title}"},
+            "text": say(N_("Continue where you left off: module {n}, {title}")).format(
+                n=here.number, title=say(here.title))},
     }
 
 
@@ -176,14 +193,15 @@ def _day(iso: str | None) -> str:
     return (iso or "")[:10]  # the date of an ISO time, e.g. 2026-12-04 (UTC)
 
 
-def _module_line(keeps: bool, p) -> str:
+def _module_line(keeps: bool, p, say: Callable[[str], str] = str) -> str:
     if p is None or not p.last:
-        return "Not opened yet."
+        return say(N_("Not opened yet."))
     if not keeps:
-        return f"Opened on {_day(p.opened_at)}. This module has nothing to save."
+        return say(N_("Opened on {day}. This module has nothing to save.")).format(
+            day=_day(p.opened_at))
     if p.answers:
-        return f"Answers saved, the latest on {_day(p.answered_at)}."
-    return f"Opened on {_day(p.opened_at)}; no answers saved yet."
+        return say(N_("Answers saved, the latest on {day}.")).format(day=_day(p.answered_at))
+    return say(N_("Opened on {day}; no answers saved yet.")).format(day=_day(p.opened_at))
 
 
 def scrub(text: str) -> str:
@@ -247,7 +265,7 @@ def handlers(server_url: str, service: LearnerService | None = None) -> list[tup
                     body = None
             if not isinstance(body, dict):
                 status, reply = 400, {"status": "invalid",
-                                      "message": "The request was not understood."}
+                                      "message": language(None)(NOT_UNDERSTOOD)}
             elif action == "new":
                 status, reply = service.new(body, self.request.remote_ip or "")
             else:

@@ -26,6 +26,8 @@ import subprocess
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 
+from npkit.i18n import _
+
 JOIN_PATH = "join"
 JOIN_VARIABLE = "NPKIT_JOIN_URL"
 # Set by the course server (npkit.course.dashboard) for its kernels: the address it listens on.
@@ -127,9 +129,9 @@ def room_address(origin: object = None, typed: object = None,
 def room_note(address: str | None) -> str:
     """A line for the trainer when the room cannot use ``address`` ('' when it can)."""
     if address and is_loopback(urlsplit(address).hostname or ""):
-        return ("This address works on this computer only: the course is not served to the "
-                "network. Start it with make workshop-server (docs/deploy.md), or type the "
-                "address the room can reach in the trainer panel.")
+        return _("This address works on this computer only: the course is not served to the "
+                 "network. Start it with make workshop-server (docs/deploy.md), or type the "
+                 "address the room can reach in the trainer panel.")
     return ""
 
 

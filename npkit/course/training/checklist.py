@@ -22,10 +22,12 @@ from npkit.course.training.questions_data import checklist
 from npkit.engine.assessment import Assessment
 from npkit.engine.counterfactuals import Counterfactual
 from npkit.engine.findings import Finding
+from npkit.i18n import N_
 from npkit.law.citations import Citation, Confidence
 from npkit.law.duress import CONDITIONS, VARIANTS
 
-ANSWER_OPTIONS = (("Yes", "yes"), ("No", "no"))
+# (label, value): labels marked for the catalogue, shown as _(label)
+ANSWER_OPTIONS = ((N_("Yes"), "yes"), (N_("No"), "no"))
 WORDS = {True: "met", False: "not met"}
 NOT_ANSWERED = "not answered"
 
@@ -46,7 +48,7 @@ def answer_options(condition: str) -> tuple[tuple[str, str], ...]:
     """The question's choices as (label, kept value); the value is in the condition's terms."""
     if yes_means_met(condition):
         return ANSWER_OPTIONS
-    return (("Yes", "no"), ("No", "yes"))
+    return ((N_("Yes"), "no"), (N_("No"), "yes"))
 
 
 def citations(condition: str) -> tuple[Citation, ...]:

@@ -11,22 +11,37 @@ from collections.abc import Callable, Iterable
 from npkit.course.training.question import Question, Spec
 from npkit.course.training.questions_data import generated_specs
 from npkit.engine.findings import Finding, Reason
+from npkit.i18n import N_, _
 from npkit.law.citations import Confidence, fitz
 from npkit.law.vocabulary import OffenceCategory, Stage, describe
+from npkit.render import words as rw
 
-# Outcome words read as a trainee would say them; every other word with its '_' as a space.
-_OUTCOME_WORDS = {"not_victim": "not a victim"}
+# Outcome words read as a trainee would say them (shown in the page's language, _()); any
+# other word with its '_' as a space. The values stay the engine's words.
+OUTCOME_WORDS = {
+    "victim": N_("victim"), "not_victim": N_("not a victim"),
+    "succeeds": N_("succeeds"), "fails": N_("fails"),
+    "protected": N_("protected"), "not_protected": N_("not protected"),
+    "discretionary": N_("discretionary"),
+}
 NOT_STOPPED = "none"
 
 
+CATEGORY_WORDS = {
+    "status": N_("status offence"), "purpose": N_("purpose offence"),
+    "secondary": N_("secondary offence"), "other": N_("other offence"),
+}
+
+
 def outcome_label(outcome: str) -> str:
-    return _OUTCOME_WORDS.get(outcome, outcome.replace("_", " "))
+    word = OUTCOME_WORDS.get(outcome)
+    return _(word) if word else outcome.replace("_", " ")
 
 
 def stop_choices() -> tuple[tuple[str, str], ...]:
     """Module 6's choices: each stage of the process, or 'it should not stop it'."""
-    return tuple((describe(Stage, s), s.value) for s in Stage) + (
-        ("it should not stop the process", NOT_STOPPED),)
+    return tuple((rw.label(describe(Stage, s)), s.value) for s in Stage) + (
+        (_("it should not stop the process"), NOT_STOPPED),)
 
 
 def _outcome_choices(group: str) -> tuple[tuple[str, str], ...]:
@@ -52,30 +67,38 @@ def _outcome_question(spec: Spec, case, assessment) -> Question:
         focus = node.child(spec.focus)
         extra, marked = focus.decisive, (node, focus)
         if extra is not None and extra is not reason:
-            reason = Reason(f"{reason.text} {extra.text}", extra.source)
+            why = f"{rw.reason_text(reason)} {rw.reason_text(extra)}"
+            reason = Reason(why, extra.source)
+    why = rw.reason_text(reason) if reason.code else reason.text
     return Question(spec.id, spec.module, _fill(spec.prompt, case), _outcome_choices(group),
-                    node.outcome, reason.text, reason.source, case.id, f"{spec.target}.outcome",
+                    node.outcome, why, reason.source, case.id, f"{spec.target}.outcome",
                     _caveats(*marked))
 
 
 def _failing_question(spec: Spec, case, assessment) -> Question:
     node = assessment.duress[spec.target.split(".", 1)[1]]
-    choices = tuple((c.title, c.test.rsplit(".", 1)[1]) for c in node.children)
+    choices = tuple((rw.title(c), c.test.rsplit(".", 1)[1]) for c in node.children)
     failing = [c for c in node.children if not c.holds]
     if len(failing) != 1:  # the question needs exactly one right answer
         raise ValueError(f"{spec.id}: {len(failing)} conditions fail, expected one")
     reason = failing[0].decisive
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices,
-                    failing[0].test.rsplit(".", 1)[1], reason.text, reason.source, case.id,
+                    failing[0].test.rsplit(".", 1)[1], rw.reason_text(reason), reason.source,
+                    case.id,
                     f"{spec.target}.conditions", _caveats(failing[0]))
 
 
 def _category_question(spec: Spec, case, assessment) -> Question:
     offence = assessment.offence
-    choices = tuple((f"{c.value} offence", c.value) for c in OffenceCategory)
-    why = (f"A {offence.category} offence: {describe(OffenceCategory, offence.category)}. "
-           "Fitzgerald sorts the offences victims are charged with into status, purpose and "
-           "secondary offences, and argues the principle should cover all of them.")
+    choices = tuple((_(CATEGORY_WORDS[c.value]) if c.value in CATEGORY_WORDS
+                     else f"{c.value} offence", c.value) for c in OffenceCategory)
+    # TODO(i18n): the category's description is the law vocabulary's (English for now)
+    word = CATEGORY_WORDS.get(offence.category)
+    why = _("This is a {category}: {description}. Fitzgerald sorts the offences victims are "
+            "charged with into status, purpose and secondary offences, and argues the "
+            "principle should cover all of them.").format(
+        category=_(word) if word else f"{offence.category} offence",
+        description=rw.label(describe(OffenceCategory, offence.category)))
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, offence.category,
                     why, fitz("IV.C"), case.id, "offence.category")
 
@@ -86,7 +109,7 @@ def _stop_question(spec: Spec, case, assessment) -> Question:
     stop = should_stop(assessment)
     reason = stop.decisive
     return Question(spec.id, spec.module, _fill(spec.prompt, case), stop_choices(),
-                    stop.outcome, reason.text, reason.source, case.id, "process.stop",
+                    stop.outcome, rw.reason_text(reason), reason.source, case.id, "process.stop",
                     _caveats(stop))
 
 
@@ -118,13 +141,16 @@ def _change_question(spec: Spec, case, assessment) -> Question:
     if not flipping:
         raise ValueError(f"{spec.id}: no single change flips {path}")
     answer, after = flipping[0]
-    choices = tuple(sorted((f"if {t}", t) for t in [answer, *others[:3]]))
+    # TODO(i18n): a change's words are the engine's (npkit.engine.counterfactuals), English
+    choices = tuple(sorted((_("if {change}").format(change=t), t)
+                           for t in [answer, *others[:3]]))
     group, key = spec.target.split(".", 1)
     node = getattr(assessment, group)[key]
     reason = node.decisive
-    why = (f"This change turns '{outcome_label(base[path])}' into '{outcome_label(after)}'; "
-           f"each of the other changes alters some other outcome, but not this one. As the "
-           f"facts stand: {reason.text}")
+    why = _("This change turns '{before}' into '{after}'; each of the other changes alters "
+            "some other outcome, but not this one. As the facts stand: {reason}").format(
+        before=outcome_label(base[path]), after=outcome_label(after),
+        reason=rw.reason_text(reason))
     return Question(spec.id, spec.module, _fill(spec.prompt, case), choices, answer, why,
                     reason.source, case.id, f"counterfactuals.{spec.target}", _caveats(node))
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from npkit import i18n
 from npkit.cite_spec import FollowableCite, PinpointCheck
 from npkit.course.training.content import DATA, ContentError, Text, entries, item_lines, read, shown
+from npkit.i18n import N_
 from npkit.law.citations import Citation, Confidence
 
 
@@ -63,15 +64,16 @@ class Objective:
         return tuple(c for c in Confidence if c in found)
 
 
+# Titles and summaries are marked for the catalogue and shown as _(title) (npkit.i18n).
 MODULES: tuple[Module, ...] = (
-    Module(0, "start_here", "Start here", 10, keeps_answers=False),
-    Module(1, "is_this_trafficking", "Is this trafficking?", 25),
-    Module(2, "duress", "Duress, condition by condition", 25),
-    Module(3, "models", "The non-punishment models", 30, steps=True),
-    Module(4, "asean", "Across ASEAN", 20, steps=True),
-    Module(5, "scenario_lab", "Scenario lab", 30),
-    Module(6, "prosecutors_decision", "The prosecutor's decision", 25, steps=True),
-    Module(7, "check_yourself", "Check yourself", 20),
+    Module(0, "start_here", N_("Start here"), 10, keeps_answers=False),
+    Module(1, "is_this_trafficking", N_("Is this trafficking?"), 25),
+    Module(2, "duress", N_("Duress, condition by condition"), 25),
+    Module(3, "models", N_("The non-punishment models"), 30, steps=True),
+    Module(4, "asean", N_("Across ASEAN"), 20, steps=True),
+    Module(5, "scenario_lab", N_("Scenario lab"), 30),
+    Module(6, "prosecutors_decision", N_("The prosecutor's decision"), 25, steps=True),
+    Module(7, "check_yourself", N_("Check yourself"), 20),
 )
 
 
@@ -87,12 +89,13 @@ class Page:
 
 
 WORKSHOP_PAGES: tuple[Page, ...] = (
-    Page("08_workshop_join.ipynb", "Join a workshop", "trainees",
-         "Type the code on the trainer's screen and a nickname, then answer the case's "
-         "questions on your own screen. Nobody else sees your answers."),
-    Page("09_workshop_trainer.ipynb", "Run a workshop", "trainers",
-         "Start a live poll on a case's questions, put the join code on the projector, watch "
-         "the answers arrive, then reveal npkit's answer with its reasons and sources."),
+    Page("08_workshop_join.ipynb", N_("Join a workshop"), N_("trainees"),
+         N_("Type the code on the trainer's screen and a nickname, then answer the case's "
+            "questions on your own screen. Nobody else sees your answers.")),
+    Page("09_workshop_trainer.ipynb", N_("Run a workshop"), N_("trainers"),
+         N_("Start a live poll on a case's questions, put the join code on the projector, "
+            "watch the answers arrive, then reveal npkit's answer with its reasons and "
+            "sources.")),
 )
 
 

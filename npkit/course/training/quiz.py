@@ -35,7 +35,9 @@ from npkit.course.training.generate import (  # noqa: F401 (the quiz's API, used
     stop_question,
 )
 from npkit.course.training.question import Prompt, Question, Spec  # noqa: F401
+from npkit.i18n import N_, _, current
 from npkit.law.citations import Citation, Confidence
+from npkit.render import words as rw
 
 # ---------------------------------------------------------------------------------------------
 # Grading
@@ -57,8 +59,8 @@ class Feedback:
     @property
     def rests_on(self) -> str:
         """"This answer rests on npkit's reading." in words, or '' when nothing needs saying."""
-        words = "; ".join(m.label for m in self.marks if m.is_caveat)
-        return f"This answer rests on {words}." if words else ""
+        words = "; ".join(rw.mark(m) for m in self.marks if m.is_caveat)
+        return _("This answer rests on {marks}.").format(marks=words) if words else ""
 
     @property
     def right(self) -> bool:
@@ -67,12 +69,14 @@ class Feedback:
     @property
     def message(self) -> str:
         """One line in words, for the page and for screen readers."""
-        return {
-            RIGHT: f"Right: “{self.answer}”.",
-            WRONG: f"Not quite: you chose “{self.chosen}”; the answer is “{self.answer}”.",
-            UNANSWERED: f"Not answered. The answer is “{self.answer}”.",
-            INVALID: "That answer is not one of the choices offered, so it was ignored.",
-        }[self.status]
+        if self.status == RIGHT:
+            return _("Right: “{answer}”.").format(answer=self.answer)
+        if self.status == WRONG:
+            return _("Not quite: you chose “{chosen}”; the answer is “{answer}”.").format(
+                chosen=self.chosen, answer=self.answer)
+        if self.status == UNANSWERED:
+            return _("Not answered. The answer is “{answer}”.").format(answer=self.answer)
+        return _("That answer is not one of the choices offered, so it was ignored.")
 
 
 def _as_text(choice: object) -> str | None:
@@ -121,7 +125,7 @@ class Score:
 
     @property
     def line(self) -> str:
-        return f"{self.right} of {self.total} right"
+        return _("{right} of {total} right").format(right=self.right, total=self.total)
 
 
 def score(questions: Iterable[Question], answers: object) -> Score:
@@ -150,7 +154,7 @@ def score_by_module(result: Score, questions: Iterable[Question]) -> dict[int, t
 # ---------------------------------------------------------------------------------------------
 # The bank
 
-_CACHE: dict[int, tuple[object, tuple[Question, ...]]] = {}
+_CACHE: dict[tuple[int, str], tuple[object, tuple[Question, ...]]] = {}
 
 
 def bank(cases: Iterable | None = None) -> tuple[Question, ...]:
@@ -160,12 +164,14 @@ def bank(cases: Iterable | None = None) -> tuple[Question, ...]:
         from npkit.casefile.library import library
 
         result = library()
-        hit = _CACHE.get(id(result))
+        # the questions' words are in the language of the page (npkit.i18n.current())
+        key = (id(result), current())
+        hit = _CACHE.get(key)
         if hit is not None and hit[0] is result:
             return hit[1]
         questions = _sorted(generated(result.cases) + conceptual())
         _CACHE.clear()
-        _CACHE[id(result)] = (result, questions)
+        _CACHE[key] = (result, questions)
         return questions
     return _sorted(generated(cases) + conceptual())
 
@@ -192,8 +198,9 @@ def conceptual() -> list[Question]:
     return list(questions_data.conceptual_questions())
 
 
+# (label, value): the labels are marked for the catalogue and shown as _(label).
 DISCUSSION_ANSWERS: tuple[tuple[str, str], ...] = (
-    ("yes", "yes"), ("no", "no"), ("not sure", "unsure"))
+    (N_("yes"), "yes"), (N_("no"), "no"), (N_("not sure"), "unsure"))
 
 
 def __getattr__(name: str):

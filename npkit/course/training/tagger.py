@@ -11,10 +11,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from npkit.casefile.case import Case
+from npkit.i18n import N_
 from npkit.law.vocabulary import Act, Means, Purpose, describe
 
 ELEMENTS = {"act": Act, "means": Means, "purpose": Purpose}
-ELEMENT_TITLES = {"act": "Act", "means": "Means", "purpose": "Purpose"}
+# marked for the catalogue, shown as _(title)
+ELEMENT_TITLES = {"act": N_("Act"), "means": N_("Means"), "purpose": N_("Purpose")}
 
 
 def tag_choices() -> list[tuple[str, str]]:
@@ -132,7 +134,8 @@ def score(case: Case, answers: Mapping[int, Iterable[str]]) -> TaggerResult:
     return TaggerResult(tuple(out))
 
 
-VICTIM_ANSWERS = (("a victim of trafficking", "victim"), ("not a victim", "not_victim"))
+# (label, value): labels marked for the catalogue, shown as _(label)
+VICTIM_ANSWERS = ((N_("a victim of trafficking"), "victim"), (N_("not a victim"), "not_victim"))
 
 
 def victim_agreement(given: object, outcome: str) -> str:

@@ -25,15 +25,16 @@ from npkit.casefile.scenario import (
 )
 from npkit.course.widgets import ui
 from npkit.course.widgets.choice import Choice, Option
-from npkit.course.widgets.ui import words
+from npkit.i18n import _
 from npkit.law.vocabulary import Means, describe
+from npkit.render import words as rw
 
 # --------------------------------------------------------------------------- the controls
 
 
 def _options(vocab: type[StrEnum]) -> list[Option]:
     """A term per option: its name in the menu, what it means beside the menu."""
-    return [Option(words(term), term, f"{words(term)}: {describe(vocab, term)}")
+    return [Option(rw.term(term), term, f"{rw.term(term)}: {rw.label(describe(vocab, term))}")
             for term in vocab.__members__]
 
 
@@ -73,25 +74,26 @@ class FactEditor:
             column.append(widget)
             return widget
 
-        put(_section("Quick facts", "Each box changes one fact of the period of the charge. "
-                     "Untick it to return to what the case file says.", place=len(column)))
+        put(_section(_("Quick facts"), _("Each box changes one fact of the period of the "
+                                         "charge. Untick it to return to what the case file "
+                                         "says."), place=len(column)))
         self.quick: dict[str, w.Checkbox] = {}
         for group in dict.fromkeys(q.group for q in QUICK_FACTS):
-            put(_section(group, minor=True, place=len(column)))
+            put(_section(_(group), minor=True, place=len(column)))
             for q in (q for q in QUICK_FACTS if q.group == group):
-                box = w.Checkbox(description=q.label, indent=False, **_box_look(len(column)))
+                box = w.Checkbox(description=_(q.label), indent=False, **_box_look(len(column)))
                 self._wire(box, f"quick.{q.key}")
                 self.quick[q.key] = put(box, f"quick.{q.key}")
         self.quick_note = put(ui.html_widget(classes=(f"npk-o{len(column)}",)))
-        put(_section("Means used on them", place=len(column)))
+        put(_section(_("Means used on them"), place=len(column)))
         self.means: dict[str, w.Checkbox] = {}
         for term in Means.__members__:
-            box = w.Checkbox(description=f"{words(term)} — {describe(Means, term)}",
-                             indent=False, tooltip=describe(Means, term),
+            box = w.Checkbox(description=f"{rw.term(term)} — {rw.label(describe(Means, term))}",
+                             indent=False, tooltip=rw.label(describe(Means, term)),
                              **_box_look(len(column)))
             self._wire(box, f"means.{term}")
             self.means[term] = put(box, f"means.{term}")
-        put(_section("Threats recorded in the case file", place=len(column)))
+        put(_section(_("Threats recorded in the case file"), place=len(column)))
         self.threats: list[dict[str, w.Dropdown]] = []
         self._threat_rows: list[list[Choice]] = []
         self.threat_box = put(w.VBox([], layout=ui.shared(w.Layout),
@@ -99,7 +101,7 @@ class FactEditor:
         self.offence_title = put(ui.html_widget(classes=(f"npk-o{len(column)}",)))
         self.offence: dict[str, w.Dropdown] = {}
         for part, (label, vocab) in OFFENCE_PARTS.items():
-            choice = Choice(label, _options(vocab), description_width=_WIDTH,
+            choice = Choice(_(label), _options(vocab), description_width=_WIDTH,
                             classes=(f"npk-o{len(column)}",))
             self._wire(choice.menu, f"offence.{part}")
             self.offence[part] = choice.menu
@@ -130,8 +132,8 @@ class FactEditor:
         """The menus of threat ``i``, made showing ``values`` (one per THREAT_PARTS)."""
         row, shown = {}, []
         for (part, (label, vocab)), value in zip(THREAT_PARTS.items(), values, strict=True):
-            choice = Choice(f"Threat {i + 1}: {label.lower()}", _options(vocab), value,
-                            description_width=_WIDTH)
+            choice = Choice(_("Threat {n}: {part}").format(n=i + 1, part=_(label).lower()),
+                            _options(vocab), value, description_width=_WIDTH)
             self._wire(choice.menu, f"threat.{i}.{part}")
             row[part] = choice.menu
             shown.append(choice)
@@ -182,7 +184,7 @@ class FactEditor:
             self._quiet -= 1
 
     def _show_threats(self, loaded: Case, s: Scenario) -> None:
-        _, period = principal(loaded)
+        _offence, period = principal(loaded)
         while len(self.threats) < len(s.threats):
             row, shown = self._threat_row(len(self.threats), s.threats[len(self.threats)])
             self.threats.append(row)
@@ -202,14 +204,14 @@ class FactEditor:
             children += [ui.html_widget("scenario_lab/threat.html.j2", number=i + 1,
                                         note=t.note or ""), *(c.widget for c in shown)]
         if not children:
-            children = [_section(text="No threat is recorded for this period. Use the quick "
-                                 "fact above to add one.")]
+            children = [_section(text=_("No threat is recorded for this period. Use the "
+                                        "quick fact above to add one."))]
         old = [c for c in self.threat_box.children if isinstance(c, w.HTML)]
         self.threat_box.children = children
         for c in old:
             c.close()
         self.quick_note.value = ui.value("scenario_lab/recorded.html.j2", age=loaded.person.age,
                                          status=loaded.identification.status)
-        offence, _ = principal(loaded)
+        offence, _period = principal(loaded)
         self.offence_title.value = ui.value("scenario_lab/section.html.j2",
-                                            title="The charge assessed", text=offence.charge)
+                                            title=_("The charge assessed"), text=offence.charge)

@@ -15,21 +15,46 @@ The HTML comes from the templates in ``templates/workshop/`` (autoescaped: every
 a trainee or read from a case file is passed as text). :func:`reveal_html` is also what a
 trainee sees after the reveal: npkit's answer and why, whether the trainee's own answer
 matches it, and nothing about the room's answers.
+
+Each page shows a question in its own kernel's language (:func:`shown_question`): the store
+keeps the question's id and its choices' values, which are the same words in every language,
+so a trainee answering in Thai and one answering in English count in the same bar.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from markupsafe import Markup
 
 from npkit.course.widgets import ui
+from npkit.i18n import _
 from npkit.questions import AnswerKey
+from npkit.render import words as rw
 from npkit.store.workshop.sessions import PollQuestion, Tally
 
 PREVIEW_CHARS = 280
 PREVIEW_LINES = 6
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def shown_question(question: PollQuestion, key: AnswerKey | None) -> PollQuestion:
+    """``question`` in this page's language: its prompt and choice labels from the case as this
+    kernel reads it (``key``, made here), an outcome's choices and a "which" question's states
+    and models in the catalogue's words (npkit.render.words); the id, the values and the flags
+    as stored. Without a key, the stored prompt."""
+    labels = dict((v, lab) for lab, v in question.choices)
+    prompt = question.prompt
+    if key is not None and getattr(key.question, "id", None) == question.qid:
+        prompt = key.question.prompt or prompt
+        labels.update((v, lab) for lab, v in key.choices if v in labels)
+    if question.kind == "outcome":
+        labels = {v: rw.outcome_word(v) for v in labels}
+    elif question.kind == "which":
+        labels = {v: rw.label(lab) for v, lab in labels.items()}
+    return dataclasses.replace(question, prompt=prompt,
+                               choices=tuple((labels[v], v) for _lab, v in question.choices))
 
 
 def text(value: object) -> str:
@@ -47,12 +72,12 @@ def percent(n: int, total: int) -> int:
 
 def count_text(n: int, total: int) -> str:
     """"2 of 3 (67%)"."""
-    return f"{n} of {total} ({percent(n, total)}%)"
+    return _("{n} of {total} ({percent}%)").format(n=n, total=total, percent=percent(n, total))
 
 
 def bar_label(label: str, n: int, total: int) -> str:
     """"fails — 2 of 3 (67%)": what one bar says, as plain text."""
-    return f"{label} — {count_text(n, total)}"
+    return f"{label} — {count_text(n, total)}"  # no words of its own to translate
 
 
 def key_values(question: PollQuestion, key: AnswerKey | None) -> frozenset[str]:
@@ -72,15 +97,23 @@ def choice_words(question: PollQuestion, chosen) -> str:
     """Chosen values in words, in the order the question lists them."""
     chosen = set(chosen)
     if not chosen:
-        return "none of the options"
+        return _("none of the options")
     return ", ".join(question.label(v) for v in question.values if v in chosen)
 
 
-KEY_MARK = ui.env().get_template("workshop/_poll.html.j2").module.key_mark()
+def key_mark() -> Markup:
+    """The "npkit's answer" mark, in the page's language."""
+    return ui.env().get_template("workshop/_poll.html.j2").module.key_mark()
 
 
-def _rows(tally: Tally, marked: frozenset[str]) -> list[dict]:
-    q, total = tally.question, tally.respondents
+def __getattr__(name: str):
+    if name == "KEY_MARK":  # the mark as it was once kept: made now, in the page's language
+        return key_mark()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _rows(q: PollQuestion, tally: Tally, marked: frozenset[str]) -> list[dict]:
+    total = tally.respondents
     rows = []
     for value in q.values:
         n = tally.counts.get(value, 0)
@@ -113,21 +146,25 @@ def match(question: PollQuestion, key: AnswerKey | None, mine: object) -> dict |
         return None
     theirs = key_words(question, key)
     if mine is None or (question.kind == "outcome" and mine not in question.values):
-        return {"state": "not answered", "text": "You did not answer this question."}
+        return {"state": "not answered", "text": _("You did not answer this question.")}
     given = [mine] if isinstance(mine, str) else list(mine) if isinstance(mine, list) else []
     yours = choice_words(question, given)
     if frozenset(given) == key.correct:
-        return {"state": "agrees", "text": f"Your answer, {yours}, matches npkit's answer."}
+        return {"state": "agrees",
+                "text": _("Your answer, {yours}, matches npkit's answer.").format(yours=yours)}
     return {"state": "differs",
-            "text": f"Your answer, {yours}, differs from npkit's answer ({theirs})."}
+            "text": _("Your answer, {yours}, differs from npkit's answer ({theirs}).").format(
+                yours=yours, theirs=theirs)}
 
 
 def _reveal(question: PollQuestion, key: AnswerKey | None, mine: object = ...) -> Markup:
+    question = shown_question(question, key)
     reasons = []
     if key is not None:
         givers = key.why_from if len(key.why_from) == len(key.why) else ("",) * len(key.why)
-        reasons = [(text(r.text), text(r.source), text(g)) for r, g in zip(key.why, givers,
-                                                                          strict=True)]
+        reasons = [(text(rw.reason_text(r)), text(r.source),
+                    text("; ".join(rw.label(x) for x in g.split("; ")) if g else ""))
+                   for r, g in zip(key.why, givers, strict=True)]
     return ui.render("workshop/reveal.html.j2", kind=question.kind, key=key,
                      answer=key_words(question, key), reasons=reasons,
                      marks=list(key.marks) if key is not None and key.rests_on else [],
@@ -146,10 +183,10 @@ def chart_html(tally: Tally, joined: int, key: AnswerKey | None = None,
                revealed: bool | None = None) -> str:
     """The trainer's view of one question: the room's answers (bars, or the free texts) and,
     once revealed, npkit's answer beside them. ``revealed`` defaults to the question's flag."""
-    q = tally.question
+    q = shown_question(tally.question, key)
     shown = q.revealed if revealed is None else revealed
     marked = key_values(q, key) if shown else frozenset()
     return ui.value("workshop/chart.html.j2", respondents=tally.respondents, joined=joined,
                     free_text=q.kind == "free_text", items=_texts(tally),
-                    rows=_rows(tally, marked), several=q.kind == "which", revealed=shown,
+                    rows=_rows(q, tally, marked), several=q.kind == "which", revealed=shown,
                     reveal=_reveal(q, key) if shown else "")

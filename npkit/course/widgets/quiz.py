@@ -21,6 +21,7 @@ style models: the page holds a few dozen widget models, not one set per question
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterable
@@ -32,6 +33,7 @@ from npkit.course.binding import QUERY_VARIABLE, Stateful, current_learner, in_v
 from npkit.course.training import quiz as qz
 from npkit.course.training.modules import MODULES
 from npkit.course.widgets import ui
+from npkit.i18n import N_, _
 
 # A quiz status in words, shown as a badge (ui.BADGES gives its symbol).
 STATUS_WORDS = {
@@ -55,7 +57,10 @@ def feedback_body(fb: qz.Feedback) -> str:
 
 def module_title(number: int) -> str:
     titles = {m.number: m.title for m in MODULES}
-    return f"Module {number}: {titles.get(number, '')}".rstrip(": ")
+    title = titles.get(number, "")
+    if not title:
+        return _("Module {n}").format(n=number)
+    return _("Module {n}: {title}").format(n=number, title=_(title))
 
 
 def page_from_query(query: object) -> int | None:
@@ -82,7 +87,18 @@ def linked_page() -> int | None:
     return page_from_query(os.environ.get(QUERY_VARIABLE, ""))
 
 
-GRADING_FAILED = "Something went wrong while grading; your answers are kept."
+GRADING_FAILED = N_("Something went wrong while grading; your answers are kept.")
+
+
+def _guarded(fn):
+    """:func:`ui.guard` with :data:`GRADING_FAILED` in the page's language (made at each call:
+    the language is chosen after this module is imported)."""
+
+    @functools.wraps(fn)
+    def run(*args, **kw):
+        return ui.guard(_(GRADING_FAILED))(fn)(*args, **kw)
+
+    return run
 
 def _described() -> w.Widget:
     """The style a labelled choice shares (the label as wide as its words)."""
@@ -109,7 +125,7 @@ class _Slot:
         self.qid = ui.question_id()
         self.question: qz.Question | None = None
         self.prompt = _html()
-        self.radio = w.RadioButtons(options=[], value=None, description=f"Answer {n}",
+        self.radio = w.RadioButtons(options=[], value=None, description=_("Answer {n}").format(n=n),
                                     style=_described(),
                                     layout=ui.shared(w.Layout, width="auto", max_width="60rem"))
         ui.labelled_by(self.radio, f"{self.qid}-n", self.qid)  # "Question 3 of 8", the text
@@ -147,17 +163,19 @@ class Quiz(Stateful):
         self._slots = [_Slot(n, self._on_answer) for n in range(1, longest + 1)]
 
         self.menu = w.Dropdown(options=[(module_title(p), p) for p in self.pages],
-                               value=self.page if self.pages else None, description="Go to page",
+                               value=self.page if self.pages else None,
+                               description=_("Go to page"),
                                style=_described(), layout=w.Layout(width="32rem"))
         self.heading = _html()
         self.progress = _html("", "npk-quiz-progress")
         self.list = w.VBox(layout=ui.shared(w.Layout))
-        self.check = ui.button("Check answers", kind="primary",
-                               tooltip="Grade the questions on this page")
-        self.retry = ui.button("Try again",
-                               tooltip="Clear your answers and the feedback on this page")
-        self.previous = ui.button("Previous page", tooltip="Go to the previous page of questions")
-        self.next = ui.button("Next page", tooltip="Go to the next page of questions")
+        self.check = ui.button(_("Check answers"), kind="primary",
+                               tooltip=_("Grade the questions on this page"))
+        self.retry = ui.button(_("Try again"),
+                               tooltip=_("Clear your answers and the feedback on this page"))
+        self.previous = ui.button(_("Previous page"),
+                                  tooltip=_("Go to the previous page of questions"))
+        self.next = ui.button(_("Next page"), tooltip=_("Go to the next page of questions"))
         self.score = _html()
         self.status = _html("", "npk-status-line")
         self.check.on_click(self._on_check)
@@ -255,7 +273,7 @@ class Quiz(Stateful):
     def progress_line(self) -> str:
         """"Page 2 of 6 · 14 of 49 answered": what the progress bar says in words."""
         p = self._progress()
-        return f"Page {p['page']} of {p['pages']} · {p['answered']} of {p['total']} answered"
+        return _("Page {page} of {pages} · {answered} of {total} answered").format(**p)
 
     def go(self, page: object) -> bool:
         """Show module ``page``'s page (untrusted: anything not a page is refused, False)."""
@@ -325,20 +343,20 @@ class Quiz(Stateful):
         self.page = page
         self._draw()
         p = self._progress()
-        ui.say(self.status, f"Page {p['page']} of {p['pages']}: {module_title(page)}. "
-                            f"{p['answered']} of {p['total']} questions answered.")
+        ui.say(self.status, _("Page {page} of {pages}: {title}. {answered} of {total} "
+                              "questions answered.").format(title=module_title(page), **p))
         return True
 
-    @ui.guard(GRADING_FAILED)
+    @_guarded
     def _on_menu(self, change) -> None:
         self._turn(change.get("new"), focus=False)
 
-    @ui.guard(GRADING_FAILED)
+    @_guarded
     def _on_previous(self, _button=None) -> None:
         if self.pages and self.pages.index(self.page) > 0:
             self._turn(self.pages[self.pages.index(self.page) - 1])
 
-    @ui.guard(GRADING_FAILED)
+    @_guarded
     def _on_next(self, _button=None) -> None:
         if self.pages and self.pages.index(self.page) < len(self.pages) - 1:
             self._turn(self.pages[self.pages.index(self.page) + 1])
@@ -358,7 +376,7 @@ class Quiz(Stateful):
         self._show_progress()
         self._changed()
 
-    @ui.guard(GRADING_FAILED)
+    @_guarded
     def _on_check(self, _button=None) -> None:
         self._reveal += 1
         self.checked_pages.add(self.page)
@@ -371,7 +389,7 @@ class Quiz(Stateful):
         for slot, fb in zip(self._used(), result.feedback, strict=True):
             slot.feedback.value = ui.value("quiz/feedback.html.j2", **_feedback(fb))
 
-    @ui.guard(GRADING_FAILED)
+    @_guarded
     def _on_retry(self, _button=None) -> None:
         self.reset()
         self._changed()
@@ -386,9 +404,10 @@ class Quiz(Stateful):
             if p in self.checked_pages:
                 result = qz.score(self._on_page[p], self.chosen)
                 right, total = right + result.right, total + result.total
-                rows.append((module_title(p), f"{result.right} of {result.total}"))
+                rows.append((module_title(p), _("{right} of {total}").format(
+                    right=result.right, total=result.total)))
             else:
-                rows.append((module_title(p), "not checked yet"))
+                rows.append((module_title(p), _("not checked yet")))
         page = qz.score(self.shown, self.answers()) if self.checked or not self.pages else None
         self.score.value = ui.value(
             "quiz/score.html.j2", result=page, rows=rows, right=right, total=total,

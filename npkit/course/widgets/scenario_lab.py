@@ -52,22 +52,24 @@ from npkit.course.widgets.download import DownloadLink
 from npkit.course.widgets.fact_editor import FactEditor
 from npkit.course.widgets.outcome_matrix import OutcomeMatrix, finding_for, note_text, rows
 from npkit.engine.assessment import Assessment, assess
+from npkit.i18n import N_, _, ngettext
 from npkit.law import registry
+from npkit.render import words as rw
 
 CF_CACHE_SIZE = 128
 MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted
+GUARD_MESSAGE = N_("Something went wrong, so that change was not applied. The lab keeps the "
+                   "last facts that worked; press Reset to start again.")
 
 
 def _guarded(method: Callable) -> Callable:
     """:func:`ui.guard` for the lab's callbacks: an error is logged and shown in ``message``
     as a readable sentence, never a traceback; the controls go back to the facts that last
     worked, and the callback answers False (nothing applied)."""
-    guarded = ui.guard("Something went wrong, so that change was not applied. The lab keeps "
-                       "the last facts that worked; press Reset to start again.",
-                       status="message", clear=False)(method)
-
     @functools.wraps(method)
     def run(self: ScenarioLab, *args: Any, **kw: Any) -> Any:
+        # made at each call, so the sentence is in the page's language
+        guarded = ui.guard(_(GUARD_MESSAGE), status="message", clear=False)(method)
         done = guarded(self, *args, **kw)
         if done is None:  # it raised, and ui.guard said so
             self._resync()
@@ -128,29 +130,29 @@ class ScenarioLab(Stateful):
         self.your_changes = ui.html_widget()
         self.download = DownloadLink()
         self.counterfactual_button = ui.button(
-            "What would have to change?",
-            tooltip="Work out which one or two facts would flip each outcome")
+            _("What would have to change?"),
+            tooltip=_("Work out which one or two facts would flip each outcome"))
         self.counterfactual_button.layout = ui.shared(w.Layout, width="auto",
                                                       align_self="flex-start")
         self.counterfactual_button.on_click(lambda _b: self.show_counterfactuals())
-        self.reset_button = ui.button("Reset to the case file", tooltip="Undo every change")
+        self.reset_button = ui.button(_("Reset to the case file"), tooltip=_("Undo every change"))
         self.reset_button.on_click(lambda _b: self.reset())
 
         if not self.cases:
             self.picker = None
             self.why_row = None
-            self._say("No case could be loaded, so the lab has nothing to show.",
-                      ["Tell the person running the course: the case files named above "
-                       "need fixing."])
+            self._say(_("No case could be loaded, so the lab has nothing to show."),
+                      [_("Tell the person running the course: the case files named above "
+                         "need fixing.")])
             self.widget = w.VBox([self.problems, self.message])
             return
 
         self.case_choice = case_choice(list(self.cases.values()), start,
-                                       description="Case to explore")
+                                       description=_("Case to explore"))
         self.picker = self.case_choice.menu
         self.picker.observe(lambda ch: self.load(ch["new"]), "value")
         first = assess(self.cases[self.picker.value], counterfactuals=False)
-        self.why_row = w.Dropdown(description="Explain the outcome for",
+        self.why_row = w.Dropdown(description=_("Explain the outcome for"),
                                   options=[(_menu_label(r.label), r.key)
                                            for r in rows(first)],
                                   value="duress.england_wales",
@@ -161,10 +163,10 @@ class ScenarioLab(Stateful):
 
         results = w.VBox([
             self.status, self.matrix,
-            _section("Why?"), self.why_row, self.why,
-            _section("What would have to change"), self.counterfactual_button,
+            _section(_("Why?")), self.why_row, self.why,
+            _section(_("What would have to change")), self.counterfactual_button,
             self.counterfactuals,
-            _section("Your changes"), self.your_changes, self.download.widget,
+            _section(_("Your changes")), self.your_changes, self.download.widget,
         ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab-outcomes",))
         # From 1280 px wide the facts and this panel sit side by side and the panel stays in
         # view while the facts scroll (npkit.css: .npk-lab-grid; npkit-layout.js keeps the row
@@ -222,7 +224,7 @@ class ScenarioLab(Stateful):
         if self.editor._quiet:
             return False
         if not isinstance(case_id, str) or case_id not in self.cases:
-            self._say("That case is not in the library; the lab still shows the last one.")
+            self._say(_("That case is not in the library; the lab still shows the last one."))
             self._resync()
             return False
         start = time.perf_counter()
@@ -233,7 +235,8 @@ class ScenarioLab(Stateful):
         self.story.value = ui.value("scenario_lab/story.html.j2", case=self.loaded,
                                     show_tags=False)
         self._clear()
-        self._redraw(fresh=True, announce=f"Loaded {self.loaded.person.pseudonym}.")
+        self._redraw(fresh=True, announce=_("Loaded {name}.").format(
+            name=self.loaded.person.pseudonym))
         self.timings["load_ms"] = (time.perf_counter() - start) * 1000
         self._changed()
         return True
@@ -248,7 +251,9 @@ class ScenarioLab(Stateful):
             scenario = apply_edit(self.loaded, self.scenario, field, value)
             case = build_case(self.loaded, scenario)
         except Rejected as e:
-            self._say("That change was not applied; the facts stay as they were.", [str(e)])
+            # TODO(i18n): npkit.casefile.scenario words the refusal, in English (not this
+            # page's module; tests/test_i18n_pseudo_b.py lists it as allowed until then)
+            self._say(_("That change was not applied; the facts stay as they were."), [str(e)])
             self._resync()
             return False
         previous = self.scenario, self.case
@@ -281,7 +286,7 @@ class ScenarioLab(Stateful):
         self.case = build_case(self.loaded, self.scenario)
         self.editor.sync(self.scenario)
         self._clear()
-        self._redraw(announce="Reset to the case file.", point=False)
+        self._redraw(announce=_("Reset to the case file."), point=False)
         self._changed()
         return True
 
@@ -290,14 +295,14 @@ class ScenarioLab(Stateful):
         """Show the finding tree and counterfactuals for one matrix row."""
         if self.assessment is None or self.editor._quiet:
             return False
-        keys = [k for _, k in self.why_row.options]
+        keys = [k for _label, k in self.why_row.options]
         ok = isinstance(key, str) and key in keys
         if ok:
             self._clear()
         else:
             self._silently(self.why_row, "duress.england_wales")
-            self._say("There is no such row to explain; showing duress "
-                      f"({registry.label('duress.england_wales')}).")
+            self._say(_("There is no such row to explain; showing duress ({label}).").format(
+                label=rw.label(registry.label("duress.england_wales"))))
         self._draw_why()
         self._draw_counterfactuals()
         return ok
@@ -310,7 +315,7 @@ class ScenarioLab(Stateful):
         start = time.perf_counter()
         if self._counterfactuals(compute=False) is None:
             # the search takes a few tenths of a second: say so while it runs
-            ui.say(self.counterfactuals, "Working it out…")
+            ui.say(self.counterfactuals, _("Working it out…"))
             self.counterfactual_button.disabled = True
         try:
             self._counterfactuals(compute=True)
@@ -341,10 +346,15 @@ class ScenarioLab(Stateful):
         if not self.cases:
             return False
         if not isinstance(case_id, str) or case_id not in self.cases:
-            shown = self.loaded.person.pseudonym if self.loaded is not None else "the first case"
-            self._note("Your saved scenario could not be restored.",
-                       [f"It was for a case that is not in the case library "
-                        f"({short(case_id)}). The lab shows {shown} as the case file has it."])
+            if self.loaded is not None:
+                line = _("It was for a case that is not in the case library ({case}). The lab "
+                         "shows {name} as the case file has it.").format(
+                    case=short(case_id), name=self.loaded.person.pseudonym)
+            else:
+                line = _("It was for a case that is not in the case library ({case}). The lab "
+                         "shows the first case as the case file has it.").format(
+                    case=short(case_id))
+            self._note(_("Your saved scenario could not be restored."), [line])
             return False
         loaded = self.cases[case_id]
         scenario, skipped = replay_changes(loaded, changes)
@@ -357,16 +367,18 @@ class ScenarioLab(Stateful):
         self.scenario, self.case = scenario, case
         try:
             self.editor.sync(scenario)
-            self._redraw(announce="Your saved scenario is back.", point=False)
+            self._redraw(announce=_("Your saved scenario is back."), point=False)
         except Exception:
             self.scenario, self.case = previous  # all or nothing, as for an edit
             self._try_redraw()
             raise
         if skipped:
             more = len(skipped) - MAX_NOTE_LINES
-            self._note("Part of your saved scenario could not be restored; the rest is shown.",
+            self._note(_("Part of your saved scenario could not be restored; the rest is "
+                         "shown."),
                        [*skipped[:MAX_NOTE_LINES],
-                        *([f"… and {more} more."] if more > 0 else [])])
+                        *([ngettext("… and {n} more.", "… and {n} more.", more).format(n=more)]
+                          if more > 0 else [])])
         return True
 
     # ------------------------------------------------------------------ drawing

@@ -26,6 +26,7 @@ import ipywidgets as w
 from npkit.course.binding import MAX_QUERY, in_voila, query_string
 from npkit.course.training.modules import WORKSHOP_PAGES
 from npkit.course.widgets import ui
+from npkit.i18n import _
 from npkit.store.learners import Store, StoreError
 from npkit.store.workshop import PollQuestion, Workshop
 from npkit.store.workshop.inputs import CODE_LENGTH, WorkshopError, clean_join_code
@@ -110,14 +111,16 @@ def show(widget: w.Widget, visible: bool) -> None:
 def time_left(seconds: int) -> str:
     """"1:05 left"; "Time is up" at 0 (npkit.js writes the same words as it counts down)."""
     if seconds <= 0:
-        return "Time is up"
-    return f"{seconds // 60}:{seconds % 60:02d} left"
+        return _("Time is up")
+    return _("{time} left").format(time=f"{seconds // 60}:{seconds % 60:02d}")
 
 
 def countdown(question: PollQuestion, now: datetime) -> ui.Markup:
     """The countdown of ``question`` as the page draws it (npkit.js counts it down)."""
     seconds = question.seconds_left(now)
-    return ui.render("workshop/countdown.html.j2", seconds=seconds, shown=time_left(seconds))
+    # the words npkit.js may count down in (data-npk-left: "{time} left", data-npk-up)
+    return ui.render("workshop/countdown.html.j2", seconds=seconds, shown=time_left(seconds),
+                     left=_("{time} left"), up=_("Time is up"))
 
 
 def countdown_html(question: PollQuestion, now: datetime) -> str:
@@ -168,8 +171,8 @@ class Page:
                 self.say(readable(exc), "problem")
             except Exception as exc:  # noqa: BLE001 - never a traceback in the page
                 log.warning("workshop page: %s failed: %r", action.__name__, exc)
-                self.say("Something went wrong; nothing was changed. Try again, or reload "
-                         "the page.", "problem")
+                self.say(_("Something went wrong; nothing was changed. Try again, or "
+                           "reload the page."), "problem")
 
         return run
 

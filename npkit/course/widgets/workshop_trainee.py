@@ -28,7 +28,7 @@ import ipywidgets as w
 from npkit.casefile.case import Case
 from npkit.course.binding import ANONYMOUS, Learner, parse_learner
 from npkit.course.widgets import ui
-from npkit.course.widgets.poll_chart import choice_words, reveal_html
+from npkit.course.widgets.poll_chart import choice_words, reveal_html, shown_question
 from npkit.course.widgets.workshop_page import (
     Page,
     _field,
@@ -38,6 +38,7 @@ from npkit.course.widgets.workshop_page import (
     session_from_query,
     show,
 )
+from npkit.i18n import N_, _, ngettext
 from npkit.questions import AnswerKey
 from npkit.store.learners import Store, StoreError
 from npkit.store.workshop import NotFound, PollQuestion, Seat, SessionView, Workshop, WorkshopError
@@ -45,7 +46,7 @@ from npkit.store.workshop.inputs import MAX_FREE_TEXT, Locked, clean_join_code
 from npkit.store.workshop.polls import keys_by_id
 
 POLL_SECONDS = 1.5
-NOT_ANSWERED = "Not answered yet."
+NOT_ANSWERED = N_("Not answered yet.")
 
 
 class TraineePage(Page):
@@ -65,7 +66,8 @@ class TraineePage(Page):
                  query: str = "", learner: Learner | None = None) -> None:
         super().__init__()
         self._cases = None if cases is None else {c.id: c for c in cases}
-        self.connect(workshop, store, "The workshop cannot be reached on this computer just now.")
+        self.connect(workshop, store,
+                     _("The workshop cannot be reached on this computer just now."))
         self.learner = ANONYMOUS
         self.seat: Seat | None = None
         self.view: SessionView | None = None
@@ -75,13 +77,13 @@ class TraineePage(Page):
         self._keys: dict[str, AnswerKey] | None = None
 
         # The form first, its help folded below it: a phone shows the fields at once.
-        self.code = w.Text(description="Session code", placeholder="e.g. K7M2QX",
+        self.code = w.Text(description=_("Session code"), placeholder=_("e.g. K7M2QX"),
                            style={"description_width": "initial"})
-        self.nickname = w.Text(description="Nickname (no real names)",
-                               placeholder="e.g. Blue Owl",
+        self.nickname = w.Text(description=_("Nickname (no real names)"),
+                               placeholder=_("e.g. Blue Owl"),
                                style={"description_width": "initial"})
-        self.join_button = ui.button("Join", kind="primary",
-                                     tooltip="Join the session with this code and nickname")
+        self.join_button = ui.button(_("Join"), kind="primary",
+                                     tooltip=_("Join the session with this code and nickname"))
         # npkit.js gives the code field its phone keyboard (capitals, no autocorrect), and
         # keeps the nickname in the page's address when Join is pressed.
         self.code.add_class("npk-join-code")
@@ -95,20 +97,21 @@ class TraineePage(Page):
         self.heading = w.HTML("")
         self.prompt = w.HTML("")
         self.countdown = w.HTML("")
-        self.choice = w.RadioButtons(options=[], value=None, description="Your answer",
+        self.choice = w.RadioButtons(options=[], value=None, description=_("Your answer"),
                                      style={"description_width": "initial"},
                                      layout=w.Layout(width="auto", max_width="60rem"))
         self.checks: dict[str, w.Checkbox] = {}
         self.checks_label = ui.html_widget("workshop/which_label.html.j2")
         self.check_group = w.VBox([self.checks_label])
-        self.text = w.Textarea(description="Your answer", placeholder="Why? One or two "
-                               "sentences", style={"description_width": "initial"},
+        self.text = w.Textarea(description=_("Your answer"),
+                               placeholder=_("Why? One or two sentences"),
+                               style={"description_width": "initial"},
                                layout=w.Layout(width="100%", max_width="48rem", height="7em"))
         self.text_group = w.VBox([self.text, ui.html_widget("workshop/text_hint.html.j2",
                                                             limit=MAX_FREE_TEXT)])
-        self.send_button = ui.button("Send answer", kind="primary",
-                                     tooltip="Send your answer to the trainer; send again to "
-                                     "change it")
+        self.send_button = ui.button(_("Send answer"), kind="primary",
+                                     tooltip=_("Send your answer to the trainer; send again "
+                                               "to change it"))
         self.answer_state = ui.status_line()
         self.answer_state.add_class("npk-answer-state")
         self.closed = w.HTML("")
@@ -157,8 +160,8 @@ class TraineePage(Page):
 
     def _need_store(self) -> Workshop:
         if self.workshop is None:
-            raise WorkshopError("The workshop cannot be reached on this computer just now "
-                                "(see the message above).")
+            raise WorkshopError(_("The workshop cannot be reached on this computer just now "
+                                  "(see the message above)."))
         return self.workshop
 
     def _check_code(self, code: object) -> str:
@@ -169,7 +172,8 @@ class TraineePage(Page):
         except NotFound as exc:
             guess = self.workshop.suggest(code) if self.workshop is not None else None
             if guess:
-                raise NotFound(f"{exc} Did you mean {guess}?") from None
+                raise NotFound(_("{problem} Did you mean {code}?").format(
+                    problem=exc, code=guess)) from None
             raise
 
     def _join(self) -> None:
@@ -189,14 +193,23 @@ class TraineePage(Page):
         self.refresh(force=True)
         earlier = len(self._mine())
         if earlier:  # the same learner code (a reload): the seat and its answers came back
-            answers = "answer is" if earlier == 1 else "answers are"
-            self.say(f"Welcome back: you have your seat in “{self.view.title}” again, as "
-                     f"{seat.nickname}; your {earlier} earlier {answers} remembered. "
-                     "Sending again replaces an answer; it is never counted twice.", "done")
+            self.say(ngettext(
+                "Welcome back: you have your seat in “{title}” again, as {nickname}; your "
+                "{n} earlier answer is remembered. Sending again replaces an answer; it is "
+                "never counted twice.",
+                "Welcome back: you have your seat in “{title}” again, as {nickname}; your "
+                "{n} earlier answers are remembered. Sending again replaces an answer; it is "
+                "never counted twice.", earlier).format(
+                title=self.view.title, nickname=seat.nickname, n=earlier), "done")
             return
-        keep = ("" if self.learner.persistent else " Keep this page open: if you reload it, "
-                "join again with the same code (your earlier answers stay with the trainer).")
-        self.say(f"You have joined “{self.view.title}” as {seat.nickname}.{keep}", "done")
+        if self.learner.persistent:
+            self.say(_("You have joined “{title}” as {nickname}.").format(
+                title=self.view.title, nickname=seat.nickname), "done")
+        else:
+            self.say(_("You have joined “{title}” as {nickname}. Keep this page open: if you "
+                       "reload it, join again with the same code (your earlier answers stay "
+                       "with the trainer).").format(title=self.view.title,
+                                                    nickname=seat.nickname), "done")
 
     # --- following the trainer -----------------------------------------------------------------
 
@@ -212,7 +225,8 @@ class TraineePage(Page):
             self._ended()
             return True
         except (WorkshopError, StoreError) as exc:
-            self.say(f"The session could not be read just now: {exc}", "problem")
+            self.say(_("The session could not be read just now: {problem}").format(
+                problem=exc), "problem")
             return False
         q = view.current_question or (view.questions[0] if view.questions else None)
         if q is None:
@@ -228,6 +242,7 @@ class TraineePage(Page):
         return True
 
     def _show_question(self, view: SessionView, q: PollQuestion) -> None:
+        q = shown_question(q, self._key(q.qid))  # in this page's language; values as stored
         n = next(i for i, x in enumerate(view.questions) if x.qid == q.qid)
         self.heading.value = ui.value("workshop/trainee_heading.html.j2", title=view.title,
                                       nickname=self.seat.nickname, n=n + 1,
@@ -256,10 +271,10 @@ class TraineePage(Page):
         # Each question starts with its own state: the last one's "recorded" must not stay.
         self.say("")
         if mine is None:
-            ui.say(self.answer_state, NOT_ANSWERED)
+            ui.say(self.answer_state, _(NOT_ANSWERED))
         else:
-            ui.say(self.answer_state, f"Your answer is recorded: {self._words(q, mine)}.",
-                   "done")
+            ui.say(self.answer_state, _("Your answer is recorded: {answer}.").format(
+                answer=self._words(q, mine)), "done")
 
     def _show_flags(self, q: PollQuestion) -> None:
         locked = q.locked
@@ -267,8 +282,8 @@ class TraineePage(Page):
             control.disabled = locked
         self.countdown.value = countdown_html(q, self.workshop.clock()) if q.timed else ""
         if locked:
-            text = ("Time is up: answers to this question are closed." if q.closes_at else
-                    "The trainer has closed this question: answers are no longer accepted.")
+            text = (_("Time is up: answers to this question are closed.") if q.closes_at else
+                    _("The trainer has closed this question: answers are no longer accepted."))
             self.closed.value = ui.value("workshop/closed.html.j2", text=text)
         else:
             self.closed.value = ""
@@ -304,28 +319,29 @@ class TraineePage(Page):
         for control in (self.choice, self.text, self.send_button, *self.checks.values()):
             control.disabled = True
         self.countdown.value = ""
-        self.closed.value = ui.value("workshop/closed.html.j2", text="This session has ended: "
-                                     "the trainer deleted it, with every answer.")
-        self.say("This session has ended.", "note")
+        self.closed.value = ui.value("workshop/closed.html.j2",
+                                     text=_("This session has ended: the trainer deleted it, "
+                                            "with every answer."))
+        self.say(_("This session has ended."), "note")
 
     # --- answering -----------------------------------------------------------------------------
 
-    @staticmethod
-    def _words(q: PollQuestion, value: object) -> str:
+    def _words(self, q: PollQuestion, value: object) -> str:
+        q = shown_question(q, self._key(q.qid))
         if q.kind == "free_text":
-            return f"“{value}”"
+            return f"“{value}”"  # no words of its own to translate
         if q.kind == "which":
             return choice_words(q, value if isinstance(value, list) else [])
         return q.label(value)
 
     def _send(self) -> None:
         if self.seat is None or self._question is None:
-            raise WorkshopError("Join the session before answering.")
+            raise WorkshopError(_("Join the session before answering."))
         q = self._question
         if q.kind == "outcome":
             value = self.choice.value
             if value not in q.values:  # nothing chosen, or a value no control offers
-                raise WorkshopError("Choose one of the options first.")
+                raise WorkshopError(_("Choose one of the options first."))
         elif q.kind == "which":
             value = [v for v in q.values if v in self.checks and self.checks[v].value is True]
         else:
@@ -339,5 +355,6 @@ class TraineePage(Page):
             self.refresh()
             raise
         self.say("")
-        ui.say(self.answer_state, f"Your answer is recorded: {self._words(q, stored)}. You can "
-               "change it and send again until the question closes.", "done")
+        ui.say(self.answer_state, _("Your answer is recorded: {answer}. You can change it and "
+                                    "send again until the question closes.").format(
+            answer=self._words(q, stored)), "done")

@@ -52,7 +52,7 @@ from markupsafe import Markup
 from npkit.casefile.case import Case
 from npkit.course import room
 from npkit.course.widgets import ui
-from npkit.course.widgets.poll_chart import chart_html, percent
+from npkit.course.widgets.poll_chart import chart_html, percent, shown_question
 from npkit.course.widgets.workshop_page import (
     JOIN_NOTEBOOK,
     TRAINER_NOTEBOOK,
@@ -64,6 +64,7 @@ from npkit.course.widgets.workshop_page import (
     show,
     spaced,
 )
+from npkit.i18n import N_, _, ngettext
 from npkit.questions import AnswerKey
 from npkit.store.learners import Store, StoreError
 from npkit.store.workshop import NotFound, SessionView, Workshop, WorkshopError
@@ -74,9 +75,9 @@ from npkit.store.workshop.sessions import TIMER_SECONDS
 
 POLL_SECONDS = 1.0
 VAULT_SECONDS = 3.0  # the vault is emptied this long after it was filled (npkit.js read it)
-HOW = {"outcome": "Trainees choose one answer.",
-       "which": "Trainees tick every answer that applies.",
-       "free_text": "Trainees answer in their own words."}
+HOW = {"outcome": N_("Trainees choose one answer."),
+       "which": N_("Trainees tick every answer that applies."),
+       "free_text": N_("Trainees answer in their own words.")}
 
 
 def trainer_link(code: str, secret: str) -> str:
@@ -124,7 +125,8 @@ class TrainerPage(Page):
         super().__init__()
         self.cases = cases_with_questions(cases)
         self._by_id = {c.id: c for c in self.cases}
-        self.connect(workshop, store, "Workshop sessions cannot be kept on this computer just now.")
+        self.connect(workshop, store,
+                     _("Workshop sessions cannot be kept on this computer just now."))
         self.code: str | None = None
         self.secret: str | None = None
         self.view: SessionView | None = None
@@ -146,14 +148,15 @@ class TrainerPage(Page):
         # the start form
         options = [(c.title, c.id) for c in self.cases]
         self.case = w.Dropdown(options=options, value=options[0][1] if options else None,
-                               description="Case", style={"description_width": "initial"})
-        self.title = w.Text(description="Title", placeholder="e.g. Prosecutors, Bangkok, May",
+                               description=_("Case"), style={"description_width": "initial"})
+        self.title = w.Text(description=_("Title"),
+                            placeholder=_("e.g. Prosecutors, Bangkok, May"),
                             style={"description_width": "initial"})
-        self.start_button = ui.button("Start a session", kind="primary", tooltip="Start a "
-                                      "workshop session on this case and show its join code")
+        self.start_button = ui.button(_("Start a session"), kind="primary", tooltip=_(
+            "Start a workshop session on this case and show its join code"))
         self.resume_text = w.HTML("")
-        self.resume_button = ui.button("Resume session", kind="primary",
-                                       tooltip="Open the session this browser remembers")
+        self.resume_button = ui.button(_("Resume session"), kind="primary",
+                                       tooltip=_("Open the session this browser remembers"))
         self.resume_box = w.VBox([self.resume_text, self.resume_button])
         self.start_form = w.VBox([
             ui.html_widget("workshop/start_intro.html.j2", any_cases=bool(self.cases)),
@@ -174,52 +177,56 @@ class TrainerPage(Page):
         self.stage.add_class("npk-ws-stage")
 
         # the controls
-        self.prev_button = ui.button("Previous", tooltip="Go back to the previous question")
-        self.lock_button = ui.button("Lock answers",
-                                     tooltip="Stop accepting answers to this question")
-        self.reveal_button = ui.button("Reveal npkit's answer", tooltip="Show npkit's answer "
-                                       "and why, here and on every trainee's screen")
-        self.next_button = ui.button("Next", tooltip="Move everyone on to the next question")
+        self.prev_button = ui.button(_("Previous"),
+                                     tooltip=_("Go back to the previous question"))
+        self.lock_button = ui.button(_("Lock answers"),
+                                     tooltip=_("Stop accepting answers to this question"))
+        self.reveal_button = ui.button(_("Reveal npkit's answer"), tooltip=_(
+            "Show npkit's answer and why, here and on every trainee's screen"))
+        self.next_button = ui.button(_("Next"),
+                                     tooltip=_("Move everyone on to the next question"))
         low, high = TIMER_SECONDS
         self.timer_seconds = w.BoundedIntText(value=60, min=low, max=high,
-                                              description="Countdown, seconds",
+                                              description=_("Countdown, seconds"),
                                               style={"description_width": "initial"},
                                               layout=w.Layout(width="auto"))
         self.timer_seconds.add_class("npk-ws-seconds")
-        self.timer_button = ui.button("Start countdown", tooltip="Open this question for that "
-                                      "many seconds, then close it")
-        self.present_button = ui.button("Present", tooltip="Show the code, the QR code, the "
-                                        "question and the chart on one screen for the projector")
-        self.panel_button = ui.button("Show trainer panel", tooltip="Instructions, the private "
-                                      "trainer link, downloads and Delete: not for the projector")
+        self.timer_button = ui.button(_("Start countdown"), tooltip=_(
+            "Open this question for that many seconds, then close it"))
+        self.present_button = ui.button(_("Present"), tooltip=_(
+            "Show the code, the QR code, the question and the chart on one screen for the "
+            "projector"))
+        self.panel_button = ui.button(_("Show trainer panel"), tooltip=_(
+            "Instructions, the private trainer link, downloads and Delete: not for the "
+            "projector"))
         self.controls = w.HBox([self.prev_button, self.lock_button, self.reveal_button,
                                 self.next_button, self.timer_seconds, self.timer_button,
                                 self.present_button, self.panel_button])
         self.controls.add_class("npk-ws-controls")
 
         # the trainer panel: not for the projector
-        self.address = w.Text(description="Address for the room",
-                              placeholder="e.g. http://192.168.1.20:8080/join",
+        self.address = w.Text(description=_("Address for the room"),
+                              placeholder=_("e.g. http://192.168.1.20:8080/join"),
                               style={"description_width": "initial"})
-        self.address_button = ui.button("Use this address", tooltip="Show this address and its "
-                                        "QR code to the room (empty: the automatic one)")
+        self.address_button = ui.button(_("Use this address"), tooltip=_(
+            "Show this address and its QR code to the room (empty: the automatic one)"))
         self.address_note = w.HTML("")
         self.private = w.HTML("")
-        self.export_button = ui.button("Prepare downloads", tooltip="Make the results (CSV) and "
-                                       "a one-page summary (HTML) ready to download")
+        self.export_button = ui.button(_("Prepare downloads"), tooltip=_(
+            "Make the results (CSV) and a one-page summary (HTML) ready to download"))
         self.export = w.HTML("")
-        self.delete_button = ui.button("Delete this session", kind="danger", tooltip="Delete "
-                                       "the session, its participants and every answer")
+        self.delete_button = ui.button(_("Delete this session"), kind="danger", tooltip=_(
+            "Delete the session, its participants and every answer"))
         self.confirm_delete_button = ui.button(
-            "Yes, delete it and every answer", kind="danger",
-            tooltip="Delete the session now; this cannot be undone")
-        self.cancel_delete_button = ui.button("Keep the session",
-                                              tooltip="Do not delete anything")
+            _("Yes, delete it and every answer"), kind="danger",
+            tooltip=_("Delete the session now; this cannot be undone"))
+        self.cancel_delete_button = ui.button(_("Keep the session"),
+                                              tooltip=_("Do not delete anything"))
         self.confirm_text = w.HTML("")
         self.confirm_box = w.VBox([self.confirm_text, ui.box(
             [self.confirm_delete_button, self.cancel_delete_button], row=True)])
         self.panel = w.VBox([
-            ui.html_widget("heading.html.j2", text="Trainer panel (not for the projector)"),
+            ui.html_widget("heading.html.j2", text=_("Trainer panel (not for the projector)")),
             ui.html_widget("workshop/trainer_help.html.j2"),
             self.address_note, ui.box([self.address, self.address_button], row=True),
             self.private,
@@ -233,9 +240,9 @@ class TrainerPage(Page):
         # arrives in link_key (a Password widget, so that it would show no secret if it were
         # ever drawn), the browser's own address in origin_key; the vault tells the script
         # which sessions to remember.
-        self.link_key = _hidden(w.Password(description="Trainer link"), "npk-trainer-key")
+        self.link_key = _hidden(w.Password(description=_("Trainer link")), "npk-trainer-key")
         self.link_key.observe(self._link_handed, "value")
-        self.origin_key = _hidden(w.Text(description="Page address"), "npk-trainer-origin")
+        self.origin_key = _hidden(w.Text(description=_("Page address")), "npk-trainer-origin")
         self.origin_key.observe(self._origin_handed, "value")
         self.vault = _hidden(w.HTML(""), "npk-trainer-vault")
         self.widget = w.VBox([ui.stylesheet(), self.problem, self.ended, self.start_form,
@@ -262,23 +269,27 @@ class TrainerPage(Page):
 
     def _need_store(self) -> Workshop:
         if self.workshop is None:
-            raise WorkshopError("Workshop sessions cannot be kept on this computer just now "
-                                "(see the message above).")
+            raise WorkshopError(_("Workshop sessions cannot be kept on this computer just now "
+                                  "(see the message above)."))
         return self.workshop
 
     def _start(self) -> None:
         ws = self._need_store()
         case = self._by_id.get(self.case.value)  # a crafted value names no case: refused
         if case is None:
-            raise WorkshopError("Choose one of the cases in the list.")
+            raise WorkshopError(_("Choose one of the cases in the list."))
         title = self.title.value.strip() if isinstance(self.title.value, str) else ""
         if len(title) > MAX_TITLE:
-            raise WorkshopError(f"A title has at most {MAX_TITLE} characters; this one has "
-                                f"{len(title)}.")
+            raise WorkshopError(_("A title has at most {limit} characters; this one has "
+                                  "{n}.").format(limit=MAX_TITLE, n=len(title)))
         new = ws.create(case.id, poll_questions(case), title=title or case.title[:MAX_TITLE])
         self._open(new.code, new.secret)
-        self.say(f"Session {new.code} started: {len(self.view.questions)} questions on "
-                 f"{case.title}. Press Present to put the join code on the projector.", "done")
+        n = len(self.view.questions)
+        self.say(ngettext("Session {code} started: {n} question on {case}. Press Present to "
+                          "put the join code on the projector.",
+                          "Session {code} started: {n} questions on {case}. Press Present to "
+                          "put the join code on the projector.", n).format(
+            code=new.code, n=n, case=case.title), "done")
 
     def resume(self, link: object) -> bool:
         """Open the session named by ``session=CODE&secret=SECRET`` (what npkit.js hands over
@@ -296,9 +307,10 @@ class TrainerPage(Page):
             self._open(code, secret)
         except (WorkshopError, StoreError) as exc:
             self._remember("forget", code)  # this browser keeps no key that fails
-            self.say(f"{exc} You can start a new session below.", "problem")
+            self.say(_("{problem} You can start a new session below.").format(problem=exc),
+                     "problem")
             return False
-        self.say(f"Session {code} reopened.", "done")
+        self.say(_("Session {code} reopened.").format(code=code), "done")
         return True
 
     def _offer(self, code: str, secret: str) -> bool:
@@ -312,13 +324,13 @@ class TrainerPage(Page):
         self._offered = (view.code, secret)
         self.resume_text.value = ui.value("workshop/resume.html.j2", code=view.code,
                                           title=view.title)
-        self.resume_button.description = f"Resume session {view.code}"
+        self.resume_button.description = _("Resume session {code}").format(code=view.code)
         show(self.resume_box, True)
         return True
 
     def _resume_offered(self) -> None:
         if self._offered is None:
-            raise WorkshopError("No session to resume: start a new one below.")
+            raise WorkshopError(_("No session to resume: start a new one below."))
         code, secret = self._offered
         self.resume(urlencode({"session": code, "secret": secret}))
 
@@ -343,10 +355,10 @@ class TrainerPage(Page):
         shows nothing.)"""
         code, secret = session_from_query(page_query())
         if secret is not None:
-            self.say("This address has the session's secret in its query, which servers "
-                     "write in their logs, so it is not used. Open the trainer link (its "
-                     "secret comes after #, which the browser never sends) or start a new "
-                     "session below.", "problem")
+            self.say(_("This address has the session's secret in its query, which servers "
+                       "write in their logs, so it is not used. Open the trainer link (its "
+                       "secret comes after #, which the browser never sends) or start a new "
+                       "session below."), "problem")
         self.start_polling(interval)
 
     def _open(self, code: str, secret: str) -> None:
@@ -412,11 +424,12 @@ class TrainerPage(Page):
             tally = ws.tally(self.code, self.secret, question.qid)
             joined = ws.participants(self.code, self.secret)
         except NotFound:
-            self._ended("This session no longer exists: it was deleted (perhaps from another "
-                        "window).")
+            self._ended(_("This session no longer exists: it was deleted (perhaps from "
+                          "another window)."))
             return True
         except (WorkshopError, StoreError) as exc:
-            self.say(f"The answers could not be read just now: {exc}", "problem")
+            self.say(_("The answers could not be read just now: {problem}").format(problem=exc),
+                     "problem")
             return False
         signature = (view.current, question.locked, question.revealed, question.closes_at,
                      tally.respondents, tuple(sorted(tally.counts.items())), tally.texts,
@@ -429,11 +442,12 @@ class TrainerPage(Page):
         return True
 
     def _draw(self, view, question, tally, joined: int) -> None:
+        shown = shown_question(question, self.keys.get(question.qid))  # the trainer's language
         n = next(i for i, q in enumerate(view.questions) if q.qid == question.qid)
         total = len(view.questions)
         self.question.value = ui.value(
-            "workshop/question.html.j2", n=n + 1, total=total, prompt=question.prompt,
-            how=HOW.get(question.kind, ""), locked=question.locked,
+            "workshop/question.html.j2", n=n + 1, total=total, prompt=shown.prompt,
+            how=_(HOW[question.kind]) if question.kind in HOW else "", locked=question.locked,
             timed_out=question.locked and question.closes_at is not None,
             revealed=question.revealed,
             countdown=countdown(question, self.workshop.clock()) if question.timed else "")
@@ -444,19 +458,20 @@ class TrainerPage(Page):
         self._shown_qid = question.qid
         self._shown_locked = question.locked
         self._shown_revealed = question.revealed
-        self.lock_button.description = "Reopen" if question.locked else "Lock answers"
-        self.lock_button.tooltip = ("Accept answers to this question again" if question.locked
-                                    else "Stop accepting answers to this question")
-        self.reveal_button.description = ("Hide npkit's answer" if question.revealed
-                                          else "Reveal npkit's answer")
+        self.lock_button.description = _("Reopen") if question.locked else _("Lock answers")
+        self.lock_button.tooltip = (_("Accept answers to this question again") if question.locked
+                                    else _("Stop accepting answers to this question"))
+        self.reveal_button.description = (_("Hide npkit's answer") if question.revealed
+                                          else _("Reveal npkit's answer"))
         self.reveal_button.tooltip = (
-            "Hide npkit's answer again, here and on every trainee's screen" if question.revealed
-            else "Show npkit's answer and why, here and on every trainee's screen")
-        self.timer_button.description = "Stop countdown" if question.timed else \
-            "Start countdown"
-        self.timer_button.tooltip = ("Stop the countdown; the question stays open"
-                                     if question.timed else "Open this question for that many "
-                                     "seconds, then close it")
+            _("Hide npkit's answer again, here and on every trainee's screen")
+            if question.revealed
+            else _("Show npkit's answer and why, here and on every trainee's screen"))
+        self.timer_button.description = _("Stop countdown") if question.timed else \
+            _("Start countdown")
+        self.timer_button.tooltip = (_("Stop the countdown; the question stays open")
+                                     if question.timed else _("Open this question for that "
+                                                              "many seconds, then close it"))
         self.prev_button.disabled = n == 0
         self.next_button.disabled = n + 1 >= total
 
@@ -464,7 +479,7 @@ class TrainerPage(Page):
 
     def _current(self):
         if self.code is None:
-            raise WorkshopError("Start a session first.")
+            raise WorkshopError(_("Start a session first."))
         view = self._need_store().session(self.code)
         question = view.current_question or view.questions[0]
         return view, question
@@ -477,8 +492,8 @@ class TrainerPage(Page):
         lock = not self._shown_locked if q.qid == self._shown_qid else not q.locked
         self.workshop.lock(self.code, self.secret, q.qid, lock)
         self.refresh(force=True)
-        self.say("Answers to this question are closed: the store refuses new ones." if lock
-                 else "Answers to this question are accepted again.", "done")
+        self.say(_("Answers to this question are closed: the store refuses new ones.") if lock
+                 else _("Answers to this question are accepted again."), "done")
 
     def _timer(self) -> None:
         view, q = self._current()
@@ -486,12 +501,14 @@ class TrainerPage(Page):
         if q.timed:
             self.workshop.set_timer(self.code, self.secret, q.qid, None)
             self.refresh(force=True)
-            self.say("The countdown is stopped; the question stays open.", "done")
+            self.say(_("The countdown is stopped; the question stays open."), "done")
             return
         seconds = self.timer_seconds.value  # checked again by the store
         self.workshop.set_timer(self.code, self.secret, q.qid, seconds)
         self.refresh(force=True)
-        self.say(f"Answers close in {seconds} seconds; the store refuses any later.", "done")
+        self.say(ngettext("Answers close in {n} second; the store refuses any later.",
+                          "Answers close in {n} seconds; the store refuses any later.",
+                          seconds).format(n=seconds), "done")
 
     def _reveal(self) -> None:
         view, q = self._current()
@@ -499,8 +516,8 @@ class TrainerPage(Page):
         reveal = not self._shown_revealed if q.qid == self._shown_qid else not q.revealed
         self.workshop.reveal(self.code, self.secret, q.qid, reveal)
         self.refresh(force=True)
-        self.say("npkit's answer is shown here and on every trainee's screen." if reveal
-                 else "npkit's answer is hidden again.", "done")
+        self.say(_("npkit's answer is shown here and on every trainee's screen.") if reveal
+                 else _("npkit's answer is hidden again."), "done")
 
     def _move(self, step: int) -> None:
         view, q = self._current()
@@ -508,12 +525,14 @@ class TrainerPage(Page):
         ids = [x.qid for x in view.questions]
         i = ids.index(q.qid) + step
         if not 0 <= i < len(ids):
-            self.say("This is the first question." if step < 0 else
-                     "This is the last question.", "note")
+            self.say(_("This is the first question.") if step < 0 else
+                     _("This is the last question."), "note")
             return
         self.workshop.set_current(self.code, self.secret, ids[i])
         self.refresh(force=True)
-        self.say(f"Everyone is now on question {i + 1} of {len(ids)}.", "done")
+        self.say(_("Everyone is now on question {n} of {total}.").format(n=i + 1,
+                                                                          total=len(ids)),
+                 "done")
 
     def _previous(self) -> None:
         self._move(-1)
@@ -530,7 +549,8 @@ class TrainerPage(Page):
             self._set_panel(False)
         else:
             self.widget.remove_class("npk-presenting")
-        self.present_button.description = "Stop presenting" if self.presenting else "Present"
+        self.present_button.description = (_("Stop presenting") if self.presenting
+                                           else _("Present"))
         self.say("")  # the room need not read about the page itself
 
     def _toggle_panel(self) -> None:
@@ -539,27 +559,29 @@ class TrainerPage(Page):
     def _set_panel(self, open_: bool) -> None:
         self.panel_open = open_
         show(self.panel, open_)
-        self.panel_button.description = ("Hide trainer panel" if open_ else
-                                         "Show trainer panel")
+        self.panel_button.description = (_("Hide trainer panel") if open_ else
+                                         _("Show trainer panel"))
 
     def _use_address(self) -> None:
         typed = self.address.value.strip() if isinstance(self.address.value, str) else ""
         if typed and room.clean_address(typed) is None:
-            raise WorkshopError("That is not an address a phone can open. Type it as "
-                                "http://192.168.1.20:8080/join (this computer's address on "
-                                "the room's network, and the port).")
+            raise WorkshopError(_("That is not an address a phone can open. Type it as "
+                                  "http://192.168.1.20:8080/join (this computer's address on "
+                                  "the room's network, and the port)."))
         self._typed_address = room.clean_address(typed) if typed else None
         if self.view is not None:
             self.join_info.value = self._join_html(self.view)
-        self.say(f"The room is shown {self.join_address() or 'the start page'}.", "done")
+        address = self.join_address()
+        self.say(_("The room is shown {address}.").format(address=address) if address
+                 else _("The room is shown the start page."), "done")
 
     def _export(self) -> None:
         self._current()
         self._cancel_confirm()
         case = self.case_file
         if case is None:
-            raise WorkshopError("The case file of this session is not in this copy of npkit, "
-                                "so the results cannot be exported here.")
+            raise WorkshopError(_("The case file of this session is not in this copy of npkit, "
+                                  "so the results cannot be exported here."))
         frame = results_frame(self.workshop, self.code, self.secret, case)
         page = summary_html(self.workshop, self.code, self.secret, case)
         name = f"npkit-workshop-{self.code}"
@@ -568,14 +590,15 @@ class TrainerPage(Page):
             csv_name=f"{name}-results.csv", summary_href=data_href(page, "text/html"),
             summary_name=f"{name}-summary.html", rows=len(frame),
             stamp=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"))
-        self.say("The downloads are ready below.", "done")
+        self.say(_("The downloads are ready below."), "done")
 
     def _ask_delete(self) -> None:
         self._current()
         self._confirming = True
         self.confirm_text.value = ui.value("workshop/confirm_delete.html.j2", code=self.code)
         show(self.confirm_box, True)
-        self.say("Deleting needs a second press: “Yes, delete it and every answer”.", "note")
+        self.say(_("Deleting needs a second press: “{button}”.").format(
+            button=_("Yes, delete it and every answer")), "note")
 
     def _cancel_confirm(self) -> None:
         self._confirming = False
@@ -584,19 +607,21 @@ class TrainerPage(Page):
 
     def _cancel_delete(self) -> None:
         self._cancel_confirm()
-        self.say("Nothing was deleted.", "note")
+        self.say(_("Nothing was deleted."), "note")
 
     def _delete(self) -> None:
         if not self._confirming or self.code is None:
             # A crafted click on the hidden confirm button: the kernel never asked.
-            self.say("Press “Delete this session” first.", "note")
+            self.say(_("Press “{button}” first.").format(button=_("Delete this session")),
+                     "note")
             return
         self._confirming = False
         code = self.code
         joined = self.workshop.participants(code, self.secret)
         answers = self.workshop.delete(code, self.secret)
-        self._ended(f"Session {code} was deleted, with its {joined} participants and "
-                    f"{answers} answers. Nothing of it is left in the store.")
+        self._ended(_("Session {code} was deleted, with its {joined} participants and "
+                      "{answers} answers. Nothing of it is left in the store.").format(
+            code=code, joined=joined, answers=answers))
 
     def _ended(self, message: str) -> None:
         self.stop_polling()
@@ -635,12 +660,12 @@ def rehearsal(case_id: str = "jane", answers: Iterable[str] = ("fails", "fails",
             trainer = TrainerPage(workshop=ws)
             pages.append(trainer)
             trainer.case.value = case_id
-            trainer.title.value = "Rehearsal"
+            trainer.title.value = _("Rehearsal")
             trainer.start_button.click()
             trainees = []
             for n, value in enumerate(answers, 1):
                 t = TraineePage(workshop=ws, query=f"session={trainer.code}")
-                t.nickname.value = f"Trainee {n}"
+                t.nickname.value = _("Trainee {n}").format(n=n)
                 t.join_button.click()
                 t.choice.value = value
                 t.send_button.click()
@@ -653,28 +678,32 @@ def rehearsal(case_id: str = "jane", answers: Iterable[str] = ("fails", "fails",
             trainer.lock_button.click()
             late = TraineePage(workshop=ws, query=f"session={trainer.code}")
             pages.append(late)
-            late.nickname.value = "Late"
+            late.nickname.value = _("Late")
             late.join_button.click()
             late.choice.value = next(iter(answers))
             late.send_button.click()
-            refused = "closed" in late.status.value
+            # read from the store, not the page's words (they are in the page's language)
+            refused = late.seat is not None and not ws.my_answers(late.seat.code,
+                                                                   late.seat.token)
             trainer.reveal_button.click()
             trainees[0].refresh()
-            sees_key = "npkit's answer" in trainees[0].reveal.value
+            sees_key = "npk-reveal" in trainees[0].reveal.value
             trainer.next_button.click()
             trainees[0].refresh()
             follows = trainees[0].question_id == trainer.view.current
             lines = [
-                f"joined {ws.participants(trainer.code, trainer.secret)}, answered "
-                f"{tally.respondents}",
-                f"counts: {counts}",
-                f"late answer refused after the lock: {refused}",
-                f"trainee sees npkit's answer after the reveal: {sees_key}",
-                f"trainee follows the trainer to the next question: {follows}",
+                _("joined {joined}, answered {answered}").format(
+                    joined=ws.participants(trainer.code, trainer.secret),
+                    answered=tally.respondents),
+                _("counts: {counts}").format(counts=counts),
+                _("late answer refused after the lock: {yes}").format(yes=refused),
+                _("trainee sees npkit's answer after the reveal: {yes}").format(yes=sees_key),
+                _("trainee follows the trainer to the next question: {yes}").format(
+                    yes=follows),
             ]
             trainer.delete_button.click()
             trainer.confirm_delete_button.click()
-            lines.append(f"deleted: {trainer.code is None}")
+            lines.append(_("deleted: {yes}").format(yes=trainer.code is None))
             return "\n".join(lines)
         finally:
             for page in pages:

@@ -18,6 +18,8 @@ import re
 import secrets
 import unicodedata
 
+from npkit.i18n import _
+
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 # What a character that codes never use was probably read from, on a projector: the join page
@@ -69,11 +71,11 @@ def clean_join_code(text: object) -> str:
     """``text`` as a join code, or :class:`NotFound` saying what a code looks like."""
     code = _typed(text)
     if len(code) == CODE_LENGTH and any(ch in LOOKALIKES for ch in code):
-        raise NotFound(f"A session code is {CODE_LENGTH} letters and digits, and codes never "
-                       "use 1, 0, I, L or O (they look too much alike).")
+        raise NotFound(_("A session code is {n} letters and digits, and codes never use 1, "
+                         "0, I, L or O (they look too much alike).").format(n=CODE_LENGTH))
     if len(code) != CODE_LENGTH or any(ch not in ALPHABET for ch in code):
-        raise NotFound(f"A session code is {CODE_LENGTH} letters and digits, as shown on the "
-                       "trainer's screen (for example K7M2QX).")
+        raise NotFound(_("A session code is {n} letters and digits, as shown on the "
+                         "trainer's screen (for example K7M2QX).").format(n=CODE_LENGTH))
     return code
 
 
@@ -103,16 +105,17 @@ def _valid_utf8(text: str | bytes) -> str:
 def clean_free_text(text: object, limit: int = MAX_FREE_TEXT) -> str:
     """A free-text answer made safe to store; :class:`WorkshopError` if empty or too long."""
     if not isinstance(text, str | bytes):
-        raise WorkshopError("An answer must be text.")
+        raise WorkshopError(_("An answer must be text."))
     text = _valid_utf8(text).replace("\r\n", "\n").replace("\r", "\n")
     kept = "".join(ch for ch in text if ch in "\n\t" or ch in _KEEP_FORMAT
                    or unicodedata.category(ch) not in _DROP)
     kept = re.sub(r"\n{3,}", "\n\n", kept).strip()
     if not kept:
-        raise WorkshopError("Write something before sending.")
+        raise WorkshopError(_("Write something before sending."))
     if len(kept) > limit:
-        raise WorkshopError(f"An answer has at most {limit} characters; this one has "
-                            f"{len(kept)}. Shorten it and send again.")
+        raise WorkshopError(_("An answer has at most {limit} characters; this one has "
+                              "{n}. Shorten it and send again.").format(limit=limit,
+                                                                         n=len(kept)))
     return kept
 
 

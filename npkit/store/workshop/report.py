@@ -19,14 +19,18 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from npkit import i18n
 from npkit.casefile.case import Case
+from npkit.i18n import N_, _
 from npkit.questions import AnswerKey
+from npkit.render import words as rw
 from npkit.render.markdown import esc as md_esc
 from npkit.store.workshop.polls import keys_by_id
 from npkit.store.workshop.sessions import PollQuestion, SessionView, Tally, Workshop
 
-DISCLAIMER = ("npkit is a teaching tool, not legal advice: verify the current law of any "
-              "jurisdiction before relying on it.")
+DISCLAIMER = N_("npkit is a teaching tool, not legal advice: verify the current law of any "
+                "jurisdiction before relying on it.")
+KEY_HEADING = N_("npkit's answer:")
 COLUMNS = ["session", "question", "prompt", "participant", "answer", "npkit_answer",
            "matches_npkit", "answered_at_local"]
 
@@ -94,12 +98,37 @@ def to_csv(frame: pd.DataFrame) -> str:
 
 def _why(key: AnswerKey | None) -> list[tuple[str, str]]:
     """Each reason with its source; under a ``which`` answer each names its state or model
-    (the engine's title for it), since a reason alone does not say whose it is."""
+    (the engine's title for it), since a reason alone does not say whose it is. In the
+    language of the page that exports it (npkit.render.words)."""
     if key is None:
         return []
     names = key.why_from or ("",) * len(key.why)
-    return [(f"{name}: {r.text}" if name else r.text, str(r.source))
-            for r, name in zip(key.why, names, strict=True)]
+    out = []
+    for r, name in zip(key.why, names, strict=True):
+        shown = "; ".join(rw.label(x) for x in name.split("; ")) if name else ""
+        text = rw.reason_text(r)
+        out.append((f"{shown}: {text}" if shown else text, str(r.source)))
+    return out
+
+
+def _shown_label(q: PollQuestion, value: str) -> str:
+    """A choice in the summary's language: an outcome in the catalogue's words, a state or
+    model by its translated title (the stored label is the session's language at its start)."""
+    return rw.outcome_word(value) if q.kind == "outcome" else rw.label(q.label(value))
+
+
+def _shown_key(q: PollQuestion, key: AnswerKey | None) -> str:
+    if key is None or key.free_text:
+        return ""
+    return "; ".join(_shown_label(q, v) for v in sorted(key.correct)) or _("(none)")
+
+
+def _rests_on(key: AnswerKey) -> str:
+    return "; ".join(rw.mark(m) for m in key.marks if m.is_caveat)
+
+
+def _prompt(q: PollQuestion, key: AnswerKey | None) -> str:
+    return key.question.prompt if key is not None and key.question.prompt else q.prompt
 
 
 def _rests(key: AnswerKey | None) -> bool:
@@ -108,28 +137,37 @@ def _rests(key: AnswerKey | None) -> bool:
 
 
 def _rows(tally: Tally) -> list[tuple[str, int]]:
-    return [(tally.question.label(v), n) for v, n in tally.counts.items()]
+    return [(_shown_label(tally.question, v), n) for v, n in tally.counts.items()]
+
+
+def _started(view: SessionView) -> str:
+    return view.created_at[:16].replace("T", " ")
 
 
 def summary_markdown(ws: Workshop, code: str, secret: str, case: Case) -> str:
     view, tallies, keys = _gather(ws, code, secret, case)
-    out = [f"# Workshop summary: {md_esc(view.title)}", "",
-           f"Case: {md_esc(case.title)} (`{view.case_id}`), session {view.code}, started "
-           f"{view.created_at[:16].replace('T', ' ')} UTC; "
-           f"{ws.participants(code, secret)} participants.", "", f"*{DISCLAIMER}*", ""]
+    out = ["# " + _("Workshop summary: {title}").format(title=md_esc(view.title)), "",
+           _("Case: {case} ({id}), session {code}, started {when} UTC; {n} participants.")
+           .format(case=md_esc(case.title), id=f"`{view.case_id}`", code=view.code,
+                   when=_started(view), n=ws.participants(code, secret)),
+           "", f"*{_(DISCLAIMER)}*", ""]
     for t in tallies:
         q, key = t.question, keys.get(t.question.qid)
-        out += [f"## {md_esc(q.prompt)}", "", f"{t.respondents} answered."]
+        out += [f"## {md_esc(_prompt(q, key))}", "",
+                _("{n} answered.").format(n=t.respondents)]
         if q.kind == "free_text":
             out += [""] + [f"- {md_esc(text)}".replace("\n", " ") for text in t.texts]
         else:
-            out += ["", "| Answer | Count |", "|---|---|"]
+            answer, count = _("Answer"), _("Count")
+            out += ["", f"| {answer} | {count} |", "|---|---|"]
             out += [f"| {md_esc(label)} | {n} |" for label, n in _rows(t)]
-            out += ["", f"**npkit's answer:** {md_esc(key_labels(q, key))}"
-                    + (f" *(rests on {md_esc(key.rests_on)})*" if _rests(key) else "")]
+            rests = " *" + _("(rests on {marks})").format(marks=md_esc(_rests_on(key))) + "*" \
+                if _rests(key) else ""
+            out += ["", f"**{_(KEY_HEADING)}** {md_esc(_shown_key(q, key))}{rests}"]
             out += [f"- {md_esc(text)} ({md_esc(source)})" for text, source in _why(key)]
         out.append("")
-    out.append(f"Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by npkit.")
+    out.append(_("Generated {when} UTC by npkit.").format(
+        when=f"{datetime.now(UTC):%Y-%m-%d %H:%M}"))
     return "\n".join(out) + "\n"
 
 
@@ -137,33 +175,40 @@ def summary_html(ws: Workshop, code: str, secret: str, case: Case) -> str:
     """The summary as one self-contained, printable HTML page (no scripts, no links out)."""
     view, tallies, keys = _gather(ws, code, secret, case)
     e = html.escape
+    title = _("Workshop summary: {title}").format(title=e(view.title))
+    lang = i18n.current().replace("_", "-")
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>Workshop summary: {e(view.title)}</title>",
+        f"<!doctype html><html lang='{e(lang)}'><head><meta charset='utf-8'>",
+        f"<title>{title}</title>",
         "<style>body{font:14px/1.4 system-ui,sans-serif;max-width:48em;margin:1em auto}"
         "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 8px}"
         "@media print{body{margin:0}}</style></head><body>",
-        f"<h1>Workshop summary: {e(view.title)}</h1>",
-        f"<p>Case: {e(case.title)} ({e(view.case_id)}), session {e(view.code)}, started "
-        f"{e(view.created_at[:16].replace('T', ' '))} UTC; "
-        f"{ws.participants(code, secret)} participants.</p>",
-        f"<p><em>{e(DISCLAIMER)}</em></p>",
+        f"<h1>{title}</h1>",
+        "<p>" + _("Case: {case} ({id}), session {code}, started {when} UTC; {n} "
+                  "participants.").format(case=e(case.title), id=e(view.case_id),
+                                          code=e(view.code), when=e(_started(view)),
+                                          n=ws.participants(code, secret)) + "</p>",
+        f"<p><em>{e(_(DISCLAIMER))}</em></p>",
     ]
     for t in tallies:
         q, key = t.question, keys.get(t.question.qid)
-        parts += [f"<h2>{e(q.prompt)}</h2>", f"<p>{t.respondents} answered.</p>"]
+        parts += [f"<h2>{e(_prompt(q, key))}</h2>",
+                  "<p>" + e(_("{n} answered.").format(n=t.respondents)) + "</p>"]
         if q.kind == "free_text":
             parts.append("<ul>" + "".join(f"<li>{e(x)}</li>" for x in t.texts) + "</ul>")
             continue
-        parts.append("<table><tr><th scope='col'>Answer</th><th scope='col'>Count</th></tr>"
+        answer, count = e(_("Answer")), e(_("Count"))
+        parts.append(f"<table><tr><th scope='col'>{answer}</th><th scope='col'>{count}</th></tr>"
                      + "".join(f"<tr><td>{e(label)}</td><td>{n}</td></tr>"
                                for label, n in _rows(t)) + "</table>")
-        rests = f" <em>(rests on {e(key.rests_on)})</em>" if _rests(key) else ""
-        parts.append(f"<p><strong>npkit's answer:</strong> {e(key_labels(q, key))}{rests}</p><ul>"
+        rests = " <em>" + e(_("(rests on {marks})").format(marks=_rests_on(key))) + "</em>" \
+            if _rests(key) else ""
+        parts.append(f"<p><strong>{e(_(KEY_HEADING))}</strong> {e(_shown_key(q, key))}{rests}"
+                     "</p><ul>"
                      + "".join(f"<li>{e(text)} <cite>{e(source)}</cite></li>"
                                for text, source in _why(key)) + "</ul>")
-    parts.append(f"<p>Generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by npkit.</p>"
-                 "</body></html>")
+    parts.append("<p>" + e(_("Generated {when} UTC by npkit.").format(
+        when=f"{datetime.now(UTC):%Y-%m-%d %H:%M}")) + "</p></body></html>")
     return "\n".join(parts)
 
 

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from npkit.i18n import _
 from npkit.store.learners import Store, clean_nickname, is_code
 from npkit.store.learners import _now as now
 from npkit.store.workshop.inputs import (
@@ -175,17 +176,18 @@ class Workshop:
         """A new session on ``questions`` (a snapshot: later edits to the case file do not
         reach it). The first question is current. The secret is returned once."""
         if not (isinstance(case_id, str) and CASE_ID_RE.fullmatch(case_id)):
-            raise WorkshopError("A case id is 4 to 40 characters: a-z, 0-9, '-' and '_'.")
+            raise WorkshopError(_("A case id is 4 to 40 characters: a-z, 0-9, '-' and '_'."))
         if not 0 < len(questions) <= MAX_QUESTIONS:
-            raise WorkshopError(f"A session has 1 to {MAX_QUESTIONS} questions.")
+            raise WorkshopError(_("A session has 1 to {n} questions.").format(n=MAX_QUESTIONS))
         if len({q.qid for q in questions}) != len(questions):
-            raise WorkshopError("Two questions share an id.")
+            raise WorkshopError(_("Two questions share an id."))
         if any(q.kind not in KINDS for q in questions):
-            raise WorkshopError(f"A question's kind is one of {', '.join(KINDS)}.")
+            raise WorkshopError(_("A question's kind is one of {kinds}.").format(
+                kinds=", ".join(KINDS)))
         secret = new_secret()
         params = {"secret_hash": _hash(secret), "case_id": case_id, "now": now(),
                   "title": clean_title(title or case_id), "current": questions[0].qid}
-        for _ in range(20):
+        for _attempt in range(20):
             code = new_join_code()
             with self.store.write() as tx:
                 if tx.run("ws_create", params | {"code": code}) != 1:
@@ -196,7 +198,7 @@ class Workshop:
                         "prompt": clean_free_text(q.prompt, 300), "kind": q.kind,
                         "choices": json.dumps([list(c) for c in q.choices])})
                 return NewSession(code, secret)
-        raise WorkshopError("No free session code was found; try again.")
+        raise WorkshopError(_("No free session code was found; try again."))
 
     def trainer_view(self, code: str, secret: str) -> SessionView:
         with self.store.snapshot() as tx:
@@ -218,7 +220,8 @@ class Workshop:
             low, high = TIMER_SECONDS
             if isinstance(seconds, bool) or not isinstance(seconds, int) or \
                     not low <= seconds <= high:
-                raise WorkshopError(f"A countdown lasts {low} to {high} seconds.")
+                raise WorkshopError(_("A countdown lasts {low} to {high} seconds.").format(
+                    low=low, high=high))
         closes = None if seconds is None else _iso(self.clock() + timedelta(seconds=seconds))
         self._control(code, secret, qid, "ws_set_timer", {"closes_at": closes})
 
@@ -273,8 +276,8 @@ class Workshop:
         code = clean_join_code(code)
         rows = self.store.read("ws_session", {"code": code})
         if not rows:
-            raise NotFound(f"There is no session {code}. Check the code on the trainer's "
-                           "screen.")
+            raise NotFound(_("There is no session {code}. Check the code on the trainer's "
+                             "screen.").format(code=code))
         questions = self.store.read("ws_questions", {"code": code})
         now = self.clock()
         return SessionView(*rows[0], tuple(_poll(row, now) for row in questions))
@@ -297,12 +300,12 @@ class Workshop:
         except ValueError as exc:  # too long, or not text: a refusal like any other here
             raise WorkshopError(f"{str(exc).capitalize()}.") from None
         if not name:
-            raise WorkshopError("Choose a nickname (no real name needed).")
+            raise WorkshopError(_("Choose a nickname (no real name needed)."))
         learner = learner if is_code(learner) else None
         with self.store.write() as tx:
             if not tx.one("ws_session_for_join", {"code": code}):
-                raise NotFound(f"There is no session {code}. Check the code on the trainer's "
-                               "screen.")
+                raise NotFound(_("There is no session {code}. Check the code on the "
+                                 "trainer's screen.").format(code=code))
             params = {"code": code, "learner": learner, "nickname": name, "now": now()}
             found = learner and tx.one("ws_participant_by_learner", params)
             if found:
@@ -310,7 +313,7 @@ class Workshop:
                 tx.run("ws_rename", params | {"token": token})
             else:
                 if tx.one("ws_count_participants", params)[0] >= MAX_PARTICIPANTS:
-                    raise WorkshopError("This session is full.")
+                    raise WorkshopError(_("This session is full."))
                 token = secrets.token_urlsafe(16)
                 tx.run("ws_join", params | {"token": token})
             row = tx.one("ws_participant", {"code": code, "token": token})
@@ -323,16 +326,16 @@ class Workshop:
         with self.store.write() as tx:
             params = {"code": code, "token": _param(token), "qid": _param(qid)}
             if not tx.one("ws_participant", params):
-                raise Forbidden("Join the session before answering.")
+                raise Forbidden(_("Join the session before answering."))
             row = tx.one("ws_question_for_answer", params)
             if not row:
-                raise NotFound("This session has no such question.")
+                raise NotFound(_("This session has no such question."))
             kind, choices, locked, closes_at = row
             if locked:
-                raise Locked("The trainer has closed this question; your answer was not "
-                             "recorded.")
+                raise Locked(_("The trainer has closed this question; your answer was not "
+                               "recorded."))
             if _ended(closes_at, self.clock()):
-                raise Locked("Time is up for this question; your answer was not recorded.")
+                raise Locked(_("Time is up for this question; your answer was not recorded."))
             stored = _check_value(kind, [v for _, v in json.loads(choices)], value)
             tx.run("ws_answer", params | {"value": json.dumps(stored, ensure_ascii=False),
                                           "now": now()})
@@ -355,15 +358,16 @@ class Workshop:
         given = _hash(secret) if isinstance(secret, str) else ""
         ok = hmac.compare_digest(given, row[0] if row else _NO_SESSION)
         if not (ok and row):
-            raise Forbidden("This session code and trainer key do not match. Open the trainer "
-                            "page from the link shown when the session was started.")
+            raise Forbidden(_("This session code and trainer key do not match. Open the "
+                              "trainer page from the link shown when the session was "
+                              "started."))
         return code
 
     def _question(self, tx, code: str, qid: str) -> PollQuestion:
         for row in tx.all("ws_questions", {"code": code}):
             if row[0] == qid:
                 return _poll(row, self.clock())
-        raise NotFound("This session has no such question.")
+        raise NotFound(_("This session has no such question."))
 
     def _control(self, code: str, secret: str, qid: str, query: str, extra: dict) -> None:
         with self.store.write() as tx:
@@ -420,11 +424,11 @@ def _check_value(kind: str, allowed: list[str], value: object) -> object:
         return clean_free_text(value)
     if kind == "which":
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise WorkshopError("Choose any number of the options.")
+            raise WorkshopError(_("Choose any number of the options."))
         chosen = sorted(set(value))
         if any(v not in allowed for v in chosen):
-            raise WorkshopError("That is not one of the options.")
+            raise WorkshopError(_("That is not one of the options."))
         return chosen
     if value not in allowed:
-        raise WorkshopError("Choose one of the options.")
+        raise WorkshopError(_("Choose one of the options."))
     return value
