@@ -71,12 +71,20 @@
     } catch (e) { /* private browsing: the code still travels in the links */ }
   }
 
-  function query(who) {
-    if (!who) { return ""; }
+  function pageLang() {
+    return new URLSearchParams(window.location.search).get("lang") || "";
+  }
+
+  // lang: the language the link names (?lang=th, issue 17), kept beside the learner.
+  function query(who, lang) {
     var p = new URLSearchParams();
-    p.set("learner", who.learner);
-    if (who.nick) { p.set("nick", who.nick); }
-    return "?" + p.toString();
+    if (who) {
+      p.set("learner", who.learner);
+      if (who.nick) { p.set("nick", who.nick); }
+    }
+    if (lang) { p.set("lang", lang); }
+    var q = p.toString();
+    return q ? "?" + q : "";
   }
 
   // The learner whose answers this page keeps: the one in the URL (module pages), or on the
@@ -87,9 +95,13 @@
     var hash = "";
     var i = href.indexOf("#");
     if (i >= 0) { hash = href.slice(i); href = href.slice(0, i); }
+    var lang = "";
     i = href.indexOf("?");
-    if (i >= 0) { href = href.slice(0, i); }
-    return href + query(who) + hash;
+    if (i >= 0) {
+      lang = new URLSearchParams(href.slice(i + 1)).get("lang") || "";
+      href = href.slice(0, i);
+    }
+    return href + query(who, lang) + hash;
   }
 
   // The landing page: data-base-url is "<base>voila/" on every page of the template.
@@ -161,7 +173,7 @@
       var home = homeUrl();
       if (known) {
         say(el, ["No learner code on this page, so answers here are not kept. ",
-          { text: "Continue as " + known.learner, href: window.location.pathname + query(known) }]);
+          { text: "Continue as " + known.learner, href: window.location.pathname + query(known, pageLang()) }]);
       } else {
         say(el, ["No learner code on this page, so answers here are not kept. ",
           { text: "Get a code on the start page", href: home }]);
@@ -284,7 +296,7 @@
         document.getElementById("npk-nick-shown").textContent =
           current.nick ? " (" + current.nick + ")" : "";
         // Keep the address bar in step, so a bookmark of this page keeps the learner too.
-        window.history.replaceState(null, "", window.location.pathname + query(current));
+        window.history.replaceState(null, "", window.location.pathname + query(current, pageLang()));
       } else {
         window.history.replaceState(null, "", window.location.pathname);
         showProgress(null);
@@ -453,7 +465,7 @@
             store(who);
             var id = pageKernel();
             if (id) { shutDownKernel(id); }
-            window.location.replace(window.location.pathname + query(who));
+            window.location.replace(window.location.pathname + query(who, pageLang()));
           });
         }
       }, false);
