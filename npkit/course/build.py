@@ -46,7 +46,7 @@ CHECK_TAG = "npkit-check"
 # The marker above each translated cell: <!-- cell 00-001 en:1a2b3c4d5e -->
 MARKER = re.compile(r"^<!-- cell (?P<id>\d\d-\d{3}) en:(?P<hash>[0-9a-f]{10}) -->[ \t]*$", re.M)
 LANGUAGE_CELL = ("# The language of this page: every later cell, widget and loader speaks it.\n"
-                 "from npkit import i18n\n\ni18n.use({lang!r})")
+                 "from npkit import i18n\n\nPAGE_LANGUAGE = i18n.use({lang!r})")
 
 
 class TranslationError(ValueError):
@@ -55,9 +55,8 @@ class TranslationError(ValueError):
 
 @dataclass
 class Translation:
-    """A language's text for one module: ``title`` and ``cells`` {cell id: (hash, text)}."""
+    """A language's text for one module: ``cells`` {cell id: (hash, text)}."""
 
-    title: str = ""
     cells: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
@@ -71,32 +70,16 @@ def translation_path(src: Path, lang: str) -> Path:
 
 
 def read_translation(path: Path) -> Translation:
-    """``path`` (``<lang>/NN_name.md``): an optional front matter (``---`` lines around YAML
-    with ``title:``), then for every translated markdown cell a marker line
-    ``<!-- cell NN-III en:HASH -->`` followed by the cell's text. A missing file is an empty
-    translation."""
-    import yaml
-
+    """``path`` (``<lang>/NN_name.md``): for every translated markdown cell a marker line
+    ``<!-- cell NN-III en:HASH -->`` followed by the cell's text, in the English cells' order.
+    A missing file is an empty translation. (The module's title, like every other word of the
+    page around the notebook, is in the gettext catalogue: npkit.i18n.)"""
     path = Path(path)
     if not path.exists():
         return Translation()
     text = path.read_text(encoding="utf-8")
     out = Translation()
-    if text.startswith("---\n"):
-        end = text.find("\n---\n", 4)
-        if end < 0:
-            raise TranslationError(f"{path}:1: front matter opened with --- is never closed")
-        try:
-            front = yaml.safe_load(text[4:end]) or {}
-        except yaml.YAMLError as e:
-            raise TranslationError(f"{path}: front matter: {e}") from None
-        if not isinstance(front, dict) or not isinstance(front.get("title", ""), str):
-            raise TranslationError(f"{path}: front matter: expected a mapping with title: text")
-        out.title = front.get("title", "").strip()
-        offset = text[:end + 5].count("\n")
-        text = text[end + 5:]
-    else:
-        offset = 0
+    offset = 0
     marks = list(MARKER.finditer(text))
     head = text[:marks[0].start()] if marks else text
     if head.strip():
@@ -129,26 +112,23 @@ def sources(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.py"))
 
 
-def module_metadata(stem: str, lang: str = DEFAULT, titles: dict[str, str] | None = None
-                    ) -> dict:
+def module_metadata(stem: str, lang: str = DEFAULT) -> dict:
     """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
     module, and ``steps`` for a module shown one step at a time) for the notebook ``stem``; for
     a workshop page, which is no module, ``title`` and ``npkit_page`` (title, audience);
     nothing if the catalogue does not list it.
 
-    For another language than English: the titles in ``titles`` ({stem: title}, from the
-    translations' front matter; English where there is none), the page words from the
-    catalogue (npkit.i18n), links to that language's notebooks, ``npkit_lang`` and
-    ``npkit_original`` (the English notebook)."""
+    For another language than English: the titles and the page words from the catalogue
+    (npkit.i18n), links to that language's notebooks, ``npkit_lang`` and ``npkit_original``
+    (the English notebook)."""
     from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
     from npkit.i18n import translations
 
     gettext = translations(lang).gettext
-    titles = titles or {}
     folder = "" if lang == DEFAULT else f"{lang}/"
 
     def title(notebook: str, english: str) -> str:
-        return titles.get(notebook.removesuffix(".ipynb"), english)
+        return gettext(english)
 
     extra = {} if lang == DEFAULT else {"npkit_lang": lang, "npkit_original": f"{stem}.ipynb"}
 
@@ -195,7 +175,6 @@ def build(src: Path, lang: str = DEFAULT):
 
     src = Path(src)
     nb = _read(src)
-    titles = None
     if lang != DEFAULT:
         tr = read_translation(translation_path(src, lang))
         for cell in nb.cells:
@@ -205,9 +184,6 @@ def build(src: Path, lang: str = DEFAULT):
         first = nbformat.v4.new_code_cell(LANGUAGE_CELL.format(lang=lang))
         first.id = f"{src.stem[:2]}-{lang}"
         nb.cells.insert(0, first)
-        titles = {p.stem: read_translation(p).title
-                  for p in sorted((src.parent / lang).glob("[0-9][0-9]_*.md"))}
-        titles = {k: v for k, v in titles.items() if v}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -227,7 +203,7 @@ def build(src: Path, lang: str = DEFAULT):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.metadata.update(module_metadata(src.stem, lang, titles))
+    nb.metadata.update(module_metadata(src.stem, lang))
     nb.metadata.pop("jupytext", None)
     nb.metadata.pop("widgets", None)
     return nb

@@ -236,23 +236,15 @@ def template_search_path() -> list[str]:
 
 
 def landing_context(lang: str = "en", notebooks: Path | None = None) -> dict:
-    """What the landing page (tree.html) shows in ``lang``, straight from the module catalogue:
-    for another language, the titles of its module text (notebooks/th/NN_name.md), links to
-    its notebooks, and ``built`` (whether each is in ``notebooks``)."""
+    """What the landing page (tree.html) shows in ``lang``, straight from the module catalogue
+    (titles and summaries through the gettext catalogue), with links to that language's
+    notebooks and ``built`` (whether each is in ``notebooks``)."""
     from npkit import DISCLAIMER
-    from npkit.course.build import read_translation
     from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
     from npkit.i18n import translations
-    from npkit.paths import notebook_sources
 
     gettext = translations(lang).gettext
     folder = "" if lang == "en" else f"{lang}/"
-    titles: dict[str, str] = {}
-    if lang != "en":
-        for md in sorted((notebook_sources() / lang).glob("[0-9][0-9]_*.md")):
-            title = read_translation(md).title
-            if title:
-                titles[f"{md.stem}.ipynb"] = title
 
     def built(notebook: str) -> bool | None:
         return None if notebooks is None else (Path(notebooks) / folder / notebook).is_file()
@@ -260,7 +252,7 @@ def landing_context(lang: str = "en", notebooks: Path | None = None) -> dict:
     goals = objective_texts(lang)
     return {
         "modules": [
-            {"number": m.number, "title": titles.get(m.notebook, m.title), "minutes": m.minutes,
+            {"number": m.number, "title": gettext(m.title), "minutes": m.minutes,
              "objectives": goals.get(m.number) or [o.text for o in m.objectives],
              "notebook": folder + m.notebook, "built": built(m.notebook),
              "keeps_answers": m.keeps_answers}
@@ -268,7 +260,7 @@ def landing_context(lang: str = "en", notebooks: Path | None = None) -> dict:
         ],
         # Not modules: the live-poll pages of workshop mode, listed under their own heading.
         "workshop": [
-            {"title": titles.get(p.notebook, p.title), "audience": p.audience,
+            {"title": gettext(p.title), "audience": p.audience,
              "summary": gettext(p.summary), "notebook": folder + p.notebook,
              "built": built(p.notebook)}
             for p in WORKSHOP_PAGES
@@ -498,7 +490,8 @@ def run_voila(argv: Sequence[str]) -> int:
 
             def report():
                 # Voila 0.5 keeps its preheated kernels in _pools: {notebook: [task]}.
-                pools = getattr(self.kernel_manager, "_pools", None) or {}
+                pools = {page: pool for page, pool in
+                         (getattr(self.kernel_manager, "_pools", None) or {}).items() if pool}
                 tasks = [t for pool in pools.values() for t in pool]
                 if not all(t.done() for t in tasks):
                     loop.call_later(0.25, report)
