@@ -45,6 +45,7 @@ CHECK = "# NBVAL_CHECK_OUTPUT"
 CHECK_TAG = "npkit-check"
 # The marker above each translated cell: <!-- cell 00-001 en:1a2b3c4d5e -->
 MARKER = re.compile(r"^<!-- cell (?P<id>\d\d-\d{3}) en:(?P<hash>[0-9a-f]{10}) -->[ \t]*$", re.M)
+MARKER_FORM = "<!-- cell NN-III en:HASH -->"
 LANGUAGE_CELL = ("# The language of this page: every later cell, widget and loader speaks it.\n"
                  "from npkit import i18n\n\nPAGE_LANGUAGE = i18n.use({lang!r})")
 
@@ -79,16 +80,14 @@ def read_translation(path: Path) -> Translation:
         return Translation()
     text = path.read_text(encoding="utf-8")
     out = Translation()
-    offset = 0
     marks = list(MARKER.finditer(text))
     head = text[:marks[0].start()] if marks else text
     if head.strip():
-        raise TranslationError(f"{path}:{offset + 1}: text before the first "
-                               "<!-- cell NN-III en:HASH --> marker")
+        raise TranslationError(f"{path}:1: text before the first {MARKER_FORM} marker")
     for mark, after in zip(marks, [*marks[1:], None], strict=True):
         cell_id = mark["id"]
         if cell_id in out.cells:
-            line = offset + text.count("\n", 0, mark.start()) + 1
+            line = text.count("\n", 0, mark.start()) + 1
             raise TranslationError(f"{path}:{line}: cell {cell_id} translated twice")
         body = text[mark.end():after.start() if after else len(text)].strip()
         out.cells[cell_id] = (mark["hash"], body)
