@@ -194,3 +194,10 @@ def test_the_thai_landing_page_links_the_thai_notebooks(built):
     assert landing["modules"][1]["built"] is False
     assert first["title"] == "เริ่มต้นที่นี่"
     assert dashboard.landing_context()["modules"][0]["notebook"] == "00_start_here.ipynb"
+
+
+def test_the_scripts_get_their_words_from_the_catalogue_in_the_page_s_language():
+    words = dashboard.script_text("th")
+    assert words["Get a code on the start page"] == "รับรหัสที่หน้าเริ่มต้น"
+    assert "Glossary" not in words  # the template's own words are no script's
+    assert dashboard.script_text("en") == {}

@@ -309,12 +309,29 @@ def template_gettext(lang: str):
     return translations(lang).gettext
 
 
+# The catalogue's context for the words of the template's scripts (static/npkit*.js): the
+# page carries them as JSON and npkit-lang.js gives them out (window.npkitText(english)).
+JS_CONTEXT = "npkit.js"
+
+
+def script_text(lang: str) -> dict[str, str]:
+    """{English: translation} of the catalogue's entries for the scripts (msgctxt
+    :data:`JS_CONTEXT`) in ``lang``; {} for English."""
+    from npkit.i18n import translations
+
+    catalog = getattr(translations(lang), "_catalog", None) or {}
+    prefix = f"{JS_CONTEXT}\x04"
+    return {k[len(prefix):]: v for k, v in catalog.items()
+            if isinstance(k, str) and k.startswith(prefix) and isinstance(v, str)}
+
+
 def install_template_i18n(env) -> None:
     """What the templates need for their words in every language (page.html, index.html.j2)."""
     from npkit.i18n import LANGUAGES
 
     env.globals["npk_gettext"] = template_gettext
     env.globals["npk_languages"] = dict(LANGUAGES)
+    env.globals["npk_script_text"] = script_text
 
 
 def run_voila(argv: Sequence[str]) -> int:

@@ -199,6 +199,8 @@ def test_module_5_in_thai_at_1280x800(site, visit):
     page.goto(site.module_url(f"th/{NOTEBOOK[5]}", lang="th"), timeout=180_000)
     wait_for_thai_module(page)
     expect(page.locator(".npk-lab").first).to_be_visible()
+    # the top bar's line from npkit.js, in Thai (window.npkitText): no learner code here
+    expect(page.locator("#npk-who")).to_contain_text("หน้านี้ไม่มีรหัสผู้เรียน")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "module5-th-1280x800.png"
     page.screenshot(path=str(shot), full_page=True)

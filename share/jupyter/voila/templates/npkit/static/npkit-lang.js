@@ -6,6 +6,7 @@
  * localStorage (the course's own memory of it) and a cookie, which the course server reads
  * when an address names no language (the landing page, /join from the trainer's QR code).
  * Links keep the language in the address (&lang=th): npkit.js adds it with the learner's code.
+ * It also gives the other scripts their words in the page's language (window.npkitText).
  */
 (function () {
   "use strict";
@@ -22,7 +23,22 @@
     try { return window.localStorage.getItem(KEY) || ""; } catch (e) { return ""; }
   }
 
-  window.npkitLanguage = { remember: remember, remembered: remembered };
+  // The words of the course's scripts in the page's language: the page carries the
+  // catalogue's entries of context "npkit.js" (npkit.course.dashboard.script_text) as JSON.
+  // A script shows window.npkitText("English words"): the translation, else the English.
+  var words = null;
+  function text(english) {
+    if (words === null) {
+      try {
+        var el = document.getElementById("npk-script-text");
+        words = (el && JSON.parse(el.textContent)) || {};
+      } catch (e) { words = {}; }
+    }
+    return Object.prototype.hasOwnProperty.call(words, english) ? words[english] : english;
+  }
+
+  window.npkitText = text;
+  window.npkitLanguage = { remember: remember, remembered: remembered, text: text };
 
   document.addEventListener("click", function (ev) {
     var a = ev.target && ev.target.closest ? ev.target.closest("a[data-npk-lang]") : null;

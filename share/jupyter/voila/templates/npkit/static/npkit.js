@@ -155,6 +155,11 @@
     });
   }
 
+  // The page's words in its language (npkit-lang.js; the English where it has none).
+  function T(english) {
+    return window.npkitText ? window.npkitText(english) : english;
+  }
+
   function showWho() {
     var el = document.getElementById("npk-who");
     if (!el) { return; }
@@ -164,7 +169,7 @@
     var module = document.body && document.body.classList.contains("npk-module") &&
       !document.body.classList.contains("npk-workshop");
     if (current) {
-      say(el, ["Learner ", { text: current.learner },
+      say(el, [T("Learner") + " ", { text: current.learner },
         current.nick ? " (" + current.nick + ")" : ""]);
     } else if (!module) {
       say(el, []);  // the landing page has its own panel; error pages need no nagging
@@ -172,11 +177,12 @@
       var known = stored();
       var home = homeUrl();
       if (known) {
-        say(el, ["No learner code on this page, so answers here are not kept. ",
-          { text: "Continue as " + known.learner, href: window.location.pathname + query(known, pageLang()) }]);
+        say(el, [T("No learner code on this page, so answers here are not kept.") + " ",
+          { text: T("Continue as {code}").replace("{code}", known.learner),
+            href: window.location.pathname + query(known, pageLang()) }]);
       } else {
-        say(el, ["No learner code on this page, so answers here are not kept. ",
-          { text: "Get a code on the start page", href: home }]);
+        say(el, [T("No learner code on this page, so answers here are not kept.") + " ",
+          { text: T("Get a code on the start page"), href: home + (pageLang() ? "?lang=" + pageLang() : "") }]);
       }
     }
   }
