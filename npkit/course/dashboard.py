@@ -90,6 +90,10 @@ CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
 #   connected never is. --cull-idle changes it (a long lunch break keeps kernels longer; 0 never).
 # - KernelManager: kernels talk to Voila over Unix sockets: no TCP port to race for when eight
 #   kernels start at once (a lost race kills a module's preheated kernel). Not on Windows.
+# - Languages: voila.json's default_pool_size (one ready kernel a page) is for the English
+#   pages; voila_command adds kernel_pools_config entries of size 0 for every other language's
+#   pages (th/NN_name.ipynb: started per visit, ~70 MB not spent per page while nobody reads
+#   Thai) unless --language, --pool-size or --room name them.
 # Voila reads voila.json from Voila.config_file_paths; the course app puts this folder first
 # (config_file_paths()), so it wins over any other voila.json, and the command line over all.
 
