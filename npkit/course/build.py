@@ -14,15 +14,96 @@ module's number and title, the previous and next modules), from npkit.course.tra
 One implementation for every caller: ``make notebooks`` (tools/build_notebooks.py, into the
 checkout's notebooks/) and ``npkit course`` (npkit/course/launch.py, into the user's cache). It
 needs jupytext, from the notebooks extra; it is imported only when a notebook is built.
+
+Languages (issue 17). A Voila page runs in its own kernel, and a preheated kernel runs the
+notebook before it knows who visits, so a page's language is fixed per notebook: each language
+gets its own notebooks, ``<lang>/NN_name.ipynb`` (served at ``/voila/render/th/NN_name.ipynb``).
+The English source ``NN_name.py`` is the skeleton: the code cells are the same in every
+language. The module text of a language is ``<lang>/NN_name.md`` beside the sources (format:
+:func:`read_translation`): front matter with the module's title, then each markdown cell's
+translation under a marker naming the English cell's id (``00-001``: the build's stable ids)
+and a hash of the English text it translates. When the English cell changes, its hash no
+longer matches: the build keeps the English text there (never an out-of-date translation) and
+:func:`translation_status` lists the cell as stale (``tools/build_notebooks.py --translations``).
+A language's notebook starts with one more code cell, ``npkit.i18n.use(lang)``: every later
+cell, widget and loader then speaks that language. Its metadata carries ``npkit_lang`` and
+``npkit_original`` (the English notebook, which the draft notice links to).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from npkit.i18n import DEFAULT
+from npkit.i18n.content import TRANSLATED
 
 EXPECT = "# expect:"
 CHECK = "# NBVAL_CHECK_OUTPUT"
 CHECK_TAG = "npkit-check"
+# The marker above each translated cell: <!-- cell 00-001 en:1a2b3c4d5e -->
+MARKER = re.compile(r"^<!-- cell (?P<id>\d\d-\d{3}) en:(?P<hash>[0-9a-f]{10}) -->[ \t]*$", re.M)
+MARKER_FORM = "<!-- cell NN-III en:HASH -->"
+LANGUAGE_CELL = ("# The language of this page: every later cell, widget and loader speaks it.\n"
+                 "from npkit import i18n\n\nPAGE_LANGUAGE = i18n.use({lang!r})")
+
+
+class TranslationError(ValueError):
+    """A translation file that cannot be read (its name and the line say where)."""
+
+
+@dataclass
+class Translation:
+    """A language's text for one module: ``cells`` {cell id: (hash, text)}."""
+
+    cells: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def english_hash(text: str) -> str:
+    """The hash a translation records of the English cell it translates."""
+    return hashlib.sha256(text.strip().encode("utf-8")).hexdigest()[:10]
+
+
+def translation_path(src: Path, lang: str) -> Path:
+    return Path(src).parent / lang / f"{Path(src).stem}.md"
+
+
+def read_translation(path: Path) -> Translation:
+    """``path`` (``<lang>/NN_name.md``): for every translated markdown cell a marker line
+    ``<!-- cell NN-III en:HASH -->`` followed by the cell's text, in the English cells' order.
+    A missing file is an empty translation. (The module's title, like every other word of the
+    page around the notebook, is in the gettext catalogue: npkit.i18n.)"""
+    path = Path(path)
+    if not path.exists():
+        return Translation()
+    text = path.read_text(encoding="utf-8")
+    out = Translation()
+    marks = list(MARKER.finditer(text))
+    head = text[:marks[0].start()] if marks else text
+    if head.strip():
+        raise TranslationError(f"{path}:1: text before the first {MARKER_FORM} marker")
+    for mark, after in zip(marks, [*marks[1:], None], strict=True):
+        cell_id = mark["id"]
+        if cell_id in out.cells:
+            line = text.count("\n", 0, mark.start()) + 1
+            raise TranslationError(f"{path}:{line}: cell {cell_id} translated twice")
+        body = text[mark.end():after.start() if after else len(text)].strip()
+        out.cells[cell_id] = (mark["hash"], body)
+    return out
+
+
+def translation_status(src: Path, lang: str) -> dict[str, list[str]]:
+    """What the ``lang`` text of the module ``src`` lacks: ``missing`` (English markdown cells
+    with no translation), ``stale`` (translated from an English text that has changed since)
+    and ``unknown`` (translations of cells the English no longer has)."""
+    tr = read_translation(translation_path(src, lang))
+    english = {c.id: c.source for c in _read(src).cells if c.cell_type == "markdown"}
+    return {"missing": sorted(set(english) - set(tr.cells)),
+            "stale": sorted(i for i, (h, _) in tr.cells.items()
+                            if i in english and h != english_hash(english[i])),
+            "unknown": sorted(set(tr.cells) - set(english))}
 
 
 def sources(folder: Path) -> list[Path]:
@@ -30,20 +111,34 @@ def sources(folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.py"))
 
 
-def module_metadata(stem: str) -> dict:
+def module_metadata(stem: str, lang: str = DEFAULT) -> dict:
     """``title`` (the page title) and ``npkit`` (number, title, minutes, previous and next
     module, and ``steps`` for a module shown one step at a time) for the notebook ``stem``; for
     a workshop page, which is no module, ``title`` and ``npkit_page`` (title, audience);
-    nothing if the catalogue does not list it."""
+    nothing if the catalogue does not list it.
+
+    For another language than English: the titles and the page words from the catalogue
+    (npkit.i18n), links to that language's notebooks, ``npkit_lang`` and ``npkit_original``
+    (the English notebook)."""
     from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
+    from npkit.i18n import translations
+
+    gettext = translations(lang).gettext
+    folder = "" if lang == DEFAULT else f"{lang}/"
+
+    def title(notebook: str, english: str) -> str:
+        return gettext(english)
+
+    extra = {} if lang == DEFAULT else {"npkit_lang": lang, "npkit_original": f"{stem}.ipynb"}
 
     by_notebook = {m.notebook: i for i, m in enumerate(MODULES)}
     i = by_notebook.get(f"{stem}.ipynb")
     page = next((p for p in WORKSHOP_PAGES if p.notebook == f"{stem}.ipynb"), None)
     if page is not None:
-        return {"title": f"{page.title} · npkit",
-                "npkit_page": {"kind": "workshop", "title": page.title,
-                               "audience": page.audience}}
+        shown = title(page.notebook, page.title)
+        return {"title": f"{shown} · npkit",
+                "npkit_page": {"kind": "workshop", "title": shown,
+                               "audience": page.audience}, **extra}
     if i is None:
         return {}
 
@@ -51,24 +146,44 @@ def module_metadata(stem: str) -> dict:
         if not 0 <= j < len(MODULES):
             return None
         m = MODULES[j]
-        return {"number": m.number, "title": m.title, "notebook": m.notebook}
+        return {"number": m.number, "title": title(m.notebook, m.title),
+                "notebook": folder + m.notebook}
 
     m = MODULES[i]
-    shown = {"number": m.number, "title": m.title, "minutes": m.minutes,
+    shown = {"number": m.number, "title": title(m.notebook, m.title), "minutes": m.minutes,
              "count": len(MODULES), "prev": ref(i - 1), "next": ref(i + 1)}
     if m.steps:
         shown["steps"] = True  # one step at a time under Voila (npkit-steps.js)
-    return {"title": f"Module {m.number}: {m.title} · npkit", "npkit": shown}
+    page_title = gettext("Module {number}: {title}").format(number=m.number, title=shown["title"])
+    return {"title": f"{page_title} · npkit", "npkit": shown, **extra}
 
 
-def build(src: Path):
-    """The notebook (an ``nbformat.NotebookNode``) built from the source ``src``."""
+def _read(src: Path):
     import jupytext
-    import nbformat
 
     nb = jupytext.read(src)
     for i, cell in enumerate(nb.cells):
         cell.id = f"{src.stem[:2]}-{i:03d}"  # stable ids: the same source builds the same file
+    return nb
+
+
+def build(src: Path, lang: str = DEFAULT):
+    """The notebook (an ``nbformat.NotebookNode``) built from the source ``src``, in ``lang``
+    (its translation's text where current, else the English; see the module's docstring)."""
+    import nbformat
+
+    src = Path(src)
+    nb = _read(src)
+    if lang != DEFAULT:
+        tr = read_translation(translation_path(src, lang))
+        for cell in nb.cells:
+            hashed, text = tr.cells.get(cell.id, ("", ""))
+            if cell.cell_type == "markdown" and hashed == english_hash(cell.source):
+                cell.source = text
+        first = nbformat.v4.new_code_cell(LANGUAGE_CELL.format(lang=lang))
+        first.id = f"{src.stem[:2]}-{lang}"
+        nb.cells.insert(0, first)
+    for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         lines = cell.source.splitlines()
@@ -87,7 +202,7 @@ def build(src: Path):
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.metadata.update(module_metadata(src.stem))
+    nb.metadata.update(module_metadata(src.stem, lang))
     nb.metadata.pop("jupytext", None)
     nb.metadata.pop("widgets", None)
     return nb
@@ -101,19 +216,30 @@ def text(nb) -> str:
 
 
 def build_all(folder: Path, out: Path | None = None, *, check: bool = False) -> list[Path]:
-    """Build every module source in ``folder`` into ``out`` (default: beside its source),
-    writing only the notebooks that are missing or differ. Returns those notebooks; with
-    ``check`` nothing is written (they are the stale ones)."""
+    """Build every module source in ``folder`` into ``out`` (default: beside its source), and
+    each into ``out/<lang>/`` for every translated language, writing only the notebooks that
+    are missing or differ. Returns those notebooks; with ``check`` nothing is written (they are
+    the stale ones)."""
     out = Path(out or folder)
     changed = []
     for src in sources(folder):
-        target = out / f"{src.stem}.ipynb"
-        new = text(build(src))
-        if target.exists() and target.read_text(encoding="utf-8") == new:
-            continue
-        changed.append(target)
-        if not check:
-            out.mkdir(parents=True, exist_ok=True)
-            target.write_text(new, encoding="utf-8")
+        for lang in (DEFAULT, *TRANSLATED):
+            target = out / ("" if lang == DEFAULT else lang) / f"{src.stem}.ipynb"
+            new = text(build(src, lang))
+            if target.exists() and target.read_text(encoding="utf-8") == new:
+                continue
+            changed.append(target)
+            if not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(new, encoding="utf-8")
     return changed
+
+
+def built_pages(folder: Path) -> list[str]:
+    """The notebooks in a built course folder, as Voila names them (``05_scenario_lab.ipynb``,
+    ``th/05_scenario_lab.ipynb``)."""
+    folder = Path(folder)
+    pages = [p.name for p in folder.glob("*.ipynb")]
+    pages += [f"{lang}/{p.name}" for lang in TRANSLATED for p in (folder / lang).glob("*.ipynb")]
+    return sorted(pages)
 

@@ -16,6 +16,18 @@ Voila through this module (``python -m npkit.course.dashboard --voila ...``) rat
 reads those settings, finds the template from a source checkout as well as from a wheel, the
 landing page gets the module catalogue, and an unknown address gets the course's "not found"
 page instead of Tornado's bare one.
+
+Languages (issue 17). Each language has its own notebooks (``th/NN_name.ipynb``, built by
+npkit.course.build: a preheated kernel runs a page before its visitor is known, so a page's
+language is its notebook's). The template's own words go through the gettext catalogue
+(npkit.i18n) with the page's language: a module page's is its notebook's (``npkit_lang``), a
+plain page's (landing page, glossary, errors) is ``?lang=`` or else the choice the browser
+remembers (the ``npk_lang`` cookie, set by static/npkit-lang.js). ``/join`` sends a trainee who
+chose Thai to the Thai join page. Pools: the English pages keep one preheated kernel each as
+before; the pages of other languages are started on demand (no kernel kept ready: about 70 MB
+saved per page) unless ``--language th`` makes Thai the room's language (one kept ready per
+Thai page, and a bare ``--room N`` is the Thai first module) or ``--pool-size`` /
+``--room th/NN_name=N`` names a page.
 """
 
 from __future__ import annotations
@@ -28,6 +40,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from npkit.i18n import LANGUAGES as LANGUAGES_CHOICE
 from npkit.paths import course_notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +67,8 @@ IOPUB_TIMEOUT = SETTINGS["VoilaExecutor"]["iopub_timeout"]
 CULL_IDLE_SECONDS = SETTINGS["MappingKernelManager"]["cull_idle_timeout"]
 CULL_INTERVAL_SECONDS = SETTINGS["MappingKernelManager"]["cull_interval"]
 MAX_CULL_IDLE_SECONDS = 7 * 24 * 3600
+# The browser's remembered language (static/npkit-lang.js), read when an address names none.
+LANG_COOKIE = "npk_lang"
 CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
 
 # The settings (voila.json; JSON has no comments, so the reasons are here):
@@ -75,6 +90,10 @@ CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
 #   connected never is. --cull-idle changes it (a long lunch break keeps kernels longer; 0 never).
 # - KernelManager: kernels talk to Voila over Unix sockets: no TCP port to race for when eight
 #   kernels start at once (a lost race kills a module's preheated kernel). Not on Windows.
+# - Languages: voila.json's default_pool_size (one ready kernel a page) is for the English
+#   pages; voila_command adds kernel_pools_config entries of size 0 for every other language's
+#   pages (th/NN_name.ipynb: started per visit, ~70 MB not spent per page while nobody reads
+#   Thai) unless --language, --pool-size or --room name them.
 # Voila reads voila.json from Voila.config_file_paths; the course app puts this folder first
 # (config_file_paths()), so it wins over any other voila.json, and the command line over all.
 
@@ -90,7 +109,8 @@ def config_file_paths() -> list[str]:
 def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str = HOST,
                   preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
                   refill_delay: float | None = None, cull_idle: int | None = None,
-                  room_sizes: Mapping[str, int] | None = None) -> list[str]:
+                  room_sizes: Mapping[str, int] | None = None,
+                  language: str = "en") -> list[str]:
     """The command line that serves every module in ``notebooks`` on ``host:port``, with the
     shipped settings (:data:`CONFIG`); only what differs from them is passed as a flag.
 
@@ -101,8 +121,11 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     :data:`CULL_IDLE_SECONDS`; 0 never).
     ``room_sizes``: a room opening a page together (``{"05_scenario_lab.ipynb": 30}``): that
     many kernels preheated for it at start, and once the room has taken them the page's pool
-    is refilled to its usual size only (``pool_sizes``, else one), so memory does not double."""
+    is refilled to its usual size only (``pool_sizes``, else one), so memory does not double.
+    ``language``: the room's language; the pages of every other translated language get no
+    kernel kept ready unless ``pool_sizes`` or ``room_sizes`` name them."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
+    pool_sizes = {**on_demand_pages(notebooks, language), **(pool_sizes or {})}
     flags = [f"--port={port}"]
     if host != HOST:
         flags.append(f"--Voila.ip={host}")
@@ -124,6 +147,15 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     if os.name != "posix":
         flags.append("--KernelManager.transport=tcp")  # no Unix sockets
     return [sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks), *flags]
+
+
+def on_demand_pages(notebooks: Path, language: str = "en") -> dict[str, int]:
+    """{page: 0} for the built pages of the translated languages other than ``language``:
+    started when a visitor comes, not kept ready (the English pool stays as it was)."""
+    from npkit.i18n.content import TRANSLATED
+
+    return {f"{lang}/{p.name}": 0 for lang in TRANSLATED if lang != language
+            for p in sorted((Path(notebooks) / lang).glob("*.ipynb"))}
 
 
 def pool_flags(pool_sizes: Mapping[str, int] | None) -> list[str]:
@@ -153,9 +185,11 @@ def page_and_number(value: str, option: str, low: int, what: str) -> tuple[str, 
 
 def parse_pool_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
     """``--pool-size`` values: ``N`` (every page) or ``PAGE=N`` (one page, named by its notebook
-    with or without ``.ipynb``, e.g. ``05_scenario_lab=30``). ``ValueError`` with a message
-    fit for a trainer for anything else."""
-    pages = {p.name for p in notebooks.glob("*.ipynb")}
+    with or without ``.ipynb``, e.g. ``05_scenario_lab=30`` or ``th/05_scenario_lab=30``).
+    ``ValueError`` with a message fit for a trainer for anything else."""
+    from npkit.course.build import built_pages
+
+    pages = set(built_pages(notebooks))
     sizes: dict[str, int] = {}
     for value in values:
         page, n = page_and_number(value, "--pool-size", 0, "N must be")
@@ -170,16 +204,19 @@ def parse_pool_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
     return sizes
 
 
-def parse_room_sizes(values: Sequence[str], notebooks: Path) -> dict[str, int]:
-    """``--room`` values: ``N`` (the course's first module, the page a trainer opens first)
-    or ``PAGE=N``. ``ValueError`` with a message fit for a trainer for anything else."""
+def parse_room_sizes(values: Sequence[str], notebooks: Path, language: str = "en"
+                     ) -> dict[str, int]:
+    """``--room`` values: ``N`` (the course's first module in ``language``, the page a trainer
+    opens first) or ``PAGE=N``. ``ValueError`` with a message fit for a trainer for anything
+    else."""
     from npkit.course.training.modules import MODULES
 
+    first = MODULES[0].notebook if language == "en" else f"{language}/{MODULES[0].notebook}"
     sizes: dict[str, int] = {}
     for value in values:
         page, n = page_and_number(value, "--room", 1, "N (the trainees)")
         try:  # the same page names as --pool-size, and the same check that the page exists
-            sizes.update(parse_pool_sizes([f"{page or MODULES[0].notebook}={n}"], notebooks))
+            sizes.update(parse_pool_sizes([f"{page or first}={n}"], notebooks))
         except ValueError as e:
             raise ValueError(f"--room {value}: {str(e).split(': ', 1)[1]}") from None
     return sizes
@@ -202,27 +239,103 @@ def template_search_path() -> list[str]:
     return current
 
 
-def landing_context() -> dict:
-    """What the landing page (tree.html) shows, straight from the module catalogue."""
+def landing_context(lang: str = "en", notebooks: Path | None = None) -> dict:
+    """What the landing page (tree.html) shows in ``lang``, straight from the module catalogue
+    (titles and summaries through the gettext catalogue), with links to that language's
+    notebooks and ``built`` (whether each is in ``notebooks``)."""
     from npkit import DISCLAIMER
     from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
+    from npkit.i18n import translations
 
+    gettext = translations(lang).gettext
+    folder = "" if lang == "en" else f"{lang}/"
+
+    def built(notebook: str) -> bool | None:
+        return None if notebooks is None else (Path(notebooks) / folder / notebook).is_file()
+
+    goals = objective_texts(lang)
     return {
         "modules": [
-            {"number": m.number, "title": m.title, "minutes": m.minutes,
-             "objectives": [o.text for o in m.objectives], "notebook": m.notebook,
+            {"number": m.number, "title": gettext(m.title), "minutes": m.minutes,
+             "objectives": goals.get(m.number) or [o.text for o in m.objectives],
+             "notebook": folder + m.notebook, "built": built(m.notebook),
              "keeps_answers": m.keeps_answers}
             for m in MODULES
         ],
         # Not modules: the live-poll pages of workshop mode, listed under their own heading.
         "workshop": [
-            {"title": p.title, "audience": p.audience, "summary": p.summary,
-             "notebook": p.notebook}
+            {"title": gettext(p.title), "audience": p.audience,
+             "summary": gettext(p.summary), "notebook": folder + p.notebook,
+             "built": built(p.notebook)}
             for p in WORKSHOP_PAGES
         ],
         "total_minutes": sum(m.minutes for m in MODULES),
-        "disclaimer": DISCLAIMER,
+        "disclaimer": gettext(DISCLAIMER),
     }
+
+
+def objective_texts(lang: str) -> dict[int, list[str]]:
+    """The modules' objectives in ``lang`` where npkit/course/data/objectives.yaml translates
+    them (a ``th:`` overlay, npkit.i18n.content); {} for English or a file it cannot read (the
+    landing page then shows the catalogue's English)."""
+    if lang == "en":
+        return {}
+    import yaml
+
+    from npkit.course.training.content import DATA
+    from npkit.i18n.content import ContentError, localize
+
+    try:
+        raw = yaml.safe_load((DATA / "objectives.yaml").read_text(encoding="utf-8"))
+        data = localize(raw, lang)
+        entries = data if isinstance(data, list) else data.get("modules", data.get("entries"))
+        return {int(e["module"]): [str(o["text"]) for o in e["objectives"]] for e in entries}
+    except (OSError, yaml.YAMLError, ContentError, KeyError, TypeError, ValueError,
+            AttributeError):
+        return {}
+
+
+def page_language(query: str | None, cookie: str | None) -> str:
+    """A plain page's language: ``?lang=`` if given, else the browser's remembered choice,
+    else English (npkit.i18n.normalise: never an error, whatever a link says)."""
+    from npkit.i18n import DEFAULT, normalise
+
+    for value in (query, cookie):
+        if value:
+            return normalise(value)
+    return DEFAULT
+
+
+def template_gettext(lang: str):
+    """The ``gettext`` the course's templates use for a page in ``lang`` (npk_gettext)."""
+    from npkit.i18n import translations
+
+    return translations(lang).gettext
+
+
+# The catalogue's context for the words of the template's scripts (static/npkit*.js): the
+# page carries them as JSON and npkit-lang.js gives them out (window.npkitText(english)).
+JS_CONTEXT = "npkit.js"
+
+
+def script_text(lang: str) -> dict[str, str]:
+    """{English: translation} of the catalogue's entries for the scripts (msgctxt
+    :data:`JS_CONTEXT`) in ``lang``; {} for English."""
+    from npkit.i18n import translations
+
+    catalog = getattr(translations(lang), "_catalog", None) or {}
+    prefix = f"{JS_CONTEXT}\x04"
+    return {k[len(prefix):]: v for k, v in catalog.items()
+            if isinstance(k, str) and k.startswith(prefix) and isinstance(v, str)}
+
+
+def install_template_i18n(env) -> None:
+    """What the templates need for their words in every language (page.html, index.html.j2)."""
+    from npkit.i18n import LANGUAGES
+
+    env.globals["npk_gettext"] = template_gettext
+    env.globals["npk_languages"] = dict(LANGUAGES)
+    env.globals["npk_script_text"] = script_text
 
 
 def run_voila(argv: Sequence[str]) -> int:
@@ -245,6 +358,27 @@ def run_voila(argv: Sequence[str]) -> int:
 
     mend_request_info()
     render_prepare = VoilaHandler.prepare
+    render_plain = BaseVoilaHandler.render_template
+
+    def render_in_language(self, name, **ns):
+        # The plain pages (landing page, glossary, errors) in the visitor's language.
+        ns.setdefault("npk_lang", page_language(self.get_query_argument("lang", None),
+                                                self.get_cookie(LANG_COOKIE)))
+        return render_plain(self, name, **ns)
+
+    BaseVoilaHandler.render_template = render_in_language
+
+    from voila.exporter import VoilaExporter
+
+    exporter_environment = VoilaExporter._create_environment
+
+    def environment_with_i18n(self):
+        # The module pages' templates (rendered by the kernel manager, before any visitor).
+        env = exporter_environment(self)
+        install_template_i18n(env)
+        return env
+
+    VoilaExporter._create_environment = environment_with_i18n
 
     async def prepare_with_xsrf_cookie(self):
         # Voila's page sends the kernel shutdown on leaving (beforeunload) with the _xsrf value
@@ -276,7 +410,12 @@ def run_voila(argv: Sequence[str]) -> int:
             if code is None:
                 code = self.get_query_argument("session", None)
             self.set_header("Cache-Control", "no-store")
-            self.redirect(join_page(self.settings.get("base_url", "/"), code))
+            page = join_page(self.settings.get("base_url", "/"), code)
+            lang = page_language(self.get_query_argument("lang", None),
+                                 self.get_cookie(LANG_COOKIE))
+            if lang != "en":  # the trainee's language: its own join page
+                page = page.replace("/voila/render/", f"/voila/render/{lang}/", 1)
+            self.redirect(page)
 
         head = get  # a QR scanner may look before it opens
 
@@ -288,8 +427,11 @@ def run_voila(argv: Sequence[str]) -> int:
         def get(self):
             from npkit.course.training.glossary import ContentError, page_context
 
-            try:
-                glossary = page_context()
+            lang = page_language(self.get_query_argument("lang", None),
+                                 self.get_cookie(LANG_COOKIE))
+            try:  # in the page's language once the glossary's loader takes one
+                takes_lang = "lang" in inspect.signature(page_context).parameters
+                glossary = page_context(lang=lang) if takes_lang else page_context()
             except ContentError:  # a broken glossary file: logged, and a page in words
                 self.log.exception("npkit: the glossary could not be read")
                 raise web.HTTPError(500) from None
@@ -308,7 +450,9 @@ def run_voila(argv: Sequence[str]) -> int:
             base_url = self.settings.get("base_url", "/")
             page = self.settings["voila_jinja2_env"].get_template("404.html")
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.write(page.render(base_url=base_url, status_code=404,
+            lang = page_language(self.get_query_argument("lang", None),
+                                 self.get_cookie(LANG_COOKIE))
+            self.write(page.render(base_url=base_url, status_code=404, npk_lang=lang,
                                    **create_include_assets_functions(TEMPLATE, base_url)))
 
     class CourseVoila(Voila):
@@ -337,6 +481,7 @@ def run_voila(argv: Sequence[str]) -> int:
 
         def init_settings(self):
             from npkit.course.room import HOST_VARIABLE
+            from npkit.i18n import LANGUAGES
 
             # The kernels (started after this, with a copy of this environment) learn where
             # the course listens: the trainer page offers the network address only when the
@@ -344,7 +489,12 @@ def run_voila(argv: Sequence[str]) -> int:
             os.environ[HOST_VARIABLE] = str(self.ip)
             settings = super().init_settings()  # makes the kernel manager, which fills the pools
             self.size_pools_after_the_room()
-            settings["voila_jinja2_env"].globals["npkit_landing"] = landing_context()
+            env = settings["voila_jinja2_env"]
+            env.globals["npkit_landing"] = landing_context()
+            folder = Path(self.root_dir)
+            env.globals["npkit_landings"] = {lang: landing_context(lang, folder)
+                                            for lang in LANGUAGES}
+            install_template_i18n(env)
             settings["default_handler_class"] = NotFoundHandler
             settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
             from npkit.course import learner_api
@@ -361,7 +511,8 @@ def run_voila(argv: Sequence[str]) -> int:
 
             def report():
                 # Voila 0.5 keeps its preheated kernels in _pools: {notebook: [task]}.
-                pools = getattr(self.kernel_manager, "_pools", None) or {}
+                pools = {page: pool for page, pool in
+                         (getattr(self.kernel_manager, "_pools", None) or {}).items() if pool}
                 tasks = [t for pool in pools.values() for t in pool]
                 if not all(t.done() for t in tasks):
                     loop.call_later(0.25, report)
@@ -412,6 +563,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "opens first; e.g. 05_scenario_lab=30), and once the room has "
                              "taken them the page keeps its usual one ready (memory does not "
                              "double); repeatable")
+    parser.add_argument("--language", default="en", choices=sorted(LANGUAGES_CHOICE),
+                        help="the room's language: its pages keep a kernel ready and a bare "
+                             "--room N means its first module (default en; the pages of other "
+                             "languages start when a visitor comes)")
     parser.add_argument("--refill-delay", type=float, default=None, metavar="SECONDS",
                         help="wait this long before replacing a preheated kernel a visitor "
                              f"took (default {REFILL_DELAY:g}; e.g. 120 for a room opening a "
@@ -427,7 +582,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         pool_sizes = parse_pool_sizes(args.pool_size, args.notebooks)
-        room_sizes = parse_room_sizes(args.room, args.notebooks)
+        room_sizes = parse_room_sizes(args.room, args.notebooks, args.language)
         if args.refill_delay is not None and not 0 <= args.refill_delay <= 3600:
             raise ValueError(f"--refill-delay {args.refill_delay:g}: between 0 and 3600 s")
         check_cull_idle(args.cull_idle)
@@ -436,7 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
                         pool_sizes=pool_sizes, refill_delay=args.refill_delay,
-                        cull_idle=args.cull_idle, room_sizes=room_sizes)
+                        cull_idle=args.cull_idle, room_sizes=room_sizes,
+                        language=args.language)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 

@@ -3,7 +3,8 @@
     pip install 'npkit[notebooks]'
     npkit course [--port N] [other options of python -m npkit.course.dashboard]
 
-Builds the modules from the jupytext sources that come with npkit (npkit.course.build) into
+Builds the modules from the jupytext sources that come with npkit (npkit.course.build), in
+English and in every translated language (``th/NN_name.ipynb`` from ``th/NN_name.md``), into
 :func:`npkit.paths.course_notebooks` (the user's cache; in a source checkout, notebooks/ as
 ``make notebooks`` builds it), rewriting only what changed, then serves them as
 ``python -m npkit.course.dashboard`` does. Without the notebooks extra it says what to install.
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from npkit import paths
 from npkit.course import build as course_build
+from npkit.i18n.content import TRANSLATED
 
 # What the course needs beyond a core install: all three come with the notebooks extra.
 EXTRA_MODULES = ("ipywidgets", "jupytext", "voila")
@@ -48,10 +50,11 @@ def prepare(out: Path | None = None, sources: Path | None = None) -> Path:
         raise FileNotFoundError(f"no module sources (NN_name.py) in {sources}")
     course_build.build_all(sources, out)
     if out.resolve() != sources.resolve():
-        wanted = {f"{src.stem}.ipynb" for src in course_build.sources(sources)}
-        for old in out.glob("*.ipynb"):
-            if old.name not in wanted:
-                old.unlink()
+        stems = {f"{src.stem}.ipynb" for src in course_build.sources(sources)}
+        wanted = stems | {f"{lang}/{name}" for lang in TRANSLATED for name in stems}
+        for page in course_build.built_pages(out):
+            if page not in wanted:
+                (out / page).unlink()
     return out
 
 

@@ -71,12 +71,20 @@
     } catch (e) { /* private browsing: the code still travels in the links */ }
   }
 
-  function query(who) {
-    if (!who) { return ""; }
+  function pageLang() {
+    return new URLSearchParams(window.location.search).get("lang") || "";
+  }
+
+  // lang: the language the link names (?lang=th, issue 17), kept beside the learner.
+  function query(who, lang) {
     var p = new URLSearchParams();
-    p.set("learner", who.learner);
-    if (who.nick) { p.set("nick", who.nick); }
-    return "?" + p.toString();
+    if (who) {
+      p.set("learner", who.learner);
+      if (who.nick) { p.set("nick", who.nick); }
+    }
+    if (lang) { p.set("lang", lang); }
+    var q = p.toString();
+    return q ? "?" + q : "";
   }
 
   // The learner whose answers this page keeps: the one in the URL (module pages), or on the
@@ -87,9 +95,13 @@
     var hash = "";
     var i = href.indexOf("#");
     if (i >= 0) { hash = href.slice(i); href = href.slice(0, i); }
+    var lang = "";
     i = href.indexOf("?");
-    if (i >= 0) { href = href.slice(0, i); }
-    return href + query(who) + hash;
+    if (i >= 0) {
+      lang = new URLSearchParams(href.slice(i + 1)).get("lang") || "";
+      href = href.slice(0, i);
+    }
+    return href + query(who, lang) + hash;
   }
 
   // The landing page: data-base-url is "<base>voila/" on every page of the template.
@@ -143,6 +155,11 @@
     });
   }
 
+  // The page's words in its language (npkit-lang.js; the English where it has none).
+  function T(english) {
+    return window.npkitText ? window.npkitText(english) : english;
+  }
+
   function showWho() {
     var el = document.getElementById("npk-who");
     if (!el) { return; }
@@ -152,7 +169,7 @@
     var module = document.body && document.body.classList.contains("npk-module") &&
       !document.body.classList.contains("npk-workshop");
     if (current) {
-      say(el, ["Learner ", { text: current.learner },
+      say(el, [T("Learner") + " ", { text: current.learner },
         current.nick ? " (" + current.nick + ")" : ""]);
     } else if (!module) {
       say(el, []);  // the landing page has its own panel; error pages need no nagging
@@ -160,11 +177,12 @@
       var known = stored();
       var home = homeUrl();
       if (known) {
-        say(el, ["No learner code on this page, so answers here are not kept. ",
-          { text: "Continue as " + known.learner, href: window.location.pathname + query(known) }]);
+        say(el, [T("No learner code on this page, so answers here are not kept.") + " ",
+          { text: T("Continue as {code}").replace("{code}", known.learner),
+            href: window.location.pathname + query(known, pageLang()) }]);
       } else {
-        say(el, ["No learner code on this page, so answers here are not kept. ",
-          { text: "Get a code on the start page", href: home }]);
+        say(el, [T("No learner code on this page, so answers here are not kept.") + " ",
+          { text: T("Get a code on the start page"), href: home + (pageLang() ? "?lang=" + pageLang() : "") }]);
       }
     }
   }
@@ -284,7 +302,7 @@
         document.getElementById("npk-nick-shown").textContent =
           current.nick ? " (" + current.nick + ")" : "";
         // Keep the address bar in step, so a bookmark of this page keeps the learner too.
-        window.history.replaceState(null, "", window.location.pathname + query(current));
+        window.history.replaceState(null, "", window.location.pathname + query(current, pageLang()));
       } else {
         window.history.replaceState(null, "", window.location.pathname);
         showProgress(null);
@@ -453,7 +471,7 @@
             store(who);
             var id = pageKernel();
             if (id) { shutDownKernel(id); }
-            window.location.replace(window.location.pathname + query(who));
+            window.location.replace(window.location.pathname + query(who, pageLang()));
           });
         }
       }, false);
