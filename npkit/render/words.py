@@ -178,3 +178,17 @@ def row_text(test: str, field: str, *, english: str) -> str:
 def params(given) -> dict[str, object]:
     """A reason's parameters, each in the learner's language (:func:`value`)."""
     return {k: value(v) for k, v in given}
+
+
+def changes(counterfactual) -> tuple[str, ...]:
+    """A counterfactual's changes ("the traffickers had ordered the act") in the learner's
+    language: each is a wording code with its parameters (npkit.engine.counterfactuals)."""
+    return tuple(str(value(text)) for text in counterfactual.changes)
+
+
+def worded_changes(counterfactuals) -> list:
+    """The counterfactuals with their changes in the learner's language, for a template that
+    shows ``c.changes``."""
+    from dataclasses import replace
+
+    return [replace(c, changes=changes(c)) for c in counterfactuals]
