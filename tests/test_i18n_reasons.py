@@ -107,3 +107,18 @@ def english(lang: str) -> list[str]:
 def test_no_english_piece_in_the_engines_words(lang):
     found = english(lang)
     assert not found, f"{len(found)} English pieces, e.g.\n" + "\n".join(found[:40])
+
+
+def test_in_english_the_worded_parameters_give_the_engines_own_text():
+    """The structure a parameter keeps (npkit.law.wording.Words) words the same English the
+    engine gave: a page in English shows exactly the JSON's text."""
+    i18n.use(i18n.DEFAULT)
+    differ = []
+    for a in assessments():
+        for r in _reasons(a):
+            if rw.reason_text(r) != r.text:
+                differ.append(f"{r.code}: {rw.reason_text(r)!r} != {r.text!r}")
+        for c in a.counterfactuals:
+            if rw.changes(c) != tuple(c.changes):
+                differ.append(f"{c.path}: {rw.changes(c)} != {c.changes}")
+    assert not differ, "\n".join(differ[:20])

@@ -5,7 +5,10 @@ The law and engine layers never import npkit.i18n: they give English, keyed by a
 matters. Here the English is looked up in the catalogues:
 
 - a reason (:func:`reason_text`): its template from the wording catalogue, translated with the
-  reason code as context, then filled with the reason's parameters;
+  reason code as context, then filled with the reason's parameters, each in the language too
+  (:func:`value`: the law gives a parameter it built from facts and vocabulary as
+  npkit.law.wording.Words, English that keeps its terms, labels, worded codes and list joins);
+- a counterfactual's changes (:func:`changes`): wording codes, as reasons are;
 - a label the law types in Python (:func:`label`: a finding's title, a vocabulary term, a
   confidence mark): the English itself is the msgid (extracted by running the law:
   npkit.i18n.extract.law_labels).
@@ -145,7 +148,10 @@ def value(v: object) -> object:
     if kind is None:
         return v
     if kind == "term":
-        return term(v.parts[0] if v.parts else v)
+        if v.parts:  # a term starting a sentence (npkit.law.wording.term(capital=True))
+            shown = term(v.parts[0])
+            return shown[:1].upper() + shown[1:]
+        return term(v)
     if kind in JOINERS:
         return joiner(kind).join(str(value(p)) for p in v.parts)
     if kind == "code":
