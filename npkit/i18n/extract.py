@@ -105,6 +105,15 @@ def law_labels() -> dict[str, str]:
             stack.extend(node.children)
     for text, where in param_words()[0].items():
         found.setdefault(text, where)
+    # labels a parameter can take that no case in cases/ shows (the scenario lab's own facts)
+    from npkit.law.duress import _WORDS, TITLES
+    from npkit.law.models.compulsion import TARGET_WORDS
+
+    for text in (*_WORDS.values(), *(t.lower() for t in TITLES.values())):
+        found.setdefault(text, "npkit.law.duress (a reason's parameter)")
+    for text in TARGET_WORDS.values():
+        found.setdefault(text, "npkit.law.models.compulsion (a reason's parameter)")
+    found.setdefault("the later-period consent", "npkit.law.trafficking (a reason's parameter)")
     return found
 
 
