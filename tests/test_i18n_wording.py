@@ -55,7 +55,9 @@ def problems(cat: Catalog, english: dict[str, str]) -> list[str]:
             out.append(f"{code}: empty")
             continue
         words = "".join(lit for lit, *_ in Formatter().parse(thai))
-        if words.strip() and not THAI.search(words):
+        english_words = "".join(lit for lit, *_ in Formatter().parse(template))
+        # a template of fields and punctuation only ("{term} ({description})") has no words
+        if words.strip() and not THAI.search(words) and re.search("[A-Za-z]", english_words):
             out.append(f"{code}: the Thai is not Thai: {thai!r}")
         if _fields(thai) != _fields(template):
             out.append(f"{code}: fields {_fields(thai)} where the English has "

@@ -17,6 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from npkit.law.facts import Facts, ThreatFact
+from npkit.law.wording import Words, joined, term, worded
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Edit:
 @dataclass(frozen=True, slots=True)
 class Change:
     key: str  # what it changes; two changes of the same key are never combined
-    text: str  # "the threat ... had been imminent"
+    text: Words  # "the threat ... had been imminent" (a wording code and its parameters)
     facts: Facts  # f with only this change applied
     apply: object  # callable Facts -> Facts
     edits: tuple[Edit, ...] = ()  # the same change as data
@@ -135,40 +136,31 @@ def apply_edits(f: Facts, edits: tuple[Edit, ...] | list[Edit]) -> Facts:
     return f
 
 
-def _w(term: str) -> str:
-    return term.replace("_", " ")
+def _threat(t: ThreatFact, how: Words) -> Words:
+    """"the threat of death to them (remote) had been imminent"."""
+    target = worded("change.threat.them") if t.target == "self" else term(t.target)
+    harm = worded("change.threat.unspecified") if t.severity == "unspecified" else term(
+        t.severity)
+    return worded("change.threat", harm=harm, target=target, imminence=term(t.imminence),
+                  how=how)
 
 
-def _threat(t: ThreatFact) -> str:
-    target = "them" if t.target == "self" else _w(t.target)
-    harm = {"death": "death", "unspecified": "unspecified harm"}.get(t.severity, _w(t.severity))
-    return f"the threat of {harm} to {target} ({_w(t.imminence)})"
-
-
-FLAGS = [
-    # (field, text when set True, text when set False)
-    ("escape_opportunity", "they had had a reasonable chance to escape",
-     "they had had no reasonable chance to escape"),
-    ("voluntary_association", "they had knowingly joined the group",
-     "they had not knowingly joined the group"),
-    ("informed_consent", "they had freely agreed, knowing the work and conditions",
-     "they had not given informed consent"),
-    ("ordered_by_trafficker", "the traffickers had ordered the act",
-     "the traffickers had not ordered the act"),
-    ("connected_to_exploited_work", "the act had been part of the exploited work",
-     "the act had not been part of the exploited work"),
-    ("but_for_trafficking", "the offence had depended on the trafficking",
-     "the offence would have happened anyway"),
-]
-# rewards -> (the value it changes to, the text): the same sentences as the old yes/no fact
+# yes/no facts: a change to True, a change to False (wording codes change.<field>.on / .off)
+FLAGS = ["escape_opportunity", "voluntary_association", "informed_consent",
+         "ordered_by_trafficker", "connected_to_exploited_work", "but_for_trafficking"]
+# rewards -> (the value it changes to, the wording code): the same sentences as the old yes/no
+# fact
 REWARDS = {
-    "none": ("instead_of_coercion", "rewards rather than coercion had driven them"),
-    "instead_of_coercion": ("none", "coercion rather than rewards had driven them"),
-    "alongside_coercion": ("none", "they had not been rewarded as well as coerced"),
+    "none": ("instead_of_coercion", "change.rewards.instead"),
+    "instead_of_coercion": ("none", "change.rewards.coercion"),
+    "alongside_coercion": ("none", "change.rewards.not_alongside"),
 }
 
 
-def catalogue(f: Facts) -> Iterator[tuple[str, str, callable]]:
+def catalogue(f: Facts) -> Iterator[tuple[str, Words, callable]]:
+    """(key, text, change) for each plausible variation of ``f``; a threat's text is
+    ``worded("change.threat", ..., how=...)``, so two changes of one threat can be read as one
+    (:func:`_join`)."""
     for i, t in enumerate(f.threats):
         def set_threat(g: Facts, i=i, **kw) -> Facts:
             threats = list(g.threats)
@@ -178,47 +170,48 @@ def catalogue(f: Facts) -> Iterator[tuple[str, str, callable]]:
             return replace(g, threats=tuple(threats))
 
         if t.imminence != "imminent":
-            yield (f"threat{i}.imminence", f"{_threat(t)}|imminent",
+            yield (f"threat{i}.imminence", _threat(t, worded("change.threat.imminent")),
                    lambda g, s=set_threat: s(g, imminence="imminent"))
         if t.target != "self":
-            yield (f"threat{i}.target", f"{_threat(t)}|aimed at them",
+            yield (f"threat{i}.target", _threat(t, worded("change.threat.aimed")),
                    lambda g, s=set_threat: s(g, target="self"))
         for sev in ("death", "serious_harm"):
             if t.severity != sev:
-                yield (f"threat{i}.severity", f"{_threat(t)}|of {_w(sev)}",
+                yield (f"threat{i}.severity",
+                       _threat(t, worded("change.threat.severity", severity=term(sev))),
                        lambda g, s=set_threat, sev=sev: s(g, severity=sev))
     if not f.threats:
         new = ThreatFact("self", "serious_harm", "imminent")
-        yield ("threats", "there had been an imminent threat of serious harm to them",
-               lambda g: replace(g, threats=(new,)))
-    for name, on, off in FLAGS:
+        yield ("threats", worded("change.new_threat"), lambda g: replace(g, threats=(new,)))
+    for name in FLAGS:
         value = getattr(f, name)
-        yield (name, off if value else on, lambda g, n=name, v=value: replace(g, **{n: not v}))
-    to, text = REWARDS.get(f.rewards, REWARDS["none"])
-    yield ("rewards", text, lambda g, to=to: replace(g, rewards=to))
+        yield (name, worded(f"change.{name}.{'off' if value else 'on'}"),
+               lambda g, n=name, v=value: replace(g, **{n: not v}))
+    to, code = REWARDS.get(f.rewards, REWARDS["none"])
+    yield ("rewards", worded(code), lambda g, to=to: replace(g, rewards=to))
     if f.harmed_other_victims:  # the other way is no plausible variation of a case
-        yield ("harmed_other_victims", "they had not harmed other victims",
+        yield ("harmed_other_victims", worded("change.harmed_other_victims.off"),
                lambda g: replace(g, harmed_other_victims=False))
     if f.means:
-        yield ("means", "no means had been used", lambda g: replace(g, means=frozenset()))
+        yield ("means", worded("change.means.none"), lambda g: replace(g, means=frozenset()))
     if "threat_of_force" not in f.means:
-        yield ("means.threat", "the traffickers had threatened force",
+        yield ("means.threat", worded("change.means.threat"),
                lambda g: replace(g, means=g.means | {"threat_of_force"}))
     if not f.means:
-        yield ("means.deception", "they had been deceived",
+        yield ("means.deception", worded("change.means.deception"),
                lambda g: replace(g, means=g.means | {"deception"}))
     if f.is_child:
-        yield ("age", "they had been an adult", lambda g: replace(g, age=25))
+        yield ("age", worded("change.age.adult"), lambda g: replace(g, age=25))
     else:
-        yield ("age", "they had been 16", lambda g: replace(g, age=16))
+        yield ("age", worded("change.age.child"), lambda g: replace(g, age=16))
     if f.offence_type != "overstay":
-        yield ("offence", "the charge had been a status offence (overstay)",
+        yield ("offence", worded("change.offence.status"),
                lambda g: replace(g, offence_type="overstay", offence_category="status"))
     if f.committed != "during":
-        yield ("committed", "the act had been committed during the trafficking",
+        yield ("committed", worded("change.committed.during"),
                lambda g: replace(g, committed="during"))
     if f.harm not in ("none", "property_minor"):
-        yield ("harm", "the harm caused had been small",
+        yield ("harm", worded("change.harm.small"),
                lambda g: replace(g, harm="property_minor"))
 
 
@@ -226,17 +219,20 @@ def changes(f: Facts) -> list[Change]:
     out = []
     for key, text, fn in catalogue(f):
         g = fn(f)
-        out.append(Change(key, text.replace("|", " had been "), g, fn, diff(f, g)))
+        out.append(Change(key, text, g, fn, diff(f, g)))
     return out
 
 
 def _join(a: Change, b: Change) -> tuple[str, ...]:
     """Two changes to the same threat read as one: "the threat ... had been imminent and of
     serious harm"."""
-    sa, _, pa = a.text.partition(" had been ")
-    sb, _, pb = b.text.partition(" had been ")
-    if a.key.split(".")[0] == b.key.split(".")[0] and sa == sb and a.key.startswith("threat"):
-        return (f"{sa} had been {pa} and {pb}",)
+    if a.key.startswith("threat") and a.key.split(".")[0] == b.key.split(".")[0]:
+        code, pa = a.text.parts
+        pb = dict(b.text.parts[1])
+        params = dict(pa)
+        if all(params[k] == pb[k] for k in params if k != "how"):
+            params["how"] = joined((params["how"], pb["how"]), "and")
+            return (worded(code, **params),)
     return (a.text, b.text)
 
 

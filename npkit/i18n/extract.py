@@ -10,6 +10,7 @@ two messages: a translation may need to word them apart.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import yaml
@@ -51,6 +52,8 @@ def law_terms() -> dict[str, str]:
         if isinstance(getattr(enum, "descriptions", None), dict):
             for key in enum.descriptions:
                 found.setdefault(str(key).replace("_", " "), f"vocabulary {name}")
+    for text, where in param_words()[1].items():
+        found.setdefault(text, where)
     return found
 
 
@@ -100,7 +103,57 @@ def law_labels() -> dict[str, str]:
             node = stack.pop()
             found.setdefault(node.title, f"finding {node.test}")
             stack.extend(node.children)
+    for text, where in param_words()[0].items():
+        found.setdefault(text, where)
+    # labels a parameter can take that no case in cases/ shows (the scenario lab's own facts)
+    from npkit.law.duress import _WORDS, TITLES
+    from npkit.law.models.compulsion import TARGET_WORDS
+
+    for text in (*_WORDS.values(), *(t.lower() for t in TITLES.values())):
+        found.setdefault(text, "npkit.law.duress (a reason's parameter)")
+    for text in TARGET_WORDS.values():
+        found.setdefault(text, "npkit.law.models.compulsion (a reason's parameter)")
+    found.setdefault("the later-period consent", "npkit.law.trafficking (a reason's parameter)")
     return found
+
+
+def _words(value, where: str, labels: dict[str, str], terms: dict[str, str]) -> None:
+    """The msgids inside a reason's parameter (npkit.law.wording.Words), recursively."""
+    kind = getattr(value, "kind", None)
+    if kind == "label":
+        labels.setdefault(str(value), where)
+    elif kind == "term":
+        terms.setdefault(str(value.parts[0] if value.parts else value), where)
+    elif kind == "code":
+        for _k, v in value.parts[1]:
+            _words(v, where, labels, terms)
+    elif kind in ("list", "or", "and"):
+        for v in value.parts:
+            _words(v, where, labels, terms)
+
+
+@cache
+def param_words() -> tuple[dict[str, str], dict[str, str]]:
+    """The labels and the terms the law fills into reasons' parameters (npkit.law.wording.Words)
+    for every charge of every case in ``cases/``, the process walk included."""
+    from npkit.casefile.library import library
+    from npkit.engine.assessment import assess
+    from npkit.law.stages import should_stop, walk_summary
+
+    labels: dict[str, str] = {}
+    terms: dict[str, str] = {}
+    cases = library().cases
+    for case in cases.values() if isinstance(cases, dict) else cases:
+        for o in case.offences:
+            a = assess(case, o.id, counterfactuals=False)
+            stop = should_stop(a)
+            reasons = [walk_summary(stop), *stop.reasons]
+            for node in a.tree.walk():
+                reasons += [*node.reasons, *node.also_rests_on]
+            for r in reasons:
+                for _k, v in r.params:
+                    _words(v, f"a parameter of {r.code}", labels, terms)
+    return labels, terms
 
 
 def extract_law_labels(fileobj, keywords, comment_tags, options) -> Iterator[tuple[Any, ...]]:

@@ -31,6 +31,7 @@ from npkit.law.facts import Facts, ThreatFact
 from npkit.law.parameters import parameter
 from npkit.law.registry import Exception_, Rule
 from npkit.law.vocabulary import Harm
+from npkit.law.wording import Words, joined, label, term, worded
 
 CONDITIONS = ("imminent_threat", "no_escape", "proportionate", "no_voluntary_exposure")
 TITLES = {
@@ -144,19 +145,21 @@ VARIANTS: dict[str, Variant] = {
 }
 
 
-def _words(term: str) -> str:
-    return {"self": "the person", "serious_harm": "serious harm", "lesser_harm": "lesser harm",
-            "unspecified": "unspecified harm", "beating": "a beating",
-            "close_family_elsewhere": "close family elsewhere"}.get(term, term.replace("_", " "))
+_WORDS = {"self": "the person", "unspecified": "unspecified harm", "beating": "a beating"}
 
 
-def describe(t: ThreatFact) -> str:
+def _words(key: str) -> Words:
+    return label(_WORDS[key]) if key in _WORDS else term(key)
+
+
+def describe(t: ThreatFact) -> Words:
     """"death to the person (imminent)", "serious harm to family far away (remote)"."""
-    return f"{_words(t.severity)} to {_words(t.target)} ({_words(t.imminence)})"
+    return worded("phrase.threat", severity=_words(t.severity), target=_words(t.target),
+                  imminence=_words(t.imminence))
 
 
-def _or(terms: set[str]) -> str:
-    return " or ".join(_words(t) for t in sorted(terms))
+def _or(terms: set[str]) -> Words:
+    return joined((_words(t) for t in sorted(terms)), "or")
 
 
 # --- the four conditions ----------------------------------------------------------------------
@@ -205,7 +208,7 @@ def imminent_threat(f: Facts, v: Variant) -> Finding:
             reasons.append(also[-1])
     elif not present and f.threats:
         decisive = Reason.of("duress.imminent_threat.outside_period",
-                             YUSOF if v.id == "malaysia" else GENERAL, committed=f.committed)
+                             YUSOF if v.id == "malaysia" else GENERAL, committed=term(f.committed))
         reasons.append(decisive)
     elif not f.threats:
         decisive = Reason.of("duress.imminent_threat.no_threat", v.citation)
@@ -257,11 +260,11 @@ def proportionate(f: Facts, v: Variant) -> Finding:
     property); under the Rome Statute, the person does not intend a greater harm than the one
     avoided, read from the harm their deliberate offence causes."""
     holds, worst = _weighing(f, v)
-    harm = Harm.descriptions.get(f.harm, f.harm.replace("_", " "))  # type: ignore[attr-defined]
+    harm = label(Harm.descriptions[f.harm]) if f.harm in Harm.descriptions else term(f.harm)  # type: ignore[attr-defined]
     params = {"worst": _words(worst), "harm": harm}
     ranked = sorted({worst, f.harm} & RANKED_BY_NPKIT)
     ranking = (Reason.of("duress.proportionate.ranking", RANKING,
-                         terms=", ".join(_words(t) for t in ranked)),) if ranked else ()
+                         terms=joined(_words(t) for t in ranked)),) if ranked else ()
     if v.id == "rome_statute":
         code = ("duress.proportionate.no_greater_intent" if holds
                 else "duress.proportionate.intends_greater")
@@ -278,7 +281,7 @@ def proportionate(f: Facts, v: Variant) -> Finding:
             reasons += [decisive, Reason.of(
                 "duress.proportionate.not_counted", reading(f"{v.title}: no proportionality "
                                                             "element in the quoted test"),
-                title=v.title)]
+                title=label(v.title))]
     node = condition(f"duress.{v.id}.proportionate", TITLES["proportionate"], holds,
                      [*reasons, *ranking], decisive=decisive, harm=f.harm, worst_threat=worst)
     return replace(node, also_rests_on=ranking) if ranking else node
@@ -292,7 +295,7 @@ def no_voluntary_exposure(f: Facts, v: Variant) -> Finding:
     reasons = [decisive]
     if "no_voluntary_exposure" not in v.required:
         reasons.append(Reason.of("duress.no_voluntary_exposure.not_counted",
-                                 reading(f"{v.title}: voluntary exposure"), title=v.title))
+                                 reading(f"{v.title}: voluntary exposure"), title=label(v.title)))
     return condition(f"duress.{v.id}.no_voluntary_exposure", TITLES["no_voluntary_exposure"],
                      holds, reasons, decisive=decisive,
                      voluntary_association=f.voluntary_association)
@@ -333,16 +336,16 @@ def duress(f: Facts, variant: str) -> Finding:
     also: tuple[Reason, ...] = tuple(r for r in context if r.code.endswith("not_domestic"))
     if f.offence_type in v.excluded_offences:
         assert v.exclusion_cite is not None
-        decisive = Reason.of("duress.exclusion.murder", v.exclusion_cite, title=v.title)
+        decisive = Reason.of("duress.exclusion.murder", v.exclusion_cite, title=label(v.title))
         exception = f"duress.{v.id}.murder"
         reasons = [decisive, *context]
     elif failed:
-        names = ", ".join(c.title.lower() for c in failed)
+        names = joined(label(c.title.lower()) for c in failed)
         reasons = [Reason.of("duress.outcome.fails", v.citation, failed=names), *context]
         decisive = failed[0].decisive
         also += failed[0].also_rests_on  # the caveats the failing condition rests on
     else:
-        decisive = Reason.of("duress.outcome.succeeds", v.citation, title=v.title)
+        decisive = Reason.of("duress.outcome.succeeds", v.citation, title=label(v.title))
         reasons = [decisive, *context]
         # Success rests on every required condition: their caveats show at the outcome.
         also += tuple(r for c in required for r in (c.decisive, *c.also_rests_on)

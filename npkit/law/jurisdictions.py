@@ -26,12 +26,12 @@ from npkit.engine.findings import Finding, Reason, condition
 from npkit.law.citations import DOMESTIC_LAW, Citation, asean, fitz
 from npkit.law.facts import Facts
 from npkit.law.registry import Exception_, Rule
-from npkit.law.wording import catalogue, say
+from npkit.law.wording import Words, catalogue, joined, term, worded
 
 # The words for a row's model, one per 'jurisdictions.model.<model>' in the wording files.
-MODEL_WORDS = {code.rsplit(".", 1)[1]: say(code) for code in catalogue()
+MODEL_WORDS = {code.rsplit(".", 1)[1]: worded(code) for code in catalogue()
                if code.startswith("jurisdictions.model.")}
-DISCRETION_TEXT = {d: say(f"jurisdictions.discretion.{d}")
+DISCRETION_TEXT = {d: worded(f"jurisdictions.discretion.{d}")
                    for d in ("ministerial_permission", "shall_consider", "entitled")}
 ACTIP = fitz("IV.A.2", "ACTIP 2015 art 14(7)")
 
@@ -86,17 +86,23 @@ def _spec(row: Any) -> RowSpec:
     )
 
 
-def _scope(covered: tuple[str, ...]) -> str:
+def _scope(covered: tuple[str, ...]) -> Words:
     if "any" in covered:
-        return say("jurisdictions.scope.any")
-    return ", ".join(c.replace("_", " ") for c in covered)
+        return worded("jurisdictions.scope.any")
+    return joined(map(term, covered))
+
+
+def _text(test: str, field: str, english: str) -> Words:
+    """A text field of a law data row (npkit/law/data): translated next to the English there,
+    so a page finds it by the row (``test`` is ``<group>.<key>``) and the field."""
+    return Words(english, "row", (test, field))
 
 
 def _coverage(f: Facts, row: RowSpec, group: str) -> Finding:
     covered = row.covered
     holds = "any" in covered or f.offence_type in covered
     why = Reason.of(f"{group}.coverage.{'covered' if holds else 'not_covered'}", row.cite,
-                    scope=_scope(covered), offence=f.offence_type.replace("_", " "))
+                    scope=_scope(covered), offence=term(f.offence_type))
     return condition(f"{group}.coverage", "Offence covered", holds, [why], covered=covered)
 
 
@@ -109,14 +115,16 @@ def _obedience(f: Facts, row: RowSpec, test: str) -> Finding:
 
 
 def _guidance(row: RowSpec, test: str) -> Finding:
-    summary = Reason.of("instruments.summary", row.cite, summary=row.summary)
+    summary = Reason.of("instruments.summary", row.cite,
+                        summary=_text(test, "summary", row.summary))
     why = Reason.of("instruments.guidance.case_law", row.cite)
     return Finding(test, row.name or test, "guidance", None, (summary, why), {"kind": "case_law"},
                    decisive=why)
 
 
 def _no_provision(row: RowSpec, test: str, group: str) -> Finding:
-    why = Reason.of(f"{group}.no_provision", row.cite, name=row.name or test)
+    why = Reason.of(f"{group}.no_provision", row.cite,
+                    name=_text(test, "name", row.name) if row.name else test)
     reasons = [why]
     if row.code:
         reasons.append(Reason.of("jurisdictions.no_provision.actip", ACTIP))
@@ -187,7 +195,8 @@ def apply_row(f: Facts, data_row: Any, models: dict[str, Finding], test: str) ->
         return Finding(test, name, "discretionary", None, tuple(reasons), facts,
                        tuple(children), decisive=decisive, also_rests_on=rests)
     elif row.applies_only_to:
-        decisive = Reason.of("instruments.conditional", cite, only=row.applies_only_to)
+        decisive = Reason.of("instruments.conditional", cite,
+                             only=_text(test, "applies_only_to", row.applies_only_to))
         reasons.append(decisive)
         return Finding(test, name, "conditional", None, tuple(reasons),
                        {"model": row.model, "applies_only_to": row.applies_only_to},

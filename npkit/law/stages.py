@@ -32,6 +32,7 @@ from npkit.law.models.presumption import APPLICATION, WHEN_APPLIES, WHEN_NOT  # 
 from npkit.law.parameters import FILE, parameter, parameters, reference
 from npkit.law.translated import ENGLISH
 from npkit.law.vocabulary import Stage, describe
+from npkit.law.wording import label
 
 STAGES = tuple(Stage)
 
@@ -133,7 +134,7 @@ def should_stop(assessment) -> Finding:
         reasons = [lead, Reason.of(code, cite)]
         if STAGES.index(reached) > 0:
             reasons.append(Reason.of("process.stop.missed", asean(IDENTIFICATION),
-                                     stage=describe(Stage, reached)))
+                                     stage=label(describe(Stage, reached))))
         return Finding("process.stop", TITLE, STAGES[0].value, True, reasons, facts,
                        decisive=lead, also_rests_on=presumption.also_rests_on)
 

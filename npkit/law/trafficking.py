@@ -25,7 +25,7 @@ from npkit.law.facts import CHILD_AGE, CHILD_UNDER, Facts
 from npkit.law.parameters import reference
 from npkit.law.registry import Exception_, Rule
 from npkit.law.vocabulary import COERCIVE_MEANS, MEANS, Act, Means, Purpose, describe
-from npkit.law.wording import say
+from npkit.law.wording import Words, joined, label, term, worded
 
 # The ILO C29 definition as Fitzgerald 2024 II.B.2 quotes it; she names non-payment of wages
 # (fines, deductions, withheld pay) as a penalty.
@@ -67,12 +67,13 @@ UNKNOWN_READING = reading("an element the facts leave unknown is neither present
 REWARDS_AND_COERCION = fitz("V.B.3")
 
 
-def _names(enum, values) -> str:
-    return ", ".join(f"{v.replace('_', ' ')} ({describe(enum, v)})" for v in sorted(values))
+def _names(enum, values) -> Words:
+    return joined(worded("phrase.described", term=term(v), description=label(describe(enum, v)))
+                  for v in sorted(values))
 
 
-def _plain(values) -> str:
-    return ", ".join(v.replace("_", " ") for v in sorted(values))
+def _plain(values) -> Words:
+    return joined(term(v) for v in sorted(values))
 
 
 def _age_line(f: Facts) -> Reason:
@@ -97,7 +98,7 @@ def means(f: Facts, *, presumed_child: bool = False) -> Finding:
         palermo = sorted({MEANS[m].palermo for m in f.means})
         reasons = [
             Reason.of("victim.means.present", DEFINITION, means=_names(Means, f.means)),
-            Reason.of("victim.means.listed", DEFINITION, listed=", ".join(palermo)),
+            Reason.of("victim.means.listed", DEFINITION, listed=joined(palermo)),
         ]
         return condition("victim.means", "Means", True, reasons, means=f.means)
     if f.is_child:
@@ -206,7 +207,7 @@ def purpose(f: Facts) -> Finding:
 def _agreed(f: Facts) -> list[str]:
     flags = (("knew_criminal", f.knew_work_was_criminal), ("contract", f.contract_signed),
              ("work", f.informed_consent))
-    return [say(f"victim.consent.agreed.{name}") for name, on in flags if on]
+    return [worded(f"victim.consent.agreed.{name}") for name, on in flags if on]
 
 
 def consent(f: Facts, *, presumed_child: bool = False) -> Finding:
@@ -226,7 +227,7 @@ def consent(f: Facts, *, presumed_child: bool = False) -> Finding:
                        exception="victim.consent.child")
     if f.means:
         reasons = [Reason.of("victim.consent.irrelevant", CONSENT_RULE,
-                             agreed=", ".join(agreed))]
+                             agreed=joined(agreed))]
         if f.knew_work_was_criminal:
             reasons.append(Reason.of("victim.consent.knew_criminal", fitz("V.B.2")))
         if f.rewards != "none":
@@ -239,7 +240,7 @@ def consent(f: Facts, *, presumed_child: bool = False) -> Finding:
                        exception="victim.consent.irrelevant")
     if f.unknown_means:
         reason = Reason.of("victim.consent.means_unknown", UNKNOWN_READING,
-                           agreed=", ".join(agreed))
+                           agreed=joined(agreed))
         return Finding("victim.consent", "Consent", "open", None, (reason,))
     reason = Reason.of("victim.consent.effective", LATER_PERIOD)
     return Finding("victim.consent", "Consent", "effective", None, (reason,))
@@ -266,7 +267,8 @@ def labour_dispute(f: Facts, *, is_victim: bool | None = None,
             "victim needs no means"))
     elif f.means:
         lead = Reason.of("victim.labour_dispute.not_victim", CONTRACT_CONSENT,
-                         missing=", ".join(missing) or "the later-period consent")
+                         missing=joined(map(term, missing)) if missing
+                         else label("the later-period consent"))
     elif f.unknown_means:
         lead = Reason.of("victim.labour_dispute.means_unknown", CONTRACT_CONSENT)
     else:
@@ -327,9 +329,10 @@ def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
             # unknown is not "no": what the full determination has not been shown, it cannot
             # find; the presumption model reads the same gap as no rebuttal
             reasons = [Reason.of("victim.elements.unknown", UNKNOWN_READING,
-                                 unknown=", ".join(unknown))]
+                                 unknown=joined(map(term, unknown)))]
         else:
-            reasons = [Reason.of("victim.elements.missing", cite, missing=", ".join(missing))]
+            reasons = [Reason.of("victim.elements.missing", cite,
+                                 missing=joined(map(term, missing)))]
         decisive = reasons[0]
         if unknown:
             pass  # no later-period or age-line reason decides what nobody knows yet

@@ -71,3 +71,52 @@ def say(code: str, **params: Any) -> str:
     if missing:
         raise WordingError(f"{code}: missing parameter(s) {sorted(missing)}")
     return template(code).format(**params)
+
+
+class Words(str):
+    """A reason's parameter in English that keeps how it was made, so that a page in another
+    language can word it without deciding anything again (issue 17). It IS the English ``str``:
+    :func:`say`, the JSON output and the CLI see nothing else. ``kind`` and ``parts`` tell the
+    render layer (npkit.render.words.value) what to translate:
+
+    - ``label``: the English is a msgid (a vocabulary description, a finding or rule title);
+    - ``term``: a vocabulary term in words (msgctxt "term");
+    - ``code``: ``parts`` is ``(code, params)``: the sentence of another wording code;
+    - ``list`` / ``or`` / ``and``: ``parts`` are the items, joined by ", " / " or " / " and ".
+    """
+
+    kind: str
+    parts: tuple
+
+    def __new__(cls, english: str, kind: str = "label", parts: tuple = ()) -> Words:
+        self = super().__new__(cls, english)
+        self.kind, self.parts = kind, tuple(parts)
+        return self
+
+    def __reduce__(self):
+        return (Words, (str(self), self.kind, self.parts))
+
+
+JOINERS = {"list": ", ", "or": " or ", "and": " and "}
+
+
+def label(text: str) -> Words:
+    return Words(text, "label")
+
+
+def term(key: object, *, capital: bool = False) -> Words:
+    """A vocabulary value in words (``money_laundering`` -> "money laundering"); ``capital``
+    starts the English with a capital (the term stays the msgid: ``parts``)."""
+    text = str(key).replace("_", " ")
+    return Words(text.capitalize(), "term", (text,)) if capital else Words(text, "term")
+
+
+def worded(code: str, **params: Any) -> Words:
+    """The sentence of ``code``, kept as a code and its parameters."""
+    return Words(say(code, **params), "code", (code, tuple(sorted(params.items()))))
+
+
+def joined(items, kind: str = "list") -> Words:
+    """``items`` (Words, or plain English taken as labels) joined as a list, "or" or "and"."""
+    parts = tuple(i if isinstance(i, Words) else label(str(i)) for i in items)
+    return Words(JOINERS[kind].join(parts), kind, parts)

@@ -5,7 +5,10 @@ The law and engine layers never import npkit.i18n: they give English, keyed by a
 matters. Here the English is looked up in the catalogues:
 
 - a reason (:func:`reason_text`): its template from the wording catalogue, translated with the
-  reason code as context, then filled with the reason's parameters;
+  reason code as context, then filled with the reason's parameters, each in the language too
+  (:func:`value`: the law gives a parameter it built from facts and vocabulary as
+  npkit.law.wording.Words, English that keeps its terms, labels, worded codes and list joins);
+- a counterfactual's changes (:func:`changes`): wording codes, as reasons are;
 - a label the law types in Python (:func:`label`: a finding's title, a vocabulary term, a
   confidence mark): the English itself is the msgid (extracted by running the law:
   npkit.i18n.extract.law_labels).
@@ -18,7 +21,7 @@ from __future__ import annotations
 import logging
 
 from npkit.i18n import N_, _, pgettext
-from npkit.law.wording import WordingError, template
+from npkit.law.wording import JOINERS, WordingError, template
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +113,7 @@ def reason_text(reason) -> str:
     except WordingError:
         return reason.text
     try:
-        return pgettext(code, english).format(**dict(reason.params))
+        return pgettext(code, english).format(**params(reason.params))
     except (KeyError, IndexError, ValueError) as exc:
         log.warning("translation of %s does not fit its parameters: %s", code, exc)
         return reason.text
@@ -123,6 +126,75 @@ def say(code: str, **params) -> str:
 
     text = english(code, **params)  # checks the code and its parameters
     try:
-        return pgettext(code, template(code)).format(**params)
+        return pgettext(code, template(code)).format(**{k: value(v) for k, v in params.items()})
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def joiner(kind: str) -> str:
+    """The words between the items of a list ("list", "or", "and") in the learner's language."""
+    if kind == "or":
+        return pgettext("joining list items", " or ")
+    if kind == "and":
+        return pgettext("joining list items", " and ")
+    return pgettext("joining list items", ", ")
+
+
+def value(v: object) -> object:
+    """A reason's parameter in the learner's language. The law gives a parameter it built from
+    facts and vocabulary as npkit.law.wording.Words (English that keeps how it was made); a
+    number, a name or a plain string is shown as it is."""
+    kind = getattr(v, "kind", None)
+    if kind is None:
+        return v
+    if kind == "term":
+        if v.parts:  # a term starting a sentence (npkit.law.wording.term(capital=True))
+            shown = term(v.parts[0])
+            return shown[:1].upper() + shown[1:]
+        return term(v)
+    if kind in JOINERS:
+        return joiner(kind).join(str(value(p)) for p in v.parts)
+    if kind == "code":
+        code, given = v.parts
+        try:
+            return pgettext(code, template(code)).format(**params(given))
+        except (KeyError, IndexError, ValueError, WordingError):
+            return str(v)
+    if kind == "row":
+        return row_text(*v.parts, english=str(v))
+    return label(v)
+
+
+def row_text(test: str, field: str, *, english: str) -> str:
+    """A text field of a law data row in the learner's language (its ``th:`` overlay, read by
+    npkit.law.jurisdiction_data); the pseudo-locale marks it as gone through translation."""
+    from npkit import i18n
+    from npkit.law.jurisdiction_data import instruments, jurisdictions
+
+    lang = i18n.current()
+    if lang == i18n.PSEUDO:
+        return i18n.pseudo(english)
+    group, _dot, key = test.partition(".")
+    rows = jurisdictions(lang) if group == "jurisdictions" else instruments(lang)
+    row = rows.get(key)
+    text = getattr(row, field, None) if row is not None else None
+    return text if isinstance(text, str) and text else english
+
+
+def params(given) -> dict[str, object]:
+    """A reason's parameters, each in the learner's language (:func:`value`)."""
+    return {k: value(v) for k, v in given}
+
+
+def changes(counterfactual) -> tuple[str, ...]:
+    """A counterfactual's changes ("the traffickers had ordered the act") in the learner's
+    language: each is a wording code with its parameters (npkit.engine.counterfactuals)."""
+    return tuple(str(value(text)) for text in counterfactual.changes)
+
+
+def worded_changes(counterfactuals) -> list:
+    """The counterfactuals with their changes in the learner's language, for a template that
+    shows ``c.changes``."""
+    from dataclasses import replace
+
+    return [replace(c, changes=changes(c)) for c in counterfactuals]

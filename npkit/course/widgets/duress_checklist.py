@@ -206,7 +206,8 @@ class DuressChecklist(Stateful):
         self.reasons.value = ui.value("duress/reasons.html.j2", r=result)
         self.changes.value = ui.value(
             "duress/changes.html.j2",
-            variants=[(rw.label(VARIANTS[v].title), result.findings[v], result.changes_for(v))
+            variants=[(rw.label(VARIANTS[v].title), result.findings[v],
+                       rw.worded_changes(result.changes_for(v)))
                       for v in result.variants])
 
 

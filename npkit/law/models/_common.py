@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from npkit.engine.findings import Finding, Reason
 from npkit.law.citations import fitz
+from npkit.law.wording import term
 
 OUTCOMES = ("protected", "not_protected", "discretionary")
 
@@ -47,4 +48,4 @@ def identification_note(f, victim: Finding) -> list[Reason]:
     if not victim.holds or f.identification == "identified":
         return []
     return [Reason.of("models.identification.not_identified", fitz("IV.D"),
-                      status=f.identification.replace("_", " "))]
+                      status=term(f.identification))]

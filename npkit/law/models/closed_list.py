@@ -19,6 +19,7 @@ from npkit.law.citations import DOMESTIC_LAW, Citation, asean, fitz
 from npkit.law.facts import Facts
 from npkit.law.models._common import model_finding, victim_basis, victim_gate
 from npkit.law.registry import Rule
+from npkit.law.wording import joined, label, term
 
 LIST_STATE = "TH"
 
@@ -50,8 +51,8 @@ def listed(f: Facts, offences: Iterable[str] | None = None,
     covered = tuple(offences if offences is not None else model_list())
     holds = f.offence_type in covered
     why = Reason.of("models.closed_list.listed.on" if holds else "models.closed_list.listed.off",
-                    cite or list_citation(), offence=_words(f.offence_type).capitalize(),
-                    where=where, listed=", ".join(_words(o) for o in covered))
+                    cite or list_citation(), offence=term(f.offence_type, capital=True),
+                    where=label(where), listed=joined(map(term, covered)))
     return condition("models.closed_list.listed", "Offence on the list", holds, [why])
 
 

@@ -28,6 +28,7 @@ from npkit.law.models._common import (
     victim_gate,
 )
 from npkit.law.registry import Exception_, Rule
+from npkit.law.wording import joined, label, term
 
 # Force applied to the person (a means); abduction brings them there but is not aimed at the act.
 FORCE_ON_PERSON = frozenset({"use_of_force", "physical_abuse", "sexual_violence"})
@@ -54,11 +55,13 @@ def coerced(f: Facts) -> Finding:
     threats = [t for t in f.threats if t.target in CLOSE and t.imminence in IMMEDIATE]
     if force:
         why = Reason.of("models.compulsion_strict.coerced.force", STRICT_READING,
-                        means=", ".join(m.replace("_", " ") for m in sorted(force)))
+                        means=joined(map(term, sorted(force))))
     elif threats:
         why = Reason.of("models.compulsion_strict.coerced.threat", STRICT_READING,
-                        targets=" and ".join(sorted({TARGET_WORDS[t.target] for t in threats})),
-                        imminence=" or ".join(sorted({t.imminence for t in threats})))
+                        targets=joined(map(label, sorted({TARGET_WORDS[t.target]
+                                                          for t in threats})), "and"),
+                        imminence=joined(map(term, sorted({t.imminence for t in threats})),
+                                         "or"))
     else:
         why = Reason.of("models.compulsion_strict.coerced.none", STRICT_READING)
     return condition("models.compulsion_strict.coerced", "Coerced by force or an immediate threat",
@@ -124,7 +127,7 @@ def compelling(f: Facts) -> Finding:
     child_now_or_then = f.is_child or f.child_at_recruitment
     if f.means:
         why = Reason.of("models.compulsion_broad.means.present", BROAD,
-                        means=", ".join(m.replace("_", " ") for m in sorted(f.means)))
+                        means=joined(map(term, sorted(f.means))))
     elif child_now_or_then:
         why = Reason.of("models.compulsion_broad.means.child", CHILD_READING)
     else:

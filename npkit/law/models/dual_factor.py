@@ -22,7 +22,7 @@ from npkit.law.models._common import model_finding, victim_basis, victim_gate
 from npkit.law.parameters import parameter
 from npkit.law.registry import Rule
 from npkit.law.vocabulary import MEANS
-from npkit.law.wording import say
+from npkit.law.wording import Words, joined, term, worded
 
 READING = reading("Dual-Factor weighing (weights and thresholds are npkit's)")
 SCOPE_VIEWS = ("Interpretation of the non-punishment principle: Divergent views on the scope of "
@@ -39,13 +39,13 @@ DENY_RATIO = parameter("models.dual_factor.deny_ratio")
 Factor = tuple[str, int]
 
 
-def _label(code: str, **params) -> str:
-    return say(f"models.dual_factor.factor.{code}", **params)
+def _label(code: str, **params) -> Words:
+    return worded(f"models.dual_factor.factor.{code}", **params)
 
 
 def factors(f: Facts) -> tuple[list[Factor], list[Factor]]:
     """(what determined the act, what choice remained), each as (label, weight)."""
-    determined = [(_label("means", means=m.replace("_", " ")),
+    determined = [(_label("means", means=term(m)),
                    DETERMINED["means_force_or_threat" if MEANS[m].force_or_threat
                               else "means_other"]) for m in sorted(f.means)]
     determined += [(_label(code), DETERMINED[code]) for code, on in (
@@ -71,7 +71,9 @@ def factors(f: Facts) -> tuple[list[Factor], list[Factor]]:
 
 
 def _listing(items: list[Factor]) -> str:
-    return ", ".join(f"{n} {w}" for n, w in items) or say("models.dual_factor.nothing")
+    if not items:
+        return worded("models.dual_factor.nothing")
+    return joined(worded("phrase.weighted", factor=n, weight=w) for n, w in items)
 
 
 def dual_factor(f: Facts, victim: Finding) -> Finding:

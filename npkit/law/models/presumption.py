@@ -26,6 +26,7 @@ from npkit.law.models._common import model_finding
 from npkit.law.registry import Exception_, Rule
 from npkit.law.trafficking import PRESUMED_MINOR
 from npkit.law.trafficking import victim as victim_test
+from npkit.law.wording import joined, label, term
 
 # Headings of the ASEAN NPP study used as pinpoints (the study text has no page numbers).
 APPLICATION = "Application of the non-punishment principle"
@@ -47,7 +48,7 @@ def indicators(f: Facts) -> Finding:
     seen = list(dict.fromkeys([*sorted(f.acts), *sorted(f.means), *sorted(f.purposes)]))
     cite = asean(IDENTIFICATION)
     reason = (Reason.of("models.presumption.indicators.present", cite,
-                        seen=", ".join(s.replace("_", " ") for s in seen))
+                        seen=joined(map(term, seen)))
               if holds else Reason.of("models.presumption.indicators.none", cite))
     return condition("models.presumption.indicators", "Indicators of trafficking", holds,
                      [reason])
@@ -73,9 +74,9 @@ def rebuttal(f: Facts, victim: Finding | None = None) -> Finding:
     elif full.holds:
         lead = Reason.of("models.presumption.not_rebutted.victim", asean(IDENTIFICATION))
     else:
-        missing = [c.title.lower() for c in full.children[:3] if not c.holds]
+        missing = [label(c.title.lower()) for c in full.children[:3] if not c.holds]
         lead = Reason.of("models.presumption.not_rebutted.gap", asean(IDENTIFICATION),
-                         missing=" or ".join(missing))
+                         missing=joined(missing, "or"))
     rebutted = consent_stands or not f.but_for_trafficking
     # the outcome rests on npkit's rebuttal test unless the full facts make a victim anyway
     rests = () if full.holds and not rebutted else (test,)
@@ -122,7 +123,7 @@ def presumption(f: Facts, victim: Finding) -> Finding:
         reasons = [decisive, named]
     if holds and f.identification != "identified":
         reasons.append(Reason.of("models.presumption.unidentified", asean(WHEN_APPLIES),
-                                 status=f.identification.replace("_", " ")))
+                                 status=term(f.identification)))
     minority = ind.holds and f.age_unknown
     if minority:
         presumed = _minority(f)
