@@ -25,6 +25,7 @@ from npkit.law.facts import Facts
 
 T = TypeVar("T")
 _FIELDS = frozenset(f.name for f in fields(Facts))  # stored fields (not the InitVar)
+ALL_FIELDS = _FIELDS  # what a computation whose reads were not traced may have read
 _MISSING = object()
 MAX_ENTRIES = 50_000  # findings kept across all memos before they are all dropped
 
@@ -67,27 +68,35 @@ class ReadMemo:
     """Findings of one test, filed by the values of the fields each computation read."""
 
     def __init__(self) -> None:
-        # read fields -> (their values in a Facts, {(inputs, values): finding})
-        self._tables: dict[tuple[str, ...], tuple[Callable, dict[tuple, Any]]] = {}
+        # read fields -> (their values in a Facts, {(inputs, values): finding}, the fields)
+        self._tables: dict[tuple[str, ...],
+                           tuple[Callable, dict[tuple, Any], frozenset[str]]] = {}
         self.size = 0
 
     def get(self, f: Facts, compute: Callable[[Facts], T], inputs: Hashable = ()) -> T:
         """``compute(f)``, or a finding computed earlier from facts that agreed with ``f`` on
         every field that computation read. ``inputs`` keys anything else it depends on
         (e.g. the identity of the victim finding it is given)."""
-        for getter, table in self._tables.values():
+        return self.get_traced(f, compute, inputs)[0]
+
+    def get_traced(self, f: Facts, compute: Callable[[Facts], T], inputs: Hashable = (),
+                   ) -> tuple[T, frozenset[str]]:
+        """:meth:`get`, and the fields ``compute(f)`` reads: facts that agree with ``f`` on
+        them get the same finding, which lets the counterfactual search skip fact changes
+        that cannot change it."""
+        for getter, table, read in self._tables.values():
             hit = table.get((inputs, getter(f)), _MISSING)
             if hit is not _MISSING:
-                return hit
+                return hit, read
         traced, reads = _traced(f)
         result = compute(traced)
         fields = tuple(sorted(reads))
         entry = self._tables.get(fields)
         if entry is None:
-            entry = self._tables[fields] = (_getter(fields), {})
+            entry = self._tables[fields] = (_getter(fields), {}, frozenset(fields))
         entry[1][(inputs, entry[0](f))] = result
         self.size += 1
-        return result
+        return result, entry[2]
 
     def clear(self) -> None:
         self._tables.clear()
