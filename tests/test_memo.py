@@ -17,8 +17,8 @@ from npkit.law.facts import Facts
 from npkit.render.json import to_dict
 
 
-def untraced(self, f, compute, inputs=()):
-    """The memo bypassed: computed directly, and every field counted as read."""
+def untraced(self, f, compute, inputs=(), intern=None):
+    """The memo and the interner bypassed: computed directly, every field counted as read."""
     return compute(f), memo.ALL_FIELDS
 
 

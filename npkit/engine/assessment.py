@@ -73,14 +73,14 @@ class LazyEvaluation:
     def victim(self) -> Finding:
         if self._victim is None:
             self._victim, self.reads["victim.outcome"] = _MEMO("victim").get_traced(
-                self.f, victim_test)
+                self.f, victim_test, intern=_MEMO.intern)
         return self._victim
 
     def model(self, name: str) -> Finding:
         if name not in self._models:
             victim = self.victim()
             self._models[name], read = _MEMO(("model", name)).get_traced(
-                self.f, lambda g, fn=MODELS[name]: fn(g, victim), id(victim))
+                self.f, lambda g, fn=MODELS[name]: fn(g, victim), id(victim), _MEMO.intern)
             self.reads[f"models.{name}.outcome"] = read | self.reads["victim.outcome"]
         return self._models[name]
 

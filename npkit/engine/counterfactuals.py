@@ -277,6 +277,11 @@ def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
     def step(c: Change) -> Step:
         return Step(c.text, c.edits)
 
+    fields_of = [c.fields for c in cands]
+    # the pairs that may be combined at all, in the order they are tried
+    allowed = [(i, j) for i, j in combinations(range(len(cands)), 2)
+               if cands[i].key != cands[j].key and not fields_of[i] & fields_of[j]
+               and cands[i].edits and cands[j].edits]  # not two changes of one fact
     found: list[Counterfactual] = []
     for path, before in base.items():
         if ".conditions." in path:
@@ -285,13 +290,11 @@ def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
         hits = [Counterfactual(path, str(before), str(single[i][0]), (c.text,), (step(c),))
                 for i, c in enumerate(cands) if single[i][0] != before]
         flips = {i for i in range(len(cands)) if single[i][0] != before}
-        for i, j in combinations(range(len(cands)), 2):
+        for i, j in allowed:
             if len(hits) >= per_outcome:
                 break
-            if i in flips or j in flips or cands[i].key == cands[j].key:
+            if i in flips or j in flips:
                 continue
-            if cands[i].fields & cands[j].fields or not (cands[i].edits and cands[j].edits):
-                continue  # two changes of one fact (or a change that changes nothing)
             if not (touched[j] & single[i][1] and touched[i] & single[j][1]):
                 continue  # the pair reaches what one change alone reaches: see _touched
             after = pair(i, j, path)

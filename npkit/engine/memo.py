@@ -21,6 +21,7 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from npkit.engine.intern import Interner
 from npkit.law.facts import Facts
 
 T = TypeVar("T")
@@ -80,16 +81,19 @@ class ReadMemo:
         return self.get_traced(f, compute, inputs)[0]
 
     def get_traced(self, f: Facts, compute: Callable[[Facts], T], inputs: Hashable = (),
-                   ) -> tuple[T, frozenset[str]]:
+                   intern: Callable[[T], T] | None = None) -> tuple[T, frozenset[str]]:
         """:meth:`get`, and the fields ``compute(f)`` reads: facts that agree with ``f`` on
         them get the same finding, which lets the counterfactual search skip fact changes
-        that cannot change it."""
+        that cannot change it. ``intern`` may swap a new finding for an earlier one that
+        cannot be told apart from it (:mod:`npkit.engine.intern`)."""
         for getter, table, read in self._tables.values():
             hit = table.get((inputs, getter(f)), _MISSING)
             if hit is not _MISSING:
                 return hit, read
         traced, reads = _traced(f)
         result = compute(traced)
+        if intern is not None:
+            result = intern(result)
         fields = tuple(sorted(reads))
         entry = self._tables.get(fields)
         if entry is None:
@@ -108,6 +112,7 @@ class MemoSet:
 
     def __init__(self) -> None:
         self._memos: dict[Hashable, ReadMemo] = {}
+        self.intern = Interner()  # shared: what rests on a finding is filed by its identity
 
     def __call__(self, key: Hashable) -> ReadMemo:
         memo = self._memos.get(key)
@@ -122,3 +127,4 @@ class MemoSet:
     def clear(self) -> None:
         for memo in self._memos.values():
             memo.clear()
+        self.intern.clear()
