@@ -271,7 +271,8 @@ def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
 
     def pair(i: int, j: int, path: str) -> str:
         if (i, j) not in pairs:
-            pairs[i, j] = LazyEvaluation(apply_edits(f, cands[i].edits + cands[j].edits))
+            # cands[i].facts is f with i's edits applied (tests/test_counterfactual_pruning.py)
+            pairs[i, j] = LazyEvaluation(apply_edits(cands[i].facts, cands[j].edits))
         return pairs[i, j].outcome(path)
 
     def step(c: Change) -> Step:

@@ -29,8 +29,10 @@ def _aliasing(node: Finding) -> tuple[int, ...]:
 
 def _sketch(node: Finding) -> tuple:
     """A cheap hashable summary: findings that differ in it differ."""
-    return (node.test, node.outcome, node.holds, node.exception, len(node.reasons),
-            len(node.children), node.decisive.text if node.decisive else None)
+    return (node.test, node.outcome, node.holds, node.exception,
+            tuple(r.text for r in node.reasons),
+            tuple((c.outcome, c.decisive.text if c.decisive else None) for c in node.children),
+            node.decisive.text if node.decisive else None)
 
 
 class Interner:

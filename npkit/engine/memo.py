@@ -120,8 +120,13 @@ class MemoSet:
             memo = self._memos[key] = ReadMemo()
         return memo
 
+    @property
+    def size(self) -> int:
+        """Findings computed (not reused) since the memos were last dropped."""
+        return sum(m.size for m in self._memos.values())
+
     def trim(self) -> None:
-        if sum(m.size for m in self._memos.values()) > MAX_ENTRIES:
+        if self.size > MAX_ENTRIES:
             self.clear()
 
     def clear(self) -> None:
