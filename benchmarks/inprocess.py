@@ -56,7 +56,7 @@ def result_caches() -> dict[str, Callable[[], None]]:
 def assess_all(repeats: int = 5) -> dict:
     """Assess every case (with counterfactuals) ``repeats`` times, each from cold caches."""
     from npkit.casefile.library import library
-    from npkit.engine.assessment import assess
+    from npkit.engine.assessment import _MEMO, assess
     from npkit.law.models import MODELS
 
     result = library()
@@ -82,6 +82,7 @@ def assess_all(repeats: int = 5) -> dict:
             clear()
         ms, counterfactuals, rows = run()
         samples.append(ms)
+    computed = _MEMO.size  # law findings worked out (memo misses) in the last cold run
     warm, _, _ = run()  # the same again with every cache kept: what a second call costs
     a = assess(cases[0], counterfactuals=False)
     return {
@@ -93,6 +94,7 @@ def assess_all(repeats: int = 5) -> dict:
         "jurisdictions": len(a.jurisdictions),
         "findings_per_run": rows,
         "counterfactuals_per_run": counterfactuals,
+        "findings_computed_per_run": computed,
         "caches_cleared": sorted(caches),
     }
 

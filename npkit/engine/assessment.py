@@ -26,6 +26,9 @@ class Evaluation:
     models: dict[str, Finding]
     jurisdictions: dict[str, Finding]
     instruments: dict[str, Finding]
+    # outcome path -> the fields of the facts its finding (and the findings it rests on) read:
+    # facts that agree on them reach the same outcome (npkit.engine.memo). Not output.
+    reads: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def outcomes(self) -> dict[str, str]:
         """Flat ``path -> outcome`` map, the keys of the JSON output."""
@@ -52,29 +55,86 @@ def _rows() -> tuple[tuple, tuple]:
 _MEMO = MemoSet()
 
 
+class LazyEvaluation:
+    """The findings for one set of facts, each computed when first asked for (and filed in the
+    memo). :func:`evaluate` asks for all of them; the counterfactual search asks a changed set
+    of facts only for the outcomes the change could flip, which is a fraction of them.
+    ``reads`` is :attr:`Evaluation.reads` for the outcomes asked so far."""
+
+    __slots__ = ("f", "reads", "_victim", "_models")
+
+    def __init__(self, f: Facts) -> None:
+        _MEMO.trim()
+        self.f = f
+        self.reads: dict[str, frozenset[str]] = {}
+        self._victim: Finding | None = None
+        self._models: dict[str, Finding] = {}
+
+    def victim(self) -> Finding:
+        if self._victim is None:
+            self._victim, self.reads["victim.outcome"] = _MEMO("victim").get_traced(
+                self.f, victim_test, intern=_MEMO.intern)
+        return self._victim
+
+    def model(self, name: str) -> Finding:
+        if name not in self._models:
+            victim = self.victim()
+            self._models[name], read = _MEMO(("model", name)).get_traced(
+                self.f, lambda g, fn=MODELS[name]: fn(g, victim), id(victim), _MEMO.intern)
+            self.reads[f"models.{name}.outcome"] = read | self.reads["victim.outcome"]
+        return self._models[name]
+
+    def duress(self, variant: str) -> Finding:
+        found, self.reads[f"duress.{variant}.outcome"] = _MEMO(("duress", variant)).get_traced(
+            self.f, lambda g: duress(g, variant))
+        return found
+
+    def row(self, group: str, code: str) -> Finding:
+        data, model_name = _row_index()[group][code]
+        victim = self.victim()
+        model = self.model(model_name) if model_name in MODELS else None
+        # apply_row reads the victim and the row's own model only: the ctx says so
+        ctx = {"_victim": victim, model_name: model} if model else {"_victim": victim}
+        found, read = _MEMO((group, code)).get_traced(
+            self.f, lambda g: apply_row(g, data, ctx, f"{group}.{code}"), (id(victim), id(model)))
+        basis = f"models.{model_name}.outcome" if model else "victim.outcome"
+        self.reads[f"{group}.{code}.outcome"] = read | self.reads[basis]
+        return found
+
+    def outcome(self, path: str) -> str:
+        """The outcome at ``path``, a key of :meth:`Evaluation.outcomes` (not a condition)."""
+        group, _, key = path.removesuffix(".outcome").partition(".")
+        if group == "victim":
+            return self.victim().outcome
+        if group == "models":
+            return self.model(key).outcome
+        if group == "duress":
+            return self.duress(key).outcome
+        return self.row(group, key).outcome
+
+
+@lru_cache(maxsize=1)
+def _row_index() -> dict[str, dict[str, tuple[Any, str]]]:
+    jurisdictions, instruments = _rows()
+    return {"jurisdictions": {k: (row, m) for k, row, m in jurisdictions},
+            "instruments": {k: (row, m) for k, row, m in instruments}}
+
+
 @lru_cache(maxsize=4096)
 def evaluate(f: Facts) -> Evaluation:
     """Apply every test to ``f``. Cached: facts are immutable and the law is pure; each test's
     finding is also reused for facts that agree on every field it read (:mod:`npkit.engine.memo`),
     which is most of a counterfactual search."""
-    _MEMO.trim()
-    victim = _MEMO("victim").get(f, victim_test)
-    models = {name: _MEMO(("model", name)).get(f, lambda g, fn=fn: fn(g, victim), id(victim))
-              for name, fn in MODELS.items()}
-
-    def row(group: str, code: str, data: Any, model_name: str) -> Finding:
-        model = models.get(model_name)
-        # apply_row reads the victim and the row's own model only: the ctx says so
-        ctx = {"_victim": victim, model_name: model} if model else {"_victim": victim}
-        return _MEMO((group, code)).get(
-            f, lambda g: apply_row(g, data, ctx, f"{group}.{code}"), (id(victim), id(model)))
-
+    lazy = LazyEvaluation(f)
+    victim = lazy.victim()
+    models = {name: lazy.model(name) for name in MODELS}
     return Evaluation(
         victim=victim,
-        duress={v: _MEMO(("duress", v)).get(f, lambda g, v=v: duress(g, v)) for v in VARIANTS},
+        duress={v: lazy.duress(v) for v in VARIANTS},
         models=models,
-        jurisdictions={code: row("jurisdictions", code, data, m) for code, data, m in _rows()[0]},
-        instruments={key: row("instruments", key, data, m) for key, data, m in _rows()[1]},
+        jurisdictions={code: lazy.row("jurisdictions", code) for code, _, _ in _rows()[0]},
+        instruments={key: lazy.row("instruments", key) for key, _, _ in _rows()[1]},
+        reads=lazy.reads,
     )
 
 

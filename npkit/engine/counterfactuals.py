@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields, replace
 from itertools import combinations
 from typing import Any
 
+from npkit.engine.memo import ALL_FIELDS
 from npkit.law.facts import Facts, ThreatFact
 from npkit.law.wording import Words, joined, term, worded
 
@@ -223,6 +224,14 @@ def changes(f: Facts) -> list[Change]:
     return out
 
 
+def _touched(c: Change) -> frozenset[str]:
+    """The :class:`Facts` fields ``c`` changes. If the outcome reached with change ``i`` alone
+    read none of the fields change ``j`` touches, adding ``j`` cannot change that outcome (the
+    law is a pure function of the fields it reads, :mod:`npkit.engine.memo`), and ``i`` alone
+    does not flip it, or the pair would not be tried: the pair need not be evaluated."""
+    return frozenset(e.field.partition("[")[0] for e in c.edits)
+
+
 def _join(a: Change, b: Change) -> tuple[str, ...]:
     """Two changes to the same threat read as one: "the threat ... had been imminent and of
     serious harm"."""
@@ -238,36 +247,54 @@ def _join(a: Change, b: Change) -> tuple[str, ...]:
 
 def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
     """For each outcome, up to ``per_outcome`` minimal sets of one or two changes that flip it."""
-    from npkit.engine.assessment import evaluate
+    from npkit.engine.assessment import LazyEvaluation, evaluate
 
-    base = evaluate(f).outcomes()
+    whole = evaluate(f)
+    base = whole.outcomes()
     cands = changes(f)
-    single = [evaluate(c.facts).outcomes() for c in cands]
-    pairs: dict[tuple[int, int], dict[str, object]] = {}  # evaluated lazily, at most once
+    touched = [_touched(c) for c in cands]
+    singles = [LazyEvaluation(c.facts) for c in cands]
+    pairs: dict[tuple[int, int], LazyEvaluation] = {}  # each outcome evaluated at most once
 
-    def pair(i: int, j: int) -> dict[str, object]:
+    def alone(i: int, path: str) -> tuple[str, frozenset[str]]:
+        """Change ``i``'s outcome at ``path`` and the fields it read. Facts that agree with
+        ``f`` on every field ``f``'s outcome read reach it the same way (npkit.engine.memo):
+        only a change of one of those fields needs the outcome worked out again."""
+        read = whole.reads.get(path, ALL_FIELDS)
+        if not touched[i] & read:
+            return base[path], read
+        return singles[i].outcome(path), singles[i].reads.get(path, ALL_FIELDS)
+
+    def pair(i: int, j: int, path: str) -> str:
         if (i, j) not in pairs:
-            pairs[i, j] = evaluate(apply_edits(f, cands[i].edits + cands[j].edits)).outcomes()
-        return pairs[i, j]
+            # cands[i].facts is f with i's edits applied (tests/test_counterfactual_pruning.py)
+            pairs[i, j] = LazyEvaluation(apply_edits(cands[i].facts, cands[j].edits))
+        return pairs[i, j].outcome(path)
 
     def step(c: Change) -> Step:
         return Step(c.text, c.edits)
 
+    fields_of = [c.fields for c in cands]
+    # the pairs that may be combined at all, in the order they are tried
+    allowed = [(i, j) for i, j in combinations(range(len(cands)), 2)
+               if cands[i].key != cands[j].key and not fields_of[i] & fields_of[j]
+               and cands[i].edits and cands[j].edits]  # not two changes of one fact
     found: list[Counterfactual] = []
     for path, before in base.items():
         if ".conditions." in path:
             continue  # conditions are explained inside the duress outcome
-        hits = [Counterfactual(path, str(before), str(single[i][path]), (c.text,), (step(c),))
-                for i, c in enumerate(cands) if single[i][path] != before]
-        alone = {i for i in range(len(cands)) if single[i][path] != before}
-        for i, j in combinations(range(len(cands)), 2):
+        single = [alone(i, path) for i in range(len(cands))]
+        hits = [Counterfactual(path, str(before), str(single[i][0]), (c.text,), (step(c),))
+                for i, c in enumerate(cands) if single[i][0] != before]
+        flips = {i for i in range(len(cands)) if single[i][0] != before}
+        for i, j in allowed:
             if len(hits) >= per_outcome:
                 break
-            if i in alone or j in alone or cands[i].key == cands[j].key:
+            if i in flips or j in flips:
                 continue
-            if cands[i].fields & cands[j].fields or not (cands[i].edits and cands[j].edits):
-                continue  # two changes of one fact (or a change that changes nothing)
-            after = pair(i, j)[path]
+            if not (touched[j] & single[i][1] and touched[i] & single[j][1]):
+                continue  # the pair reaches what one change alone reaches: see _touched
+            after = pair(i, j, path)
             if after != before:
                 hits.append(Counterfactual(path, str(before), str(after),
                                            _join(cands[i], cands[j]),

@@ -21,10 +21,12 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from npkit.engine.intern import Interner
 from npkit.law.facts import Facts
 
 T = TypeVar("T")
 _FIELDS = frozenset(f.name for f in fields(Facts))  # stored fields (not the InitVar)
+ALL_FIELDS = _FIELDS  # what a computation whose reads were not traced may have read
 _MISSING = object()
 MAX_ENTRIES = 50_000  # findings kept across all memos before they are all dropped
 
@@ -67,27 +69,38 @@ class ReadMemo:
     """Findings of one test, filed by the values of the fields each computation read."""
 
     def __init__(self) -> None:
-        # read fields -> (their values in a Facts, {(inputs, values): finding})
-        self._tables: dict[tuple[str, ...], tuple[Callable, dict[tuple, Any]]] = {}
+        # read fields -> (their values in a Facts, {(inputs, values): finding}, the fields)
+        self._tables: dict[tuple[str, ...],
+                           tuple[Callable, dict[tuple, Any], frozenset[str]]] = {}
         self.size = 0
 
     def get(self, f: Facts, compute: Callable[[Facts], T], inputs: Hashable = ()) -> T:
         """``compute(f)``, or a finding computed earlier from facts that agreed with ``f`` on
         every field that computation read. ``inputs`` keys anything else it depends on
         (e.g. the identity of the victim finding it is given)."""
-        for getter, table in self._tables.values():
+        return self.get_traced(f, compute, inputs)[0]
+
+    def get_traced(self, f: Facts, compute: Callable[[Facts], T], inputs: Hashable = (),
+                   intern: Callable[[T], T] | None = None) -> tuple[T, frozenset[str]]:
+        """:meth:`get`, and the fields ``compute(f)`` reads: facts that agree with ``f`` on
+        them get the same finding, which lets the counterfactual search skip fact changes
+        that cannot change it. ``intern`` may swap a new finding for an earlier one that
+        cannot be told apart from it (:mod:`npkit.engine.intern`)."""
+        for getter, table, read in self._tables.values():
             hit = table.get((inputs, getter(f)), _MISSING)
             if hit is not _MISSING:
-                return hit
+                return hit, read
         traced, reads = _traced(f)
         result = compute(traced)
+        if intern is not None:
+            result = intern(result)
         fields = tuple(sorted(reads))
         entry = self._tables.get(fields)
         if entry is None:
-            entry = self._tables[fields] = (_getter(fields), {})
+            entry = self._tables[fields] = (_getter(fields), {}, frozenset(fields))
         entry[1][(inputs, entry[0](f))] = result
         self.size += 1
-        return result
+        return result, entry[2]
 
     def clear(self) -> None:
         self._tables.clear()
@@ -99,6 +112,7 @@ class MemoSet:
 
     def __init__(self) -> None:
         self._memos: dict[Hashable, ReadMemo] = {}
+        self.intern = Interner()  # shared: what rests on a finding is filed by its identity
 
     def __call__(self, key: Hashable) -> ReadMemo:
         memo = self._memos.get(key)
@@ -106,10 +120,16 @@ class MemoSet:
             memo = self._memos[key] = ReadMemo()
         return memo
 
+    @property
+    def size(self) -> int:
+        """Findings computed (not reused) since the memos were last dropped."""
+        return sum(m.size for m in self._memos.values())
+
     def trim(self) -> None:
-        if sum(m.size for m in self._memos.values()) > MAX_ENTRIES:
+        if self.size > MAX_ENTRIES:
             self.clear()
 
     def clear(self) -> None:
         for memo in self._memos.values():
             memo.clear()
+        self.intern.clear()

@@ -67,10 +67,14 @@ def template(code: str) -> str:
 
 def say(code: str, **params: Any) -> str:
     """The sentence for ``code`` with ``params`` filled in."""
-    missing = fields(code) - params.keys()
-    if missing:
-        raise WordingError(f"{code}: missing parameter(s) {sorted(missing)}")
-    return template(code).format(**params)
+    text = template(code)
+    try:  # checked only when it fails: the engine words thousands of reasons per search
+        return text.format(**params)
+    except KeyError:
+        missing = fields(code) - params.keys()
+        if missing:
+            raise WordingError(f"{code}: missing parameter(s) {sorted(missing)}") from None
+        raise
 
 
 class Words(str):

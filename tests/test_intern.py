@@ -1,0 +1,37 @@
+"""The interner (npkit/engine/intern.py) hands back an earlier finding only when nothing can tell
+the two apart: equal values and the same reason objects shared in the same places."""
+
+from npkit.engine.findings import Finding, Reason
+from npkit.engine.intern import Interner
+from npkit.law.citations import fitz
+
+
+def reason(text: str = "because") -> Reason:
+    return Reason(text, fitz("V.A"), "duress.x.y")
+
+
+def test_an_equal_finding_is_swapped_for_the_earlier_one():
+    intern = Interner()
+    r1, r2 = reason(), reason()
+    first = intern(Finding("t", "T", "met", True, (r1,)))
+    again = Finding("t", "T", "met", True, (r2,))
+    assert intern(again) is first
+
+
+def test_a_finding_that_differs_is_kept():
+    intern = Interner()
+    first = intern(Finding("t", "T", "met", True, (reason(),)))
+    other = Finding("t", "T", "met", True, (reason("otherwise"),))
+    assert intern(other) is other and intern(first) is first
+
+
+def test_equal_findings_that_share_reasons_differently_are_not_merged():
+    """A row asks whether a model's decisive reason is one of its reasons: a finding whose
+    decisive reason is an equal copy must not stand in for one whose decisive is that reason."""
+    intern = Interner()
+    r = reason()
+    shared = intern(Finding("t", "T", "met", True, (r,), decisive=r))
+    copied = Finding("t", "T", "met", True, (reason(),), decisive=reason())
+    assert copied == shared
+    assert intern(copied) is copied
+    assert intern(Finding("t", "T", "met", True, (reason(),))) is shared  # decisive = reasons[0]
