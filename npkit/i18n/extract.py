@@ -163,3 +163,16 @@ def extract_law_labels(fileobj, keywords, comment_tags, options) -> Iterator[tup
         yield (1, "gettext", text, [f"law label ({where}), shown by npkit.render.words"])
     for text, where in sorted(law_terms().items()):
         yield (1, "pgettext", (TERM, text), [f"a term of the case format ({where})"])
+
+
+def extract_script(fileobj, keywords, comment_tags, options) -> Iterator[tuple[Any, ...]]:
+    """The page scripts' words: every ``T("English")`` in a script becomes a message in the
+    context the page hands the scripts (``npkit.course.dashboard.JS_CONTEXT``), so that
+    ``window.npkitText`` finds it."""
+    from babel.messages.extract import extract_javascript
+
+    context = options.get("context", "npkit.js")
+    for lineno, _func, message, comments in extract_javascript(
+            fileobj, {"T": None}, comment_tags, options):
+        if isinstance(message, str):
+            yield lineno, "pgettext", (context, message), comments
