@@ -10,9 +10,9 @@
 from IPython.display import display
 
 from npkit.course.binding import bind_learner
+from npkit.course.training.conclusions import stop_line
 from npkit.course.widgets.base import disclaimer, library_or_errors, module_header
 from npkit.course.widgets.decision_path import DecisionPath, WhyPunish, context_panel
-from npkit.law.stages import stop_line
 
 header = module_header(6)
 display(header, disclaimer())

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import ClassVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +28,8 @@ from npkit.law.citations import Citation, Confidence
 # these files)
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+FILE = "npkit/law/data/notes.yaml"
+
 __all__ = ["Note", "NoteCitation", "note", "notes"]
 
 
@@ -36,6 +39,8 @@ NoteCitation = CiteSpec
 
 class Note(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # the fields a th: overlay may translate (npkit.i18n.content)
+    TEXT: ClassVar[tuple[str, ...]] = ("title", "text")
 
     title: str = ""
     text: str = Field(min_length=1)
@@ -73,14 +78,20 @@ def notes(lang: str | None = None) -> dict[str, Note]:
 
 @cache
 def _notes(lang: str) -> dict[str, Note]:
-    text = resources.files("npkit.law").joinpath("data/notes.yaml").read_text("utf-8")
+    return parse(resources.files("npkit.law").joinpath("data/notes.yaml").read_text("utf-8"),
+                 lang)
+
+
+def parse(text: str, lang: str) -> dict[str, Note]:
+    """The notes of ``text`` (notes.yaml's content) in ``lang``."""
     raw = yaml.load(text, Loader=_SAFE)
     if not isinstance(raw, dict):
-        raise ValueError("npkit/law/data/notes.yaml must be a mapping of note id to note")
+        raise ValueError(f"{FILE} must be a mapping of note id to note")
     try:
-        raw = content.localize(raw, lang)
+        raw = content.localize(raw, lang, Note.TEXT)
     except content.ContentError as exc:
-        raise ValueError(f"npkit/law/data/notes.yaml, field {str(exc).lstrip('.')}") from None
+        line = content.line_in(yaml.compose(text, Loader=_SAFE), exc.path)
+        raise ValueError(exc.located(FILE, line=line)) from None
     return {str(k): Note.model_validate(v) for k, v in raw.items()}
 
 
@@ -89,4 +100,4 @@ def note(note_id: str, lang: str | None = None) -> Note:
     try:
         return notes(lang)[note_id]
     except KeyError:
-        raise KeyError(f"no note {note_id!r} in npkit/law/data/notes.yaml") from None
+        raise KeyError(f"no note {note_id!r} in {FILE}") from None

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from npkit.casefile.case import Case
+from npkit.casefile.case import TEXT_FIELDS, Case
 from npkit.i18n.content import localize
 
 CASES_DIR = Path(__file__).resolve().parent.parent / "cases"
@@ -22,7 +22,8 @@ KINDS = ("act", "means", "purpose")
 
 def load(path: Path) -> Case:
     # the English, without the translations kept next to it (npkit.i18n.content)
-    return Case.model_validate(localize(yaml.safe_load(path.read_text(encoding="utf-8")), "en"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Case.model_validate(localize(data, "en", TEXT_FIELDS))
 
 
 def tagged(case: Case) -> dict[str, set[str]]:

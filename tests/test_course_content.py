@@ -103,7 +103,11 @@ def test_a_key_read_from_the_data_changes_with_the_data(monkeypatch):
     """No answer is typed: with the Philippines' row changed to compulsion (and Indonesia's to
     causation), the question's key and its why follow."""
     import npkit.law.jurisdiction_data as data
+    from npkit.law import registry
 
+    # the rule registry (cached for the process) is built from the real rows first: built
+    # under the patch it would keep the changed rows for every later test
+    registry.rules()
     rows = dict(jurisdictions())
     rows["PH"] = rows["PH"].model_copy(update={"model": "compulsion_strict"})
     rows["ID"] = rows["ID"].model_copy(update={"model": "causation", "has_provision": False})

@@ -85,7 +85,7 @@ def test_the_thai_case_is_the_same_case(path):
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_a_thai_text_is_thai_not_english_copied_in(path):
     data = raw(path)
-    english, thai = _texts(localize(data, "en")), _texts(localize(data, "th"))
+    english, thai = (_texts(localize(data, lang, TEXT_FIELDS)) for lang in ("en", "th"))
     covered = {p for p in english if p not in untranslated(data, "th", TEXT_FIELDS)}
     copied = sorted(p for p in covered if not THAI.search(thai[p]))
     assert not copied, f"cases/{path.name}: not Thai: {', '.join(copied)}"
@@ -121,6 +121,28 @@ def test_a_thai_overlay_that_does_not_fit_names_file_line_and_field(tmp_path):
     line = next(i for i, s in enumerate(bad.read_text().splitlines(), 1) if "{name:" in s)
     assert (error.path, error.line, error.field) == (str(bad), line, "person.th.name")
     assert "not a field of the English" in error.message
+    assert load_cases(tmp_path, lang="en").ok  # the English is untouched
+
+
+@pytest.mark.parametrize("old, new, marker, field", [
+    ("th:\n  title:", "th:\n  id: jane-th\n  title:", "id: jane-th", "th.id"),
+    ("    th:\n      text: >-\n        เจนอายุ",
+     "    th:\n      tags: [act.harbouring]\n      text: >-\n        เจนอายุ",
+     "tags: [act.harbouring]", "narrative[0].th.tags[0]"),
+    ('source: {source: fitzgerald2024, pinpoint: "V.B.1"}',
+     'source: {source: fitzgerald2024, pinpoint: "V.B.1", th: {pinpoint: "V.B.2"}}',
+     'th: {pinpoint: "V.B.2"}', "source.th.pinpoint"),
+], ids=["id", "tag", "pinpoint"])
+def test_an_overlay_on_anything_but_a_text_field_is_refused(tmp_path, old, new, marker, field):
+    bad = _copy_jane(tmp_path, lambda t: t.replace(old, new, 1))
+    assert marker in bad.read_text(encoding="utf-8")
+    result = load_cases(tmp_path, lang="th")
+    assert [c.id for c in result.cases] == ["john"]  # the other file still loads
+    (error,) = result.errors
+    line = next(i for i, s in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1)
+                if marker in s)
+    assert (error.path, error.line, error.field) == (str(bad), line, field)
+    assert "th: may only translate text fields (by, charge, label, lesson" in error.message
     assert load_cases(tmp_path, lang="en").ok  # the English is untouched
 
 
@@ -168,6 +190,6 @@ def test_the_translation_example_of_the_case_format_page_gives_thai():
 
     data = yaml.safe_load(TRANSLATION_EXAMPLE)
     assert untranslated(data, "th", TEXT_FIELDS) == []
-    thai = localize(data, "th")
+    thai = localize(data, "th", TEXT_FIELDS)
     assert thai["person"] == {"pseudonym": "แอนา", "age": 24}
     assert THAI.search(thai["narrative"][0]["text"]) and "th" not in thai["narrative"][0]

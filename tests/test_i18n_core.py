@@ -74,12 +74,15 @@ CASE = {
 }
 
 
+TEXT = ("title", "lesson", "text")
+
+
 def test_localize_overlays_a_language_and_drops_every_language_key():
-    th = content.localize(CASE, "th")
+    th = content.localize(CASE, "th", TEXT)
     assert th["title"] == "เจน" and th["lesson"] == "A lesson."
     assert th["narrative"][0] == {"text": "หนึ่ง", "tags": ["act.x"]}
     assert "th" not in th and "th" not in th["narrative"][0]
-    en = content.localize(CASE, "en")
+    en = content.localize(CASE, "en", TEXT)
     assert en["title"] == "Jane" and en["narrative"][0]["text"] == "One." and "th" not in en
 
 
@@ -95,4 +98,38 @@ def test_untranslated_names_every_text_field_left_in_english():
 ])
 def test_a_translation_that_does_not_fit_the_english_names_its_place(bad, where):
     with pytest.raises(content.ContentError, match=where.replace("[", r"\[").replace(".", r"\.")):
-        content.localize(bad, "th")
+        content.localize(bad, "th", {"title", "items"})
+
+
+@pytest.mark.parametrize("bad, field", [
+    ({"id": "jane", "title": "T", "th": {"id": "เจน", "title": "ท"}}, "th.id"),
+    ({"text": "T", "tags": ["act.x"], "th": {"tags": ["act.y"]}}, "th.tags[0]"),
+    ({"cite": [{"source": "fitzgerald2024", "pinpoint": "IV.A"}],
+      "th": {"cite": [{"pinpoint": "IV.B"}]}}, "th.cite[0].pinpoint"),
+    ({"cite": {"source": "asean", "pinpoint": "R1", "th": {"pinpoint": "R2"}}},
+     "cite.th.pinpoint"),
+])
+def test_an_overlay_may_replace_only_the_text_keys(bad, field):
+    with pytest.raises(content.ContentError) as err:
+        content.localize(bad, "th", TEXT, where="x.yaml")
+    assert err.value.field == field
+    assert err.value.message.startswith("th: may only translate text fields (lesson, text, "
+                                        "title), not ")
+    assert str(err.value) == f"x.yaml.{field}: {err.value.message}"
+    assert "th" not in content.localize(bad, "en", TEXT)  # the English ignores the overlay
+
+
+def test_a_content_error_names_file_line_entry_and_field():
+    err = content.ContentError(("narrative", 2, "th", "tags", 0), "a problem")
+    assert err.located("cases/x.yaml", line=7, entry="x") == \
+        "cases/x.yaml, line 7, entry 'x', field narrative[2].th.tags[0]: a problem"
+    assert err.located("f.yaml") == "f.yaml, field narrative[2].th.tags[0]: a problem"
+
+
+def test_line_in_finds_the_line_of_a_path_in_the_yaml():
+    import yaml
+
+    node = yaml.compose("a: 1\nitems:\n  - text: x\n    th:\n      tags: [p, q]\n")
+    assert content.line_in(node, ("items", 0, "th", "tags", 1)) == 5
+    assert content.line_in(node, ("items", 0, "th", "nothing")) == 4  # the nearest it has
+    assert content.line_in(None, ("a",)) is None

@@ -7,7 +7,7 @@ import re
 
 import pytest
 import yaml
-from i18n_texts import TEXT_FIELDS, fields, load, missing, name, pairs
+from i18n_texts import LAW_DATA, TEXT_FIELDS, fields, load, missing, name, pairs
 
 from npkit import i18n
 from npkit.course.training import glossary as glossary_mod
@@ -141,3 +141,46 @@ def test_a_thai_overlay_of_the_wrong_shape_is_refused_naming_file_line_entry_and
     lines = str(err.value).splitlines()
     assert lines[0].startswith(f"{path}, line 1, entry 'agent', field th.discuss: a list of 2")
     assert "entry 'choice', field th.answer: not a field of the English" in lines[1]
+
+
+def test_a_thai_overlay_on_an_id_a_value_or_a_citation_is_refused_naming_its_place(tmp_path):
+    path = copy_of(tmp_path, DATA / "prompts.yaml")
+    raw = load(path)
+    raw[0]["th"]["id"] = "ตัวแทน"
+    raw[1]["th"]["cite"] = [{"pinpoint": "IV.A"}, *([None] * (len(raw[1]["cite"]) - 1))]
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ContentError) as err:
+        load_prompts(path, lang="th")
+    first, second = str(err.value).splitlines()
+    assert first == (f"{path}, line 1, entry 'agent', field th.id: th: may only translate text "
+                     "fields (argument, discuss, question, title), not 'id'")
+    assert ", entry 'choice', field th.cite[0].pinpoint: th: may only translate" in second
+    assert load_prompts(path, lang="en")[0].id == "agent"
+
+
+def test_a_thai_overlay_in_a_mapping_file_is_refused_at_its_line(tmp_path):
+    path = copy_of(tmp_path, DATA / "generated.yaml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("th:\n  stop_prompt:", "th:\n  specs: []\n  stop_prompt:", 1),
+                    encoding="utf-8")
+    line = next(i for i, s in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if s == "  specs: []")
+    with pytest.raises(ContentError) as err:
+        questions_data.load_generated(path, lang="th")
+    assert str(err.value).startswith(f"{path}, line {line}, field th.specs: a list of 0 ")
+
+
+def test_a_thai_overlay_on_a_note_citation_is_refused_naming_file_line_and_field():
+    from npkit import notes as notes_mod
+
+    text = (LAW_DATA / "notes.yaml").read_text(encoding="utf-8")
+    bad = text.replace("  th:\n    text: เฉพาะความผิด",
+                       "  th:\n    cite: [{pinpoint: IV.A}, null, null]\n    text: เฉพาะความผิด", 1)
+    line = next(i for i, s in enumerate(bad.splitlines(), 1) if "cite: [{pinpoint: IV.A}" in s)
+    with pytest.raises(ValueError) as err:
+        notes_mod.parse(bad, "th")
+    assert str(err.value) == (f"npkit/law/data/notes.yaml, line {line}, field "
+                              "models.compulsion_strict.th.cite[0].pinpoint: th: may only "
+                              "translate text fields (text, title), not 'pinpoint'")
+    assert notes_mod.parse(bad, "en")["models.compulsion_strict"].cite == \
+        notes("en")["models.compulsion_strict"].cite

@@ -27,7 +27,7 @@ def _raw(name):
     """The rows as the English loader validates them (translations beside them dropped)."""
     return localize(yaml.safe_load(
         resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
-    ), "en")
+    ), "en", ())  # English: no overlay applies, so no field is a text key here
 
 
 def _sourced_rows():

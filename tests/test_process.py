@@ -8,6 +8,7 @@ import pytest
 from builders import trafficked
 
 from npkit.casefile.library import get_case
+from npkit.course.training.conclusions import stop_line
 from npkit.engine.assessment import Assessment, assess, evaluate
 from npkit.law.citations import Citation
 from npkit.law.jurisdiction_data import recommendations
@@ -16,7 +17,6 @@ from npkit.law.stages import (
     NONE,
     STAGES,
     should_stop,
-    stop_line,
     stop_sentence,
     walk,
     walk_summary,

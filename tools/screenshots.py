@@ -26,9 +26,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+from npkit.render.pdf import CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parents[1]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 LONG_SENTENCE_WORDS = 40
 
 
@@ -93,7 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         server = serve(port, Path(tmp) / "learners.sqlite")
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+                browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                            args=CHROMIUM_ARGS)
                 for size in sizes:
                     width, height = (int(n) for n in size.split("x"))
                     (out / size).mkdir(exist_ok=True)

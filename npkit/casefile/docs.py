@@ -529,7 +529,8 @@ def _translations() -> list[str]:
         "",
         f"- Translate only the text a learner reads: {fields} (the `note` of "
         "`expected: npkit:` too). Ids, facts, tags, outcomes, sources and pinpoints are "
-        "never translated; they stay out of `th:`.",
+        "never translated; they stay out of `th:` (the loader refuses a `th:` that gives "
+        "one, naming its line and field).",
         "- Give each field under the `th:` of the section that holds the English; a key the "
         "English section does not have, or a list where the English has a text, is an error.",
         "- Where the English says that something is npkit's addition or npkit's reading, the "

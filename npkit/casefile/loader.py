@@ -37,7 +37,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from npkit import i18n
-from npkit.casefile.case import SLUG_MAX, SLUG_PATTERN, Case, suggest_id
+from npkit.casefile.case import SLUG_MAX, SLUG_PATTERN, TEXT_FIELDS, Case, suggest_id
 from npkit.casefile.checks import contradictions
 from npkit.i18n.content import ContentError, localize
 
@@ -502,15 +502,10 @@ def _in_overlay(path: Path_, lang: str | None, lines: dict[Path_, int]) -> Path_
     return path
 
 
-_CONTENT_STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
-
-
 def _content_error(exc: ContentError, lines: dict[Path_, int], errors: _Collector) -> None:
     """A translation that does not fit the English: at the overlay's line and field."""
-    where, _, message = str(exc).partition(": ")
-    path: Path_ = tuple(int(i) if i else key for key, i in _CONTENT_STEP.findall(where))
-    errors.add(_line_for(path, lines), path, f"the translation does not fit the English: "
-               f"{message}")
+    errors.add(_line_for(exc.path, lines), exc.path,
+               f"the translation does not fit the English: {exc.message}")
 
 
 def _convert(exc: ValidationError, data: dict[str, Any], lines: dict[Path_, int],
@@ -560,7 +555,7 @@ def _validate(text: str, name: str, expected_id: str | None, lang: str) -> _Outc
         return _Outcome(None, errors.errors)
     raw, lines = parsed
     try:
-        data = localize(raw, lang)
+        data = localize(raw, lang, TEXT_FIELDS)
     except ContentError as exc:
         _content_error(exc, lines, errors)
         return _Outcome(None, errors.errors, lines.get(("id",)))

@@ -283,11 +283,12 @@ def objective_texts(lang: str) -> dict[int, list[str]]:
     import yaml
 
     from npkit.course.training.content import DATA
+    from npkit.course.training.modules import OBJECTIVE_TEXT
     from npkit.i18n.content import ContentError, localize
 
     try:
         raw = yaml.safe_load((DATA / "objectives.yaml").read_text(encoding="utf-8"))
-        data = localize(raw, lang)
+        data = localize(raw, lang, OBJECTIVE_TEXT)
         entries = data if isinstance(data, list) else data.get("modules", data.get("entries"))
         return {int(e["module"]): [str(o["text"]) for o in e["objectives"]] for e in entries}
     except (OSError, yaml.YAMLError, ContentError, KeyError, TypeError, ValueError,

@@ -189,11 +189,3 @@ def stop_sentence(assessment) -> str:
     if stop.holds:
         return f"{name}: the principle should stop the process at: {stop.outcome}"
     return f"{name}: the principle does not stop the process"
-
-
-def stop_line(case_id: str) -> str:
-    """:func:`stop_sentence` for a case in the library (for the checked notebook cells)."""
-    from npkit.casefile.library import get_case
-    from npkit.engine.assessment import assess
-
-    return stop_sentence(assess(get_case(case_id), counterfactuals=False))

@@ -15,8 +15,10 @@ from pathlib import Path
 
 from npkit.i18n import _
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+# How npkit starts Debian's Chromium everywhere: the PDF here, the browser tests, the benchmarks
+# and tools/screenshots.py import this one list (headless, no network of its own).
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync")
 LAUNCH_TIMEOUT_MS = 60_000
 
 
@@ -46,7 +48,7 @@ def to_pdf(documents: Iterable[tuple[str, Path]], *, paper: str = "A4") -> list[
     written = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=ARGS,
+            browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS,
                                         timeout=LAUNCH_TIMEOUT_MS)
             try:
                 context = browser.new_context(service_workers="block")

@@ -30,6 +30,7 @@ import pytest
 import yaml
 
 from npkit.course.training.modules import MODULES
+from npkit.render.pdf import CHROMIUM_ARGS as CHROMIUM_ARGS  # the one list (conftest, benchmarks)
 
 try:
     from playwright.sync_api import expect
@@ -43,10 +44,6 @@ NOTEBOOK = {m.number: m.notebook for m in MODULES}
 # Voila replaces each of these placeholders with the rendered output (or widget view).
 PENDING_OUTPUTS = 'script[type="application/vnd.voila.cell-output+json"]'
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 LOCAL_HOSTS = {"127.0.0.1"}
 SERVER_START_TIMEOUT = 120  # s: Voila imports jupyter_server, then preheats one kernel a module
 PAGE_TIMEOUT = 90_000  # ms: a page may wait for its module's kernel pool to refill under load

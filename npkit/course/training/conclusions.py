@@ -20,3 +20,11 @@ def conclusion(case_id: str, path: str) -> str:
     outcome = outcomes[f"{path}.outcome"]
     label = LABELS.get(path, path.replace("models.", "model ").replace("jurisdictions.", ""))
     return f"{case.person.pseudonym}: {label}: {outcome.replace('_', ' ')}"
+
+
+def stop_line(case_id: str) -> str:
+    """Where the principle should stop the process (:func:`npkit.law.stages.stop_sentence`)
+    for a case in the library, e.g. ``Sarah: the principle does not stop the process``."""
+    from npkit.law.stages import stop_sentence  # module 6 only: modules 1-5 import this file
+
+    return stop_sentence(assess(get_case(case_id), counterfactuals=False))

@@ -79,10 +79,11 @@ def fail(problems: list[str]) -> None:
         raise ContentError("\n".join(lines))
 
 
-def read(path: Path, lang: str | None = None) -> tuple[Any, yaml.Node | None]:
+def read(path: Path, text_keys: tuple[str, ...], lang: str | None = None
+         ) -> tuple[Any, yaml.Node | None]:
     """The YAML data of ``path`` as ``lang`` (default: the current language) shows it, the
-    ``th:`` overlays applied and removed (:mod:`npkit.i18n.content`), and its node tree (for
-    line numbers)."""
+    ``th:`` overlays of its ``text_keys`` applied and removed (:mod:`npkit.i18n.content`), and
+    its node tree (for line numbers)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
         raw, node = yaml.load(text, Loader=_SAFE), yaml.compose(text, Loader=_SAFE)
@@ -93,29 +94,29 @@ def read(path: Path, lang: str | None = None) -> tuple[Any, yaml.Node | None]:
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or exc
         raise ContentError(f"{shown(path)}{where}: not valid YAML ({problem})") from None
-    return localized(path, raw, node, i18n.current() if lang is None else lang), node
+    return localized(path, raw, node, i18n.current() if lang is None else lang, text_keys), node
 
 
-def localized(path: Path, raw: Any, node: yaml.Node | None, lang: str) -> Any:
-    """``raw`` in ``lang``; a translation that does not fit its English is refused naming the
-    file, the line and id of the entry, and the field."""
+def localized(path: Path, raw: Any, node: yaml.Node | None, lang: str,
+              text_keys: tuple[str, ...]) -> Any:
+    """``raw`` in ``lang``; a translation that does not fit its English, or that touches a
+    field not in ``text_keys``, is refused naming the file, the line and id of the entry, and
+    the field."""
     if not isinstance(raw, list):
         try:
-            return translated.localize(raw, lang)
+            return translated.localize(raw, lang, text_keys)
         except translated.ContentError as exc:
-            field, _, message = str(exc).partition(": ")
-            raise ContentError(f"{shown(path)}, field {field.lstrip('.')}: {message}") from None
+            raise ContentError(exc.located(shown(path), line=translated.line_in(node, exc.path))
+                               ) from None
     lines, out, problems = item_lines(node), [], []
     for n, item in enumerate(raw):
         try:
-            out.append(translated.localize(item, lang))
+            out.append(translated.localize(item, lang, text_keys))
         except translated.ContentError as exc:
-            field, _, message = str(exc).partition(": ")
-            line = f", line {lines[n]}" if n < len(lines) else ""
             ident = next((item[k] for k in ("id", "module", "condition")
                           if isinstance(item, dict) and k in item), f"#{n + 1}")
-            problems.append(f"{shown(path)}{line}, entry {ident!r}, field "
-                            f"{field.lstrip('.')}: {message}")
+            problems.append(exc.located(shown(path), line=lines[n] if n < len(lines) else None,
+                                        entry=ident))
     fail(problems)
     return out
 

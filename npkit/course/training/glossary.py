@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,6 +36,8 @@ class GlossaryEntry(BaseModel):
     """One term (the schema of glossary.yaml)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+    # the fields a th: overlay may translate (npkit.i18n.content)
+    TEXT: ClassVar[tuple[str, ...]] = ("term", "also", "definition")
 
     id: str = Field(pattern=KEBAB, max_length=60)
     term: Text
@@ -66,7 +69,7 @@ def load_glossary(path: Path = PATH, *, check: PinpointCheck | None = None,
                   lang: str | None = None) -> tuple[GlossaryEntry, ...]:
     """The entries of ``path`` in file order, in ``lang`` (default: the current language); a
     :class:`ContentError` names every problem."""
-    raw, node = read(path, lang)
+    raw, node = read(path, GlossaryEntry.TEXT, lang)
     found = entries(path, raw, item_lines(node), GlossaryEntry, check=check)
     ids = {e.value.id for e in found}
     fail([e.problem("see", f"{ref!r} is not the id of an entry in this file")

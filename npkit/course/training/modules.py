@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,8 +102,12 @@ WORKSHOP_PAGES: tuple[Page, ...] = (
 
 # --- the objectives: npkit/course/data/objectives.yaml ---------------------------------------
 
+OBJECTIVE_TEXT = ("text",)  # the fields a th: overlay may translate
+
+
 class _ObjectiveEntry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    TEXT: ClassVar[tuple[str, ...]] = OBJECTIVE_TEXT
 
     text: Text
     cite: tuple[FollowableCite, ...] = ()
@@ -120,7 +125,7 @@ def load_objectives(path: Path, *, check: PinpointCheck | None = None, lang: str
     """Every module's objectives; a :class:`ContentError` names the file, line, module and
     field of each problem, and a module of the catalogue with no entry (or an entry for no
     module)."""
-    raw, node = read(path, lang)
+    raw, node = read(path, _ObjectiveEntry.TEXT, lang)
     found = {e.value.module: tuple(Objective(o.text, tuple(c.citation() for c in o.cite))
                                    for o in e.value.objectives)
              for e in entries(path, raw, item_lines(node), _ModuleEntry, check=check,

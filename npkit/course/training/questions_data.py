@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -47,12 +47,18 @@ class _Model(BaseModel):
 
 
 class Choice(_Model):
+    # the fields a th: overlay may translate (npkit.i18n.content)
+    TEXT: ClassVar[tuple[str, ...]] = ("label",)
+
     label: Text
     value: Text
 
 
 class QuestionEntry(_Model):
     """A conceptual question (the schema of quiz/*.yaml)."""
+
+    # the fields a th: overlay may translate (npkit.i18n.content)
+    TEXT: ClassVar[tuple[str, ...]] = ("prompt", "why", *Choice.TEXT)
 
     id: str = Field(pattern=KEBAB)
     module: Module
@@ -116,6 +122,9 @@ class QuestionEntry(_Model):
 class SpecEntry(_Model):
     """A generated question's spec (the schema of generated.yaml's ``specs``)."""
 
+    # the fields a th: overlay may translate (npkit.i18n.content)
+    TEXT: ClassVar[tuple[str, ...]] = ("prompt",)
+
     id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
     module: Module
     case: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -152,6 +161,9 @@ class SpecEntry(_Model):
 class PromptEntry(_Model):
     """A discussion prompt (the schema of prompts.yaml)."""
 
+    # the fields a th: overlay may translate (npkit.i18n.content)
+    TEXT: ClassVar[tuple[str, ...]] = ("title", "question", "argument", "discuss")
+
     id: str = Field(pattern=KEBAB)
     module: Module
     title: Text
@@ -173,6 +185,9 @@ class PromptEntry(_Model):
 
 class ChecklistEntry(_Model):
     """A condition of duress as a yes/no question (the schema of checklist.yaml)."""
+
+    # the fields a th: overlay may translate (npkit.i18n.content)
+    TEXT: ClassVar[tuple[str, ...]] = ("title", "question")
 
     condition: str
     title: Text
@@ -217,7 +232,7 @@ def quiz_entries_in(folder: Path, *, check: PinpointCheck | None = None,
     seen = dict(taken or {})
     found: list[Entry] = []
     for path in files:
-        raw, node = read(path, lang)
+        raw, node = read(path, QuestionEntry.TEXT, lang)
         got = entries(path, raw, item_lines(node), QuestionEntry, check=check, taken=seen)
         seen.update((e.value.id, e.where) for e in got)
         found += got
@@ -240,7 +255,7 @@ def build(found: list[Entry]) -> list[Question]:
 def load_generated(path: Path, *, check: PinpointCheck | None = None, lang: str | None = None
                    ) -> tuple[tuple[Spec, ...], str]:
     """The specs of the generated questions, and the stop prompt asked of any case."""
-    raw, node = read(path, lang)
+    raw, node = read(path, ("stop_prompt", *SpecEntry.TEXT), lang)
     if not isinstance(raw, dict) or set(raw) != {"stop_prompt", "specs"}:
         raise ContentError(f"{shown(path)}: expected the keys stop_prompt and specs")
     try:
@@ -256,7 +271,7 @@ def load_generated(path: Path, *, check: PinpointCheck | None = None, lang: str 
 
 def load_prompts(path: Path, *, check: PinpointCheck | None = None, lang: str | None = None
                  ) -> tuple[Prompt, ...]:
-    raw, node = read(path, lang)
+    raw, node = read(path, PromptEntry.TEXT, lang)
     return tuple(e.value.prompt() for e in entries(path, raw, item_lines(node), PromptEntry,
                                                      check=check))
 
@@ -266,7 +281,7 @@ def load_checklist(path: Path, *, check: PinpointCheck | None = None, lang: str 
     """One question per condition of duress, in the law module's order."""
     from npkit.law.duress import CONDITIONS
 
-    raw, node = read(path, lang)
+    raw, node = read(path, ChecklistEntry.TEXT, lang)
     found = {e.value.condition: e.value
              for e in entries(path, raw, item_lines(node), ChecklistEntry, check=check,
                               key="condition")}
