@@ -444,11 +444,12 @@ class ScenarioLab(Stateful):
         labels = {r.key: r.label for r in self.outcomes.rows}
         flips = {r.key: [c for c in found if c.path == f"{r.key}.outcome"]
                  for r in self.outcomes.rows}
-        others = [(r.label, flips[r.key]) for r in self.outcomes.rows
+        # the changes in the learner's language: each is a wording code (npkit.render.words)
+        others = [(r.label, rw.worded_changes(flips[r.key])) for r in self.outcomes.rows
                   if flips[r.key] and r.key != key]
         self.counterfactuals.value = ui.value(
             "scenario_lab/counterfactuals.html.j2", found=True, label=labels.get(key, key),
-            mine=flips.get(key, []), others=others)
+            mine=rw.worded_changes(flips.get(key, [])), others=others)
 
     # ------------------------------------------------------------------ for tests and benches
 
