@@ -44,6 +44,13 @@ def _lab_findings() -> list[str]:
     check()
     lab.quick["imminent_threat"].value = not lab.quick["imminent_threat"].value
     check()
+    # every kind of change in "Your changes": a quick fact, means, a threat's part, the charge
+    for name, value in (("quick.ordered", False), ("means.deception", False),
+                        ("threat.1.target", "close_person"), ("offence.harm", "none")):
+        assert lab.edit(name, value), name
+    check()
+    # the downloaded file records the changes in English, so the list is checked on its own
+    found.extend(bypassed([lab.your_changes]))
     lab.edit("no.such.control", True)  # refused: a message
     check()
     lab.show_counterfactuals()

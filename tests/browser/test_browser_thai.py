@@ -167,6 +167,29 @@ def test_nothing_left_in_english(site, visit, number):
     assert not english, f"module {number} in Thai still shows English: {english}"
 
 
+def test_the_lab_in_thai_after_changes(site, visit):
+    """Module 5 in Thai once the trainee has changed facts and asked what would have to change:
+    the list of changes, the outcome notes and the counterfactuals are Thai too."""
+    th = translations("th").gettext
+    v = visit()
+    page = v.page
+    page.goto(site.module_url(f"th/{NOTEBOOK[5]}", lang="th"), timeout=180_000)
+    wait_for_thai_module(page)
+    for fact in ("An imminent threat of serious harm aimed at them",
+                 "The traffickers ordered the act", "They gave informed consent"):
+        box = page.get_by_role("checkbox", name=th(fact))
+        box.set_checked(not box.is_checked())
+    expect(page.locator(".npk-lab li").filter(
+        has_text=th("added: an imminent threat of serious harm aimed at them"))).to_be_attached()
+    expect(page.locator(".npk-lab li").filter(has_text=th("informed consent"))).to_be_attached()
+    page.get_by_role("button", name=th("What would have to change?")).click()
+    expect(page.locator(".npk-lab").get_by_text("การเปลี่ยนแปลงที่น้อยที่สุด")).to_be_attached()
+    page.wait_for_function(LOADED, timeout=120_000)
+    english = page.locator("#npk-main").evaluate(ENGLISH_RUNS)
+    assert not english, f"module 5 in Thai, after changes, still shows English: {english}"
+    assert not v.problems(), "\n".join(v.problems())
+
+
 # The workshop pages as a trainee and a trainer first meet them (no session yet), each with
 # the control it is opened for, named in Thai: the join page reloads with the learner code the
 # server issued first (as in test_browser_dashboards.py).

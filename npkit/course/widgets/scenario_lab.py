@@ -38,10 +38,10 @@ from npkit.casefile.scenario import (
     Scenario,
     apply_edit,
     build_case,
-    describe_changes,
     edited_copy,
     initial_scenario,
     replay_changes,
+    said_changes,
     scenario_changes,
     short,
 )
@@ -398,9 +398,11 @@ class ScenarioLab(Stateful):
             self.outcomes.show(self.assessment, announce, point=point)
         self._draw_why()
         self._draw_counterfactuals()
-        changes = describe_changes(self.loaded, self.scenario)
-        self.your_changes.value = ui.value("scenario_lab/changes.html.j2", changes=changes)
-        self.edited = edited_copy(self.loaded, self.case, changes)
+        changes = said_changes(self.loaded, self.scenario)
+        # shown in the learner's language; the downloaded file records them in English
+        self.your_changes.value = ui.value("scenario_lab/changes.html.j2",
+                                           changes=[rw.said(c) for c in changes])
+        self.edited = edited_copy(self.loaded, self.case, [str(c) for c in changes])
         self.download.show(self.edited)
 
     def _draw_why(self) -> None:
