@@ -81,8 +81,9 @@ def _guarded(method: Callable) -> Callable:
 
 def _menu_label(label: str) -> str:
     """A matrix row's label, short enough for a menu on a phone: a model by its title alone
-    ("Causation (but-for)"; the menu lists tests, and only models have titles like these)."""
-    return label.removeprefix("Model: ")
+    ("Causation (but-for)"; the menu lists tests, and only models have titles like these).
+    The prefix is the row label's own, in the learner's language (outcome_matrix.rows)."""
+    return label.removeprefix(_("Model: {title}").format(title=""))
 
 
 def _section(title: str = "", text: str = "") -> w.HTML:
