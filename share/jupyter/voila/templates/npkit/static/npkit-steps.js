@@ -25,7 +25,7 @@
   var nav = null;
   var status = null;
 
-  // The words in the page's language (npkit-lang.js; extracted by make catalogues).
+  // The words in the page's language (npkit-lang.js; T("...") is extracted for the catalogue).
   function T(english) {
     return window.npkitText ? window.npkitText(english) : english;
   }
