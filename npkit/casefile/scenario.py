@@ -11,6 +11,10 @@ and raises :class:`Rejected` (with a message fit for a trainee) for anything els
 scenarios are replayed through the same checks (:func:`replay_changes`), and
 :func:`edited_copy` turns an edited case into a case file of its own. Nothing here decides a
 legal outcome, and nothing here needs a widget library: a core install imports it.
+
+The controls' labels are marked with ``N_`` (npkit.i18n's no-op marker, so that ``make
+catalogues`` extracts them); the fact editor shows them through ``_()``. Only the marker is
+used here: this module never translates, and the values it checks stay the vocabulary's.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pydantic import ValidationError
 
 from npkit.casefile.case import Case
 from npkit.casefile.editing import edit_case, edit_offence, edit_period
+from npkit.i18n import N_
 from npkit.law.facts import CHILD_UNDER
 from npkit.law.vocabulary import (
     Harm,
@@ -47,32 +52,34 @@ def _words(term: str) -> str:
 @dataclass(frozen=True, slots=True)
 class QuickFact:
     key: str
-    label: str  # the checkbox's label, as the trainee reads it
-    group: str
-    change: str  # how the change reads in "Your changes" and in a downloaded file
+    label: str  # the checkbox's label, as the trainee reads it (N_: shown through _())
+    group: str  # N_ too
+    change: str  # how the change reads in "Your changes" and in a downloaded file (N_)
 
 
 QUICK_FACTS: tuple[QuickFact, ...] = (
-    QuickFact("imminent_threat", "An imminent threat of serious harm aimed at them",
-              "Threats and escape", "an imminent threat of serious harm aimed at them"),
-    QuickFact("escape", "They had a reasonable chance to escape",
-              "Threats and escape", "a reasonable chance to escape"),
-    QuickFact("voluntary_association", "They knowingly joined the group (voluntary association)",
-              "Their choices", "knowingly joined the group"),
-    QuickFact("informed_consent", "They gave informed consent",
-              "Their choices", "informed consent"),
-    QuickFact("rewarded", "Rewards, not coercion, kept them working",
-              "Their choices", "rewards rather than coercion"),
-    QuickFact("returned_after_rescue", "They went back after an earlier rescue",
-              "Their choices", "went back after an earlier rescue"),
-    QuickFact("ordered", "The traffickers ordered the act",
-              "The charge", "the traffickers ordered the act"),
-    QuickFact("but_for", "It would not have happened but for the trafficking",
-              "The charge", "would not have happened but for the trafficking"),
-    QuickFact("connected", "It was part of the work they were exploited for",
-              "The charge", "part of the exploited work"),
-    QuickFact("child", "Under 18", "The person", "under 18"),
-    QuickFact("identified", "Identified as a victim", "The person", "identified as a victim"),
+    QuickFact("imminent_threat", N_("An imminent threat of serious harm aimed at them"),
+              N_("Threats and escape"), "an imminent threat of serious harm aimed at them"),
+    QuickFact("escape", N_("They had a reasonable chance to escape"),
+              N_("Threats and escape"), N_("a reasonable chance to escape")),
+    QuickFact("voluntary_association",
+              N_("They knowingly joined the group (voluntary association)"),
+              N_("Their choices"), N_("knowingly joined the group")),
+    QuickFact("informed_consent", N_("They gave informed consent"),
+              N_("Their choices"), N_("informed consent")),
+    QuickFact("rewarded", N_("Rewards, not coercion, kept them working"),
+              N_("Their choices"), N_("rewards rather than coercion")),
+    QuickFact("returned_after_rescue", N_("They went back after an earlier rescue"),
+              N_("Their choices"), N_("went back after an earlier rescue")),
+    QuickFact("ordered", N_("The traffickers ordered the act"),
+              N_("The charge"), N_("the traffickers ordered the act")),
+    QuickFact("but_for", N_("It would not have happened but for the trafficking"),
+              N_("The charge"), N_("would not have happened but for the trafficking")),
+    QuickFact("connected", N_("It was part of the work they were exploited for"),
+              N_("The charge"), N_("part of the exploited work")),
+    QuickFact("child", N_("Under 18"), N_("The person"), N_("under 18")),
+    QuickFact("identified", N_("Identified as a victim"), N_("The person"),
+              N_("identified as a victim")),
 )
 QUICK = {q.key: q for q in QUICK_FACTS}
 
@@ -91,15 +98,15 @@ OFFENCE_FLAGS = {
 ADDED_THREAT = {"target": "self", "severity": "serious_harm", "imminence": "imminent",
                 "note": "added in npkit's scenario lab"}
 THREAT_PARTS: dict[str, tuple[str, type[StrEnum]]] = {
-    "target": ("Aimed at", ThreatTarget),
-    "severity": ("Harm threatened", ThreatSeverity),
-    "imminence": ("How close", Imminence),
+    "target": (N_("Aimed at"), ThreatTarget),
+    "severity": (N_("Harm threatened"), ThreatSeverity),
+    "imminence": (N_("How close"), Imminence),
 }
 OFFENCE_PARTS: dict[str, tuple[str, type[StrEnum]]] = {
-    "type": ("Offence type", OffenceType),
-    "category": ("Category", OffenceCategory),
-    "committed": ("When committed", Timing),
-    "harm": ("Harm caused", Harm),
+    "type": (N_("Offence type"), OffenceType),
+    "category": (N_("Category"), OffenceCategory),
+    "committed": (N_("When committed"), Timing),
+    "harm": (N_("Harm caused"), Harm),
 }
 # The ages "Under 18" switches to when the file says otherwise: the law's line, and a child's age.
 ADULT_AGE, CHILD_AGE = CHILD_UNDER, 16
@@ -268,33 +275,69 @@ def loaded_means(case: Case) -> tuple[str, ...]:
     return tuple(str(m) for m in principal(case)[1].means)
 
 
-def describe_changes(loaded: Case, s: Scenario) -> list[str]:
-    """Plain sentences naming every choice that differs from the loaded case."""
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One change in words: an English ``template`` (marked with N_) and its fields, each
+    ``(name, kind, value)``: ``term`` (a vocabulary term), ``terms`` (a list of them, joined
+    by ", "), ``label`` (an N_ label of this module), ``lower`` (one, in lower case) or
+    ``number``. ``str()`` is the English; a page in another language words it from the parts
+    (npkit.render.words.said), deciding nothing again."""
+
+    template: str
+    fields: tuple[tuple[str, str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return self.template.format(**{name: _english(kind, v) for name, kind, v in self.fields})
+
+
+def _english(kind: str, value: object) -> object:
+    if kind == "term":
+        return _words(str(value))
+    if kind == "terms":
+        return ", ".join(_words(str(v)) for v in value)
+    if kind == "lower":
+        return str(value).lower()
+    return value
+
+
+def said_changes(loaded: Case, s: Scenario) -> list[Said]:
+    """Every choice that differs from the loaded case, as :class:`Said` (its words and parts)."""
     base = initial_scenario(loaded)
     out = []
     for q in QUICK_FACTS:
         now = s.quick[q.key]
         if now != base.quick[q.key]:
             if q.key == "imminent_threat":
-                out.append("added: an imminent threat of serious harm aimed at them")
+                out.append(Said(N_("added: an imminent threat of serious harm aimed at them")))
+            elif now:
+                out.append(Said(N_("now: {change}"), (("change", "label", q.change),)))
             else:
-                out.append(f"{'now' if now else 'no longer'}: {q.change}")
-    added = [m for m in s.means if m not in base.means]
-    removed = [m for m in base.means if m not in s.means]
+                out.append(Said(N_("no longer: {change}"), (("change", "label", q.change),)))
+    added = tuple(m for m in s.means if m not in base.means)
+    removed = tuple(m for m in base.means if m not in s.means)
     if added:
-        out.append("means added: " + ", ".join(_words(m) for m in added))
+        out.append(Said(N_("means added: {means}"), (("means", "terms", added),)))
     if removed:
-        out.append("means removed: " + ", ".join(_words(m) for m in removed))
+        out.append(Said(N_("means removed: {means}"), (("means", "terms", removed),)))
     for i, (old, new) in enumerate(zip(base.threats, s.threats, strict=True)):
         for part, a, b in zip(THREAT_PARTS, old, new, strict=True):
             if a != b:
-                out.append(f"threat {i + 1}, {THREAT_PARTS[part][0].lower()}: "
-                           f"{_words(a)} → {_words(b)}")
+                out.append(Said(N_("threat {n}, {part}: {before} → {after}"),
+                                (("n", "number", i + 1), ("part", "lower", THREAT_PARTS[part][0]),
+                                 ("before", "term", a), ("after", "term", b))))
     for part, (label, _) in OFFENCE_PARTS.items():
         a, b = base.offence[part], s.offence[part]
         if a != b:
-            out.append(f"charge, {label.lower()}: {_words(a)} → {_words(b)}")
+            out.append(Said(N_("charge, {part}: {before} → {after}"),
+                            (("part", "lower", label), ("before", "term", a),
+                             ("after", "term", b))))
     return out
+
+
+def describe_changes(loaded: Case, s: Scenario) -> list[str]:
+    """Plain sentences (English) naming every choice that differs from the loaded case: what a
+    downloaded case file records (:func:`edited_copy`)."""
+    return [str(x) for x in said_changes(loaded, s)]
 
 
 # --------------------------------------------------------------------------- saving a scenario

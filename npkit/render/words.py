@@ -9,6 +9,8 @@ matters. Here the English is looked up in the catalogues:
   (:func:`value`: the law gives a parameter it built from facts and vocabulary as
   npkit.law.wording.Words, English that keeps its terms, labels, worded codes and list joins);
 - a counterfactual's changes (:func:`changes`): wording codes, as reasons are;
+- a scenario-lab change (:func:`said`: npkit.casefile.scenario.Said, a template and its
+  parts);
 - a label the law types in Python (:func:`label`: a finding's title, a vocabulary term, a
   confidence mark): the English itself is the msgid (extracted by running the law:
   npkit.i18n.extract.law_labels).
@@ -198,3 +200,26 @@ def worded_changes(counterfactuals) -> list:
     from dataclasses import replace
 
     return [replace(c, changes=changes(c)) for c in counterfactuals]
+
+
+def said(item) -> str:
+    """A change the scenario lab names (npkit.casefile.scenario.Said: an English template marked
+    for the catalogue and its parts) in the learner's language; the English if the translation
+    does not fit its fields."""
+    fields = {}
+    for name, kind, v in item.fields:
+        if kind == "term":
+            fields[name] = term(v)
+        elif kind == "terms":
+            fields[name] = joiner("list").join(term(t) for t in v)
+        elif kind == "label":
+            fields[name] = label(v)
+        elif kind == "lower":
+            fields[name] = label(v).lower()
+        else:
+            fields[name] = v
+    try:
+        return _(item.template).format(**fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        log.warning("translation of %r does not fit its fields: %s", item.template, exc)
+        return str(item)

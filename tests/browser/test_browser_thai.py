@@ -4,8 +4,9 @@
   ``lang="th"`` on the page, the draft notice with its link to the English original, the
   language switch, Thai text drawn with a Thai system font (never a web font), no mojibake, no
   console error, no request to another host, and no serious axe-core violation.
-- The module text (the notebooks' markdown, npkit.course.build) has no English left but
-  citations; the whole page does once every helper's strings have landed (``ALL_THAI`` below).
+- No English left but citations: in the module text (the notebooks' markdown,
+  npkit.course.build), on every module page as a whole (its widgets and the page scripts'
+  words too) and on the two workshop pages, join and trainer.
 - The choice is kept: in the learner's links (``&lang=th``), in the browser (the landing page
   and ``/join`` follow it without ``?lang=``).
 - Module 5 in Thai at 1280x800: no text overflows its control (layout_checks.CUT_OFF); the
@@ -31,12 +32,13 @@ from browser_support import (
 )
 from layout_checks import CUT_OFF
 
-from npkit.course.training.modules import MODULES
+from npkit.course.training.modules import MODULES, WORKSHOP_PAGES
+from npkit.i18n import translations
 
-# Turn on once the widget strings, the engine wording and the course content are translated
-# (the i18nwa/i18nwb/thcases/thcourse/thwording branches are merged): every module page must
-# then show no English but citations, anywhere. NPKIT_ALL_THAI=1 turns it on for one run.
-ALL_THAI = os.environ.get("NPKIT_ALL_THAI") == "1"
+JOIN, TRAINER = (p.notebook for p in WORKSHOP_PAGES)  # not modules: named by their notebook
+
+# Every page in Thai shows no English but citations, anywhere: the module pages and the two
+# workshop pages (test_nothing_left_in_english, test_no_english_on_the_workshop_pages).
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 # What UTF-8 Thai looks like read as Latin-1 or cp1252 (à¸, à¹), other double-decoded UTF-8
@@ -71,6 +73,10 @@ ENGLISH_RUNS = """(root) => {
     const words = /[A-Za-z][A-Za-z'’-]*(?:[ ,;:]+[A-Za-z][A-Za-z'’-]*){3,}/g;
     return [...new Set(text.match(words) || [])];
 }"""
+
+# Every widget output drawn: Voila's renderer holds its placeholder text until the view is in.
+LOADED = """() => ![...document.querySelectorAll('.jp-OutputArea-output')]
+    .some(e => e.textContent.trim().startsWith('Loading widget'))"""
 
 # The fonts Chromium drew a node's text with (DevTools CSS.getPlatformFontsForNode).
 def platform_fonts(page, selector: str) -> list[dict]:
@@ -113,10 +119,12 @@ def check_thai_page(v, what: str, font_selector: str) -> None:
 
 
 def wait_for_thai_module(page) -> None:
-    """Until every cell has run and been drawn: the pager after the last cell is there and no
-    output is pending."""
+    """Until every cell has run and been drawn: the pager after the last cell is there, no
+    output is pending and no widget is still being drawn (Voila's widget renderer shows
+    "Loading widget..." until the widget's view is there)."""
     expect(page.locator("nav.npk-pager")).to_be_attached()
     page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
+    page.wait_for_function(LOADED, timeout=120_000)
 
 
 def test_landing_page_in_thai(site, visit):
@@ -149,8 +157,6 @@ def test_module_in_thai(site, visit, number):
     assert not page.get_by_text(re.compile("Error displaying widget")).count(), what
 
 
-@pytest.mark.skipif(not ALL_THAI, reason="until every helper's Thai strings have landed "
-                                         "(NPKIT_ALL_THAI=1, or set ALL_THAI = True)")
 @pytest.mark.parametrize("number", sorted(NOTEBOOK))
 def test_nothing_left_in_english(site, visit, number):
     v = visit()
@@ -159,6 +165,53 @@ def test_nothing_left_in_english(site, visit, number):
     wait_for_thai_module(page)
     english = page.locator("#npk-main").evaluate(ENGLISH_RUNS)
     assert not english, f"module {number} in Thai still shows English: {english}"
+
+
+def test_the_lab_in_thai_after_changes(site, visit):
+    """Module 5 in Thai once the trainee has changed facts and asked what would have to change:
+    the list of changes, the outcome notes and the counterfactuals are Thai too."""
+    th = translations("th").gettext
+    v = visit()
+    page = v.page
+    page.goto(site.module_url(f"th/{NOTEBOOK[5]}", lang="th"), timeout=180_000)
+    wait_for_thai_module(page)
+    for fact in ("An imminent threat of serious harm aimed at them",
+                 "The traffickers ordered the act", "They gave informed consent"):
+        box = page.get_by_role("checkbox", name=th(fact))
+        box.set_checked(not box.is_checked())
+    expect(page.locator(".npk-lab li").filter(
+        has_text=th("added: an imminent threat of serious harm aimed at them"))).to_be_attached()
+    expect(page.locator(".npk-lab li").filter(has_text=th("informed consent"))).to_be_attached()
+    page.get_by_role("button", name=th("What would have to change?")).click()
+    expect(page.locator(".npk-lab").get_by_text("การเปลี่ยนแปลงที่น้อยที่สุด")).to_be_attached()
+    page.wait_for_function(LOADED, timeout=120_000)
+    english = page.locator("#npk-main").evaluate(ENGLISH_RUNS)
+    assert not english, f"module 5 in Thai, after changes, still shows English: {english}"
+    assert not v.problems(), "\n".join(v.problems())
+
+
+# The workshop pages as a trainee and a trainer first meet them (no session yet), each with
+# the control it is opened for, named in Thai: the join page reloads with the learner code the
+# server issued first (as in test_browser_dashboards.py).
+WORKSHOP_CONTROLS = {JOIN: ("textbox", "Session code"), TRAINER: ("button", "Start a session")}
+
+
+@pytest.mark.parametrize("notebook", [JOIN, TRAINER])
+def test_no_english_on_the_workshop_pages(site, visit, notebook):
+    v = visit()
+    page = v.page
+    page.goto(site.module_url(f"th/{notebook}", lang="th"), timeout=180_000)
+    if notebook == JOIN:
+        expect(page).to_have_url(re.compile(r"[?&]learner=[^&#]"))
+    role, english = WORKSHOP_CONTROLS[notebook]
+    name = translations("th").gettext(english)
+    assert name != english and THAI.search(name), f"no Thai for {english!r} in npkit.po"
+    expect(page.get_by_role(role, name=name).first).to_be_visible()
+    page.wait_for_function(f"() => !document.querySelector('{PENDING_OUTPUTS}')")
+    page.wait_for_function(LOADED, timeout=120_000)
+    expect(page.locator("html")).to_have_attribute("lang", "th")
+    english_runs = page.locator("#npk-main").evaluate(ENGLISH_RUNS)
+    assert not english_runs, f"{notebook} in Thai still shows English: {english_runs}"
 
 
 def test_the_choice_is_kept(site, visit, learner):

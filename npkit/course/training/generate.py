@@ -141,8 +141,9 @@ def _change_question(spec: Spec, case, assessment) -> Question:
     if not flipping:
         raise ValueError(f"{spec.id}: no single change flips {path}")
     answer, after = flipping[0]
-    # TODO(i18n): a change's words are the engine's (npkit.engine.counterfactuals), English
-    choices = tuple(sorted((_("if {change}").format(change=t), t)
+    # a change is a wording code (npkit.engine.counterfactuals): its words in the learner's
+    # language (npkit.render.words); the choice's value stays the engine's English
+    choices = tuple(sorted((_("if {change}").format(change=rw.value(t)), str(t))
                            for t in [answer, *others[:3]]))
     group, key = spec.target.split(".", 1)
     node = getattr(assessment, group)[key]

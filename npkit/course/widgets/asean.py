@@ -124,7 +124,9 @@ def _view(row, offence_type: str) -> dict:
         model.append(say("jurisdictions.qualifier.forced_labour"))
     if getattr(row, "applies_only_to", ""):
         model.append(say("jurisdictions.qualifier.only_for", only=row.applies_only_to))
-    return {"tag": tag, "provision": provision, "model": "; ".join(model),
+    # a named provision is a citation, kept in its own language (lang="en" on the page)
+    return {"tag": tag, "provision": provision, "cited": bool(row.provision),
+            "model": "; ".join(model),
             "offences": _offences_text(row),
             "discretion": discretion_text(row.discretion),
             "covered": covered_word(row, offence_type) if offence_type else "",

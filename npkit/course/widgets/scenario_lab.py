@@ -38,10 +38,10 @@ from npkit.casefile.scenario import (
     Scenario,
     apply_edit,
     build_case,
-    describe_changes,
     edited_copy,
     initial_scenario,
     replay_changes,
+    said_changes,
     scenario_changes,
     short,
 )
@@ -81,8 +81,9 @@ def _guarded(method: Callable) -> Callable:
 
 def _menu_label(label: str) -> str:
     """A matrix row's label, short enough for a menu on a phone: a model by its title alone
-    ("Causation (but-for)"; the menu lists tests, and only models have titles like these)."""
-    return label.removeprefix("Model: ")
+    ("Causation (but-for)"; the menu lists tests, and only models have titles like these).
+    The prefix is the row label's own, in the learner's language (outcome_matrix.rows)."""
+    return label.removeprefix(_("Model: {title}").format(title=""))
 
 
 def _section(title: str = "", text: str = "") -> w.HTML:
@@ -398,9 +399,11 @@ class ScenarioLab(Stateful):
             self.outcomes.show(self.assessment, announce, point=point)
         self._draw_why()
         self._draw_counterfactuals()
-        changes = describe_changes(self.loaded, self.scenario)
-        self.your_changes.value = ui.value("scenario_lab/changes.html.j2", changes=changes)
-        self.edited = edited_copy(self.loaded, self.case, changes)
+        changes = said_changes(self.loaded, self.scenario)
+        # shown in the learner's language; the downloaded file records them in English
+        self.your_changes.value = ui.value("scenario_lab/changes.html.j2",
+                                           changes=[rw.said(c) for c in changes])
+        self.edited = edited_copy(self.loaded, self.case, [str(c) for c in changes])
         self.download.show(self.edited)
 
     def _draw_why(self) -> None:
@@ -444,11 +447,12 @@ class ScenarioLab(Stateful):
         labels = {r.key: r.label for r in self.outcomes.rows}
         flips = {r.key: [c for c in found if c.path == f"{r.key}.outcome"]
                  for r in self.outcomes.rows}
-        others = [(r.label, flips[r.key]) for r in self.outcomes.rows
+        # the changes in the learner's language: each is a wording code (npkit.render.words)
+        others = [(r.label, rw.worded_changes(flips[r.key])) for r in self.outcomes.rows
                   if flips[r.key] and r.key != key]
         self.counterfactuals.value = ui.value(
             "scenario_lab/counterfactuals.html.j2", found=True, label=labels.get(key, key),
-            mine=flips.get(key, []), others=others)
+            mine=rw.worded_changes(flips.get(key, [])), others=others)
 
     # ------------------------------------------------------------------ for tests and benches
 

@@ -19,12 +19,17 @@
 (function () {
   "use strict";
 
-  var CUE = "Scroll sideways to see every column \u2192";
+  // The words in the page's language (npkit-lang.js; T("...") is extracted for the catalogue).
+  function T(english) {
+    return window.npkitText ? window.npkitText(english) : english;
+  }
 
   function captionOf(box) {
     var caption = box.querySelector("caption");
     var text = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
-    return text ? "Table, scrolls sideways: " + text : "Table, scrolls sideways";
+    return text ? T("Table, scrolls sideways: {caption}")
+      .replace("{caption}", function () { return text; })
+      : T("Table, scrolls sideways");
   }
 
   function wrapTable(table) {
@@ -42,7 +47,7 @@
       cue = document.createElement("p");
       cue.className = "npk-scroll-cue";
       cue.setAttribute("aria-hidden", "true");  // the region's name says it already
-      cue.textContent = CUE;
+      cue.textContent = T("Scroll sideways to see every column") + " \u2192";
       box.insertBefore(cue, box.firstChild);
     }
     var overflows = box.scrollWidth > box.clientWidth + 1;
@@ -102,7 +107,8 @@
     var button = event.target.closest && event.target.closest(".npk-tagger-tags button");
     if (!button || event.detail === 0) { return; }  // detail 0: Enter or Space, not a click
     var label = button.textContent.trim();
-    if (label !== "Next passage" && label !== "Previous passage") { return; }
+    // the tagger's buttons, named in the page's language (the same words as npkit.po's)
+    if (label !== T("Next passage") && label !== T("Previous passage")) { return; }
     var tagger = button.closest(".npk-tagger");
     if (tagger && tagger.getBoundingClientRect().top < 0) {
       tagger.scrollIntoView({block: "start"});

@@ -25,6 +25,15 @@
   var nav = null;
   var status = null;
 
+  // The words in the page's language (npkit-lang.js; T("...") is extracted for the catalogue).
+  function T(english) {
+    return window.npkitText ? window.npkitText(english) : english;
+  }
+
+  function stepOfTotal(n) {
+    return T("Step {n} of {total}").replace("{n}", n).replace("{total}", steps.length);
+  }
+
   function titleOf(heading) {
     var copy = heading.cloneNode(true);
     copy.querySelectorAll(".anchor-link, .jp-InternalAnchorLink").forEach(function (a) {
@@ -85,21 +94,22 @@
 
   function pagerFor(n) {
     var pager = element("nav", "npk-step-pager");
-    pager.setAttribute("aria-label", "Step " + n + " of " + steps.length);
+    pager.setAttribute("aria-label", stepOfTotal(n));
     if (n > 1) {
-      pager.appendChild(pagerLink(n - 1, "Previous step", "\u2190", true));
+      pager.appendChild(pagerLink(n - 1, T("Previous step"), "\u2190", true));
     }
     if (n < steps.length) {
-      pager.appendChild(pagerLink(n + 1, "Next step", "\u2192", false));
+      pager.appendChild(pagerLink(n + 1, T("Next step"), "\u2192", false));
     }
     return pager;
   }
 
   function build(main) {
     nav = element("nav", "npk-steps");
-    nav.setAttribute("aria-label", "Steps of this module");
+    nav.setAttribute("aria-label", T("Steps of this module"));
     var intro = element("p", "npk-steps-intro",
-      "This module has " + steps.length + " steps. You can move between them at any time.");
+      T("This module has {n} steps. You can move between them at any time.")
+        .replace("{n}", steps.length));
     nav.appendChild(intro);
     var list = element("ol");
     steps.forEach(function (step, i) {
@@ -155,7 +165,9 @@
       window.history.pushState(window.history.state, "", "#step-" + n);
     }
     if (how.announce) {
-      status.textContent = "Step " + n + " of " + steps.length + ": " + steps[n - 1].title;
+      status.textContent = T("Step {n} of {total}: {title}").replace("{n}", n)
+        .replace("{total}", steps.length)
+        .replace("{title}", function () { return steps[n - 1].title; });  // "$" as it is
     }
     if (how.focus) {
       var heading = steps[n - 1].heading;
