@@ -51,7 +51,7 @@ from markupsafe import Markup
 
 from npkit.casefile.case import Case
 from npkit.course import room
-from npkit.course.widgets import ui
+from npkit.course.widgets import handout_link, ui
 from npkit.course.widgets.poll_chart import chart_html, percent, shown_question
 from npkit.course.widgets.workshop_page import (
     JOIN_NOTEBOOK,
@@ -109,8 +109,9 @@ def _hidden(widget: w.Widget, cls: str) -> w.Widget:
 
 class TrainerPage(Page):
     """The trainer's page. ``widget`` is the root; the controls and outputs are attributes:
-    start form ``case``, ``title``, ``start_button`` (and ``resume_button`` when this browser
-    remembers a session); then the stage ``join_info``, ``question``, ``participants``,
+    start form ``case``, ``handouts`` (the case's printable handout and answer key,
+    :mod:`~npkit.course.widgets.handout_link`), ``title``, ``start_button`` (and
+    ``resume_button`` when this browser remembers a session); then the stage ``join_info``, ``question``, ``participants``,
     ``chart``; the controls ``prev_button``, ``lock_button``, ``reveal_button``,
     ``next_button``, ``timer_seconds`` / ``timer_button``, ``present_button``,
     ``panel_button``; the trainer panel ``address`` / ``address_button``, ``private``,
@@ -158,9 +159,11 @@ class TrainerPage(Page):
         self.resume_button = ui.button(_("Resume session"), kind="primary",
                                        tooltip=_("Open the session this browser remembers"))
         self.resume_box = w.VBox([self.resume_text, self.resume_button])
+        # "Print handouts for this case": made in this kernel, in the page's language
+        self.handouts = handout_link.for_dropdown(self.case, self._by_id)
         self.start_form = w.VBox([
             ui.html_widget("workshop/start_intro.html.j2", any_cases=bool(self.cases)),
-            self.resume_box, self.case, self.title, self.start_button])
+            self.resume_box, self.case, self.handouts, self.title, self.start_button])
         self.start_form.add_class("npk-ws-start")
         show(self.resume_box, False)
 
