@@ -111,12 +111,12 @@ class TrainerPage(Page):
     """The trainer's page. ``widget`` is the root; the controls and outputs are attributes:
     start form ``case``, ``handouts`` (the case's printable handout and answer key,
     :mod:`~npkit.course.widgets.handout_link`), ``title``, ``start_button`` (and
-    ``resume_button`` when this browser remembers a session); then the stage ``join_info``, ``question``, ``participants``,
-    ``chart``; the controls ``prev_button``, ``lock_button``, ``reveal_button``,
-    ``next_button``, ``timer_seconds`` / ``timer_button``, ``present_button``,
-    ``panel_button``; the trainer panel ``address`` / ``address_button``, ``private``,
-    ``export_button`` / ``export``, ``delete_button`` / ``confirm_delete_button`` /
-    ``cancel_delete_button``; and ``status``.
+    ``resume_button`` when this browser remembers a session); then the stage ``join_info``,
+    ``question``, ``participants``, ``chart``; the controls ``prev_button``, ``lock_button``,
+    ``reveal_button``, ``next_button``, ``timer_seconds`` / ``timer_button``,
+    ``present_button``, ``panel_button``; the trainer panel ``address`` /
+    ``address_button``, ``private``, ``export_button`` / ``export``, ``delete_button`` /
+    ``confirm_delete_button`` / ``cancel_delete_button``; and ``status``.
 
     ``workshop`` (or ``store``) says where sessions are kept; by default the store
     :meth:`Store.open` finds ($NPKIT_DB_URL, $NPKIT_STORE, or the course's SQLite file)."""
