@@ -316,14 +316,27 @@ def room_env(join_url: str | None, user: str, password: str | None) -> dict[str,
     return env
 
 
-def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(ROOT))
+def course_command(args: argparse.Namespace, notebooks: Path) -> list[str]:
+    """The course server's command line for these options (``python -m
+    npkit.course.dashboard``'s, with the room's language), on 127.0.0.1 only. ``ValueError``
+    with a message fit for a trainer for a bad ``--pool-size``, ``--room`` or ``--cull-idle``."""
     from npkit.course.dashboard import (
         check_cull_idle,
         parse_pool_sizes,
         parse_room_sizes,
         voila_command,
     )
+
+    pool_sizes = parse_pool_sizes(args.pool_size, notebooks)
+    room_sizes = parse_room_sizes(args.room, notebooks, args.language)
+    check_cull_idle(args.cull_idle)
+    return voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
+                         pool_sizes=pool_sizes, cull_idle=args.cull_idle,
+                         room_sizes=room_sizes, language=args.language)
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.path.insert(0, str(ROOT))
     from npkit.course.room import clean_address, lan_addresses
 
     args = parse_args(argv)
@@ -342,9 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
-        pool_sizes = parse_pool_sizes(args.pool_size, notebooks)
-        room_sizes = parse_room_sizes(args.room, notebooks, args.language)
-        check_cull_idle(args.cull_idle)
+        cmd = course_command(args, notebooks)
     except ValueError as e:
         say(str(e))
         return 2
@@ -386,9 +397,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Own process groups: Ctrl-C reaches this script, which stops nginx and then Voila in
         # order (Voila shuts its kernels down first).
-        cmd = voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
-                            pool_sizes=pool_sizes, cull_idle=args.cull_idle,
-                            room_sizes=room_sizes, language=args.language)
         say(f"starting the course (Voila on 127.0.0.1:{args.voila_port})")
         voila = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                                  start_new_session=True,

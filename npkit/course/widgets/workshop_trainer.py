@@ -49,6 +49,7 @@ from urllib.parse import quote, urlencode
 import ipywidgets as w
 from markupsafe import Markup
 
+from npkit import i18n
 from npkit.casefile.case import Case
 from npkit.course import room
 from npkit.course.widgets import handout_link, ui
@@ -93,6 +94,24 @@ def cases_with_questions(cases: Iterable[Case] | None = None) -> list[Case]:
 
         cases = library().cases
     return [c for c in cases if c.questions]
+
+
+def stored_case(case: Case) -> Case:
+    """``case`` as the store keeps its questions: in English, the cases' own language, whatever
+    this page's, so that a session (and its exported results) reads the same from every page;
+    each page shows the prompt and choices in its own words (poll_chart.shown_question). A
+    case the English library lacks (or holds with other questions) is kept as given."""
+    if i18n.current() == i18n.DEFAULT:
+        return case
+    from npkit.casefile.library import library
+
+    try:
+        english = {c.id: c for c in library(lang=i18n.DEFAULT).cases}.get(case.id)
+    except (OSError, ValueError):
+        return case
+    same = english is not None and [q.id for q in english.questions] == [
+        q.id for q in case.questions]
+    return english if same else case
 
 
 def data_href(text: str, mime: str) -> str:
@@ -285,7 +304,8 @@ class TrainerPage(Page):
         if len(title) > MAX_TITLE:
             raise WorkshopError(_("A title has at most {limit} characters; this one has "
                                   "{n}.").format(limit=MAX_TITLE, n=len(title)))
-        new = ws.create(case.id, poll_questions(case), title=title or case.title[:MAX_TITLE])
+        new = ws.create(case.id, poll_questions(stored_case(case)),
+                        title=title or case.title[:MAX_TITLE])
         self._open(new.code, new.secret)
         n = len(self.view.questions)
         self.say(ngettext("Session {code} started: {n} question on {case}. Press Present to "
