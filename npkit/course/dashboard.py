@@ -430,6 +430,8 @@ def run_voila(argv: Sequence[str]) -> int:
         address stays free of secrets: a join code is on the wall anyway."""
 
         def get(self, code=None):
+            from urllib.parse import urlencode
+
             from npkit.course.room import join_page
 
             if code is None:
@@ -439,6 +441,8 @@ def run_voila(argv: Sequence[str]) -> int:
             lang = visitor_language(self)
             if lang != "en":  # the trainee's language: its own join page
                 page = page.replace("/voila/render/", f"/voila/render/{lang}/", 1)
+            if self.get_query_argument("lang", None):  # a link's choice: the page remembers it
+                page += ("&" if "?" in page else "?") + urlencode({"lang": lang})
             self.redirect(page)
 
         head = get  # a QR scanner may look before it opens
