@@ -166,3 +166,30 @@ def test_a_session_started_in_thai_is_stored_in_english_and_shown_in_each_langua
     assert all(THAI.search(text) for text in _bars(thai.chart.value).values())
     for page in (thai, english):
         page.close()
+
+
+def test_a_thai_trainee_is_refused_in_thai(ws):
+    i18n.use("th")
+    trainer = TrainerPage(library().cases, workshop=ws)
+    trainer.case.value = "jane"
+    trainer.start_button.click()
+    trainee = TraineePage(library().cases, workshop=ws, query=f"session={trainer.code}")
+    trainee.nickname.value = "น" * 41  # longer than a nickname may be
+    trainee.join_button.click()
+    said = html.unescape(trainee.status.value)
+    assert THAI.search(said) and "41" not in said and "40" in said, said
+    assert "nickname" not in said.lower()
+
+    from npkit.store.learners import StoreError
+
+    def broken(*_args, **_kwargs):
+        raise StoreError("The answer store is busy or read-only: database is locked")
+
+    trainer.workshop.lock = broken  # the store fails under a button: framed in Thai
+    trainer.lock_button.click()
+    said = html.unescape(trainer.status.value)
+    assert "could not be used just now" not in said and THAI.search(said), said
+    assert "database is locked" in said  # the store's own words, for whoever fixes it
+    assert "Traceback" not in said
+    for page in (trainer, trainee):
+        page.close()
