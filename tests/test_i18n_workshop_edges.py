@@ -105,6 +105,36 @@ def test_the_page_script_names_its_language_to_the_server():
         assert f'T("{words}")' in js, words
 
 
+SCRIPTS = ROOT / "share/jupyter/voila/templates/npkit/static"
+# A string literal that starts with a capital and has a lower-case letter: words for a person,
+# unless T(...) takes it (what is not words: event and header names).
+LITERAL = re.compile(r'(T\(\s*)?"([A-Z][^"\\]*(?:\\.[^"\\]*)*)"')
+NOT_WORDS = {"DOMContentLoaded", "Content-Type", "X-XSRFToken"}
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in SCRIPTS.glob("*.js")))
+def test_every_word_a_script_shows_goes_through_the_catalogue(script):
+    from npkit.i18n.extract import extract_script
+
+    bare = []
+    for n, line in enumerate((SCRIPTS / script).read_text("utf-8").splitlines(), 1):
+        code = line.strip()
+        if code.startswith(("*", "//", "/*")):
+            continue
+        for m in LITERAL.finditer(code.split(" // ")[0]):
+            if m.group(1) is None and re.search("[a-z]", m.group(2)) and \
+                    m.group(2) not in NOT_WORDS:
+                bare.append(f"{script}:{n}: {m.group(2)}")
+    assert not bare, "words shown without T(...):\n" + "\n".join(bare)
+    thai = dashboard.script_text("th")
+    with (SCRIPTS / script).open("rb") as fh:
+        words = [msg for _n, _f, (_ctx, msg), _c in extract_script(fh, {}, [], {})]
+    # a sentence with words (not only {fields} and signs) has Thai words
+    missing = [w for w in words if w not in thai or (
+        re.search("[A-Za-z]", re.sub(r"\{\w+\}", "", w)) and not THAI.search(thai[w]))]
+    assert not missing, f"{script}: no Thai for {missing}"
+
+
 # --- the module header on a Thai page --------------------------------------------------------
 
 def _hrefs(html: str) -> list[str]:

@@ -101,3 +101,18 @@ def test_not_found_under_a_thai_address_is_thai(site, path):
     html = info.value.read().decode("utf-8")
     assert '<html lang="th">' in html and NOT_FOUND in html
     assert "There is no page at this address" not in html
+
+
+def test_the_steps_of_a_thai_module_speak_thai(site, visit):
+    """npkit-steps.js's words on a Thai page: the steps nav, its line, the pager and the
+    announcement, from the catalogue (window.npkitText)."""
+    v = visit()
+    page = v.page
+    page.goto(site.module_url("th/04_asean.ipynb"), timeout=180_000)
+    nav = page.get_by_role("navigation", name="ขั้นตอนของบทเรียนนี้")  # "Steps of this module"
+    expect(nav).to_be_visible(timeout=120_000)
+    expect(page.locator(".npk-steps-intro")).to_contain_text("บทเรียนนี้มี")
+    page.get_by_role("link", name=re.compile(r"^ขั้นถัดไป")).first.click()  # "Next step"
+    expect(page.locator(".npk-steps-status")).to_contain_text(re.compile(r"^ขั้นที่ 2 จาก \d+: "))
+    assert "Step" not in page.locator(".npk-steps-status").inner_text()
+    assert not v.problems(), "\n".join(v.problems())

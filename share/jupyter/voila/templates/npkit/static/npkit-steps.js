@@ -20,6 +20,18 @@
 (function () {
   "use strict";
 
+  // The page's words in its language (npkit-lang.js's window.npkitText; the English where it
+  // has none): whole sentences, their {fields} filled in after (fill).
+  function T(english) {
+    return window.npkitText ? window.npkitText(english) : english;
+  }
+
+  function fill(sentence, fields) {
+    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
+    });
+  }
+
   var steps = [];  // {title, heading, cells: [cell divs], pager}
   var current = 0;  // 1-based; 0 before the first step is shown
   var nav = null;
@@ -85,21 +97,22 @@
 
   function pagerFor(n) {
     var pager = element("nav", "npk-step-pager");
-    pager.setAttribute("aria-label", "Step " + n + " of " + steps.length);
+    pager.setAttribute("aria-label", fill(T("Step {n} of {total}"), { n: n, total: steps.length }));
     if (n > 1) {
-      pager.appendChild(pagerLink(n - 1, "Previous step", "\u2190", true));
+      pager.appendChild(pagerLink(n - 1, T("Previous step"), "\u2190", true));
     }
     if (n < steps.length) {
-      pager.appendChild(pagerLink(n + 1, "Next step", "\u2192", false));
+      pager.appendChild(pagerLink(n + 1, T("Next step"), "\u2192", false));
     }
     return pager;
   }
 
   function build(main) {
     nav = element("nav", "npk-steps");
-    nav.setAttribute("aria-label", "Steps of this module");
+    nav.setAttribute("aria-label", T("Steps of this module"));
     var intro = element("p", "npk-steps-intro",
-      "This module has " + steps.length + " steps. You can move between them at any time.");
+      fill(T("This module has {n} steps. You can move between them at any time."),
+        { n: steps.length }));
     nav.appendChild(intro);
     var list = element("ol");
     steps.forEach(function (step, i) {
@@ -155,7 +168,8 @@
       window.history.pushState(window.history.state, "", "#step-" + n);
     }
     if (how.announce) {
-      status.textContent = "Step " + n + " of " + steps.length + ": " + steps[n - 1].title;
+      status.textContent = fill(T("Step {n} of {total}: {title}"),
+        { n: n, total: steps.length, title: steps[n - 1].title });
     }
     if (how.focus) {
       var heading = steps[n - 1].heading;
