@@ -153,11 +153,14 @@ serve-jupyterlab: notebooks
 # ROOM=30 keeps 30 kernels ready at start for the module the trainer opens first (ROOM_PAGE,
 # default the first module, e.g. ROOM_PAGE=05_scenario_lab); once the room has taken them the
 # page keeps its usual one ready, so memory does not double (docs/performance.md).
+# ROOM_LANGUAGE=th: a Thai room (its pages kept ready, ROOM alone is the Thai first module, the
+# landing and join pages in Thai for a browser that chose no language); ROOM_PAGE=th/NN_name.
 ROOM ?=
 ROOM_PAGE ?=
+ROOM_LANGUAGE ?=
 workshop-server: notebooks
 	$(BIN)/python deploy/workshop_server.py $(if $(ROOM),--room $(if $(ROOM_PAGE),$(ROOM_PAGE)=)$(ROOM)) \
-		$(WORKSHOP_ARGS)
+		$(if $(ROOM_LANGUAGE),--language $(ROOM_LANGUAGE)) $(WORKSHOP_ARGS)
 
 # How fast the course feels to a trainee, against Voila's own floor (benchmarks/run.py,
 # docs/performance.md): build/bench.json and a table. Options go in BENCH_ARGS, e.g.

@@ -19,6 +19,11 @@ The password is ``$NPKIT_WORKSHOP_PASSWORD`` if set; otherwise the one made on t
 (kept in password.txt, readable by you only), so a restart mid-workshop does not lock the room
 out. ``--new-password`` makes another. ``--htpasswd FILE`` uses a file of your own instead.
 
+A Thai room: ``--language th`` (``make workshop-server ROOM_LANGUAGE=th``) is passed to the
+course server (``npkit.course.dashboard --language``): every Thai page keeps a kernel ready, a
+bare ``--room N`` is the Thai first module, and a phone that chose no language gets the Thai
+landing and join pages. ``--room th/NN_name=N`` (``ROOM_PAGE=th/NN_name``) names a Thai page.
+
 docs/deploy.md explains the set-up, the sizing and the settings.
 """
 
@@ -254,6 +259,7 @@ class Stop(Exception):
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from npkit.course.dashboard import NOTEBOOKS
     from npkit.course.dashboard import PORT as VOILA_PORT
+    from npkit.i18n import LANGUAGES
 
     p = argparse.ArgumentParser(prog="deploy/workshop_server.py",
                                 description="Serve the npkit course to a room: Voila behind "
@@ -281,6 +287,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="a room of N trainees opening a page together, as for python -m "
                         "npkit.course.dashboard: N kernels ready at start for the first module "
                         "(or PAGE), then its usual one (make workshop-server ROOM=30)")
+    p.add_argument("--language", default="en", choices=sorted(LANGUAGES),
+                   help="the room's language, as for python -m npkit.course.dashboard: its "
+                        "pages keep a kernel ready, a bare --room N means its first module, "
+                        "and a browser that chose none gets its landing and join pages "
+                        "(default en; make workshop-server ROOM_LANGUAGE=th)")
     p.add_argument("--cull-idle", type=int, default=None, metavar="SECONDS",
                    help="shut down the kernel of a page that has gone after this long idle, "
                         "as for python -m npkit.course.dashboard (default 1800; e.g. 7200 for a "
@@ -305,14 +316,27 @@ def room_env(join_url: str | None, user: str, password: str | None) -> dict[str,
     return env
 
 
-def main(argv: list[str] | None = None) -> int:
-    sys.path.insert(0, str(ROOT))
+def course_command(args: argparse.Namespace, notebooks: Path) -> list[str]:
+    """The course server's command line for these options (``python -m
+    npkit.course.dashboard``'s, with the room's language), on 127.0.0.1 only. ``ValueError``
+    with a message fit for a trainer for a bad ``--pool-size``, ``--room`` or ``--cull-idle``."""
     from npkit.course.dashboard import (
         check_cull_idle,
         parse_pool_sizes,
         parse_room_sizes,
         voila_command,
     )
+
+    pool_sizes = parse_pool_sizes(args.pool_size, notebooks)
+    room_sizes = parse_room_sizes(args.room, notebooks, args.language)
+    check_cull_idle(args.cull_idle)
+    return voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
+                         pool_sizes=pool_sizes, cull_idle=args.cull_idle,
+                         room_sizes=room_sizes, language=args.language)
+
+
+def main(argv: list[str] | None = None) -> int:
+    sys.path.insert(0, str(ROOT))
     from npkit.course.room import clean_address, lan_addresses
 
     args = parse_args(argv)
@@ -331,9 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
-        pool_sizes = parse_pool_sizes(args.pool_size, notebooks)
-        room_sizes = parse_room_sizes(args.room, notebooks)
-        check_cull_idle(args.cull_idle)
+        cmd = course_command(args, notebooks)
     except ValueError as e:
         say(str(e))
         return 2
@@ -375,9 +397,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Own process groups: Ctrl-C reaches this script, which stops nginx and then Voila in
         # order (Voila shuts its kernels down first).
-        cmd = voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
-                            pool_sizes=pool_sizes, cull_idle=args.cull_idle,
-                            room_sizes=room_sizes)
         say(f"starting the course (Voila on 127.0.0.1:{args.voila_port})")
         voila = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
                                  start_new_session=True,
@@ -402,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
         urls = [f"{scheme}://{a}:{args.port}/" for a in addresses or ["<this computer>"]]
         say("the course is served to the room at " + "  ".join(urls))
         say(f"trainees join at {join_url} (the trainer page shows it, with a QR code)")
+        if args.language != "en":
+            say(f"the room's language: {args.language} (trainees may still switch)")
         if password:
             say(f"user name: {args.user}   password: {password}")
         elif args.htpasswd:

@@ -242,7 +242,9 @@ def test_trainer_link_offers_both_files_for_the_chosen_case(english):
     jane = load_case(JANE)
     dropdown = w.Dropdown(options=[("Jane", "jane"), ("Other", "other")], value="jane")
     box = handout_link.for_dropdown(dropdown, {"jane": jane})
-    button, links, status = box.children
+    row, links, status = box.children
+    button, paper = row.children
+    assert paper.value == "a4"
     assert button.description == "Print handouts for this case"
     button.click()
     hrefs = re.findall(r'href="data:text/html;charset=utf-8;base64,([^"]+)" download="([^"]+)"',

@@ -21,13 +21,15 @@ Languages (issue 17). Each language has its own notebooks (``th/NN_name.ipynb``,
 npkit.course.build: a preheated kernel runs a page before its visitor is known, so a page's
 language is its notebook's). The template's own words go through the gettext catalogue
 (npkit.i18n) with the page's language: a module page's is its notebook's (``npkit_lang``), a
-plain page's (landing page, glossary, errors) is ``?lang=`` or else the choice the browser
-remembers (the ``npk_lang`` cookie, set by static/npkit-lang.js). ``/join`` sends a trainee who
-chose Thai to the Thai join page. Pools: the English pages keep one preheated kernel each as
-before; the pages of other languages are started on demand (no kernel kept ready: about 70 MB
-saved per page) unless ``--language th`` makes Thai the room's language (one kept ready per
-Thai page, and a bare ``--room N`` is the Thai first module) or ``--pool-size`` /
-``--room th/NN_name=N`` names a page.
+plain page's (landing page, glossary, errors) is ``?lang=``, else the language of the page
+its address names (a "not found" for ``/voila/render/th/...`` is Thai), else the choice the
+browser remembers (the ``npk_lang`` cookie, set by static/npkit-lang.js), else the room's
+(``--language``). ``/join`` sends a trainee who chose Thai to the Thai join page. Pools: the
+English pages keep one preheated kernel each as before; the pages of other languages are started
+on demand (no kernel kept ready: about 70 MB saved per page) unless ``--language th`` makes Thai
+the room's language (one kept ready per Thai page, a bare ``--room N`` is the Thai first
+module, and a browser that chose no language gets the Thai landing and join pages) or
+``--pool-size`` / ``--room th/NN_name=N`` names a page.
 """
 
 from __future__ import annotations
@@ -144,6 +146,8 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         interval = min(CULL_INTERVAL_SECONDS, max(cull_idle, 60))
         flags += [f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
                   f"--MappingKernelManager.cull_interval={interval}"]
+    if language != "en":  # the plain pages' and /join's language when no one chose
+        flags.append(f"--CourseVoila.language={language}")
     if os.name != "posix":
         flags.append("--KernelManager.transport=tcp")  # no Unix sockets
     return [sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks), *flags]
@@ -296,15 +300,31 @@ def objective_texts(lang: str) -> dict[int, list[str]]:
         return {}
 
 
-def page_language(query: str | None, cookie: str | None) -> str:
-    """A plain page's language: ``?lang=`` if given, else the browser's remembered choice,
-    else English (npkit.i18n.normalise: never an error, whatever a link says)."""
+def page_language(query: str | None, cookie: str | None, path: str | None = None,
+                  room: str | None = None) -> str:
+    """A plain page's language: ``?lang=`` if given, else that of the page the address names
+    (an error page for ``/voila/render/th/...`` is Thai, :func:`path_language`), else the
+    browser's remembered choice, else the room's (``--language``), else English
+    (npkit.i18n.normalise: never an error, whatever a link says)."""
     from npkit.i18n import DEFAULT, normalise
 
-    for value in (query, cookie):
+    for value in (query, path_language(path), cookie, room):
         if value:
             return normalise(value)
     return DEFAULT
+
+
+def path_language(path: str | None) -> str | None:
+    """The language of a page address under ``voila/render/`` or ``voila/files/`` (where Voila
+    sends a render address that is no notebook): ``.../render/th/05_x.ipynb`` is ``th``; None
+    for an English page or any other address."""
+    from npkit.i18n import LANGUAGES
+
+    parts = (path or "").split("/")
+    for i, part in enumerate(parts[:-2]):
+        if part in ("render", "files") and parts[i + 1] in LANGUAGES and parts[i + 1] != "en":
+            return parts[i + 1]
+    return None
 
 
 def template_gettext(lang: str):
@@ -349,7 +369,7 @@ def run_voila(argv: Sequence[str]) -> int:
 
     import tornado.ioloop
     from tornado import web
-    from traitlets import Dict, default
+    from traitlets import Dict, Unicode, default
     from voila.app import Voila
     from voila.handler import BaseVoilaHandler, VoilaHandler
     from voila.static_file_handler import AllowListFileHandler
@@ -357,14 +377,19 @@ def run_voila(argv: Sequence[str]) -> int:
 
     from npkit.course.voila_mends import mend_request_info
 
+    def visitor_language(handler) -> str:
+        """The language of the page ``handler`` answers with (:func:`page_language`)."""
+        return page_language(handler.get_query_argument("lang", None),
+                             handler.get_cookie(LANG_COOKIE), handler.request.path,
+                             handler.settings.get("npkit_language"))
+
     mend_request_info()
     render_prepare = VoilaHandler.prepare
     render_plain = BaseVoilaHandler.render_template
 
     def render_in_language(self, name, **ns):
         # The plain pages (landing page, glossary, errors) in the visitor's language.
-        ns.setdefault("npk_lang", page_language(self.get_query_argument("lang", None),
-                                                self.get_cookie(LANG_COOKIE)))
+        ns.setdefault("npk_lang", visitor_language(self))
         return render_plain(self, name, **ns)
 
     BaseVoilaHandler.render_template = render_in_language
@@ -406,16 +431,19 @@ def run_voila(argv: Sequence[str]) -> int:
         address stays free of secrets: a join code is on the wall anyway."""
 
         def get(self, code=None):
+            from urllib.parse import urlencode
+
             from npkit.course.room import join_page
 
             if code is None:
                 code = self.get_query_argument("session", None)
             self.set_header("Cache-Control", "no-store")
             page = join_page(self.settings.get("base_url", "/"), code)
-            lang = page_language(self.get_query_argument("lang", None),
-                                 self.get_cookie(LANG_COOKIE))
+            lang = visitor_language(self)
             if lang != "en":  # the trainee's language: its own join page
                 page = page.replace("/voila/render/", f"/voila/render/{lang}/", 1)
+            if self.get_query_argument("lang", None):  # a link's choice: the page remembers it
+                page += ("&" if "?" in page else "?") + urlencode({"lang": lang})
             self.redirect(page)
 
         head = get  # a QR scanner may look before it opens
@@ -428,8 +456,7 @@ def run_voila(argv: Sequence[str]) -> int:
         def get(self):
             from npkit.course.training.glossary import ContentError, page_context
 
-            lang = page_language(self.get_query_argument("lang", None),
-                                 self.get_cookie(LANG_COOKIE))
+            lang = visitor_language(self)
             try:  # in the page's language once the glossary's loader takes one
                 takes_lang = "lang" in inspect.signature(page_context).parameters
                 glossary = page_context(lang=lang) if takes_lang else page_context()
@@ -451,8 +478,7 @@ def run_voila(argv: Sequence[str]) -> int:
             base_url = self.settings.get("base_url", "/")
             page = self.settings["voila_jinja2_env"].get_template("404.html")
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            lang = page_language(self.get_query_argument("lang", None),
-                                 self.get_cookie(LANG_COOKIE))
+            lang = visitor_language(self)
             self.write(page.render(base_url=base_url, status_code=404, npk_lang=lang,
                                    **create_include_assets_functions(TEMPLATE, base_url)))
 
@@ -461,6 +487,10 @@ def run_voila(argv: Sequence[str]) -> int:
             {}, config=True,
             help="Pages whose preheat pool, once filled at start for a room, is refilled only "
                  "to this size (voila_command's room_sizes).")
+        language = Unicode(
+            "en", config=True,
+            help="The room's language (--language): the plain pages' and /join's when neither "
+                 "the address nor the browser names one.")
 
         @default("config_file_paths")
         def _config_file_paths_default(self):
@@ -496,6 +526,7 @@ def run_voila(argv: Sequence[str]) -> int:
             env.globals["npkit_landings"] = {lang: landing_context(lang, folder)
                                             for lang in LANGUAGES}
             install_template_i18n(env)
+            settings["npkit_language"] = self.language
             settings["default_handler_class"] = NotFoundHandler
             settings["default_handler_args"] = {"voila_configuration": self.voila_configuration}
             from npkit.course import learner_api

@@ -34,7 +34,7 @@ from npkit import i18n
 from npkit.course.training.modules import MODULES
 from npkit.i18n import N_
 from npkit.store import codes
-from npkit.store.learners import Progress, Store, StoreError, clean_nickname
+from npkit.store.learners import MAX_NICKNAME, Progress, Store, StoreError, clean_nickname
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -59,6 +59,9 @@ WAIT = N_("Too many codes were tried from here in a short time. Wait a minute, t
 UNAVAILABLE = N_("Your code could not be checked just now: the course's answer store is not "
                  "available. Try again in a moment; if it keeps happening, tell your trainer.")
 NOT_UNDERSTOOD = N_("The request was not understood.")
+# The store's refusals of a nickname (npkit.store.learners.clean_nickname), in words to show.
+NICK_NOT_TEXT = N_("A nickname must be text.")
+NICK_TOO_LONG = N_("A nickname has at most {n} characters.")
 
 
 def language(body: object) -> Callable[[str], str]:
@@ -129,7 +132,7 @@ class LearnerService:
         try:
             code = codes.check(raw)
         except codes.CodeProblem as exc:
-            return 200, {"status": "invalid", "message": str(exc)}
+            return 200, {"status": "invalid", "message": exc.say(say)}
         if not self.checks.allows(client):
             return 429, {"status": "wait", "message": say(WAIT)}
 
@@ -138,17 +141,20 @@ class LearnerService:
             if progress is None:
                 self.checks.note(client)
                 return 200, {"status": "unknown", "code": code,
-                             "message": codes.unknown_message(code)}
+                             "message": codes.unknown_message(code, say)}
             return 200, known(progress, say)
 
         return self._with_store(work, say)
 
     def new(self, body: object, client: str) -> tuple[int, dict]:
         say = language(body)
+        raw = body.get("nickname") if isinstance(body, dict) else None
         try:
-            nickname = clean_nickname(body.get("nickname") if isinstance(body, dict) else None)
-        except ValueError as exc:
-            return 400, {"status": "invalid", "message": f"{str(exc).capitalize()}."}
+            nickname = clean_nickname(raw)
+        except ValueError:
+            message = (say(NICK_TOO_LONG).format(n=MAX_NICKNAME) if isinstance(raw, str)
+                       else say(NICK_NOT_TEXT))
+            return 400, {"status": "invalid", "message": message}
         if not self.issues.allows(client):
             return 429, {"status": "wait", "message": say(WAIT)}
         self.issues.note(client)

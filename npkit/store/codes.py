@@ -9,6 +9,8 @@ words of each list, and stay valid; no page makes codes any more.
 What a learner types is first tidied (:func:`normalise`: any case, spaces, underscores and
 dashes become single hyphens) and then checked (:func:`check`); a code that is not of the
 issued form gets a specific, kind message (:class:`CodeProblem`), never a silent new learner.
+Its words are English in ``str(exc)`` (logs, tests) and in the learner's language when shown
+(:meth:`CodeProblem.say`: the course server answers each page in its own language).
 
 The word lists only ever grow: a code issued once must stay valid.
 
@@ -23,6 +25,10 @@ import math
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
+
+from npkit import i18n
+from npkit.i18n import N_
 
 # The first 32 of each list made the browser's old three-digit codes: keep them first.
 ADJECTIVES: tuple[str, ...] = (
@@ -58,7 +64,17 @@ SHAPE = re.compile(r"[a-z]{2,12}-[a-z]{2,12}-[1-9][0-9]{2,3}")
 
 
 class CodeProblem(ValueError):
-    """A typed code is not a learner code; ``str(exc)`` says why, fit to show the learner."""
+    """A typed code is not a learner code; ``str(exc)`` says why in English, :meth:`say` in
+    the learner's language, fit to show them."""
+
+    def __init__(self, template: str, **fields: object) -> None:
+        super().__init__(template.format(**fields))
+        self.template = template
+        self.fields = fields
+
+    def say(self, gettext: Callable[[str], str] | None = None) -> str:
+        """The message through ``gettext`` (a language's; default: this process's)."""
+        return (gettext or i18n.gettext)(self.template).format(**self.fields)
 
 
 def code_space() -> dict[str, int]:
@@ -96,46 +112,63 @@ def check(text: object) -> str:
     code = normalise(text)
     shown = _shown(code)
     if not code:
-        raise CodeProblem(f"Type the code you were given: two words and a number, such as "
-                          f"{EXAMPLE}.")
+        raise CodeProblem(N_("Type the code you were given: two words and a number, such as "
+                             "{example}."), example=EXAMPLE)
     if len(code) > 40:
-        raise CodeProblem(f"That is longer than any learner code. A code is two words and a "
-                          f"number, such as {EXAMPLE}.")
+        raise CodeProblem(N_("That is longer than any learner code. A code is two words and a "
+                             "number, such as {example}."), example=EXAMPLE)
     if not _PARTS.fullmatch(code.replace("-", "")):
-        raise CodeProblem(f"“{shown}” has signs a learner code does not have. A code is only "
-                          f"letters, numbers and hyphens, such as {EXAMPLE}.")
+        raise CodeProblem(N_("“{typed}” has signs a learner code does not have. A code is only "
+                             "letters, numbers and hyphens, such as {example}."),
+                          typed=shown, example=EXAMPLE)
     parts = code.split("-")
     if len(parts) != 3:
-        raise CodeProblem(f"“{shown}” is not a learner code. A code has three parts, two words "
-                          f"and a number, such as {EXAMPLE}.")
+        raise CodeProblem(N_("“{typed}” is not a learner code. A code has three parts, two "
+                             "words and a number, such as {example}."),
+                          typed=shown, example=EXAMPLE)
     first, second, number = parts
     if not (first.isalpha() and second.isalpha() and number.isdigit()):
-        raise CodeProblem(f"A learner code is two words and then a number, such as {EXAMPLE}; "
-                          f"“{shown}” is not in that order.")
+        raise CodeProblem(N_("A learner code is two words and then a number, such as "
+                             "{example}; “{typed}” is not in that order."),
+                          typed=shown, example=EXAMPLE)
     if first in _ANIMALS and second in _ADJECTIVES:
-        raise CodeProblem(f"The two words are the other way round: did you mean "
-                          f"{second}-{first}-{number}?")
+        raise CodeProblem(N_("The two words are the other way round: did you mean {code}?"),
+                          code=f"{second}-{first}-{number}")
     for word, words in ((first, ADJECTIVES), (second, ANIMALS)):
         if word not in words:
-            raise CodeProblem(_not_a_word(word, words))
+            raise _not_a_word(word, words)
     if len(number) not in (3, 4):
-        raise CodeProblem(f"The number at the end of a code has 3 or 4 digits; “{number}” has "
-                          f"{len(number)}.")
+        raise CodeProblem(N_("The number at the end of a code has 3 or 4 digits; “{number}” "
+                             "has {n}."), number=number, n=len(number))
     if number.startswith("0"):
-        raise CodeProblem("The number at the end of a code never starts with 0.")
+        raise CodeProblem(N_("The number at the end of a code never starts with 0."))
     return code
 
 
-def unknown_message(code: str) -> str:
-    """What a learner is told when a well-formed code has no learner in the store."""
-    return f"No answers are saved under {code} yet. Is the code right?"
+UNKNOWN = N_("No answers are saved under {code} yet. Is the code right?")
+# Whole sentences, one per kind of word and hint, so that a translation can order them freely.
+NOT_A_WORD = {
+    (True, True): N_("“{word}” is not one of the describing words learner codes use. Did you "
+                     "mean “{near}”?"),
+    (True, False): N_("“{word}” is not one of the describing words learner codes use. Check "
+                      "its spelling."),
+    (False, True): N_("“{word}” is not one of the animals learner codes use. Did you mean "
+                      "“{near}”?"),
+    (False, False): N_("“{word}” is not one of the animals learner codes use. Check its "
+                       "spelling."),
+}
 
 
-def _not_a_word(word: str, words: tuple[str, ...]) -> str:
-    kind = "describing word" if words is ADJECTIVES else "animal"
+def unknown_message(code: str, gettext: Callable[[str], str] | None = None) -> str:
+    """What a learner is told when a well-formed code has no learner in the store, through
+    ``gettext`` (a language's; default: this process's)."""
+    return (gettext or i18n.gettext)(UNKNOWN).format(code=code)
+
+
+def _not_a_word(word: str, words: tuple[str, ...]) -> CodeProblem:
     near = difflib.get_close_matches(word, words, n=1, cutoff=0.7)
-    hint = f" Did you mean “{near[0]}”?" if near else " Check its spelling."
-    return f"“{_shown(word)}” is not one of the {kind}s learner codes use.{hint}"
+    template = NOT_A_WORD[(words is ADJECTIVES, bool(near))]
+    return CodeProblem(template, word=_shown(word), near=near[0] if near else "")
 
 
 def _shown(text: str) -> str:

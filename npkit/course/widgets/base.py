@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as w
 
-from npkit import DISCLAIMER
+from npkit import DISCLAIMER, i18n
 from npkit.course.widgets import ui
 from npkit.course.widgets.ui import BADGES, words  # noqa: F401 - re-exported
 from npkit.engine.findings import Finding
@@ -93,11 +93,22 @@ def nav_html(number: int, query: str | None = "") -> str:
     return str(ui.render("nav.html.j2", **_nav_context(number, query)))
 
 
+def nav_query(query: str | None = "") -> str:
+    """What the module header's links carry: :func:`keep_query`'s learner, and on a page in
+    another language than English that language (``lang=th``), as the Voila template's pager
+    does. The hrefs stay relative, so a Thai page's links lead to the Thai pages beside it."""
+    kept = keep_query(query)
+    lang = i18n.current()
+    if lang in (i18n.DEFAULT, i18n.PSEUDO):
+        return kept
+    return (f"{kept}&" if kept else "?") + urlencode({"lang": lang})
+
+
 def _nav_context(number: int, query: str | None = "") -> dict:
     from npkit.course.training.modules import MODULES
 
     i = [m.number for m in MODULES].index(number)
-    return {"query": keep_query(query), "home": MODULES[0],
+    return {"query": nav_query(query), "home": MODULES[0],
             "prev": MODULES[i - 1] if i > 0 else None,
             "next": MODULES[i + 1] if i + 1 < len(MODULES) else None}
 

@@ -1,16 +1,19 @@
 """'Print handouts for this case' on the trainer's page (issue 17).
 
 A button that makes the case's printable handout and answer key (:mod:`npkit.render.handout`)
-in the page's language and offers both as downloads held in ``data:`` URIs: no server round
-trip, nothing fetched, works offline. Each file opens in any browser with a Print button (and
-prints on A4 by default). ``npkit handout CASE --format pdf`` makes the same as PDF.
+in the page's language and offers both as downloads held in ``data:`` URIs: made in the page's
+own kernel, so no server route, no round trip, nothing fetched, and it works offline behind the
+workshop server's nginx as on a laptop. Each file opens in any browser and prints on the paper
+chosen beside the button (A4 or Letter: the file's ``@page`` size). ``npkit handout CASE
+--format pdf`` makes the same as PDF.
 
     links = HandoutLinks(lambda: page.case.value)   # the case id (or Case) to print, when asked
     links.widget                                    # put it on the page
+    links.paper.value = "letter"                    # A4 unless the trainer picks Letter
     links.button.click()                            # the two links appear in links.links
 
 The case is asked for at the click, so the links follow whatever the trainer has chosen; a
-changed choice empties them again (:meth:`clear`).
+changed case or paper empties them again (:meth:`clear`).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ import ipywidgets as w
 
 from npkit.casefile.case import Case
 from npkit.course.widgets import ui
-from npkit.i18n import _
+from npkit.i18n import N_, _, pgettext
 
 MIME = "text/html"
+FAILED = N_("The handouts could not be made.")
 
 
 def data_href(html: str) -> str:
@@ -64,20 +68,27 @@ class HandoutLinks:
 
     def __init__(self, chosen: Callable[[], Case | str | None], *, paper: str = "a4") -> None:
         self.chosen = chosen
-        self.paper = paper
         self.button = ui.button(_("Print handouts for this case"),
                                 tooltip=_("Make the story with its questions for trainees, "
                                           "and the answer key for you, ready to print"))
+        # The paper sizes of npkit.render.handout.PAPERS; "A4" is the same in every language.
+        self.paper = w.Dropdown(options=[("A4", "a4"), (pgettext("paper size", "Letter"),
+                                                        "letter")],
+                                value=paper, description=_("Paper"),
+                                style={"description_width": "initial"})
         self.links = ui.html_widget()
         self.status = ui.status_line()
-        self.widget = w.VBox([self.button, self.links, self.status])
+        self.widget = w.VBox([ui.box([self.button, self.paper], row=True), self.links,
+                              self.status])
         self.widget.add_class("npk-handout")
         self.button.on_click(lambda _b: self.make())
+        self.paper.observe(lambda _change: self.clear(), "value")
 
-    @ui.guard("The handouts could not be made.")
+    @ui.guard(FAILED)
     def make(self) -> None:
         case = _case(self.chosen())
-        self.links.value = links_html(case, paper=self.paper)
+        paper = self.paper.value if self.paper.value in ("a4", "letter") else "a4"
+        self.links.value = links_html(case, paper=paper)
         ui.say(self.status, _("The handout and the answer key are ready to download."), "done")
 
     def clear(self) -> None:

@@ -167,7 +167,10 @@ class Page:
         def run(*_args, **_kwargs) -> None:
             try:
                 action()
-            except (WorkshopError, StoreError, ValueError) as exc:
+            except StoreError as exc:  # the store's own words (English): framed in the page's
+                self.say(_("The answer store could not be used just now: {problem}").format(
+                    problem=exc), "problem")
+            except (WorkshopError, ValueError) as exc:
                 self.say(readable(exc), "problem")
             except Exception as exc:  # noqa: BLE001 - never a traceback in the page
                 log.warning("workshop page: %s failed: %r", action.__name__, exc)

@@ -49,9 +49,10 @@ from urllib.parse import quote, urlencode
 import ipywidgets as w
 from markupsafe import Markup
 
+from npkit import i18n
 from npkit.casefile.case import Case
 from npkit.course import room
-from npkit.course.widgets import ui
+from npkit.course.widgets import handout_link, ui
 from npkit.course.widgets.poll_chart import chart_html, percent, shown_question
 from npkit.course.widgets.workshop_page import (
     JOIN_NOTEBOOK,
@@ -95,6 +96,24 @@ def cases_with_questions(cases: Iterable[Case] | None = None) -> list[Case]:
     return [c for c in cases if c.questions]
 
 
+def stored_case(case: Case) -> Case:
+    """``case`` as the store keeps its questions: in English, the cases' own language, whatever
+    this page's, so that a session (and its exported results) reads the same from every page;
+    each page shows the prompt and choices in its own words (poll_chart.shown_question). A
+    case the English library lacks (or holds with other questions) is kept as given."""
+    if i18n.current() == i18n.DEFAULT:
+        return case
+    from npkit.casefile.library import library
+
+    try:
+        english = {c.id: c for c in library(lang=i18n.DEFAULT).cases}.get(case.id)
+    except (OSError, ValueError):
+        return case
+    same = english is not None and [q.id for q in english.questions] == [
+        q.id for q in case.questions]
+    return english if same else case
+
+
 def data_href(text: str, mime: str) -> str:
     """A ``data:`` URI that downloads ``text`` with no server round trip."""
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(
@@ -109,13 +128,14 @@ def _hidden(widget: w.Widget, cls: str) -> w.Widget:
 
 class TrainerPage(Page):
     """The trainer's page. ``widget`` is the root; the controls and outputs are attributes:
-    start form ``case``, ``title``, ``start_button`` (and ``resume_button`` when this browser
-    remembers a session); then the stage ``join_info``, ``question``, ``participants``,
-    ``chart``; the controls ``prev_button``, ``lock_button``, ``reveal_button``,
-    ``next_button``, ``timer_seconds`` / ``timer_button``, ``present_button``,
-    ``panel_button``; the trainer panel ``address`` / ``address_button``, ``private``,
-    ``export_button`` / ``export``, ``delete_button`` / ``confirm_delete_button`` /
-    ``cancel_delete_button``; and ``status``.
+    start form ``case``, ``handouts`` (the case's printable handout and answer key,
+    :mod:`~npkit.course.widgets.handout_link`), ``title``, ``start_button`` (and
+    ``resume_button`` when this browser remembers a session); then the stage ``join_info``,
+    ``question``, ``participants``, ``chart``; the controls ``prev_button``, ``lock_button``,
+    ``reveal_button``, ``next_button``, ``timer_seconds`` / ``timer_button``,
+    ``present_button``, ``panel_button``; the trainer panel ``address`` /
+    ``address_button``, ``private``, ``export_button`` / ``export``, ``delete_button`` /
+    ``confirm_delete_button`` / ``cancel_delete_button``; and ``status``.
 
     ``workshop`` (or ``store``) says where sessions are kept; by default the store
     :meth:`Store.open` finds ($NPKIT_DB_URL, $NPKIT_STORE, or the course's SQLite file)."""
@@ -158,9 +178,11 @@ class TrainerPage(Page):
         self.resume_button = ui.button(_("Resume session"), kind="primary",
                                        tooltip=_("Open the session this browser remembers"))
         self.resume_box = w.VBox([self.resume_text, self.resume_button])
+        # "Print handouts for this case": made in this kernel, in the page's language
+        self.handouts = handout_link.for_dropdown(self.case, self._by_id)
         self.start_form = w.VBox([
             ui.html_widget("workshop/start_intro.html.j2", any_cases=bool(self.cases)),
-            self.resume_box, self.case, self.title, self.start_button])
+            self.resume_box, self.case, self.handouts, self.title, self.start_button])
         self.start_form.add_class("npk-ws-start")
         show(self.resume_box, False)
 
@@ -282,7 +304,8 @@ class TrainerPage(Page):
         if len(title) > MAX_TITLE:
             raise WorkshopError(_("A title has at most {limit} characters; this one has "
                                   "{n}.").format(limit=MAX_TITLE, n=len(title)))
-        new = ws.create(case.id, poll_questions(case), title=title or case.title[:MAX_TITLE])
+        new = ws.create(case.id, poll_questions(stored_case(case)),
+                        title=title or case.title[:MAX_TITLE])
         self._open(new.code, new.secret)
         n = len(self.view.questions)
         self.say(ngettext("Session {code} started: {n} question on {case}. Press Present to "

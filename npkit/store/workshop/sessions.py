@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from npkit.i18n import _
-from npkit.store.learners import Store, clean_nickname, is_code
+from npkit.store.learners import MAX_NICKNAME, Store, clean_nickname, is_code
 from npkit.store.learners import _now as now
 from npkit.store.workshop.inputs import (
     Forbidden,
@@ -297,8 +297,10 @@ class Workshop:
         code = clean_join_code(code)
         try:
             name = clean_nickname(nickname)
-        except ValueError as exc:  # too long, or not text: a refusal like any other here
-            raise WorkshopError(f"{str(exc).capitalize()}.") from None
+        except ValueError:  # too long, or not text: a refusal like any other, in words to show
+            raise WorkshopError(
+                _("A nickname has at most {n} characters.").format(n=MAX_NICKNAME)
+                if isinstance(nickname, str) else _("A nickname must be text.")) from None
         if not name:
             raise WorkshopError(_("Choose a nickname (no real name needed)."))
         learner = learner if is_code(learner) else None

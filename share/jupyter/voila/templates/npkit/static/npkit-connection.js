@@ -24,10 +24,22 @@
  * saved. A change sent but not acknowledged when the loss is noticed is named in the banner as
  * not saved, and named again after the reload (sessionStorage), so it is never lost silently. It
  * is not sent again by itself: the learner gives it again.
- * Text is only ever set with textContent, never as HTML.
+ * Text is only ever set with textContent, never as HTML. Its words are the page's language's
+ * (T: window.npkitText of npkit-lang.js; the catalogue's entries of context "npkit.js"), whole
+ * sentences with {fields}.
  */
 (function () {
   "use strict";
+
+  function T(english) {
+    return window.npkitText ? window.npkitText(english) : english;
+  }
+
+  function fill(sentence, fields) {
+    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
+    });
+  }
 
   var ACK_WAIT = 1500;      // ms a change waits for the kernel before the server is asked
   var CHECK_EVERY = 60000;  // ms between checks while the page is visible (a backstop)
@@ -97,8 +109,8 @@
         var name = describe(model);
         // "update": a value the learner set; "custom": a button pressed.
         if (name) {
-          entry.what = (method === "custom" ? "your press of \u201c" : "your change to \u201c") +
-            name + "\u201d";
+          entry.what = fill(method === "custom" ? T("your press of \u201c{label}\u201d") :
+            T("your change to \u201c{label}\u201d"), { label: name });
         }
       }, function () { /* a model that is gone has no name to give */ });
     }
@@ -132,7 +144,7 @@
   function unsavedLabels() {
     var labels = [];
     waiting().forEach(function (id) {
-      var label = sent[id].what || "your last change";
+      var label = sent[id].what || T("your last change");
       if (labels.indexOf(label) < 0) { labels.push(label); }
     });
     return labels;
@@ -178,8 +190,12 @@
   // ["your change to “A”", "your press of “B”"] -> "your change to “A” and your press of “B”"
   function listed(labels) {
     var all = labels.map(String);
-    return all.length < 2 ? all.join("") :
-      all.slice(0, -1).join(", ") + " and " + all[all.length - 1];
+    if (all.length < 2) { return all.join(""); }
+    var head = all[0];
+    for (var i = 1; i < all.length - 1; i++) {
+      head = fill(T("{list}, {item}"), { list: head, item: all[i] });
+    }
+    return fill(T("{first} and {last}"), { first: head, last: all[all.length - 1] });
   }
 
   function capital(text) {
@@ -203,22 +219,23 @@
     box.className = "npk-lost-banner";
     box.setAttribute("role", "alert");
     var first = document.createElement("p");
-    say(first, "strong", "This page lost its connection to the course.");
+    say(first, "strong", T("This page lost its connection to the course."));
     first.appendChild(document.createTextNode(" " + (
-      workshopPage() ? "Reload to carry on: what you already sent is kept." :
-        hasLearner() ? "Reload: your saved answers will come back." :
-          "Reload the page to carry on.")));
+      workshopPage() ? T("Reload to carry on: what you already sent is kept.") :
+        hasLearner() ? T("Reload: your saved answers will come back.") :
+          T("Reload the page to carry on."))));
     box.appendChild(first);
     if (labels.length && (hasLearner() || workshopPage())) {
-      say(box, "p", capital(listed(labels)) + (labels.length > 1 ?
-        " were not saved: give them again after reloading." :
-        " was not saved: give it again after reloading."), "npk-lost-unsaved");
+      say(box, "p", capital(fill(labels.length > 1 ?
+        T("{changes} were not saved: give them again after reloading.") :
+        T("{changes} was not saved: give it again after reloading."),
+      { changes: listed(labels) })), "npk-lost-unsaved");
     }
     if (state === "interrupted") {
-      say(box, "p", "The course is not answering just now. If reloading does not bring the " +
-        "page back, wait a minute and try again, or tell your trainer.");
+      say(box, "p", T("The course is not answering just now. If reloading does not bring the " +
+        "page back, wait a minute and try again, or tell your trainer."));
     }
-    var button = say(box, "button", "Reload the page", "npk-button npk-primary");
+    var button = say(box, "button", T("Reload the page"), "npk-button npk-primary");
     button.type = "button";
     button.addEventListener("click", function () { window.location.reload(); });
     placeAfterTopbar(box);
@@ -322,8 +339,10 @@
     var note = document.createElement("div");
     note.className = "npk-lost-note";
     note.setAttribute("role", "status");
-    say(note, "p", "Before this page was reloaded, " + listed(labels) +
-      " could not be saved. Please give " + (labels.length > 1 ? "them" : "it") + " again.");
+    say(note, "p", fill(labels.length > 1 ?
+      T("Before this page was reloaded, {changes} could not be saved. Please give them again.") :
+      T("Before this page was reloaded, {changes} could not be saved. Please give it again."),
+    { changes: listed(labels) }));
     placeAfterTopbar(note);
   }
 

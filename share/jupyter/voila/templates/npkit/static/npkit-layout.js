@@ -19,17 +19,26 @@
 (function () {
   "use strict";
 
-  // The words in the page's language (npkit-lang.js; T("...") is extracted for the catalogue).
+  // The cue in the page's language (npkit-lang.js's window.npkitText; else the English).
+  function cueWords() {
+    return T("Scroll sideways to see every column \u2192");
+  }
+
   function T(english) {
     return window.npkitText ? window.npkitText(english) : english;
+  }
+
+  function fill(sentence, fields) {
+    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
+    });
   }
 
   function captionOf(box) {
     var caption = box.querySelector("caption");
     var text = caption ? caption.textContent.replace(/\s+/g, " ").trim() : "";
-    return text ? T("Table, scrolls sideways: {caption}")
-      .replace("{caption}", function () { return text; })
-      : T("Table, scrolls sideways");
+    return text ? fill(T("Table, scrolls sideways: {caption}"), { caption: text }) :
+      T("Table, scrolls sideways");
   }
 
   function wrapTable(table) {
@@ -47,7 +56,7 @@
       cue = document.createElement("p");
       cue.className = "npk-scroll-cue";
       cue.setAttribute("aria-hidden", "true");  // the region's name says it already
-      cue.textContent = T("Scroll sideways to see every column") + " \u2192";
+      cue.textContent = cueWords();
       box.insertBefore(cue, box.firstChild);
     }
     var overflows = box.scrollWidth > box.clientWidth + 1;
@@ -107,7 +116,7 @@
     var button = event.target.closest && event.target.closest(".npk-tagger-tags button");
     if (!button || event.detail === 0) { return; }  // detail 0: Enter or Space, not a click
     var label = button.textContent.trim();
-    // the tagger's buttons, named in the page's language (the same words as npkit.po's)
+    // the tagger's words in the page's language (the same as the widget's, npkit.po)
     if (label !== T("Next passage") && label !== T("Previous passage")) { return; }
     var tagger = button.closest(".npk-tagger");
     if (tagger && tagger.getBoundingClientRect().top < 0) {

@@ -20,19 +20,22 @@
 (function () {
   "use strict";
 
-  var steps = [];  // {title, heading, cells: [cell divs], pager}
-  var current = 0;  // 1-based; 0 before the first step is shown
-  var nav = null;
-  var status = null;
-
-  // The words in the page's language (npkit-lang.js; T("...") is extracted for the catalogue).
+  // The page's words in its language (npkit-lang.js's window.npkitText; the English where it
+  // has none): whole sentences, their {fields} filled in after (fill).
   function T(english) {
     return window.npkitText ? window.npkitText(english) : english;
   }
 
-  function stepOfTotal(n) {
-    return T("Step {n} of {total}").replace("{n}", n).replace("{total}", steps.length);
+  function fill(sentence, fields) {
+    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
+    });
   }
+
+  var steps = [];  // {title, heading, cells: [cell divs], pager}
+  var current = 0;  // 1-based; 0 before the first step is shown
+  var nav = null;
+  var status = null;
 
   function titleOf(heading) {
     var copy = heading.cloneNode(true);
@@ -94,7 +97,7 @@
 
   function pagerFor(n) {
     var pager = element("nav", "npk-step-pager");
-    pager.setAttribute("aria-label", stepOfTotal(n));
+    pager.setAttribute("aria-label", fill(T("Step {n} of {total}"), { n: n, total: steps.length }));
     if (n > 1) {
       pager.appendChild(pagerLink(n - 1, T("Previous step"), "\u2190", true));
     }
@@ -108,8 +111,8 @@
     nav = element("nav", "npk-steps");
     nav.setAttribute("aria-label", T("Steps of this module"));
     var intro = element("p", "npk-steps-intro",
-      T("This module has {n} steps. You can move between them at any time.")
-        .replace("{n}", steps.length));
+      fill(T("This module has {n} steps. You can move between them at any time."),
+        { n: steps.length }));
     nav.appendChild(intro);
     var list = element("ol");
     steps.forEach(function (step, i) {
@@ -165,9 +168,8 @@
       window.history.pushState(window.history.state, "", "#step-" + n);
     }
     if (how.announce) {
-      status.textContent = T("Step {n} of {total}: {title}").replace("{n}", n)
-        .replace("{total}", steps.length)
-        .replace("{title}", function () { return steps[n - 1].title; });  // "$" as it is
+      status.textContent = fill(T("Step {n} of {total}: {title}"),
+        { n: n, total: steps.length, title: steps[n - 1].title });
     }
     if (how.focus) {
       var heading = steps[n - 1].heading;

@@ -112,9 +112,15 @@
 
   function fixLink(a) {
     if (!a.hasAttribute("data-npk-href")) {
-      // data-npk-home: "All modules" in a module header, which means module 0 in JupyterLab.
-      a.setAttribute("data-npk-href",
-        a.hasAttribute("data-npk-home") ? homeUrl() : (a.getAttribute("href") || ""));
+      // data-npk-home: "All modules" in a module header, which means module 0 in JupyterLab;
+      // here the landing page, in the language the link names (a Thai page's: ?lang=th).
+      var href = a.getAttribute("href") || "";
+      if (a.hasAttribute("data-npk-home")) {
+        var at = href.indexOf("?");
+        var lang = at < 0 ? "" : new URLSearchParams(href.slice(at + 1).split("#")[0]).get("lang");
+        href = homeUrl() + (lang ? "?" + new URLSearchParams([["lang", lang]]).toString() : "");
+      }
+      a.setAttribute("data-npk-href", href);
     }
     var want = withQuery(a.getAttribute("data-npk-href"), current);
     if (a.getAttribute("href") !== want) { a.setAttribute("href", want); }
@@ -189,8 +195,17 @@
 
   // --- the course server's learner API (POST bodies: codes stay out of addresses and logs) --
 
-  var UNREACHABLE = "The course could not be reached just now. Try again in a moment; if it " +
-    "keeps happening, tell your trainer.";
+  // The words of a reply the server could not give (its own replies come in the page's
+  // language: api() names it).
+  function unreachable() {
+    return T("The course could not be reached just now. Try again in a moment; if it " +
+      "keeps happening, tell your trainer.");
+  }
+
+  // The page's language, for the server's replies (npkit/course/learner_api.py).
+  function replyLang() {
+    return (document.documentElement && document.documentElement.getAttribute("lang")) || "en";
+  }
 
   function xsrfToken() {
     var found = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
@@ -207,15 +222,15 @@
       return window.fetch(url + "/" + action, {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-XSRFToken": xsrfToken() },
-        body: JSON.stringify(body)
+        body: JSON.stringify(Object.assign({ lang: replyLang() }, body))
       });
     }).then(function (response) {
       return response.json().then(function (reply) {
         return reply && typeof reply.status === "string" ? reply :
-          { status: "error", message: UNREACHABLE };
+          { status: "error", message: unreachable() };
       });
     }).catch(function () {
-      return { status: "error", message: UNREACHABLE };
+      return { status: "error", message: unreachable() };
     });
   }
 
@@ -241,11 +256,11 @@
     said.id = "npk-code-problem";
     said.setAttribute("role", "alert");
     box.appendChild(said);
-    box.appendChild(node("p", "Re-enter the code if it was mistyped. Start fresh to get a " +
-      "new code, with no answers saved yet.", "npk-help"));
+    box.appendChild(node("p", T("Re-enter the code if it was mistyped. Start fresh to get a " +
+      "new code, with no answers saved yet."), "npk-help"));
     var row = node("p", "", "npk-actions");
     var first = null;
-    [["Re-enter", "npk-primary", actions.reenter], ["Start fresh", "", actions.fresh]]
+    [[T("Re-enter"), "npk-primary", actions.reenter], [T("Start fresh"), "", actions.fresh]]
       .forEach(function (spec) {
         var b = node("button", spec[0], "npk-button " + spec[1]);
         b.type = "button";
@@ -344,13 +359,13 @@
 
     function startFresh(errorLine) {
       return function () {
-        errorLine.textContent = "Asking the course for a new code…";
+        errorLine.textContent = T("Asking the course for a new code…");
         api("new", { nickname: cleanNick(nick.value) }).then(function (reply) {
           if (reply.status === "known") {
             errorLine.textContent = "";
             adoptReply(reply, nick.value, true);
           } else {
-            errorLine.textContent = reply.message || UNREACHABLE;
+            errorLine.textContent = reply.message || unreachable();
           }
         });
       };
@@ -376,14 +391,14 @@
     }
 
     function checkCode(who, focus) {
-      summary.textContent = "Checking your code…";
+      summary.textContent = T("Checking your code…");
       api("check", { code: who.learner }).then(function (reply) {
         if (reply.status === "known") {
           adoptReply(reply, who.nick, focus);
         } else if (reply.status === "unknown" || reply.status === "invalid") {
           unknownCode(reply.message, who.learner, focus);
         } else {
-          summary.textContent = reply.message || UNREACHABLE;  // keep the code; say why
+          summary.textContent = reply.message || unreachable();  // keep the code; say why
         }
       });
     }
@@ -396,7 +411,7 @@
     document.getElementById("npk-code-form").addEventListener("submit", function (ev) {
       ev.preventDefault();
       var typed = codeInput.value;
-      codeError.textContent = "Checking the code…";
+      codeError.textContent = T("Checking the code…");
       api("check", { code: typed }).then(function (reply) {
         if (reply.status === "known") {
           codeError.textContent = "";
@@ -407,7 +422,7 @@
           codeInput.removeAttribute("aria-invalid");
           unknownCode(reply.message, reply.code, true);
         } else {
-          codeError.textContent = reply.message || UNREACHABLE;
+          codeError.textContent = reply.message || unreachable();
           codeInput.setAttribute("aria-invalid", "true");
           codeInput.focus();
         }
@@ -461,10 +476,10 @@
           window.location.assign(homeUrl() + "#re-enter=" + encodeURIComponent(typed));
         },
         fresh: function () {
-          errorLine.textContent = "Asking the course for a new code…";
+          errorLine.textContent = T("Asking the course for a new code…");
           api("new", { nickname: nick }).then(function (made) {
             if (made.status !== "known") {
-              errorLine.textContent = made.message || UNREACHABLE;
+              errorLine.textContent = made.message || unreachable();
               return;
             }
             var who = { learner: made.code, nick: cleanNick(nick) };
@@ -546,7 +561,7 @@
     return asked.then(function (reply) {
       if (reply.status === "known" || (who && reply.status === "error")) { return who; }
       return api("new", { nickname: who ? who.nick : "" }).then(function (made) {
-        if (made.status !== "known") { return made.message || UNREACHABLE; }
+        if (made.status !== "known") { return made.message || unreachable(); }
         return { learner: made.code, nick: who ? who.nick : "" };
       });
     });
@@ -823,10 +838,18 @@
 
   var counted = typeof WeakMap === "function" ? new WeakMap() : null;
 
-  function timeLeft(seconds) {
-    if (seconds <= 0) { return "Time is up"; }
+  // The page's words in its language (npkit-lang.js; the English where it has none).
+  function T(english) {
+    return window.npkitText ? window.npkitText(english) : english;
+  }
+
+  // "1:05 left" / "Time is up" in the page's language: the kernel writes its words on the
+  // countdown (data-npk-left with {time}, data-npk-up); the catalogue's are the fallback.
+  function timeLeft(el, seconds) {
+    if (seconds <= 0) { return el.getAttribute("data-npk-up") || T("Time is up"); }
     var s = seconds % 60;
-    return Math.floor(seconds / 60) + ":" + (s < 10 ? "0" : "") + s + " left";
+    var time = Math.floor(seconds / 60) + ":" + (s < 10 ? "0" : "") + s;
+    return (el.getAttribute("data-npk-left") || T("{time} left")).replace("{time}", time);
   }
 
   function tick() {
@@ -840,7 +863,8 @@
       }
       var left = Math.max(0, Math.ceil((counted.get(el) - now) / 1000));
       var text = el.querySelector(".npk-countdown-text");
-      if (text && text.textContent !== timeLeft(left)) { text.textContent = timeLeft(left); }
+      var shown = timeLeft(el, left);
+      if (text && text.textContent !== shown) { text.textContent = shown; }
     }
   }
 
