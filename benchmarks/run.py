@@ -223,15 +223,31 @@ async def widgets_part(site: S.Site, log) -> dict:
     return out
 
 
+def course_copy(folder: Path) -> list[str]:
+    """The built course as make workshop-server serves it (notebooks/, by make notebooks:
+    every module, the workshop pages, the Thai pages) copied into ``folder``; the pages that
+    keep a kernel ready (the English ones: the others start per visit)."""
+    import shutil
+
+    from npkit.course.dashboard import NOTEBOOKS
+
+    shutil.copytree(NOTEBOOKS, folder, ignore=lambda d, names: [
+        n for n in names if not (n.endswith(".ipynb") or (Path(d) / n).is_dir())])
+    pages = sorted(p.name for p in folder.glob("*.ipynb"))
+    if not pages:
+        raise RuntimeError(f"no built modules in {NOTEBOOKS}: run make notebooks")
+    return pages
+
+
 async def workshop_room_part(n: int, tmp: Path, log) -> dict:
-    """``make workshop-server ROOM=n``: the course's server with a bare ``--room n`` (n
-    kernels preheated for the first module), the room of n arriving once they are ready, its
+    """``make workshop-server ROOM=n``: the course's server (every built page, the workshop's
+    included) with a bare ``--room n`` (n kernels preheated for the first module), the room of n arriving once they are ready, its
     memory (server and kernels) from before the room through its arrival until the pool has
     refilled: the replacements must not double it."""
     from npkit.course.dashboard import parse_room_sizes
 
     folder = tmp / "notebooks"
-    notebooks = await asyncio.to_thread(S.prepare_notebooks, folder)
+    notebooks = await asyncio.to_thread(course_copy, folder)
     room_sizes = parse_room_sizes([str(n)], folder)
     (page, size), = room_sizes.items()
     log(f"The workshop setting, make workshop-server ROOM={n} (--room {n}: {page}) ...")
