@@ -150,6 +150,8 @@ def _fmt(value, unit: str) -> str:
         return f"{value / 1000:,.0f} KB"
     if isinstance(value, float):
         return f"{value:,.1f} {unit}" if value < 100 else f"{value:,.0f} {unit}"
+    if isinstance(value, int):
+        return f"{value:,} {unit}".strip()
     return f"{value} {unit}".strip()
 
 
