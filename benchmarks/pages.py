@@ -3,11 +3,12 @@
 A page is interactive when its key widget is in the DOM, visible (or in a step of the module
 not yet shown, which npkit-steps.js hides with the ``hidden`` attribute only) and enabled:
 ipywidgets only draws a widget once the page's widget manager has connected to the kernel and
-fetched the widget's state, so a click on it then reaches the kernel. The time is ``performance.now()`` in
-the page (milliseconds since navigation started): a ``MutationObserver``, installed before any
-of the page's own scripts run, checks the conditions in the next animation frame after each
-change of the DOM (when the browser lays the page out anyway, so the check adds no layout of
-its own). No polling from Python, no round trip in the figure.
+fetched the widget's state, so a click on it then reaches the kernel. The time is
+``performance.now()`` in the page (milliseconds since navigation started): a
+``MutationObserver``, installed before any of the page's own scripts run, checks the
+conditions in the next animation frame after each change of the DOM (when the browser lays the
+page out anyway, so the check adds no layout of its own). No polling from Python, no round trip
+in the figure.
 """
 
 from __future__ import annotations

@@ -241,9 +241,9 @@ def course_copy(folder: Path) -> list[str]:
 
 async def workshop_room_part(n: int, tmp: Path, log) -> dict:
     """``make workshop-server ROOM=n``: the course's server (every built page, the workshop's
-    included) with a bare ``--room n`` (n kernels preheated for the first module), the room of n arriving once they are ready, its
-    memory (server and kernels) from before the room through its arrival until the pool has
-    refilled: the replacements must not double it."""
+    included) with a bare ``--room n`` (n kernels preheated for the first module), the room of
+    n arriving once they are ready, its memory (server and kernels) from before the room
+    through its arrival until the pool has refilled: the replacements must not double it."""
     from npkit.course.dashboard import parse_room_sizes
 
     folder = tmp / "notebooks"
