@@ -1,12 +1,14 @@
 """What "interactive" means on each page, and the script that times it inside the page.
 
-A page is interactive when its key widget is in the DOM, visible and enabled: ipywidgets only
-draws a widget once the page's widget manager has connected to the kernel and fetched the
-widget's state, so a click on it then reaches the kernel. The time is ``performance.now()`` in
-the page (milliseconds since navigation started): a ``MutationObserver``, installed before any
-of the page's own scripts run, checks the conditions in the next animation frame after each
-change of the DOM (when the browser lays the page out anyway, so the check adds no layout of
-its own). No polling from Python, no round trip in the figure.
+A page is interactive when its key widget is in the DOM, visible (or in a step of the module
+not yet shown, which npkit-steps.js hides with the ``hidden`` attribute only) and enabled:
+ipywidgets only draws a widget once the page's widget manager has connected to the kernel and
+fetched the widget's state, so a click on it then reaches the kernel. The time is
+``performance.now()`` in the page (milliseconds since navigation started): a
+``MutationObserver``, installed before any of the page's own scripts run, checks the
+conditions in the next animation frame after each change of the DOM (when the browser lays the
+page out anyway, so the check adds no layout of its own). No polling from Python, no round trip
+in the figure.
 """
 
 from __future__ import annotations
@@ -56,7 +58,11 @@ _INIT = r"""
   const bench = window.__npkBench = {ready: null, firstWidget: null, errors: []};
   const text = el => (el.textContent || '').replace(/\s+/g, ' ').trim();
   const shown = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  const usable = el => el && shown(el) && !el.disabled;
+  // A module shown in steps (npkit-steps.js) hides its other steps' cells with the hidden
+  // attribute only: a widget there is drawn, connected and enabled, one click from use.
+  const inHiddenStep = el => document.body.classList.contains('npk-steps-on')
+    && !!el.closest('[hidden]');
+  const usable = el => el && (shown(el) || inHiddenStep(el)) && !el.disabled;
   const found = ([kind, what]) => {
     if (kind === 'css') return [...document.querySelectorAll(what)].some(shown);
     if (kind === 'button')

@@ -38,6 +38,7 @@ import statistics
 import threading
 import time
 import uuid
+import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlencode
@@ -137,6 +138,9 @@ class Trainee:
     page_bytes: int = 0
     widget_states: int = 0
     state_bytes: int = 0  # the JSON of the states as received
+    # the same message deflated as permessage-deflate would send it (only if ``deflate``)
+    state_deflated_bytes: int | None = None
+    deflate: bool = False
     views: int = 0
     fallback: bool = False  # the control comm was late: per-widget requests instead
     learner_check: str | None = None
@@ -152,6 +156,7 @@ class KernelChannel:
     def __init__(self, conn, session: str) -> None:
         self.conn, self.session = conn, session
         self.received_bytes = 0
+        self.last_frame = b""
 
     def send(self, msg_type: str, content: dict, **kw) -> str:
         msg = new_message(msg_type, content, self.session, **kw)
@@ -173,6 +178,7 @@ class KernelChannel:
             self.received_bytes += len(frame)
             msg = decode_v1(frame)
             if found(msg):
+                self.last_frame = frame
                 return msg, len(frame)
 
 
@@ -200,7 +206,16 @@ async def widget_states(ch: KernelChannel, t: Trainee, timeout: float) -> set[st
     ch.send("comm_close", {"comm_id": comm_id, "data": {}})
     states = msg["content"]["data"].get("states", {})
     t.widget_states, t.state_bytes = len(states), size
+    if t.deflate:
+        t.state_deflated_bytes = deflated_size(ch.last_frame)
     return set(states)
+
+
+def deflated_size(frame: bytes) -> int:
+    """``frame`` as permessage-deflate sends it with Tornado's defaults (zlib level 6, a raw
+    deflate stream, the final empty block's 4 bytes left off)."""
+    z = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return len(z.compress(frame) + z.flush(zlib.Z_SYNC_FLUSH)) - 4
 
 
 async def widget_states_one_by_one(ch: KernelChannel, t: Trainee, timeout: float) -> set[str]:
@@ -354,23 +369,32 @@ class Meter:
     def _sample(self) -> None:
         while not self._stop.is_set():
             total, kernels = self.rss()
+            if self.first is None:
+                self.first = (total, kernels)
+            self.last = (total, kernels)
             if total > self.peak_rss:
                 self.peak_rss, self.peak_kernels = total, kernels
             self._stop.wait(self.interval)
 
     def start(self) -> Meter:
         self.peak_rss, self.peak_kernels = 0, 0
+        self.first = self.last = None
         self._stop.clear()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> dict:
+        """The peak, and the first and last samples: before the room came (its pools full)
+        and once the pools had refilled."""
         self._stop.set()
         if self._thread:
             self._thread.join()
+        first, last = self.first or (0, 0), self.last or (0, 0)
         return {"peak_rss_mb": round(self.peak_rss / 2**20, 1),
-                "peak_processes": self.peak_kernels + 1}
+                "peak_processes": self.peak_kernels + 1,
+                "start_rss_mb": round(first[0] / 2**20, 1), "start_processes": first[1] + 1,
+                "end_rss_mb": round(last[0] / 2**20, 1), "end_processes": last[1] + 1}
 
 
 def own_cpu_s() -> float:
@@ -402,11 +426,15 @@ def summarise(trainees: list[Trainee]) -> dict:
                                if trainees else None),
         "page_bytes_median": (int(statistics.median(t.page_bytes for t in trainees))
                               if trainees else None),
+        "state_deflated_bytes_median": (
+            int(statistics.median(deflated)) if (deflated := [
+                t.state_deflated_bytes for t in trainees
+                if t.state_deflated_bytes is not None]) else None),
     }
 
 
 async def room(site, n: int, notebook: str, *, label: str = "room",
-               settle_timeout: float = 600.0, log=print) -> dict:
+               settle_timeout: float = 600.0, deflate: bool = False, log=print) -> dict:
     """``n`` trainees open ``notebook`` on ``site`` (benchmarks.site.Site) at once. Returns
     the room's figures; the trainees' pages stay open until every page's pool has refilled
     (the memory peak of a room includes its replacements), then leave."""
@@ -426,7 +454,7 @@ async def room(site, n: int, notebook: str, *, label: str = "room",
     cpu0, own0 = meter.cpu(), own_cpu_s()
     loop = asyncio.get_running_loop()
     release = asyncio.Event()
-    trainees = [Trainee(lab, notebook) for lab in labels]
+    trainees = [Trainee(lab, notebook, deflate=deflate) for lab in labels]
     readies = [loop.create_future() for _ in trainees]
     t0 = time.monotonic()
     tasks = [asyncio.ensure_future(run_trainee(t, site.base, learner_code(t.label), t0,

@@ -166,15 +166,20 @@ async def rooms_part(args, log) -> dict:
 
     with tempfile.TemporaryDirectory(prefix="npkit-rooms-") as tmp:
         tmp = Path(tmp)
-        log("Rooms at the protocol level, default pool (one preheated kernel per page) ...")
+        log("Protocol level, default pool (one preheated kernel per page) ...")
         site = await asyncio.to_thread(S.start, tmp / "default")
+        widgets = {}
         try:
-            for n in args.room_sizes:
+            if args.widgets:
+                widgets = await widgets_part(site, log)
+            for n in args.room_sizes if args.rooms else []:
                 for nb in ROOM_PAGES:
                     out["default"][nb][str(n)] = await one(site, "default", n, nb)
         finally:
             await asyncio.to_thread(site.stop)
             keep_log(site, "rooms-default")
+        if not args.rooms:
+            return {"widgets": widgets}
         for n in args.room_sizes:
             log(f"Workshop setting for a room of {n} (--room floor={n} --room scenario_lab={n})"
                 " ...")
@@ -191,7 +196,84 @@ async def rooms_part(args, log) -> dict:
             finally:
                 await asyncio.to_thread(site.stop)
                 keep_log(site, f"rooms-workshop-{n}")
-    return {"rooms": out}
+        peak = (await workshop_room_part(args.workshop_room, tmp / "workshop-room", log)
+                if args.workshop_room else {})
+    return {"rooms": out, "widgets": widgets, "workshop_room": peak}
+
+
+async def widgets_part(site: S.Site, log) -> dict:
+    """Every module's widget models and the bytes of their states, as one protocol-level
+    trainee receives them (the ``update_states`` message, uncompressed; and deflated as the
+    websocket's permessage-deflate would send it)."""
+    log("Widget models and state per module (one trainee each, protocol level):")
+    out = {}
+    for m in MODULES:
+        await asyncio.to_thread(site.wait_for_pool)
+        x = await R.room(site, 1, m.notebook, label=f"widgets-{m.number:02d}", deflate=True,
+                         log=log)
+        out[m.notebook] = {"models": max(x["widget_states"], default=None),
+                           "state_bytes": x["state_bytes_median"],
+                           "state_deflated_bytes": x["state_deflated_bytes_median"],
+                           "page_bytes": x["page_bytes_median"], "errors": x["errors"],
+                           "error_messages": x["error_messages"]}
+        w = out[m.notebook]
+        log(f"  {m.notebook:32s} {w['models']} models, {(w['state_bytes'] or 0) / 1000:.0f} KB"
+            f" ({(w['state_deflated_bytes'] or 0) / 1000:.0f} KB deflated)"
+            f"{'  ERRORS: ' + '; '.join(w['error_messages']) if w['errors'] else ''}")
+    return out
+
+
+def course_copy(folder: Path) -> list[str]:
+    """The built course as make workshop-server serves it (notebooks/, by make notebooks:
+    every module, the workshop pages, the Thai pages) copied into ``folder``; the pages that
+    keep a kernel ready (the English ones: the others start per visit)."""
+    import shutil
+
+    from npkit.course.dashboard import NOTEBOOKS
+
+    shutil.copytree(NOTEBOOKS, folder, ignore=lambda d, names: [
+        n for n in names if not (n.endswith(".ipynb") or (Path(d) / n).is_dir())])
+    pages = sorted(p.name for p in folder.glob("*.ipynb"))
+    if not pages:
+        raise RuntimeError(f"no built modules in {NOTEBOOKS}: run make notebooks")
+    return pages
+
+
+async def workshop_room_part(n: int, tmp: Path, log) -> dict:
+    """``make workshop-server ROOM=n``: the course's server (every built page, the workshop's
+    included) with a bare ``--room n`` (n kernels preheated for the first module), the room of
+    n arriving once they are ready, its memory (server and kernels) from before the room
+    through its arrival until the pool has refilled: the replacements must not double it."""
+    from npkit.course.dashboard import parse_room_sizes
+
+    folder = tmp / "notebooks"
+    notebooks = await asyncio.to_thread(course_copy, folder)
+    room_sizes = parse_room_sizes([str(n)], folder)
+    (page, size), = room_sizes.items()
+    log(f"The workshop setting, make workshop-server ROOM={n} (--room {n}: {page}) ...")
+    t = time.monotonic()
+    site = await asyncio.to_thread(S.start, tmp, notebooks=notebooks, room_sizes=room_sizes)
+    try:
+        await asyncio.to_thread(site.wait_for_pool, room=True, timeout=900)
+        fill = round(time.monotonic() - t, 1)
+        await asyncio.to_thread(R.quiet, site.process.pid)
+        log(f"  {size} kernels ready for {page} after {fill} s; the room arrives ...")
+        x = await R.room(site, size, page, label=f"workshop-room-{size}", log=log)
+    finally:
+        await asyncio.to_thread(site.stop)
+        keep_log(site, f"workshop-room-{n}")
+    kernels = lambda key: x[key] - 1  # noqa: E731 - the processes less the server
+    out = {"room": size, "page": page, "pool_fill_s": fill,
+           "before_mb": x["start_rss_mb"], "before_kernels": kernels("start_processes"),
+           "peak_mb": x["peak_rss_mb"], "peak_kernels": kernels("peak_processes"),
+           "refilled_mb": x["end_rss_mb"], "refilled_kernels": kernels("end_processes"),
+           "server_s": x["server_s"], "errors": x["errors"], "refill_s": x["refill_s"],
+           "load_average": x["load_average"]}
+    log(f"  ready after {x['server_s']} s, errors {x['errors']}; memory before the room "
+        f"{out['before_mb']:.0f} MB ({out['before_kernels']} kernels), peak {out['peak_mb']:.0f}"
+        f" MB ({out['peak_kernels']} kernels), pool refilled {out['refilled_mb']:.0f} MB "
+        f"({out['refilled_kernels']} kernels)")
+    return out
 
 
 async def bytes_part(args, log) -> dict:
@@ -267,12 +349,17 @@ def headline(results: dict) -> dict:
     floor = first.get("floor_ms")
     ratios = {nb: r(p["median_ms"] / floor, 3) for nb, p in pages.items()
               if nb != S.FLOOR and floor and p.get("median_ms")}
+    slowest = max(ratios, key=ratios.get) if ratios else None
+    widgets = results.get("widgets") or {}
+    machine = results.get("machine") or {}
     toggles = results.get("toggles", {}).get("samples_ms", [])
     room = results.get("concurrent", {})
     lab_room, floor_room = room.get("lab", {}), room.get("floor", {})
     return {
-        "first_render_ratio": ratios.get(P.LAB),
-        "module_ratios": ratios,
+        "first_render_ratio": ratios,
+        "first_render_ratio_max": ratios.get(slowest) if slowest else None,
+        "first_render_slowest": slowest,
+        "first_render_ratio_lab": ratios.get(P.LAB),
         "toggle_p50_ms": r(percentile(toggles, 50), 2),
         "toggle_p95_ms": r(percentile(toggles, 95), 2),
         "toggle_count": len(toggles),
@@ -291,7 +378,18 @@ def headline(results: dict) -> dict:
         "lab_edit_ms": results.get("lab_edit", {}).get("median_ms"),
         "trainer_refresh_ms": results.get("trainer_refresh", {}).get("median_ms"),
         **room_figures(results.get("rooms", {})),
+        "room_peak_memory_mb": (results.get("workshop_room") or {}).get("peak_mb"),
         **bytes_figures(results.get("bytes", {})),
+        "widget_models": {nb: w.get("models") for nb, w in widgets.items()},
+        "widget_state_bytes": {nb: w.get("state_bytes") for nb, w in widgets.items()},
+        "widget_state_deflated_bytes": {nb: w.get("state_deflated_bytes")
+                                        for nb, w in widgets.items()},
+        "widget_models_max": max((w["models"] for w in widgets.values() if w.get("models")),
+                                 default=None),
+        "widget_state_bytes_max": max((w["state_bytes"] for w in widgets.values()
+                                       if w.get("state_bytes")), default=None),
+        "load_average": {"start": machine.get("load_average"),
+                         "end": machine.get("load_average_end")},
     }
 
 
@@ -327,6 +425,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="skip the protocol-level rooms")
     parser.add_argument("--no-bytes", dest="bytes", action="store_false",
                         help="skip the bytes through nginx")
+    parser.add_argument("--no-widgets", dest="widgets", action="store_false",
+                        help="skip the widget models and state of every module")
+    parser.add_argument("--workshop-room", type=int, default=30, metavar="N",
+                        help="with the rooms: make workshop-server ROOM=N's memory peak "
+                             "through the room's arrival and refill (default 30; 0 skips it)")
     parser.add_argument("--bytes-pages", type=pages_list, default=None,
                         help="modules a trainee opens in order for the bytes, comma-separated "
                              "notebook names (default: every module in the catalogue's order)")
@@ -359,6 +462,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.repeats, args.toggles, args.trainees = 1, 10, 3
         args.all_modules = False
         args.room_sizes = [1, 3]
+        args.workshop_room = 3
         args.bytes_pages = args.bytes_pages or [MODULES[0].notebook, P.LAB]
     args.bytes_pages = args.bytes_pages or [m.notebook for m in MODULES]
     return args
@@ -394,16 +498,17 @@ def main(argv: list[str] | None = None) -> int:
                                  "refill_delay": args.refill_delay,
                                  "quick": args.quick, "all_modules": args.all_modules,
                                  "room_sizes": args.room_sizes,
+                                 "workshop_room": args.workshop_room,
                                  "browser_room": args.browser_room}}
     results.update(in_process_part(args, log))
     if not (args.in_process_only or args.rooms_only):
         results.update(asyncio.run(browser_part(args, log)))
-    if args.rooms and not args.in_process_only:
+    if (args.rooms or args.widgets) and not args.in_process_only:
         results.update(asyncio.run(rooms_part(args, log)))
     if args.bytes and not args.in_process_only:
         results.update(asyncio.run(bytes_part(args, log)))
-    results = {**headline(results), **results}
     results["machine"]["load_average_end"] = report.machine()["load_average"]
+    results = {**headline(results), **results}
     results["duration_s"] = round(time.monotonic() - started, 1)
     report.write_json(results, args.output)
     table = report.table(results)

@@ -8,9 +8,18 @@ other in the catalogue's order, each in a new tab of the same context, as a trai
 the course does; each page is counted until it is interactive (benchmarks.pages) and the
 network has gone quiet. Chromium's own count of the bytes received for every request
 (Playwright's ``request.sizes()``: response headers and body as they came, compressed; nothing
-for a file the browser had cached) plus the kernel websocket's frames received (their payload;
-uncompressed: Jupyter's websocket compression is off by default) is the page's figure.
-Without nginx the same is measured from Voila directly, and the result says so (``through``).
+for a file the browser had cached) plus what nginx sent down the page's websockets is the
+page's figure.
+
+The websockets are counted by nginx, not by the browser: the course compresses the kernel
+websocket (permessage-deflate, voila.json), and Chromium reports a frame's payload after
+decompressing it (the DevTools protocol's ``Network.webSocketFrameReceived``, which is what
+Playwright's ``framereceived`` gives), several times what crossed the network. nginx logs a
+websocket when it closes (the tab is closed after the count), with ``$body_bytes_sent``: every
+byte it sent the browser after the handshake, frames as they went, compressed. The browser's
+count of the payload is kept beside it (``websocket_payload_bytes``). Without nginx the same is
+measured from Voila directly, the websockets by their payload, and the result says so
+(``through``, ``websocket_counted``).
 """
 
 from __future__ import annotations
@@ -19,12 +28,14 @@ import asyncio
 import base64
 import importlib.util
 import os
+import re
 import secrets
 import subprocess
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import browser as B
 from . import pages as P
@@ -76,21 +87,57 @@ def start_nginx(site: S.Site, folder: Path) -> tuple[subprocess.Popen, str, str]
     return process, base, password
 
 
-async def page_bytes(context, site: S.Site, base: str, notebook: str, label: str) -> dict:
-    """Open ``notebook`` in a new tab of ``context``; what the browser received for it."""
+# A websocket in nginx's access log (log_format npkit_no_query): the path, status 101 (the
+# upgrade), and $body_bytes_sent, the bytes sent down the websocket once it was upgraded.
+_WEBSOCKET_LINE = re.compile(r'"GET (\S+) HTTP/1\.1" 101 (\d+) ')
+
+
+def websocket_bytes_logged(log_text: str, paths: list[str]) -> dict[str, int]:
+    """For each websocket path in ``paths`` that nginx has logged (it logs one when it
+    closes) in ``log_text``, the bytes it sent the browser; the last entry for a path."""
+    sent = {}
+    for m in _WEBSOCKET_LINE.finditer(log_text):
+        if m.group(1) in paths:
+            sent[m.group(1)] = int(m.group(2))
+    return sent
+
+
+async def wait_websockets_logged(access_log: Path, start: int, paths: list[str],
+                                 timeout: float = 30) -> dict[str, int]:
+    """Until nginx has logged every websocket in ``paths`` after byte ``start`` of its
+    access log (it writes the line once the connection has closed on both sides)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = access_log.read_bytes()[start:].decode("utf-8", "replace")
+        sent = websocket_bytes_logged(text, paths)
+        if len(sent) == len(set(paths)) or time.monotonic() > deadline:
+            return sent
+        await asyncio.sleep(0.2)  # polling interval; the condition is the log line
+
+
+async def page_bytes(context, site: S.Site, base: str, notebook: str, label: str,
+                     access_log: Path | None = None) -> dict:
+    """Open ``notebook`` in a new tab of ``context``; what the browser received for it (the
+    websockets as nginx sent them when ``access_log`` is nginx's, else their payload)."""
     page = P.PAGES[notebook]
     B.make_known(site, label)
+    log_start = access_log.stat().st_size if access_log and access_log.exists() else 0
     tab = await context.new_page()
     await tab.add_init_script(P.init_script(page))
     finished: list = []
     frames = [0, 0]
+    sockets: list[str] = []
 
     def frame(payload):
         frames[0] += 1
         frames[1] += len(payload if isinstance(payload, bytes) else payload.encode("utf-8"))
 
+    def websocket(ws):
+        sockets.append(urlsplit(ws.url).path)
+        ws.on("framereceived", frame)
+
     tab.on("requestfinished", lambda request: finished.append(request))
-    tab.on("websocket", lambda ws: ws.on("framereceived", frame))
+    tab.on("websocket", websocket)
     errors: list[str] = []
     ready = None
     try:
@@ -112,12 +159,21 @@ async def page_bytes(context, site: S.Site, base: str, notebook: str, label: str
             cached += 1  # from the browser's cache (or empty)
         elif response and "gzip" in (await response.all_headers()).get("content-encoding", ""):
             gzipped += 1
-    result = {"notebook": notebook, "bytes": http_bytes + frames[1], "http_bytes": http_bytes,
-              "requests": len(finished), "from_cache": cached, "gzip_responses": gzipped,
-              "websocket_bytes": frames[1], "websocket_frames": frames[0],
-              "ready_ms": None if ready is None else round(ready, 1), "errors": errors}
     await tab.close()  # leaving: the page asks Voila to shut its kernel down
-    return result
+    if access_log is not None:
+        sent = await wait_websockets_logged(access_log, log_start, sockets)
+        missing = sorted(set(sockets) - set(sent))
+        if missing:
+            errors.append(f"nginx logged no websocket {', '.join(missing)}")
+        ws_bytes, counted = sum(sent.values()), "nginx $body_bytes_sent (compressed)"
+    else:
+        ws_bytes, counted = frames[1], "payload (the browser's, decompressed)"
+    return {"notebook": notebook, "bytes": http_bytes + ws_bytes, "http_bytes": http_bytes,
+            "requests": len(finished), "from_cache": cached, "gzip_responses": gzipped,
+            "websocket_bytes": ws_bytes, "websocket_counted": counted,
+            "websocket_payload_bytes": frames[1], "websocket_frames": frames[0],
+            "websockets": sorted(set(sockets)),
+            "ready_ms": None if ready is None else round(ready, 1), "errors": errors}
 
 
 async def measure(browser, tmp: Path, notebooks: list[str], log=print) -> dict:
@@ -128,8 +184,10 @@ async def measure(browser, tmp: Path, notebooks: list[str], log=print) -> dict:
     try:
         await asyncio.to_thread(site.wait_for_pool)
         started = await asyncio.to_thread(start_nginx, site, tmp / "nginx")
+        access_log = None
         if started:
             nginx, base, password = started
+            access_log = tmp / "nginx" / "logs" / "access.log"
             through = "nginx (deploy/nginx/npkit.conf, as make workshop-server)"
             # The password as a header, not Playwright's http_credentials: those make it
             # intercept every request, which turns Chromium's HTTP cache off.
@@ -142,11 +200,13 @@ async def measure(browser, tmp: Path, notebooks: list[str], log=print) -> dict:
         pages = []
         for i, nb in enumerate(notebooks):
             await asyncio.to_thread(site.wait_for_pool)
-            pages.append(await page_bytes(context, site, base, nb, f"bench-bytes-{i:02d}"))
+            pages.append(await page_bytes(context, site, base, nb, f"bench-bytes-{i:02d}",
+                                          access_log))
             p = pages[-1]
             log(f"  {nb:32s} {p['bytes'] / 1000:8.0f} KB  ({p['requests']} requests, "
                 f"{p['from_cache']} from the cache, websocket {p['websocket_bytes'] / 1000:.0f}"
-                f" KB){'  ERRORS: ' + '; '.join(p['errors']) if p['errors'] else ''}")
+                f" KB, {p['websocket_payload_bytes'] / 1000:.0f} KB of payload)"
+                f"{'  ERRORS: ' + '; '.join(p['errors']) if p['errors'] else ''}")
         await context.close()
     finally:
         if nginx is not None:

@@ -162,3 +162,32 @@ def test_room_sizes_option_refuses_nonsense(capsys):
     with pytest.raises(SystemExit):
         run.parse(["--room-sizes", "ten"])
     assert "whole numbers" in capsys.readouterr().err
+
+
+def test_widget_states_with_the_deflated_size():
+    big = {f"m{i:03d}": {"state": {"_model_name": "LayoutModel", "width": "100%"}}
+           for i in range(200)}
+    t = room.Trainee("t", "floor.ipynb", deflate=True)
+    asyncio.run(room.widget_states(room.KernelChannel(FakeKernel(big), "s"), t, timeout=10))
+    assert t.widget_states == 200
+    # 200 states alike: permessage-deflate sends a small fraction of the message
+    assert 0 < t.state_deflated_bytes < t.state_bytes / 5
+    plain = room.Trainee("t", "floor.ipynb")
+    asyncio.run(room.widget_states(room.KernelChannel(FakeKernel(big), "s"), plain, timeout=10))
+    assert plain.state_deflated_bytes is None  # only measured when asked (it costs CPU)
+
+
+def test_deflated_size_is_what_tornado_sends():
+    from tornado.websocket import _PerMessageDeflateCompressor
+
+    frame = json.dumps({"states": {f"m{i}": {"layout": "IPY_MODEL_x", "value": i}
+                                   for i in range(300)}}).encode()
+    sent = _PerMessageDeflateCompressor(persistent=False, max_wbits=None).compress(frame)
+    assert room.deflated_size(frame) == len(sent)
+
+
+def test_summarise_keeps_the_deflated_median():
+    ts = [trainee(1.0), trainee(2.0)]
+    ts[0].state_deflated_bytes, ts[1].state_deflated_bytes = 30, 50
+    assert room.summarise(ts)["state_deflated_bytes_median"] == 40
+    assert room.summarise([trainee(1.0)])["state_deflated_bytes_median"] is None

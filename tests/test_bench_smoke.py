@@ -17,12 +17,13 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not in
 from benchmarks import browser, pages, report, run  # noqa: E402
 from benchmarks.site import FLOOR  # noqa: E402
 
-HEADLINE = ("first_render_ratio", "module_ratios", "toggle_p50_ms", "toggle_p95_ms",
+HEADLINE = ("first_render_ratio", "first_render_ratio_max", "toggle_p50_ms", "toggle_p95_ms",
             "concurrent_trainees", "concurrent_all_ready_s", "concurrent_errors",
             "concurrent_pool_size", "concurrent_refill_delay_s", "kernel_rss_mb",
             "module_kernel_rss_mb", "assess_all_ms", "import_ms", "lab_edit_ms",
             "trainer_refresh_ms", "room_server_s", "room_cpu_s_per_trainee", "room_ratio",
-            "bytes_first_module", "bytes_next_module")
+            "room_peak_memory_mb", "bytes_first_module", "bytes_next_module", "widget_models",
+            "widget_state_bytes", "load_average")
 MACHINE = ("cores", "memory_mb", "python", "versions", "chromium", "git_commit", "date")
 
 
@@ -55,7 +56,10 @@ def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
     assert isinstance(data["lab_edit_ms"], float) and data["lab_edit"]["edits"] == 3
     assert data["trainer_refresh"]["participants"] == 50
     assert isinstance(data["trainer_refresh_ms"], float)
-    assert data["first_render_ratio"] is None  # no browser in this run
+    assert data["first_render_ratio"] == {}  # no browser in this run
+    assert data["first_render_ratio_max"] is None
+    assert data["load_average"]["start"] == data["machine"]["load_average"]
+    assert len(data["load_average"]["end"]) == 3
     printed = capsys.readouterr().out
     assert "| figure | value | target |" in printed
     assert "not measured" in printed
@@ -90,8 +94,8 @@ def test_headline_from_browser_results():
              "from_cache": 80, "websocket_bytes": 90_000}]},
     }
     h = run.headline(results)
-    assert h["first_render_ratio"] == pytest.approx(1200 / 1100, abs=1e-3)
-    assert h["module_ratios"] == {pages.LAB: pytest.approx(1200 / 1100, abs=1e-3)}
+    assert h["first_render_ratio"] == {pages.LAB: pytest.approx(1200 / 1100, abs=1e-3)}
+    assert h["first_render_ratio_max"] == pytest.approx(1200 / 1100, abs=1e-3)
     assert h["toggle_p50_ms"] == pytest.approx(50.5, abs=0.01)
     assert h["toggle_p95_ms"] == pytest.approx(95.05, abs=0.01)
     assert h["concurrent_all_ready_s"] == 12.0
@@ -99,7 +103,7 @@ def test_headline_from_browser_results():
     assert h["kernel_rss_mb"] == 70.0
     full = {**h, **results, "machine": {}, "options": {}}
     verdicts = {t.key: report.verdict(full, t) for t in report.TARGETS}
-    assert verdicts["first_render_ratio"] == "met"
+    assert verdicts["first_render_ratio_max"] == "met"
     # the rooms: the headline room is the one of 30 on the default pool
     assert h["room_server_s"]["default"][pages.LAB] == {"1": 0.4, "30": 11.0}
     assert h["room_server_s"]["workshop"][pages.LAB] == {"30": 3.0}
@@ -165,7 +169,86 @@ def test_docs_have_the_table_markers():
 
 def test_report_renders_a_saved_run(tmp_path, capsys):
     saved = tmp_path / "bench.json"
-    saved.write_text(json.dumps({"first_render_ratio": 1.05, "machine": {"cores": 2}}),
+    saved.write_text(json.dumps({"first_render_ratio_max": 1.05, "machine": {"cores": 2}}),
                      encoding="utf-8")
     assert report.main([str(saved)]) == 0
     assert "| 1.05× | ≤ 1.10× | met |" in capsys.readouterr().out
+
+
+# The keys issue 16 asks `make bench` to write, with their shapes, written out here (not taken
+# from the code under test): a key renamed or dropped fails this test.
+MODULE_NOTEBOOKS = ("00_start_here.ipynb", "01_is_this_trafficking.ipynb",
+                    "02_duress.ipynb", "03_models.ipynb",
+                    "04_asean.ipynb", "05_scenario_lab.ipynb",
+                    "06_prosecutors_decision.ipynb", "07_check_yourself.ipynb")
+
+
+def full_results() -> dict:
+    """A fabricated run with every part: each module visited twice, the floor twice."""
+    visits = [fake_visit(FLOOR, 1000.0), fake_visit(FLOOR, 1000.0)]
+    for i, nb in enumerate(MODULE_NOTEBOOKS):
+        visits += [fake_visit(nb, 1000.0 + 10 * i), fake_visit(nb, 1000.0 + 10 * i)]
+    rooms = {"sizes": [1, 30], **{pool: {nb: {"1": room_result(0.5), "30": room_result(9.0)}
+                                           for nb in (FLOOR, pages.LAB)}
+                                  for pool in ("default", "workshop")}}
+    return {
+        "machine": {"load_average": [4.0, 3.0, 2.0], "load_average_end": [5.0, 4.0, 3.0]},
+        "first_render": run.summarise_first_render(visits),
+        "assess_all": {"median_ms": 150.0},
+        "rooms": rooms,
+        "widgets": {nb: {"models": 50 + i, "state_bytes": 40_000 + i,
+                         "state_deflated_bytes": 8_000 + i}
+                    for i, nb in enumerate(MODULE_NOTEBOOKS)},
+        "workshop_room": {"room": 30, "page": "00_start_here.ipynb", "peak_mb": 2600.0,
+                          "peak_kernels": 38, "before_mb": 2500.0, "before_kernels": 37,
+                          "refilled_mb": 2550.0, "refilled_kernels": 38},
+        "bytes": {"through": "nginx", "pages": [
+            {"notebook": nb, "bytes": 1_400_000 if i == 0 else 60_000 + i, "requests": 99,
+             "from_cache": 0 if i == 0 else 95, "websocket_bytes": 10_000,
+             "websocket_payload_bytes": 50_000} for i, nb in enumerate(MODULE_NOTEBOOKS)]},
+    }
+
+
+def test_headline_has_every_key_the_issue_names():
+    assert {m.notebook for m in __import__("npkit.course.training.modules",
+                                           fromlist=["MODULES"]).MODULES} == set(
+        MODULE_NOTEBOOKS)
+    h = run.headline(full_results())
+    # room_server_s and room_cpu_s_per_trainee: for each pool, page and N
+    for key in ("room_server_s", "room_cpu_s_per_trainee"):
+        assert set(h[key]) == {"default", "workshop"}, key
+        for pool in ("default", "workshop"):
+            assert set(h[key][pool]) == {FLOOR, pages.LAB}
+            assert set(h[key][pool][pages.LAB]) == {"1", "30"}
+    assert h["room_server_s"]["workshop"][FLOOR]["30"] == 9.0
+    assert h["room_cpu_s_per_trainee"]["default"][pages.LAB]["1"] == 0.5
+    assert h["bytes_first_module"] == 1_400_000
+    assert h["bytes_next_module"] == 60_007  # the largest later module
+    # per module: widget models and state, first render ÷ floor
+    assert h["widget_models"] == {nb: 50 + i for i, nb in enumerate(MODULE_NOTEBOOKS)}
+    assert h["widget_state_bytes"] == {nb: 40_000 + i for i, nb in enumerate(MODULE_NOTEBOOKS)}
+    assert set(h["first_render_ratio"]) == set(MODULE_NOTEBOOKS)
+    assert h["first_render_ratio"]["07_check_yourself.ipynb"] == pytest.approx(1.07)
+    assert h["first_render_ratio_max"] == pytest.approx(1.07)
+    assert h["first_render_slowest"] == "07_check_yourself.ipynb"
+    assert h["assess_all_ms"] == 150.0
+    assert h["load_average"] == {"start": [4.0, 3.0, 2.0], "end": [5.0, 4.0, 3.0]}
+    assert h["room_peak_memory_mb"] == 2600.0
+    full = {**h, **full_results(), "options": {}}
+    verdicts = {t.key: report.verdict(full, t) for t in report.TARGETS}
+    assert verdicts["first_render_ratio_max"] == "met"
+    assert verdicts["widget_models_max"] == "met" and verdicts["widget_state_bytes_max"] == "met"
+    assert verdicts["bytes_next_module"] == "met" and verdicts["assess_all_ms"] == "met"
+    md = report.table(full)
+    assert "ROOM=30: peak memory" in md and "| 2,600 MB |" in md
+    assert "| 07 Check yourself | 1.07× |" in md
+    assert "| 57 | 40 KB | 8 KB |" in md  # module 7's widget models, state, deflated
+
+
+def test_the_slowest_module_is_held_to_the_target():
+    results = full_results()
+    results["first_render"]["pages"]["03_models.ipynb"]["median_ms"] = 1200.0
+    h = run.headline(results)
+    assert h["first_render_slowest"] == "03_models.ipynb"
+    assert report.verdict(h, next(t for t in report.TARGETS
+                                  if t.key == "first_render_ratio_max")) == "MISSED"

@@ -253,6 +253,34 @@ def test_a_module_and_its_kernel_websocket_through_nginx(server):
     assert reply["content"]["status"] == "ok"
 
 
+def test_the_kernel_websocket_is_compressed_through_nginx(server):
+    """The browser offers permessage-deflate; nginx passes the offer to Voila and its answer
+    back (Sec-WebSocket-Extensions), so a module's widget state crosses the Wi-Fi deflated."""
+    import asyncio
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    status, _, body = server.get("/voila/render/00_start_here.ipynb?learner=t-nginx-deflate",
+                                 timeout=180)
+    assert status == 200, server.log_tail()
+    kernel = re.search(r'"kernelId": *"([0-9a-f-]{36})"', body.decode()).group(1)
+    auth = base64.b64encode(f"trainee:{PASSWORD}".encode()).decode()
+    origin = f"http://127.0.0.1:{server.port}"
+
+    async def accepted(offer: bool) -> str:
+        request = HTTPRequest(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel}/channels",
+                              headers={"Authorization": f"Basic {auth}", "Origin": origin})
+        conn = await websocket_connect(request, compression_options={} if offer else None)
+        try:
+            return conn.headers.get("Sec-WebSocket-Extensions", "")
+        finally:
+            conn.close()
+
+    assert "permessage-deflate" in asyncio.run(accepted(True)), server.log_tail()
+    assert "permessage-deflate" not in asyncio.run(accepted(False))  # only when offered
+
+
 def test_the_course_is_told_the_join_address_and_the_room_password():
     assert ws.room_env("http://192.168.1.20:8080/join", "trainee", "k7m2-qx9p") == {
         "NPKIT_JOIN_URL": "http://192.168.1.20:8080/join", "NPKIT_ROOM_USER": "trainee",
