@@ -9,6 +9,7 @@ from typing import Any
 from npkit import DISCLAIMER
 from npkit.casefile.case import Case
 from npkit.engine.findings import Finding, Reason
+from npkit.engine.gcpause import gc_paused
 from npkit.engine.memo import MemoSet
 from npkit.law.duress import VARIANTS, duress
 from npkit.law.facts import Facts, facts_for
@@ -203,6 +204,11 @@ def _group(test: str, title: str, nodes: dict[str, Finding]) -> Finding:
 def assess(case: Case, offence_id: str | None = None, *, counterfactuals: bool = True,
            ) -> Assessment:
     """Assess one charge (the principal charge by default) of ``case``."""
+    with gc_paused():  # npkit.engine.gcpause
+        return _assess(case, offence_id, counterfactuals)
+
+
+def _assess(case: Case, offence_id: str | None, counterfactuals: bool) -> Assessment:
     f = facts_for(case, offence_id)
     result = Assessment(case, f, evaluate(f))
     if counterfactuals:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields, replace
 from itertools import combinations
 from typing import Any
 
+from npkit.engine.gcpause import gc_paused
 from npkit.engine.memo import ALL_FIELDS
 from npkit.law.facts import Facts, ThreatFact
 from npkit.law.wording import Words, joined, term, worded
@@ -247,6 +248,11 @@ def _join(a: Change, b: Change) -> tuple[str, ...]:
 
 def counterfactuals(f: Facts, *, per_outcome: int = 3) -> list[Counterfactual]:
     """For each outcome, up to ``per_outcome`` minimal sets of one or two changes that flip it."""
+    with gc_paused():  # npkit.engine.gcpause: the search makes findings by the ten thousand
+        return _search(f, per_outcome)
+
+
+def _search(f: Facts, per_outcome: int) -> list[Counterfactual]:
     from npkit.engine.assessment import LazyEvaluation, evaluate
 
     whole = evaluate(f)
