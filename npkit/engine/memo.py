@@ -2,7 +2,7 @@
 
 A counterfactual search evaluates hundreds of fact sets that differ from the case in one or
 two fields; most tests read only a few fields, so most of their findings would come out the
-same. :class:`ReadMemo` runs a test once on a *traced* copy of the facts that records every
+same. :class:`ReadMemo` runs a test once on a *traced* view of the facts that records every
 field the test reads, and files the finding under the values of exactly those fields. Later
 facts that agree on those fields get the same finding back.
 
@@ -31,31 +31,46 @@ _MISSING = object()
 MAX_ENTRIES = 50_000  # findings kept across all memos before they are all dropped
 
 
-class _Traced(Facts):
-    """Facts that note which fields are read. A copy made from it (``replace``) is plain."""
+class _Traced:
+    """A view of facts that notes which fields are read. It copies nothing (a counterfactual
+    search makes thousands): each field is a property that notes its name and reads the facts
+    beneath; Facts' own properties (``is_child`` ...) are borrowed, so they read through those.
+    A copy made from it (``dataclasses.replace``) is plain :class:`Facts`."""
 
-    __slots__ = ("_reads",)
+    __slots__ = ("_facts", "_reads")
+    __dataclass_fields__ = Facts.__dataclass_fields__  # so dataclasses.replace accepts it
 
-    def __getattribute__(self, name: str) -> Any:
-        if name in _FIELDS:
-            try:
-                object.__getattribute__(self, "_reads").add(name)
-            except AttributeError:
-                pass  # a copy made by dataclasses.replace: its source's reads cover it
-        return object.__getattribute__(self, name)
+    def __new__(cls, **values: Any) -> Facts:  # what dataclasses.replace builds from a view
+        return Facts(**values)
 
 
-_SLOTS = tuple(getattr(Facts, name) for name in sorted(_FIELDS))  # member descriptors
+def _field(name: str) -> property:
+    get = attrgetter(name)
+
+    def read(self: _Traced) -> Any:
+        self._reads.add(name)
+        return get(self._facts)
+
+    return property(read)
+
+
+for _name in sorted(_FIELDS):
+    setattr(_Traced, _name, _field(_name))
+for _name, _value in vars(Facts).items():
+    if isinstance(_value, property):
+        setattr(_Traced, _name, _value)
+for _name in Facts.__dataclass_fields__.keys() - _FIELDS:  # an InitVar: its default, as Facts
+    setattr(_Traced, _name, getattr(Facts, _name))
+_FACTS = _Traced.__dict__["_facts"]
 _READS = _Traced.__dict__["_reads"]
 
 
 def _traced(f: Facts) -> tuple[_Traced, set[str]]:
-    copy = object.__new__(_Traced)
-    for slot in _SLOTS:
-        slot.__set__(copy, slot.__get__(f))
+    view = object.__new__(_Traced)
+    _FACTS.__set__(view, f)
     reads: set[str] = set()
-    _READS.__set__(copy, reads)
-    return copy, reads
+    _READS.__set__(view, reads)
+    return view, reads
 
 
 def _getter(fields: tuple[str, ...]) -> Callable[[Facts], tuple]:
