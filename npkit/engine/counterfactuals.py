@@ -259,7 +259,7 @@ def _search(f: Facts, per_outcome: int) -> list[Counterfactual]:
     base = whole.outcomes()
     cands = changes(f)
     touched = [_touched(c) for c in cands]
-    singles = [LazyEvaluation(c.facts) for c in cands]
+    singles = [LazyEvaluation(c.facts, outcomes_only=True) for c in cands]
     pairs: dict[tuple[int, int], LazyEvaluation] = {}  # each outcome evaluated at most once
 
     def alone(i: int, path: str) -> tuple[str, frozenset[str]]:
@@ -274,7 +274,8 @@ def _search(f: Facts, per_outcome: int) -> list[Counterfactual]:
     def pair(i: int, j: int, path: str) -> str:
         if (i, j) not in pairs:
             # cands[i].facts is f with i's edits applied (tests/test_counterfactual_pruning.py)
-            pairs[i, j] = LazyEvaluation(apply_edits(cands[i].facts, cands[j].edits))
+            pairs[i, j] = LazyEvaluation(apply_edits(cands[i].facts, cands[j].edits),
+                                         outcomes_only=True)
         return pairs[i, j].outcome(path)
 
     def step(c: Change) -> Step:

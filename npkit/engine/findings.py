@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from npkit.law.citations import Citation, Confidence
-from npkit.law.wording import say
+from npkit.law.wording import is_unworded, say
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,10 @@ class Reason:
 
     @classmethod
     def of(cls, code: str, source: Citation, **params: Any) -> Reason:
-        """A reason worded by the catalogue: ``Reason.of("duress.no_escape.none", cite)``."""
+        """A reason worded by the catalogue: ``Reason.of("duress.no_escape.none", cite)``.
+        Within :func:`npkit.law.wording.unworded`, a blank one with no parameters."""
+        if is_unworded():
+            return cls("", source, code)
         return cls(say(code, **params), source, code, tuple(sorted(params.items())))
 
     @property

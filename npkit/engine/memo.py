@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from npkit.engine.intern import Interner
 from npkit.law.facts import Facts
+from npkit.law.wording import unworded
 
 T = TypeVar("T")
 _FIELDS = frozenset(f.name for f in fields(Facts))  # stored fields (not the InitVar)
@@ -81,9 +82,11 @@ def _getter(fields: tuple[str, ...]) -> Callable[[Facts], tuple]:
 
 
 class ReadMemo:
-    """Findings of one test, filed by the values of the fields each computation read."""
+    """Findings of one test, filed by the values of the fields each computation read.
+    ``unworded``: worked out within :func:`npkit.law.wording.unworded` (outcomes only)."""
 
-    def __init__(self) -> None:
+    def __init__(self, unworded: bool = False) -> None:
+        self.unworded = unworded
         # read fields -> (their values in a Facts, {(inputs, values): finding}, the fields)
         self._tables: dict[tuple[str, ...],
                            tuple[Callable, dict[tuple, Any], frozenset[str]]] = {}
@@ -106,7 +109,11 @@ class ReadMemo:
             if hit is not _MISSING:
                 return hit, read
         traced, reads = _traced(f)
-        result = compute(traced)
+        if self.unworded:
+            with unworded():
+                result = compute(traced)
+        else:
+            result = compute(traced)
         if intern is not None:
             result = intern(result)
         fields = tuple(sorted(reads))
@@ -123,16 +130,18 @@ class ReadMemo:
 
 
 class MemoSet:
-    """One :class:`ReadMemo` per test, dropped together when they grow too large."""
+    """One :class:`ReadMemo` per test, dropped together when they grow too large.
+    ``unworded``: its findings carry outcomes, not words (:class:`ReadMemo`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, unworded: bool = False) -> None:
+        self.unworded = unworded
         self._memos: dict[Hashable, ReadMemo] = {}
         self.intern = Interner()  # shared: what rests on a finding is filed by its identity
 
     def __call__(self, key: Hashable) -> ReadMemo:
         memo = self._memos.get(key)
         if memo is None:
-            memo = self._memos[key] = ReadMemo()
+            memo = self._memos[key] = ReadMemo(self.unworded)
         return memo
 
     @property
