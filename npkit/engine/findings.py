@@ -72,9 +72,12 @@ class Finding:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "reasons", tuple(self.reasons))
-        set_(self, "children", tuple(self.children or ()))
-        set_(self, "also_rests_on", tuple(self.also_rests_on))
+        if type(self.reasons) is not tuple:  # most are made with tuples already
+            set_(self, "reasons", tuple(self.reasons))
+        if type(self.children) is not tuple:
+            set_(self, "children", tuple(self.children or ()))
+        if type(self.also_rests_on) is not tuple:
+            set_(self, "also_rests_on", tuple(self.also_rests_on))
         if self.decisive is None and self.reasons:
             set_(self, "decisive", self.reasons[0])
 

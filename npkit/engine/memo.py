@@ -85,8 +85,9 @@ class ReadMemo:
     """Findings of one test, filed by the values of the fields each computation read.
     ``unworded``: worked out within :func:`npkit.law.wording.unworded` (outcomes only)."""
 
-    def __init__(self, unworded: bool = False) -> None:
+    def __init__(self, unworded: bool = False, owner: MemoSet | None = None) -> None:
         self.unworded = unworded
+        self._owner = owner
         # read fields -> (their values in a Facts, {(inputs, values): finding}, the fields)
         self._tables: dict[tuple[str, ...],
                            tuple[Callable, dict[tuple, Any], frozenset[str]]] = {}
@@ -122,6 +123,8 @@ class ReadMemo:
             entry = self._tables[fields] = (_getter(fields), {}, frozenset(fields))
         entry[1][(inputs, entry[0](f))] = result
         self.size += 1
+        if self._owner is not None:
+            self._owner.size += 1
         return result, entry[2]
 
     def clear(self) -> None:
@@ -137,17 +140,13 @@ class MemoSet:
         self.unworded = unworded
         self._memos: dict[Hashable, ReadMemo] = {}
         self.intern = Interner()  # shared: what rests on a finding is filed by its identity
+        self.size = 0  # findings computed (not reused) since the memos were last dropped
 
     def __call__(self, key: Hashable) -> ReadMemo:
         memo = self._memos.get(key)
         if memo is None:
-            memo = self._memos[key] = ReadMemo(self.unworded)
+            memo = self._memos[key] = ReadMemo(self.unworded, self)
         return memo
-
-    @property
-    def size(self) -> int:
-        """Findings computed (not reused) since the memos were last dropped."""
-        return sum(m.size for m in self._memos.values())
 
     def trim(self) -> None:
         if self.size > MAX_ENTRIES:
@@ -157,3 +156,4 @@ class MemoSet:
         for memo in self._memos.values():
             memo.clear()
         self.intern.clear()
+        self.size = 0

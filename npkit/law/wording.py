@@ -10,8 +10,6 @@ in data also lets a translation replace it code by code.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 from importlib import resources
@@ -76,20 +74,23 @@ def is_unworded() -> bool:
     return _UNWORDED.get()
 
 
-@contextmanager
-def unworded() -> Iterator[None]:
+class unworded:  # noqa: N801 - used as a function: ``with unworded():``
     """Within it, every wording function gives the same blank :data:`UNWORDED` instead of a
     sentence. The counterfactual search works out thousands of findings for changed facts and
     keeps only their outcomes: wording them was about a fifth of its time. Nothing in the law
     decides on a wording (the law reads facts and findings; words only go into reasons'
     parameters and text), so the outcomes are the same; tests/test_counterfactual_pruning.py
     checks the search against one that words everything. Arguments are still worked out as
-    before (a list to join is still gone through), so the facts read stay the same too."""
-    token = _UNWORDED.set(True)
-    try:
-        yield
-    finally:
-        _UNWORDED.reset(token)
+    before (a list to join is still gone through), so the facts read stay the same too.
+    A class, not a generator: the search enters it once per finding it works out."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _UNWORDED.set(True)
+
+    def __exit__(self, *exc: object) -> None:
+        _UNWORDED.reset(self._token)
 
 
 def say(code: str, **params: Any) -> str:
