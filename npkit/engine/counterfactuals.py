@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from itertools import combinations
+from operator import attrgetter
 from typing import Any
 
 from npkit.engine.gcpause import gc_paused
@@ -108,6 +109,20 @@ def diff(f: Facts, g: Facts) -> tuple[Edit, ...]:
     return tuple(out)
 
 
+_NAMES = tuple(fd.name for fd in fields(Facts))
+_ALL = attrgetter(*_NAMES)
+_INDEX = {name: i for i, name in enumerate(_NAMES)}
+
+
+def _evolve(f: Facts, **changes: Any) -> Facts:
+    """``dataclasses.replace(f, **changes)`` at half the cost (the search makes a set of facts
+    for every pair it tries)."""
+    values = list(_ALL(f))
+    for name, value in changes.items():
+        values[_INDEX[name]] = value
+    return Facts(*values)
+
+
 _THREAT_FIELD = re.compile(r"^threats\[(\d+)\]\.(target|severity|imminence)$")
 
 
@@ -123,7 +138,7 @@ def apply_edits(f: Facts, edits: tuple[Edit, ...] | list[Edit]) -> Facts:
                 raise ValueError(f"{e.field} is {current!r}, not {e.before!r}")
             threats = list(f.threats)
             threats[i] = replace(threats[i], **{attr: e.after})
-            f = replace(f, threats=tuple(threats))
+            f = _evolve(f, threats=tuple(threats))
             continue
         current = getattr(f, e.field)
         if _plain_value(current) != e.before:
@@ -134,7 +149,7 @@ def apply_edits(f: Facts, edits: tuple[Edit, ...] | list[Edit]) -> Facts:
             value = frozenset(e.after)
         else:
             value = e.after
-        f = replace(f, **{e.field: value})
+        f = _evolve(f, **{e.field: value})
     return f
 
 
