@@ -3,7 +3,7 @@ equals one computed from scratch, for every case file and for random facts. Comp
 scratch, no reads are traced (every field counts as read), so the counterfactual search then
 tries every pair: the pruned search must find the same counterfactuals."""
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 from hypothesis import given, settings
@@ -82,3 +82,17 @@ def test_the_memo_is_dropped_when_it_grows_past_its_limit(monkeypatch):
         memos("t").get(Facts(age=20 + age), lambda f: f.age)
         memos.trim()
     assert memos("t").size <= 3
+
+
+def test_the_traced_view_gives_every_field_and_property_and_notes_what_was_read():
+    f = Facts(age=16, claimed_age=15, means=frozenset({"deception"}), rewards="none",
+              threats=(), harm="death")
+    names = [fd.name for fd in fields(Facts)]
+    for name in names:
+        view, reads = memo._traced(f)
+        assert getattr(view, name) == getattr(f, name) and reads == {name}
+    for name, value in vars(Facts).items():
+        if isinstance(value, property):
+            view, reads = memo._traced(f)
+            assert getattr(view, name) == getattr(f, name), name
+            assert reads and reads <= set(names), name

@@ -9,6 +9,7 @@ from typing import Any
 from npkit import DISCLAIMER
 from npkit.casefile.case import Case
 from npkit.engine.findings import Finding, Reason
+from npkit.engine.gcpause import gc_paused
 from npkit.engine.memo import MemoSet
 from npkit.law.duress import VARIANTS, duress
 from npkit.law.facts import Facts, facts_for
@@ -53,18 +54,23 @@ def _rows() -> tuple[tuple, tuple]:
 
 
 _MEMO = MemoSet()
+# The counterfactual search's findings for changed facts: only their outcomes are kept, so
+# they are not worded (npkit.law.wording.unworded), and never handed out as findings.
+_OUTCOMES = MemoSet(unworded=True)
 
 
 class LazyEvaluation:
     """The findings for one set of facts, each computed when first asked for (and filed in the
     memo). :func:`evaluate` asks for all of them; the counterfactual search asks a changed set
-    of facts only for the outcomes the change could flip, which is a fraction of them.
+    of facts only for the outcomes the change could flip, which is a fraction of them, and
+    only for outcomes (``outcomes_only``: findings without words, from their own memo).
     ``reads`` is :attr:`Evaluation.reads` for the outcomes asked so far."""
 
-    __slots__ = ("f", "reads", "_victim", "_models")
+    __slots__ = ("f", "reads", "_victim", "_models", "_memo")
 
-    def __init__(self, f: Facts) -> None:
-        _MEMO.trim()
+    def __init__(self, f: Facts, *, outcomes_only: bool = False) -> None:
+        self._memo = _OUTCOMES if outcomes_only else _MEMO
+        self._memo.trim()
         self.f = f
         self.reads: dict[str, frozenset[str]] = {}
         self._victim: Finding | None = None
@@ -72,21 +78,23 @@ class LazyEvaluation:
 
     def victim(self) -> Finding:
         if self._victim is None:
-            self._victim, self.reads["victim.outcome"] = _MEMO("victim").get_traced(
-                self.f, victim_test, intern=_MEMO.intern)
+            memo = self._memo
+            self._victim, self.reads["victim.outcome"] = memo("victim").get_traced(
+                self.f, victim_test, intern=memo.intern)
         return self._victim
 
     def model(self, name: str) -> Finding:
         if name not in self._models:
             victim = self.victim()
-            self._models[name], read = _MEMO(("model", name)).get_traced(
-                self.f, lambda g, fn=MODELS[name]: fn(g, victim), id(victim), _MEMO.intern)
+            memo = self._memo
+            self._models[name], read = memo(("model", name)).get_traced(
+                self.f, lambda g, fn=MODELS[name]: fn(g, victim), id(victim), memo.intern)
             self.reads[f"models.{name}.outcome"] = read | self.reads["victim.outcome"]
         return self._models[name]
 
     def duress(self, variant: str) -> Finding:
-        found, self.reads[f"duress.{variant}.outcome"] = _MEMO(("duress", variant)).get_traced(
-            self.f, lambda g: duress(g, variant))
+        found, self.reads[f"duress.{variant}.outcome"] = self._memo(
+            ("duress", variant)).get_traced(self.f, lambda g: duress(g, variant))
         return found
 
     def row(self, group: str, code: str) -> Finding:
@@ -95,7 +103,7 @@ class LazyEvaluation:
         model = self.model(model_name) if model_name in MODELS else None
         # apply_row reads the victim and the row's own model only: the ctx says so
         ctx = {"_victim": victim, model_name: model} if model else {"_victim": victim}
-        found, read = _MEMO((group, code)).get_traced(
+        found, read = self._memo((group, code)).get_traced(
             self.f, lambda g: apply_row(g, data, ctx, f"{group}.{code}"), (id(victim), id(model)))
         basis = f"models.{model_name}.outcome" if model else "victim.outcome"
         self.reads[f"{group}.{code}.outcome"] = read | self.reads[basis]
@@ -142,6 +150,7 @@ def _clear_caches() -> None:
     """Forget every cached evaluation and finding (benchmarks measure a cold search)."""
     _lru_clear()
     _MEMO.clear()
+    _OUTCOMES.clear()
 
 
 _lru_clear = evaluate.cache_clear
@@ -203,6 +212,11 @@ def _group(test: str, title: str, nodes: dict[str, Finding]) -> Finding:
 def assess(case: Case, offence_id: str | None = None, *, counterfactuals: bool = True,
            ) -> Assessment:
     """Assess one charge (the principal charge by default) of ``case``."""
+    with gc_paused():  # npkit.engine.gcpause
+        return _assess(case, offence_id, counterfactuals)
+
+
+def _assess(case: Case, offence_id: str | None, counterfactuals: bool) -> Assessment:
     f = facts_for(case, offence_id)
     result = Assessment(case, f, evaluate(f))
     if counterfactuals:

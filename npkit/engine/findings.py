@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from npkit.law.citations import Citation, Confidence
-from npkit.law.wording import say
+from npkit.law.wording import is_unworded, say
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,10 @@ class Reason:
 
     @classmethod
     def of(cls, code: str, source: Citation, **params: Any) -> Reason:
-        """A reason worded by the catalogue: ``Reason.of("duress.no_escape.none", cite)``."""
+        """A reason worded by the catalogue: ``Reason.of("duress.no_escape.none", cite)``.
+        Within :func:`npkit.law.wording.unworded`, a blank one with no parameters."""
+        if is_unworded():
+            return cls("", source, code)
         return cls(say(code, **params), source, code, tuple(sorted(params.items())))
 
     @property
@@ -69,9 +72,12 @@ class Finding:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "reasons", tuple(self.reasons))
-        set_(self, "children", tuple(self.children or ()))
-        set_(self, "also_rests_on", tuple(self.also_rests_on))
+        if type(self.reasons) is not tuple:  # most are made with tuples already
+            set_(self, "reasons", tuple(self.reasons))
+        if type(self.children) is not tuple:
+            set_(self, "children", tuple(self.children or ()))
+        if type(self.also_rests_on) is not tuple:
+            set_(self, "also_rests_on", tuple(self.also_rests_on))
         if self.decisive is None and self.reasons:
             set_(self, "decisive", self.reasons[0])
 

@@ -2,7 +2,7 @@
 
 A counterfactual search evaluates hundreds of fact sets that differ from the case in one or
 two fields; most tests read only a few fields, so most of their findings would come out the
-same. :class:`ReadMemo` runs a test once on a *traced* copy of the facts that records every
+same. :class:`ReadMemo` runs a test once on a *traced* view of the facts that records every
 field the test reads, and files the finding under the values of exactly those fields. Later
 facts that agree on those fields get the same finding back.
 
@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 from npkit.engine.intern import Interner
 from npkit.law.facts import Facts
+from npkit.law.wording import unworded
 
 T = TypeVar("T")
 _FIELDS = frozenset(f.name for f in fields(Facts))  # stored fields (not the InitVar)
@@ -31,31 +32,46 @@ _MISSING = object()
 MAX_ENTRIES = 50_000  # findings kept across all memos before they are all dropped
 
 
-class _Traced(Facts):
-    """Facts that note which fields are read. A copy made from it (``replace``) is plain."""
+class _Traced:
+    """A view of facts that notes which fields are read. It copies nothing (a counterfactual
+    search makes thousands): each field is a property that notes its name and reads the facts
+    beneath; Facts' own properties (``is_child`` ...) are borrowed, so they read through those.
+    A copy made from it (``dataclasses.replace``) is plain :class:`Facts`."""
 
-    __slots__ = ("_reads",)
+    __slots__ = ("_facts", "_reads")
+    __dataclass_fields__ = Facts.__dataclass_fields__  # so dataclasses.replace accepts it
 
-    def __getattribute__(self, name: str) -> Any:
-        if name in _FIELDS:
-            try:
-                object.__getattribute__(self, "_reads").add(name)
-            except AttributeError:
-                pass  # a copy made by dataclasses.replace: its source's reads cover it
-        return object.__getattribute__(self, name)
+    def __new__(cls, **values: Any) -> Facts:  # what dataclasses.replace builds from a view
+        return Facts(**values)
 
 
-_SLOTS = tuple(getattr(Facts, name) for name in sorted(_FIELDS))  # member descriptors
+def _field(name: str) -> property:
+    get = attrgetter(name)
+
+    def read(self: _Traced) -> Any:
+        self._reads.add(name)
+        return get(self._facts)
+
+    return property(read)
+
+
+for _name in sorted(_FIELDS):
+    setattr(_Traced, _name, _field(_name))
+for _name, _value in vars(Facts).items():
+    if isinstance(_value, property):
+        setattr(_Traced, _name, _value)
+for _name in Facts.__dataclass_fields__.keys() - _FIELDS:  # an InitVar: its default, as Facts
+    setattr(_Traced, _name, getattr(Facts, _name))
+_FACTS = _Traced.__dict__["_facts"]
 _READS = _Traced.__dict__["_reads"]
 
 
 def _traced(f: Facts) -> tuple[_Traced, set[str]]:
-    copy = object.__new__(_Traced)
-    for slot in _SLOTS:
-        slot.__set__(copy, slot.__get__(f))
+    view = object.__new__(_Traced)
+    _FACTS.__set__(view, f)
     reads: set[str] = set()
-    _READS.__set__(copy, reads)
-    return copy, reads
+    _READS.__set__(view, reads)
+    return view, reads
 
 
 def _getter(fields: tuple[str, ...]) -> Callable[[Facts], tuple]:
@@ -66,9 +82,12 @@ def _getter(fields: tuple[str, ...]) -> Callable[[Facts], tuple]:
 
 
 class ReadMemo:
-    """Findings of one test, filed by the values of the fields each computation read."""
+    """Findings of one test, filed by the values of the fields each computation read.
+    ``unworded``: worked out within :func:`npkit.law.wording.unworded` (outcomes only)."""
 
-    def __init__(self) -> None:
+    def __init__(self, unworded: bool = False, owner: MemoSet | None = None) -> None:
+        self.unworded = unworded
+        self._owner = owner
         # read fields -> (their values in a Facts, {(inputs, values): finding}, the fields)
         self._tables: dict[tuple[str, ...],
                            tuple[Callable, dict[tuple, Any], frozenset[str]]] = {}
@@ -91,7 +110,11 @@ class ReadMemo:
             if hit is not _MISSING:
                 return hit, read
         traced, reads = _traced(f)
-        result = compute(traced)
+        if self.unworded:
+            with unworded():
+                result = compute(traced)
+        else:
+            result = compute(traced)
         if intern is not None:
             result = intern(result)
         fields = tuple(sorted(reads))
@@ -100,6 +123,8 @@ class ReadMemo:
             entry = self._tables[fields] = (_getter(fields), {}, frozenset(fields))
         entry[1][(inputs, entry[0](f))] = result
         self.size += 1
+        if self._owner is not None:
+            self._owner.size += 1
         return result, entry[2]
 
     def clear(self) -> None:
@@ -108,22 +133,20 @@ class ReadMemo:
 
 
 class MemoSet:
-    """One :class:`ReadMemo` per test, dropped together when they grow too large."""
+    """One :class:`ReadMemo` per test, dropped together when they grow too large.
+    ``unworded``: its findings carry outcomes, not words (:class:`ReadMemo`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, unworded: bool = False) -> None:
+        self.unworded = unworded
         self._memos: dict[Hashable, ReadMemo] = {}
         self.intern = Interner()  # shared: what rests on a finding is filed by its identity
+        self.size = 0  # findings computed (not reused) since the memos were last dropped
 
     def __call__(self, key: Hashable) -> ReadMemo:
         memo = self._memos.get(key)
         if memo is None:
-            memo = self._memos[key] = ReadMemo()
+            memo = self._memos[key] = ReadMemo(self.unworded, self)
         return memo
-
-    @property
-    def size(self) -> int:
-        """Findings computed (not reused) since the memos were last dropped."""
-        return sum(m.size for m in self._memos.values())
 
     def trim(self) -> None:
         if self.size > MAX_ENTRIES:
@@ -133,3 +156,4 @@ class MemoSet:
         for memo in self._memos.values():
             memo.clear()
         self.intern.clear()
+        self.size = 0
