@@ -20,8 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from npkit import i18n
 from npkit.cite_spec import CiteSpec
+from npkit.datacache import shared_data
 from npkit.i18n import content
 from npkit.law.citations import Citation, Confidence
+
+NOTES_FILE = "data/notes.yaml"
 
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
 # these files)
@@ -35,7 +38,7 @@ NoteCitation = CiteSpec
 
 
 class Note(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     title: str = ""
     text: str = Field(min_length=1)
@@ -73,7 +76,13 @@ def notes(lang: str | None = None) -> dict[str, Note]:
 
 @cache
 def _notes(lang: str) -> dict[str, Note]:
-    text = resources.files("npkit.law").joinpath("data/notes.yaml").read_text("utf-8")
+    # checked once for every kernel (npkit.datacache)
+    return shared_data(f"notes-{lang}", [resources.files("npkit.law").joinpath(NOTES_FILE)],
+                       lambda: _read_notes(lang), dict)
+
+
+def _read_notes(lang: str) -> dict[str, Note]:
+    text = resources.files("npkit.law").joinpath(NOTES_FILE).read_text("utf-8")
     raw = yaml.load(text, Loader=_SAFE)
     if not isinstance(raw, dict):
         raise ValueError("npkit/law/data/notes.yaml must be a mapping of note id to note")
