@@ -17,6 +17,7 @@ whose names this module also offers (``cache_dir``, ``code_stamp``, ``shared_res
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +32,28 @@ from npkit.datacache import (  # noqa: F401 - offered here too, as before
     shared_result,
     write,
 )
+
+KNOWN_MAX = 1024
+# id(value) -> (value, key): values whose content a key names (a case as the shared library
+# holds it, what is made from it alone); the value is kept, so its id is not reused
+_known: OrderedDict[int, tuple[object, str]] = OrderedDict()
+
+
+def remember(value: object, key: str) -> None:
+    """Note that ``key`` names ``value``'s content (see :func:`content_key`)."""
+    _known[id(value)] = (value, key)
+    _known.move_to_end(id(value))
+    while len(_known) > KNOWN_MAX:
+        _known.popitem(last=False)
+
+
+def content_key(value: object) -> str | None:
+    """A key for ``value``'s content when it is this very object that came from the shared
+    case library (or was made from such a case alone and remembered), else None. It lets a
+    page share what depends on a case as its file has it without serialising the case, which
+    would build pydantic's validators in every kernel (issue 16)."""
+    hit = _known.get(id(value))
+    return hit[1] if hit is not None and hit[0] is value else None
 
 
 def library_key(root: Path, lang: str = "en") -> tuple[str, str]:
@@ -55,9 +78,10 @@ def cached_load(root: Path, load: Callable[[Path], LoadResult], lang: str = "en"
         return load(root)
     place, key = library_key(root, lang)
     target = folder / f"cases-{place}-{lang}-{key[:32]}.pickle"
-    found = read(target, key, LoadResult)
-    if found is not MISS:
-        return found
-    result = load(root)
-    write(folder, target, key, result, f"cases-{place}-{lang}-*.pickle")
+    result = read(target, key, LoadResult)
+    if result is MISS:
+        result = load(root)
+        write(folder, target, key, result, f"cases-{place}-{lang}-*.pickle")
+    for case in result.cases:
+        remember(case, f"{key}|{case.id}")
     return result
