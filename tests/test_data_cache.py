@@ -12,6 +12,7 @@ import pytest
 
 from npkit import datacache, notes
 from npkit.casefile import library as lib
+from npkit.course.training import glossary, modules, questions_data
 from npkit.law import jurisdiction_data, parameters, wording
 
 
@@ -113,48 +114,67 @@ def test_off_means_read_every_time(monkeypatch, tmp_path):
 
 # --- the loaders a page uses ----------------------------------------------------------------
 
+jd, qd = jurisdiction_data, questions_data
 LOADERS = {
-    # name of the entry: (the cached function, clear its in-process cache, the uncached reader)
-    "law-jurisdictions-en": (lambda: jurisdiction_data._jurisdictions("en"),
-                             jurisdiction_data._jurisdictions.cache_clear,
-                             lambda: jurisdiction_data._read_jurisdictions("en")),
-    "law-instruments-en": (lambda: jurisdiction_data._instruments("en"),
-                           jurisdiction_data._instruments.cache_clear,
-                           lambda: jurisdiction_data._read_instruments("en")),
-    "law-parameters-en": (lambda: parameters.parameters("en"), parameters.parameters.cache_clear,
-                          lambda: parameters.load(lang="en")),
-    "law-wording": (wording.catalogue, wording.catalogue.cache_clear,
-                    lambda: wording._read(wording._files())),
-    "notes-en": (lambda: notes._notes("en"), notes._notes.cache_clear,
-                 lambda: notes._read_notes("en")),
-    "teaching-order": (lib.teaching_order, lib.teaching_order.cache_clear,
-                       lib.load_teaching_order),
+    # name of the entry: (the cached function, the uncached reader, where the reader is
+    # looked up when the cached function misses)
+    "law-jurisdictions-en": (lambda: jd._jurisdictions("en"),
+                             lambda: jd._read_jurisdictions("en"), (jd, "_read_jurisdictions")),
+    "law-instruments-en": (lambda: jd._instruments("en"), lambda: jd._read_instruments("en"),
+                           (jd, "_read_instruments")),
+    "law-parameters-en": (lambda: parameters.parameters("en"),
+                          lambda: parameters.load(lang="en"), (parameters, "load")),
+    "law-wording": (wording.catalogue, lambda: wording._read(wording._files()),
+                    (wording, "_read")),
+    "notes-en": (lambda: notes._notes("en"), lambda: notes._read_notes("en"),
+                 (notes, "_read_notes")),
+    "teaching-order": (lib.teaching_order, lib.load_teaching_order,
+                       (lib, "load_teaching_order")),
+    "course-objectives-en": (lambda: modules._objectives("en"),
+                             lambda: modules.load_objectives(modules.DATA / "objectives.yaml",
+                                                             lang="en"),
+                             (modules, "load_objectives")),
+    "course-glossary-en": (lambda: glossary._glossary("en"),
+                           lambda: glossary.load_glossary(lang="en"),
+                           (glossary, "load_glossary")),
+    "course-quiz-en": (lambda: qd._quiz_entries("en"), lambda: qd._read_quiz_entries("en"),
+                       (qd, "_read_quiz_entries")),
+    "course-checklist-en": (lambda: qd._checklist("en"),
+                            lambda: qd.load_checklist(qd.DATA / "checklist.yaml", lang="en"),
+                            (qd, "load_checklist")),
+    "course-prompts-en": (lambda: qd._prompts("en"),
+                          lambda: qd.load_prompts(qd.DATA / "prompts.yaml", lang="en"),
+                          (qd, "load_prompts")),
 }
+CLEAR = (jd._jurisdictions, jd._instruments, parameters.parameters, wording.catalogue,
+         notes._notes, lib.teaching_order, modules._objectives, glossary._glossary,
+         qd._generated_specs, qd._quiz_entries, qd._checklist, qd._prompts)
+
+
+def clear_all() -> None:
+    for cached in CLEAR:
+        cached.cache_clear()
 
 
 @pytest.mark.parametrize("name", sorted(LOADERS))
 def test_the_page_loaders_share_their_checked_data(cache, monkeypatch, name):
-    cached, clear, read = LOADERS[name]
-    clear()
+    cached, read, (module, reader) = LOADERS[name]
+    clear_all()
     try:
         first = cached()
         assert first == read()  # the entry holds what the files say
         assert list(cache.glob(f"{name}-*.pickle"))
-        clear()  # a new kernel: nothing in memory, the entry on disk
+        clear_all()  # a new kernel: nothing in memory, the entry on disk
 
         def refuse(*_a, **_k):
             raise AssertionError("checked again although the files did not change")
 
-        monkeypatch.setattr(datacache, "write", refuse)
-        for module in (jurisdiction_data, parameters, wording, notes, lib):
-            for attr in ("_read_jurisdictions", "_read_instruments", "load", "_read",
-                         "_read_notes", "load_teaching_order"):
-                if hasattr(module, attr) and callable(getattr(module, attr)):
-                    monkeypatch.setattr(module, attr, refuse)
-        assert cached() == first
+        with monkeypatch.context() as m:
+            m.setattr(module, reader, refuse)
+            m.setattr(datacache, "write", refuse)
+            assert cached() == first
     finally:
-        monkeypatch.undo()
-        clear()
+        clear_all()
 
 
 def test_a_corrupt_law_entry_loads_the_files(cache):
