@@ -57,7 +57,7 @@ def test_a_changed_scenario_is_still_validated(folder):
 def test_library_cases_have_a_content_key_that_follows_the_file(folder):
     first = ana(folder)
     key = case_cache.content_key(first)
-    assert key and key.endswith("|ana")
+    assert key and key.startswith("en|") and key.endswith("|ana")
     assert case_cache.content_key(first.model_copy()) is None  # this object only
     ana_file = folder / "ana.yaml"
     ana_file.write_text(ana_file.read_text(encoding="utf-8").replace("age: 24", "age: 31", 1),
@@ -82,8 +82,8 @@ def test_the_copy_and_its_yaml_are_made_once_and_are_the_full_paths(folder, monk
     text = editing.to_yaml(copy)
     assert copy == sc._edited_copy(case, case, [])
     assert text == editing._to_yaml(copy)
-    assert list((folder.parent / "cache").glob("lab-copy-ana-*.pickle"))
-    assert list((folder.parent / "cache").glob("case-yaml-ana_edited-*.pickle"))
+    assert list((folder.parent / "cache").glob("lab-copy-en-ana-*.pickle"))
+    assert list((folder.parent / "cache").glob("case-yaml-en-ana_edited-*.pickle"))
 
     lib._load.cache_clear()  # a new kernel: the library, the copy and the text from the cache
     case = ana(folder)

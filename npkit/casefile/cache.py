@@ -51,9 +51,16 @@ def content_key(value: object) -> str | None:
     """A key for ``value``'s content when it is this very object that came from the shared
     case library (or was made from such a case alone and remembered), else None. It lets a
     page share what depends on a case as its file has it without serialising the case, which
-    would build pydantic's validators in every kernel (issue 16)."""
+    would build pydantic's validators in every kernel (issue 16). A library case's key is
+    ``<lang>|<digest>|<id>``: :func:`shared_name` files each language's entry apart."""
     hit = _known.get(id(value))
     return hit[1] if hit is not None and hit[0] is value else None
+
+
+def shared_name(kind: str, key: str, case_id: str) -> str:
+    """The entry name for ``kind`` of the case ``case_id`` whose content key is ``key``: one
+    entry per case and language, so kernels in two languages do not replace each other's."""
+    return f"{kind}-{key.split('|', 1)[0]}-{case_id}"
 
 
 def library_key(root: Path, lang: str = "en") -> tuple[str, str]:
@@ -83,5 +90,5 @@ def cached_load(root: Path, load: Callable[[Path], LoadResult], lang: str = "en"
         result = load(root)
         write(folder, target, key, result, f"cases-{place}-{lang}-*.pickle")
     for case in result.cases:
-        remember(case, f"{key}|{case.id}")
+        remember(case, f"{lang}|{key}|{case.id}")
     return result

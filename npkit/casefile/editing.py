@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from npkit.casefile.cache import content_key, shared_result
+from npkit.casefile.cache import content_key, shared_name, shared_result
 from npkit.casefile.case import Case
 
 
@@ -67,7 +67,8 @@ def to_yaml(case: Case) -> str:
     key = content_key(case)
     if key is None:
         return _to_yaml(case)
-    return shared_result(f"case-yaml-{case.id}", key, lambda: _to_yaml(case), str)
+    return shared_result(shared_name("case-yaml", key, case.id), key, lambda: _to_yaml(case),
+                         str)
 
 
 def _to_yaml(case: Case) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from npkit.casefile.cache import content_key, remember, shared_result
+from npkit.casefile.cache import content_key, remember, shared_name, shared_result
 from npkit.casefile.case import Case
 from npkit.casefile.editing import edit_case, edit_offence, edit_period
 from npkit.law.facts import CHILD_UNDER
@@ -388,7 +388,7 @@ def edited_copy(loaded: Case, edited: Case, changes: list[str]) -> Case:
     key = content_key(loaded) if edited is loaded and not changes else None
     if key is None:
         return _edited_copy(loaded, edited, changes)
-    copy = shared_result(f"lab-copy-{loaded.id}", key,
+    copy = shared_result(shared_name("lab-copy", key, loaded.id), key,
                          lambda: _edited_copy(loaded, edited, changes), Case)
     remember(copy, f"{key}|copy")
     return copy
