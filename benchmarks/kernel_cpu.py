@@ -17,7 +17,7 @@ a loaded machine:
 ``widget_models`` and ``widget_state_bytes`` are the models in that reply and the size of its
 JSON. Median of ``--repeats`` kernels per page (5 by default); the pages take turns, so a
 change of load falls on all of them alike. One kernel per page runs first, uncounted: it fills
-npkit's shared cache (npkit.casefile.cache) as the first kernel of a course does; set
+npkit's shared cache (npkit.datacache) as the first kernel of a course does; set
 ``NPKIT_CACHE_DIR=off`` to measure without it. npkit's modules are compiled to ``.pyc`` first,
 as an installed wheel has them: a source checkout run with ``PYTHONDONTWRITEBYTECODE`` would
 otherwise compile npkit's ~56 modules again in every kernel (about 0.1 s), which no trainee's

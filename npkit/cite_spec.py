@@ -34,7 +34,7 @@ PINPOINT_CHECK = "pinpoint_check"
 
 
 class CiteSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     source: str
     pinpoint: str = Field("", max_length=200)

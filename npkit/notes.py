@@ -21,8 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from npkit import i18n
 from npkit.cite_spec import CiteSpec
+from npkit.datacache import shared_data
 from npkit.i18n import content
 from npkit.law.citations import Citation, Confidence
+
+NOTES_FILE = "data/notes.yaml"
 
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
 # these files)
@@ -38,7 +41,7 @@ NoteCitation = CiteSpec
 
 
 class Note(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     # the fields a th: overlay may translate (npkit.i18n.content)
     TEXT: ClassVar[tuple[str, ...]] = ("title", "text")
 
@@ -78,8 +81,13 @@ def notes(lang: str | None = None) -> dict[str, Note]:
 
 @cache
 def _notes(lang: str) -> dict[str, Note]:
-    return parse(resources.files("npkit.law").joinpath("data/notes.yaml").read_text("utf-8"),
-                 lang)
+    # checked once for every kernel (npkit.datacache)
+    return shared_data(f"notes-{lang}", [resources.files("npkit.law").joinpath(NOTES_FILE)],
+                       lambda: _read_notes(lang), dict)
+
+
+def _read_notes(lang: str) -> dict[str, Note]:
+    return parse(resources.files("npkit.law").joinpath(NOTES_FILE).read_text("utf-8"), lang)
 
 
 def parse(text: str, lang: str) -> dict[str, Note]:

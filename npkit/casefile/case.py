@@ -61,7 +61,10 @@ Text = Annotated[str, Field(min_length=1, max_length=5000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # defer_build: a kernel whose cases come validated from the shared cache
+    # (npkit.casefile.cache) and that edits none never builds the validators (issue 16)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              defer_build=True)
 
 
 class SourceRef(Strict):

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from npkit.casefile.cache import content_key, shared_name, shared_result
 from npkit.casefile.case import Case
 
 
@@ -61,7 +62,16 @@ _Dumper.add_representer(str, _str)
 
 
 def to_yaml(case: Case) -> str:
-    """The case as a YAML case file that ``npkit validate`` accepts."""
+    """The case as a YAML case file that ``npkit validate`` accepts (written once for every
+    kernel when the case came from the shared library: npkit.casefile.cache)."""
+    key = content_key(case)
+    if key is None:
+        return _to_yaml(case)
+    return shared_result(shared_name("case-yaml", key, case.id), key, lambda: _to_yaml(case),
+                         str)
+
+
+def _to_yaml(case: Case) -> str:
     data = case.model_dump(mode="json", exclude_defaults=True)
     data.setdefault("expected", {})
     if not data["expected"]:

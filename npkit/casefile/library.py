@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from npkit.casefile.cache import cached_load
 from npkit.casefile.case import Case, Slug
 from npkit.casefile.loader import LoadResult, language, load_cases
+from npkit.datacache import shared_data
 from npkit.paths import shipped_cases
 
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
@@ -28,7 +29,7 @@ TEACHING_ORDER = Path(__file__).with_name("data") / "teaching_order.yaml"
 
 
 class TeachingOrder(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     order: tuple[Slug, ...]
 
@@ -58,7 +59,7 @@ def load_teaching_order(path: Path = TEACHING_ORDER) -> tuple[str, ...]:
 
 @cache
 def teaching_order() -> tuple[str, ...]:
-    return load_teaching_order()
+    return shared_data("teaching-order", [TEACHING_ORDER], load_teaching_order, tuple)
 
 
 def in_teaching_order(cases: list[Case], order: tuple[str, ...] | None = None) -> list[Case]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from npkit.casefile.cache import content_key, remember, shared_name, shared_result
 from npkit.casefile.case import Case
 from npkit.casefile.editing import edit_case, edit_offence, edit_period
 from npkit.i18n import N_
@@ -157,6 +158,14 @@ def build_case(loaded: Case, s: Scenario) -> Case:
     """The loaded case with the scenario's choices applied, through
     ``npkit.casefile.editing`` (so the result is validated like a case file). Raises
     :class:`Rejected` if it does not validate."""
+    if s == initial_scenario(loaded):
+        # the case as loaded (already valid; the same case field for field, tested): a page
+        # that loads a case does not validate it again (issue 16)
+        return loaded
+    return _build_case(loaded, s)
+
+
+def _build_case(loaded: Case, s: Scenario) -> Case:
     offence, period = principal(loaded)
     threats = [
         {**t.model_dump(mode="json"), "target": target, "severity": severity,
@@ -415,7 +424,20 @@ def edited_copy(loaded: Case, edited: Case, changes: list[str]) -> Case:
     """``edited`` renamed and re-labelled as a scenario-lab variant of ``loaded``: its own id
     and title, a narrative passage naming the changes, ``source: npkit`` and no ``expected``
     block (the source's expected outcomes no longer describe the changed facts), so it never
-    clashes with the case it came from and still passes ``npkit validate``."""
+    clashes with the case it came from and still passes ``npkit validate``.
+
+    The copy of an unchanged case from the shared library is made once for every kernel
+    (the lab makes it for the case it opens with)."""
+    key = content_key(loaded) if edited is loaded and not changes else None
+    if key is None:
+        return _edited_copy(loaded, edited, changes)
+    copy = shared_result(shared_name("lab-copy", key, loaded.id), key,
+                         lambda: _edited_copy(loaded, edited, changes), Case)
+    remember(copy, f"{key}|copy")
+    return copy
+
+
+def _edited_copy(loaded: Case, edited: Case, changes: list[str]) -> Case:
     listed = "; ".join(changes) if changes else "no fact changed"
     mark = " (edited)"
     title = loaded.title if loaded.title.endswith(mark) else \

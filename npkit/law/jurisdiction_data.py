@@ -31,6 +31,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from npkit.datacache import shared_data
 from npkit.i18n import content
 from npkit.law.citations import SOURCES, Citation, Confidence, known_source, outside, reading
 from npkit.law.translated import ENGLISH, localized
@@ -73,7 +74,7 @@ INSTRUMENT_TEXT = (*JURISDICTION_TEXT, "binding_note", "applies_only_to")
 
 
 class _Row(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class SourceRef(_Row):
@@ -247,8 +248,12 @@ class Recommendation(_Row):
 RECOMMENDATION_TEXT = ("title", "text")  # what a translation may change
 
 
+def _file(name: str):
+    return resources.files("npkit.law").joinpath("data", name)
+
+
 def _load(name: str, lang: str = ENGLISH, text: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    raw = resources.files("npkit.law").joinpath("data", name).read_text(encoding="utf-8")
+    raw = _file(name).read_text(encoding="utf-8")
     data = yaml.load(raw, Loader=_SAFE)
     if not isinstance(data, list):
         raise ValueError(f"npkit/law/data/{name}: expected a list of rows")
@@ -262,8 +267,15 @@ def _unique(keys: list[Any], what: str) -> None:
         raise ValueError(f"duplicate {what}: {dupes}")
 
 
+# Each kernel would read and check the same rows: they are checked once and shared
+# (npkit.datacache, keyed by the file's content and npkit's code).
 @cache
 def _jurisdictions(lang: str = ENGLISH) -> tuple[Jurisdiction, ...]:
+    return shared_data(f"law-jurisdictions-{lang}", [_file("jurisdictions.yaml")],
+                       lambda: _read_jurisdictions(lang), tuple)
+
+
+def _read_jurisdictions(lang: str) -> tuple[Jurisdiction, ...]:
     rows = [Jurisdiction.model_validate(r)
             for r in _load("jurisdictions.yaml", lang, JURISDICTION_TEXT)]
     _unique([r.code for r in rows], "jurisdiction codes")
@@ -272,6 +284,11 @@ def _jurisdictions(lang: str = ENGLISH) -> tuple[Jurisdiction, ...]:
 
 @cache
 def _instruments(lang: str = ENGLISH) -> tuple[Instrument, ...]:
+    return shared_data(f"law-instruments-{lang}", [_file("instruments.yaml")],
+                       lambda: _read_instruments(lang), tuple)
+
+
+def _read_instruments(lang: str) -> tuple[Instrument, ...]:
     rows = [Instrument.model_validate(r) for r in _load("instruments.yaml", lang, INSTRUMENT_TEXT)]
     _unique([r.id for r in rows], "instrument ids")
     return tuple(rows)
@@ -279,6 +296,11 @@ def _instruments(lang: str = ENGLISH) -> tuple[Instrument, ...]:
 
 @cache
 def _recommendations(lang: str) -> tuple[Recommendation, ...]:
+    return shared_data(f"law-recommendations-{lang}", [_file("recommendations.yaml")],
+                       lambda: _read_recommendations(lang), tuple)
+
+
+def _read_recommendations(lang: str) -> tuple[Recommendation, ...]:
     raw = _load("recommendations.yaml", lang, RECOMMENDATION_TEXT)
     rows = [Recommendation.model_validate(r) for r in raw]
     _unique([r.number for r in rows], "recommendation numbers")

@@ -48,6 +48,7 @@ from pydantic import (
 )
 
 from npkit.cite_spec import PINPOINT_CHECK, FollowableCite
+from npkit.datacache import shared_data
 from npkit.law.citations import Citation, Confidence
 from npkit.law.pinpoints import pinpoint_problem
 from npkit.law.translated import ENGLISH, ContentError, localized
@@ -73,7 +74,7 @@ class Reference(FollowableCite):
 class Dated(BaseModel):
     """One value and the date it holds from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     start: dt.date = Field(alias="from")
     value: Number | dict[str, Number]
@@ -97,7 +98,7 @@ class Dated(BaseModel):
 
 
 class Parameter(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
     description: str = Field(min_length=1)
@@ -280,8 +281,11 @@ def load(path: str | Path | None = None, lang: str = ENGLISH) -> dict[str, Param
 
 @cache
 def parameters(lang: str = ENGLISH) -> dict[str, Parameter]:
-    """npkit's parameters by id (loaded once per language; the rules read the English)."""
-    return load(lang=lang)
+    """npkit's parameters by id (loaded once per language, and checked once for every kernel:
+    npkit.datacache; the rules read the English)."""
+    return shared_data(f"law-parameters-{lang}",
+                       [resources.files("npkit.law").joinpath("data/parameters.yaml")],
+                       lambda: load(lang=lang), dict)
 
 
 def _get(pid: str) -> Parameter:

@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from npkit.datacache import shared_data
+
 # libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
 # these files)
 _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -30,16 +32,25 @@ class WordingError(ValueError):
     defined twice."""
 
 
+def _files() -> list:
+    folder = resources.files("npkit.law") / "data" / "wording"
+    return sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")),
+                  key=lambda e: e.name)
+
+
 @cache
 def catalogue() -> dict[str, str]:
-    """Every code and its template, read once from the wording files."""
+    """Every code and its template, read once from the wording files (and shared by every
+    kernel: npkit.datacache)."""
+    files = _files()
+    return shared_data("law-wording", files, lambda: _read(files), dict)
+
+
+def _read(files: list) -> dict[str, str]:
     import re
 
     out: dict[str, str] = {}
-    folder = resources.files("npkit.law") / "data" / "wording"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
+    for entry in files:
         data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_SAFE) or {}
         for code, template in data.items():
             if not re.match(CODE_PATTERN, code):

@@ -28,6 +28,7 @@ from npkit.course.training.content import (
     item_lines,
     read,
 )
+from npkit.datacache import shared_data
 
 PATH = DATA / "glossary.yaml"
 
@@ -35,7 +36,7 @@ PATH = DATA / "glossary.yaml"
 class GlossaryEntry(BaseModel):
     """One term (the schema of glossary.yaml)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     # the fields a th: overlay may translate (npkit.i18n.content)
     TEXT: ClassVar[tuple[str, ...]] = ("term", "also", "definition")
 
@@ -83,7 +84,9 @@ def glossary(lang: str | None = None) -> tuple[GlossaryEntry, ...]:
 
 @cache
 def _glossary(lang: str) -> tuple[GlossaryEntry, ...]:
-    return load_glossary(lang=lang)
+    # checked once for every kernel (npkit.datacache)
+    return shared_data(f"course-glossary-{lang}", [PATH], lambda: load_glossary(lang=lang),
+                       tuple)
 
 
 def terms(lang: str) -> dict[str, str]:

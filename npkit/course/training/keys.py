@@ -32,7 +32,7 @@ def _names(names: list[str]) -> str:
 
 
 class _Lookup(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     fields: ClassVar[tuple[str, ...]] = ()
 
 

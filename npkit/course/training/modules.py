@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from npkit import i18n
 from npkit.cite_spec import FollowableCite, PinpointCheck
 from npkit.course.training.content import DATA, ContentError, Text, entries, item_lines, read, shown
+from npkit.datacache import shared_data
 from npkit.i18n import N_
 from npkit.law.citations import Citation, Confidence
 
@@ -106,7 +107,7 @@ OBJECTIVE_TEXT = ("text",)  # the fields a th: overlay may translate
 
 
 class _ObjectiveEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     TEXT: ClassVar[tuple[str, ...]] = OBJECTIVE_TEXT
 
     text: Text
@@ -114,7 +115,7 @@ class _ObjectiveEntry(BaseModel):
 
 
 class _ModuleEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     module: int = Field(strict=True, ge=0)
     objectives: tuple[_ObjectiveEntry, ...] = Field(min_length=1)
@@ -147,4 +148,6 @@ def objectives(lang: str | None = None) -> dict[int, tuple[Objective, ...]]:
 
 @cache
 def _objectives(lang: str) -> dict[int, tuple[Objective, ...]]:
-    return load_objectives(DATA / "objectives.yaml", lang=lang)
+    path = DATA / "objectives.yaml"  # checked once for every kernel (npkit.datacache)
+    return shared_data(f"course-objectives-{lang}", [path],
+                       lambda: load_objectives(path, lang=lang), dict)

@@ -38,12 +38,13 @@ from npkit.course.training.content import (
     text,
 )
 from npkit.course.training.question import Prompt, Question, Spec
+from npkit.datacache import shared_data
 
 _MISSING = object()
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Choice(_Model):
@@ -296,9 +297,13 @@ def generated_specs(lang: str | None = None) -> tuple[tuple[Spec, ...], str]:
     return _generated_specs(_lang(lang))
 
 
+# Each loader's result is checked once for every kernel (npkit.datacache, keyed by the files'
+# content and npkit's code): a page's kernel reads it back instead (issue 16).
 @cache
 def _generated_specs(lang: str) -> tuple[tuple[Spec, ...], str]:
-    return load_generated(DATA / "generated.yaml", lang=lang)
+    path = DATA / "generated.yaml"
+    return shared_data(f"course-generated-{lang}", [path],
+                       lambda: load_generated(path, lang=lang), tuple)
 
 
 def quiz_entries(lang: str | None = None) -> tuple[Entry, ...]:
@@ -307,6 +312,11 @@ def quiz_entries(lang: str | None = None) -> tuple[Entry, ...]:
 
 @cache
 def _quiz_entries(lang: str) -> tuple[Entry, ...]:
+    files = [DATA / "generated.yaml", *sorted((DATA / "quiz").glob("*.yaml"))]
+    return shared_data(f"course-quiz-{lang}", files, lambda: _read_quiz_entries(lang), tuple)
+
+
+def _read_quiz_entries(lang: str) -> tuple[Entry, ...]:
     where = f"{DATA.name}/generated.yaml"
     taken = {s.id: f"a generated question in {where}" for s in generated_specs(lang)[0]}
     return tuple(quiz_entries_in(DATA / "quiz", taken=taken, lang=lang))
@@ -323,7 +333,9 @@ def prompts(lang: str | None = None) -> tuple[Prompt, ...]:
 
 @cache
 def _prompts(lang: str) -> tuple[Prompt, ...]:
-    return load_prompts(DATA / "prompts.yaml", lang=lang)
+    path = DATA / "prompts.yaml"
+    return shared_data(f"course-prompts-{lang}", [path], lambda: load_prompts(path, lang=lang),
+                       tuple)
 
 
 def checklist(lang: str | None = None) -> tuple[ChecklistEntry, ...]:
@@ -332,7 +344,9 @@ def checklist(lang: str | None = None) -> tuple[ChecklistEntry, ...]:
 
 @cache
 def _checklist(lang: str) -> tuple[ChecklistEntry, ...]:
-    return load_checklist(DATA / "checklist.yaml", lang=lang)
+    path = DATA / "checklist.yaml"
+    return shared_data(f"course-checklist-{lang}", [path],
+                       lambda: load_checklist(path, lang=lang), tuple)
 
 
 def _lang(lang: str | None) -> str:

@@ -12,6 +12,7 @@ import base64
 import binascii
 from collections import OrderedDict
 
+from npkit.casefile.cache import content_key
 from npkit.casefile.case import Case
 from npkit.casefile.editing import to_yaml
 from npkit.course.widgets import ui
@@ -49,7 +50,8 @@ class DownloadLink:
         self._yaml: OrderedDict[str, str] = OrderedDict()
 
     def _to_yaml(self, case: Case) -> str:
-        key = case.model_dump_json()
+        # a case from the shared library is named by its key, not serialised (issue 16)
+        key = content_key(case) or case.model_dump_json()
         if key in self._yaml:
             self._yaml.move_to_end(key)
         else:

@@ -31,7 +31,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from npkit.casefile.cache import shared_result
+from npkit.casefile.cache import content_key, shared_result
 from npkit.casefile.case import Case
 from npkit.casefile.scenario import (
     Rejected,
@@ -428,7 +428,7 @@ class ScenarioLab(Stateful):
             return None
         case = self.case
         if shared:
-            found = shared_result(f"lab-cf-{case.id}", case.model_dump_json(),
+            found = shared_result(f"lab-cf-{case.id}", content_key(case) or case.model_dump_json(),
                                   lambda: assess(case).counterfactuals)
         else:
             found = assess(case).counterfactuals
