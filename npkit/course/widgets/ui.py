@@ -60,9 +60,11 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from markupsafe import Markup
 
 from npkit import i18n
+from npkit.course.widgets import lean
 from npkit.render import words as rw
 
 log = logging.getLogger(__name__)
+lean.install()  # the page's widget states travel without their defaults (lean.py)
 
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
