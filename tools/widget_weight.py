@@ -41,7 +41,6 @@ def weigh(source: Path) -> dict:
     """Run ``source``'s code cells as a Voila kernel would (no learner in the query string) and
     weigh the widget state it then holds: ``models``, ``state_bytes``, ``kinds``."""
     import ipywidgets as w
-    from ipywidgets.widgets.widget import _instances
 
     w.Widget.close_all()  # a fresh kernel holds none; shared looks are made again
     os.environ.setdefault("VOILA_KERNEL_ID", "widget-weight")
