@@ -70,7 +70,7 @@ class HandoutLinks:
                                           "and the answer key for you, ready to print"))
         self.links = ui.html_widget()
         self.status = ui.status_line()
-        self.widget = w.VBox([self.button, self.links, self.status])
+        self.widget = ui.vbox([self.button, self.links, self.status])
         self.widget.add_class("npk-handout")
         self.button.on_click(lambda _b: self.make())
 
