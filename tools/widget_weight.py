@@ -10,6 +10,7 @@ in a fraction of the time.
 
     python tools/widget_weight.py                 # every page
     python tools/widget_weight.py 05 07 --kinds   # two modules, with the models by kind
+    python tools/widget_weight.py --json          # for tests/widgets/test_page_weight.py
 """
 
 from __future__ import annotations
@@ -71,7 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("pages", nargs="*", help="page number prefixes (00 .. 09); all if none")
     parser.add_argument("--kinds", action="store_true", help="also the models by kind")
+    parser.add_argument("--json", action="store_true",
+                        help="print {page: {models, state_bytes, kinds}} as JSON instead")
     args = parser.parse_args(argv)
+    if args.json:
+        found = {source.stem: weigh(source) for source in sources(args.pages)}
+        print(json.dumps(found))
+        return 0
     over = False
     print(f"{'page':32} {'models':>6} {'state KB':>9}")
     for source in sources(args.pages):
