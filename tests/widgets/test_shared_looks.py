@@ -123,3 +123,10 @@ def test_the_control_comm_refuses_another_protocol_version():
 
 def test_install_does_nothing_outside_a_kernel():
     assert lean.install() is False
+
+
+def test_states_leave_out_an_empty_class_list_and_keep_a_full_one():
+    plain, classy = w.HTML("a"), w.HTML("b", _dom_classes=("npk-x",))
+    found = lean.states()[0]
+    assert "_dom_classes" not in found[plain.model_id]["state"]
+    assert list(found[classy.model_id]["state"]["_dom_classes"]) == ["npk-x"]

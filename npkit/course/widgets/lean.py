@@ -35,11 +35,20 @@ def states() -> tuple[dict[str, Any], list, list]:
             "model_name": widget._model_name,
             "model_module": widget._model_module,
             "model_module_version": widget._model_module_version,
-            "state": widget.get_state(drop_defaults=True),
+            "state": _lean_state(widget),
         }
         for model_id, widget in list(_instances.items())
     }
     return _remove_buffers(found)
+
+
+def _lean_state(widget: w.Widget) -> dict[str, Any]:
+    state = widget.get_state(drop_defaults=True)
+    # ipywidgets keeps an empty class list (its trait has no default to compare with); the
+    # front end's default is the same empty list
+    if not state.get("_dom_classes", True):
+        del state["_dom_classes"]
+    return state
 
 
 def _on_control_msg(msg: dict) -> None:
