@@ -15,7 +15,7 @@ PO_FILES := $(foreach l,$(LANGS),$(LOCALE)/$(l)/LC_MESSAGES/npkit.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: help test test-order lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
-	binder-check workshop-server jupyterhub-smoke catalogues
+	binder-check workshop-server jupyterhub-smoke catalogues widget-weight
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
@@ -30,6 +30,7 @@ help:
 	@echo "make catalogues extract the UI strings to npkit.pot, update each language's .po, compile"
 	@echo "make docs       regenerate docs/case-format.md from the case format"
 	@echo "make bench      measure the course in headless Chromium: build/bench.json (docs/performance.md)"
+	@echo "make widget-weight  widget models and widget-state KB each page sends (limit: 100, 60 KB)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -167,6 +168,11 @@ workshop-server: notebooks
 # make bench BENCH_ARGS="--quick" or BENCH_ARGS="--trainees 10 --update-docs".
 bench: $(STAMP_TEST) notebooks
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# The widget models and widget-state bytes each page sends a trainee, without a kernel
+# (tools/widget_weight.py; issue 16). WEIGHT_ARGS="05 07 --kinds" for two pages, by kind.
+widget-weight: $(STAMP_TEST)
+	$(BIN)/python tools/widget_weight.py $(WEIGHT_ARGS)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .hypothesis node_modules

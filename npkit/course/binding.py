@@ -287,9 +287,9 @@ class Stateful:
 
 
 def _status_widget():
-    import ipywidgets  # the notebooks extra: only a module page draws a status line
+    from npkit.course.widgets import ui  # the notebooks extra: only a page draws one
 
-    return ipywidgets.HTML("")
+    return ui.html_widget()
 
 
 def _line(state: str, kind: str = "neutral", **values: str) -> str:

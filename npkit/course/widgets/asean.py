@@ -159,19 +159,21 @@ class AseanTable:
             "provision": {v for _, v in provision_options},
             "offence": {o.value for o in offence_options},
         }
-        style = {"description_width": "initial"}
+        style = ui.shared_style(w.Dropdown, description_width="initial")
         self.model = w.Dropdown(options=model_options, value=ANY_MODEL,
                                 description=_("Link model"), style=style,
-                                layout=w.Layout(width="auto"))
+                                layout=ui.shared(w.Layout, width="auto"))
         self.provision = w.Dropdown(options=provision_options, value=ANY_MODEL,
                                     description=_("Provision"), style=style,
-                                    layout=w.Layout(width="auto"))
+                                    layout=ui.shared(w.Layout, width="auto"))
         self.offence_choice = Choice(_("Is this offence type covered?"), offence_options, "")
         self.offence = self.offence_choice.menu
         self.include_instruments = w.Checkbox(value=bool(instruments),
                                               description=_("Include international "
                                                             "instruments"),
-                                              style=style)
+                                              style=ui.shared_style(
+                                                  w.Checkbox, description_width="initial"),
+                                              layout=ui.shared(w.Layout))
         self.state = {"model": ANY_MODEL, "provision": ANY_MODEL, "offence": "",
                       "instruments": bool(instruments)}
         self.status = ui.status_line()
@@ -182,10 +184,10 @@ class AseanTable:
         self.provision.observe(self._on_provision, names="value")
         self.offence.observe(self._on_offence, names="value")
         self.include_instruments.observe(self._on_instruments, names="value")
-        self.widget = w.VBox([
+        self.widget = ui.vbox([
             ui.html_widget("asean/verify.html.j2", note=note(VERIFY_NOTE)),
             w.HBox([self.model, self.provision, self.include_instruments],
-                   layout=w.Layout(flex_flow="row wrap")),
+                   layout=ui.shared(w.Layout, flex_flow="row wrap")),
             self.offence_choice.widget, self.status, self.count, self.table])
         self.render()
 
@@ -260,8 +262,8 @@ class AseanCase(GuessFirst, CaseAndCharge):
         self.table = ui.html_widget()
         self.outcomes: dict[str, str] = {}
         self.assessment = None
-        self.widget = w.VBox([self.controls, self.status, self.charge, self.guess,
-                              self.summary, self.table])
+        self.widget = ui.vbox([self.controls, self.status, self.charge, self.guess,
+                               self.summary, self.table])
         self.show(self.case_id, self.offence_id)
 
     def offered(self) -> tuple[str, ...]:

@@ -131,14 +131,17 @@ class ModuleHeader(w.VBox):
         self.style = ui.stylesheet()
         self.nav = ui.html_widget("nav.html.j2", **_nav_context(number))
         self.heading = ui.html_widget("module_heading.html.j2", module=m)
-        self.learner = w.HTML("", layout=w.Layout(display="none"))
+        self.learner = w.HTML("", layout=ui.shared(w.Layout, display="none"),
+                              style=ui.shared_style(w.HTML))
         self.learner.observe(self._toggle_learner, names="value")
         shown = [self.nav, self.heading, self.learner]
         super().__init__(shown if in_voila() else [self.style, *shown],
                          layout=ui.shared(w.Layout), _dom_classes=("npk-module-header",))
 
     def _toggle_learner(self, change) -> None:
-        self.learner.layout.display = None if change["new"] else "none"
+        # one of two shared looks: shown, or hidden while empty
+        self.learner.layout = (ui.shared(w.Layout) if change["new"]
+                               else ui.shared(w.Layout, display="none"))
 
     def show_learner(self, code: str | None, nick: str | None = None,
                      note: str | None = None) -> None:

@@ -81,13 +81,14 @@ class DecisionPath(Stateful):
         self.case_choice = case_choice(list(self.cases.values()) or [_Empty()], value,
                                        description=_("Case"))
         self.case = self.case_choice.menu
-        self.story = w.HTML("")
-        self.where = w.HTML("")
-        self.question = w.HTML("")
+        self.story = ui.html_widget()
+        self.where = ui.html_widget()
+        self.question = ui.html_widget()
         self._qid = ui.question_id()
         self.answer = ui.labelled_by(w.RadioButtons(
             options=stop_options(), value=None, description=_("Stop at"),
-            style={"description_width": "initial"}, layout=w.Layout(width="auto")), self._qid)
+            style=ui.shared_style(w.RadioButtons, description_width="initial"),
+            layout=ui.shared(w.Layout, width="auto")), self._qid)
         self.check = ui.button(_("Check"), kind="primary",
                                tooltip=_("Compare your answer with npkit's"))
         self.result = ui.html_widget()
@@ -97,7 +98,7 @@ class DecisionPath(Stateful):
         self.case.observe(self._on_case, names="value")
         self.answer.observe(self._on_answer, names="value")
         self.check.on_click(self._on_check)
-        self.widget = w.VBox([
+        self.widget = ui.vbox([
             ui.html_widget("decision/heading.html.j2", text=_("1. Read the case")),
             self.case_choice.widget,
             self.story, self.where,
@@ -226,17 +227,19 @@ class WhyPunish(Stateful):
                                    question=p.question.format(name=name), qid=qid)
             toggle = w.ToggleButtons(options=discussion_options(), value=None,
                                      description=_("Your view {n}").format(n=n),
-                                     style={"description_width": "initial",
-                                            "button_width": "6rem"})
+                                     style=ui.shared_style(w.ToggleButtons,
+                                                           description_width="initial",
+                                                           button_width="6rem"),
+                                     layout=ui.shared(w.Layout))
             ui.labelled_by(toggle, qid)  # and npkit-a11y.js gives each button aria-pressed
             toggle.observe(self._on_toggle, names="value")
             self.answers[p.id] = toggle
-            rows.append(w.VBox([label, toggle]))
+            rows.append(ui.vbox([label, toggle]))
         self.compare = ui.button(_("Compare with Fitzgerald"),
                                  tooltip=_("Show the argument for each prompt"))
         self.output = ui.html_widget()
         self.compare.on_click(self._on_compare)
-        self.widget = w.VBox([*rows, self.compare, self.output])
+        self.widget = ui.vbox([*rows, self.compare, self.output])
 
     def get_state(self) -> dict:
         """``answers`` (``{prompt id: "yes" | "no" | "unsure"}``, unanswered left out) and

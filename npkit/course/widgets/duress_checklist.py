@@ -82,11 +82,12 @@ class DuressChecklist(Stateful):
             # No description: "No reasonable escape: Yes" read as a double negative. The
             # group is named by the question above it.
             self.questions[cond] = ui.labelled_by(w.RadioButtons(
-                options=_options(cond), value=None, layout=w.Layout(width="auto")),
+                options=_options(cond), value=None, layout=ui.shared(w.Layout, width="auto"),
+                style=ui.shared_style(w.RadioButtons)),
                 self._ids[cond])
             self.questions[cond].observe(self._on_answer, names="value")
             rows.append(w.VBox([self.prompts[cond], self.questions[cond]],
-                               layout=w.Layout(margin="0 0 .5em 0")))
+                               layout=ui.shared(w.Layout, margin="0 0 .5em 0")))
         self.compare_button = ui.button(_("Compare with npkit"), kind="primary",
                                         tooltip=_("Set your answers beside npkit's findings"))
         self.clear = ui.button(_("Clear my answers"), tooltip=_("Start this case again"))
@@ -100,12 +101,11 @@ class DuressChecklist(Stateful):
         self.picker.observe(self._on_case, names="value")
         self.compare_button.on_click(self._on_compare)
         self.clear.on_click(self._on_clear)
-        self.widget = w.VBox([
+        self.widget = ui.vbox([
             self.status, self.intro, self.case_choice.widget, self.story, *rows,
             ui.box([self.compare_button, self.clear], row=True),
             self.summary, self.comparison, self.concludes, self.reasons, self.changes,
-        ])
-        self.widget.add_class("npk-wrap")
+        ], "npk-wrap")
         self.load(self.picker.value)
 
     @property

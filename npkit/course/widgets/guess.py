@@ -46,7 +46,7 @@ class GuessFirst(Stateful):
         self.compare = ui.button(_("Compare with npkit"), kind="primary",
                                  tooltip=_("Show npkit's outcomes beside your guess"))
         self.compare.on_click(self._on_compare)
-        self.guess = w.VBox([self.question, self.choices, ui.box([self.compare], row=True)])
+        self.guess = ui.vbox([self.question, self.choices, ui.box([self.compare], row=True)])
 
     # -- what the subclass provides -------------------------------------------------------
 
@@ -69,7 +69,8 @@ class GuessFirst(Stateful):
             self.boxes = {}
             for k, node in found.items():
                 box = w.Checkbox(value=False, description=rw.title(node), indent=False,
-                                 layout=w.Layout(width="auto"))
+                                 layout=ui.shared(w.Layout, width="auto"),
+                                 style=ui.shared_style(w.Checkbox))
                 box.observe(self._on_tick, names="value")
                 self.boxes[k] = box
             self.choices.children = list(self.boxes.values())

@@ -78,8 +78,8 @@ class HandoutLinks:
                                 style={"description_width": "initial"})
         self.links = ui.html_widget()
         self.status = ui.status_line()
-        self.widget = w.VBox([ui.box([self.button, self.paper], row=True), self.links,
-                              self.status])
+        self.widget = ui.vbox([ui.box([self.button, self.paper], row=True), self.links,
+                               self.status])
         self.widget.add_class("npk-handout")
         self.button.on_click(lambda _b: self.make())
         self.paper.observe(lambda _change: self.clear(), "value")

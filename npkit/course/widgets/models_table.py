@@ -105,7 +105,7 @@ class CaseAndCharge:
         self._syncing = False
         self.case_picker.observe(self._on_case, names="value")
         self.offence_picker.observe(self._on_offence, names="value")
-        self.controls = w.VBox([self.case_choice.widget, self.charge_choice.widget])
+        self.controls = ui.vbox([self.case_choice.widget, self.charge_choice.widget])
 
     # -- callbacks: re-check the value, never raise into the page --
     def _on_case(self, change) -> None:
@@ -172,8 +172,8 @@ class ModelsTable(GuessFirst, CaseAndCharge):
         self.concludes = ui.html_widget()
         self.rows: dict[str, Finding] = {}
         self.assessment: Assessment | None = None
-        self.widget = w.VBox([self.controls, self.status, self.charge, self.case_panel,
-                              self.guess, self.summary, self.table, self.concludes])
+        self.widget = ui.vbox([self.controls, self.status, self.charge, self.case_panel,
+                               self.guess, self.summary, self.table, self.concludes])
         self.show(self.case_id, self.offence_id)
 
     def offered(self) -> tuple[str, ...]:
@@ -281,7 +281,7 @@ class OffenceCategories:
                                 tooltip=_("Reveal the cases x models table"))
         self.matrix = ui.html_widget()
         self.reveal.on_click(self._on_reveal)
-        self.widget = w.VBox([self.reveal, self.matrix])
+        self.widget = ui.vbox([self.reveal, self.matrix])
 
     @ui.guard(N_("The matrix could not be built."), status="matrix")
     def _on_reveal(self, _button=None) -> None:
@@ -310,12 +310,12 @@ class Discussion:
         self.notes = w.Textarea(description=_("Your answer"),
                                 placeholder=_("Your view, in a line or two (stays on this page; "
                                               "not saved)"),
-                                style={"description_width": "initial"},
-                                layout=w.Layout(width="36rem", height="5rem"))
+                                style=ui.shared_style(w.Textarea, description_width="initial"),
+                                layout=ui.shared(w.Layout, width="36rem", height="5rem"))
         self.reveal = ui.button(_("Show what the sources say"))
         self.sources = ui.html_widget()
         self.reveal.on_click(self._on_reveal)
-        self.widget = w.VBox([self.prompt, self.notes, self.reveal, self.sources])
+        self.widget = ui.vbox([self.prompt, self.notes, self.reveal, self.sources])
 
     @ui.guard(N_("The sources could not be shown."), status="sources")
     def _on_reveal(self, _button=None) -> None:

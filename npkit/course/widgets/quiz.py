@@ -165,7 +165,7 @@ class Quiz(Stateful):
         self.menu = w.Dropdown(options=[(module_title(p), p) for p in self.pages],
                                value=self.page if self.pages else None,
                                description=_("Go to page"),
-                               style=_described(), layout=w.Layout(width="32rem"))
+                               style=_described(), layout=ui.shared(w.Layout, width="32rem"))
         self.heading = _html()
         self.progress = _html("", "npk-quiz-progress")
         self.list = w.VBox(layout=ui.shared(w.Layout))

@@ -105,8 +105,8 @@ class ElementTagger(Stateful):
                                        description=_("Case to tag"))
         self.picker = self.case_choice.menu
         self.passage = w.Dropdown(description=_("Passage"), options=[(" ", 0)],
-                                  style={"description_width": "initial"},
-                                  layout=w.Layout(width="auto"))
+                                  style=ui.shared_style(w.Dropdown, description_width="initial"),
+                                  layout=ui.shared(w.Layout, width="auto"))
         self.previous = ui.button(_("Previous passage"), tooltip=_("Go to the previous passage"))
         self.next = ui.button(_("Next passage"), tooltip=_("Go to the next passage"))
         self.passage_view = ui.html_widget()
@@ -116,7 +116,8 @@ class ElementTagger(Stateful):
             boxes = []
             for _label, tag in choices:
                 box = w.Checkbox(value=False, description=tag_text(tag), indent=False,
-                                 layout=w.Layout(width="auto"))
+                                 layout=ui.shared(w.Layout, width="auto"),
+                                 style=ui.shared_style(w.Checkbox))
                 box.observe(self._on_tick, names="value")
                 self.boxes[tag] = box
                 boxes.append(box)
@@ -141,19 +142,16 @@ class ElementTagger(Stateful):
         self.clear.on_click(self._on_clear)
         # The passage and the tags side by side on a wide screen, the passage kept in view
         # while the tags scroll; "Next passage" under the tags (npkit.css: .npk-tagger).
-        passage = w.VBox([self.passage_view])
-        passage.add_class("npk-tagger-passage")
-        tags = w.VBox([self.groups,
-                       ui.box([self.previous, self.passage, self.next], row=True),
-                       ui.box([self.check, self.show, self.clear], row=True)])
-        tags.add_class("npk-tagger-tags")
-        self.workspace = w.HBox([passage, tags])
-        self.workspace.add_class("npk-tagger")
-        self.widget = w.VBox([
+        passage = ui.vbox([self.passage_view], "npk-tagger-passage")
+        tags = ui.vbox([self.groups,
+                        ui.box([self.previous, self.passage, self.next], row=True),
+                        ui.box([self.check, self.show, self.clear], row=True)],
+                       "npk-tagger-tags")
+        self.workspace = ui.hbox([passage, tags], "npk-tagger")
+        self.widget = ui.vbox([
             self.status, self.intro, self.case_choice.widget, self.workspace,
             self.progress, self.feedback, self.answer,
-        ])
-        self.widget.add_class("npk-wrap")
+        ], "npk-wrap")
         self.load(self.picker.value)
 
     # --- state -------------------------------------------------------------------------
@@ -379,7 +377,9 @@ class VictimQuestion(Stateful):
         self.choice = w.RadioButtons(options=[(_(VICTIM_WORDS.get(v, label)), v)
                                               for label, v in VICTIM_ANSWERS], value=None,
                                      description=_("Decide first: {name} is").format(name=name),
-                                     style={"description_width": "initial"})
+                                     style=ui.shared_style(w.RadioButtons,
+                                                           description_width="initial"),
+                                     layout=ui.shared(w.Layout))
         self.reveal = ui.button(_("Show npkit's analysis"),
                                 tooltip=_("npkit's victim finding for {name}, with sources")
                                 .format(name=name))
@@ -387,7 +387,7 @@ class VictimQuestion(Stateful):
         self._reveal = 0
         self.reveal.on_click(self._on_reveal)
         self.choice.observe(self._on_choice, names="value")
-        self.widget = w.VBox([self.status, self.story, self.choice, self.reveal, self.result])
+        self.widget = ui.vbox([self.status, self.story, self.choice, self.reveal, self.result])
 
     @ui.guard(N_("npkit's analysis could not be shown."))
     def _on_choice(self, _change=None) -> None:

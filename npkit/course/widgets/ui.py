@@ -60,15 +60,17 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from markupsafe import Markup
 
 from npkit import i18n
+from npkit.course.widgets import lean
 from npkit.render import words as rw
 
 log = logging.getLogger(__name__)
+lean.install()  # the page's widget states travel without their defaults (lean.py)
 
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
-    "html_widget", "is_shared", "labelled_by", "marks", "outcome", "question_id", "reasons",
-    "render", "say", "shared", "shared_style", "status_line", "stylesheet", "tree", "value",
-    "verdict_badge", "words",
+    "hbox", "html_widget", "is_shared", "labelled_by", "marks", "outcome", "own_layout",
+    "question_id", "reasons", "render", "say", "shared", "shared_style", "status_line",
+    "stylesheet", "tree", "value", "vbox", "verdict_badge", "words",
 ]
 
 # Every word a badge may show: (symbol, colour class). Colour is a second channel only; the
@@ -331,13 +333,28 @@ def box(children: Sequence[w.Widget], *, label: str | None = None, kind: str = "
     items = list(children)
     if label is not None:
         items.insert(0, html_widget("heading.html.j2", text=label))
-    group = (w.HBox if row else w.VBox)(items)
-    group.add_class("npk-box")
-    if row:
-        group.add_class("npk-row")
-    if kind:
-        group.add_class(f"npk-box-{kind}")
-    return group
+    classes = ["npk-box", *(["npk-row"] if row else []), *([f"npk-box-{kind}"] if kind else [])]
+    return (w.HBox if row else w.VBox)(items, layout=shared(w.Layout),
+                                       _dom_classes=tuple(classes))
+
+
+def vbox(children: Sequence[w.Widget] = (), *classes: str) -> w.VBox:
+    """A plain column of widgets with the CSS ``classes``, sharing the page's Layout."""
+    return w.VBox(list(children), layout=shared(w.Layout), _dom_classes=classes)
+
+
+def hbox(children: Sequence[w.Widget] = (), *classes: str) -> w.HBox:
+    """A plain row of widgets with the CSS ``classes``, sharing the page's Layout."""
+    return w.HBox(list(children), layout=shared(w.Layout), _dom_classes=classes)
+
+
+def own_layout(widget: w.Widget) -> w.Layout:
+    """``widget``'s Layout, made its own first if it was shared (:func:`shared`): for code
+    that shows or hides one widget (``own_layout(x).display = "none"``)."""
+    if is_shared(widget.layout):
+        widget.layout = w.Layout(**{k: v for k, v in widget.layout.get_state().items()
+                                    if not k.startswith("_") and v is not None})
+    return widget.layout
 
 
 # Element ids for questions: unique within a page (one kernel) and, through the random part,
@@ -364,9 +381,7 @@ def labelled_by(choice: w.Widget, *ids: str) -> w.Widget:
 
 def status_line() -> w.HTML:
     """An empty status line; :func:`say` fills it."""
-    line = html_widget()
-    line.add_class("npk-status-line")
-    return line
+    return html_widget(classes=("npk-status-line",))
 
 
 def say(line: w.HTML, text: str = "", level: str = "info") -> None:
@@ -447,6 +462,6 @@ def stylesheet() -> w.HTML:
     from npkit.course.binding import in_voila
 
     sheet = w.HTML("" if in_voila() else str(render("stylesheet.html.j2", css=widget_css())),
-                   layout=shared(w.Layout, display="none") if in_voila() else shared(w.Layout))
-    sheet.add_class("npk-stylesheet")
+                   layout=shared(w.Layout, display="none") if in_voila() else shared(w.Layout),
+                   style=shared_style(w.HTML), _dom_classes=("npk-stylesheet",))
     return sheet

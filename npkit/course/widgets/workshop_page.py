@@ -105,7 +105,7 @@ def status_html(message: str, kind: str = "note") -> str:
 
 
 def show(widget: w.Widget, visible: bool) -> None:
-    widget.layout.display = None if visible else "none"
+    ui.own_layout(widget).display = None if visible else "none"
 
 
 def time_left(seconds: int) -> str:

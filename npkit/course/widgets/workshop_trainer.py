@@ -121,7 +121,7 @@ def data_href(text: str, mime: str) -> str:
 
 
 def _hidden(widget: w.Widget, cls: str) -> w.Widget:
-    widget.layout.display = "none"
+    ui.own_layout(widget).display = "none"
     widget.add_class(cls)
     return widget
 

@@ -1,0 +1,88 @@
+"""The widget states a page sends its front end, without the values it already knows (issue 16).
+
+When a page (Voila, or JupyterLab reconnecting) connects, its widget manager asks the kernel
+for every widget's state over the ``jupyter.widget.control`` comm (``request_states``).
+ipywidgets 8 answers with every trait of every widget, defaults included: a Layout is about
+1 KB of ``null``s. The front end's models carry the same defaults (ipywidgets' own HTML embed,
+``embed_minimal_html``, leaves them out for that reason), so :func:`states` leaves out every
+value equal to its trait's default: about half of a page's widget-state bytes. ipywidgets'
+answer also computed every state twice (``get_manager_state`` first, its result unused).
+
+:func:`install` puts :func:`handle_control_opened` in place of ipywidgets' handler for that
+comm; the reply has ipywidgets' shape (``update_states``, ``states``, ``buffer_paths``). A
+change made after the page connected still travels as ipywidgets sends it (every changed
+trait, default or not).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import ipywidgets as w
+from ipywidgets.widgets.widget import _instances, _remove_buffers
+
+log = logging.getLogger(__name__)
+
+CONTROL_TARGET = "jupyter.widget.control"
+
+
+def states() -> tuple[dict[str, Any], list, list]:
+    """Every open widget's state without its default values, as ``update_states`` carries
+    them: ``(states, buffer_paths, buffers)``."""
+    found = {
+        model_id: {
+            "model_name": widget._model_name,
+            "model_module": widget._model_module,
+            "model_module_version": widget._model_module_version,
+            "state": _lean_state(widget),
+        }
+        for model_id, widget in list(_instances.items())
+    }
+    return _remove_buffers(found)
+
+
+def _lean_state(widget: w.Widget) -> dict[str, Any]:
+    state = widget.get_state(drop_defaults=True)
+    # ipywidgets keeps an empty class list (its trait has no default to compare with); the
+    # front end's default is the same empty list
+    if not state.get("_dom_classes", True):
+        del state["_dom_classes"]
+    return state
+
+
+def _on_control_msg(msg: dict) -> None:
+    data = msg["content"]["data"]
+    if data.get("method") != "request_states":
+        raise RuntimeError(f"Unknown widget control message {data.get('method')!r}")
+    found, buffer_paths, buffers = states()
+    w.Widget._control_comm.send({"method": "update_states", "states": found,
+                                 "buffer_paths": buffer_paths}, buffers=buffers)
+
+
+def handle_control_opened(comm, msg: dict) -> None:
+    """ipywidgets' ``Widget.handle_control_comm_opened`` (the same version check), answering
+    with :func:`states`."""
+    version = msg.get("metadata", {}).get("version", "")
+    major = w.widgets.widget.CONTROL_PROTOCOL_VERSION_MAJOR
+    if version.split(".")[0] != major:
+        raise ValueError(f"Incompatible widget control protocol version {version!r}, "
+                         f"expected {major}.x")
+    w.Widget._control_comm = comm
+    comm.on_msg(_on_control_msg)
+
+
+def install() -> bool:
+    """Answer ``request_states`` with :func:`states` in this kernel (once ipywidgets has
+    registered its own handler; nothing outside a kernel). True when installed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - ipywidgets brings IPython
+        return False
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return False
+    import comm
+
+    comm.get_comm_manager().register_target(CONTROL_TARGET, handle_control_opened)
+    return True

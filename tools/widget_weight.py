@@ -1,0 +1,96 @@
+"""How many widget models, and how many bytes of widget state, each course page sends a
+trainee (issue 16: at most 100 models and 60 KB per page).
+
+A page's kernel sends the front end the state of every widget it holds (the answer to
+``request_states``: npkit.course.widgets.lean.states), so a page is weighed by running its
+notebook's code cells in a clean namespace, every earlier widget closed first, and serialising
+that answer. This runs in one process without a
+kernel: about the figures of ``benchmarks/kernel_cpu.py`` (which starts a real kernel per page),
+in a fraction of the time.
+
+    python tools/widget_weight.py                 # every page
+    python tools/widget_weight.py 05 07 --kinds   # two modules, with the models by kind
+    python tools/widget_weight.py --json          # for tests/widgets/test_page_weight.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+MAX_MODELS = 100
+MAX_STATE_BYTES = 60 * 1024
+
+
+def code_cells(source: Path) -> list[str]:
+    """The code cells of a jupytext percent source (``notebooks/NN_*.py``)."""
+    import jupytext
+
+    nb = jupytext.read(source)
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def weigh(source: Path) -> dict:
+    """Run ``source``'s code cells as a Voila kernel would (no learner in the query string) and
+    weigh the widget state it then holds: ``models``, ``state_bytes``, ``kinds``."""
+    import ipywidgets as w
+
+    w.Widget.close_all()  # a fresh kernel holds none; shared looks are made again
+    os.environ.setdefault("VOILA_KERNEL_ID", "widget-weight")
+    os.environ.setdefault("QUERY_STRING", "")
+    namespace: dict = {"__name__": "__main__"}
+    here = Path.cwd()
+    try:
+        os.chdir(source.parent)
+        with contextlib.redirect_stdout(io.StringIO()):
+            for cell in code_cells(source):
+                exec(compile(cell, str(source), "exec"), namespace)  # noqa: S102
+    finally:
+        os.chdir(here)
+    from npkit.course.widgets import lean
+
+    found, _paths, _buffers = lean.states()  # the update_states reply the page is sent
+    size = len(json.dumps(found, separators=(",", ":")).encode())
+    kinds = Counter(s["model_name"] for s in found.values())
+    return {"models": len(found), "state_bytes": size, "kinds": dict(kinds.most_common())}
+
+
+def sources(prefixes: list[str]) -> list[Path]:
+    found = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.py"))
+    return [p for p in found if not prefixes or any(p.name.startswith(x) for x in prefixes)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pages", nargs="*", help="page number prefixes (00 .. 09); all if none")
+    parser.add_argument("--kinds", action="store_true", help="also the models by kind")
+    parser.add_argument("--json", action="store_true",
+                        help="print {page: {models, state_bytes, kinds}} as JSON instead")
+    args = parser.parse_args(argv)
+    if args.json:
+        found = {source.stem: weigh(source) for source in sources(args.pages)}
+        print(json.dumps(found))
+        return 0
+    over = False
+    print(f"{'page':32} {'models':>6} {'state KB':>9}")
+    for source in sources(args.pages):
+        r = weigh(source)
+        flag = r["models"] > MAX_MODELS or r["state_bytes"] > MAX_STATE_BYTES
+        over |= flag
+        print(f"{source.stem:32} {r['models']:6d} {r['state_bytes'] / 1024:9.1f}"
+              f"{'  over' if flag else ''}")
+        if args.kinds:
+            print("    " + ", ".join(f"{k} {n}" for k, n in r["kinds"].items()))
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
