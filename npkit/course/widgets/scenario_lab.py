@@ -31,7 +31,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from npkit.casefile.cache import content_key, shared_result
+from npkit.casefile.cache import content_key, shared_name, shared_result
 from npkit.casefile.case import Case
 from npkit.casefile.scenario import (
     Rejected,
@@ -428,7 +428,9 @@ class ScenarioLab(Stateful):
             return None
         case = self.case
         if shared:
-            found = shared_result(f"lab-cf-{case.id}", content_key(case) or case.model_dump_json(),
+            known = content_key(case)  # one entry per case and language (kernels of both)
+            name = shared_name("lab-cf", known, case.id) if known else f"lab-cf-{case.id}"
+            found = shared_result(name, known or case.model_dump_json(),
                                   lambda: assess(case).counterfactuals)
         else:
             found = assess(case).counterfactuals
