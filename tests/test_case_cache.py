@@ -187,7 +187,7 @@ def test_the_labs_shared_counterfactuals_are_the_engines(monkeypatch, tmp_path):
     monkeypatch.setenv(case_cache.CACHE_VARIABLE, str(tmp_path / "cache"))
     jane = get_case("jane")
     ScenarioLab([jane], start="jane")  # searches and writes the entry
-    assert list((tmp_path / "cache").glob("lab-cf-jane-*.pickle"))
+    assert list((tmp_path / "cache").glob("lab-cf-en-jane-*.pickle"))
     import npkit.course.widgets.scenario_lab as lab_module
 
     def refuse(*_a, **kw):

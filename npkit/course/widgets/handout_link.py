@@ -75,7 +75,8 @@ class HandoutLinks:
         self.paper = w.Dropdown(options=[("A4", "a4"), (pgettext("paper size", "Letter"),
                                                         "letter")],
                                 value=paper, description=_("Paper"),
-                                style={"description_width": "initial"})
+                                layout=ui.shared(w.Layout),
+                                style=ui.shared_style(w.Dropdown, description_width="initial"))
         self.links = ui.html_widget()
         self.status = ui.status_line()
         self.widget = ui.vbox([ui.box([self.button, self.paper], row=True), self.links,

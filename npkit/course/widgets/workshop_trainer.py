@@ -174,7 +174,7 @@ class TrainerPage(Page):
                             style={"description_width": "initial"})
         self.start_button = ui.button(_("Start a session"), kind="primary", tooltip=_(
             "Start a workshop session on this case and show its join code"))
-        self.resume_text = w.HTML("")
+        self.resume_text = ui.html_widget()
         self.resume_button = ui.button(_("Resume session"), kind="primary",
                                        tooltip=_("Open the session this browser remembers"))
         self.resume_box = w.VBox([self.resume_text, self.resume_button])
@@ -187,16 +187,12 @@ class TrainerPage(Page):
         show(self.resume_box, False)
 
         # the stage: what the room sees
-        self.join_info = w.HTML("")
-        self.join_info.add_class("npk-ws-join")
-        self.question = w.HTML("")
-        self.participants = w.HTML("")
-        self.chart = w.HTML("")
-        self.chart.add_class("npk-ws-chart")
-        main = w.VBox([self.question, self.participants, self.chart])
-        main.add_class("npk-ws-main")
-        self.stage = w.HBox([self.join_info, main])
-        self.stage.add_class("npk-ws-stage")
+        self.join_info = ui.html_widget(classes=("npk-ws-join",))
+        self.question = ui.html_widget()
+        self.participants = ui.html_widget()
+        self.chart = ui.html_widget(classes=("npk-ws-chart",))
+        main = ui.vbox([self.question, self.participants, self.chart], "npk-ws-main")
+        self.stage = ui.hbox([self.join_info, main], "npk-ws-stage")
 
         # the controls
         self.prev_button = ui.button(_("Previous"),
@@ -232,11 +228,11 @@ class TrainerPage(Page):
                               style={"description_width": "initial"})
         self.address_button = ui.button(_("Use this address"), tooltip=_(
             "Show this address and its QR code to the room (empty: the automatic one)"))
-        self.address_note = w.HTML("")
-        self.private = w.HTML("")
+        self.address_note = ui.html_widget()
+        self.private = ui.html_widget()
         self.export_button = ui.button(_("Prepare downloads"), tooltip=_(
             "Make the results (CSV) and a one-page summary (HTML) ready to download"))
-        self.export = w.HTML("")
+        self.export = ui.html_widget()
         self.delete_button = ui.button(_("Delete this session"), kind="danger", tooltip=_(
             "Delete the session, its participants and every answer"))
         self.confirm_delete_button = ui.button(
@@ -244,7 +240,7 @@ class TrainerPage(Page):
             tooltip=_("Delete the session now; this cannot be undone"))
         self.cancel_delete_button = ui.button(_("Keep the session"),
                                               tooltip=_("Do not delete anything"))
-        self.confirm_text = w.HTML("")
+        self.confirm_text = ui.html_widget()
         self.confirm_box = w.VBox([self.confirm_text, ui.box(
             [self.confirm_delete_button, self.cancel_delete_button], row=True)])
         self.panel = w.VBox([
@@ -257,7 +253,7 @@ class TrainerPage(Page):
         self.panel.add_class("npk-ws-panel")
         self.screen = w.VBox([self.stage, self.controls, self.panel])
         self.screen.add_class("npk-ws-screen")
-        self.ended = w.HTML("")
+        self.ended = ui.html_widget()
         # Hidden fields for npkit.js (see the module's docstring): the trainer link's secret
         # arrives in link_key (a Password widget, so that it would show no secret if it were
         # ever drawn), the browser's own address in origin_key; the vault tells the script
