@@ -87,3 +87,20 @@ def db_url(request, tmp_path) -> str:
     # Looked up here, not requested in the signature, so a run with only sqlite cases (or
     # -m "not postgres") never starts a server.
     return request.getfixturevalue("pg_server").new_database()
+
+
+@pytest.fixture
+def cached_case_folder(tmp_path, monkeypatch):
+    """A copy of the good fixture cases, and an empty shared-cache folder of its own
+    (tests/test_case_cache.py, tests/test_lab_start_shared.py)."""
+    import shutil
+
+    from npkit.casefile import cache as case_cache
+    from npkit.casefile import library as lib
+
+    cases = tmp_path / "cases"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "cases", cases)
+    monkeypatch.setenv(case_cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    lib._load.cache_clear()  # the in-process cache would hide the shared one
+    yield cases
+    lib._load.cache_clear()

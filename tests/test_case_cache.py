@@ -20,14 +20,8 @@ GOOD = Path(__file__).parent / "fixtures" / "cases"
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch):
-    """A copy of the good fixture cases, and an empty cache folder of its own."""
-    cases = tmp_path / "cases"
-    shutil.copytree(GOOD, cases)
-    monkeypatch.setenv(case_cache.CACHE_VARIABLE, str(tmp_path / "cache"))
-    lib._load.cache_clear()  # the in-process cache would hide the shared one
-    yield cases
-    lib._load.cache_clear()
+def folder(cached_case_folder):
+    return cached_case_folder
 
 
 def entries(cases: Path) -> list[Path]:

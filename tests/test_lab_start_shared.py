@@ -6,7 +6,6 @@ corrupt entry makes it again."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,8 @@ GOOD = Path(__file__).parent / "fixtures" / "cases"
 
 
 @pytest.fixture
-def folder(tmp_path, monkeypatch):
-    cases = tmp_path / "cases"
-    shutil.copytree(GOOD, cases)
-    monkeypatch.setenv(case_cache.CACHE_VARIABLE, str(tmp_path / "cache"))
-    lib._load.cache_clear()
-    yield cases
-    lib._load.cache_clear()
+def folder(cached_case_folder):
+    return cached_case_folder
 
 
 def ana(folder: Path):

@@ -109,7 +109,7 @@ def test_the_steps_of_a_thai_module_speak_thai(site, visit):
     v = visit()
     page = v.page
     page.goto(site.module_url("th/04_asean.ipynb"), timeout=180_000)
-    nav = page.get_by_role("navigation", name="ขั้นตอนของบทเรียนนี้")  # "Steps of this module"
+    nav = page.get_by_role("navigation", name="ขั้นต่าง ๆ ของบทเรียนนี้")  # "Steps of this module"
     expect(nav).to_be_visible(timeout=120_000)
     expect(page.locator(".npk-steps-intro")).to_contain_text("บทเรียนนี้มี")
     page.get_by_role("link", name=re.compile(r"^ขั้นถัดไป")).first.click()  # "Next step"

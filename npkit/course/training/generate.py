@@ -92,7 +92,6 @@ def _category_question(spec: Spec, case, assessment) -> Question:
     offence = assessment.offence
     choices = tuple((_(CATEGORY_WORDS[c.value]) if c.value in CATEGORY_WORDS
                      else f"{c.value} offence", c.value) for c in OffenceCategory)
-    # TODO(i18n): the category's description is the law vocabulary's (English for now)
     word = CATEGORY_WORDS.get(offence.category)
     why = _("This is a {category}: {description}. Fitzgerald sorts the offences victims are "
             "charged with into status, purpose and secondary offences, and argues the "
