@@ -31,15 +31,8 @@
 (function () {
   "use strict";
 
-  function T(english) {
-    return window.npkitText ? window.npkitText(english) : english;
-  }
-
-  function fill(sentence, fields) {
-    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
-    });
-  }
+  // The page's words in its language, their {fields} filled in: npkit-lang.js (loaded first).
+  var T = window.npkitText, fill = window.npkitFill;
 
   var ACK_WAIT = 1500;      // ms a change waits for the kernel before the server is asked
   var CHECK_EVERY = 60000;  // ms between checks while the page is visible (a backstop)

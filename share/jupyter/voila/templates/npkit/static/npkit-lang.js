@@ -37,7 +37,15 @@
     return Object.prototype.hasOwnProperty.call(words, english) ? words[english] : english;
   }
 
+  // A sentence's {fields} filled in after it is translated: fill(T("Step {n} of {total}"), {...}).
+  function fill(sentence, fields) {
+    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
+    });
+  }
+
   window.npkitText = text;
+  window.npkitFill = fill;
   window.npkitLanguage = { remember: remember, remembered: remembered, text: text };
 
   document.addEventListener("click", function (ev) {

@@ -19,19 +19,12 @@
 (function () {
   "use strict";
 
+  // The page's words in its language, their {fields} filled in: npkit-lang.js (loaded first).
+  var T = window.npkitText, fill = window.npkitFill;
+
   // The cue in the page's language (npkit-lang.js's window.npkitText; else the English).
   function cueWords() {
     return T("Scroll sideways to see every column \u2192");
-  }
-
-  function T(english) {
-    return window.npkitText ? window.npkitText(english) : english;
-  }
-
-  function fill(sentence, fields) {
-    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
-    });
   }
 
   function captionOf(box) {

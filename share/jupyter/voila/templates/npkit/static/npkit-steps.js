@@ -20,17 +20,8 @@
 (function () {
   "use strict";
 
-  // The page's words in its language (npkit-lang.js's window.npkitText; the English where it
-  // has none): whole sentences, their {fields} filled in after (fill).
-  function T(english) {
-    return window.npkitText ? window.npkitText(english) : english;
-  }
-
-  function fill(sentence, fields) {
-    return sentence.replace(/\{(\w+)\}/g, function (all, name) {
-      return Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : all;
-    });
-  }
+  // The page's words in its language, their {fields} filled in: npkit-lang.js (loaded first).
+  var T = window.npkitText, fill = window.npkitFill;
 
   var steps = [];  // {title, heading, cells: [cell divs], pager}
   var current = 0;  // 1-based; 0 before the first step is shown

@@ -26,6 +26,9 @@
 (function () {
   "use strict";
 
+  // The page's words in its language: npkit-lang.js (loaded first).
+  var T = window.npkitText;
+
   // The shape of a learner code (npkit.store.codes.SHAPE); the server checks the words too.
   var CODE = /^[a-z]{2,12}-[a-z]{2,12}-[1-9][0-9]{2,3}$/;
   var KEY = "npkit-learner";
@@ -159,11 +162,6 @@
         el.appendChild(node);
       }
     });
-  }
-
-  // The page's words in its language (npkit-lang.js; the English where it has none).
-  function T(english) {
-    return window.npkitText ? window.npkitText(english) : english;
   }
 
   function showWho() {
@@ -667,6 +665,9 @@
 (function () {
   "use strict";
 
+  // The page's words in its language: npkit-lang.js (loaded first).
+  var T = window.npkitText;
+
   var STORE = "npkit-trainer-sessions";
   var KEEP_DAYS = 14;
   var KEEP_SESSIONS = 5;
@@ -837,11 +838,6 @@
   }
 
   var counted = typeof WeakMap === "function" ? new WeakMap() : null;
-
-  // The page's words in its language (npkit-lang.js; the English where it has none).
-  function T(english) {
-    return window.npkitText ? window.npkitText(english) : english;
-  }
 
   // "1:05 left" / "Time is up" in the page's language: the kernel writes its words on the
   // countdown (data-npk-left with {time}, data-npk-up); the catalogue's are the fallback.
