@@ -137,12 +137,17 @@ def test_landing_page_in_thai(site, visit):
     check_thai_page(v, "the landing page", "h1")
 
 
+def open_thai_module(site, visit, number):
+    """A fresh visitor on module ``number``'s Thai page, once every cell has been drawn."""
+    v = visit()
+    v.page.goto(site.module_url(f"th/{NOTEBOOK[number]}", lang="th"), timeout=180_000)
+    wait_for_thai_module(v.page)
+    return v, v.page
+
+
 @pytest.mark.parametrize("number", sorted(NOTEBOOK))
 def test_module_in_thai(site, visit, number):
-    v = visit()
-    page = v.page
-    page.goto(site.module_url(f"th/{NOTEBOOK[number]}", lang="th"), timeout=180_000)
-    wait_for_thai_module(page)
+    v, page = open_thai_module(site, visit, number)
     what = f"module {number} in Thai"
     original = page.get_by_role("note").get_by_role("link", name=ORIGINAL)
     expect(original).to_have_attribute("href", re.compile(rf"/voila/render/{NOTEBOOK[number]}"))
@@ -159,10 +164,7 @@ def test_module_in_thai(site, visit, number):
 
 @pytest.mark.parametrize("number", sorted(NOTEBOOK))
 def test_nothing_left_in_english(site, visit, number):
-    v = visit()
-    page = v.page
-    page.goto(site.module_url(f"th/{NOTEBOOK[number]}", lang="th"), timeout=180_000)
-    wait_for_thai_module(page)
+    _v, page = open_thai_module(site, visit, number)
     english = page.locator("#npk-main").evaluate(ENGLISH_RUNS)
     assert not english, f"module {number} in Thai still shows English: {english}"
 

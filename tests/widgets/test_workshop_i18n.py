@@ -136,11 +136,17 @@ def test_the_trainer_page_prints_the_chosen_case_in_its_language(ws, lang):
     trainer.close()
 
 
-def test_a_session_started_in_thai_is_stored_in_english_and_shown_in_each_language(ws):
+def _thai_session_on_jane(ws):
+    """A Thai trainer page that has started a session on Jane's case."""
     i18n.use("th")
-    thai = TrainerPage(library().cases, workshop=ws)
-    thai.case.value = "jane"
-    thai.start_button.click()
+    trainer = TrainerPage(library().cases, workshop=ws)
+    trainer.case.value = "jane"
+    trainer.start_button.click()
+    return trainer
+
+
+def test_a_session_started_in_thai_is_stored_in_english_and_shown_in_each_language(ws):
+    thai = _thai_session_on_jane(ws)
     assert thai.code, thai.status.value
     stored = ws.session(thai.code).questions
     english_case = next(c for c in library(lang="en").cases if c.id == "jane")
@@ -169,10 +175,7 @@ def test_a_session_started_in_thai_is_stored_in_english_and_shown_in_each_langua
 
 
 def test_a_thai_trainee_is_refused_in_thai(ws):
-    i18n.use("th")
-    trainer = TrainerPage(library().cases, workshop=ws)
-    trainer.case.value = "jane"
-    trainer.start_button.click()
+    trainer = _thai_session_on_jane(ws)
     trainee = TraineePage(library().cases, workshop=ws, query=f"session={trainer.code}")
     trainee.nickname.value = "น" * 41  # longer than a nickname may be
     trainee.join_button.click()
