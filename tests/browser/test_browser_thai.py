@@ -38,7 +38,7 @@ from npkit.i18n import translations
 JOIN, TRAINER = (p.notebook for p in WORKSHOP_PAGES)  # not modules: named by their notebook
 
 # Every page in Thai shows no English but citations, anywhere: the module pages and the two
-# workshop pages (test_nothing_left_in_english, test_no_english_on_the_workshop_pages).
+# workshop pages (test_module_in_thai, test_no_english_on_the_workshop_pages).
 
 THAI = re.compile("[\u0e00-\u0e7f]")
 # What UTF-8 Thai looks like read as Latin-1 or cp1252 (à¸, à¹), other double-decoded UTF-8
@@ -160,11 +160,8 @@ def test_module_in_thai(site, visit, number):
     assert not english, f"{what}: English left in the module text: {english}"
     check_thai_page(v, what, ".jp-RenderedMarkdown h2")
     assert not page.get_by_text(re.compile("Error displaying widget")).count(), what
-
-
-@pytest.mark.parametrize("number", sorted(NOTEBOOK))
-def test_nothing_left_in_english(site, visit, number):
-    _v, page = open_thai_module(site, visit, number)
+    # Nothing left in English anywhere on the page: the widgets' words too (one visit for both,
+    # as a module page costs a kernel).
     english = page.locator("#npk-main").evaluate(ENGLISH_RUNS)
     assert not english, f"module {number} in Thai still shows English: {english}"
 
