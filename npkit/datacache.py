@@ -17,6 +17,11 @@ renamed into place), so kernels starting at once never read half an entry; an en
 be read (corrupt, truncated, from another npkit) is ignored and written again; a folder that
 cannot be written leaves the result unshared.
 
+Entries are pickles, and reading a pickle can run code, so an entry is only read from a folder
+and a file that belong to this user and that no one else may write (:func:`private`); npkit
+makes its folder ``0700``. Any other folder (say ``$NPKIT_CACHE_DIR`` pointed at a shared
+``/tmp`` folder) is neither read nor written: every result is built afresh, with a warning.
+
 This module sits beside :mod:`npkit.paths`, outside the layers, so the law, the case files and
 the course can all share through it.
 """
@@ -48,6 +53,7 @@ CACHE_VARIABLE = "NPKIT_CACHE_DIR"
 T = TypeVar("T")
 MISS = object()  # what read() answers when there is no usable entry
 _code: str | None = None
+_warned = False  # the warning about a shared folder, once per process
 
 
 class Readable(Protocol):
@@ -83,11 +89,20 @@ def code_stamp() -> str:
     return _code
 
 
+def private(st: os.stat_result) -> bool:
+    """Whether a file or folder with this status is this user's alone to write."""
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
 def read(target: Path, key: str, kind: type = object) -> Any:
     """The result filed in ``target`` under ``key``, or ``MISS`` (no entry, another key, a
-    result of another kind, or an entry that cannot be read)."""
+    result of another kind, an entry that cannot be read, or one that others could have
+    written)."""
     try:
         with open(target, "rb") as fh:
+            if not private(os.fstat(fh.fileno())):
+                log.warning("not reading the cache entry %s: others may write it", target)
+                return MISS
             entry = pickle.load(fh)
     except FileNotFoundError:
         return MISS
@@ -104,7 +119,7 @@ def read(target: Path, key: str, kind: type = object) -> Any:
 def write(folder: Path, target: Path, key: str, result: object, stale: str) -> None:
     """Write atomically, then remove this folder's older entries (``stale`` glob)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -125,7 +140,7 @@ def write(folder: Path, target: Path, key: str, result: object, stale: str) -> N
 
 def _shared(name: str, key: str, build: Callable[[], T], kind: type) -> T:
     folder = cache_dir()
-    if folder is None:
+    if folder is None or not _usable(folder):
         return build()
     target = folder / f"{name}-{key[:32]}.pickle"
     found = read(target, key, kind)
@@ -134,6 +149,24 @@ def _shared(name: str, key: str, build: Callable[[], T], kind: type) -> T:
     result = build()
     write(folder, target, key, result, f"{name}-*.pickle")
     return result
+
+
+def _usable(folder: Path) -> bool:
+    """A folder npkit may share through: missing (npkit makes it private) or private."""
+    try:
+        st = folder.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if private(st):
+        return True
+    global _warned
+    if not _warned:
+        _warned = True
+        log.warning("npkit's shared cache is off: %s is not this user's alone to write "
+                    "(set %s to a private folder, or to off)", folder, CACHE_VARIABLE)
+    return False
 
 
 def shared_result(name: str, content: str, build: Callable[[], T], kind: type = list) -> T:

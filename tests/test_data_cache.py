@@ -188,3 +188,43 @@ def test_a_corrupt_law_entry_loads_the_files(cache):
         assert jurisdiction_data._jurisdictions("en")[0].code == "BN"
     finally:
         jurisdiction_data._jurisdictions.cache_clear()
+
+
+# --- entries are pickles: only a private folder and file are read -------------------------
+
+def test_npkit_makes_its_cache_folder_private(cache, tmp_path):
+    data = tmp_path / "data.yaml"
+    data.write_text("one", encoding="utf-8")
+    datacache.shared_data("t-data", [data], reader(data, []), dict)
+    assert cache.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_entry_others_may_write_is_not_read(cache, tmp_path, caplog):
+    data = tmp_path / "data.yaml"
+    data.write_text("one", encoding="utf-8")
+    calls: list[str] = []
+    datacache.shared_data("t-data", [data], reader(data, calls), dict)
+    [entry] = cache.glob("t-data-*.pickle")
+    planted = pickle.loads(entry.read_bytes())
+    planted["result"] = {"text": "PLANTED"}
+    entry.write_bytes(pickle.dumps(planted))
+    entry.chmod(0o666)
+    assert datacache.shared_data("t-data", [data], reader(data, calls), dict) == {"text": "ONE"}
+    assert calls == ["one", "one"]
+    assert "others may write it" in caplog.text
+
+
+def test_a_folder_others_may_write_is_neither_read_nor_written(tmp_path, monkeypatch, caplog):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    monkeypatch.setenv(datacache.CACHE_VARIABLE, str(shared))
+    monkeypatch.setattr(datacache, "_warned", False)
+    data = tmp_path / "data.yaml"
+    data.write_text("one", encoding="utf-8")
+    calls: list[str] = []
+    datacache.shared_data("t-data", [data], reader(data, calls), dict)
+    assert datacache.shared_data("t-data", [data], reader(data, calls), dict) == {"text": "ONE"}
+    assert calls == ["one", "one"]
+    assert list(shared.iterdir()) == []
+    assert caplog.text.count("shared cache is off") == 1
