@@ -130,3 +130,45 @@ def test_states_leave_out_an_empty_class_list_and_keep_a_full_one():
     found = lean.states()[0]
     assert "_dom_classes" not in found[plain.model_id]["state"]
     assert list(found[classy.model_id]["state"]["_dom_classes"]) == ["npk-x"]
+
+
+class _Manager:
+    def __init__(self):
+        self.targets = {}
+
+    def register_target(self, name, handler):
+        self.targets[name] = handler
+
+
+@pytest.fixture
+def in_a_kernel(monkeypatch) -> _Manager:
+    """IPython with a kernel and a comm manager that notes what is registered."""
+    import types
+
+    import comm
+    import IPython
+
+    manager = _Manager()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: types.SimpleNamespace(kernel=object()))
+    monkeypatch.setattr(comm, "get_comm_manager", lambda: manager)
+    return manager
+
+
+def test_this_ipywidgets_has_every_private_name_lean_needs():
+    assert lean.missing_private_names() == []
+
+
+def test_install_registers_the_lean_handler_in_a_kernel(in_a_kernel):
+    assert lean.install() is True
+    assert in_a_kernel.targets == {lean.CONTROL_TARGET: lean.handle_control_opened}
+
+
+def test_an_ipywidgets_without_the_private_names_keeps_its_own_handler(in_a_kernel, monkeypatch,
+                                                                     caplog):
+    from ipywidgets.widgets import widget as ipywidget
+
+    monkeypatch.delattr(ipywidget, "_remove_buffers")
+    assert lean.missing_private_names() == ["_remove_buffers"]
+    assert lean.install() is False
+    assert in_a_kernel.targets == {}
+    assert "sent in full" in caplog.text and "_remove_buffers" in caplog.text

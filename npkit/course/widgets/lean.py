@@ -12,6 +12,10 @@ answer also computed every state twice (``get_manager_state`` first, its result 
 comm; the reply has ipywidgets' shape (``update_states``, ``states``, ``buffer_paths``). A
 change made after the page connected still travels as ipywidgets sends it (every changed
 trait, default or not).
+
+This leans on three private names of ipywidgets 8 (``_instances``, ``_remove_buffers``,
+``Widget._control_comm``). Where one is missing (a later ipywidgets), :func:`install` leaves
+ipywidgets' own handler in place and logs why: the page then sends the full states, as before.
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import logging
 from typing import Any
 
 import ipywidgets as w
-from ipywidgets.widgets.widget import _instances, _remove_buffers
+from ipywidgets.widgets import widget as _widget
 
 log = logging.getLogger(__name__)
+
+PRIVATE_NAMES = ("_instances", "_remove_buffers", "CONTROL_PROTOCOL_VERSION_MAJOR")
 
 CONTROL_TARGET = "jupyter.widget.control"
 
@@ -37,9 +43,9 @@ def states() -> tuple[dict[str, Any], list, list]:
             "model_module_version": widget._model_module_version,
             "state": _lean_state(widget),
         }
-        for model_id, widget in list(_instances.items())
+        for model_id, widget in list(_widget._instances.items())
     }
-    return _remove_buffers(found)
+    return _widget._remove_buffers(found)
 
 
 def _lean_state(widget: w.Widget) -> dict[str, Any]:
@@ -64,7 +70,7 @@ def handle_control_opened(comm, msg: dict) -> None:
     """ipywidgets' ``Widget.handle_control_comm_opened`` (the same version check), answering
     with :func:`states`."""
     version = msg.get("metadata", {}).get("version", "")
-    major = w.widgets.widget.CONTROL_PROTOCOL_VERSION_MAJOR
+    major = _widget.CONTROL_PROTOCOL_VERSION_MAJOR
     if version.split(".")[0] != major:
         raise ValueError(f"Incompatible widget control protocol version {version!r}, "
                          f"expected {major}.x")
@@ -72,9 +78,23 @@ def handle_control_opened(comm, msg: dict) -> None:
     comm.on_msg(_on_control_msg)
 
 
+def missing_private_names() -> list[str]:
+    """The private ipywidgets names this module needs and this ipywidgets lacks."""
+    found = [name for name in PRIVATE_NAMES if not hasattr(_widget, name)]
+    if not hasattr(w.Widget, "_control_comm"):
+        found.append("Widget._control_comm")
+    return found
+
+
 def install() -> bool:
     """Answer ``request_states`` with :func:`states` in this kernel (once ipywidgets has
-    registered its own handler; nothing outside a kernel). True when installed."""
+    registered its own handler; nothing outside a kernel, nor with an ipywidgets that lacks
+    the private names it needs). True when installed."""
+    missing = missing_private_names()
+    if missing:
+        log.warning("widget states sent in full: ipywidgets %s lacks %s", w.__version__,
+                    ", ".join(missing))
+        return False
     try:
         from IPython import get_ipython
     except ImportError:  # pragma: no cover - ipywidgets brings IPython
