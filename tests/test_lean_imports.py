@@ -18,9 +18,11 @@ ROOT = Path(__file__).resolve().parents[1]
 LAB = ROOT / "notebooks" / "05_scenario_lab.py"
 
 # Modules a kernel that shows the lab from the shared cache has no use for: the YAML parser
-# and the case-file reader (cache misses only), the learner store (a learner signed in).
+# and the case-file reader (cache misses only), the learner store (a learner signed in),
+# difflib (a "did you mean" for a file being validated).
 NOT_ON_THE_LAB_PATH = {
     "yaml",
+    "difflib",
     "npkit.casefile.loader",
     "npkit.store.learners",
     "npkit.store.codes",
