@@ -16,7 +16,6 @@ from functools import cache
 from importlib import resources
 from typing import ClassVar
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from npkit import i18n
@@ -26,10 +25,6 @@ from npkit.i18n import content
 from npkit.law.citations import Citation, Confidence
 
 NOTES_FILE = "data/notes.yaml"
-
-# libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
-# these files)
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FILE = "npkit/law/data/notes.yaml"
 
@@ -92,13 +87,17 @@ def _read_notes(lang: str) -> dict[str, Note]:
 
 def parse(text: str, lang: str) -> dict[str, Note]:
     """The notes of ``text`` (notes.yaml's content) in ``lang``."""
-    raw = yaml.load(text, Loader=_SAFE)
+    import yaml  # only when the shared cache has no entry (issue 16)
+
+    # libyaml's parser when PyYAML has it: the same data, several times faster
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    raw = yaml.load(text, Loader=safe)
     if not isinstance(raw, dict):
         raise ValueError(f"{FILE} must be a mapping of note id to note")
     try:
         raw = content.localize(raw, lang, Note.TEXT)
     except content.ContentError as exc:
-        line = content.line_in(yaml.compose(text, Loader=_SAFE), exc.path)
+        line = content.line_in(yaml.compose(text, Loader=safe), exc.path)
         raise ValueError(exc.located(FILE, line=line)) from None
     return {str(k): Note.model_validate(v) for k, v in raw.items()}
 

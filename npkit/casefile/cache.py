@@ -7,7 +7,7 @@ they are in, the language the cases are shown in (a file holds every language, s
 ``.yaml`` file of the package, by size and modification time, and the versions of npkit,
 pydantic and Python), so a changed, added, removed or broken case file, or a new npkit, finds
 no entry and the files are validated again as ever (errors name file, line and field). The
-entry is a pickle of the :class:`~npkit.casefile.loader.LoadResult`, read back without
+entry is a pickle of the :class:`~npkit.casefile.results.LoadResult`, read back without
 validation.
 
 Where, how entries are written and why a corrupt one is harmless: :mod:`npkit.datacache`,
@@ -21,7 +21,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from npkit.casefile.loader import LoadResult, case_files
+from npkit.casefile.results import LoadResult, case_files
 from npkit.datacache import (  # noqa: F401 - offered here too, as before
     CACHE_VARIABLE,
     FORMAT,

@@ -7,7 +7,6 @@ adds the file, line and a suggestion). Field descriptions are the trainer docume
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from typing import Annotated, Any, Literal
@@ -299,6 +298,8 @@ def question_paths() -> tuple[str, ...]:
 
 
 def _did_you_mean(word: str, known: Iterable[str]) -> str:
+    import difflib  # only for a mistake in a file being validated (issue 16)
+
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 

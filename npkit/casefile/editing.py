@@ -7,9 +7,8 @@ a browser (untrusted) is checked against the case format exactly like a case fil
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
-
-import yaml
 
 from npkit.casefile.cache import content_key, shared_name, shared_result
 from npkit.casefile.case import Case
@@ -48,17 +47,23 @@ def edit_offence(case: Case, offence_id: str, **fields: Any) -> Case:
     raise KeyError(f"case {case.id!r} has no offence {offence_id!r}")
 
 
-# libyaml's emitter when present: same text, several times faster than the pure-Python one
-class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    pass
+# YAML is written only when the shared cache has no copy of the text (issue 16: a kernel that
+# finds one never imports PyYAML)
+@cache
+def _dumper() -> type:
+    import yaml
+
+    # libyaml's emitter when present: same text, several times faster than the pure-Python one
+    class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+        pass
+
+    _Dumper.add_representer(str, _str)
+    return _Dumper
 
 
-def _str(dumper: yaml.SafeDumper, value: str):
+def _str(dumper, value: str):
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
 
 
 def to_yaml(case: Case) -> str:
@@ -80,4 +85,6 @@ def _to_yaml(case: Case) -> str:
         f"# {case.title}\n"
         "# Written by npkit's scenario lab: your changed version of the case.\n"
     )
-    return head + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=96)
+    import yaml
+
+    return head + yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=96)

@@ -12,18 +12,13 @@ import os
 from functools import cache, lru_cache, partial
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from npkit.casefile.cache import cached_load
 from npkit.casefile.case import Case, Slug
-from npkit.casefile.loader import LoadResult, language, load_cases
+from npkit.casefile.results import LoadResult, language
 from npkit.datacache import shared_data
 from npkit.paths import shipped_cases
-
-# libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
-# these files)
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 TEACHING_ORDER = Path(__file__).with_name("data") / "teaching_order.yaml"
 
@@ -45,8 +40,12 @@ class TeachingOrder(BaseModel):
 def load_teaching_order(path: Path = TEACHING_ORDER) -> tuple[str, ...]:
     """The case ids of ``path`` in teaching order; a ValueError naming the file and the
     problem when it cannot be used."""
+    import yaml  # read only when the shared cache has no entry
+
+    # libyaml's parser when PyYAML has it: the same data, several times faster
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_SAFE)
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=safe)
         return TeachingOrder.model_validate(raw).order
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: cannot be read ({exc})") from None
@@ -75,6 +74,14 @@ def cases_dir() -> Path:
     if env:
         return Path(env)
     return shipped_cases()
+
+
+def load_cases(*paths: str | Path, lang: str | None = None) -> LoadResult:
+    """:func:`npkit.casefile.loader.load_cases`: the YAML reader is imported only when the
+    shared cache has no entry (issue 16)."""
+    from npkit.casefile import loader
+
+    return loader.load_cases(*paths, lang=lang)
 
 
 @lru_cache(maxsize=8)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -39,6 +39,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from npkit import i18n
 from npkit.casefile.case import SLUG_MAX, SLUG_PATTERN, TEXT_FIELDS, Case, suggest_id
 from npkit.casefile.checks import contradictions
+from npkit.casefile.results import (  # offered here too, as before
+    CASE_SUFFIXES,
+    CaseError,
+    CaseFileError,
+    LoadResult,
+    case_files,
+    language,
+)
 from npkit.i18n.content import ContentError, localize
 
 __all__ = [
@@ -53,8 +61,6 @@ __all__ = [
     "load_cases",
 ]
 
-CASE_SUFFIXES = (".yaml", ".yml")
-
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SLUG = re.compile(SLUG_PATTERN)
 
@@ -62,56 +68,6 @@ Path_ = tuple[str | int, ...]  # a location in the data: ("periods", 0, "threats
 
 
 # --------------------------------------------------------------------------------- errors
-
-
-@dataclass(frozen=True, slots=True)
-class CaseError:
-    """One problem in one case file.
-
-    ``str()`` gives ``file:line: field: message``; the line and the field are left out where
-    there is none (an unreadable file has no line; a YAML syntax error has no field). A
-    warning (facts that contradict each other; the file still loads) reads
-    ``file:line: field: warning: message``.
-    """
-
-    path: str
-    line: int | None
-    field: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        message = f"warning: {self.message}" if self.severity == "warning" else self.message
-        what = f"{self.field}: {message}" if self.field else message
-        return f"{where}: {what}"
-
-
-class CaseFileError(Exception):
-    """A case file could not be loaded; ``errors`` holds every problem found in it."""
-
-    def __init__(self, errors: list[CaseError]) -> None:
-        self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-
-@dataclass(slots=True)
-class LoadResult:
-    """What :func:`load_cases` found: the good cases (sorted by id) and every error."""
-
-    cases: list[Case] = field(default_factory=list)
-    errors: list[CaseError] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # every case file tried, in order
-    warnings: list[CaseError] = field(default_factory=list)  # the cases load regardless
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def files_with_errors(self) -> list[str]:
-        bad = {e.path for e in self.errors}
-        return [f for f in self.files if f in bad]
 
 
 def format_field(path: Iterable[str | int]) -> str:
@@ -606,11 +562,6 @@ def _read(path: Path, name: str) -> tuple[str | None, list[CaseError]]:
         return None, [CaseError(name, line, "", msg)]
 
 
-def language(lang: str | None = None) -> str:
-    """The language a case is shown in: ``lang``, or the current one (:mod:`npkit.i18n`)."""
-    return i18n.normalise(i18n.current() if lang is None else lang)
-
-
 def _load(path: Path, lang: str) -> _Outcome:
     name = str(path)
     text, errors = _read(path, name)
@@ -639,24 +590,6 @@ def case_from_text(text: str, name: str = "<text>", expected_id: str | None = No
     if outcome.case is None:
         raise CaseFileError(outcome.errors)
     return outcome.case
-
-
-def case_files(*paths: str | Path) -> Iterator[Path]:
-    """The case files that ``paths`` name: files as given, directories' ``*.yaml``/``*.yml``."""
-    seen: set[Path] = set()
-    for p in map(Path, paths):
-        if p.is_dir():
-            found = sorted(
-                f for f in p.iterdir()
-                if f.suffix in CASE_SUFFIXES and f.is_file() and not f.name.startswith(".")
-            )
-        else:
-            found = [p]
-        for f in found:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                yield f
 
 
 def load_cases(*paths: str | Path, lang: str | None = None) -> LoadResult:

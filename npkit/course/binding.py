@@ -40,11 +40,17 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlencode
 
 from npkit.i18n import _
-from npkit.store import codes
-from npkit.store.learners import Store, check_module, clean_nickname
+from npkit.store.checks import check_module
+
+if TYPE_CHECKING:
+    from npkit.store.learners import Store
+
+# The store (npkit.store.learners, SQLite) and the learner codes (npkit.store.codes) are
+# imported when a learner is named: a page opened without one never needs them (issue 16).
 
 # Problems go to this logger, never to the page: the NullHandler keeps Python's last-resort
 # handler from printing them (a kernel shows stderr under a cell), and no traceback is logged.
@@ -96,6 +102,9 @@ def parse_learner(query: object) -> Learner:
     given = fields.get("learner", [])
     if len(given) != 1:
         return ANONYMOUS
+    from npkit.store import codes
+    from npkit.store.learners import clean_nickname
+
     try:
         code = codes.check(given[0])
     except codes.CodeProblem:
@@ -301,6 +310,13 @@ def _line(state: str, kind: str = "neutral", **values: str) -> str:
                     **{"who": "", "message": "", "problem": "", **values})
 
 
+def _open_store() -> Store:
+    """:meth:`Store.open <npkit.store.learners.Store.open>`, the store imported only now."""
+    from npkit.store.learners import Store
+
+    return Store.open()
+
+
 class Binding:
     """The link between one module's widgets and the store, with its status line (``widget``).
 
@@ -311,7 +327,7 @@ class Binding:
     Displaying a Binding (the last expression of a notebook cell) shows the status line."""
 
     def __init__(self, module: int, widgets: Iterable[object], learner: Learner,
-                 store: Store | None = None, opener: Callable[[], Store] = Store.open,
+                 store: Store | None = None, opener: Callable[[], Store] | None = None,
                  header: object = None) -> None:
         self.header = header
         self.learner = learner
@@ -328,7 +344,7 @@ class Binding:
             self.widgets[key] = widget
         self.store = store
         # After a failure, try again on the next change: the same store if one was given.
-        self._opener = opener if store is None else (lambda: store)
+        self._opener = (opener or _open_store) if store is None else (lambda: store)
         self.problem: str | None = None
         self._pending: dict[str, object] = {}
         self._pause_until = 0.0
@@ -416,6 +432,8 @@ class Binding:
         if not self.learner.persistent:
             self.widget.value = _line("anonymous")
         elif self.unknown:
+            from npkit.store import codes
+
             self.widget.value = _line("unknown", "problem",
                                       message=codes.unknown_message(self.learner.code))
         elif self.problem is not None:
@@ -438,6 +456,8 @@ class Binding:
                 header.set_query(learner_query(who))
             if callable(getattr(header, "show_learner", None)):
                 if self.unknown:
+                    from npkit.store import codes
+
                     header.show_learner(None, None, codes.unknown_message(who.code))
                 elif who.persistent and self.problem is None and not self.keeps:
                     header.show_learner(None, None, _(

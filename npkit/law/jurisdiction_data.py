@@ -28,7 +28,6 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from npkit.datacache import shared_data
@@ -36,10 +35,6 @@ from npkit.i18n import content
 from npkit.law.citations import SOURCES, Citation, Confidence, known_source, outside, reading
 from npkit.law.translated import ENGLISH, localized
 from npkit.law.vocabulary import OffenceType, Stage
-
-# libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
-# these files)
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 __all__ = [
     "ANY",
@@ -253,8 +248,11 @@ def _file(name: str):
 
 
 def _load(name: str, lang: str = ENGLISH, text: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    import yaml  # only when the shared cache has no entry (issue 16)
+
     raw = _file(name).read_text(encoding="utf-8")
-    data = yaml.load(raw, Loader=_SAFE)
+    # libyaml's parser when PyYAML has it: the same data, several times faster
+    data = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     if not isinstance(data, list):
         raise ValueError(f"npkit/law/data/{name}: expected a list of rows")
     return [localized(row, lang, text, where=f"npkit/law/data/{name}[{i}]")

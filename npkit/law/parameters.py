@@ -33,9 +33,8 @@ from importlib import resources
 from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -52,6 +51,9 @@ from npkit.datacache import shared_data
 from npkit.law.citations import Citation, Confidence
 from npkit.law.pinpoints import pinpoint_problem
 from npkit.law.translated import ENGLISH, ContentError, localized
+
+if TYPE_CHECKING:
+    import yaml
 
 __all__ = ["FILE", "Parameter", "ParameterFileError", "load", "parameter", "parameters",
            "reference"]
@@ -163,20 +165,26 @@ class Parameter(BaseModel):
 # --- loading ----------------------------------------------------------------------------------
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present
-    """YAML without implicit dates: a date stays text for pydantic, whose error names the
-    field (PyYAML's own "month must be in 1..12" names nothing)."""
+# YAML is read only when the shared cache (npkit.datacache) has no entry: a kernel that finds
+# one never imports the parser (issue 16).
+@cache
+def _loader() -> type:
+    import yaml
 
+    class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present
+        """YAML without implicit dates: a date stays text for pydantic, whose error names the
+        field (PyYAML's own "month must be in 1..12" names nothing)."""
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    _Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return _Loader
 
 
 def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     """The node tree (for lines) and the data built from it: the text is parsed once."""
-    loader = _Loader(text)
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         return node, loader.construct_document(node) if node is not None else None
@@ -187,6 +195,8 @@ def _parse(text: str) -> tuple[yaml.Node | None, Any]:
 def _duplicate_key(node: yaml.Node) -> yaml.Node | None:
     """The first key given twice in one mapping anywhere under ``node`` (PyYAML keeps the last
     silently)."""
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
@@ -205,6 +215,8 @@ def _duplicate_key(node: yaml.Node) -> yaml.Node | None:
 def _line(node: yaml.Node, loc: tuple) -> int:
     """The line of the deepest node ``loc`` (a pydantic error location) reaches: the key's
     line for a field, the item's for a list entry."""
+    import yaml
+
     for i, step in enumerate(loc):
         if isinstance(node, yaml.MappingNode):
             hit = next(((k, v) for k, v in node.value if k.value == step), None)
@@ -242,6 +254,8 @@ TEXT = ("shown",)
 def load(path: str | Path | None = None, lang: str = ENGLISH) -> dict[str, Parameter]:
     """Every parameter in ``path`` (npkit's own file by default), by id, checked; the text a
     page shows in ``lang``."""
+    import yaml
+
     name = FILE if path is None else str(path)
     if path is None:
         text = resources.files("npkit.law").joinpath("data/parameters.yaml").read_text("utf-8")

@@ -16,13 +16,7 @@ from importlib import resources
 from string import Formatter
 from typing import Any
 
-import yaml
-
 from npkit.datacache import shared_data
-
-# libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
-# these files)
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 CODE_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$"
 
@@ -49,9 +43,13 @@ def catalogue() -> dict[str, str]:
 def _read(files: list) -> dict[str, str]:
     import re
 
+    import yaml  # only when the shared cache has no entry (issue 16)
+
+    # libyaml's parser when PyYAML has it: the same data, several times faster
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     out: dict[str, str] = {}
     for entry in files:
-        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=_SAFE) or {}
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=safe) or {}
         for code, template in data.items():
             if not re.match(CODE_PATTERN, code):
                 raise WordingError(f"{entry.name}: {code!r} is not a dotted lower-case code")

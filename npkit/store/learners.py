@@ -50,6 +50,7 @@ from pathlib import Path
 from npkit.paths import default_store_path
 from npkit.store import codes
 from npkit.store import sql as store_sql
+from npkit.store.checks import MAX_MODULE, check_module  # noqa: F401 - offered here, as before
 
 DEFAULT_PATH = default_store_path()
 ENV_PATH = "NPKIT_STORE"
@@ -59,7 +60,6 @@ CODE_RE = re.compile(r"[a-z0-9][a-z0-9-]{3,39}")
 MAX_NICKNAME = 40
 MAX_ITEM = 100
 MAX_VALUE_BYTES = 20 * 1024
-MAX_MODULE = 999
 BUSY_TIMEOUT_MS = 15_000
 ISSUE_ATTEMPTS = 50
 
@@ -96,12 +96,6 @@ def clean_nickname(nickname: object) -> str | None:
     if len(kept) > MAX_NICKNAME:
         raise ValueError(f"a nickname has at most {MAX_NICKNAME} characters")
     return kept or None
-
-
-def check_module(module: object) -> int:
-    if isinstance(module, bool) or not isinstance(module, int) or not 0 <= module <= MAX_MODULE:
-        raise ValueError(f"a module is a whole number from 0 to {MAX_MODULE}")
-    return module
 
 
 def check_item(item: object) -> str:

@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import yaml
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
 
 from npkit import i18n
@@ -22,9 +21,8 @@ from npkit.cite_spec import PINPOINT_CHECK, PinpointCheck
 from npkit.i18n import content as translated
 from npkit.law.pinpoints import pinpoint_problem
 
-# libyaml's parser when PyYAML has it: the same data, several times faster (every kernel reads
-# these files)
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
 
 DATA = Path(str(resources.files("npkit.course") / "data"))
 _ROOT = DATA.parents[2]  # the folder holding the npkit package (a checkout or site-packages)
@@ -84,9 +82,13 @@ def read(path: Path, text_keys: tuple[str, ...], lang: str | None = None
     """The YAML data of ``path`` as ``lang`` (default: the current language) shows it, the
     ``th:`` overlays of its ``text_keys`` applied and removed (:mod:`npkit.i18n.content`), and
     its node tree (for line numbers)."""
+    import yaml  # only when the shared cache has no entry (issue 16)
+
+    # libyaml's parser when PyYAML has it: the same data, several times faster
+    safe = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         text = Path(path).read_text(encoding="utf-8")
-        raw, node = yaml.load(text, Loader=_SAFE), yaml.compose(text, Loader=_SAFE)
+        raw, node = yaml.load(text, Loader=safe), yaml.compose(text, Loader=safe)
     except OSError as exc:
         raise ContentError(f"{shown(path)}: cannot be read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
@@ -123,6 +125,8 @@ def localized(path: Path, raw: Any, node: yaml.Node | None, lang: str,
 
 def item_lines(node: yaml.Node | None, key: str | None = None) -> list[int]:
     """The first line of each item of the list at the top of the file (or under ``key``)."""
+    import yaml
+
     if key is not None and isinstance(node, yaml.MappingNode):
         node = next((v for k, v in node.value if k.value == key), None)
     if not isinstance(node, yaml.SequenceNode):
