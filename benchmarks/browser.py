@@ -40,7 +40,9 @@ async def launch(pw):
 @dataclass
 class Visit:
     notebook: str
-    ready_ms: float | None = None
+    ready_ms: float | None = None  # every widget output drawn and the key widget usable
+    key_ready_ms: float | None = None  # the key widget usable (the rest may still be drawing)
+    all_drawn_ms: float | None = None  # every widget output drawn
     first_widget_ms: float | None = None
     response_start_ms: float | None = None
     response_end_ms: float | None = None
@@ -112,7 +114,8 @@ async def load(tab, site: Site, page: P.Page, learner: str, visit: Visit,
         visit.errors += t.get("errors") or []
         return
     t = await tab.evaluate(P.READ_TIMINGS)
-    for key in ("ready_ms", "first_widget_ms", "response_start_ms", "response_end_ms",
+    for key in ("ready_ms", "key_ready_ms", "all_drawn_ms", "first_widget_ms",
+                "response_start_ms", "response_end_ms",
                 "dom_content_loaded_ms", "time_origin", "kernel_id"):
         setattr(visit, key, t.get(key))
     visit.errors += t.get("errors") or []
