@@ -73,6 +73,9 @@ READ_EXTRA = """() => {
   const long = b.longTasks || [];
   return {
     widget_outputs: b.widgetOutputs,
+    first_paint_ms: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
+    head_blocking_scripts: [...document.head.querySelectorAll('script[src]')].filter(
+      s => !s.defer && !s.async && s.type !== 'module').length,
     long_tasks: long.length, long_task_ms: long.reduce((s, t) => s + t[1], 0),
     long_tasks_before_ready: long.filter(t => t[0] < b.ready).length,
     dom_nodes: document.getElementsByTagName('*').length,
@@ -189,6 +192,9 @@ async def visit(browser, site: S.Site, notebook: str, label: str, profile: bool,
                    ws_frames_in=ws["frames_in"], ws_bytes_in=ws["bytes_in"],
                    ws_frames_out=ws["frames_out"], ws_bytes_out=ws["bytes_out"],
                    requests=dict(net["requests"]), bytes=dict(net["bytes"]),
+                   requests_total=sum(net["requests"].values()),
+                   npkit_requests=sum(n for k, n in net["requests"].items()
+                                      if k.startswith("npkit:npkit")),
                    errors=v.errors, ws_log=ws.get("log", []))
         B.measure_rss(v)
         out["preheated"] = B.used_preheated(site, v.kernel_id)
@@ -259,7 +265,8 @@ def summarise(visits: list[dict]) -> dict:
     return pages
 
 
-SHOW = ("ready_ms", "key_ready_ms", "all_drawn_ms", "response_end_ms", "dcl_ms", "last_file_ms",
+SHOW = ("ready_ms", "key_ready_ms", "all_drawn_ms", "first_paint_ms", "response_end_ms", "dcl_ms",
+        "last_file_ms", "head_blocking_scripts", "requests_total", "npkit_requests",
         "ws_handshake_ms", "ws_open_ms",
         "ws_first_sent_ms", "ws_first_frame_ms", "TaskDuration", "ScriptDuration",
         "LayoutDuration", "RecalcStyleDuration", "LayoutCount", "RecalcStyleCount",
