@@ -251,6 +251,14 @@ def summarise(visits: list[dict]) -> dict:
         row["visits"] = len(mine)
         row["errors"] = sorted({e for v in visits if v["notebook"] == nb for e in v["errors"]})
         pages[nb] = row
+    paired: dict = defaultdict(list)  # module / the floor visit just before it
+    before = None
+    for v in visits:
+        ok = v.get("ready_ms") and not real_errors(v)
+        if v["notebook"] == S.FLOOR:
+            before = v if ok else None
+        elif before is not None and ok:
+            paired[v["notebook"]].append(v["ready_ms"] / before["ready_ms"])
     floor = pages.get(S.FLOOR, {})
     for nb, row in pages.items():
         if nb == S.FLOOR:
@@ -260,6 +268,8 @@ def summarise(visits: list[dict]) -> dict:
                               and isinstance(floor.get(k), (int, float))}
         if row.get("ready_ms") and floor.get("ready_ms"):
             row["ready_ratio"] = round(row["ready_ms"] / floor["ready_ms"], 3)
+        if paired.get(nb):
+            row["paired_ratio"] = round(statistics.median(paired[nb]), 3)
         if row.get("key_ready_ms") and floor.get("key_ready_ms"):
             row["key_ready_ratio"] = round(row["key_ready_ms"] / floor["key_ready_ms"], 3)
     return pages
@@ -279,7 +289,7 @@ def table(pages: dict) -> str:
     lines = ["metric".ljust(22) + "".join(n[:12].rjust(13) for n in names)]
     for k in SHOW:
         lines.append(k.ljust(22) + "".join(str(pages[n].get(k)).rjust(13) for n in names))
-    for k in ("ready_ratio", "key_ready_ratio"):
+    for k in ("ready_ratio", "paired_ratio", "key_ready_ratio"):
         lines.append(k.ljust(22) + "".join(str(pages[n].get(k, "")).rjust(13) for n in names))
     return "\n".join(lines)
 
