@@ -196,11 +196,28 @@ async def visit(browser, site: S.Site, notebook: str, label: str, profile: bool,
                    npkit_requests=sum(n for k, n in net["requests"].items()
                                       if k.startswith("npkit:npkit")),
                    errors=v.errors, ws_log=ws.get("log", []))
+        out.update(phases(out, ws.get("log", [])))
         B.measure_rss(v)
         out["preheated"] = B.used_preheated(site, v.kernel_id)
     finally:
         await B.leave(tab, context, site, v.kernel_id)
     return out
+
+
+def phases(out: dict, frames: list) -> dict:
+    """The visit in four phases (ms): the HTML's end (the server and kernel finishing the page
+    after the visitor came), Voila's front end starting (DOMContentLoaded to the kernel
+    websocket), the kernel (websocket open to its largest frame, the widget states) and
+    drawing (the widget states to interactive)."""
+    ins = [f for f in frames if f[0] == "in"]
+    if not ins or None in (out.get("ready_ms"), out.get("ws_open_ms"), out.get("dcl_ms"),
+                           out.get("ws_handshake_ms")):
+        return {}
+    states = max(ins, key=lambda f: f[2])[1]
+    return {"phase_html_ms": out.get("response_end_ms"),
+            "phase_frontend_ms": round(out["ws_handshake_ms"] - out["dcl_ms"], 1),
+            "phase_kernel_ms": round(states - out["ws_open_ms"], 1),
+            "phase_draw_ms": round(out["ready_ms"] - states, 1)}
 
 
 def msg_type(data: str) -> str:
@@ -275,7 +292,8 @@ def summarise(visits: list[dict]) -> dict:
     return pages
 
 
-SHOW = ("ready_ms", "key_ready_ms", "all_drawn_ms", "first_paint_ms", "response_end_ms", "dcl_ms",
+SHOW = ("ready_ms", "phase_html_ms", "phase_frontend_ms", "phase_kernel_ms", "phase_draw_ms",
+        "key_ready_ms", "all_drawn_ms", "first_paint_ms", "response_end_ms", "dcl_ms",
         "last_file_ms", "head_blocking_scripts", "requests_total", "npkit_requests",
         "ws_handshake_ms", "ws_open_ms",
         "ws_first_sent_ms", "ws_first_frame_ms", "TaskDuration", "ScriptDuration",
