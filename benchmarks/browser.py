@@ -40,7 +40,9 @@ async def launch(pw):
 @dataclass
 class Visit:
     notebook: str
-    ready_ms: float | None = None
+    ready_ms: float | None = None  # every widget output drawn and the key widget usable
+    key_ready_ms: float | None = None  # the key widget usable (the rest may still be drawing)
+    all_drawn_ms: float | None = None  # every widget output drawn
     first_widget_ms: float | None = None
     response_start_ms: float | None = None
     response_end_ms: float | None = None
@@ -112,7 +114,8 @@ async def load(tab, site: Site, page: P.Page, learner: str, visit: Visit,
         visit.errors += t.get("errors") or []
         return
     t = await tab.evaluate(P.READ_TIMINGS)
-    for key in ("ready_ms", "first_widget_ms", "response_start_ms", "response_end_ms",
+    for key in ("ready_ms", "key_ready_ms", "all_drawn_ms", "first_widget_ms",
+                "response_start_ms", "response_end_ms",
                 "dom_content_loaded_ms", "time_origin", "kernel_id"):
         setattr(visit, key, t.get(key))
     visit.errors += t.get("errors") or []
@@ -156,11 +159,26 @@ async def visit_once(browser, site: Site, notebook: str, learner: str) -> Visit:
 
 
 def visit_order(notebooks: list[str], repeats: int) -> list[str]:
-    """Per repeat: floor, scenario lab, then floor again before the other modules, so the
-    floor and the lab always alternate and every module is near a floor visit."""
-    others = [nb for nb in notebooks if nb not in (FLOOR, P.LAB)]
-    one = [FLOOR, P.LAB] + ([FLOOR, *others] if others else [])
-    return one * repeats
+    """Per repeat: the floor before every module (floor, lab, floor, module 0, floor, module
+    1, ...), so each module's visit sits right after a floor visit: on a shared machine the
+    load drifts over a run, and a module measured six visits after its floor would carry
+    the drift into its ratio (paired_ratios)."""
+    modules = [nb for nb in notebooks if nb != FLOOR]
+    modules.sort(key=lambda nb: nb != P.LAB)  # the lab first, as before
+    return [page for nb in modules for page in (FLOOR, nb)] * repeats
+
+
+def paired_ratios(visits: list[Visit]) -> dict[str, float]:
+    """Per module, the median of its visits' time to interactive each divided by the floor
+    visit just before it (visit_order), visits with errors left out."""
+    ratios: dict[str, list[float]] = {}
+    floor = None
+    for v in visits:
+        if v.notebook == FLOOR:
+            floor = v if v.ready_ms and not v.errors else None
+        elif floor is not None and v.ready_ms and not v.errors:
+            ratios.setdefault(v.notebook, []).append(v.ready_ms / floor.ready_ms)
+    return {nb: round(statistics.median(rs), 3) for nb, rs in ratios.items()}
 
 
 async def first_render(browser, site: Site, notebooks: list[str], repeats: int,

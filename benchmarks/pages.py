@@ -1,9 +1,15 @@
 """What "interactive" means on each page, and the script that times it inside the page.
 
-A page is interactive when its key widget is in the DOM, visible (or in a step of the module
+A page is interactive when (1) every widget output of the page is drawn: Voila has replaced
+every output placeholder of the HTML (``script[type="application/vnd.voila.cell-output+json"]``)
+with its output and no widget output still says "Loading widget..." (ipywidgets' text until
+the view is built), and (2) its key widget is in the DOM, visible (or in a step of the module
 not yet shown, which npkit-steps.js hides with the ``hidden`` attribute only) and enabled:
 ipywidgets only draws a widget once the page's widget manager has connected to the kernel and
-fetched the widget's state, so a click on it then reaches the kernel. The time is
+fetched the widget's state, so a click on it then reaches the kernel. The floor page and every
+module end on this same condition (the floor's key widget is its only one); a module's key
+widget alone may be drawn before the rest of the page, which would flatter the module.
+``keyReady`` records when (2) alone first held, for comparison. The time is
 ``performance.now()`` in the page (milliseconds since navigation started): a
 ``MutationObserver``, installed before any of the page's own scripts run, checks the
 conditions in the next animation frame after each change of the DOM (when the browser lays the
@@ -55,7 +61,8 @@ PAGES: dict[str, Page] = {
 _INIT = r"""
 (() => {
   const conditions = __CONDITIONS__;
-  const bench = window.__npkBench = {ready: null, firstWidget: null, errors: []};
+  const bench = window.__npkBench = {ready: null, keyReady: null, allDrawn: null,
+                                     firstWidget: null, errors: []};
   const text = el => (el.textContent || '').replace(/\s+/g, ' ').trim();
   const shown = el => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   // A module shown in steps (npkit-steps.js) hides its other steps' cells with the hidden
@@ -79,13 +86,21 @@ _INIT = r"""
         text(h).startsWith(what) && shown(h));
     return false;
   };
+  // Every widget output drawn: no output placeholder left, none still loading its view.
+  const PENDING = 'script[type="application/vnd.voila.cell-output+json"]';
+  const LOADING = 'Loading widget...';
+  const drawn = () => document.readyState !== 'loading' && !document.querySelector(PENDING)
+    && ![...document.querySelectorAll('.jp-OutputArea-output')].some(o =>
+      !o.firstElementChild && o.textContent === LOADING);
   const ERRORS = [['Error displaying widget', 'a widget could not be displayed'],
                   ['This part of the module could not be shown', 'a cell failed']];
   const check = () => {
     const now = performance.now();
     if (bench.firstWidget === null && document.querySelector('.jupyter-widgets'))
       bench.firstWidget = now;
-    if (bench.ready === null && conditions.every(found)) {
+    if (bench.allDrawn === null && drawn()) bench.allDrawn = now;
+    if (bench.keyReady === null && conditions.every(found)) bench.keyReady = now;
+    if (bench.ready === null && bench.allDrawn !== null && bench.keyReady !== null) {
       bench.ready = now;
       const body = document.body ? document.body.innerText : '';
       for (const [needle, what] of ERRORS) if (body.includes(needle)) bench.errors.push(what);
@@ -123,6 +138,7 @@ READ_TIMINGS = """() => {
     if (body.includes('Error displaying widget')) b.errors.push('a widget could not be displayed');
   }
   return {ready_ms: b.ready, first_widget_ms: b.firstWidget, errors: b.errors,
+          key_ready_ms: b.keyReady, all_drawn_ms: b.allDrawn,
           time_origin: performance.timeOrigin, kernel_id: kernel,
           response_start_ms: nav.responseStart, response_end_ms: nav.responseEnd,
           dom_content_loaded_ms: nav.domContentLoadedEventEnd,

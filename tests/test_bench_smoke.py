@@ -252,3 +252,22 @@ def test_the_slowest_module_is_held_to_the_target():
     assert h["first_render_slowest"] == "03_models.ipynb"
     assert report.verdict(h, next(t for t in report.TARGETS
                                   if t.key == "first_render_ratio_max")) == "MISSED"
+
+
+def test_visit_order_puts_the_floor_before_every_module():
+    mods = [pages.LAB, "00_start_here.ipynb", "01_is_this_trafficking.ipynb"]
+    order = browser.visit_order([*mods, FLOOR], 2)
+    assert len(order) == 2 * 2 * len(mods)
+    assert order[0::2] == [FLOOR] * (2 * len(mods))  # a floor visit before each module's
+    assert order[1::2] == mods * 2  # the lab first, every module once per repeat
+
+
+def test_paired_ratios_divide_by_the_floor_visit_just_before():
+    visits = [fake_visit(FLOOR, 1000), fake_visit(pages.LAB, 1100),
+              fake_visit(FLOOR, 2000), fake_visit("01_is_this_trafficking.ipynb", 2400),
+              fake_visit(FLOOR, 1000), fake_visit(pages.LAB, 1300)]
+    broken = fake_visit(FLOOR, 500)
+    broken.errors.append("a cell failed")
+    visits += [broken, fake_visit(pages.LAB, 5000)]  # after a failed floor visit: left out
+    assert browser.paired_ratios(visits) == {pages.LAB: 1.2,
+                                             "01_is_this_trafficking.ipynb": 1.2}

@@ -370,6 +370,29 @@ def test_module_page_is_offline_hides_checked_outputs_and_links_modules(jupyter_
     assert "mathjax" not in html.lower() and "cdnjs" not in html
 
 
+NPKIT_SCRIPT = re.compile(r'<script( defer)? src="[^"]*static/(npkit[\w.-]*\.js)')
+
+
+@pytest.mark.parametrize("number", [m.number for m in MODULES])
+def test_module_page_loads_each_script_once_and_only_where_used(jupyter_path, number):
+    """Issue 16: npkit-steps.js only on a module shown one step at a time; only the two
+    scripts the top bar needs while the page streams (npkit-lang.js, npkit.js) hold up the
+    parser, the others are deferred (they start once the page is parsed anyway)."""
+    module = MODULES[number]
+    nb = build_notebooks.build(ROOT / "notebooks" / module.notebook.replace(".ipynb", ".py"))
+    html = render_module(nb)
+    scripts = NPKIT_SCRIPT.findall(html)
+    names = [name for _, name in scripts]
+    assert len(names) == len(set(names)), names
+    blocking = [name for defer, name in scripts if not defer]
+    assert blocking == ["npkit-lang.js", "npkit.js"]
+    assert ("npkit-steps.js" in names) == bool(module.steps) == ("data-npk-steps" in html)
+    expected = {"npkit-lang.js", "npkit.js", "npkit-connection.js", "npkit-a11y.js",
+                "npkit-layout.js"} | ({"npkit-steps.js"} if module.steps else set())
+    assert set(names) == expected
+    assert len(names) == (6 if module.steps else 5)
+
+
 # ---------------------------------------------------------------- the build
 
 def test_build_tags_checked_cells_and_only_those(tmp_path):
