@@ -75,7 +75,8 @@ def summarise_first_render(visits: list[B.Visit]) -> dict:
             "visits": [v.summary() for v in mine],
         }
     floor = pages.get(S.FLOOR, {}).get("median_ms")
-    return {"pages": pages, "floor_ms": floor, "lab_ms": pages.get(P.LAB, {}).get("median_ms")}
+    return {"pages": pages, "floor_ms": floor, "lab_ms": pages.get(P.LAB, {}).get("median_ms"),
+            "paired_ratios": B.paired_ratios(visits)}
 
 
 async def browser_part(args, log) -> dict:
@@ -360,6 +361,8 @@ def headline(results: dict) -> dict:
         "first_render_ratio_max": ratios.get(slowest) if slowest else None,
         "first_render_slowest": slowest,
         "first_render_ratio_lab": ratios.get(P.LAB),
+        # each visit ÷ the floor visit just before it, the median per module (context)
+        "first_render_ratio_paired": first.get("paired_ratios", {}),
         "toggle_p50_ms": r(percentile(toggles, 50), 2),
         "toggle_p95_ms": r(percentile(toggles, 95), 2),
         "toggle_count": len(toggles),

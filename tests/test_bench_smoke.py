@@ -96,6 +96,9 @@ def test_headline_from_browser_results():
     h = run.headline(results)
     assert h["first_render_ratio"] == {pages.LAB: pytest.approx(1200 / 1100, abs=1e-3)}
     assert h["first_render_ratio_max"] == pytest.approx(1200 / 1100, abs=1e-3)
+    # each lab visit ÷ the floor visit before it: 1100/1000 and 1300/1200, their median
+    assert h["first_render_ratio_paired"] == {
+        pages.LAB: pytest.approx((1100 / 1000 + 1300 / 1200) / 2, abs=1e-3)}
     assert h["toggle_p50_ms"] == pytest.approx(50.5, abs=0.01)
     assert h["toggle_p95_ms"] == pytest.approx(95.05, abs=0.01)
     assert h["concurrent_all_ready_s"] == 12.0
