@@ -175,12 +175,21 @@ class OutcomeMatrix:
         self.caption = caption
         self.status = ui.html_widget()
         self.table = ui.html_widget()
-        self.widget = w.VBox([self.status, self.table], layout=ui.shared(w.Layout))
+        self._widget: w.VBox | None = None
         self.baseline: dict[str, str] = {}
         self.baseline_marks: dict[str, tuple[Confidence, ...]] = {}
         self.rows: list[Row] = []
         self.last_changes: list[Change] | None = None
         self.since_loaded: list[Change] = []
+
+    @property
+    def widget(self) -> w.VBox:
+        """The status line above the table, as one box: made when asked for, since a page
+        that lays out ``status`` and ``table`` itself (the scenario lab) would otherwise
+        send the front end a box it never shows (issue 16)."""
+        if self._widget is None:
+            self._widget = ui.vbox([self.status, self.table])
+        return self._widget
 
     def set_baseline(self, a: Assessment, announce: str = "") -> None:
         """Start from ``a`` (a newly loaded case): no row is marked changed."""
