@@ -254,6 +254,16 @@ def test_a_crafted_case_id_or_row_is_refused(lab):
     assert "no such row" in lab.message.value
 
 
+def test_a_crafted_value_of_the_other_outcomes_toggle_shows_nothing(lab):
+    import traitlets
+
+    with pytest.raises(traitlets.TraitError):
+        lab.others_button.set_state({"value": "<b>yes</b>"})  # as a widget message would
+    assert lab.others_button.value is False
+    lab._toggle_others("yes")
+    assert lab.others.value == ""
+
+
 def test_an_engine_error_becomes_a_message_not_a_traceback(lab, monkeypatch):
     import npkit.course.widgets.scenario_lab as mod
 
@@ -353,16 +363,52 @@ def test_why_panel_explains_the_selected_row(lab):
     assert "not protected" in lab.why.value
 
 
+def shown_others(lab):
+    """The list under "Every other outcome", pressed if it is offered ("" when it is not)."""
+    if "npk-gone" in lab.others_button._dom_classes:
+        return ""
+    lab.others_button.value = True
+    return lab.others.value
+
+
 def test_counterfactuals_on_load_then_on_demand(lab):
     assert "would become" in lab.counterfactuals.value
     assert "imminent" in lab.counterfactuals.value
     lab.quick["voluntary_association"].value = True
     lab.means["fraud"].value = False
     assert "Press <strong>What would have to change?</strong>" in lab.counterfactuals.value
+    assert "npk-gone" in lab.others_button._dom_classes  # nothing to list yet
     lab.counterfactual_button.click()
-    assert "would become" in lab.counterfactuals.value
+    assert "would become" in lab.counterfactuals.value + shown_others(lab)
     lab.reset()
     assert "would become" in lab.counterfactuals.value  # remembered for the loaded facts
+
+
+def test_every_other_outcome_is_made_when_asked_for(lab):
+    """The other rows' changes are not in the page until the trainee presses the toggle; then
+    they are listed, with a status line, as the <details> they replace listed them."""
+    button = lab.others_button
+    assert button.description == "Every other outcome" and button.tooltip
+    assert "npk-gone" not in button._dom_classes and button.value is False
+    assert lab.others.value == ""
+    assert "Every other outcome" not in lab.counterfactuals.value
+    button.value = True
+    shown = lab.others.value
+    assert 'role="status"' in shown and "Every other outcome is listed below." in shown
+    assert "Victim of trafficking" in shown and "would become" in shown
+    assert "Duress (England &amp; Wales)" not in shown  # the row explained above it
+    button.value = False
+    assert lab.others.value == ""
+    # the same list stays open across a redraw that leaves it as it was ...
+    button.value = True
+    lab.explain(lab.why_row.value)
+    assert button.value is True and lab.others.value == shown
+    # ... a new one starts closed, as a <details> drawn again did
+    lab.why_row.value = "victim"
+    assert button.value is False and lab.others.value == ""
+    button.value = True
+    assert "Duress (England &amp; Wales)" in lab.others.value
+    assert "<li>Victim of trafficking<ul>" not in lab.others.value
 
 
 def test_picker_loads_any_case_and_rebuilds_threat_rows(lab, cases):

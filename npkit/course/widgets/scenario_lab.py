@@ -133,9 +133,19 @@ class ScenarioLab(Stateful):
         self.counterfactual_button = ui.button(
             _("What would have to change?"),
             tooltip=_("Work out which one or two facts would flip each outcome"))
-        self.counterfactual_button.layout = ui.shared(w.Layout, width="auto",
-                                                      align_self="flex-start")
         self.counterfactual_button.on_click(lambda _b: self.show_counterfactuals())
+        # "Every other outcome": the changes for every row but the one explained, made only
+        # when the trainee presses it (issue 16: the list was a third of the page's widget
+        # state, sent to every trainee inside a closed <details>). Hidden (npk-gone) while
+        # there is nothing to list.
+        self.others_button = w.ToggleButton(
+            description=_("Every other outcome"), tooltip=_("Every other outcome"),
+            layout=ui.shared(w.Layout, width="auto"), style=ui.shared_style(w.ToggleButton),
+            _dom_classes=("npk-gone",))
+        self.others_button.observe(lambda ch: self._toggle_others(ch["new"]), "value")
+        self.others = ui.html_widget()
+        self._others_key: Any = None
+        self._others_rows: list = []
         self.reset_button = ui.button(_("Reset to the case file"), tooltip=_("Undo every change"))
         self.reset_button.on_click(lambda _b: self.reset())
 
@@ -166,7 +176,7 @@ class ScenarioLab(Stateful):
             self.status, self.matrix,
             _section(_("Why?")), self.why_row, self.why,
             _section(_("What would have to change")), self.counterfactual_button,
-            self.counterfactuals,
+            self.counterfactuals, self.others_button, self.others,
             _section(_("Your changes")), self.your_changes, self.download.widget,
         ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab-outcomes",))
         # From 1280 px wide the facts and this panel sit side by side and the panel stays in
@@ -441,20 +451,47 @@ class ScenarioLab(Stateful):
 
     def _draw_counterfactuals(self) -> None:
         found = self._counterfactuals(compute=False)
+        others: list = []
         if found is None:
             self.counterfactuals.value = ui.value("scenario_lab/counterfactuals.html.j2",
                                                   found=False)
-            return
-        key = self.why_row.value
-        labels = {r.key: r.label for r in self.outcomes.rows}
-        flips = {r.key: [c for c in found if c.path == f"{r.key}.outcome"]
-                 for r in self.outcomes.rows}
-        # the changes in the learner's language: each is a wording code (npkit.render.words)
-        others = [(r.label, rw.worded_changes(flips[r.key])) for r in self.outcomes.rows
-                  if flips[r.key] and r.key != key]
-        self.counterfactuals.value = ui.value(
-            "scenario_lab/counterfactuals.html.j2", found=True, label=labels.get(key, key),
-            mine=rw.worded_changes(flips.get(key, [])), others=others)
+        else:
+            key = self.why_row.value
+            labels = {r.key: r.label for r in self.outcomes.rows}
+            flips = {r.key: [c for c in found if c.path == f"{r.key}.outcome"]
+                     for r in self.outcomes.rows}
+            others = [(r.label, flips[r.key]) for r in self.outcomes.rows
+                      if flips[r.key] and r.key != key]
+            # the changes in the learner's language: each is a wording code
+            # (npkit.render.words)
+            self.counterfactuals.value = ui.value(
+                "scenario_lab/counterfactuals.html.j2", found=True, label=labels.get(key, key),
+                mine=rw.worded_changes(flips.get(key, [])))
+        # As the <details> this replaces: a list that stays the same stays open, a new one
+        # starts closed.
+        shown_key = (self.counterfactuals.value, others)
+        if shown_key != self._others_key:
+            self._others_key = shown_key
+            self._others_rows = others
+            self._silently(self.others_button, False)
+            self.others.value = ""
+        if others:
+            self.others_button.remove_class("npk-gone")
+        else:
+            self.others_button.add_class("npk-gone")
+
+    @_guarded
+    def _toggle_others(self, shown: Any) -> bool:
+        """Show (or empty) the list of every other row's changes under its toggle button."""
+        if self.editor._quiet:
+            return False
+        if shown is True and self._others_rows:
+            self.others.value = ui.value(
+                "scenario_lab/other_outcomes.html.j2",
+                others=[(label, rw.worded_changes(hits)) for label, hits in self._others_rows])
+        else:
+            self.others.value = ""
+        return True
 
     # ------------------------------------------------------------------ for tests and benches
 
