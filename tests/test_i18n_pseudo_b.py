@@ -42,6 +42,7 @@ def _lab_findings() -> list[str]:
                                                      "'no-such-case'"]))
 
     check()
+    lab.download.button.click()  # the link and its preview, made when asked for
     lab.quick["imminent_threat"].value = not lab.quick["imminent_threat"].value
     check()
     # every kind of change in "Your changes": a quick fact, means, a threat's part, the charge
@@ -54,6 +55,8 @@ def _lab_findings() -> list[str]:
     lab.edit("no.such.control", True)  # refused: a message
     check()
     lab.show_counterfactuals()
+    lab.others_button.value = True  # "Every other outcome", made when asked for
+    check()
     lab.explain("no such row")
     check()
     lab.set_state({"case": "no-such-case", "changes": {}})

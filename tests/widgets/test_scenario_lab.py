@@ -306,13 +306,39 @@ def test_html_payloads_are_escaped_in_every_view(cases, tmp_path):
     assert "Fraud &lt;img" in everything
     text = decode_data_uri(lab.download.href)
     assert case_from_text(text, expected_id="jane_edited").offences[0].charge == "Fraud " + bad
+    lab.download.button.click()  # the preview of the case file, made when asked for
+    assert "Fraud &lt;img" in lab.download.widget.value
+    assert "<img" not in lab.download.widget.value and "<script" not in lab.download.widget.value
 
 
 # ---------------------------------------------------------------- download
 
 
+def test_download_link_is_made_when_asked_for_then_follows_the_facts(lab):
+    """Nothing of the case file is in the page until the trainee presses the button; then the
+    link is there, a screen reader hears so, the button goes, and the link follows every
+    change (issue 16)."""
+    button = lab.download.button
+    assert button.description == "Prepare the case file to download" and button.tooltip
+    assert lab.download.widget.value == "" and not lab.download.prepared
+    assert "npk-gone" not in button._dom_classes
+    lab.quick["imminent_threat"].value = True
+    assert lab.download.widget.value == ""
+    button.click()
+    html = lab.download.widget.value
+    assert 'role="status"' in html and "The case file is ready" in html
+    assert f'href="{lab.download.href}"' in html and "npk-gone" in button._dom_classes
+    assert "an imminent threat" in decode_data_uri(lab.download.href)
+    lab.quick["imminent_threat"].value = False
+    html = lab.download.widget.value
+    assert "The case file is ready" not in html  # said once, not at every change
+    assert "an imminent threat" not in decode_data_uri(lab.download.href)
+    assert f'href="{lab.download.href}"' in html
+
+
 def test_download_round_trips_and_validates(lab, tmp_path, capsys):
     lab.quick["imminent_threat"].value = True
+    lab.download.button.click()
     lab.means["surveillance"].value = False
     html = lab.download.widget.value
     assert "Download this scenario as a case file</a>" in html

@@ -4,6 +4,11 @@
 The case to download is made by :func:`npkit.casefile.scenario.edited_copy` (its own id and
 title, no ``expected`` block), so it never clashes with the case it came from and still
 passes ``npkit validate``.
+
+The link and its preview hold the case file twice (about 12 KB), so they are made when the
+trainee first presses :attr:`DownloadLink.button` (issue 16: every trainee's kernel built them
+and sent them with the page, though few download). From then on they follow every change, as
+before; until then the case to download is only remembered.
 """
 
 from __future__ import annotations
@@ -11,14 +16,17 @@ from __future__ import annotations
 import base64
 import binascii
 from collections import OrderedDict
+from collections.abc import Callable
 
 from npkit.casefile.cache import content_key
 from npkit.casefile.case import Case
 from npkit.casefile.editing import to_yaml
 from npkit.course.widgets import ui
+from npkit.i18n import N_, _
 
 MIME = "application/yaml"
 PREFIX = f"data:{MIME};charset=utf-8;base64,"
+FAILED = N_("The case file could not be made.")
 
 
 def data_uri(text: str) -> str:
@@ -36,15 +44,21 @@ def decode_data_uri(href: str) -> str:
 
 
 class DownloadLink:
-    """``.widget`` shows the link; ``.href``, ``.filename`` and ``.text`` hold what it gives."""
+    """``.button`` makes the link, ``.widget`` shows it (and, once made, says so to a screen
+    reader); ``.href``, ``.filename`` and ``.text`` hold what it gives for the case last shown
+    (:meth:`show`), whether or not the link is made yet. ``.prepared``: the link is made and
+    follows every :meth:`show`."""
 
     CACHE_SIZE = 64
 
     def __init__(self) -> None:
         self.widget = ui.html_widget()
-        self.href = ""
-        self.filename = ""
-        self.text = ""
+        self.button = ui.button(_("Prepare the case file to download"),
+                                tooltip=_("Make your version of this case a file you can "
+                                          "download and share"))
+        self.button.on_click(lambda _b: self.prepare())
+        self.prepared = False
+        self._case: Case | Callable[[], Case] | None = None
         # Writing YAML is most of an edit's cost (about 10 ms), so a scenario seen before (a
         # switch toggled back) reuses its text.
         self._yaml: OrderedDict[str, str] = OrderedDict()
@@ -60,10 +74,45 @@ class DownloadLink:
                 self._yaml.popitem(last=False)
         return self._yaml[key]
 
-    def show(self, case: Case) -> None:
-        self.text = self._to_yaml(case)
-        self.filename = f"{case.id}.yaml"
-        self.href = data_uri(self.text)
-        size = max(1, round(len(self.text.encode("utf-8")) / 1024))
-        self.widget.value = ui.value("scenario_lab/download.html.j2", href=self.href,
-                                     filename=self.filename, size=size, text=self.text)
+    @property
+    def case(self) -> Case | None:
+        """The case to download (made now if it was given as a function)."""
+        if callable(self._case):
+            self._case = self._case()
+        return self._case
+
+    @property
+    def text(self) -> str:
+        case = self.case
+        return "" if case is None else self._to_yaml(case)
+
+    @property
+    def filename(self) -> str:
+        case = self.case
+        return "" if case is None else f"{case.id}.yaml"
+
+    @property
+    def href(self) -> str:
+        return data_uri(self.text) if self.case is not None else ""
+
+    def show(self, case: Case | Callable[[], Case]) -> None:
+        """The case to download now (or a function that makes it): the link follows it once
+        made, else it is made only if the trainee asks."""
+        self._case = case
+        if self.prepared:
+            self._draw()
+
+    @ui.guard(FAILED, status="widget")
+    def prepare(self) -> None:
+        """Make the link (the button's work), say so, and keep it following the case."""
+        if self.case is None:
+            return
+        self.prepared = True
+        self.button.add_class("npk-gone")  # its work is done: the link takes its place
+        self._draw(ready=True)
+
+    def _draw(self, *, ready: bool = False) -> None:
+        text = self.text
+        size = max(1, round(len(text.encode("utf-8")) / 1024))
+        self.widget.value = ui.value("scenario_lab/download.html.j2", href=data_uri(text),
+                                     filename=self.filename, size=size, text=text, ready=ready)

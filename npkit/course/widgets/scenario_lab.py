@@ -96,7 +96,9 @@ class ScenarioLab(Stateful):
     ``picker`` (case dropdown), ``quick[key]`` (quick-fact checkboxes), ``means[term]``,
     ``threats[n][part]``, ``offence[part]`` (fact controls), ``why_row`` (row to explain),
     ``counterfactual_button``, ``reset_button``; and the HTML outputs ``status``, ``matrix``,
-    ``why``, ``counterfactuals``, ``your_changes``, ``download.widget`` and ``message``.
+    ``why``, ``counterfactuals``, ``your_changes``, ``download.widget`` and ``message``;
+    ``others_button`` (the toggle "Every other outcome") and its list ``others``;
+    ``download.button`` (makes the download link).
     ``edit(field, value)`` is the change handler every control calls.
 
     Saved state (:meth:`get_state`): ``{"case": <case id>, "changes": {<field>: <value>}}``,
@@ -114,7 +116,6 @@ class ScenarioLab(Stateful):
         self.loaded: Case | None = None
         self.scenario: Scenario | None = None
         self.case: Case | None = None
-        self.edited: Case | None = None
         self.assessment: Assessment | None = None
         self.baseline: Assessment | None = None
         self._cf: OrderedDict[Any, list] = OrderedDict()
@@ -177,7 +178,8 @@ class ScenarioLab(Stateful):
             _section(_("Why?")), self.why_row, self.why,
             _section(_("What would have to change")), self.counterfactual_button,
             self.counterfactuals, self.others_button, self.others,
-            _section(_("Your changes")), self.your_changes, self.download.widget,
+            _section(_("Your changes")), self.your_changes, self.download.button,
+            self.download.widget,
         ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab-outcomes",))
         # From 1280 px wide the facts and this panel sit side by side and the panel stays in
         # view while the facts scroll (npkit.css: .npk-lab-grid; npkit-layout.js keeps the row
@@ -194,6 +196,11 @@ class ScenarioLab(Stateful):
             lab,
         ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab",))
         self.load(self.picker.value)
+
+    @property
+    def edited(self) -> Case | None:
+        """The scenario as the case file the download link gives."""
+        return self.download.case
 
     @property
     def threats(self):
@@ -413,8 +420,9 @@ class ScenarioLab(Stateful):
         # shown in the learner's language; the downloaded file records them in English
         self.your_changes.value = ui.value("scenario_lab/changes.html.j2",
                                            changes=[rw.said(c) for c in changes])
-        self.edited = edited_copy(self.loaded, self.case, [str(c) for c in changes])
-        self.download.show(self.edited)
+        # the case to download, made only once the trainee asks for the link (download.py)
+        self.download.show(functools.partial(edited_copy, self.loaded, self.case,
+                                             [str(c) for c in changes]))
 
     def _draw_why(self) -> None:
         key = self.why_row.value
