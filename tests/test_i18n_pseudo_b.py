@@ -42,7 +42,6 @@ def _lab_findings() -> list[str]:
                                                      "'no-such-case'"]))
 
     check()
-    lab.download.button.click()  # the link and its preview, made when asked for
     lab.quick["imminent_threat"].value = not lab.quick["imminent_threat"].value
     check()
     # every kind of change in "Your changes": a quick fact, means, a threat's part, the charge
@@ -51,7 +50,11 @@ def _lab_findings() -> list[str]:
         assert lab.edit(name, value), name
     check()
     # the downloaded file records the changes in English, so the list is checked on its own
+    # (before the download link, which shares its widget, is made)
+    assert not lab.download.prepared
     found.extend(bypassed([lab.your_changes]))
+    lab.download.button.click()  # the link and its preview, made when asked for
+    check()
     lab.edit("no.such.control", True)  # refused: a message
     check()
     lab.show_counterfactuals()

@@ -320,10 +320,12 @@ def test_download_link_is_made_when_asked_for_then_follows_the_facts(lab):
     change (issue 16)."""
     button = lab.download.button
     assert button.description == "Prepare the case file to download" and button.tooltip
-    assert lab.download.widget.value == "" and not lab.download.prepared
-    assert "npk-gone" not in button._dom_classes
+    assert not lab.download.prepared and "npk-gone" not in button._dom_classes
+    # the link shares its widget with the list of changes, above it
+    assert lab.download.widget is lab.your_changes
+    assert "Your changes" in lab.your_changes.value and "npk-download" not in lab.your_changes.value
     lab.quick["imminent_threat"].value = True
-    assert lab.download.widget.value == ""
+    assert "npk-download" not in lab.your_changes.value and "yaml" not in lab.your_changes.value
     button.click()
     html = lab.download.widget.value
     assert 'role="status"' in html and "The case file is ready" in html

@@ -18,6 +18,8 @@ import binascii
 from collections import OrderedDict
 from collections.abc import Callable
 
+import ipywidgets as w
+
 from npkit.casefile.cache import content_key
 from npkit.casefile.case import Case
 from npkit.casefile.editing import to_yaml
@@ -45,14 +47,16 @@ def decode_data_uri(href: str) -> str:
 
 class DownloadLink:
     """``.button`` makes the link, ``.widget`` shows it (and, once made, says so to a screen
-    reader); ``.href``, ``.filename`` and ``.text`` hold what it gives for the case last shown
-    (:meth:`show`), whether or not the link is made yet. ``.prepared``: the link is made and
-    follows every :meth:`show`."""
+    reader) under what the owner puts above it (:meth:`show`'s ``above``: the scenario lab's
+    list of changes shares the widget, issue 16); ``.href``, ``.filename`` and ``.text`` hold
+    what it gives for the case last shown, whether or not the link is made yet.
+    ``.prepared``: the link is made and follows every :meth:`show`."""
 
     CACHE_SIZE = 64
 
-    def __init__(self) -> None:
-        self.widget = ui.html_widget()
+    def __init__(self, widget: w.HTML | None = None) -> None:
+        self.widget = widget if widget is not None else ui.html_widget()
+        self._above = ui.Markup("")
         self.button = ui.button(_("Prepare the case file to download"),
                                 tooltip=_("Make your version of this case a file you can "
                                           "download and share"))
@@ -95,12 +99,13 @@ class DownloadLink:
     def href(self) -> str:
         return data_uri(self.text) if self.case is not None else ""
 
-    def show(self, case: Case | Callable[[], Case]) -> None:
-        """The case to download now (or a function that makes it): the link follows it once
-        made, else it is made only if the trainee asks."""
+    def show(self, case: Case | Callable[[], Case], above: str = "") -> None:
+        """The case to download now (or a function that makes it), and the trusted HTML
+        shown above the link: the link follows the case once made, else it is made only if
+        the trainee asks."""
         self._case = case
-        if self.prepared:
-            self._draw()
+        self._above = ui.Markup(above)
+        self._draw()
 
     @ui.guard(FAILED, status="widget")
     def prepare(self) -> None:
@@ -112,7 +117,12 @@ class DownloadLink:
         self._draw(ready=True)
 
     def _draw(self, *, ready: bool = False) -> None:
+        if not self.prepared:
+            self.widget.value = ui.value("scenario_lab/sections.html.j2",
+                                         parts=[self._above]) if self._above else ""
+            return
         text = self.text
         size = max(1, round(len(text.encode("utf-8")) / 1024))
-        self.widget.value = ui.value("scenario_lab/download.html.j2", href=data_uri(text),
-                                     filename=self.filename, size=size, text=text, ready=ready)
+        self.widget.value = ui.value("scenario_lab/download.html.j2", above=self._above,
+                                     href=data_uri(text), filename=self.filename, size=size,
+                                     text=text, ready=ready)

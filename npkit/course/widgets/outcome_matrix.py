@@ -171,8 +171,12 @@ class OutcomeMatrix:
     Call :meth:`set_baseline` with the case as loaded, then :meth:`show` after every change.
     """
 
-    def __init__(self, caption: str = N_("Outcomes: the case as loaded and now")) -> None:
+    def __init__(self, caption: str = N_("Outcomes: the case as loaded and now"), *,
+                 after: str = "") -> None:
+        # ``after``: the heading of what follows the table on the page (a msgid, N_), drawn in
+        # the table's widget rather than in a widget of its own (issue 16)
         self.caption = caption
+        self.after = after
         self.status = ui.html_widget()
         self.table = ui.html_widget()
         self._widget: w.VBox | None = None
@@ -213,7 +217,8 @@ class OutcomeMatrix:
     def _draw(self, announce: str, point: bool = False) -> None:
         text = status_text(self.last_changes, self.since_loaded)
         self.status.value = ui.value("matrix/status.html.j2", announce=announce, text=text)
-        self.table.value = ui.value("matrix/table.html.j2", **_table(
+        self.table.value = ui.value("matrix/table.html.j2", after=_(self.after) if self.after
+                                    else "", **_table(
             self.rows, self.baseline, self.caption, self.baseline_marks,
             [c.key for c in self.last_changes or ()] if point else ()))
 

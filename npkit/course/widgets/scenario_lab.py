@@ -86,8 +86,10 @@ def _menu_label(label: str) -> str:
     return label.removeprefix(_("Model: {title}").format(title=""))
 
 
-def _section(title: str = "", text: str = "") -> w.HTML:
-    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text)
+def _heading(title: str = "", text: str = "") -> ui.Markup:
+    """A part's heading (and line), to go in the HTML widget before it (issue 16: a widget
+    model each was sent to every trainee)."""
+    return ui.render("scenario_lab/section.html.j2", title=title, text=text)
 
 
 class ScenarioLab(Stateful):
@@ -124,13 +126,14 @@ class ScenarioLab(Stateful):
         self.quick = self.editor.quick
         self.means = self.editor.means
         self.offence = self.editor.offence
-        self.outcomes = OutcomeMatrix()
+        # the heading of the part under the table goes in the table's widget (issue 16)
+        self.outcomes = OutcomeMatrix(after=N_("Why?"))
         self.status, self.matrix = self.outcomes.status, self.outcomes.table
         self.story = ui.html_widget()
         self.why = ui.html_widget()
         self.counterfactuals = ui.html_widget()
         self.your_changes = ui.html_widget()
-        self.download = DownloadLink()
+        self.download = DownloadLink(self.your_changes)  # the link under the list of changes
         self.counterfactual_button = ui.button(
             _("What would have to change?"),
             tooltip=_("Work out which one or two facts would flip each outcome"))
@@ -174,12 +177,11 @@ class ScenarioLab(Stateful):
         self.why_row.observe(lambda ch: self.explain(ch["new"]), "value")
 
         results = w.VBox([
-            self.status, self.matrix,
-            _section(_("Why?")), self.why_row, self.why,
-            _section(_("What would have to change")), self.counterfactual_button,
-            self.counterfactuals, self.others_button, self.others,
-            _section(_("Your changes")), self.your_changes, self.download.button,
-            self.download.widget,
+            self.status, self.matrix,  # the table, then the heading "Why?"
+            self.why_row, self.why,  # the row explained, then "What would have to change"
+            self.counterfactual_button, self.counterfactuals, self.others_button, self.others,
+            self.your_changes,  # its heading, the list and, once made, the download link
+            self.download.button,
         ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab-outcomes",))
         # From 1280 px wide the facts and this panel sit side by side and the panel stays in
         # view while the facts scroll (npkit.css: .npk-lab-grid; npkit-layout.js keeps the row
@@ -418,11 +420,12 @@ class ScenarioLab(Stateful):
         self._draw_counterfactuals()
         changes = said_changes(self.loaded, self.scenario)
         # shown in the learner's language; the downloaded file records them in English
-        self.your_changes.value = ui.value("scenario_lab/changes.html.j2",
-                                           changes=[rw.said(c) for c in changes])
+        listed = ui.render("scenario_lab/sections.html.j2", parts=[
+            _heading(_("Your changes")),
+            ui.render("scenario_lab/changes.html.j2", changes=[rw.said(c) for c in changes])])
         # the case to download, made only once the trainee asks for the link (download.py)
         self.download.show(functools.partial(edited_copy, self.loaded, self.case,
-                                             [str(c) for c in changes]))
+                                             [str(c) for c in changes]), above=listed)
 
     def _draw_why(self) -> None:
         key = self.why_row.value
@@ -430,8 +433,9 @@ class ScenarioLab(Stateful):
         label = {r.key: r.label for r in self.outcomes.rows}.get(
             key, dict((k, lbl) for lbl, k in self.why_row.options)[key])
         before = self.outcomes.baseline.get(key, node.outcome)
-        self.why.value = ui.value("scenario_lab/why.html.j2", label=label, before=before,
-                                  node=node)
+        self.why.value = ui.value("scenario_lab/sections.html.j2", parts=[
+            ui.render("scenario_lab/why.html.j2", label=label, before=before, node=node),
+            _heading(_("What would have to change"))])
 
     def _counterfactuals(self, *, compute: bool, shared: bool = False) -> list | None:
         """The counterfactuals for the facts now: remembered per set of facts, searched for
