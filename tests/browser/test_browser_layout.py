@@ -97,6 +97,8 @@ def reveal_5(page) -> None:
     expect(page.locator(".npk-fact-said")).to_be_visible()
     # what the lab makes only when asked for (issue 16): every other outcome, the download
     press(page, "What would have to change?")
+    # offered once the search has run for the facts shown
+    expect(page.get_by_role("button", name="Every other outcome", exact=True)).to_be_visible()
     press(page, "Every other outcome")
     expect(page.locator(".npk-other-outcomes")).to_be_visible()
     press(page, "Prepare the case file to download")

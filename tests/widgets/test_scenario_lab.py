@@ -46,6 +46,12 @@ def row(lab, key):
     return tuple(" ".join(c.split()) for c in p.cells)
 
 
+def table(lab):
+    """The outcome table as the lab shows it, without the status line above it (one widget)."""
+    value = lab.matrix.value
+    return value[value.index("<table"):value.index("</table>")]
+
+
 def html_values(widget):
     """Every HTML string a widget tree shows."""
     out = []
@@ -184,7 +190,7 @@ def test_detailed_editors_change_means_threats_and_charge(lab):
 
 def test_reset_restores_the_original_outcomes(lab):
     before = lab.assessment.outcomes()
-    matrix = lab.matrix.value
+    matrix = table(lab)
     lab.quick["imminent_threat"].value = True
     lab.quick["escape"].value = True
     lab.means["deception"].value = False
@@ -194,7 +200,7 @@ def test_reset_restores_the_original_outcomes(lab):
     lab.reset_button.click()
     assert lab.assessment.outcomes() == before
     assert lab.case == lab.loaded
-    assert lab.matrix.value == matrix
+    assert table(lab) == matrix
     assert lab.quick["imminent_threat"].value is False and lab.quick["escape"].value is False
     assert lab.means["deception"].value is True
     assert lab.threats[1]["target"].value == "family_far_away"
@@ -536,7 +542,7 @@ def test_state_round_trips_into_a_new_lab(cases):
     assert again.set_state(state) is True
     assert again.get_state() == state
     assert again.case == lab.case and again.loaded.id == "john"
-    assert again.matrix.value == lab.matrix.value
+    assert table(again) == table(lab)
     assert again.your_changes.value == lab.your_changes.value
     assert again.picker.value == "john" and again.quick["imminent_threat"].value is True
     assert again.threats[0]["imminence"].value == "remote"
@@ -655,7 +661,7 @@ def test_the_scenario_is_saved_and_restored_through_a_store(cases, db_url):
         binding = bind_learner(5, [again], learner=who, store=store)
         assert binding.restored == 1
         assert again.loaded.id == "sarah" and again.case == lab.case
-        assert again.matrix.value == lab.matrix.value
+        assert table(again) == table(lab)
         again.quick["imminent_threat"].value = False
         assert store.load("amber-otter-42", 5)["scenario"] == {
             "case": "sarah", "changes": {"offence.harm": "none"}}

@@ -38,7 +38,10 @@ def _options(vocab: type[StrEnum]) -> list[Option]:
             for term in vocab.__members__]
 
 
-_WIDTH = "11rem"  # the menus' labels, so that the menus line up
+# The menus' labels are 11rem wide, so that the menus line up: npkit.css (.npk-editor), since a
+# style model of their own was one more model for every trainee (issue 16); the menus share the
+# style of the page's other menus.
+_WIDTH = "initial"
 # The column's places: a child's class ``npk-o<N>`` gives it CSS order N (npkit.css has a rule
 # for each N below this), so the children share one Layout instead of one each (issue 16).
 PLACES = 48
@@ -109,8 +112,11 @@ class FactEditor:
             self.means[term] = put(box, f"means.{term}")
         self.threats: list[dict[str, w.Dropdown]] = []
         self._threat_rows: list[list[Choice]] = []
+        # every threat's heading and menus in one grid (npkit.css: .npk-threats), each menu
+        # with its whole text beside it, not a box per menu (issue 16)
         self.threat_box = put(w.VBox([], layout=ui.shared(w.Layout),
-                                     _dom_classes=(f"npk-o{len(column)}",)), "threat")
+                                     _dom_classes=("npk-threats", f"npk-o{len(column)}")),
+                              "threat")
         self.offence_title = put(ui.html_widget(classes=(f"npk-o{len(column)}",)))
         self.offence: dict[str, w.Dropdown] = {}
         for part, (label, vocab) in OFFENCE_PARTS.items():
@@ -146,7 +152,7 @@ class FactEditor:
         row, shown = {}, []
         for (part, (label, vocab)), value in zip(THREAT_PARTS.items(), values, strict=True):
             choice = Choice(_("Threat {n}: {part}").format(n=i + 1, part=_(label).lower()),
-                            _options(vocab), value, description_width=_WIDTH)
+                            _options(vocab), value, description_width=_WIDTH, boxed=False)
             self._wire(choice.menu, f"threat.{i}.{part}")
             row[part] = choice.menu
             shown.append(choice)
@@ -204,7 +210,7 @@ class FactEditor:
             self._threat_rows.append(shown)
         for choices in self._threat_rows[len(s.threats):]:
             for choice in choices:
-                for widget in (choice.widget, choice.menu, choice.beside):
+                for widget in (choice.menu, choice.beside):
                     widget.close()
         del self.threats[len(s.threats):]
         del self._threat_rows[len(s.threats):]
@@ -219,13 +225,17 @@ class FactEditor:
                 dd.value = value
             heading = ui.render("scenario_lab/threat.html.j2", number=i + 1, note=t.note or "")
             children += [ui.html_widget("scenario_lab/sections.html.j2",
-                                        parts=[*title, heading]), *(c.widget for c in shown)]
+                                        parts=[*title, heading]),
+                         *(part for c in shown for part in (c.menu, c.beside))]
             title = []
         if not children:
             children = [ui.html_widget("scenario_lab/sections.html.j2", parts=[*title, _heading(
                 text=_("No threat is recorded for this period. Use the quick fact above to "
                        "add one."))])]
-        old = [c for c in self.threat_box.children if isinstance(c, w.HTML)]
+        # the headings shown before go (the menus and their texts are kept, or closed above)
+        kept = {id(c) for c in children}
+        old = [c for c in self.threat_box.children
+               if isinstance(c, w.HTML) and id(c) not in kept and c.comm is not None]
         self.threat_box.children = children
         for c in old:
             c.close()

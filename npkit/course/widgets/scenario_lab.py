@@ -127,7 +127,7 @@ class ScenarioLab(Stateful):
         self.means = self.editor.means
         self.offence = self.editor.offence
         # the heading of the part under the table goes in the table's widget (issue 16)
-        self.outcomes = OutcomeMatrix(after=N_("Why?"))
+        self.outcomes = OutcomeMatrix(after=N_("Why?"), joined=True)
         self.status, self.matrix = self.outcomes.status, self.outcomes.table
         self.story = ui.html_widget()
         self.why = ui.html_widget()
@@ -177,7 +177,7 @@ class ScenarioLab(Stateful):
         self.why_row.observe(lambda ch: self.explain(ch["new"]), "value")
 
         results = w.VBox([
-            self.status, self.matrix,  # the table, then the heading "Why?"
+            self.matrix,  # the status line, the table, then the heading "Why?"
             self.why_row, self.why,  # the row explained, then "What would have to change"
             self.counterfactual_button, self.counterfactuals, self.others_button, self.others,
             self.your_changes,  # its heading, the list and, once made, the download link
