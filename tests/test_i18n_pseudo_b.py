@@ -50,10 +50,16 @@ def _lab_findings() -> list[str]:
         assert lab.edit(name, value), name
     check()
     # the downloaded file records the changes in English, so the list is checked on its own
+    # (before the download link, which shares its widget, is made)
+    assert not lab.download.prepared
     found.extend(bypassed([lab.your_changes]))
+    lab.download.button.click()  # the link and its preview, made when asked for
+    check()
     lab.edit("no.such.control", True)  # refused: a message
     check()
     lab.show_counterfactuals()
+    lab.others_button.value = True  # "Every other outcome", made when asked for
+    check()
     lab.explain("no such row")
     check()
     lab.set_state({"case": "no-such-case", "changes": {}})

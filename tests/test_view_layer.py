@@ -261,10 +261,12 @@ def _drive_scenario_lab(cases):
     lab.set_state({"case": "jane", "changes": {"quick.escape": "yes"}})
     lab.quick["imminent_threat"].value = True
     lab.show_counterfactuals()
+    lab.others_button.value = True  # the parts made when the trainee asks for them
+    lab.download.button.click()
     refused = ScenarioLab(cases, start="sarah")
     refused.edit("means", ["mind_control"])
-    return [lab.editor.widget, lab.story, lab.why, lab.counterfactuals, lab.your_changes,
-            lab.download.widget, refused.message, refused.editor.widget]
+    return [lab.editor.widget, lab.story, lab.why, lab.counterfactuals, lab.others,
+            lab.your_changes, lab.download.widget, refused.message, refused.editor.widget]
 
 
 def _drive_base(cases):

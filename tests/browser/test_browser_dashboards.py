@@ -239,6 +239,10 @@ def test_scenario_lab_imminent_threat_then_download_validates(site, visit, learn
     expect(now).to_contain_text("succeeds")
     expect(page.get_by_role("status").filter(has_text="Duress (England & Wales)")).to_contain_text(
         "fails → succeeds")
+    # The link is made when asked for (issue 16), by keyboard here; a screen reader hears it.
+    page.get_by_role("button", name="Prepare the case file to download").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="The case file is ready")).to_be_attached()
     # The link may be redrawn after the matrix: wait until the file it holds names the change.
     link = page.get_by_role("link", name=re.compile("Download this scenario as a case file"))
     page.wait_for_function(HOLDS_CHANGE)
@@ -481,7 +485,9 @@ def test_hostile_case_and_answers_stay_text(site, visit, learner):
     details = open_details(page, "Read the story: Xavier")
     shown_as_text(page, "module 5", details)
     expect(details.get_by_text(XSS_CHARGE, exact=False).first).to_be_visible()
+    page.get_by_role("button", name="Prepare the case file to download").click()
     expect(page.get_by_text(f"{XSS_CASE_ID}_edited.yaml").first).to_be_visible()
+    open_details(page, "Show the case file")
     assert_clean(page, "module 5, with the download")
 
 

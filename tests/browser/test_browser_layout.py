@@ -95,6 +95,14 @@ def reveal_4(page) -> None:
 def reveal_5(page) -> None:
     page.get_by_role("checkbox", name=IMMINENT).check()
     expect(page.locator(".npk-fact-said")).to_be_visible()
+    # what the lab makes only when asked for (issue 16): every other outcome, the download
+    press(page, "What would have to change?")
+    # offered once the search has run for the facts shown
+    expect(page.get_by_role("button", name="Every other outcome", exact=True)).to_be_visible()
+    press(page, "Every other outcome")
+    expect(page.locator(".npk-other-outcomes")).to_be_visible()
+    press(page, "Prepare the case file to download")
+    expect(page.locator("a.npk-download")).to_be_visible()
 
 
 def reveal_6(page) -> None:

@@ -183,6 +183,13 @@ def test_the_lab_in_thai_after_changes(site, visit):
     expect(page.locator(".npk-lab li").filter(has_text=th("informed consent"))).to_be_attached()
     page.get_by_role("button", name=th("What would have to change?")).click()
     expect(page.locator(".npk-lab").get_by_text("การเปลี่ยนแปลงที่น้อยที่สุด")).to_be_attached()
+    # The parts made when asked for (issue 16): every other outcome, and the download link.
+    page.get_by_role("button", name=th("Every other outcome")).click()
+    expect(page.get_by_role("status").filter(
+        has_text=th("Every other outcome is listed below."))).to_be_attached()
+    page.get_by_role("button", name=th("Prepare the case file to download")).click()
+    expect(page.get_by_role("link", name=th("Download this scenario as a case file"))
+           ).to_be_visible()
     page.wait_for_function(LOADED, timeout=120_000)
     english = page.locator("#npk-main").evaluate(ENGLISH_RUNS)
     assert not english, f"module 5 in Thai, after changes, still shows English: {english}"

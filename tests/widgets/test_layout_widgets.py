@@ -6,6 +6,7 @@ import html
 import re
 from pathlib import Path
 
+import ipywidgets as w
 import pytest
 
 from npkit.casefile.library import get_case, library
@@ -133,3 +134,30 @@ def test_a_threats_menu_puts_the_note_under_the_threats(cases):
     lab.threats[0]["imminence"].value = "imminent"
     assert lab.editor.note.value
     assert place(lab.editor.note) == place(lab.editor.threat_box)
+
+
+def test_the_threats_menus_share_one_grid_with_their_texts(cases):
+    """Every threat's heading, menus and each menu's whole text are children of one box, laid
+    out as a grid by npkit.css, not a box per menu (issue 16); a case with fewer threats
+    leaves none of the old menus behind, open or shown."""
+    lab = ScenarioLab(cases, start="jane")
+    grid = lab.editor.threat_box
+    assert "npk-threats" in grid._dom_classes
+    kinds = [type(c).__name__ for c in grid.children]
+    assert "HBox" not in kinds and "VBox" not in kinds
+    menus = [c for c in grid.children if isinstance(c, w.Dropdown)]
+    assert menus == [dd for row in lab.threats for dd in row.values()]
+    for menu in menus:  # each menu's whole text right after it
+        after = grid.children[grid.children.index(menu) + 1]
+        assert "npk-choice-text" in after._dom_classes
+    css = CSS.read_text(encoding="utf-8")
+    assert ".npk-editor > .widget-box.npk-threats { display: grid;" in css
+    shown = []
+    for case in cases:
+        lab.picker.value = case.id
+        assert lab.loaded.id == case.id
+        assert all(c.comm is not None for c in grid.children)
+        assert len([c for c in grid.children if isinstance(c, w.Dropdown)]) == \
+            3 * len(lab.threats)
+        shown.append(len(lab.threats))
+    assert len(set(shown)) > 1  # the cases rebuild the grid with more and fewer threats

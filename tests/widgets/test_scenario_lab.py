@@ -46,6 +46,12 @@ def row(lab, key):
     return tuple(" ".join(c.split()) for c in p.cells)
 
 
+def table(lab):
+    """The outcome table as the lab shows it, without the status line above it (one widget)."""
+    value = lab.matrix.value
+    return value[value.index("<table"):value.index("</table>")]
+
+
 def html_values(widget):
     """Every HTML string a widget tree shows."""
     out = []
@@ -184,7 +190,7 @@ def test_detailed_editors_change_means_threats_and_charge(lab):
 
 def test_reset_restores_the_original_outcomes(lab):
     before = lab.assessment.outcomes()
-    matrix = lab.matrix.value
+    matrix = table(lab)
     lab.quick["imminent_threat"].value = True
     lab.quick["escape"].value = True
     lab.means["deception"].value = False
@@ -194,7 +200,7 @@ def test_reset_restores_the_original_outcomes(lab):
     lab.reset_button.click()
     assert lab.assessment.outcomes() == before
     assert lab.case == lab.loaded
-    assert lab.matrix.value == matrix
+    assert table(lab) == matrix
     assert lab.quick["imminent_threat"].value is False and lab.quick["escape"].value is False
     assert lab.means["deception"].value is True
     assert lab.threats[1]["target"].value == "family_far_away"
@@ -254,6 +260,16 @@ def test_a_crafted_case_id_or_row_is_refused(lab):
     assert "no such row" in lab.message.value
 
 
+def test_a_crafted_value_of_the_other_outcomes_toggle_shows_nothing(lab):
+    import traitlets
+
+    with pytest.raises(traitlets.TraitError):
+        lab.others_button.set_state({"value": "<b>yes</b>"})  # as a widget message would
+    assert lab.others_button.value is False
+    lab._toggle_others("yes")
+    assert lab.others.value == ""
+
+
 def test_an_engine_error_becomes_a_message_not_a_traceback(lab, monkeypatch):
     import npkit.course.widgets.scenario_lab as mod
 
@@ -296,13 +312,41 @@ def test_html_payloads_are_escaped_in_every_view(cases, tmp_path):
     assert "Fraud &lt;img" in everything
     text = decode_data_uri(lab.download.href)
     assert case_from_text(text, expected_id="jane_edited").offences[0].charge == "Fraud " + bad
+    lab.download.button.click()  # the preview of the case file, made when asked for
+    assert "Fraud &lt;img" in lab.download.widget.value
+    assert "<img" not in lab.download.widget.value and "<script" not in lab.download.widget.value
 
 
 # ---------------------------------------------------------------- download
 
 
+def test_download_link_is_made_when_asked_for_then_follows_the_facts(lab):
+    """Nothing of the case file is in the page until the trainee presses the button; then the
+    link is there, a screen reader hears so, the button goes, and the link follows every
+    change (issue 16)."""
+    button = lab.download.button
+    assert button.description == "Prepare the case file to download" and button.tooltip
+    assert not lab.download.prepared and "npk-gone" not in button._dom_classes
+    # the link shares its widget with the list of changes, above it
+    assert lab.download.widget is lab.your_changes
+    assert "Your changes" in lab.your_changes.value and "npk-download" not in lab.your_changes.value
+    lab.quick["imminent_threat"].value = True
+    assert "npk-download" not in lab.your_changes.value and "yaml" not in lab.your_changes.value
+    button.click()
+    html = lab.download.widget.value
+    assert 'role="status"' in html and "The case file is ready" in html
+    assert f'href="{lab.download.href}"' in html and "npk-gone" in button._dom_classes
+    assert "an imminent threat" in decode_data_uri(lab.download.href)
+    lab.quick["imminent_threat"].value = False
+    html = lab.download.widget.value
+    assert "The case file is ready" not in html  # said once, not at every change
+    assert "an imminent threat" not in decode_data_uri(lab.download.href)
+    assert f'href="{lab.download.href}"' in html
+
+
 def test_download_round_trips_and_validates(lab, tmp_path, capsys):
     lab.quick["imminent_threat"].value = True
+    lab.download.button.click()
     lab.means["surveillance"].value = False
     html = lab.download.widget.value
     assert "Download this scenario as a case file</a>" in html
@@ -353,16 +397,52 @@ def test_why_panel_explains_the_selected_row(lab):
     assert "not protected" in lab.why.value
 
 
+def shown_others(lab):
+    """The list under "Every other outcome", pressed if it is offered ("" when it is not)."""
+    if "npk-gone" in lab.others_button._dom_classes:
+        return ""
+    lab.others_button.value = True
+    return lab.others.value
+
+
 def test_counterfactuals_on_load_then_on_demand(lab):
     assert "would become" in lab.counterfactuals.value
     assert "imminent" in lab.counterfactuals.value
     lab.quick["voluntary_association"].value = True
     lab.means["fraud"].value = False
     assert "Press <strong>What would have to change?</strong>" in lab.counterfactuals.value
+    assert "npk-gone" in lab.others_button._dom_classes  # nothing to list yet
     lab.counterfactual_button.click()
-    assert "would become" in lab.counterfactuals.value
+    assert "would become" in lab.counterfactuals.value + shown_others(lab)
     lab.reset()
     assert "would become" in lab.counterfactuals.value  # remembered for the loaded facts
+
+
+def test_every_other_outcome_is_made_when_asked_for(lab):
+    """The other rows' changes are not in the page until the trainee presses the toggle; then
+    they are listed, with a status line, as the <details> they replace listed them."""
+    button = lab.others_button
+    assert button.description == "Every other outcome" and button.tooltip
+    assert "npk-gone" not in button._dom_classes and button.value is False
+    assert lab.others.value == ""
+    assert "Every other outcome" not in lab.counterfactuals.value
+    button.value = True
+    shown = lab.others.value
+    assert 'role="status"' in shown and "Every other outcome is listed below." in shown
+    assert "Victim of trafficking" in shown and "would become" in shown
+    assert "Duress (England &amp; Wales)" not in shown  # the row explained above it
+    button.value = False
+    assert lab.others.value == ""
+    # the same list stays open across a redraw that leaves it as it was ...
+    button.value = True
+    lab.explain(lab.why_row.value)
+    assert button.value is True and lab.others.value == shown
+    # ... a new one starts closed, as a <details> drawn again did
+    lab.why_row.value = "victim"
+    assert button.value is False and lab.others.value == ""
+    button.value = True
+    assert "Duress (England &amp; Wales)" in lab.others.value
+    assert "<li>Victim of trafficking<ul>" not in lab.others.value
 
 
 def test_picker_loads_any_case_and_rebuilds_threat_rows(lab, cases):
@@ -462,7 +542,7 @@ def test_state_round_trips_into_a_new_lab(cases):
     assert again.set_state(state) is True
     assert again.get_state() == state
     assert again.case == lab.case and again.loaded.id == "john"
-    assert again.matrix.value == lab.matrix.value
+    assert table(again) == table(lab)
     assert again.your_changes.value == lab.your_changes.value
     assert again.picker.value == "john" and again.quick["imminent_threat"].value is True
     assert again.threats[0]["imminence"].value == "remote"
@@ -581,7 +661,7 @@ def test_the_scenario_is_saved_and_restored_through_a_store(cases, db_url):
         binding = bind_learner(5, [again], learner=who, store=store)
         assert binding.restored == 1
         assert again.loaded.id == "sarah" and again.case == lab.case
-        assert again.matrix.value == lab.matrix.value
+        assert table(again) == table(lab)
         again.quick["imminent_threat"].value = False
         assert store.load("amber-otter-42", 5)["scenario"] == {
             "case": "sarah", "changes": {"offence.harm": "none"}}

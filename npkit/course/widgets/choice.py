@@ -29,10 +29,13 @@ class Option(NamedTuple):
 
 class Choice:
     """``menu`` (the Dropdown), ``beside`` (an HTML widget with the chosen option's whole
-    text) and ``widget`` (both, in a row that wraps on a narrow screen)."""
+    text) and ``widget`` (both, in a row that wraps on a narrow screen). With ``boxed=False``
+    there is no ``widget`` (None): the caller lays out ``menu`` and ``beside`` itself, e.g.
+    several choices in one grid (issue 16: a box model less per choice)."""
 
     def __init__(self, description: str, options: Sequence[Option], value: Any = None, *,
-                 description_width: str = "initial", classes: Sequence[str] = ()) -> None:
+                 description_width: str = "initial", classes: Sequence[str] = (),
+                 boxed: bool = True) -> None:
         # Every widget is made with its options, value, text and classes: each widget's first
         # message carries them all, where setting them afterwards costs the kernel a message
         # each (issue 16). ``classes``: more CSS classes for ``widget``.
@@ -47,7 +50,7 @@ class Choice:
                              style=ui.shared_style(w.HTML), _dom_classes=("npk-choice-text",))
         self.menu.observe(lambda _change: self._show(), names="value")
         self.widget = w.HBox([self.menu, self.beside], layout=ui.shared(w.Layout),
-                             _dom_classes=("npk-choice", *classes))
+                             _dom_classes=("npk-choice", *classes)) if boxed else None
 
     @staticmethod
     def _labels(options: list[Option]) -> list[tuple[str, Any]]:

@@ -38,21 +38,34 @@ def _options(vocab: type[StrEnum]) -> list[Option]:
             for term in vocab.__members__]
 
 
-_WIDTH = "11rem"  # the menus' labels, so that the menus line up
+# The menus' labels are 11rem wide, so that the menus line up: npkit.css (.npk-editor), since a
+# style model of their own was one more model for every trainee (issue 16); the menus share the
+# style of the page's other menus.
+_WIDTH = "initial"
 # The column's places: a child's class ``npk-o<N>`` gives it CSS order N (npkit.css has a rule
 # for each N below this), so the children share one Layout instead of one each (issue 16).
 PLACES = 48
 
 
 def _box_look(place: int) -> dict:
-    return {"layout": ui.shared(w.Layout, width="auto", max_width="100%"),
-            "style": ui.shared_style(w.Checkbox), "_dom_classes": (f"npk-o{place}",)}
+    # as wide as its words, never wider than the column: npkit.css (.npk-editor), not a
+    # Layout model of their own
+    return {"layout": ui.shared(w.Layout), "style": ui.shared_style(w.Checkbox),
+            "_dom_classes": (f"npk-o{place}",)}
 
 
-def _section(title: str = "", text: str = "", *, minor: bool = False,
-             place: int | None = None) -> w.HTML:
-    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text, minor=minor,
-                          classes=() if place is None else (f"npk-o{place}",))
+def _heading(title: str = "", text: str = "", *, minor: bool = False) -> ui.Markup:
+    return ui.render("scenario_lab/section.html.j2", title=title, text=text, minor=minor)
+
+
+def _sections(*parts: ui.Markup) -> str:
+    """Headings and lines that follow one another in the column, as one widget value."""
+    return ui.value("scenario_lab/sections.html.j2", parts=parts)
+
+
+def _headings(*parts: ui.Markup, place: int) -> w.HTML:
+    return ui.html_widget("scenario_lab/sections.html.j2", parts=parts,
+                          classes=(f"npk-o{place}",))
 
 
 class FactEditor:
@@ -74,18 +87,22 @@ class FactEditor:
             column.append(widget)
             return widget
 
-        put(_section(_("Quick facts"), _("Each box changes one fact of the period of the "
-                                         "charge. Untick it to return to what the case file "
-                                         "says."), place=len(column)))
+        # Headings with no control between them share one HTML widget (issue 16): the
+        # column's title and its first group's, the case file's record and the means' title,
+        # the threats' title and the first threat's (fact_editor._show_threats).
+        intro = [_heading(_("Quick facts"), _("Each box changes one fact of the period of "
+                                              "the charge. Untick it to return to what the "
+                                              "case file says."))]
         self.quick: dict[str, w.Checkbox] = {}
         for group in dict.fromkeys(q.group for q in QUICK_FACTS):
-            put(_section(_(group), minor=True, place=len(column)))
+            put(_headings(*intro, _heading(_(group), minor=True), place=len(column)))
+            intro = []
             for q in (q for q in QUICK_FACTS if q.group == group):
                 box = w.Checkbox(description=_(q.label), indent=False, **_box_look(len(column)))
                 self._wire(box, f"quick.{q.key}")
                 self.quick[q.key] = put(box, f"quick.{q.key}")
-        self.quick_note = put(ui.html_widget(classes=(f"npk-o{len(column)}",)))
-        put(_section(_("Means used on them"), place=len(column)))
+        # the case file's record (made by _show_threats), then the means' title
+        self.quick_note = put(_headings(_heading(_("Means used on them")), place=len(column)))
         self.means: dict[str, w.Checkbox] = {}
         for term in Means.__members__:
             box = w.Checkbox(description=f"{rw.term(term)} — {rw.label(describe(Means, term))}",
@@ -93,11 +110,13 @@ class FactEditor:
                              **_box_look(len(column)))
             self._wire(box, f"means.{term}")
             self.means[term] = put(box, f"means.{term}")
-        put(_section(_("Threats recorded in the case file"), place=len(column)))
         self.threats: list[dict[str, w.Dropdown]] = []
         self._threat_rows: list[list[Choice]] = []
+        # every threat's heading and menus in one grid (npkit.css: .npk-threats), each menu
+        # with its whole text beside it, not a box per menu (issue 16)
         self.threat_box = put(w.VBox([], layout=ui.shared(w.Layout),
-                                     _dom_classes=(f"npk-o{len(column)}",)), "threat")
+                                     _dom_classes=("npk-threats", f"npk-o{len(column)}")),
+                              "threat")
         self.offence_title = put(ui.html_widget(classes=(f"npk-o{len(column)}",)))
         self.offence: dict[str, w.Dropdown] = {}
         for part, (label, vocab) in OFFENCE_PARTS.items():
@@ -133,7 +152,7 @@ class FactEditor:
         row, shown = {}, []
         for (part, (label, vocab)), value in zip(THREAT_PARTS.items(), values, strict=True):
             choice = Choice(_("Threat {n}: {part}").format(n=i + 1, part=_(label).lower()),
-                            _options(vocab), value, description_width=_WIDTH)
+                            _options(vocab), value, description_width=_WIDTH, boxed=False)
             self._wire(choice.menu, f"threat.{i}.{part}")
             row[part] = choice.menu
             shown.append(choice)
@@ -191,27 +210,38 @@ class FactEditor:
             self._threat_rows.append(shown)
         for choices in self._threat_rows[len(s.threats):]:
             for choice in choices:
-                for widget in (choice.widget, choice.menu, choice.beside):
+                for widget in (choice.menu, choice.beside):
                     widget.close()
         del self.threats[len(s.threats):]
         del self._threat_rows[len(s.threats):]
         children = []
+        # the threats' title goes with the first threat's heading (or the line saying there
+        # is none): one HTML widget
+        title = [_heading(_("Threats recorded in the case file"))]
         for i, (row, shown, values, t) in enumerate(zip(self.threats, self._threat_rows,
                                                         s.threats, period.threats,
                                                         strict=True)):
             for dd, value in zip(row.values(), values, strict=True):
                 dd.value = value
-            children += [ui.html_widget("scenario_lab/threat.html.j2", number=i + 1,
-                                        note=t.note or ""), *(c.widget for c in shown)]
+            heading = ui.render("scenario_lab/threat.html.j2", number=i + 1, note=t.note or "")
+            children += [ui.html_widget("scenario_lab/sections.html.j2",
+                                        parts=[*title, heading]),
+                         *(part for c in shown for part in (c.menu, c.beside))]
+            title = []
         if not children:
-            children = [_section(text=_("No threat is recorded for this period. Use the "
-                                        "quick fact above to add one."))]
-        old = [c for c in self.threat_box.children if isinstance(c, w.HTML)]
+            children = [ui.html_widget("scenario_lab/sections.html.j2", parts=[*title, _heading(
+                text=_("No threat is recorded for this period. Use the quick fact above to "
+                       "add one."))])]
+        # the headings shown before go (the menus and their texts are kept, or closed above)
+        kept = {id(c) for c in children}
+        old = [c for c in self.threat_box.children
+               if isinstance(c, w.HTML) and id(c) not in kept and c.comm is not None]
         self.threat_box.children = children
         for c in old:
             c.close()
-        self.quick_note.value = ui.value("scenario_lab/recorded.html.j2", age=loaded.person.age,
-                                         status=loaded.identification.status)
+        self.quick_note.value = _sections(
+            ui.render("scenario_lab/recorded.html.j2", age=loaded.person.age,
+                      status=loaded.identification.status), _heading(_("Means used on them")))
         offence, _period = principal(loaded)
         self.offence_title.value = ui.value("scenario_lab/section.html.j2",
                                             title=_("The charge assessed"), text=offence.charge)

@@ -171,16 +171,31 @@ class OutcomeMatrix:
     Call :meth:`set_baseline` with the case as loaded, then :meth:`show` after every change.
     """
 
-    def __init__(self, caption: str = N_("Outcomes: the case as loaded and now")) -> None:
+    def __init__(self, caption: str = N_("Outcomes: the case as loaded and now"), *,
+                 after: str = "", joined: bool = False) -> None:
+        # ``after``: the heading of what follows the table on the page (a msgid, N_), drawn in
+        # the table's widget rather than in a widget of its own; ``joined``: the status line
+        # and the table are one widget, ``status is table`` (issue 16: a model less per page)
         self.caption = caption
+        self.after = after
         self.status = ui.html_widget()
-        self.table = ui.html_widget()
-        self.widget = w.VBox([self.status, self.table], layout=ui.shared(w.Layout))
+        self.table = self.status if joined else ui.html_widget()
+        self._widget: w.VBox | None = None
         self.baseline: dict[str, str] = {}
         self.baseline_marks: dict[str, tuple[Confidence, ...]] = {}
         self.rows: list[Row] = []
         self.last_changes: list[Change] | None = None
         self.since_loaded: list[Change] = []
+
+    @property
+    def widget(self) -> w.VBox:
+        """The status line above the table, as one box: made when asked for, since a page
+        that lays out ``status`` and ``table`` itself (the scenario lab) would otherwise
+        send the front end a box it never shows (issue 16)."""
+        if self._widget is None:
+            self._widget = ui.vbox([self.status] if self.status is self.table
+                                   else [self.status, self.table])
+        return self._widget
 
     def set_baseline(self, a: Assessment, announce: str = "") -> None:
         """Start from ``a`` (a newly loaded case): no row is marked changed."""
@@ -203,10 +218,15 @@ class OutcomeMatrix:
 
     def _draw(self, announce: str, point: bool = False) -> None:
         text = status_text(self.last_changes, self.since_loaded)
-        self.status.value = ui.value("matrix/status.html.j2", announce=announce, text=text)
-        self.table.value = ui.value("matrix/table.html.j2", **_table(
-            self.rows, self.baseline, self.caption, self.baseline_marks,
-            [c.key for c in self.last_changes or ()] if point else ()))
+        status = ui.render("matrix/status.html.j2", announce=announce, text=text)
+        table = ui.render("matrix/table.html.j2", after=_(self.after) if self.after else "",
+                          **_table(self.rows, self.baseline, self.caption, self.baseline_marks,
+                                   [c.key for c in self.last_changes or ()] if point else ()))
+        if self.status is self.table:  # the status line above the table, as two widgets were
+            self.table.value = ui.value("scenario_lab/sections.html.j2", parts=[status, table])
+        else:
+            self.status.value = ui.value("frame.html.j2", body=status)
+            self.table.value = ui.value("frame.html.j2", body=table)
 
     def row_html(self, key: str) -> str:
         """The table row for ``key`` (for tests and benchmarks)."""

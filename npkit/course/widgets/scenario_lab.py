@@ -86,8 +86,10 @@ def _menu_label(label: str) -> str:
     return label.removeprefix(_("Model: {title}").format(title=""))
 
 
-def _section(title: str = "", text: str = "") -> w.HTML:
-    return ui.html_widget("scenario_lab/section.html.j2", title=title, text=text)
+def _heading(title: str = "", text: str = "") -> ui.Markup:
+    """A part's heading (and line), to go in the HTML widget before it (issue 16: a widget
+    model each was sent to every trainee)."""
+    return ui.render("scenario_lab/section.html.j2", title=title, text=text)
 
 
 class ScenarioLab(Stateful):
@@ -96,7 +98,9 @@ class ScenarioLab(Stateful):
     ``picker`` (case dropdown), ``quick[key]`` (quick-fact checkboxes), ``means[term]``,
     ``threats[n][part]``, ``offence[part]`` (fact controls), ``why_row`` (row to explain),
     ``counterfactual_button``, ``reset_button``; and the HTML outputs ``status``, ``matrix``,
-    ``why``, ``counterfactuals``, ``your_changes``, ``download.widget`` and ``message``.
+    ``why``, ``counterfactuals``, ``your_changes``, ``download.widget`` and ``message``;
+    ``others_button`` (the toggle "Every other outcome") and its list ``others``;
+    ``download.button`` (makes the download link).
     ``edit(field, value)`` is the change handler every control calls.
 
     Saved state (:meth:`get_state`): ``{"case": <case id>, "changes": {<field>: <value>}}``,
@@ -114,7 +118,6 @@ class ScenarioLab(Stateful):
         self.loaded: Case | None = None
         self.scenario: Scenario | None = None
         self.case: Case | None = None
-        self.edited: Case | None = None
         self.assessment: Assessment | None = None
         self.baseline: Assessment | None = None
         self._cf: OrderedDict[Any, list] = OrderedDict()
@@ -123,19 +126,30 @@ class ScenarioLab(Stateful):
         self.quick = self.editor.quick
         self.means = self.editor.means
         self.offence = self.editor.offence
-        self.outcomes = OutcomeMatrix()
+        # the heading of the part under the table goes in the table's widget (issue 16)
+        self.outcomes = OutcomeMatrix(after=N_("Why?"), joined=True)
         self.status, self.matrix = self.outcomes.status, self.outcomes.table
         self.story = ui.html_widget()
         self.why = ui.html_widget()
         self.counterfactuals = ui.html_widget()
         self.your_changes = ui.html_widget()
-        self.download = DownloadLink()
+        self.download = DownloadLink(self.your_changes)  # the link under the list of changes
         self.counterfactual_button = ui.button(
             _("What would have to change?"),
             tooltip=_("Work out which one or two facts would flip each outcome"))
-        self.counterfactual_button.layout = ui.shared(w.Layout, width="auto",
-                                                      align_self="flex-start")
         self.counterfactual_button.on_click(lambda _b: self.show_counterfactuals())
+        # "Every other outcome": the changes for every row but the one explained, made only
+        # when the trainee presses it (issue 16: the list was a third of the page's widget
+        # state, sent to every trainee inside a closed <details>). Hidden (npk-gone) while
+        # there is nothing to list.
+        self.others_button = w.ToggleButton(
+            description=_("Every other outcome"), tooltip=_("Every other outcome"),
+            layout=ui.shared(w.Layout, width="auto"), style=ui.shared_style(w.ToggleButton),
+            _dom_classes=("npk-gone",))
+        self.others_button.observe(lambda ch: self._toggle_others(ch["new"]), "value")
+        self.others = ui.html_widget()
+        self._others_key: Any = None
+        self._others_rows: list = []
         self.reset_button = ui.button(_("Reset to the case file"), tooltip=_("Undo every change"))
         self.reset_button.on_click(lambda _b: self.reset())
 
@@ -163,11 +177,11 @@ class ScenarioLab(Stateful):
         self.why_row.observe(lambda ch: self.explain(ch["new"]), "value")
 
         results = w.VBox([
-            self.status, self.matrix,
-            _section(_("Why?")), self.why_row, self.why,
-            _section(_("What would have to change")), self.counterfactual_button,
-            self.counterfactuals,
-            _section(_("Your changes")), self.your_changes, self.download.widget,
+            self.matrix,  # the status line, the table, then the heading "Why?"
+            self.why_row, self.why,  # the row explained, then "What would have to change"
+            self.counterfactual_button, self.counterfactuals, self.others_button, self.others,
+            self.your_changes,  # its heading, the list and, once made, the download link
+            self.download.button,
         ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab-outcomes",))
         # From 1280 px wide the facts and this panel sit side by side and the panel stays in
         # view while the facts scroll (npkit.css: .npk-lab-grid; npkit-layout.js keeps the row
@@ -184,6 +198,11 @@ class ScenarioLab(Stateful):
             lab,
         ], layout=ui.shared(w.Layout), _dom_classes=("npk-lab",))
         self.load(self.picker.value)
+
+    @property
+    def edited(self) -> Case | None:
+        """The scenario as the case file the download link gives."""
+        return self.download.case
 
     @property
     def threats(self):
@@ -401,10 +420,12 @@ class ScenarioLab(Stateful):
         self._draw_counterfactuals()
         changes = said_changes(self.loaded, self.scenario)
         # shown in the learner's language; the downloaded file records them in English
-        self.your_changes.value = ui.value("scenario_lab/changes.html.j2",
-                                           changes=[rw.said(c) for c in changes])
-        self.edited = edited_copy(self.loaded, self.case, [str(c) for c in changes])
-        self.download.show(self.edited)
+        listed = ui.render("scenario_lab/sections.html.j2", parts=[
+            _heading(_("Your changes")),
+            ui.render("scenario_lab/changes.html.j2", changes=[rw.said(c) for c in changes])])
+        # the case to download, made only once the trainee asks for the link (download.py)
+        self.download.show(functools.partial(edited_copy, self.loaded, self.case,
+                                             [str(c) for c in changes]), above=listed)
 
     def _draw_why(self) -> None:
         key = self.why_row.value
@@ -412,8 +433,9 @@ class ScenarioLab(Stateful):
         label = {r.key: r.label for r in self.outcomes.rows}.get(
             key, dict((k, lbl) for lbl, k in self.why_row.options)[key])
         before = self.outcomes.baseline.get(key, node.outcome)
-        self.why.value = ui.value("scenario_lab/why.html.j2", label=label, before=before,
-                                  node=node)
+        self.why.value = ui.value("scenario_lab/sections.html.j2", parts=[
+            ui.render("scenario_lab/why.html.j2", label=label, before=before, node=node),
+            _heading(_("What would have to change"))])
 
     def _counterfactuals(self, *, compute: bool, shared: bool = False) -> list | None:
         """The counterfactuals for the facts now: remembered per set of facts, searched for
@@ -441,20 +463,47 @@ class ScenarioLab(Stateful):
 
     def _draw_counterfactuals(self) -> None:
         found = self._counterfactuals(compute=False)
+        others: list = []
         if found is None:
             self.counterfactuals.value = ui.value("scenario_lab/counterfactuals.html.j2",
                                                   found=False)
-            return
-        key = self.why_row.value
-        labels = {r.key: r.label for r in self.outcomes.rows}
-        flips = {r.key: [c for c in found if c.path == f"{r.key}.outcome"]
-                 for r in self.outcomes.rows}
-        # the changes in the learner's language: each is a wording code (npkit.render.words)
-        others = [(r.label, rw.worded_changes(flips[r.key])) for r in self.outcomes.rows
-                  if flips[r.key] and r.key != key]
-        self.counterfactuals.value = ui.value(
-            "scenario_lab/counterfactuals.html.j2", found=True, label=labels.get(key, key),
-            mine=rw.worded_changes(flips.get(key, [])), others=others)
+        else:
+            key = self.why_row.value
+            labels = {r.key: r.label for r in self.outcomes.rows}
+            flips = {r.key: [c for c in found if c.path == f"{r.key}.outcome"]
+                     for r in self.outcomes.rows}
+            others = [(r.label, flips[r.key]) for r in self.outcomes.rows
+                      if flips[r.key] and r.key != key]
+            # the changes in the learner's language: each is a wording code
+            # (npkit.render.words)
+            self.counterfactuals.value = ui.value(
+                "scenario_lab/counterfactuals.html.j2", found=True, label=labels.get(key, key),
+                mine=rw.worded_changes(flips.get(key, [])))
+        # As the <details> this replaces: a list that stays the same stays open, a new one
+        # starts closed.
+        shown_key = (self.counterfactuals.value, others)
+        if shown_key != self._others_key:
+            self._others_key = shown_key
+            self._others_rows = others
+            self._silently(self.others_button, False)
+            self.others.value = ""
+        if others:
+            self.others_button.remove_class("npk-gone")
+        else:
+            self.others_button.add_class("npk-gone")
+
+    @_guarded
+    def _toggle_others(self, shown: Any) -> bool:
+        """Show (or empty) the list of every other row's changes under its toggle button."""
+        if self.editor._quiet:
+            return False
+        if shown is True and self._others_rows:
+            self.others.value = ui.value(
+                "scenario_lab/other_outcomes.html.j2",
+                others=[(label, rw.worded_changes(hits)) for label, hits in self._others_rows])
+        else:
+            self.others.value = ""
+        return True
 
     # ------------------------------------------------------------------ for tests and benches
 
