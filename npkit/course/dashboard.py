@@ -375,6 +375,7 @@ def run_voila(argv: Sequence[str]) -> int:
     from voila.static_file_handler import AllowListFileHandler
     from voila.utils import create_include_assets_functions
 
+    from npkit.course.render_cache import TEMPLATE_CODE
     from npkit.course.voila_mends import mend_request_info
 
     def visitor_language(handler) -> str:
@@ -402,6 +403,9 @@ def run_voila(argv: Sequence[str]) -> int:
         # The module pages' templates (rendered by the kernel manager, before any visitor).
         env = exporter_environment(self)
         install_template_i18n(env)
+        # A new exporter, so a new environment, renders every visit: the templates' compiled
+        # code is kept once for all of them (npkit.course.render_cache).
+        env.bytecode_cache = TEMPLATE_CODE
         return env
 
     VoilaExporter._create_environment = environment_with_i18n

@@ -1,0 +1,121 @@
+"""What the course server keeps once instead of repeating for every page visit
+(npkit.course.render_cache, npkit.course.dashboard): counts, not times."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import jinja2
+import nbformat
+import pytest
+
+from npkit.course import dashboard
+from npkit.course.render_cache import TEMPLATE_CODE, SharedTemplateCode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import build_notebooks  # noqa: E402
+from dashboard_support import course_app  # noqa: E402
+
+pytest.importorskip("voila")
+
+
+def env_for(folder: Path, cache, **kw) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), bytecode_cache=cache,
+                              **kw)
+
+
+def test_environments_sharing_the_cache_compile_a_template_once(tmp_path):
+    (tmp_path / "base.j2").write_text("<p>{% block body %}{% endblock %}</p>", encoding="utf-8")
+    (tmp_path / "page.j2").write_text(
+        '{% extends "base.j2" %}{% block body %}{{ name | upper }}{% endblock %}',
+        encoding="utf-8")
+    cache = SharedTemplateCode()
+    first = env_for(tmp_path, cache).get_template("page.j2").render(name="jane")
+    assert cache.compiled == 2  # page.j2 and the base.j2 it extends
+    for _ in range(3):  # three more visits, each with its own environment
+        assert env_for(tmp_path, cache).get_template("page.j2").render(name="jane") == first
+    assert first == "<p>JANE</p>" and cache.compiled == 2
+
+
+def test_an_edited_template_is_compiled_again(tmp_path):
+    page = tmp_path / "page.j2"
+    page.write_text("old {{ x }}", encoding="utf-8")
+    cache = SharedTemplateCode()
+    assert env_for(tmp_path, cache).get_template("page.j2").render(x=1) == "old 1"
+    page.write_text("new {{ x }}", encoding="utf-8")
+    assert env_for(tmp_path, cache).get_template("page.j2").render(x=1) == "new 1"
+    assert cache.compiled == 2
+
+
+def test_environments_that_compile_differently_do_not_share_code(tmp_path):
+    (tmp_path / "page.j2").write_text("{% for i in xs %}{{ i }}{% endfor %}",
+                                      encoding="utf-8")
+    cache = SharedTemplateCode()
+    plain = env_for(tmp_path, cache)
+    in_async = env_for(tmp_path, cache, enable_async=True)
+    escaping = env_for(tmp_path, cache, autoescape=True)
+    assert plain.get_template("page.j2").render(xs=[1, 2]) == "12"
+    assert asyncio.run(in_async.get_template("page.j2").render_async(xs=[1, 2])) == "12"
+    assert escaping.get_template("page.j2").render(xs=["<b>"]) == "&lt;b&gt;"
+    assert cache.compiled == 3
+
+
+def render(exporter, nb) -> str:
+    """A module page as Voila renders it, with a fake kernel (every cell without output)."""
+
+    async def kernel_start(nb):
+        return "kernel-1"
+
+    async def cells(nb, kernel_id):
+        for cell in nb.cells:
+            yield cell
+
+    async def run():
+        parts = []
+        async for html, _ in exporter.generate_from_notebook_node(
+                nb, resources={"base_url": "/", "theme": "light", "metadata": {"name": "x"}},
+                extra_context={"frontend": "voila", "main_js": "voila.js",
+                               "kernel_start": kernel_start, "cell_generator": cells,
+                               "progressive_rendering": False},
+                page_config={"fullStaticUrl": "/voila/static"}):
+            parts.append(html)
+        return "".join(parts)
+
+    return asyncio.run(run())
+
+
+def exporter():
+    from voila.exporter import VoilaExporter
+    from voila.paths import collect_template_paths
+
+    paths = collect_template_paths(["voila", "nbconvert"], "npkit", prune=True)
+    e = VoilaExporter(template_paths=paths, template_name="npkit", theme="light",
+                      base_url="/", show_margins=False, mathjax_url="")
+    e.exclude_input = e.exclude_input_prompt = e.exclude_output_prompt = True
+    return e
+
+
+@pytest.mark.parametrize("source", ["05_scenario_lab.py", "th/05_scenario_lab.md"])
+def test_the_course_compiles_its_page_templates_once_for_every_visit(source, tmp_path,
+                                                                     monkeypatch):
+    from voila.exporter import VoilaExporter
+
+    monkeypatch.setenv("JUPYTER_PATH", __import__("os").pathsep.join(
+        dashboard.template_search_path()))
+    # run_voila (through course_app) sets up the page exporters as the course server has them
+    monkeypatch.setattr(VoilaExporter, "_create_environment", VoilaExporter._create_environment)
+    course_app(monkeypatch, dashboard.voila_command(tmp_path))
+    nb = build_notebooks.build(ROOT / "notebooks" / source)
+    first = exporter()
+    assert first.environment.bytecode_cache is TEMPLATE_CODE
+    first.environment.bytecode_cache = None  # compiled as before: the reference page
+    reference = render(first, nbformat.from_dict(nb))
+    render(exporter(), nbformat.from_dict(nb))  # fills the cache if an earlier test did not
+    compiled = TEMPLATE_CODE.compiled
+    pages = [render(exporter(), nbformat.from_dict(nb)) for _ in range(3)]
+    assert TEMPLATE_CODE.compiled == compiled  # three visits, nothing compiled again
+    assert pages == [reference] * 3  # the same page, byte for byte
+    assert "npk-module" in reference
