@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
@@ -119,3 +120,41 @@ def test_the_course_compiles_its_page_templates_once_for_every_visit(source, tmp
     assert TEMPLATE_CODE.compiled == compiled  # three visits, nothing compiled again
     assert pages == [reference] * 3  # the same page, byte for byte
     assert "npk-module" in reference
+
+
+def counting_logger(name: str, handler_level: int) -> tuple[logging.Logger, list]:
+    log = logging.getLogger(name)
+    log.handlers[:] = []
+    log.setLevel(logging.DEBUG)  # as traitlets leaves an app's logger
+    log.propagate = False
+    made: list = []
+    log.filters[:] = [lambda record: made.append(record.levelno) or True]
+    handler = logging.StreamHandler(open(__import__("os").devnull, "w"))  # noqa: SIM115
+    handler.setLevel(handler_level)
+    log.addHandler(handler)
+    return log, made
+
+
+def test_the_server_log_makes_no_line_its_handler_drops():
+    log, made = counting_logger("npkit-test-course-log", logging.INFO)
+    dashboard.log_at_handler_level(log)
+    for _ in range(100):  # what nbclient writes for every message of a page's kernel
+        log.debug("msg_type: comm_open")
+    log.info("Kernel started")
+    log.warning("a warning")
+    assert made == [logging.INFO, logging.WARNING]  # the same lines reach the log
+    log.handlers[0].stream.close()
+
+
+def test_a_debug_server_or_a_catch_all_handler_keeps_every_line():
+    debug, made = counting_logger("npkit-test-course-debug", logging.DEBUG)  # --debug
+    dashboard.log_at_handler_level(debug)
+    debug.debug("x")
+    assert made == [logging.DEBUG]
+    everything, made = counting_logger("npkit-test-course-all", logging.INFO)
+    everything.addHandler(logging.NullHandler())  # NOTSET: it takes every line
+    dashboard.log_at_handler_level(everything)
+    everything.debug("x")
+    assert made == [logging.DEBUG]
+    for log in (debug, everything):
+        log.handlers[0].stream.close()

@@ -359,6 +359,19 @@ def install_template_i18n(env) -> None:
     env.globals["npk_script_text"] = script_text
 
 
+def log_at_handler_level(log) -> None:
+    """Let ``log`` drop at once what all its handlers would drop. traitlets leaves an app's
+    logger at DEBUG and filters at its handler (``log_level``: INFO unless ``--debug``), so
+    every debug line was still made, run through the logger's filters (the learner-code filter)
+    and then dropped; nbclient and the kernel manager write one for each message a kernel sends
+    while its page runs (a module's widgets: hundreds a visit). The log keeps the same lines."""
+    levels = [h.level for h in log.handlers]
+    # Left as it is when another logger's handlers get its lines too (propagate), or one of its
+    # own takes everything (NOTSET).
+    if levels and all(levels) and not log.propagate:
+        log.setLevel(max(log.level, min(levels)))
+
+
 def run_voila(argv: Sequence[str]) -> int:
     """Run Voila in this process with npkit's template search path and landing page data."""
     path = template_search_path()
@@ -536,6 +549,7 @@ def run_voila(argv: Sequence[str]) -> int:
             from npkit.course import learner_api
 
             learner_api.hide_codes_in_logs(self.log)  # no learner codes in the server's log
+            log_at_handler_level(self.log)
             return settings
 
         def start(self):
