@@ -158,3 +158,84 @@ def test_a_debug_server_or_a_catch_all_handler_keeps_every_line():
     assert made == [logging.DEBUG]
     for log in (debug, everything):
         log.handlers[0].stream.close()
+
+
+@pytest.fixture
+def page_settings_as_voila_has_them(monkeypatch):
+    """Voila's own get_page_config and make_url in every module that uses them, put back after
+    the test (keep_page_settings replaces them for the life of a server)."""
+    import voila.handler
+    import voila.tornado.treehandler
+    import voila.utils
+    import voila.voila_kernel_manager
+
+    monkeypatch.setenv("JUPYTER_PATH", __import__("os").pathsep.join(
+        dashboard.template_search_path()))
+    made = voila.utils.get_page_config
+    made = getattr(made, "__wrapped__", made)  # Voila's own, if a server set-up kept it here
+    for module in (voila.utils, voila.handler, voila.voila_kernel_manager,
+                   voila.tornado.treehandler):
+        monkeypatch.setattr(module, "get_page_config", made)
+    make_url = voila.utils.make_url
+    monkeypatch.setattr(voila.utils, "make_url", getattr(make_url, "__wrapped__", make_url))
+    return voila.utils
+
+
+def test_a_page_config_is_gathered_once_and_each_visit_gets_its_own(
+        page_settings_as_voila_has_them, monkeypatch):
+    import voila.handler
+    import voila.tornado.treehandler
+    import voila.voila_kernel_manager
+    from voila.configuration import VoilaConfiguration
+
+    from npkit.course.render_cache import keep_page_settings
+
+    utils = page_settings_as_voila_has_them
+    gathered = []
+    read_extensions = utils.gpc
+    monkeypatch.setattr(utils, "gpc", lambda *a, **kw: gathered.append(1)
+                        or read_extensions(*a, **kw))
+    conf = VoilaConfiguration(extension_allowlist=["@jupyter-widgets/jupyterlab-manager",
+                                                   "@voila-dashboards/widgets-manager8"])
+    settings = {"mathjax_url": "", "mathjax_config": ""}
+    args = {"base_url": "/", "settings": settings, "log": logging.getLogger("t"),
+            "voila_configuration": conf}
+    reference = utils.get_page_config(**args)
+    keep_page_settings()
+    pages = []
+    for module in (voila.handler, voila.voila_kernel_manager, voila.tornado.treehandler,
+                   voila.handler):
+        page = module.get_page_config(**args)
+        pages.append(copy_of(page))
+        page["federated_extensions"].append({"name": "changed by this visit"})
+        page["baseUrl"] = "/changed/"
+    assert pages == [reference] * 4  # the same config, unchanged by an earlier visit
+    assert reference["federated_extensions"]  # the widget manager is in it
+    assert len(gathered) == 2  # the reference, then once for all four visits
+    other = VoilaConfiguration(extension_allowlist=[])  # another app's: gathered for it
+    assert voila.handler.get_page_config(**{**args, "voila_configuration": other}) != reference
+    assert len(gathered) == 3
+
+
+def copy_of(value):
+    return __import__("copy").deepcopy(value)
+
+
+def test_the_template_asset_addresses_are_found_once(page_settings_as_voila_has_them,
+                                                      monkeypatch):
+    from voila.static_file_handler import TemplateStaticFileHandler
+
+    from npkit.course.render_cache import keep_page_settings
+
+    utils = page_settings_as_voila_has_them
+    files = ["static/npkit.css", "static/npkit.js", "static/npkit-lang.js"]
+    reference = [utils.include_js("npkit", "/", f) for f in files]
+    assert all("?v=" in tag for tag in reference)  # versioned: a changed file is fetched anew
+    found = []
+    make = TemplateStaticFileHandler.make_static_url.__func__
+    monkeypatch.setattr(TemplateStaticFileHandler, "make_static_url", classmethod(
+        lambda cls, *a, **kw: found.append(1) or make(cls, *a, **kw)))
+    keep_page_settings()
+    for _ in range(5):  # five visits
+        assert [utils.include_js("npkit", "/", f) for f in files] == reference
+    assert len(found) == len(files)
