@@ -29,6 +29,10 @@ def course_app(monkeypatch, argv: list[str]):
                    voila.tornado.treehandler):
         monkeypatch.setattr(module, "get_page_config", module.get_page_config)
     monkeypatch.setattr(voila.utils, "make_url", voila.utils.make_url)
+    # ... and mends jupyter_client's message dates (npkit.course.voila_mends)
+    from jupyter_client import jsonutil
+
+    monkeypatch.setattr(jsonutil, "_dateutil_parse", jsonutil._dateutil_parse)
     monkeypatch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))
     monkeypatch.setattr(Voila, "launch_instance", classmethod(
         lambda cls, argv=None, **kw: launched.update(cls=cls, argv=argv)))

@@ -389,7 +389,7 @@ def run_voila(argv: Sequence[str]) -> int:
     from voila.utils import create_include_assets_functions
 
     from npkit.course.render_cache import TEMPLATE_CODE, keep_page_settings
-    from npkit.course.voila_mends import mend_request_info
+    from npkit.course.voila_mends import mend_message_dates, mend_request_info
 
     def visitor_language(handler) -> str:
         """The language of the page ``handler`` answers with (:func:`page_language`)."""
@@ -398,6 +398,7 @@ def run_voila(argv: Sequence[str]) -> int:
                              handler.settings.get("npkit_language"))
 
     mend_request_info()
+    mend_message_dates()
     keep_page_settings()
     render_prepare = VoilaHandler.prepare
     render_plain = BaseVoilaHandler.render_template
