@@ -82,7 +82,8 @@ CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
 #   ?voila-template= / ?voila-theme= override from a visitor. extension_allowlist: the only
 #   JupyterLab extensions a page loads are the widgets' (Voila would otherwise load every
 #   installed one, e.g. jupytext's, which fails in Voila and slows the page). Tracebacks off and
-#   sources stripped for learners. One kernel per page preheated.
+#   sources stripped for learners. One kernel per page preheated. multi_kernel_manager_class:
+#   Jupyter Server's kernel manager with a lighter watch of kernel activity (npkit.course.kernels).
 # - VoilaExecutor: a failing cell shows CELL_ERROR and must not hide the rest of the page. On a
 #   busy laptop a cell's output can arrive late: wait for it instead of dropping it. 30 s was not
 #   enough when a room of 30 opened the scenario lab on cold kernels (2 cores): 29 pages came
