@@ -89,7 +89,7 @@ def test_the_watch_records_what_jupyter_servers_records(monkeypatch):
         return START + timedelta(seconds=clock[-1] + 1 if clock else 0)
 
     monkeypatch.setattr("jupyter_server.services.kernels.kernelmanager.utcnow", now)
-    monkeypatch.setattr("npkit.course.kernels.utcnow", now)
+    monkeypatch.setattr("npkit.course.kernels._now", now)
     theirs = replay(AsyncMappingKernelManager, MESSAGES, clock)
     clock.clear()
     ours = replay(CourseKernelManager, MESSAGES, clock)
