@@ -19,6 +19,20 @@ def course_app(monkeypatch, argv: list[str]):
     launched = {}
     # run_voila patches one handler method and JUPYTER_PATH: both come back after the test.
     monkeypatch.setattr(VoilaHandler, "prepare", VoilaHandler.prepare)
+    # ... and keeps the page settings once (npkit.course.render_cache.keep_page_settings)
+    import voila.handler
+    import voila.tornado.treehandler
+    import voila.utils
+    import voila.voila_kernel_manager
+
+    for module in (voila.utils, voila.handler, voila.voila_kernel_manager,
+                   voila.tornado.treehandler):
+        monkeypatch.setattr(module, "get_page_config", module.get_page_config)
+    monkeypatch.setattr(voila.utils, "make_url", voila.utils.make_url)
+    # ... and mends jupyter_client's message dates (npkit.course.voila_mends)
+    from jupyter_client import jsonutil
+
+    monkeypatch.setattr(jsonutil, "_dateutil_parse", jsonutil._dateutil_parse)
     monkeypatch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))
     monkeypatch.setattr(Voila, "launch_instance", classmethod(
         lambda cls, argv=None, **kw: launched.update(cls=cls, argv=argv)))

@@ -202,3 +202,62 @@ def test_a_preheated_kernel_asks_again_when_its_request_went_astray(monkeypatch)
         assert box["info"] == json.loads(REQUEST)
     finally:
         server.stop()
+
+
+# ---------------------------------------------------------------- message dates
+
+KERNEL_DATES = ["2026-12-05T09:12:00.123456Z", "2026-12-05T09:12:00Z",
+                "2026-12-05T09:12:00.1+05:30", "2026-12-05T09:12:00.12-0800",
+                "2026-12-05T23:59:59.999999+00:00", "2026-12-05T09:12:00.123-00:00"]
+
+
+@pytest.fixture
+def jsonutil_as_shipped(monkeypatch):
+    """jupyter_client's own date parser, counted, put back after the test."""
+    from jupyter_client import jsonutil
+
+    shipped = jsonutil._dateutil_parse
+    if getattr(shipped, "_npkit_mended", False):  # a course server set up in this process
+        shipped = shipped.__wrapped__
+    calls: list[str] = []
+
+    def counted(text):
+        calls.append(text)
+        return shipped(text)
+
+    monkeypatch.setattr(jsonutil, "_dateutil_parse", counted)
+    return jsonutil, shipped, calls
+
+
+def test_kernel_message_dates_parse_to_the_same_instants_without_the_general_parser(
+        jsonutil_as_shipped):
+    from jupyter_client.session import Session
+
+    from npkit.course.voila_mends import mend_message_dates
+
+    jsonutil, shipped, calls = jsonutil_as_shipped
+    mend_message_dates()
+    for text in KERNEL_DATES:
+        got, reference = jsonutil.parse_date(text), shipped(text)
+        assert got == reference and got.isoformat() == reference.isoformat()
+        assert got.utcoffset() == reference.utcoffset()
+    session = Session(key=b"k")
+    msg = session.msg("comm_open", {"comm_id": "c"}, parent=session.msg("execute_request"))
+    _, parts = session.feed_identities(session.serialize(msg))
+    got = session.deserialize(parts)
+    assert got["header"]["date"] == msg["header"]["date"]
+    assert got["parent_header"]["date"] == msg["parent_header"]["date"]
+    assert calls == []  # dateutil never asked
+    mend_message_dates()  # a second time changes nothing
+    assert jsonutil._dateutil_parse.__wrapped__.__name__ == "counted"
+
+
+def test_a_date_python_does_not_read_goes_to_the_general_parser(jsonutil_as_shipped):
+    from npkit.course.voila_mends import mend_message_dates
+
+    jsonutil, shipped, calls = jsonutil_as_shipped
+    mend_message_dates()
+    with pytest.raises(ValueError):
+        jsonutil.parse_date("2026-02-30T09:12:00Z")  # no such day: refused as before
+    assert calls == ["2026-02-30T09:12:00Z"]
+    assert jsonutil.parse_date("not a date") == "not a date"  # left as text, as before

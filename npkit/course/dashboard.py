@@ -82,7 +82,8 @@ CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
 #   ?voila-template= / ?voila-theme= override from a visitor. extension_allowlist: the only
 #   JupyterLab extensions a page loads are the widgets' (Voila would otherwise load every
 #   installed one, e.g. jupytext's, which fails in Voila and slows the page). Tracebacks off and
-#   sources stripped for learners. One kernel per page preheated.
+#   sources stripped for learners. One kernel per page preheated. multi_kernel_manager_class:
+#   Jupyter Server's kernel manager with a lighter watch of kernel activity (npkit.course.kernels).
 # - VoilaExecutor: a failing cell shows CELL_ERROR and must not hide the rest of the page. On a
 #   busy laptop a cell's output can arrive late: wait for it instead of dropping it. 30 s was not
 #   enough when a room of 30 opened the scenario lab on cold kernels (2 cores): 29 pages came
@@ -359,6 +360,19 @@ def install_template_i18n(env) -> None:
     env.globals["npk_script_text"] = script_text
 
 
+def log_at_handler_level(log) -> None:
+    """Let ``log`` drop at once what all its handlers would drop. traitlets leaves an app's
+    logger at DEBUG and filters at its handler (``log_level``: INFO unless ``--debug``), so
+    every debug line was still made, run through the logger's filters (the learner-code filter)
+    and then dropped; nbclient and the kernel manager write one for each message a kernel sends
+    while its page runs (a module's widgets: hundreds a visit). The log keeps the same lines."""
+    levels = [h.level for h in log.handlers]
+    # Left as it is when another logger's handlers get its lines too (propagate), or one of its
+    # own takes everything (NOTSET).
+    if levels and all(levels) and not log.propagate:
+        log.setLevel(max(log.level, min(levels)))
+
+
 def run_voila(argv: Sequence[str]) -> int:
     """Run Voila in this process with npkit's template search path and landing page data."""
     path = template_search_path()
@@ -375,7 +389,8 @@ def run_voila(argv: Sequence[str]) -> int:
     from voila.static_file_handler import AllowListFileHandler
     from voila.utils import create_include_assets_functions
 
-    from npkit.course.voila_mends import mend_request_info
+    from npkit.course.render_cache import TEMPLATE_CODE, keep_page_settings
+    from npkit.course.voila_mends import mend_message_dates, mend_request_info
 
     def visitor_language(handler) -> str:
         """The language of the page ``handler`` answers with (:func:`page_language`)."""
@@ -384,6 +399,8 @@ def run_voila(argv: Sequence[str]) -> int:
                              handler.settings.get("npkit_language"))
 
     mend_request_info()
+    mend_message_dates()
+    keep_page_settings()
     render_prepare = VoilaHandler.prepare
     render_plain = BaseVoilaHandler.render_template
 
@@ -402,6 +419,9 @@ def run_voila(argv: Sequence[str]) -> int:
         # The module pages' templates (rendered by the kernel manager, before any visitor).
         env = exporter_environment(self)
         install_template_i18n(env)
+        # A new exporter, so a new environment, renders every visit: the templates' compiled
+        # code is kept once for all of them (npkit.course.render_cache).
+        env.bytecode_cache = TEMPLATE_CODE
         return env
 
     VoilaExporter._create_environment = environment_with_i18n
@@ -532,6 +552,7 @@ def run_voila(argv: Sequence[str]) -> int:
             from npkit.course import learner_api
 
             learner_api.hide_codes_in_logs(self.log)  # no learner codes in the server's log
+            log_at_handler_level(self.log)
             return settings
 
         def start(self):
