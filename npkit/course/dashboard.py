@@ -343,12 +343,9 @@ JS_CONTEXT = "npkit.js"
 def script_text(lang: str) -> dict[str, str]:
     """{English: translation} of the catalogue's entries for the scripts (msgctxt
     :data:`JS_CONTEXT`) in ``lang``; {} for English."""
-    from npkit.i18n import translations
+    from npkit.i18n import context_messages
 
-    catalog = getattr(translations(lang), "_catalog", None) or {}
-    prefix = f"{JS_CONTEXT}\x04"
-    return {k[len(prefix):]: v for k, v in catalog.items()
-            if isinstance(k, str) and k.startswith(prefix) and isinstance(v, str)}
+    return context_messages(JS_CONTEXT, lang)
 
 
 def install_template_i18n(env) -> None:

@@ -118,6 +118,22 @@ def _compiled(lang: str) -> Path | None:
     return out
 
 
+@cache
+def context_messages(context: str, lang: str) -> dict[str, str]:
+    """{English: translation} of ``lang``'s translated entries in ``context`` (read from its
+    compiled catalogue with Babel); {} for a language without one, as English."""
+    lang = normalise(lang)
+    mo = None if lang in (DEFAULT, PSEUDO) else _compiled(lang)
+    if mo is None:
+        return {}
+    from babel.messages.mofile import read_mo
+
+    with mo.open("rb") as fh:
+        catalog = read_mo(fh)
+    return {m.id: m.string for m in catalog
+            if m.context == context and isinstance(m.id, str) and m.string}
+
+
 def gettext(message: str) -> str:
     return translations().gettext(message)
 
