@@ -10,7 +10,7 @@ from npkit import DISCLAIMER
 from npkit.casefile.case import Case
 from npkit.engine.findings import Finding, Reason
 from npkit.engine.gcpause import gc_paused
-from npkit.engine.memo import MemoSet
+from npkit.engine.memo import SUBTESTS, MemoSet
 from npkit.law.duress import VARIANTS, duress
 from npkit.law.facts import Facts, facts_for
 from npkit.law.jurisdictions import apply_row, spec
@@ -71,6 +71,7 @@ class LazyEvaluation:
     def __init__(self, f: Facts, *, outcomes_only: bool = False) -> None:
         self._memo = _OUTCOMES if outcomes_only else _MEMO
         self._memo.trim()
+        SUBTESTS.trim()
         self.f = f
         self.reads: dict[str, frozenset[str]] = {}
         self._victim: Finding | None = None
@@ -151,6 +152,7 @@ def _clear_caches() -> None:
     _lru_clear()
     _MEMO.clear()
     _OUTCOMES.clear()
+    SUBTESTS.clear()
 
 
 _lru_clear = evaluate.cache_clear
