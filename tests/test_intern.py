@@ -35,3 +35,23 @@ def test_equal_findings_that_share_reasons_differently_are_not_merged():
     assert copied == shared
     assert intern(copied) is copied
     assert intern(Finding("t", "T", "met", True, (reason(),))) is shared  # decisive = reasons[0]
+
+
+def test_an_earlier_finding_is_kept_when_only_its_sharing_differs_from_a_later_one():
+    """The sharing of the earlier finding is worked out only when an equal one comes: both
+    orders give the same answers."""
+    intern = Interner()
+    r = reason()
+    copied = intern(Finding("t", "T", "met", True, (reason(),), decisive=reason()))
+    shared = Finding("t", "T", "met", True, (r,), decisive=r)
+    assert intern(shared) is shared
+    assert intern(Finding("t", "T", "met", True, (reason(),), decisive=reason())) is copied
+    assert intern(Finding("t", "T", "met", True, (reason(),))) is shared
+
+
+def test_findings_with_the_same_codes_but_other_words_are_kept_apart():
+    intern = Interner()
+    first = intern(Finding("t", "T", "met", True, (Reason("", fitz("V.A"), "a.b"),)))
+    other = Finding("t", "T", "met", True, (Reason("", fitz("V.A"), "a.c"),))
+    assert intern(other) is other and intern(first) is first
+
