@@ -96,3 +96,20 @@ def test_the_traced_view_gives_every_field_and_property_and_notes_what_was_read(
             view, reads = memo._traced(f)
             assert getattr(view, name) == getattr(f, name), name
             assert reads and reads <= set(names), name
+
+
+def test_an_evaluation_that_notes_no_reads_gives_the_same_outcomes():
+    """The search's pairs skip noting what each outcome read (nothing reads it): their
+    outcomes are the same, every path of every case."""
+    from npkit.engine.assessment import LazyEvaluation
+    from npkit.law.facts import facts_for
+
+    for case in library().cases:
+        f = facts_for(case)
+        evaluate.cache_clear()
+        paths = [p for p in evaluate(f).outcomes() if ".conditions." not in p]
+        noting = LazyEvaluation(f, outcomes_only=True)
+        quiet = LazyEvaluation(f, outcomes_only=True, note_reads=False)
+        assert [quiet.outcome(p) for p in paths] == [noting.outcome(p) for p in paths]
+        assert quiet.reads == {} and set(noting.reads) == set(paths)
+    evaluate.cache_clear()

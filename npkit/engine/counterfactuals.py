@@ -290,7 +290,7 @@ def _search(f: Facts, per_outcome: int) -> list[Counterfactual]:
         if (i, j) not in pairs:
             # cands[i].facts is f with i's edits applied (tests/test_counterfactual_pruning.py)
             pairs[i, j] = LazyEvaluation(apply_edits(cands[i].facts, cands[j].edits),
-                                         outcomes_only=True)
+                                         outcomes_only=True, note_reads=False)
         return pairs[i, j].outcome(path)
 
     def step(c: Change) -> Step:
