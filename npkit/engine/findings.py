@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from npkit.law.citations import Citation, Confidence
@@ -48,6 +49,9 @@ class Reason:
                 "confidence": self.source.confidence.value}
 
 
+_NO_FACTS: Mapping[str, Any] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One test applied to the facts.
@@ -72,6 +76,11 @@ class Finding:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
+        if self.facts and is_unworded():
+            # an outcome-only finding shows nothing, so it keeps no facts either: findings
+            # that differ only there are then one (npkit.engine.intern), and what rests on
+            # them is reused. Nothing in the law reads a finding's facts.
+            set_(self, "facts", _NO_FACTS)
         if type(self.reasons) is not tuple:  # most are made with tuples already
             set_(self, "reasons", tuple(self.reasons))
         if type(self.children) is not tuple:
