@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -102,34 +103,52 @@ class LazyEvaluation:
         return found
 
     def duress(self, variant: str) -> Finding:
-        found, read = self._memo(("duress", variant)).get_traced(
-            self.f, lambda g: duress(g, variant))
+        return self._duress(variant, "duress", duress)
+
+    def _duress(self, variant: str, kind: str, test: Callable) -> Any:
+        found, read = self._memo((kind, variant)).get_traced(self.f, lambda g: test(g, variant))
         if self._note:
             self.reads[_DURESS_PATHS[variant]] = read
         return found
 
     def row(self, group: str, code: str) -> Finding:
-        data, model_name, test, path, basis = _row_index()[group][code]
+        return self._row(group, code, apply_row)
+
+    def _row(self, group: str, code: str, test: Callable) -> Any:
+        data, model_name, test_name, path, basis = _row_index()[group][code]
         victim = self.victim()
         model = self.model(model_name) if basis != "victim.outcome" else None
         # apply_row reads the victim and the row's own model only: the ctx says so
         ctx = {"_victim": victim, model_name: model} if model else {"_victim": victim}
-        found, read = self._memo((group, code)).get_traced(
-            self.f, lambda g: apply_row(g, data, ctx, test), (id(victim), id(model)))
+        found, read = self._memo((group, code, test)).get_traced(
+            self.f, lambda g: test(g, data, ctx, test_name), (id(victim), id(model)))
         if self._note:
             self.reads[path] = read | self.reads[basis]
         return found
 
     def outcome(self, path: str) -> str:
-        """The outcome at ``path``, a key of :meth:`Evaluation.outcomes` (not a condition)."""
+        """The outcome at ``path``, a key of :meth:`Evaluation.outcomes` (not a condition).
+        Outcome-only, a duress variant's or a row's finding is not kept, only its outcome:
+        nothing rests on them (a model rests on the victim finding, a row on both)."""
         group, key = _path(path)
         if group == "victim":
             return self.victim().outcome
         if group == "models":
             return self.model(key).outcome
+        leaf = self._memo is _OUTCOMES
         if group == "duress":
-            return self.duress(key).outcome
-        return self.row(group, key).outcome
+            return (self._duress(key, "duress.outcome", _duress_outcome) if leaf
+                    else self.duress(key).outcome)
+        return (self._row(group, key, _row_outcome) if leaf
+                else self.row(group, key).outcome)
+
+
+def _duress_outcome(f: Facts, variant: str) -> str:
+    return duress(f, variant).outcome
+
+
+def _row_outcome(f: Facts, data: Any, ctx: dict[str, Finding], test: str) -> str:
+    return apply_row(f, data, ctx, test).outcome
 
 
 # The outcome paths the search asks for by the thousand, made and split once.
