@@ -74,10 +74,9 @@ def _traced(f: Facts) -> tuple[_Traced, set[str]]:
     return view, reads
 
 
-def _getter(fields: tuple[str, ...]) -> Callable[[Facts], tuple]:
-    if len(fields) == 1:  # attrgetter returns a bare value for one name: keep it a tuple
-        one = attrgetter(fields[0])
-        return lambda f: (one(f),)
+def _getter(fields: tuple[str, ...]) -> Callable[[Facts], Any]:
+    """The values of ``fields`` in a Facts, as a table of one :class:`ReadMemo` keys on them:
+    a tuple, or the bare value for one field (each table has one getter, so keys never mix)."""
     return attrgetter(*fields) if fields else (lambda f: ())
 
 
