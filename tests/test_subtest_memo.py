@@ -1,9 +1,9 @@
 """The parts of a test filed by the facts they read (npkit.engine.memo.subtest: the duress
-conditions, the victim test's elements, the models' own tests) change speed, never results.
-With the part memo on, every case assesses as with it off, and random facts evaluate the same
-after other facts filled it, findings, the fields each outcome read and outcome-only findings
-alike. A part filed under fewer fields than it read is caught by these same comparisons (the
-last tests leave one out on purpose and see them fail)."""
+conditions, the victim test's elements, the models' own tests, a row's coverage) change speed,
+never results. With the part memo on, every case assesses as with it off, and random facts
+evaluate the same after other facts filled it, findings, the fields each outcome read and
+outcome-only findings alike. A part filed under fewer fields than it read is caught by these
+same comparisons (the last tests leave one out on purpose and see them fail)."""
 
 import importlib
 import pkgutil
@@ -72,7 +72,8 @@ def test_the_parts_are_filed_by_the_duress_and_victim_tests():
     names = {m.__name__ for m in _users()}
     assert {"npkit.law.duress", "npkit.law.trafficking", "npkit.law.models.causation",
             "npkit.law.models.closed_list", "npkit.law.models.compulsion",
-            "npkit.law.models.dual_factor", "npkit.law.models.presumption"} <= names
+            "npkit.law.models.dual_factor", "npkit.law.models.presumption",
+            "npkit.law.jurisdictions"} <= names
 
 
 def test_every_case_assesses_the_same_with_and_without_the_part_memo():
