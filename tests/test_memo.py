@@ -96,3 +96,42 @@ def test_the_traced_view_gives_every_field_and_property_and_notes_what_was_read(
             view, reads = memo._traced(f)
             assert getattr(view, name) == getattr(f, name), name
             assert reads and reads <= set(names), name
+
+
+def test_an_evaluation_that_notes_no_reads_gives_the_same_outcomes():
+    """The search's pairs skip noting what each outcome read (nothing reads it): their
+    outcomes are the same, every path of every case."""
+    from npkit.engine.assessment import LazyEvaluation
+    from npkit.law.facts import facts_for
+
+    for case in library().cases:
+        f = facts_for(case)
+        evaluate.cache_clear()
+        paths = [p for p in evaluate(f).outcomes() if ".conditions." not in p]
+        noting = LazyEvaluation(f, outcomes_only=True)
+        quiet = LazyEvaluation(f, outcomes_only=True, note_reads=False)
+        assert [quiet.outcome(p) for p in paths] == [noting.outcome(p) for p in paths]
+        assert quiet.reads == {} and set(noting.reads) == set(paths)
+    evaluate.cache_clear()
+
+
+def test_outcome_only_duress_and_rows_keep_their_outcomes_not_their_findings():
+    """Nothing rests on a duress variant or a row, so the search keeps only their outcomes
+    (fewer objects for the collector); the outcomes are those of the findings."""
+    from npkit.engine.assessment import _OUTCOMES, LazyEvaluation
+    from npkit.engine.findings import Finding
+    from npkit.law.facts import facts_for
+
+    for case in library().cases:
+        f = facts_for(case)
+        evaluate.cache_clear()
+        paths = [p for p in evaluate(f).outcomes() if ".conditions." not in p]
+        leaves = [p for p in paths if not p.startswith(("victim.", "models."))]
+        got = [LazyEvaluation(f, outcomes_only=True).outcome(p) for p in leaves]
+        kept = [v for key, m in _OUTCOMES._memos.items() if key != "victim" and key[0] != "model"
+                for _, table, _ in m._tables.values() for v in table.values()]
+        assert kept and not any(isinstance(v, Finding) for v in kept), case.id
+        whole = LazyEvaluation(f, outcomes_only=True)
+        assert got == [(whole.duress(p.split(".")[1]) if p.startswith("duress.")
+                        else whole.row(*p.split(".")[:2])).outcome for p in leaves]
+    evaluate.cache_clear()

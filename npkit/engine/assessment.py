@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -10,7 +11,7 @@ from npkit import DISCLAIMER
 from npkit.casefile.case import Case
 from npkit.engine.findings import Finding, Reason
 from npkit.engine.gcpause import gc_paused
-from npkit.engine.memo import MemoSet
+from npkit.engine.memo import SUBTESTS, MemoSet
 from npkit.law.duress import VARIANTS, duress
 from npkit.law.facts import Facts, facts_for
 from npkit.law.jurisdictions import apply_row, spec
@@ -64,68 +65,116 @@ class LazyEvaluation:
     memo). :func:`evaluate` asks for all of them; the counterfactual search asks a changed set
     of facts only for the outcomes the change could flip, which is a fraction of them, and
     only for outcomes (``outcomes_only``: findings without words, from their own memo).
-    ``reads`` is :attr:`Evaluation.reads` for the outcomes asked so far."""
+    ``reads`` is :attr:`Evaluation.reads` for the outcomes asked so far; with
+    ``note_reads=False`` it is left empty (the search reads it for single changes only)."""
 
-    __slots__ = ("f", "reads", "_victim", "_models", "_memo")
+    __slots__ = ("f", "reads", "_victim", "_models", "_memo", "_note")
 
-    def __init__(self, f: Facts, *, outcomes_only: bool = False) -> None:
+    def __init__(self, f: Facts, *, outcomes_only: bool = False, note_reads: bool = True,
+                 ) -> None:
         self._memo = _OUTCOMES if outcomes_only else _MEMO
         self._memo.trim()
+        SUBTESTS.trim()
         self.f = f
         self.reads: dict[str, frozenset[str]] = {}
+        self._note = note_reads
         self._victim: Finding | None = None
         self._models: dict[str, Finding] = {}
 
     def victim(self) -> Finding:
         if self._victim is None:
             memo = self._memo
-            self._victim, self.reads["victim.outcome"] = memo("victim").get_traced(
-                self.f, victim_test, intern=memo.intern)
+            self._victim, read = memo("victim").get_traced(self.f, victim_test,
+                                                           intern=memo.intern)
+            if self._note:
+                self.reads["victim.outcome"] = read
         return self._victim
 
     def model(self, name: str) -> Finding:
-        if name not in self._models:
+        found = self._models.get(name)
+        if found is None:
             victim = self.victim()
             memo = self._memo
-            self._models[name], read = memo(("model", name)).get_traced(
+            found, read = memo(("model", name)).get_traced(
                 self.f, lambda g, fn=MODELS[name]: fn(g, victim), id(victim), memo.intern)
-            self.reads[f"models.{name}.outcome"] = read | self.reads["victim.outcome"]
-        return self._models[name]
+            self._models[name] = found
+            if self._note:
+                self.reads[_MODEL_PATHS[name]] = read | self.reads["victim.outcome"]
+        return found
 
     def duress(self, variant: str) -> Finding:
-        found, self.reads[f"duress.{variant}.outcome"] = self._memo(
-            ("duress", variant)).get_traced(self.f, lambda g: duress(g, variant))
+        return self._duress(variant, "duress", duress)
+
+    def _duress(self, variant: str, kind: str, test: Callable) -> Any:
+        found, read = self._memo((kind, variant)).get_traced(self.f, lambda g: test(g, variant))
+        if self._note:
+            self.reads[_DURESS_PATHS[variant]] = read
         return found
 
     def row(self, group: str, code: str) -> Finding:
-        data, model_name = _row_index()[group][code]
+        return self._row(group, code, apply_row)
+
+    def _row(self, group: str, code: str, test: Callable) -> Any:
+        data, model_name, test_name, path, basis = _row_index()[group][code]
         victim = self.victim()
-        model = self.model(model_name) if model_name in MODELS else None
+        model = self.model(model_name) if basis != "victim.outcome" else None
         # apply_row reads the victim and the row's own model only: the ctx says so
         ctx = {"_victim": victim, model_name: model} if model else {"_victim": victim}
-        found, read = self._memo((group, code)).get_traced(
-            self.f, lambda g: apply_row(g, data, ctx, f"{group}.{code}"), (id(victim), id(model)))
-        basis = f"models.{model_name}.outcome" if model else "victim.outcome"
-        self.reads[f"{group}.{code}.outcome"] = read | self.reads[basis]
+        found, read = self._memo((group, code, test)).get_traced(
+            self.f, lambda g: test(g, data, ctx, test_name), (id(victim), id(model)))
+        if self._note:
+            self.reads[path] = read | self.reads[basis]
         return found
 
     def outcome(self, path: str) -> str:
-        """The outcome at ``path``, a key of :meth:`Evaluation.outcomes` (not a condition)."""
-        group, _, key = path.removesuffix(".outcome").partition(".")
+        """The outcome at ``path``, a key of :meth:`Evaluation.outcomes` (not a condition).
+        Outcome-only, a duress variant's or a row's finding is not kept, only its outcome:
+        nothing rests on them (a model rests on the victim finding, a row on both)."""
+        group, key = _path(path)
         if group == "victim":
             return self.victim().outcome
         if group == "models":
             return self.model(key).outcome
+        leaf = self._memo is _OUTCOMES
         if group == "duress":
-            return self.duress(key).outcome
-        return self.row(group, key).outcome
+            return (self._duress(key, "duress.outcome", _duress_outcome) if leaf
+                    else self.duress(key).outcome)
+        return (self._row(group, key, _row_outcome) if leaf
+                else self.row(group, key).outcome)
+
+
+def _duress_outcome(f: Facts, variant: str) -> str:
+    return duress(f, variant).outcome
+
+
+def _row_outcome(f: Facts, data: Any, ctx: dict[str, Finding], test: str) -> str:
+    return apply_row(f, data, ctx, test).outcome
+
+
+# The outcome paths the search asks for by the thousand, made and split once.
+_MODEL_PATHS = {name: f"models.{name}.outcome" for name in MODELS}
+_DURESS_PATHS = {v: f"duress.{v}.outcome" for v in VARIANTS}
+_SPLIT: dict[str, tuple[str, str]] = {}
+
+
+def _path(path: str) -> tuple[str, str]:
+    """"models.causation.outcome" -> ("models", "causation")."""
+    split = _SPLIT.get(path)
+    if split is None:
+        group, _, key = path.removesuffix(".outcome").partition(".")
+        split = _SPLIT[path] = (group, key)
+    return split
 
 
 @lru_cache(maxsize=1)
-def _row_index() -> dict[str, dict[str, tuple[Any, str]]]:
+def _row_index() -> dict[str, dict[str, tuple[Any, str, str, str, str]]]:
+    """group -> code -> (data row, its model, its test name, its outcome path, the outcome
+    path of what it rests on: its model, or the victim test for a row with none)."""
     jurisdictions, instruments = _rows()
-    return {"jurisdictions": {k: (row, m) for k, row, m in jurisdictions},
-            "instruments": {k: (row, m) for k, row, m in instruments}}
+    return {group: {k: (row, m, f"{group}.{k}", f"{group}.{k}.outcome",
+                        f"models.{m}.outcome" if m in MODELS else "victim.outcome")
+                    for k, row, m in rows}
+            for group, rows in (("jurisdictions", jurisdictions), ("instruments", instruments))}
 
 
 @lru_cache(maxsize=4096)
@@ -151,6 +200,7 @@ def _clear_caches() -> None:
     _lru_clear()
     _MEMO.clear()
     _OUTCOMES.clear()
+    SUBTESTS.clear()
 
 
 _lru_clear = evaluate.cache_clear

@@ -290,7 +290,7 @@ def _search(f: Facts, per_outcome: int) -> list[Counterfactual]:
         if (i, j) not in pairs:
             # cands[i].facts is f with i's edits applied (tests/test_counterfactual_pruning.py)
             pairs[i, j] = LazyEvaluation(apply_edits(cands[i].facts, cands[j].edits),
-                                         outcomes_only=True)
+                                         outcomes_only=True, note_reads=False)
         return pairs[i, j].outcome(path)
 
     def step(c: Change) -> Step:
@@ -309,12 +309,13 @@ def _search(f: Facts, per_outcome: int) -> list[Counterfactual]:
         hits = [Counterfactual(path, str(before), str(single[i][0]), (c.text,), (step(c),))
                 for i, c in enumerate(cands) if single[i][0] != before]
         flips = {i for i in range(len(cands)) if single[i][0] != before}
+        read = [r for _, r in single]
         for i, j in allowed:
             if len(hits) >= per_outcome:
                 break
             if i in flips or j in flips:
                 continue
-            if not (touched[j] & single[i][1] and touched[i] & single[j][1]):
+            if touched[j].isdisjoint(read[i]) or touched[i].isdisjoint(read[j]):
                 continue  # the pair reaches what one change alone reaches: see _touched
             after = pair(i, j, path)
             if after != before:

@@ -9,7 +9,8 @@ means). A reason carries a stable ``code``; its text comes from :mod:`npkit.law.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
 from npkit.law.citations import Citation, Confidence
@@ -22,6 +23,14 @@ class Reason:
     source: Citation
     code: str = ""
     params: tuple[tuple[str, Any], ...] = ()
+
+    def __init__(self, text: str, source: Citation, code: str = "",
+                 params: tuple[tuple[str, Any], ...] = ()) -> None:
+        # as dataclass's own, without object.__setattr__ per field (see Finding.__init__)
+        _r_text(self, text)
+        _r_source(self, source)
+        _r_code(self, code)
+        _r_params(self, params)
 
     @classmethod
     def of(cls, code: str, source: Citation, **params: Any) -> Reason:
@@ -48,6 +57,10 @@ class Reason:
                 "confidence": self.source.confidence.value}
 
 
+_NO_FACTS: Mapping[str, Any] = MappingProxyType({})
+_NEW_DICT: Any = object()  # Finding's facts when none are given: a new dict
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One test applied to the facts.
@@ -70,16 +83,39 @@ class Finding:
     exception: str = ""
     also_rests_on: tuple[Reason, ...] = ()
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        if type(self.reasons) is not tuple:  # most are made with tuples already
-            set_(self, "reasons", tuple(self.reasons))
-        if type(self.children) is not tuple:
-            set_(self, "children", tuple(self.children or ()))
-        if type(self.also_rests_on) is not tuple:
-            set_(self, "also_rests_on", tuple(self.also_rests_on))
-        if self.decisive is None and self.reasons:
-            set_(self, "decisive", self.reasons[0])
+    def __init__(self, test: str, title: str, outcome: str, holds: bool | None,
+                 reasons: tuple[Reason, ...], facts: Mapping[str, Any] = _NEW_DICT,
+                 children: tuple[Finding, ...] = (), decisive: Reason | None = None,
+                 exception: str = "", also_rests_on: tuple[Reason, ...] = ()) -> None:
+        # The __init__ dataclass would write sets each field with object.__setattr__ (the
+        # class is frozen), which made building findings about a tenth of a counterfactual
+        # search; the slots' own setters do the same. Same fields, defaults and order
+        # (tests/test_findings_core.py compares it with the generated one).
+        if facts is _NEW_DICT:
+            facts = {}
+        elif facts and is_unworded():
+            # an outcome-only finding shows nothing, so it keeps no facts either: findings
+            # that differ only there are then one (npkit.engine.intern), and what rests on
+            # them is reused. Nothing in the law reads a finding's facts.
+            facts = _NO_FACTS
+        if type(reasons) is not tuple:  # most are made with tuples already
+            reasons = tuple(reasons)
+        if type(children) is not tuple:
+            children = tuple(children or ())
+        if type(also_rests_on) is not tuple:
+            also_rests_on = tuple(also_rests_on)
+        if decisive is None and reasons:
+            decisive = reasons[0]
+        _f_test(self, test)
+        _f_title(self, title)
+        _f_outcome(self, outcome)
+        _f_holds(self, holds)
+        _f_reasons(self, reasons)
+        _f_facts(self, facts)
+        _f_children(self, children)
+        _f_decisive(self, decisive)
+        _f_exception(self, exception)
+        _f_also_rests_on(self, also_rests_on)
 
     def child(self, test: str) -> Finding:
         for c in self.children:
@@ -120,6 +156,13 @@ class Finding:
             "facts": {k: _plain(v) for k, v in self.facts.items()},
             "children": [c.to_dict() for c in self.children],
         }
+
+
+# the slots' setters, which a frozen class's own __setattr__ refuses
+(_r_text, _r_source, _r_code, _r_params) = (
+    Reason.__dict__[name].__set__ for name in ("text", "source", "code", "params"))
+(_f_test, _f_title, _f_outcome, _f_holds, _f_reasons, _f_facts, _f_children, _f_decisive,
+ _f_exception, _f_also_rests_on) = (Finding.__dict__[fd.name].__set__ for fd in fields(Finding))
 
 
 def _plain(value: Any) -> Any:

@@ -28,28 +28,35 @@ def _aliasing(node: Finding) -> tuple[int, ...]:
 
 
 def _sketch(node: Finding) -> tuple:
-    """A cheap hashable summary: findings that differ in it differ."""
+    """A cheap hashable summary: findings that differ in it differ. Codes as well as texts:
+    the counterfactual search's findings have no texts (npkit.law.wording.unworded)."""
+    decisive = node.decisive
     return (node.test, node.outcome, node.holds, node.exception,
-            tuple(r.text for r in node.reasons),
-            tuple((c.outcome, c.decisive.text if c.decisive else None) for c in node.children),
-            node.decisive.text if node.decisive else None)
+            tuple((r.code, r.text) for r in node.reasons),
+            tuple((c.test, c.outcome, c.decisive.code if c.decisive else None,
+                   c.decisive.text if c.decisive else None) for c in node.children),
+            (decisive.code, decisive.text) if decisive else None)
 
 
 class Interner:
     """Hands back an earlier finding that cannot be told apart from the one given."""
 
     def __init__(self) -> None:
-        self._seen: dict[tuple, list[tuple[Finding, tuple[int, ...]]]] = {}
+        # sketch -> [finding, its aliasing (worked out when an equal finding first comes)]
+        self._seen: dict[tuple, list[list]] = {}
 
     def __call__(self, node: Finding) -> Finding:
         bucket = self._seen.setdefault(_sketch(node), [])
         shape = None
-        for earlier, earlier_shape in bucket:
+        for entry in bucket:
+            earlier = entry[0]
             if earlier == node:
                 shape = shape or _aliasing(node)
-                if earlier_shape == shape:
+                if entry[1] is None:
+                    entry[1] = _aliasing(earlier)
+                if entry[1] == shape:
                     return earlier
-        bucket.append((node, shape or _aliasing(node)))
+        bucket.append([node, shape])
         return node
 
     def clear(self) -> None:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from npkit.engine.intern import Interner
 from npkit.law.facts import Facts
-from npkit.law.wording import unworded
+from npkit.law.wording import is_unworded, unworded
 
 T = TypeVar("T")
 _FIELDS = frozenset(f.name for f in fields(Facts))  # stored fields (not the InitVar)
@@ -74,10 +74,9 @@ def _traced(f: Facts) -> tuple[_Traced, set[str]]:
     return view, reads
 
 
-def _getter(fields: tuple[str, ...]) -> Callable[[Facts], tuple]:
-    if len(fields) == 1:  # attrgetter returns a bare value for one name: keep it a tuple
-        one = attrgetter(fields[0])
-        return lambda f: (one(f),)
+def _getter(fields: tuple[str, ...]) -> Callable[[Facts], Any]:
+    """The values of ``fields`` in a Facts, as a table of one :class:`ReadMemo` keys on them:
+    a tuple, or the bare value for one field (each table has one getter, so keys never mix)."""
     return attrgetter(*fields) if fields else (lambda f: ())
 
 
@@ -157,3 +156,23 @@ class MemoSet:
             memo.clear()
         self.intern.clear()
         self.size = 0
+
+
+# The parts of a test (a duress condition, the victim test's elements), each filed by the
+# values of the fields it read: a counterfactual changes one or two fields, and most parts of
+# a test it reruns read none of them (npkit.law.duress, npkit.law.trafficking).
+SUBTESTS = MemoSet()
+
+
+def subtest(fn: Callable[..., T], f: Facts, *args: Hashable) -> T:
+    """``fn(f, *args)``, reused for facts that agree with ``f`` on every field it read. Only
+    inside an engine evaluation (``f`` a traced view, see :class:`ReadMemo`): there the fields
+    it read are noted on ``f`` as if ``fn`` had read them itself, so the finding of the whole
+    test is still filed under everything it rests on. Called on plain facts (a unit test, a
+    rule page), ``fn`` simply runs. Worded and unworded findings are filed apart."""
+    if type(f) is not _Traced:
+        return fn(f, *args)
+    found, read = SUBTESTS((fn, is_unworded())).get_traced(
+        f._facts, lambda g: fn(g, *args), args)
+    f._reads.update(read)
+    return found

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from npkit.engine.findings import Finding, Reason, condition
+from npkit.engine.memo import subtest
 from npkit.law.citations import Citation, Confidence, fitz, outside, reading
 from npkit.law.facts import Facts, ThreatFact
 from npkit.law.parameters import parameter
@@ -309,6 +310,11 @@ TESTS = {
 }
 
 
+def _condition(f: Facts, name: str, variant: str) -> Finding:
+    """One condition of one variant, named by strings (the memo keys on them cheaply)."""
+    return TESTS[name](f, VARIANTS[variant])
+
+
 # --- the defence ------------------------------------------------------------------------------
 
 
@@ -327,7 +333,8 @@ def duress(f: Facts, variant: str) -> Finding:
     requires is met. It fails on the first failing required condition, in the order of
     CONDITIONS, unless an excluded offence (murder) decides it first."""
     v = VARIANTS[variant]
-    children = tuple(TESTS[c](f, v) for c in CONDITIONS)
+    # each condition reads a few facts: reused where they agree (npkit.engine.memo.subtest)
+    children = tuple(subtest(_condition, f, c, variant) for c in CONDITIONS)
     required = [c for c, name in zip(children, CONDITIONS, strict=True) if name in v.required]
     failed = [c for c in required if not c.holds]
     context = _context(v)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from npkit.engine.findings import Finding, Reason, condition
+from npkit.engine.memo import subtest
 from npkit.law.citations import DOMESTIC_LAW, Citation, asean, fitz
 from npkit.law.facts import Facts
 from npkit.law.registry import Exception_, Rule
@@ -36,10 +37,11 @@ DISCRETION_TEXT = {d: worded(f"jurisdictions.discretion.{d}")
 ACTIP = fitz("IV.A.2", "ACTIP 2015 art 14(7)")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RowSpec:
     """A data row read once into plain values (rows are applied thousands of times when
-    counterfactuals are searched)."""
+    counterfactuals are searched). One per data row (:func:`spec`), so it is compared and
+    hashed by identity: cheaply, as the memo of a row's parts keys on it."""
 
     name: str
     code: str
@@ -161,7 +163,7 @@ def apply_row(f: Facts, data_row: Any, models: dict[str, Finding], test: str) ->
     if row.model == "none" or not row.has_provision:
         return _no_provision(row, test, group)
     victim = models["_victim"]
-    coverage = _coverage(f, row, group)
+    coverage = subtest(_coverage, f, row, group)  # reused where the offence is the same
     link, link_children, link_fail, rests = _link(f, row, models, group)
     children = [coverage, *link_children]
     model_words = MODEL_WORDS.get(row.model, row.model)

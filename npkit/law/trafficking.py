@@ -13,6 +13,7 @@ decisive reason and, where the child rule applied, the exception ``victim.means.
 from __future__ import annotations
 
 from npkit.engine.findings import Finding, Reason, condition
+from npkit.engine.memo import subtest
 from npkit.law.citations import (
     DOMESTIC_LAW,
     IDENTIFICATION,
@@ -294,17 +295,30 @@ def _later_period_reason(f: Facts) -> Reason:
     return Reason.of(f"victim.later_period.{key}", LATER_PERIOD)
 
 
+def _means(f: Facts, presumed: bool) -> Finding:
+    return means(f, presumed_child=presumed)
+
+
+def _consent(f: Facts, presumed: bool) -> Finding:
+    return consent(f, presumed_child=presumed)
+
+
+def _labour_dispute(f: Facts, is_victim: bool, presumed: bool) -> Finding | None:
+    return labour_dispute(f, is_victim=is_victim, presumed_child=presumed)
+
+
 def victim(f: Facts, *, presume_minority: bool = False) -> Finding:
     """Victim of trafficking for this period: act and purpose, and means unless a child.
 
     ``presume_minority`` treats an unknown age as a child's (the presumption model: the ASEAN
     NPP study's presumption of minority until age can be determined)."""
     presumed = presume_minority and f.age_unknown
-    m = means(f, presumed_child=presumed)
-    children = [act(f), m, purpose(f), consent(f, presumed_child=presumed)]
+    # each element reads a few facts: reused where they agree (npkit.engine.memo.subtest)
+    m = subtest(_means, f, presumed)
+    children = [subtest(act, f), m, subtest(purpose, f), subtest(_consent, f, presumed)]
     missing = _missing(f, f.is_child or f.child_at_recruitment or presumed)
     holds = not missing
-    ld = labour_dispute(f, is_victim=holds, presumed_child=presumed)
+    ld = subtest(_labour_dispute, f, holds, presumed)
     if ld:
         children.append(ld)
     cite = fitz("II.B", "Palermo Protocol art 3(a)")

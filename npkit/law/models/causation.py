@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import partial
 
 from npkit.engine.findings import Finding, Reason, condition
+from npkit.engine.memo import subtest
 from npkit.law.citations import fitz, reading
 from npkit.law.facts import Facts
 from npkit.law.models._common import (
@@ -72,11 +73,11 @@ def causation(f: Facts, victim: Finding, reading_: str = "but_for") -> Finding:
     """Protected where the person is a victim and the offence is linked to the trafficking
     under the chosen reading."""
     key, title = READINGS[reading_]
-    tests = [but_for(f)]
+    tests = [subtest(but_for, f)]
     if reading_ == "temporal":
-        tests.append(during(f))
+        tests.append(subtest(during, f))
     elif reading_ == "direct":
-        tests.append(direct(f))
+        tests.append(subtest(direct, f))
     link = all(t.holds for t in tests)
     holds = bool(victim.holds and link)
     gate = victim_gate(victim)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from npkit.engine.findings import Finding, Reason, condition
+from npkit.engine.memo import subtest
 from npkit.law.citations import DOMESTIC_LAW, Citation, asean, fitz
 from npkit.law.facts import Facts
 from npkit.law.models._common import model_finding, victim_basis, victim_gate
@@ -58,7 +59,7 @@ def listed(f: Facts, offences: Iterable[str] | None = None,
 
 def closed_list(f: Facts, victim: Finding) -> Finding:
     """Protected only where the victim's offence is on the list."""
-    on_list = listed(f)
+    on_list = subtest(listed, f)
     holds = bool(victim.holds and on_list.holds)
     gate = victim_gate(victim)
     reasons = [gate]

@@ -18,6 +18,7 @@ control included.
 from __future__ import annotations
 
 from npkit.engine.findings import Finding, Reason, condition
+from npkit.engine.memo import subtest
 from npkit.law.citations import DOMESTIC_LAW, asean, fitz, reading
 from npkit.law.facts import CHILD_AGE, Facts
 from npkit.law.models._common import (
@@ -78,8 +79,8 @@ def ordered(f: Facts, test: str = "models.compulsion_strict.ordered") -> Finding
 
 def compulsion_strict(f: Facts, victim: Finding) -> Finding:
     """Strict compulsion: the trafficker ordered the act and coerced the person into it."""
-    order = ordered(f)
-    coercion = coerced(f)
+    order = subtest(ordered, f)
+    coercion = subtest(coerced, f)
     during = f.committed == "during"
     holds = bool(victim.holds and order.holds and coercion.holds and during)
     gate = victim_gate(victim)
@@ -141,7 +142,7 @@ def compelling(f: Facts) -> Finding:
 def compulsion_broad(f: Facts, victim: Finding) -> Finding:
     """Broad compulsion: any trafficking means counts as compulsion, subtle and psychological
     control included, for offences committed in the course of the trafficking."""
-    course, compelled = in_course(f), compelling(f)
+    course, compelled = subtest(in_course, f), subtest(compelling, f)
     holds = bool(victim.holds and course.holds and compelled.holds)
     gate = victim_gate(victim)
     reasons = [gate]

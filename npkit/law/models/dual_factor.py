@@ -16,6 +16,7 @@ are parameters (``models.dual_factor.*`` in npkit/law/data/parameters.yaml), cit
 from __future__ import annotations
 
 from npkit.engine.findings import Finding, Reason
+from npkit.engine.memo import subtest
 from npkit.law.citations import alsa, asean, reading
 from npkit.law.facts import CHILD_AGE, Facts
 from npkit.law.models._common import model_finding, victim_basis, victim_gate
@@ -78,7 +79,7 @@ def _listing(items: list[Factor]) -> str:
 
 def dual_factor(f: Facts, victim: Finding) -> Finding:
     """Weigh determination against remaining free choice (npkit's reading)."""
-    determined, free = factors(f)
+    determined, free = subtest(factors, f)
     a, b = sum(w for _, w in determined), sum(w for _, w in free)
     if not victim.holds or not f.but_for_trafficking or b >= DENY_RATIO * a:
         holds: bool | None = False

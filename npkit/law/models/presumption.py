@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from npkit.engine.findings import Finding, Reason, condition
+from npkit.engine.memo import subtest
 from npkit.law.citations import IDENTIFICATION, alsa, asean, fitz, reading
 from npkit.law.facts import CHILD_AGE, Facts
 from npkit.law.models._common import model_finding
@@ -54,12 +55,16 @@ def indicators(f: Facts) -> Finding:
                      [reason])
 
 
+def _presumed(f: Facts) -> Finding:
+    """The victim test with the presumption of minority."""
+    return victim_test(f, presume_minority=True)
+
+
 def rebuttal(f: Facts, victim: Finding | None = None) -> Finding:
     """Has the State rebutted the presumption? Only facts that show the person is not a victim
     for this period, or that the offence has no link to the trafficking, rebut it."""
     # with a known age the presumed-minority test is the victim test already run: reuse it
-    full = victim if victim is not None and not f.age_unknown else victim_test(
-        f, presume_minority=True)
+    full = victim if victim is not None and not f.age_unknown else subtest(_presumed, f)
     burden = Reason.of("models.presumption.rebutted.burden", BURDEN)
     test = Reason.of("models.presumption.rebutted.test", REBUTTAL_READING)
     # informed consent (knowing the work and the conditions) that no means nullified; knowing
@@ -107,7 +112,7 @@ def _minority(f: Facts) -> Reason:
 
 def presumption(f: Facts, victim: Finding) -> Finding:
     """Protected when indicators are present and the State has not rebutted the presumption."""
-    ind, reb = indicators(f), rebuttal(f, victim)
+    ind, reb = subtest(indicators, f), rebuttal(f, victim)
     holds = bool(ind.holds and not reb.holds)
     named = Reason.of("models.presumption.named", alsa())
     also: tuple[Reason, ...] = ()
