@@ -161,10 +161,12 @@ def content_text() -> str:
 
 @cache
 def names() -> re.Pattern:
-    """The people of the cases: content fills them into content templates ("Was {name} ...")."""
+    """The people of the cases as the English content names them ("Was {name} ..."): read in
+    English whatever language the process is in when this is first asked (a Thai test first
+    would have kept their Thai spelling for every later test)."""
     from npkit.casefile.library import library
 
-    cases = library().cases
+    cases = library(lang="en").cases
     found = {c.person.pseudonym for c in (cases.values() if isinstance(cases, dict) else cases)}
     return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(found)) + r")\b")
 
