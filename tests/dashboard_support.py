@@ -41,3 +41,34 @@ def course_app(monkeypatch, argv: list[str]):
     app.parse_command_line(launched["argv"])
     app.load_config_file("voila", path=app.config_file_paths)
     return app
+
+
+def render_with(exporter, nb, outputs: dict[int, str] | None = None) -> str:
+    """A module page as Voila renders it through ``exporter``, with a fake kernel: each cell
+    without output, or with the stdout text ``outputs`` gives its index."""
+    import asyncio
+
+    import nbformat
+
+    async def kernel_start(nb):
+        return "kernel-1"
+
+    async def cells(nb, kernel_id):
+        for i, cell in enumerate(nb.cells):
+            if outputs and i in outputs:
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                       text=outputs[i])]
+            yield cell
+
+    async def run():
+        parts = []
+        async for html, _ in exporter.generate_from_notebook_node(
+                nb, resources={"base_url": "/", "theme": "light", "metadata": {"name": "x"}},
+                extra_context={"frontend": "voila", "main_js": "voila.js",
+                               "kernel_start": kernel_start, "cell_generator": cells,
+                               "progressive_rendering": False},
+                page_config={"fullStaticUrl": "/voila/static"}):
+            parts.append(html)
+        return "".join(parts)
+
+    return asyncio.run(run())

@@ -4,7 +4,6 @@ cells, and the navigation between modules. The browser tests are in tests/browse
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sys
@@ -12,7 +11,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
-import nbformat
 import pytest
 from markupsafe import escape
 
@@ -31,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "share" / "jupyter" / "voila" / "templates" / "npkit"
 sys.path.insert(0, str(ROOT / "tools"))
 import build_notebooks  # noqa: E402
-from dashboard_support import course_app  # noqa: E402
+from dashboard_support import course_app, render_with  # noqa: E402
 
 voila = pytest.importorskip("voila")
 
@@ -325,28 +323,7 @@ def render_module(nb, *, outputs=None) -> str:
     exporter.exclude_input = exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
 
-    async def kernel_start(nb):
-        return "kernel-1"
-
-    async def cells(nb, kernel_id):
-        for i, cell in enumerate(nb.cells):
-            if outputs and i in outputs:
-                cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
-                                                       text=outputs[i])]
-            yield cell
-
-    async def run():
-        parts = []
-        async for html, _ in exporter.generate_from_notebook_node(
-                nb, resources={"base_url": "/", "theme": "light", "metadata": {"name": "x"}},
-                extra_context={"frontend": "voila", "main_js": "voila.js",
-                               "kernel_start": kernel_start, "cell_generator": cells,
-                               "progressive_rendering": False},
-                page_config={"fullStaticUrl": "/voila/static"}):
-            parts.append(html)
-        return "".join(parts)
-
-    return asyncio.run(run())
+    return render_with(exporter, nb, outputs)
 
 
 def test_module_page_is_offline_hides_checked_outputs_and_links_modules(jupyter_path, tmp_path):

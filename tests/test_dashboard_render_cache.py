@@ -18,7 +18,7 @@ from npkit.course.render_cache import TEMPLATE_CODE, SharedTemplateCode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_notebooks  # noqa: E402
-from dashboard_support import course_app  # noqa: E402
+from dashboard_support import course_app, render_with  # noqa: E402
 
 pytest.importorskip("voila")
 
@@ -66,26 +66,7 @@ def test_environments_that_compile_differently_do_not_share_code(tmp_path):
 
 def render(exporter, nb) -> str:
     """A module page as Voila renders it, with a fake kernel (every cell without output)."""
-
-    async def kernel_start(nb):
-        return "kernel-1"
-
-    async def cells(nb, kernel_id):
-        for cell in nb.cells:
-            yield cell
-
-    async def run():
-        parts = []
-        async for html, _ in exporter.generate_from_notebook_node(
-                nb, resources={"base_url": "/", "theme": "light", "metadata": {"name": "x"}},
-                extra_context={"frontend": "voila", "main_js": "voila.js",
-                               "kernel_start": kernel_start, "cell_generator": cells,
-                               "progressive_rendering": False},
-                page_config={"fullStaticUrl": "/voila/static"}):
-            parts.append(html)
-        return "".join(parts)
-
-    return asyncio.run(run())
+    return render_with(exporter, nb)
 
 
 def exporter():

@@ -67,14 +67,20 @@ def test_another_file_list_or_name_is_another_entry(cache, tmp_path):
     assert calls == ["a", "b", "b"]
 
 
-@pytest.mark.parametrize("junk", [b"", b"not a pickle", pickle.dumps({"key": "x", "result": {}}),
-                                  pickle.dumps(["a", "list"])])
-def test_a_corrupt_or_foreign_entry_is_ignored_and_the_right_data_loaded(cache, tmp_path, junk):
+def one_entry(cache: Path, tmp_path: Path) -> tuple[Path, list[str], Path]:
+    """A data file read once through the cache: the file, the reads so far, its one entry."""
     data = tmp_path / "data.yaml"
     data.write_text("one", encoding="utf-8")
     calls: list[str] = []
     datacache.shared_data("t-data", [data], reader(data, calls), dict)
     [entry] = cache.glob("t-data-*.pickle")
+    return data, calls, entry
+
+
+@pytest.mark.parametrize("junk", [b"", b"not a pickle", pickle.dumps({"key": "x", "result": {}}),
+                                  pickle.dumps(["a", "list"])])
+def test_a_corrupt_or_foreign_entry_is_ignored_and_the_right_data_loaded(cache, tmp_path, junk):
+    data, calls, entry = one_entry(cache, tmp_path)
     entry.write_bytes(junk)
     assert datacache.shared_data("t-data", [data], reader(data, calls), dict) == {"text": "ONE"}
     assert calls == ["one", "one"]
@@ -200,11 +206,7 @@ def test_npkit_makes_its_cache_folder_private(cache, tmp_path):
 
 
 def test_an_entry_others_may_write_is_not_read(cache, tmp_path, caplog):
-    data = tmp_path / "data.yaml"
-    data.write_text("one", encoding="utf-8")
-    calls: list[str] = []
-    datacache.shared_data("t-data", [data], reader(data, calls), dict)
-    [entry] = cache.glob("t-data-*.pickle")
+    data, calls, entry = one_entry(cache, tmp_path)
     planted = pickle.loads(entry.read_bytes())
     planted["result"] = {"text": "PLANTED"}
     entry.write_bytes(pickle.dumps(planted))
