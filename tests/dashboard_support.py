@@ -72,3 +72,15 @@ def render_with(exporter, nb, outputs: dict[int, str] | None = None) -> str:
         return "".join(parts)
 
     return asyncio.run(run())
+
+
+def workshop_server():
+    """deploy/workshop_server.py (a script, not a module of npkit), loaded afresh."""
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "deploy" / "workshop_server.py"
+    spec = importlib.util.spec_from_file_location("workshop_server", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -6,12 +6,11 @@ tests/browser/test_browser_connection.py, against a real server.)"""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import pytest
-from dashboard_support import course_app
+from dashboard_support import course_app, workshop_server
 
 from npkit.course import dashboard
 
@@ -74,10 +73,7 @@ def test_launcher_refuses_a_bad_cull_idle(built, capsys, value):
 
 
 def test_workshop_server_takes_cull_idle():
-    spec = importlib.util.spec_from_file_location("workshop_server",
-                                                  ROOT / "deploy" / "workshop_server.py")
-    ws = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ws)
+    ws = workshop_server()
     assert ws.parse_args(["--cull-idle", "7200"]).cull_idle == 7200
     assert ws.parse_args([]).cull_idle is None  # then the dashboard's default
 

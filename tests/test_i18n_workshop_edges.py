@@ -5,7 +5,6 @@ the workshop server passing the room's language on."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
@@ -13,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from dashboard_support import workshop_server
 
 from npkit import i18n
 from npkit.course import dashboard
@@ -228,14 +228,6 @@ def test_a_thai_room_tells_the_course_server(built):
 
 # --- the workshop server passes the room's language on ---------------------------------------
 
-def _script():
-    spec = importlib.util.spec_from_file_location("workshop_server_lang",
-                                                  ROOT / "deploy" / "workshop_server.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _pools(cmd: list[str]) -> dict:
     flag = next((a for a in cmd if a.startswith("--VoilaKernelManager.kernel_pools_config=")),
                 None)
@@ -243,7 +235,7 @@ def _pools(cmd: list[str]) -> dict:
 
 
 def test_the_workshop_server_runs_a_thai_room(built):
-    ws = _script()
+    ws = workshop_server()
     thai = ws.course_command(ws.parse_args(["--language", "th", "--room", "30"]), built)
     assert "--CourseVoila.language=th" in thai
     pools = _pools(thai)
