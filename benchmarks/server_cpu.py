@@ -11,7 +11,9 @@ from /proc), median of ``--repeats`` visits per page; the load average is printe
 
 ``--profile DIR`` records the server with py-spy (if installed) during each visit:
 ``DIR/<page>.<i>.txt`` (raw stacks). ``--cprofile DIR`` profiles it with cProfile instead
-(benchmarks/voila_probe.py), the visits of a page in ``DIR/<page>.<i>.prof``: exact call counts.
+(benchmarks/voila_probe.py), the visits of a page in ``DIR/<page>.<i>.prof``: exact call
+counts. Each visit lists the full collections of the server's garbage collector during it
+(``full_collections_ms``, process CPU each).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -32,6 +35,7 @@ from . import room as room_mod
 from . import site as site_mod
 
 LAB = "05_scenario_lab.ipynb"
+GC2 = re.compile(r"npkit-bench: gc2 ([\d.]+) (\d+)")
 PAGES = (site_mod.FLOOR, LAB)
 
 
@@ -64,6 +68,7 @@ def visit(site, notebook: str, label: str, profile: bool = False) -> dict:
     load = os.getloadavg()[0]
     if profile:
         site.process.send_signal(signal.SIGUSR1)
+    gc_before = len(GC2.findall(site.log_text()))
     before = server_cpu(site.process.pid)
     result = asyncio.run(room_mod.room(site, 1, notebook, label=label, deflate=True,
                                        log=lambda *a: None))
@@ -72,8 +77,10 @@ def visit(site, notebook: str, label: str, profile: bool = False) -> dict:
     after = server_cpu(site.process.pid)
     if profile:
         site.process.send_signal(signal.SIGUSR1)
+    full = [float(ms) for ms, _ in GC2.findall(site.log_text())[gc_before:]]
     t = result["trainee_details"][0]
     return {"server_cpu_ms": round(1000 * (after - before), 1), "load": round(load, 2),
+            "full_collections_ms": full,
             "errors": t["errors"], "state_bytes": t["state_bytes"],
             "state_deflated_bytes": t["state_deflated_bytes"], "states": t["widget_states"],
             "page_bytes": t["page_bytes"]}
@@ -93,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.cprofile:
             args.cprofile.mkdir(parents=True, exist_ok=True)
             os.environ["NPKIT_BENCH_PROFILE"] = str(args.cprofile.resolve())
+        os.environ["NPKIT_BENCH_GC"] = "1"
         site = site_mod.start(tmp, notebooks=names)
         try:
             for page in PAGES:  # a warm-up visit each, not counted
@@ -121,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                    v["server_cpu_ms"] for v in visits),
                       "server_cpu_ms": [v["server_cpu_ms"] for v in visits],
                       "load": [v["load"] for v in visits],
+                      "full_collections_ms": [v["full_collections_ms"] for v in visits],
                       "state_bytes": sorted({v["state_bytes"] for v in visits}),
                       "state_deflated_bytes": sorted({v["state_deflated_bytes"]
                                                       for v in visits}),

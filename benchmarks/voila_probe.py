@@ -14,7 +14,8 @@ make it, which is what the benchmarks wait for between two visits of the same pa
 
 With ``NPKIT_BENCH_PROFILE=<folder>`` in its environment, each SIGUSR1 starts or stops a
 cProfile of the server (process CPU time), written to ``<folder>/<n>.prof`` when it stops
-(benchmarks/server_cpu.py --cprofile).
+(benchmarks/server_cpu.py --cprofile). With ``NPKIT_BENCH_GC=1`` it logs each collection of
+the oldest generation: ``npkit-bench: gc2 <ms of process CPU> <objects collected>``.
 """
 
 from __future__ import annotations
@@ -82,6 +83,25 @@ def profile_on_signal(folder: str) -> None:
     signal.signal(signal.SIGUSR1, toggle)
 
 
+def log_full_collections() -> None:
+    """A log line for every full collection (generation 2), with the CPU it took."""
+    import gc
+    import time
+
+    started = {}
+
+    def watch(phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started["t"] = time.process_time()
+        elif "t" in started:
+            _say("gc2", f"{1000 * (time.process_time() - started.pop('t')):.1f}",
+                 info["collected"])
+
+    gc.callbacks.append(watch)
+
+
 def main(argv: list[str] | None = None) -> int:
     import os
 
@@ -90,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     install()
     if os.environ.get("NPKIT_BENCH_PROFILE"):
         profile_on_signal(os.environ["NPKIT_BENCH_PROFILE"])
+    if os.environ.get("NPKIT_BENCH_GC"):
+        log_full_collections()
     return run_voila(list(sys.argv[1:] if argv is None else argv))
 
 
