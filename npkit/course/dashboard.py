@@ -386,7 +386,7 @@ def run_voila(argv: Sequence[str]) -> int:
     from voila.static_file_handler import AllowListFileHandler
     from voila.utils import create_include_assets_functions
 
-    from npkit.course.render_cache import TEMPLATE_CODE, keep_page_settings
+    from npkit.course.render_cache import TEMPLATE_CODE, keep_markdown, keep_page_settings
     from npkit.course.voila_mends import mend_message_dates, mend_request_info
 
     def visitor_language(handler) -> str:
@@ -398,6 +398,7 @@ def run_voila(argv: Sequence[str]) -> int:
     mend_request_info()
     mend_message_dates()
     keep_page_settings()
+    keep_markdown()
     render_prepare = VoilaHandler.prepare
     render_plain = BaseVoilaHandler.render_template
 
