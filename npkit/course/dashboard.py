@@ -370,6 +370,19 @@ def log_at_handler_level(log) -> None:
         log.setLevel(max(log.level, min(levels)))
 
 
+def freeze_start_up() -> int:
+    """Move every object the server holds once started (its modules, templates, settings:
+    some 200,000) out of the garbage collector's reach (``gc.freeze``), after one last
+    collection; the number frozen. A full collection walks every tracked object: in a room
+    of 30, each one the server made took 0.2-0.9 s of CPU walking objects that live as long as
+    the server. Objects made later (kernels, visits) are collected as before."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
+
+
 def run_voila(argv: Sequence[str]) -> int:
     """Run Voila in this process with npkit's template search path and landing page data."""
     path = template_search_path()
@@ -575,6 +588,11 @@ def run_voila(argv: Sequence[str]) -> int:
 
             loop.add_callback(report)
             super().start()
+
+        def listen(self):
+            # the server made, its handlers routed; its loop (and the kernels) not yet started
+            freeze_start_up()
+            super().listen()
 
         def size_pools_after_the_room(self):
             # Voila has filled every pool to kernel_pools_config in making its kernel manager;
