@@ -373,9 +373,11 @@ def log_at_handler_level(log) -> None:
 def freeze_start_up() -> int:
     """Move every object the server holds once started (its modules, templates, settings:
     some 200,000) out of the garbage collector's reach (``gc.freeze``), after one last
-    collection; the number frozen. A full collection walks every tracked object: in a room
-    of 30, each one the server made took 0.2-0.9 s of CPU walking objects that live as long as
-    the server. Objects made later (kernels, visits) are collected as before."""
+    collection; the number frozen. A full collection walks every tracked object, and those
+    live as long as the server: in a room of 30 on the default pool the server's full
+    collections took 105-177 ms of CPU each, 23-57 ms once frozen (benchmarks/server_cpu.py's
+    NPKIT_BENCH_GC log). Objects made later (kernels, visits) are collected as before; the few
+    made for the first preheated kernels, already under way, are never collected."""
     import gc
 
     gc.collect()
