@@ -375,7 +375,7 @@ def freeze_start_up() -> int:
     some 200,000) out of the garbage collector's reach (``gc.freeze``), after one last
     collection; the number frozen. A full collection walks every tracked object, and those
     live as long as the server: in a room of 30 on the default pool the server's full
-    collections took 105-177 ms of CPU each, 23-57 ms once frozen (benchmarks/server_cpu.py's
+    collections took 105-177 ms of CPU each, 23-57 ms once frozen (benchmarks/voila_probe.py's
     NPKIT_BENCH_GC log). Objects made later (kernels, visits) are collected as before; the few
     made for the first preheated kernels, already under way, are never collected."""
     import gc
