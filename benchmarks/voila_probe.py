@@ -11,6 +11,11 @@ asks (the floor notebook) runs to its end. Either way the kernel is then as read
 make it, which is what the benchmarks wait for between two visits of the same page.
 
     python -m benchmarks.voila_probe <the arguments after --voila in voila_command()>
+
+With ``NPKIT_BENCH_PROFILE=<folder>`` in its environment, each SIGUSR1 starts or stops a
+cProfile of the server (process CPU time), written to ``<folder>/<n>.prof`` when it stops
+(benchmarks/server_cpu.py --cprofile). With ``NPKIT_BENCH_GC=1`` it logs each collection of
+the oldest generation: ``npkit-bench: gc2 <ms of process CPU> <objects collected>``.
 """
 
 from __future__ import annotations
@@ -57,10 +62,56 @@ def install() -> None:
     RequestInfoSocketHandler.open = open_
 
 
+def profile_on_signal(folder: str) -> None:
+    """SIGUSR1: start a cProfile of this process, or stop it and write ``<folder>/<n>.prof``."""
+    import cProfile
+    import os
+    import signal
+    import time
+
+    state = {"profile": None, "n": 0}
+
+    def toggle(_signum, _frame):
+        if state["profile"] is None:
+            state["profile"] = cProfile.Profile(time.process_time)
+            state["profile"].enable()
+        else:
+            state["profile"].disable()
+            state["profile"].dump_stats(os.path.join(folder, f"{state['n']}.prof"))
+            state["profile"], state["n"] = None, state["n"] + 1
+
+    signal.signal(signal.SIGUSR1, toggle)
+
+
+def log_full_collections() -> None:
+    """A log line for every full collection (generation 2), with the CPU it took."""
+    import gc
+    import time
+
+    started = {}
+
+    def watch(phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            started["t"] = time.process_time()
+        elif "t" in started:
+            _say("gc2", f"{1000 * (time.process_time() - started.pop('t')):.1f}",
+                 info["collected"])
+
+    gc.callbacks.append(watch)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import os
+
     from npkit.course.dashboard import run_voila
 
     install()
+    if os.environ.get("NPKIT_BENCH_PROFILE"):
+        profile_on_signal(os.environ["NPKIT_BENCH_PROFILE"])
+    if os.environ.get("NPKIT_BENCH_GC"):
+        log_full_collections()
     return run_voila(list(sys.argv[1:] if argv is None else argv))
 
 

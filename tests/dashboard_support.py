@@ -29,6 +29,10 @@ def course_app(monkeypatch, argv: list[str]):
                    voila.tornado.treehandler):
         monkeypatch.setattr(module, "get_page_config", module.get_page_config)
     monkeypatch.setattr(voila.utils, "make_url", voila.utils.make_url)
+    # ... and keeps Markdown cells' HTML (npkit.course.render_cache.keep_markdown)
+    from voila.exporter import VoilaExporter
+
+    monkeypatch.setattr(VoilaExporter, "markdown2html", VoilaExporter.__dict__["markdown2html"])
     # ... and mends jupyter_client's message dates (npkit.course.voila_mends)
     from jupyter_client import jsonutil
 

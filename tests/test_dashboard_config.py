@@ -101,9 +101,10 @@ def test_every_setting_in_voila_json_is_one_the_class_has():
     from voila.app import Voila
     from voila.configuration import VoilaConfiguration
     from voila.execute import VoilaExecutor
+    from voila.exporter import VoilaExporter
 
     classes = {c.__name__: c for c in (Voila, VoilaConfiguration, VoilaExecutor,
-                                       MappingKernelManager, KernelManager)}
+                                       VoilaExporter, MappingKernelManager, KernelManager)}
     assert set(SHIPPED) <= set(classes)
     for section, values in SHIPPED.items():
         traits = classes[section].class_traits(config=True)

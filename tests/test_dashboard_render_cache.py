@@ -220,3 +220,116 @@ def test_the_template_asset_addresses_are_found_once(page_settings_as_voila_has_
     for _ in range(5):  # five visits
         assert [utils.include_js("npkit", "/", f) for f in files] == reference
     assert len(found) == len(files)
+
+
+def course_exporter(monkeypatch, tmp_path):
+    """A page exporter as the course server makes one: run_voila's set-up, voila.json's
+    config."""
+    app = course_app(monkeypatch, dashboard.voila_command(tmp_path))
+    monkeypatch.setenv("JUPYTER_PATH", __import__("os").pathsep.join(
+        dashboard.template_search_path()))
+
+    def make():
+        e = exporter()
+        e.update_config(app.config)
+        return e
+
+    return make
+
+
+@pytest.mark.parametrize("source", ["05_scenario_lab.py", "th/05_scenario_lab.md"])
+def test_markdown_cells_are_converted_once_for_every_visit(source, tmp_path, monkeypatch):
+    from voila.exporter import VoilaExporter
+
+    make = course_exporter(monkeypatch, tmp_path)
+    kept = VoilaExporter.__dict__["markdown2html"]
+    keeper = kept.npkit_kept  # run_voila keeps Markdown cells' HTML (render_cache.keep_markdown)
+    nb = build_notebooks.build(ROOT / "notebooks" / source)
+    cells = sum(c["cell_type"] == "markdown" for c in nb["cells"])
+    assert cells >= 1
+    monkeypatch.setattr(VoilaExporter, "markdown2html", keeper.convert)  # Voila's own
+    reference = render(make(), nbformat.from_dict(nb))
+    monkeypatch.setattr(VoilaExporter, "markdown2html", kept)
+    keeper.kept.clear()
+    converted = keeper.converted
+    pages = [render(make(), nbformat.from_dict(nb)) for _ in range(4)]
+    assert keeper.converted - converted == cells  # the first visit only
+    assert pages == [reference] * 4  # the same page, byte for byte
+    assert "npk-module" in reference
+
+
+def test_a_markdown_cell_with_an_image_or_attachments_is_converted_every_time(tmp_path,
+                                                                               monkeypatch):
+    from voila.exporter import VoilaExporter
+
+    make = course_exporter(monkeypatch, tmp_path)
+    keeper = VoilaExporter.__dict__["markdown2html"].npkit_kept
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("![logo](logo.png) and *text*"),
+        nbformat.v4.new_markdown_cell("attached ![a](attachment:a.png)", attachments={
+            "a.png": {"image/png": "iVBORw0KGgo="}}),
+        nbformat.v4.new_markdown_cell("- plain\n- list")])
+    from jupyter_server.services.contents.filemanager import FileContentsManager
+
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG first")
+    files = FileContentsManager(root_dir=str(tmp_path))
+
+    def visit():
+        e = make()
+        e.contents_manager = files
+        return render(e, nbformat.from_dict(nb))
+
+    converted = keeper.converted
+    first = visit()
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG second")  # the file changed
+    pages = [visit() for _ in range(2)]
+    assert keeper.converted - converted == 2 * 3 + 1
+    assert pages[0] == pages[1] != first and "<li>plain</li>" in first
+
+
+def test_voila_converts_markdown_where_the_course_keeps_it():
+    """keep_markdown wraps VoilaExporter.markdown2html(self, context, source); if a Voila
+    release renames or reshapes it, this fails (the course then converts as Voila does)."""
+    import inspect
+
+    from voila.exporter import VoilaExporter
+
+    method = VoilaExporter.__dict__["markdown2html"]
+    method = getattr(method, "npkit_kept", None) and method.npkit_kept.convert or method
+    assert list(inspect.signature(method).parameters) == ["self", "context", "source"]
+    assert "markdown2html" in dict(VoilaExporter().default_filters())
+
+
+def test_a_page_is_validated_once_not_after_each_of_its_preprocessors(tmp_path, monkeypatch):
+    """voila.json: VoilaExporter.optimistic_validation (nbconvert validated the notebook after
+    each of the exporter's dozen preprocessors, nearly all of them switched off)."""
+    from nbconvert.exporters.exporter import Exporter
+
+    make = course_exporter(monkeypatch, tmp_path)
+    validated = []
+    check = Exporter._validate_preprocessor
+    monkeypatch.setattr(Exporter, "_validate_preprocessor",
+                        lambda self, nb, p: validated.append(p) or check(self, nb, p))
+    e = make()
+    assert e.optimistic_validation and len(e._preprocessors) > 5
+    render(e, nbformat.from_dict(build_notebooks.build(ROOT / "notebooks" /
+                                                       "05_scenario_lab.py")))
+    assert len(validated) == 1
+
+
+def test_the_server_freezes_what_it_made_at_start_before_its_loop_runs(tmp_path, monkeypatch):
+    """gc.freeze once the server is made (dashboard.freeze_start_up): a full collection in a
+    room then walks only what was made after start, not the ~200,000 objects of start-up."""
+    import gc
+
+    from voila.app import Voila
+
+    app = course_app(monkeypatch, dashboard.voila_command(tmp_path))
+    listened = []
+    monkeypatch.setattr(Voila, "listen", lambda self: listened.append(gc.get_freeze_count()))
+    gc.unfreeze()
+    try:
+        type(app).listen(app)
+        assert listened and listened[0] > 50_000
+    finally:
+        gc.unfreeze()

@@ -8,6 +8,12 @@ that answer. This runs in one process without a
 kernel: about the figures of ``benchmarks/kernel_cpu.py`` (which starts a real kernel per page),
 in a fraction of the time.
 
+``state_bytes`` is the states as compact JSON; ``message_bytes`` the whole ``update_states``
+message as the page receives it: packed by the kernel's Session (jupyter_client's default
+packer: orjson's compact JSON when orjson is installed, as the course's extra installs it), with
+its header and the page's request as parent header, in the v1 kernel websocket frame that
+Jupyter Server forwards to the page without decoding it (what benchmarks/room.py receives).
+
     python tools/widget_weight.py                 # every page
     python tools/widget_weight.py 05 07 --kinds   # two modules, with the models by kind
     python tools/widget_weight.py --json          # for tests/widgets/test_page_weight.py
@@ -60,7 +66,30 @@ def weigh(source: Path) -> dict:
     found, _paths, _buffers = lean.states()  # the update_states reply the page is sent
     size = len(json.dumps(found, separators=(",", ":")).encode())
     kinds = Counter(s["model_name"] for s in found.values())
-    return {"models": len(found), "state_bytes": size, "kinds": dict(kinds.most_common())}
+    return {"models": len(found), "state_bytes": size,
+            "message_bytes": len(update_states_frame(found, _paths, _buffers)),
+            "kinds": dict(kinds.most_common())}
+
+
+def update_states_frame(found: dict, paths: list, buffers: list) -> bytes:
+    """The ``update_states`` comm message as the page receives it: the kernel's Session packs
+    it (its default packer), Jupyter Server frames the packed parts for the v1 websocket."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from jupyter_client.session import Session
+    from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+
+    session = Session(key=uuid.uuid4().hex.encode())
+    # the page's request_states, as @jupyterlab/services makes a message header
+    request = {"msg_id": str(uuid.uuid4()), "msg_type": "comm_msg", "username": "",
+               "session": str(uuid.uuid4()), "date": datetime.now(UTC).isoformat(),
+               "version": "5.2"}
+    content = {"comm_id": uuid.uuid4().hex,
+               "data": {"method": "update_states", "states": found, "buffer_paths": paths}}
+    msg = session.msg("comm_msg", content, parent=request)
+    parts = session.serialize(msg)  # [delimiter, signature, header, parent, metadata, content]
+    return serialize_msg_to_ws_v1([*parts[2:], *buffers], "iopub")
 
 
 def sources(prefixes: list[str]) -> list[Path]:
@@ -80,13 +109,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(found))
         return 0
     over = False
-    print(f"{'page':32} {'models':>6} {'state KB':>9}")
+    print(f"{'page':32} {'models':>6} {'state KB':>9} {'message bytes':>13}")
     for source in sources(args.pages):
         r = weigh(source)
         flag = r["models"] > MAX_MODELS or r["state_bytes"] > MAX_STATE_BYTES
         over |= flag
         print(f"{source.stem:32} {r['models']:6d} {r['state_bytes'] / 1024:9.1f}"
-              f"{'  over' if flag else ''}")
+              f" {r['message_bytes']:13,d}{'  over' if flag else ''}")
         if args.kinds:
             print("    " + ", ".join(f"{k} {n}" for k, n in r["kinds"].items()))
     return 1 if over else 0

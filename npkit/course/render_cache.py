@@ -19,12 +19,21 @@ files a page). Both are the same for every visit while the server runs (the inst
 extensions are read at start anyway, and Tornado keeps a file's version hash for the life of the
 process): :func:`keep_page_settings` keeps them once. Each visit gets its own copy of the page
 config, which Voila and its hooks may change.
+
+**Markdown cells.** Every visit's exporter converted each Markdown cell to HTML again
+(``VoilaExporter.markdown2html``: a new renderer and mistune parser per cell; the scenario lab's
+four cells about 2-4 ms a visit, most of it mistune's list parser). The HTML depends only on
+the cell's text and the exporter's renderer settings, unless the cell has attachments or an
+image, which Voila inlines from a file that may change: :func:`keep_markdown` keeps the HTML of
+the other cells, keyed by their text and those settings, and converts those two kinds every
+time, as before.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+from collections import OrderedDict
 
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
@@ -97,3 +106,55 @@ def keep_page_settings() -> None:
         module.get_page_config = get_page_config
     # include_css / include_js / include_url look make_url up in voila.utils at each call
     voila.utils.make_url = functools.lru_cache(maxsize=512)(voila.utils.make_url)
+
+
+MARKDOWN_KEPT = 512  # cells' HTML kept (a few KB each): every page's cells, in two languages
+
+
+class KeptMarkdown:
+    """The HTML of Markdown cells, kept by text and renderer settings (see the module)."""
+
+    def __init__(self, convert) -> None:
+        self.convert = convert  # Voila's markdown2html(exporter, context, source)
+        self.kept: OrderedDict[tuple, str] = OrderedDict()
+        self.converted = 0  # conversions made (not found here): a test counts them
+
+    def __call__(self, exporter, context, source: str) -> str:
+        cell = context.get("cell") or {}
+        if cell.get("attachments") or "![" in source:  # inlined from files: every time
+            self.converted += 1
+            return self.convert(exporter, context, source)
+        key = (source, exporter.markdown_renderer_class, exporter.anchor_link_text)
+        html = self.kept.get(key)
+        if html is None:
+            self.converted += 1
+            html = self.kept[key] = self.convert(exporter, context, source)
+            while len(self.kept) > MARKDOWN_KEPT:
+                self.kept.popitem(last=False)
+        return html
+
+
+def keep_markdown():
+    """Keep Markdown cells' HTML for every page exporter (see the module); the keeper, whose
+    ``converted`` counts conversions. Voila's method is left as it is if its shape changed."""
+    import inspect
+
+    from jinja2 import pass_context
+    from voila.exporter import VoilaExporter
+
+    made = VoilaExporter.__dict__.get("markdown2html")
+    if isinstance(getattr(made, "npkit_kept", None), KeptMarkdown):
+        return made.npkit_kept
+    if made is None or list(inspect.signature(made).parameters) != ["self", "context",
+                                                                     "source"]:
+        return None  # not the method this keeps for: Voila converts as it always did
+    keeper = KeptMarkdown(made)
+
+    @pass_context
+    @functools.wraps(made)
+    def markdown2html(self, context, source):
+        return keeper(self, context, source)
+
+    markdown2html.npkit_kept = keeper
+    VoilaExporter.markdown2html = markdown2html
+    return keeper
