@@ -43,22 +43,41 @@ for cell in cells:
 print(json.dumps(sorted(sys.modules)))
 """
 
+# The same, then the pydantic models whose validators were built (defer_build: a kernel that
+# reads validated results from the shared cache builds none).
+RUN_PAGE_SCHEMAS = RUN_PAGE + """
+from pydantic import BaseModel
+def every(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from every(sub)
+print(json.dumps(sorted({f"{c.__module__}.{c.__qualname__}" for c in every(BaseModel)
+                         if c.__module__.startswith("npkit") and c.__pydantic_complete__})))
+"""
 
-def _modules(code: str, *args: str, cache: Path) -> set[str]:
+
+def _run(code: str, *args: str, cache: Path, lines: int = 2) -> list:
+    """What ``code`` printed last: its last ``lines`` lines, each read as JSON."""
     env = {k: v for k, v in os.environ.items() if k not in {"VOILA_KERNEL_ID", "QUERY_STRING"}}
     env.update(NPKIT_CACHE_DIR=str(cache), VOILA_KERNEL_ID="lean-imports", QUERY_STRING="")
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                          timeout=300, env=env, cwd=LAB.parent, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
-    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+    return [json.loads(line) for line in out.stdout.strip().splitlines()[-lines:]]
+
+
+def _modules(code: str, *args: str, cache: Path) -> set[str]:
+    return set(_run(code, *args, cache=cache, lines=1)[0])
 
 
 @pytest.fixture(scope="module")
 def warm_cache(tmp_path_factory) -> Path:
     """A cache folder that a first kernel running the lab page has filled."""
     cache = tmp_path_factory.mktemp("cache")
-    first = _modules(RUN_PAGE, str(LAB), cache=cache)
-    assert "yaml" in first  # a cache miss reads the files: the checks below can fail
+    first, built = _run(RUN_PAGE_SCHEMAS, str(LAB), cache=cache)
+    # a cache miss reads the files and validates them: the checks below can fail
+    assert "yaml" in first
+    assert "npkit.casefile.case.Case" in built
     return cache
 
 
@@ -74,3 +93,12 @@ def test_importing_the_lab_imports_none_of_them(warm_cache):
                      "print(json.dumps(sorted(sys.modules)))", cache=warm_cache)
     assert "npkit.law.facts" in found
     assert sorted(NOT_ON_THE_LAB_PATH & found) == []
+
+
+def test_the_lab_page_from_the_cache_builds_no_validator(warm_cache):
+    """Every case, parameter and catalogue entry comes validated from the shared cache, so no
+    pydantic model of npkit builds its validators (issue 16: 27 core schemas were built in
+    every kernel before defer_build)."""
+    found, built = _run(RUN_PAGE_SCHEMAS, str(LAB), cache=warm_cache)
+    assert "npkit.casefile.case" in found  # the page did run
+    assert built == []
