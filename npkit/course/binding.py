@@ -328,7 +328,7 @@ class Binding:
 
     def __init__(self, module: int, widgets: Iterable[object], learner: Learner,
                  store: Store | None = None, opener: Callable[[], Store] | None = None,
-                 header: object = None) -> None:
+                 header: object = None, status: object = None) -> None:
         self.header = header
         self.learner = learner
         self.module = check_module(module)
@@ -348,7 +348,8 @@ class Binding:
         self.problem: str | None = None
         self._pending: dict[str, object] = {}
         self._pause_until = 0.0
-        self.widget = _status_widget()
+        # the status line, made by bind_learner before a preheated kernel's visitor came
+        self.widget = _status_widget() if status is None else status
         self.restored = 0
         self.unknown = False
         if not learner.persistent:
@@ -478,6 +479,28 @@ class Binding:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
+def waits_for_visitor() -> bool:
+    """True in a kernel Voila preheated, until the page's visitor is known: then
+    :func:`current_learner` blocks until someone opens the page."""
+    return (_current is None and in_voila()
+            and os.environ.get(PREHEAT_VARIABLE, "False") != "False")
+
+
+def _before_the_visitor() -> None:
+    """What binding a learner needs whoever the visitor is, done while a preheated kernel
+    still waits for them: the store's modules imported and the status line's templates
+    compiled. The visitor's page is complete only once the binding cell has run, so every
+    millisecond of it counts in their first render; done here, it costs them none (issue 16).
+    A page that never waits (a kernel started for its visitor, JupyterLab) skips this and
+    imports the store only when a learner is named."""
+    import npkit.store.codes
+    import npkit.store.learners  # noqa: F401 - imported for the visitor's binding
+    from npkit.course.widgets import ui
+
+    for template in ("learner_status.html.j2", "learner_line.html.j2"):
+        ui.env().get_template(template)
+
+
 def bind_learner(module: int, widgets: Iterable[object], *, header: object = None,
                  learner: Learner | None = None, store: Store | None = None) -> Binding:
     """Load the current learner's answers for ``module`` into ``widgets`` and save every
@@ -485,9 +508,16 @@ def bind_learner(module: int, widgets: Iterable[object], *, header: object = Non
     line. ``header`` (the module's ``module_header``) also shows who is signed in and gets the
     learner in its links. Anonymous learners (outside Voila, or no code in the URL) never
     touch the store."""
+    status = None
+    if learner is None and waits_for_visitor():
+        try:
+            _before_the_visitor()
+            status = _status_widget()
+        except Exception as exc:  # noqa: BLE001 - only a head start: the binding does it later
+            log.warning("could not prepare for the visitor: %r", exc)
     who = current_learner() if learner is None else learner
     try:
-        return Binding(module, widgets, who, store, header=header)
+        return Binding(module, widgets, who, store, header=header, status=status)
     except Exception as exc:  # noqa: BLE001 - e.g. a bad module number: say so, keep working
         log.warning("bind_learner failed: %r", exc)
         binding = Binding(0, [], ANONYMOUS, header=header)
