@@ -116,3 +116,26 @@ def test_an_anonymous_visitor_of_a_preheated_page_never_touches_the_store(tmp_pa
     direct = _run(tmp_path, "", preheat=False)
     assert got["status"] == direct["status"] and got["header"] == direct["header"]
     assert not (tmp_path / "learners.sqlite").exists()
+
+
+def test_opening_a_store_at_the_current_schema_takes_no_write_lock(tmp_path, monkeypatch):
+    """Each page a learner opens opens the store: one read of the schema's version, no write
+    transaction (a room of 30 would queue for the lock only to find nothing to migrate)."""
+    from npkit.store import learners
+
+    path = tmp_path / "learners.sqlite"
+    learners.Store.open(path).close()  # created and migrated: the locked way
+    statements: list[str] = []
+    connect = learners._connect_sqlite
+
+    def traced(p):
+        db = connect(p)
+        db.set_trace_callback(statements.append)
+        return db
+
+    monkeypatch.setattr(learners, "_connect_sqlite", traced)
+    with learners.Store.open(path) as store:
+        assert store.version == len(store.dialect.migrations)
+    writes = [s for s in statements if s.split()[0].upper() in {"BEGIN", "CREATE", "INSERT"}]
+    assert writes == []
+    assert sum(1 for s in statements if "schema_version" in s) == 2  # open's, and ours
