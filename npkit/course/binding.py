@@ -5,9 +5,10 @@ The landing page sends every module to ``?learner=<code>&nick=<nickname>``; the 
 the course server issued (:mod:`npkit.store.codes`). Under Voila,
 :func:`current_learner` reads that query string (what ``voila.utils.get_query_string`` gives;
 with a preheated kernel the call waits for the visitor, so a module calls it in its last cell,
-after the heavy work). Anywhere else (JupyterLab, nbval, pytest) it returns an anonymous
-in-memory learner at once, never blocks, imports nothing from voila and never touches the
-store.
+after the heavy work; the page is complete only once that cell has run, so :func:`bind_learner`
+does what does not depend on the visitor before it waits: :func:`_before_the_visitor`).
+Anywhere else (JupyterLab, nbval, pytest) it returns an anonymous in-memory learner at once,
+never blocks, imports nothing from voila and never touches the store.
 
 :func:`bind_learner` is the one call a module makes:
 
@@ -520,6 +521,6 @@ def bind_learner(module: int, widgets: Iterable[object], *, header: object = Non
         return Binding(module, widgets, who, store, header=header, status=status)
     except Exception as exc:  # noqa: BLE001 - e.g. a bad module number: say so, keep working
         log.warning("bind_learner failed: %r", exc)
-        binding = Binding(0, [], ANONYMOUS, header=header)
+        binding = Binding(0, [], ANONYMOUS, header=header, status=status)
         binding.problem = str(exc)
         return binding
