@@ -84,6 +84,8 @@ async def browser_part(args, log) -> dict:
 
     out: dict = {}
     notebooks_filter = None if args.all_modules else [P.LAB, S.FLOOR]
+    if args.first_render_pages:
+        notebooks_filter = [S.FLOOR, *args.first_render_pages]
     with tempfile.TemporaryDirectory(prefix="npkit-bench-") as tmp:
         tmp = Path(tmp)
         async with async_playwright() as pw:
@@ -100,6 +102,8 @@ async def browser_part(args, log) -> dict:
                 log(f"First render, {args.repeats} visits per page:")
                 visits = await B.first_render(browser, site, nbs, args.repeats, log=log)
                 out["first_render"] = summarise_first_render(visits)
+                if args.first_render_only:
+                    return out
                 log(f"Fact toggles in the scenario lab: {args.toggles} ...")
                 out["toggles"] = await B.toggles(browser, site, args.toggles)
                 if args.browser_room and args.default_pool_room:
@@ -452,6 +456,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="skip the room on the default pool (most trainees on cold kernels)")
     parser.add_argument("--lab-only", dest="all_modules", action="store_false",
                         help="first render of the scenario lab and the floor only")
+    parser.add_argument("--first-render-only", action="store_true",
+                        help="only the real-browser first render (no in-process figures, "
+                             "toggles, rooms, widgets or bytes)")
+    parser.add_argument("--first-render-pages", type=pages_list, default=None,
+                        help="first render of these modules (and the floor) only, "
+                             "comma-separated notebook names (default: every module)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: 1 repeat, 10 toggles, 3 trainees, lab only, rooms "
                              "of 1 and 3, the bytes of two modules")
@@ -468,6 +478,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         args.workshop_room = 3
         args.bytes_pages = args.bytes_pages or [MODULES[0].notebook, P.LAB]
     args.bytes_pages = args.bytes_pages or [m.notebook for m in MODULES]
+    if args.first_render_only:
+        args.rooms = args.bytes = args.widgets = False
+        args.browser_room = False
+    if args.first_render_pages:
+        args.first_render_pages = [nb for nb in args.first_render_pages if nb != S.FLOOR]
     return args
 
 
@@ -502,8 +517,11 @@ def main(argv: list[str] | None = None) -> int:
                                  "quick": args.quick, "all_modules": args.all_modules,
                                  "room_sizes": args.room_sizes,
                                  "workshop_room": args.workshop_room,
-                                 "browser_room": args.browser_room}}
-    results.update(in_process_part(args, log))
+                                 "browser_room": args.browser_room,
+                                 "first_render_only": args.first_render_only,
+                                 "first_render_pages": args.first_render_pages}}
+    if not args.first_render_only:
+        results.update(in_process_part(args, log))
     if not (args.in_process_only or args.rooms_only):
         results.update(asyncio.run(browser_part(args, log)))
     if (args.rooms or args.widgets) and not args.in_process_only:

@@ -274,3 +274,15 @@ def test_paired_ratios_divide_by_the_floor_visit_just_before():
     visits += [broken, fake_visit(pages.LAB, 5000)]  # after a failed floor visit: left out
     assert browser.paired_ratios(visits) == {pages.LAB: 1.2,
                                              "01_is_this_trafficking.ipynb": 1.2}
+
+
+def test_first_render_alone_for_chosen_modules():
+    args = run.parse(["--first-render-only", "--first-render-pages",
+                      "04_asean,06_prosecutors_decision.ipynb,floor"])
+    assert args.first_render_only
+    assert not (args.rooms or args.bytes or args.widgets or args.browser_room)
+    # the floor is always visited before each module: not a page of its own in the list
+    assert args.first_render_pages == ["04_asean.ipynb", "06_prosecutors_decision.ipynb"]
+    assert run.parse([]).first_render_pages is None  # every module by default
+    with pytest.raises(SystemExit):
+        run.parse(["--first-render-pages", "99_nowhere"])

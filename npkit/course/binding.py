@@ -5,9 +5,10 @@ The landing page sends every module to ``?learner=<code>&nick=<nickname>``; the 
 the course server issued (:mod:`npkit.store.codes`). Under Voila,
 :func:`current_learner` reads that query string (what ``voila.utils.get_query_string`` gives;
 with a preheated kernel the call waits for the visitor, so a module calls it in its last cell,
-after the heavy work). Anywhere else (JupyterLab, nbval, pytest) it returns an anonymous
-in-memory learner at once, never blocks, imports nothing from voila and never touches the
-store.
+after the heavy work; the page is complete only once that cell has run, so :func:`bind_learner`
+does what does not depend on the visitor before it waits: :func:`_before_the_visitor`).
+Anywhere else (JupyterLab, nbval, pytest) it returns an anonymous in-memory learner at once,
+never blocks, imports nothing from voila and never touches the store.
 
 :func:`bind_learner` is the one call a module makes:
 
@@ -328,7 +329,7 @@ class Binding:
 
     def __init__(self, module: int, widgets: Iterable[object], learner: Learner,
                  store: Store | None = None, opener: Callable[[], Store] | None = None,
-                 header: object = None) -> None:
+                 header: object = None, status: object = None) -> None:
         self.header = header
         self.learner = learner
         self.module = check_module(module)
@@ -348,7 +349,8 @@ class Binding:
         self.problem: str | None = None
         self._pending: dict[str, object] = {}
         self._pause_until = 0.0
-        self.widget = _status_widget()
+        # the status line, made by bind_learner before a preheated kernel's visitor came
+        self.widget = _status_widget() if status is None else status
         self.restored = 0
         self.unknown = False
         if not learner.persistent:
@@ -478,6 +480,28 @@ class Binding:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
+def waits_for_visitor() -> bool:
+    """True in a kernel Voila preheated, until the page's visitor is known: then
+    :func:`current_learner` blocks until someone opens the page."""
+    return (_current is None and in_voila()
+            and os.environ.get(PREHEAT_VARIABLE, "False") != "False")
+
+
+def _before_the_visitor() -> None:
+    """What binding a learner needs whoever the visitor is, done while a preheated kernel
+    still waits for them: the store's modules imported and the status line's templates
+    compiled. The visitor's page is complete only once the binding cell has run, so every
+    millisecond of it counts in their first render; done here, it costs them none (issue 16).
+    A page that never waits (a kernel started for its visitor, JupyterLab) skips this and
+    imports the store only when a learner is named."""
+    import npkit.store.codes
+    import npkit.store.learners  # noqa: F401 - imported for the visitor's binding
+    from npkit.course.widgets import ui
+
+    for template in ("learner_status.html.j2", "learner_line.html.j2"):
+        ui.env().get_template(template)
+
+
 def bind_learner(module: int, widgets: Iterable[object], *, header: object = None,
                  learner: Learner | None = None, store: Store | None = None) -> Binding:
     """Load the current learner's answers for ``module`` into ``widgets`` and save every
@@ -485,11 +509,18 @@ def bind_learner(module: int, widgets: Iterable[object], *, header: object = Non
     line. ``header`` (the module's ``module_header``) also shows who is signed in and gets the
     learner in its links. Anonymous learners (outside Voila, or no code in the URL) never
     touch the store."""
+    status = None
+    if learner is None and waits_for_visitor():
+        try:
+            _before_the_visitor()
+            status = _status_widget()
+        except Exception as exc:  # noqa: BLE001 - only a head start: the binding does it later
+            log.warning("could not prepare for the visitor: %r", exc)
     who = current_learner() if learner is None else learner
     try:
-        return Binding(module, widgets, who, store, header=header)
+        return Binding(module, widgets, who, store, header=header, status=status)
     except Exception as exc:  # noqa: BLE001 - e.g. a bad module number: say so, keep working
         log.warning("bind_learner failed: %r", exc)
-        binding = Binding(0, [], ANONYMOUS, header=header)
+        binding = Binding(0, [], ANONYMOUS, header=header, status=status)
         binding.problem = str(exc)
         return binding

@@ -416,6 +416,8 @@ class Store:
 
     def _migrate(self) -> None:
         steps = self.dialect.migrations
+        if self._schema_is(len(steps)):
+            return
         with self.write() as tx:
             tx.run("migrate_lock", {})
             tx.run("create_versions", {})
@@ -427,6 +429,19 @@ class Store:
                 for sql in steps[version - 1]:
                     tx.db.execute(sql)
                 tx.run("record_version", {"v": version, "now": _now()})
+
+
+    def _schema_is(self, version: int) -> bool:
+        """Whether the store is at schema ``version`` already, read without taking the write
+        lock: every page a learner opens opens the store, and a room of them would otherwise
+        queue for the lock one by one only to find nothing to do (issue 16). Any doubt (no
+        table yet, an older or newer schema) goes the locked way, which decides."""
+        try:
+            with self._lock:
+                row = self._db.execute(self.dialect.queries["version"]).fetchone()
+        except self.errors:
+            return False
+        return row is not None and row[0] == version
 
 
 @dataclass(frozen=True, slots=True)
