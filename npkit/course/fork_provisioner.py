@@ -38,6 +38,7 @@ from jupyter_client.provisioning import LocalProvisioner
 
 NAME = "npkit-fork"  # the entry point's name (pyproject.toml)
 SWITCH = f"--KernelProvisionerFactory.default_provisioner_name={NAME}"
+SERVER_MODULE = "npkit.course.forkserver"
 START_TIMEOUT_S = 120.0  # importing on a loaded 2-core laptop
 LAUNCH_TIMEOUT_S = 60.0
 # Read by the kernel at run time or set for it here: not a reason to start a fresh interpreter.
@@ -119,7 +120,7 @@ class ForkServer:
         self.socket_path = os.path.join(self.folder, "control")
         # stdin stays open as long as this process lives: its end tells the server to go.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "npkit.course.forkserver", self.folder],
+            [sys.executable, "-m", SERVER_MODULE, self.folder],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=self.folder)
         hello = _hello(self.process.stdout, START_TIMEOUT_S)
         if hello is None:

@@ -95,7 +95,7 @@ def preload(names=PRELOAD) -> dict:
     import importlib
 
     spy, real = _EnvReads(os.environ), os.environ
-    os.environ = spy
+    os.environ = spy  # noqa: B003 - swapped back below; only reads are recorded
     stdout, sys.stdout = sys.stdout, sys.stderr  # stdout carries only the "ready" line
     try:
         for name in names:
@@ -263,7 +263,7 @@ def _reopen_stdio() -> None:
     unbuffered = sys.__stdout__.write_through  # set by -u or PYTHONUNBUFFERED only
     for name, fd, mode in (("stdin", 0, "rb"), ("stdout", 1, "wb"), ("stderr", 2, "wb")):
         old = getattr(sys, name)
-        raw = io.open(fd, mode, buffering=0 if unbuffered and fd else -1, closefd=False)
+        raw = open(fd, mode, buffering=0 if unbuffered and fd else -1, closefd=False)
         line = not unbuffered and fd != 0 and (fd == 2 or os.isatty(fd))
         stream = io.TextIOWrapper(raw, encoding=old.encoding, errors=old.errors,
                                   line_buffering=line, write_through=unbuffered and fd != 0)
