@@ -459,6 +459,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="only import and assess (no Voila, no browser)")
     parser.add_argument("--update-docs", action="store_true",
                         help="rewrite the table in docs/performance.md")
+    parser.add_argument("--fork-kernels", action="store_true",
+                        help="every server forks its kernels from npkit's fork server "
+                             "(npkit course --fork-kernels)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     if args.quick:
@@ -492,6 +495,7 @@ def pages_list(text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    S.FORK_KERNELS = args.fork_kernels
     log = lambda *a: print(*a, flush=True)  # noqa: E731
     started = time.monotonic()
     results: dict = {"machine": report.machine(),
@@ -502,7 +506,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "quick": args.quick, "all_modules": args.all_modules,
                                  "room_sizes": args.room_sizes,
                                  "workshop_room": args.workshop_room,
-                                 "browser_room": args.browser_room}}
+                                 "browser_room": args.browser_room,
+                                 "fork_kernels": args.fork_kernels}}
     results.update(in_process_part(args, log))
     if not (args.in_process_only or args.rooms_only):
         results.update(asyncio.run(browser_part(args, log)))
