@@ -222,3 +222,28 @@ def test_an_environment_the_imports_did_not_see_starts_a_fresh_interpreter(
         return kind
 
     assert asyncio.run(main()) is subprocess.Popen
+
+
+TARGETS = ("import comm\nm = comm.get_comm_manager()\n"
+           "print(sorted((t, f.__module__, f.__qualname__) for t, f in m.targets.items()))")
+
+
+def test_the_widget_comm_targets_are_those_of_a_fresh_kernel(fork_kernels, tmp_path):
+    """ipywidgets and npkit's lean widget states register their comm targets while importing,
+    if a kernel is running: the forked kernel must have them as a fresh one has (else a page
+    gets no answer to request_states)."""
+    async def targets(name):
+        KernelProvisionerFactory.instance().default_provisioner_name = name
+        km, kc = await start(tmp_path)
+        kind = type(km.provisioner.process)
+        _, text = await run(kc, "import npkit.course.widgets.ui\n" + TARGETS)
+        await stop(km, kc)
+        return kind, text
+
+    async def main():
+        return await targets("local-provisioner"), await targets(fp.NAME)
+
+    (plain_kind, plain), (forked_kind, forked) = asyncio.run(main())
+    assert plain_kind is subprocess.Popen and forked_kind is fp.ForkedProcess
+    assert "npkit.course.widgets.lean" in plain and "jupyter.widget" in plain
+    assert forked == plain

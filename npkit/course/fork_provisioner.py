@@ -127,6 +127,11 @@ class ForkServer:
             self.stop()
             raise ForkServerUnavailable("the fork server did not start (its errors are above)")
         self.import_env: dict[str, str | None] = hello["import_env"]
+        if hello.get("kernel_hooks_missing"):
+            self.stop()
+            raise ForkServerUnavailable(
+                "while importing, " + ", ".join(hello["kernel_hooks_missing"]) + " set up the "
+                "running kernel, which a forked kernel would miss (forkserver.KERNEL_HOOKS)")
 
     def alive(self) -> bool:
         return self.process.poll() is None

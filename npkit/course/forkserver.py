@@ -18,9 +18,11 @@ the client sends one JSON line {"argv", "env", "cwd"} with its stdin, stdout and
 file descriptors (SCM_RIGHTS); the answer is a JSON line {"pid"} with a pidfd of the kernel
 (so the client can signal it without racing a reused pid), or {"error"}; when the kernel ends
 the server reaps it and writes {"exit": returncode} on the same connection. On start the
-server prints one JSON line on stdout: {"ready": true, "import_env": {...}}, the environment
-variables the preloaded modules read while importing (the client forks a launch only when its
-environment agrees on them). The server ends when its stdin closes (its course server has
+server prints one JSON line on stdout: {"ready": true, "import_env": {...}, "kernel_hooks":
+[...], "kernel_hooks_missing": [...]}: the environment variables the preloaded modules read
+while importing (the client forks a launch only when its environment agrees on them), and the
+modules that looked for a running kernel while importing (re-run in each kernel; one not known
+here stops the client forking). The server ends when its stdin closes (its course server has
 gone).
 """
 
@@ -48,6 +50,14 @@ PRELOAD = (
     "npkit.course.widgets.workshop_trainee", "npkit.course.widgets.workshop_trainer",
     "npkit.store.workshop.inputs",
 )
+# Modules that, while importing, ask IPython for the running kernel and set themselves up in
+# it (in this server there is none, so they do nothing): the call that does it again in the
+# forked kernel, once its shell and comm manager exist, in import order. A module found asking
+# that is not here makes the provisioner start kernels the usual way (``kernel_hooks_missing``).
+KERNEL_HOOKS = {
+    "ipywidgets": "ipywidgets:register_comm_target",  # the widget comm targets
+    "npkit.course.widgets.lean": "npkit.course.widgets.lean:install",  # lean widget states
+}
 # Read by the interpreter as it starts (the standard streams' encoding, the locale).
 STARTUP_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE", "LANGUAGE")
 MAX_FDS = 3  # stdin, stdout, stderr
@@ -91,12 +101,22 @@ class _EnvReads(MutableMapping):
 
 
 def preload(names=PRELOAD) -> dict:
-    """Import ``names``; the environment variables read meanwhile, with their values."""
+    """Import ``names``. What the imports depended on: the environment variables they read
+    (with their values), and the kernel set-up they would have done in a kernel."""
     import importlib
+
+    from IPython.core.getipython import get_ipython
 
     spy, real = _EnvReads(os.environ), os.environ
     os.environ = spy  # noqa: B003 - swapped back below; only reads are recorded
     stdout, sys.stdout = sys.stdout, sys.stderr  # stdout carries only the "ready" line
+    asking: list[str] = []  # modules that look for a running kernel while importing
+
+    def watch(frame, event, arg):
+        if event == "call" and frame.f_code is get_ipython.__code__:
+            asking.append(frame.f_back.f_globals.get("__name__", "?"))
+
+    sys.setprofile(watch)
     try:
         for name in names:
             try:
@@ -104,11 +124,15 @@ def preload(names=PRELOAD) -> dict:
             except Exception as e:  # noqa: BLE001 - a page that fails to import fails in its kernel
                 print(f"npkit forkserver: not preloaded: {name}: {e}", file=sys.stderr)
     finally:
+        sys.setprofile(None)
         os.environ, sys.stdout = real, stdout
     # and what the interpreter read before any module: its PYTHON* settings and the locale
     startup = {k: v for k, v in os.environ.items() if k.startswith("PYTHON")}
     startup.update({k: os.environ.get(k) for k in STARTUP_VARIABLES})
-    return {**startup, **spy.read}
+    hooks = list(dict.fromkeys(asking))
+    return {"import_env": {**startup, **spy.read},
+            "kernel_hooks": [KERNEL_HOOKS[m] for m in hooks if m in KERNEL_HOOKS],
+            "kernel_hooks_missing": [m for m in hooks if m not in KERNEL_HOOKS]}
 
 
 def listen(directory: str) -> socket.socket:
@@ -271,8 +295,11 @@ def _reopen_stdio() -> None:
         setattr(sys, f"__{name}__", stream)
 
 
-def run_kernel(argv: list[str], parent_pid: int) -> None:
-    """What ``python -m ipykernel_launcher ARGS`` runs, with the arguments after the module."""
+def run_kernel(argv: list[str], parent_pid: int, hooks: list[str]) -> None:
+    """What ``python -m ipykernel_launcher ARGS`` runs (IPKernelApp.launch_instance), with the
+    arguments after the module; ``hooks`` (KERNEL_HOOKS) once the kernel exists."""
+    import importlib
+
     import ipykernel_launcher
     from ipykernel.kernelapp import IPKernelApp
 
@@ -280,7 +307,12 @@ def run_kernel(argv: list[str], parent_pid: int) -> None:
     # IPKernelApp.parent_handle's default is JPY_PARENT_PID as read at import, here: the
     # server's. The kernel watches its real parent, this server, which lives as long as the
     # course server (its stdin), so the kernel still ends with the course server.
-    IPKernelApp.launch_instance(parent_handle=parent_pid)
+    app = IPKernelApp.instance(parent_handle=parent_pid)
+    app.initialize()
+    for hook in hooks:
+        module, name = hook.split(":")
+        getattr(importlib.import_module(module), name)()
+    app.start()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -288,17 +320,17 @@ def main(argv: list[str] | None = None) -> int:
     if sys.path and sys.path[0] in ("", os.getcwd()):
         del sys.path[0]  # as ipykernel_launcher does: a kernel's path has no launch folder
     directory = argv[0]
-    import_env = preload()
+    found = preload()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the server's
     listener = listen(directory)  # before "ready": a client connects as soon as it reads it
-    print(json.dumps({"ready": True, "import_env": import_env}), flush=True)
+    print(json.dumps({"ready": True, **found}), flush=True)
     launch = serve(listener)
     if launch is None:
         return 0
     request, fds, sync_w = launch
     become(request, fds, sync_w)
     has_parent = bool(request["env"].get("JPY_PARENT_PID"))
-    run_kernel(request["argv"], os.getppid() if has_parent else 0)
+    run_kernel(request["argv"], os.getppid() if has_parent else 0, found["kernel_hooks"])
     return 0
 
 
