@@ -94,8 +94,10 @@ def test_an_interrupt_reaches_a_running_sleep_loop(fork_kernels, tmp_path):
     async def main():
         km, kc = await start(tmp_path)
         assert isinstance(km.provisioner.process, fp.ForkedProcess)
+        # stop_on_error=False: else ipykernel aborts a request that comes right after the error
         msg_id = kc.execute("import time\nprint('looping', flush=True)\n"
-                            "for _ in range(3000):\n    time.sleep(0.1)\nprint('not interrupted')")
+                            "for _ in range(3000):\n    time.sleep(0.1)\nprint('not interrupted')",
+                            stop_on_error=False)
         while True:  # the loop has started once it has printed
             msg = await kc.get_iopub_msg(timeout=TIMEOUT)
             if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream"
@@ -247,3 +249,21 @@ def test_the_widget_comm_targets_are_those_of_a_fresh_kernel(fork_kernels, tmp_p
     assert plain_kind is subprocess.Popen and forked_kind is fp.ForkedProcess
     assert "npkit.course.widgets.lean" in plain and "jupyter.widget" in plain
     assert forked == plain
+
+
+def test_a_restart_forks_a_new_kernel(fork_kernels, tmp_path):
+    async def main():
+        km, kc = await start(tmp_path)
+        first = km.provisioner.pid
+        await run(kc, "x = 1")
+        await km.restart_kernel(now=False)
+        await kc.wait_for_ready(timeout=TIMEOUT)
+        second = km.provisioner.pid
+        forked = isinstance(km.provisioner.process, fp.ForkedProcess)
+        _, text = await run(kc, "print('x' in globals())")
+        await stop(km, kc)
+        return first, second, forked, text
+
+    first, second, forked, text = asyncio.run(main())
+    assert forked and first != second and not psutil.pid_exists(first)
+    assert text == "False\n"  # a new kernel, not the old one's namespace

@@ -321,11 +321,20 @@ def main(argv: list[str] | None = None) -> int:
         del sys.path[0]  # as ipykernel_launcher does: a kernel's path has no launch folder
     directory = argv[0]
     found = preload()
+    # The imported objects go to the collector's permanent generation: a collection in a
+    # kernel then never walks them, and so never writes to (and un-shares) their pages.
+    import gc
+
+    gc.collect()
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the server's
     listener = listen(directory)  # before "ready": a client connects as soon as it reads it
     print(json.dumps({"ready": True, **found}), flush=True)
     launch = serve(listener)
-    if launch is None:
+    if launch is None:  # the course server has gone: so has whoever would remove the folder
+        import shutil
+
+        shutil.rmtree(directory, ignore_errors=True)
         return 0
     request, fds, sync_w = launch
     become(request, fds, sync_w)
