@@ -327,7 +327,11 @@ def main(argv: list[str] | None = None) -> int:
 
     gc.collect()
     gc.freeze()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the server's
+    # A signal to the course server's process group (Ctrl-C, a service manager's SIGTERM, a
+    # closed terminal) is for the course server, which then shuts its kernels down through
+    # this one: this one goes when the course server has gone (its stdin), and cleans up.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_IGN)
     listener = listen(directory)  # before "ready": a client connects as soon as it reads it
     print(json.dumps({"ready": True, **found}), flush=True)
     launch = serve(listener)
