@@ -495,7 +495,7 @@ def pages_list(text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    S.FORK_KERNELS = args.fork_kernels
+    S.FORK_KERNELS = args.fork_kernels or None
     log = lambda *a: print(*a, flush=True)  # noqa: E731
     started = time.monotonic()
     results: dict = {"machine": report.machine(),

@@ -123,8 +123,9 @@ class Site:
 
 
 # benchmarks.run --fork-kernels: every server it starts forks its kernels from npkit's fork
-# server (npkit.course.fork_provisioner), as npkit course --fork-kernels does.
-FORK_KERNELS = False
+# server (npkit.course.fork_provisioner), as npkit course --fork-kernels does (None: as
+# NPKIT_FORK_KERNELS says).
+FORK_KERNELS: bool | None = None
 
 
 def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,

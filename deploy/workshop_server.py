@@ -337,7 +337,7 @@ def course_command(args: argparse.Namespace, notebooks: Path) -> list[str]:
     return voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
                          pool_sizes=pool_sizes, cull_idle=args.cull_idle,
                          room_sizes=room_sizes, language=args.language,
-                         fork_kernels=args.fork_kernels)
+                         fork_kernels=args.fork_kernels or None)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -69,6 +69,8 @@ IOPUB_TIMEOUT = SETTINGS["VoilaExecutor"]["iopub_timeout"]
 CULL_IDLE_SECONDS = SETTINGS["MappingKernelManager"]["cull_idle_timeout"]
 CULL_INTERVAL_SECONDS = SETTINGS["MappingKernelManager"]["cull_interval"]
 MAX_CULL_IDLE_SECONDS = 7 * 24 * 3600
+# Set to 1 to fork kernels from the fork server (as --fork-kernels), e.g. for a test run.
+FORK_VARIABLE = "NPKIT_FORK_KERNELS"
 # The browser's remembered language (static/npkit-lang.js), read when an address names none.
 LANG_COOKIE = "npk_lang"
 CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
@@ -113,7 +115,7 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
                   preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
                   refill_delay: float | None = None, cull_idle: int | None = None,
                   room_sizes: Mapping[str, int] | None = None,
-                  language: str = "en", fork_kernels: bool = False) -> list[str]:
+                  language: str = "en", fork_kernels: bool | None = None) -> list[str]:
     """The command line that serves every module in ``notebooks`` on ``host:port``, with the
     shipped settings (:data:`CONFIG`); only what differs from them is passed as a flag.
 
@@ -128,7 +130,7 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     ``language``: the room's language; the pages of every other translated language get no
     kernel kept ready unless ``pool_sizes`` or ``room_sizes`` name them.
     ``fork_kernels``: kernels forked from a fork server that has imported what they import
-    (npkit.course.fork_provisioner; opt-in)."""
+    (npkit.course.fork_provisioner; opt-in; None: as ``NPKIT_FORK_KERNELS=1`` says)."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
     pool_sizes = {**on_demand_pages(notebooks, language), **(pool_sizes or {})}
     flags = [f"--port={port}"]
@@ -153,6 +155,8 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         flags.append(f"--CourseVoila.language={language}")
     if os.name != "posix":
         flags.append("--KernelManager.transport=tcp")  # no Unix sockets
+    if fork_kernels is None:
+        fork_kernels = os.environ.get(FORK_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
     if fork_kernels:  # jupyter_client's own switch; the provisioner falls back off Linux
         from npkit.course.fork_provisioner import SWITCH
 
@@ -652,7 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
                         pool_sizes=pool_sizes, refill_delay=args.refill_delay,
                         cull_idle=args.cull_idle, room_sizes=room_sizes,
-                        language=args.language, fork_kernels=args.fork_kernels)
+                        language=args.language, fork_kernels=args.fork_kernels or None)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 
