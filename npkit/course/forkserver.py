@@ -47,8 +47,9 @@ PRELOAD = (
     "npkit.course.widgets.decision_path", "npkit.course.widgets.quiz",
     "npkit.course.widgets.asean", "npkit.course.widgets.models_table",
     "npkit.course.widgets.duress_checklist", "npkit.course.widgets.tagger",
-    "npkit.course.widgets.workshop_trainee", "npkit.course.widgets.workshop_trainer",
-    "npkit.store.workshop.inputs",
+    "npkit.course.widgets.workshop_trainee", "npkit.store.workshop.inputs",
+    # Not the trainer's page (one kernel a workshop): it imports pandas and numpy, whose global
+    # random state every forked kernel would then share.
 )
 # Modules that, while importing, ask IPython for the running kernel and set themselves up in
 # it (in this server there is none, so they do nothing): the call that does it again in the
