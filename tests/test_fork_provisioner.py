@@ -81,6 +81,9 @@ def test_a_forked_kernel_runs_code_and_leaves_no_process(fork_kernels, tmp_path)
         kernel = psutil.Process(pid)
         assert kernel.ppid() == server_pid and kernel.is_running()
         assert os.getpgid(pid) == pid and os.getsid(pid) == pid
+        # found by its connection file, as tools find a started kernel (setproctitle)
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            assert os.path.basename(km.connection_file).encode() in f.read()
         await stop(km, kc)
         return pid, server_pid
 

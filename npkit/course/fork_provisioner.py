@@ -150,11 +150,13 @@ class ForkServer:
 
     def launch(self, argv: list[str], env: dict[str, str], cwd: str,
                fds: list[int]) -> ForkedProcess:
+        """A kernel for ``argv`` (``python -m ipykernel_launcher ...``)."""
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         conn.settimeout(LAUNCH_TIMEOUT_S)
         try:
             conn.connect(self.socket_path)
-            request = json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n"
+            request = json.dumps({"argv": argv[3:], "env": env, "cwd": cwd,
+                                  "title": " ".join(argv)}).encode() + b"\n"
             socket.send_fds(conn, [request], fds)
             data, pidfds, _, _ = socket.recv_fds(conn, 65536, 1)
             while not data.endswith(b"\n") and not pidfds:
@@ -286,7 +288,7 @@ class ForkProvisioner(LocalProvisioner):
             if None in fds:
                 return None
             cmd = [os.path.expanduser(s) for s in cmd]
-            return server.launch(cmd[3:], env, os.path.abspath(kw.get("cwd") or os.getcwd()), fds)
+            return server.launch(cmd, env, os.path.abspath(kw.get("cwd") or os.getcwd()), fds)
         finally:
             for fd in opened:
                 os.close(fd)

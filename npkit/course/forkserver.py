@@ -14,7 +14,7 @@ child does what ``python -m ipykernel_launcher -f FILE`` does, after taking on t
 session, streams, working folder and environment (``become``).
 
 The protocol (a Unix socket ``DIRECTORY/control``; the directory is the caller's, mode 0700):
-the client sends one JSON line {"argv", "env", "cwd"} with its stdin, stdout and stderr as
+the client sends one JSON line {"argv", "env", "cwd", "title"} with its stdin, stdout and stderr as
 file descriptors (SCM_RIGHTS); the answer is a JSON line {"pid"} with a pidfd of the kernel
 (so the client can signal it without racing a reused pid), or {"error"}; when the kernel ends
 the server reaps it and writes {"exit": returncode} on the same connection. On start the
@@ -296,6 +296,18 @@ def _reopen_stdio() -> None:
         setattr(sys, f"__{name}__", stream)
 
 
+def _show_as(title: str | None) -> None:
+    """The kernel's command line in ps and /proc/<pid>/cmdline, as a started kernel has it
+    (tools find a kernel's process by its connection file there); the fork server's own
+    otherwise."""
+    try:
+        from setproctitle import setproctitle
+    except ImportError:
+        return
+    if title:
+        setproctitle(title)
+
+
 def run_kernel(argv: list[str], parent_pid: int, hooks: list[str]) -> None:
     """What ``python -m ipykernel_launcher ARGS`` runs (IPKernelApp.launch_instance), with the
     arguments after the module; ``hooks`` (KERNEL_HOOKS) once the kernel exists."""
@@ -322,6 +334,12 @@ def main(argv: list[str] | None = None) -> int:
         del sys.path[0]  # as ipykernel_launcher does: a kernel's path has no launch folder
     directory = argv[0]
     found = preload()
+    try:  # setproctitle finds the command line's memory now, before a kernel changes environ
+        from setproctitle import getproctitle
+
+        getproctitle()
+    except ImportError:
+        pass
     # The imported objects go to the collector's permanent generation: a collection in a
     # kernel then never walks them, and so never writes to (and un-shares) their pages.
     import gc
@@ -343,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     request, fds, sync_w = launch
     become(request, fds, sync_w)
+    _show_as(request.get("title"))
     has_parent = bool(request["env"].get("JPY_PARENT_PID"))
     run_kernel(request["argv"], os.getppid() if has_parent else 0, found["kernel_hooks"])
     return 0
