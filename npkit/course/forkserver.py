@@ -167,8 +167,11 @@ def serve(listener: socket.socket):
                 conn, _ = listener.accept()
                 launch = handle(conn, kernels)
                 if launch is not None:  # the child: drop the server's sockets and selector
+                    # (closed through their objects: a descriptor closed under an object that
+                    # still owns it would be closed again later, maybe as a kernel's zmq one)
                     sel.close()
-                    for fd in (listener.fileno(), rfd, wfd):
+                    listener.close()
+                    for fd in (rfd, wfd):
                         os.close(fd)
                     for other in kernels.values():
                         other.close()
@@ -272,8 +275,8 @@ def become(request: dict, fds: list[int], sync_w: int) -> None:
         os.environ.clear()
         os.environ.update(request["env"])
         _reopen_stdio()
-        os.closerange(3, sync_w)
-        os.closerange(sync_w + 1, os.sysconf("SC_OPEN_MAX"))  # as Popen's close_fds
+        # No closerange as Popen's close_fds: this server holds nothing else (it was started
+        # with close_fds), and a descriptor a preloaded module owns must stay its own.
     except BaseException as e:  # noqa: BLE001 - reported to the client as a failed launch
         os.write(sync_w, f"{type(e).__name__}: {e}".encode())
         os._exit(127)
