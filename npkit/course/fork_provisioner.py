@@ -264,8 +264,8 @@ class ForkProvisioner(LocalProvisioner):
         return self.connection_info
 
     def _fork(self, cmd: list[str], env: dict[str, str], kw: dict) -> ForkedProcess | None:
+        # anything else for Popen (a preexec_fn, a user) is not the fork server's to do
         extra = set(kw) - {"env", "cwd", "stdin", "stdout", "stderr", "independent"}
-
         if extra or not is_this_ipykernel(cmd, env):
             return None
         server = fork_server()
