@@ -142,8 +142,11 @@ jupyterhub-smoke: $(STAMP_TEST) notebooks $(STAMP_HUB_PY) $(STAMP_HUB_CHP)
 
 # The course: standalone Voila with npkit's template, one preheated kernel per module, on this
 # computer only (npkit/course/dashboard.py). Nothing is fetched from the internet.
+# FORK_KERNELS=1 (here and for workshop-server): kernels forked from a process that has imported
+# what the pages import (npkit/course/fork_provisioner.py; docs/performance.md). Linux only.
+FORK_KERNELS ?=
 dashboard: notebooks
-	$(BIN)/python -m npkit.course.dashboard --port 8866
+	$(BIN)/python -m npkit.course.dashboard --port 8866 $(if $(FORK_KERNELS),--fork-kernels)
 
 serve-jupyterlab: notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
@@ -161,7 +164,8 @@ ROOM_PAGE ?=
 ROOM_LANGUAGE ?=
 workshop-server: notebooks
 	$(BIN)/python deploy/workshop_server.py $(if $(ROOM),--room $(if $(ROOM_PAGE),$(ROOM_PAGE)=)$(ROOM)) \
-		$(if $(ROOM_LANGUAGE),--language $(ROOM_LANGUAGE)) $(WORKSHOP_ARGS)
+		$(if $(ROOM_LANGUAGE),--language $(ROOM_LANGUAGE)) $(if $(FORK_KERNELS),--fork-kernels) \
+		$(WORKSHOP_ARGS)
 
 # How fast the course feels to a trainee, against Voila's own floor (benchmarks/run.py,
 # docs/performance.md): build/bench.json and a table. Options go in BENCH_ARGS, e.g.

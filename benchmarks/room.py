@@ -344,8 +344,9 @@ class Meter:
             return [self.root]
 
     def cpu(self) -> dict:
-        """CPU seconds so far: the server's own, its live children's, and the reaped
-        children's (a kernel that ended is counted in its parent's children times)."""
+        """CPU seconds so far: the server's own, its live descendants', and the reaped ones'
+        (a kernel that ended is counted in its parent's children times: the server's, or the
+        fork server's when the kernels are forked from it)."""
         own = self.root.cpu_times()
         kernels = own.children_user + own.children_system
         for p in self._tree()[1:]:
@@ -353,8 +354,20 @@ class Meter:
                 c = p.cpu_times()
             except self.psutil.Error:
                 continue
-            kernels += c.user + c.system
+            kernels += c.user + c.system + c.children_user + c.children_system
         return {"server": own.user + own.system, "kernels": kernels}
+
+    def shared_memory(self) -> dict:
+        """PSS and USS of the server and its descendants, summed: forked kernels share their
+        parent's pages copy-on-write, which a sum of resident sizes counts once per kernel."""
+        pss = uss = 0
+        for p in self._tree():
+            try:
+                m = p.memory_full_info()
+            except self.psutil.Error:
+                continue
+            pss, uss = pss + m.pss, uss + m.uss
+        return {"end_pss_mb": round(pss / 2**20, 1), "end_uss_mb": round(uss / 2**20, 1)}
 
     def rss(self) -> tuple[int, int]:
         total, n = 0, 0
@@ -470,7 +483,7 @@ async def room(site, n: int, notebook: str, *, label: str = "room",
     except RuntimeError as e:
         refill_s = None
         log(f"  the pools did not refill: {str(e).splitlines()[0]}")
-    memory = meter.stop()
+    memory = {**meter.stop(), **meter.shared_memory()}  # the room in, the pools refilled
     release.set()
     await asyncio.gather(*tasks)
     http.close()

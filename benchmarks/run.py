@@ -469,6 +469,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="only import and assess (no Voila, no browser)")
     parser.add_argument("--update-docs", action="store_true",
                         help="rewrite the table in docs/performance.md")
+    parser.add_argument("--fork-kernels", action="store_true",
+                        help="every server forks its kernels from npkit's fork server "
+                             "(npkit course --fork-kernels)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
     if args.quick:
@@ -507,6 +510,7 @@ def pages_list(text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    S.FORK_KERNELS = args.fork_kernels or None
     log = lambda *a: print(*a, flush=True)  # noqa: E731
     started = time.monotonic()
     results: dict = {"machine": report.machine(),
@@ -519,7 +523,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "workshop_room": args.workshop_room,
                                  "browser_room": args.browser_room,
                                  "first_render_only": args.first_render_only,
-                                 "first_render_pages": args.first_render_pages}}
+                                 "first_render_pages": args.first_render_pages,
+                                 "fork_kernels": args.fork_kernels}}
     if not args.first_render_only:
         results.update(in_process_part(args, log))
     if not (args.in_process_only or args.rooms_only):

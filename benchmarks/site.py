@@ -122,6 +122,12 @@ class Site:
         stop_server(self.process)
 
 
+# benchmarks.run --fork-kernels: every server it starts forks its kernels from npkit's fork
+# server (npkit.course.fork_provisioner), as npkit course --fork-kernels does (None: as
+# NPKIT_FORK_KERNELS says).
+FORK_KERNELS: bool | None = None
+
+
 def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
           refill_delay: float | None = None, notebooks: list[str] | None = None,
           extra: list[str] | None = None, room_sizes: dict[str, int] | None = None) -> Site:
@@ -138,7 +144,7 @@ def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,
     pool_sizes = dict(pool_sizes or {})
     port = free_port()
     cmd = voila_command(folder, port=port, pool_sizes=pool_sizes, refill_delay=refill_delay,
-                        room_sizes=room_sizes)
+                        room_sizes=room_sizes, fork_kernels=FORK_KERNELS)
     i = cmd.index("--voila")
     cmd = [cmd[0], "-m", "benchmarks.voila_probe", *cmd[i + 1:], *(extra or [])]
     env = dict(os.environ, NPKIT_STORE=str(tmp / "learners.sqlite"),

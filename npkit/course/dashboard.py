@@ -69,6 +69,8 @@ IOPUB_TIMEOUT = SETTINGS["VoilaExecutor"]["iopub_timeout"]
 CULL_IDLE_SECONDS = SETTINGS["MappingKernelManager"]["cull_idle_timeout"]
 CULL_INTERVAL_SECONDS = SETTINGS["MappingKernelManager"]["cull_interval"]
 MAX_CULL_IDLE_SECONDS = 7 * 24 * 3600
+# Set to 1 to fork kernels from the fork server (as --fork-kernels), e.g. for a test run.
+FORK_VARIABLE = "NPKIT_FORK_KERNELS"
 # The browser's remembered language (static/npkit-lang.js), read when an address names none.
 LANG_COOKIE = "npk_lang"
 CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
@@ -113,7 +115,7 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
                   preheat: bool = True, pool_sizes: Mapping[str, int] | None = None,
                   refill_delay: float | None = None, cull_idle: int | None = None,
                   room_sizes: Mapping[str, int] | None = None,
-                  language: str = "en") -> list[str]:
+                  language: str = "en", fork_kernels: bool | None = None) -> list[str]:
     """The command line that serves every module in ``notebooks`` on ``host:port``, with the
     shipped settings (:data:`CONFIG`); only what differs from them is passed as a flag.
 
@@ -126,7 +128,9 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     many kernels preheated for it at start, and once the room has taken them the page's pool
     is refilled to its usual size only (``pool_sizes``, else one), so memory does not double.
     ``language``: the room's language; the pages of every other translated language get no
-    kernel kept ready unless ``pool_sizes`` or ``room_sizes`` name them."""
+    kernel kept ready unless ``pool_sizes`` or ``room_sizes`` name them.
+    ``fork_kernels``: kernels forked from a fork server that has imported what they import
+    (npkit.course.fork_provisioner; opt-in; None: as ``NPKIT_FORK_KERNELS=1`` says)."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
     pool_sizes = {**on_demand_pages(notebooks, language), **(pool_sizes or {})}
     flags = [f"--port={port}"]
@@ -151,6 +155,12 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         flags.append(f"--CourseVoila.language={language}")
     if os.name != "posix":
         flags.append("--KernelManager.transport=tcp")  # no Unix sockets
+    if fork_kernels is None:
+        fork_kernels = os.environ.get(FORK_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
+    if fork_kernels:  # jupyter_client's own switch; the provisioner falls back off Linux
+        from npkit.course.fork_provisioner import SWITCH
+
+        flags.append(SWITCH)
     return [sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks), *flags]
 
 
@@ -646,6 +656,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="shut down the kernel of a page that has gone (a laptop asleep) "
                              f"after this long idle (default {CULL_IDLE_SECONDS}; e.g. 7200 for "
                              "a workshop day with a long lunch break; 0 never)")
+    parser.add_argument("--fork-kernels", action="store_true",
+                        help="fork each kernel from a process that has already imported what "
+                             "the pages import (less CPU and memory per trainee; Linux; "
+                             "docs/performance.md)")
     args = parser.parse_args(argv)
     if not sorted(args.notebooks.glob("*.ipynb")):
         print(f"npkit: no built modules in {args.notebooks}: run `make notebooks` "
@@ -663,7 +677,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
                         pool_sizes=pool_sizes, refill_delay=args.refill_delay,
                         cull_idle=args.cull_idle, room_sizes=room_sizes,
-                        language=args.language)
+                        language=args.language, fork_kernels=args.fork_kernels or None)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 

@@ -1,0 +1,272 @@
+"""The fork-server kernel provisioner (npkit.course.fork_provisioner, npkit.course.forkserver):
+real kernels, forked from the fork server, keep LocalProvisioner's contract (output, interrupt,
+shutdown without a leftover process, the launch's environment and folder), start with the
+course's modules already imported, and fall back to a plain launch when there is no fork
+server. No timings: a kernel is judged by what it says and which process it is."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import stat
+import subprocess
+import sys
+import time
+
+import psutil
+import pytest
+
+if not sys.platform.startswith("linux"):
+    pytest.skip("the fork server needs Linux (fork, pidfds)", allow_module_level=True)
+
+from jupyter_client.manager import AsyncKernelManager  # noqa: E402
+from jupyter_client.provisioning import KernelProvisionerFactory  # noqa: E402
+
+from npkit.course import fork_provisioner as fp  # noqa: E402
+
+TIMEOUT = 180  # s: a kernel's start on a loaded 2-core machine
+PRELOADED = "npkit.course.widgets.scenario_lab"  # the scenario lab's widgets
+
+
+@pytest.fixture
+def fork_kernels():
+    """Kernels through the fork provisioner, as --fork-kernels sets it; afterwards no fork
+    server is left running and the one-warning flag is reset."""
+    factory = KernelProvisionerFactory.instance()
+    before = factory.default_provisioner_name
+    factory.default_provisioner_name = fp.NAME
+    yield
+    factory.default_provisioner_name = before
+    if fp._server is not None:
+        fp._server.stop()
+        fp._server = None
+    fp._warned = False
+
+
+async def start(cwd, **env) -> tuple[AsyncKernelManager, object]:
+    km = AsyncKernelManager(kernel_name="python3")
+    await km.start_kernel(cwd=str(cwd), env={**os.environ, **env})
+    kc = km.client()
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=TIMEOUT)
+    return km, kc
+
+
+async def run(kc, code: str) -> tuple[dict, str]:
+    """The execute reply's content and the text the code printed."""
+    out: list[str] = []
+    reply = await kc.execute_interactive(
+        code, timeout=TIMEOUT,
+        output_hook=lambda m: out.append(m["content"].get("text", "")))
+    return reply["content"], "".join(out)
+
+
+async def stop(km, kc) -> None:
+    kc.stop_channels()
+    await km.shutdown_kernel()
+
+
+def test_a_forked_kernel_runs_code_and_leaves_no_process(fork_kernels, tmp_path):
+    async def main():
+        km, kc = await start(tmp_path)
+        process = km.provisioner.process
+        assert isinstance(process, fp.ForkedProcess)
+        pid = km.provisioner.pid
+        server_pid = fp._server.process.pid
+        reply, text = await run(kc, "print(6 * 7)")
+        assert reply["status"] == "ok" and text == "42\n"
+        # not this process's child but the fork server's, alive, in a session of its own
+        assert pid not in {p.pid for p in psutil.Process().children(recursive=False)}
+        kernel = psutil.Process(pid)
+        assert kernel.ppid() == server_pid and kernel.is_running()
+        assert os.getpgid(pid) == pid and os.getsid(pid) == pid
+        # found by its connection file, as tools find a started kernel (setproctitle)
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            assert os.path.basename(km.connection_file).encode() in f.read()
+        await stop(km, kc)
+        return pid, server_pid
+
+    pid, server_pid = asyncio.run(main())
+    # reaped by the fork server before shutdown returned: no zombie, no leftover
+    assert not psutil.pid_exists(pid)
+    assert psutil.Process(server_pid).children() == []
+
+
+def test_an_interrupt_reaches_a_running_sleep_loop(fork_kernels, tmp_path):
+    async def main():
+        km, kc = await start(tmp_path)
+        assert isinstance(km.provisioner.process, fp.ForkedProcess)
+        # stop_on_error=False: else ipykernel aborts a request that comes right after the error
+        msg_id = kc.execute("import time\nprint('looping', flush=True)\n"
+                            "for _ in range(3000):\n    time.sleep(0.1)\nprint('not interrupted')",
+                            stop_on_error=False)
+        while True:  # the loop has started once it has printed
+            msg = await kc.get_iopub_msg(timeout=TIMEOUT)
+            if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream"
+                    and "looping" in msg["content"]["text"]):
+                break
+        await km.interrupt_kernel()
+        while True:
+            reply = await kc.get_shell_msg(timeout=TIMEOUT)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        after, text = await run(kc, "print('still here')")  # the kernel lives on
+        await stop(km, kc)
+        return reply["content"], after, text
+
+    reply, after, text = asyncio.run(main())
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    assert after["status"] == "ok" and text == "still here\n"
+
+
+def test_the_kernel_has_the_launch_environment_and_folder(fork_kernels, tmp_path):
+    folder = tmp_path / "a notebook's folder"
+    folder.mkdir()
+
+    async def main():
+        km, kc = await start(folder, NPKIT_FORK_TEST="from the launch")
+        assert isinstance(km.provisioner.process, fp.ForkedProcess)
+        _, text = await run(kc, "import os\nprint(os.getcwd())\n"
+                                "print(os.environ['NPKIT_FORK_TEST'])\n"
+                                "print(os.environ['JPY_PARENT_PID'])")
+        await stop(km, kc)
+        return text
+
+    cwd, value, parent = asyncio.run(main()).splitlines()
+    assert cwd == str(folder) and value == "from the launch"
+    assert parent == str(os.getpid())  # as jupyter_client's own launch sets it
+
+
+def test_the_course_modules_are_imported_before_the_first_cell(fork_kernels, tmp_path):
+    async def main():
+        km, kc = await start(tmp_path)
+        assert isinstance(km.provisioner.process, fp.ForkedProcess)
+        _, text = await run(kc, f"import sys\nprint({PRELOADED!r} in sys.modules, "
+                                "'pydantic' in sys.modules, 'ipywidgets' in sys.modules)")
+        await stop(km, kc)
+        return text
+
+    assert asyncio.run(main()) == "True True True\n"
+
+
+def test_the_control_socket_is_private_and_not_tcp(fork_kernels, tmp_path):
+    server = fp.fork_server()
+    folder = os.stat(server.folder)
+    assert stat.S_IMODE(folder.st_mode) == 0o700 and folder.st_uid == os.getuid()
+    assert stat.S_ISSOCK(os.stat(server.socket_path).st_mode)
+    assert psutil.Process(server.process.pid).net_connections(kind="inet") == []
+
+
+def test_a_dead_fork_server_is_started_again_and_its_kernels_end(fork_kernels, tmp_path):
+    async def main():
+        km, kc = await start(tmp_path)
+        first = fp._server.process
+        first.kill()
+        first.wait()
+        deadline = time.monotonic() + TIMEOUT
+        # the orphaned kernel watches its parent, the fork server, and ends with it
+        while await km.is_alive() and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)  # polling interval; the condition is the kernel's end
+        orphan_alive = await km.is_alive()
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+        km2, kc2 = await start(tmp_path)
+        forked = isinstance(km2.provisioner.process, fp.ForkedProcess)
+        _, text = await run(kc2, "print('again')")
+        second = fp._server.process.pid
+        await stop(km2, kc2)
+        return orphan_alive, forked, text, first.pid, second
+
+    orphan_alive, forked, text, first, second = asyncio.run(main())
+    assert not orphan_alive
+    assert forked and text == "again\n" and first != second
+
+
+def test_without_a_fork_server_kernels_start_the_usual_way_with_one_warning(
+        fork_kernels, tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(fp, "SERVER_MODULE", "npkit.course.no_such_fork_server")
+
+    async def main():
+        texts = []
+        for _ in range(2):
+            km, kc = await start(tmp_path)
+            assert isinstance(km.provisioner.process, subprocess.Popen)
+            texts.append((await run(kc, "print('plain')"))[1])
+            await stop(km, kc)
+        return texts
+
+    with caplog.at_level(logging.WARNING):
+        assert asyncio.run(main()) == ["plain\n", "plain\n"]
+    warnings = [r for r in caplog.records if "no fork server" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+def test_not_on_linux_kernels_start_the_usual_way(fork_kernels, tmp_path, monkeypatch):
+    monkeypatch.setattr(fp.sys, "platform", "darwin")
+
+    async def main():
+        km, kc = await start(tmp_path)
+        kind = type(km.provisioner.process)
+        _, text = await run(kc, "print('plain')")
+        await stop(km, kc)
+        return kind, text
+
+    assert asyncio.run(main()) == (subprocess.Popen, "plain\n")
+    assert fp._server is None
+
+
+def test_an_environment_the_imports_did_not_see_starts_a_fresh_interpreter(
+        fork_kernels, tmp_path):
+    """A PYTHON* setting (read as the interpreter starts) differs from the fork server's:
+    a forked kernel would not have it, so the kernel starts the usual way."""
+    async def main():
+        km, kc = await start(tmp_path, PYTHONNPKITFORKTEST="1")
+        kind = type(km.provisioner.process)
+        await stop(km, kc)
+        return kind
+
+    assert asyncio.run(main()) is subprocess.Popen
+
+
+TARGETS = ("import comm\nm = comm.get_comm_manager()\n"
+           "print(sorted((t, f.__module__, f.__qualname__) for t, f in m.targets.items()))")
+
+
+def test_the_widget_comm_targets_are_those_of_a_fresh_kernel(fork_kernels, tmp_path):
+    """ipywidgets and npkit's lean widget states register their comm targets while importing,
+    if a kernel is running: the forked kernel must have them as a fresh one has (else a page
+    gets no answer to request_states)."""
+    async def targets(name):
+        KernelProvisionerFactory.instance().default_provisioner_name = name
+        km, kc = await start(tmp_path)
+        kind = type(km.provisioner.process)
+        _, text = await run(kc, "import npkit.course.widgets.ui\n" + TARGETS)
+        await stop(km, kc)
+        return kind, text
+
+    async def main():
+        return await targets("local-provisioner"), await targets(fp.NAME)
+
+    (plain_kind, plain), (forked_kind, forked) = asyncio.run(main())
+    assert plain_kind is subprocess.Popen and forked_kind is fp.ForkedProcess
+    assert "npkit.course.widgets.lean" in plain and "jupyter.widget" in plain
+    assert forked == plain
+
+
+def test_a_restart_forks_a_new_kernel(fork_kernels, tmp_path):
+    async def main():
+        km, kc = await start(tmp_path)
+        first = km.provisioner.pid
+        await run(kc, "x = 1")
+        await km.restart_kernel(now=False)
+        await kc.wait_for_ready(timeout=TIMEOUT)
+        second = km.provisioner.pid
+        forked = isinstance(km.provisioner.process, fp.ForkedProcess)
+        _, text = await run(kc, "print('x' in globals())")
+        await stop(km, kc)
+        return first, second, forked, text
+
+    first, second, forked, text = asyncio.run(main())
+    assert forked and first != second and not psutil.pid_exists(first)
+    assert text == "False\n"  # a new kernel, not the old one's namespace
