@@ -14,12 +14,13 @@ LANGS := th
 PO_FILES := $(foreach l,$(LANGS),$(LOCALE)/$(l)/LC_MESSAGES/npkit.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help test test-order lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
+.PHONY: help test test-order test-fork lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
 	binder-check workshop-server jupyterhub-smoke catalogues widget-weight
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
 	@echo "make test-order the tests again in one process, in a random order (seed printed)"
+	@echo "make test-fork  the browser tests again, every kernel forked by the fork server (opt-in)"
 	@echo "make dashboard  create .venv if missing, install, serve the course on http://127.0.0.1:8866/"
 	@echo "make serve-jupyterlab  open the modules in JupyterLab (for trainers and authors)"
 	@echo "make workshop-server  serve the course to a room: Voila behind nginx (docs/deploy.md)"
@@ -101,6 +102,13 @@ test: lint validate unit binder-check
 test-order: $(STAMP_TEST) notebooks
 	$(BIN)/python -m pytest -p randomly -p no:cacheprovider tests --ignore=tests/browser \
 		--ignore=tests/deploy/test_jupyterhub_smoke.py
+
+# The browser tests once more with the opt-in fork server on (NPKIT_FORK_KERNELS=1: the course
+# server forks every kernel from it; npkit/course/fork_provisioner.py, docs/performance.md), so
+# both ways of starting a kernel are checked before one becomes the default. .ci/run runs it
+# after make test-order.
+test-fork: $(STAMP_TEST) notebooks
+	NPKIT_FORK_KERNELS=1 $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadscope tests/browser
 
 # Binder: a fresh environment (build/binder-venv, never .venv) made from binder/ alone, as
 # mybinder makes it, runs every module and opens the README's Binder links
