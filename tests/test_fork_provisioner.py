@@ -270,3 +270,22 @@ def test_a_restart_forks_a_new_kernel(fork_kernels, tmp_path):
     first, second, forked, text = asyncio.run(main())
     assert forked and first != second and not psutil.pid_exists(first)
     assert text == "False\n"  # a new kernel, not the old one's namespace
+
+
+def test_the_ready_line_is_found_after_other_output_in_the_same_write():
+    # a preloaded module's own line and the "ready" line can arrive in one read; the ready
+    # line must be found in what was read, not waited for (the bound below only ends a
+    # failing run: a missed line returns None)
+    import subprocess
+    import sys
+
+    from npkit.course.fork_provisioner import _hello
+
+    script = ("import sys; sys.stdout.write('a module says hello\\n{\"ready\": true, "
+              "\"import_env\": {}}\\n'); sys.stdout.flush(); import time; time.sleep(30)")
+    p = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    try:
+        assert _hello(p.stdout, 10.0) == {"ready": True, "import_env": {}}
+    finally:
+        p.kill()
+        p.wait()

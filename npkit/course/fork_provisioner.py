@@ -178,22 +178,28 @@ class ForkServer:
 
 def _hello(stream, timeout: float) -> dict | None:
     """The fork server's "ready" line (a preloaded module may print before it), or None if
-    it ends or says nothing for ``timeout`` seconds."""
+    it ends or says nothing for ``timeout`` seconds. Read from the descriptor, not the
+    buffered stream: a line the buffer already holds would not wake ``select``."""
     import select
     import time
 
+    fd, pending = stream.fileno(), b""
     deadline = time.monotonic() + timeout
-    while select.select([stream], [], [], max(0.0, deadline - time.monotonic()))[0]:
-        line = stream.readline()
-        if not line:
+    while True:
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            try:
+                hello = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(hello, dict) and hello.get("ready"):
+                return hello
+        if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
             return None
-        try:
-            hello = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(hello, dict) and hello.get("ready"):
-            return hello
-    return None
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return None
+        pending += chunk
 
 
 _server: ForkServer | None = None
