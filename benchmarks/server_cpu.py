@@ -39,17 +39,6 @@ GC2 = re.compile(r"npkit-bench: gc2 ([\d.]+) (\d+)")
 PAGES = (site_mod.FLOOR, LAB)
 
 
-def build(folder: Path, pages=PAGES) -> list[str]:
-    """Only the floor and the lab (fewer preheated kernels, a quieter server)."""
-    bn = site_mod._build_notebooks()
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in pages:
-        src = (site_mod.ROOT / "benchmarks" / "floor.py" if name == site_mod.FLOOR
-               else bn.NOTEBOOKS / name.replace(".ipynb", ".py"))
-        (folder / name).write_text(bn.text(bn.build(src)), encoding="utf-8")
-    return list(pages)
-
-
 def server_cpu(pid: int) -> float:
     """Seconds on a CPU of every thread of ``pid`` (/proc/<pid>/task/*/schedstat, in ns: finer
     than the 10 ms ticks of /proc/<pid>/stat; the server's threads live as long as it does)."""
@@ -96,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[dict]] = {page: [] for page in PAGES}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        names = build(tmp / "notebooks")
+        names = site_mod.prepare_notebooks(tmp / "notebooks", PAGES)  # a quieter server
         if args.cprofile:
             args.cprofile.mkdir(parents=True, exist_ok=True)
             os.environ["NPKIT_BENCH_PROFILE"] = str(args.cprofile.resolve())

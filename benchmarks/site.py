@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,21 +44,26 @@ def _build_notebooks():
     return build_notebooks
 
 
-def prepare_notebooks(folder: Path) -> list[str]:
+def prepare_notebooks(folder: Path, pages: Iterable[str] | None = None) -> list[str]:
     """Build every module (notebooks/NN_*.py that the catalogue lists) and the floor notebook
-    into ``folder``; their file names, floor last."""
+    into ``folder``, or only those of them named in ``pages``; their file names, floor last."""
     from npkit.course.training.modules import MODULES
 
     bn = _build_notebooks()
     folder.mkdir(parents=True, exist_ok=True)
+    wanted = None if pages is None else set(pages)
     names = []
     for m in MODULES:
+        if wanted is not None and m.notebook not in wanted:
+            continue
         src = bn.NOTEBOOKS / m.notebook.replace(".ipynb", ".py")
         (folder / m.notebook).write_text(bn.text(bn.build(src)), encoding="utf-8")
         names.append(m.notebook)
-    floor = bn.build(ROOT / "benchmarks" / "floor.py")
-    (folder / FLOOR).write_text(bn.text(floor), encoding="utf-8")
-    return [*names, FLOOR]
+    if wanted is None or FLOOR in wanted:
+        floor = bn.build(ROOT / "benchmarks" / "floor.py")
+        (folder / FLOOR).write_text(bn.text(floor), encoding="utf-8")
+        names.append(FLOOR)
+    return names
 
 
 @dataclass
