@@ -1,7 +1,8 @@
 """A kernel provisioner that forks each ipykernel from a fork server (npkit.course.forkserver)
 that has already imported what the course's kernels import, instead of starting a new
-interpreter. Opt-in: ``npkit course --fork-kernels``, ``make dashboard FORK_KERNELS=1``,
-``make workshop-server FORK_KERNELS=1``, or Jupyter's own switch
+interpreter. The default where npkit starts the course (``npkit course``, ``make dashboard``,
+``make workshop-server``; off with ``--no-fork-kernels``, ``FORK_KERNELS=0`` or
+``NPKIT_FORK_KERNELS=0``); elsewhere Jupyter's own switch
 ``--KernelProvisionerFactory.default_provisioner_name=npkit-fork`` (docs/performance.md).
 
 It is jupyter_client's LocalProvisioner with one change: ``launch_kernel`` asks the fork server
@@ -207,11 +208,16 @@ _lock = threading.Lock()
 _warned = False
 
 
+def forking_unavailable() -> str:
+    """Why this system cannot fork kernels (fork and pidfds: Linux), or "" if it can."""
+    return "" if sys.platform.startswith("linux") else f"no fork server on {sys.platform}"
+
+
 def fork_server() -> ForkServer:
     """This process's fork server, started (again, if it died) when first needed."""
     global _server
-    if not sys.platform.startswith("linux"):
-        raise ForkServerUnavailable(f"no fork server on {sys.platform}")
+    if forking_unavailable():
+        raise ForkServerUnavailable(forking_unavailable())
     with _lock:
         if _server is None or not _server.alive():
             if _server is not None:
