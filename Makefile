@@ -14,13 +14,13 @@ LANGS := th
 PO_FILES := $(foreach l,$(LANGS),$(LOCALE)/$(l)/LC_MESSAGES/npkit.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help test test-order test-fork lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
+.PHONY: help test test-order test-plain lint unit notebooks dashboard serve-jupyterlab validate docs clean bench \
 	binder-check workshop-server jupyterhub-smoke catalogues widget-weight
 
 help:
 	@echo "make test       create .venv if missing, install test extras, run every test"
 	@echo "make test-order the tests again in one process, in a random order (seed printed)"
-	@echo "make test-fork  the browser tests again, every kernel forked by the fork server (opt-in)"
+	@echo "make test-plain the browser tests again with plain kernels (NPKIT_FORK_KERNELS=0)"
 	@echo "make dashboard  create .venv if missing, install, serve the course on http://127.0.0.1:8866/"
 	@echo "make serve-jupyterlab  open the modules in JupyterLab (for trainers and authors)"
 	@echo "make workshop-server  serve the course to a room: Voila behind nginx (docs/deploy.md)"
@@ -103,12 +103,12 @@ test-order: $(STAMP_TEST) notebooks
 	$(BIN)/python -m pytest -p randomly -p no:cacheprovider tests --ignore=tests/browser \
 		--ignore=tests/deploy/test_jupyterhub_smoke.py
 
-# The browser tests once more with the opt-in fork server on (NPKIT_FORK_KERNELS=1: the course
-# server forks every kernel from it; npkit/course/fork_provisioner.py, docs/performance.md), so
-# both ways of starting a kernel are checked before one becomes the default. .ci/run runs it
-# after make test-order.
-test-fork: $(STAMP_TEST) notebooks
-	NPKIT_FORK_KERNELS=1 $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadscope tests/browser
+# The browser tests once more with plain kernels (NPKIT_FORK_KERNELS=0: each kernel a fresh
+# Python, as --no-fork-kernels; make test runs them the default way, every kernel forked from the
+# fork server, npkit/course/fork_provisioner.py), so the way back, and the way kernels start off
+# Linux, stays tested. .ci/run runs it after make test-order.
+test-plain: $(STAMP_TEST) notebooks
+	NPKIT_FORK_KERNELS=0 $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadscope tests/browser
 
 # Binder: a fresh environment (build/binder-venv, never .venv) made from binder/ alone, as
 # mybinder makes it, runs every module and opens the README's Binder links
@@ -150,11 +150,14 @@ jupyterhub-smoke: $(STAMP_TEST) notebooks $(STAMP_HUB_PY) $(STAMP_HUB_CHP)
 
 # The course: standalone Voila with npkit's template, one preheated kernel per module, on this
 # computer only (npkit/course/dashboard.py). Nothing is fetched from the internet.
-# FORK_KERNELS=1 (here and for workshop-server): kernels forked from a process that has imported
-# what the pages import (npkit/course/fork_provisioner.py; docs/performance.md). Linux only.
+# Kernels are forked from a process that has imported what the pages import (Linux; here and for
+# workshop-server; npkit/course/fork_provisioner.py, docs/performance.md). FORK_KERNELS=0 starts
+# each kernel as a fresh Python (--no-fork-kernels); FORK_KERNELS=1 forks even when
+# NPKIT_FORK_KERNELS=0 is set; unset: as NPKIT_FORK_KERNELS says (unset too: forked).
 FORK_KERNELS ?=
+FORK_FLAG = $(if $(filter 0 no false off,$(FORK_KERNELS)),--no-fork-kernels,$(if $(FORK_KERNELS),--fork-kernels))
 dashboard: notebooks
-	$(BIN)/python -m npkit.course.dashboard --port 8866 $(if $(FORK_KERNELS),--fork-kernels)
+	$(BIN)/python -m npkit.course.dashboard --port 8866 $(FORK_FLAG)
 
 serve-jupyterlab: notebooks
 	$(BIN)/jupyter lab --notebook-dir=notebooks
@@ -172,7 +175,7 @@ ROOM_PAGE ?=
 ROOM_LANGUAGE ?=
 workshop-server: notebooks
 	$(BIN)/python deploy/workshop_server.py $(if $(ROOM),--room $(if $(ROOM_PAGE),$(ROOM_PAGE)=)$(ROOM)) \
-		$(if $(ROOM_LANGUAGE),--language $(ROOM_LANGUAGE)) $(if $(FORK_KERNELS),--fork-kernels) \
+		$(if $(ROOM_LANGUAGE),--language $(ROOM_LANGUAGE)) $(FORK_FLAG) \
 		$(WORKSHOP_ARGS)
 
 # How fast the course feels to a trainee, against Voila's own floor (benchmarks/run.py,

@@ -26,12 +26,14 @@ kernel does.
     python -m benchmarks.kernel_cpu                     # scenario lab and floor
     python -m benchmarks.kernel_cpu --all               # every module
     python -m benchmarks.kernel_cpu --profile build/lab.prof 05_scenario_lab.ipynb
-    python -m benchmarks.kernel_cpu --fork              # kernels forked from the fork server
+    python -m benchmarks.kernel_cpu --plain             # each kernel a fresh interpreter
 
-With ``--fork`` each kernel is forked from npkit's fork server (npkit.course.fork_provisioner,
-as ``npkit course --fork-kernels``): a forked process's CPU counts from the fork, so the
-imports the server did once are not in any kernel's figure; the server's own CPU (paid once
-per course server) is printed beside the table (``fork_server_cpu_s`` in the JSON).
+By default (on Linux) each kernel is forked from npkit's fork server
+(npkit.course.fork_provisioner), as ``npkit course`` starts them: a forked process's CPU counts
+from the fork, so the imports the server did once are not in any kernel's figure; the server's
+own CPU (paid once per course server) is printed beside the table (``fork_server_cpu_s`` in the
+JSON). ``--plain`` starts each as a fresh ``python -m ipykernel_launcher`` (``npkit course
+--no-fork-kernels``); ``--fork`` is the default's name. The JSON's ``fork_kernels`` says which.
 """
 
 from __future__ import annotations
@@ -211,8 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--assess", action="store_true",
                         help="only assess_all in CPU ms (every case, counterfactuals, cold)")
-    parser.add_argument("--fork", action="store_true",
-                        help="fork the kernels from npkit's fork server (--fork-kernels)")
+    way = parser.add_mutually_exclusive_group()
+    way.add_argument("--fork", action="store_true",
+                     help="fork the kernels from npkit's fork server (the default on Linux)")
+    way.add_argument("--plain", action="store_true",
+                     help="start each kernel as a fresh Python (--no-fork-kernels)")
     parser.add_argument("--profile", type=Path,
                         help="run the first page once under cProfile, write the stats here")
     args = parser.parse_args(argv)
@@ -220,10 +225,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(assess_all_cpu(args.repeats)))
         return 0
     compile_npkit()
+    from npkit.course import fork_provisioner
+
+    args.fork = not args.plain and not fork_provisioner.forking_unavailable()
     if args.fork:
         from jupyter_client.provisioning import KernelProvisionerFactory
-
-        from npkit.course import fork_provisioner
 
         KernelProvisionerFactory.instance().default_provisioner_name = fork_provisioner.NAME
     with tempfile.TemporaryDirectory(prefix="npkit-kcpu-") as tmp:
@@ -237,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{pages[0]}: {r['total_cpu_s']:.2f} s CPU; profile in {args.profile}")
             return 0
         results = measure(folder, pages, args.repeats)
+    results["fork_kernels"] = args.fork
     if args.fork:
         server = fork_provisioner.fork_server()
         results["fork_server_cpu_s"] = round(cpu_seconds(server.process.pid), 3)

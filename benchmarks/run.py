@@ -470,10 +470,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--update-docs", action="store_true",
                         help="rewrite the table in docs/performance.md")
     parser.add_argument("--fork-kernels", action="store_true",
-                        help="every server forks its kernels from npkit's fork server "
-                             "(npkit course --fork-kernels)")
+                        help="every server forks its kernels from npkit's fork server, as npkit "
+                             "course does by default (the default here too unless "
+                             "NPKIT_FORK_KERNELS=0)")
+    parser.add_argument("--plain-kernels", action="store_true",
+                        help="every server starts each kernel as a fresh Python "
+                             "(npkit course --no-fork-kernels)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
+    if args.fork_kernels and args.plain_kernels:
+        parser.error("--fork-kernels or --plain-kernels, not both")
     if args.quick:
         args.repeats, args.toggles, args.trainees = 1, 10, 3
         args.all_modules = False
@@ -510,7 +516,7 @@ def pages_list(text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    S.FORK_KERNELS = args.fork_kernels or None
+    S.FORK_KERNELS = False if args.plain_kernels else args.fork_kernels or None
     log = lambda *a: print(*a, flush=True)  # noqa: E731
     started = time.monotonic()
     results: dict = {"machine": report.machine(),
@@ -524,7 +530,7 @@ def main(argv: list[str] | None = None) -> int:
                                  "browser_room": args.browser_room,
                                  "first_render_only": args.first_render_only,
                                  "first_render_pages": args.first_render_pages,
-                                 "fork_kernels": args.fork_kernels}}
+                                 "fork_kernels": S.kernels_forked()}}
     if not args.first_render_only:
         results.update(in_process_part(args, log))
     if not (args.in_process_only or args.rooms_only):

@@ -128,10 +128,17 @@ class Site:
         stop_server(self.process)
 
 
-# benchmarks.run --fork-kernels: every server it starts forks its kernels from npkit's fork
-# server (npkit.course.fork_provisioner), as npkit course --fork-kernels does (None: as
-# NPKIT_FORK_KERNELS says).
+# Whether every server it starts forks its kernels from npkit's fork server
+# (npkit.course.fork_provisioner): benchmarks.run --fork-kernels True, --plain-kernels False;
+# None: as NPKIT_FORK_KERNELS says (unset: forked, npkit course's default).
 FORK_KERNELS: bool | None = None
+
+
+def kernels_forked() -> bool:
+    """Whether the servers started here fork their kernels (what the JSON records)."""
+    from npkit.course.dashboard import fork_from_environment
+
+    return fork_from_environment() if FORK_KERNELS is None else FORK_KERNELS
 
 
 def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,

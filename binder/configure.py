@@ -5,7 +5,12 @@
   serves the course at ``<binder base URL>/npkit/``, starting standalone Voila on the first
   visit with the command ``make dashboard`` uses (``npkit.course.dashboard.voila_command``): npkit's
   template and landing page, tracebacks off, idle kernels culled. Kernels are started per visit
-  rather than preheated (one per module would not fit in a Binder's memory).
+  rather than preheated (one per module would not fit in a Binder's memory), each as a fresh
+  Python: no fork server (npkit.course.fork_provisioner), whatever NPKIT_FORK_KERNELS says
+  where this runs. A Binder (and a JupyterHub user's server, which deploy/jupyterhub makes
+  with this file) serves one person: a long-lived fork server would hold its memory for a
+  few kernel starts, and the JupyterHub smoke test, which would prove it there, is not on CI
+  (docs/deploy.md).
 - Checks that Jupyter finds the ``npkit`` Voila template (the editable install puts it under
   ``<prefix>/share/jupyter``); where it does not, links it there from this checkout.
 
@@ -33,7 +38,7 @@ def proxy_command() -> list[str]:
     """``voila_command`` as a jupyter-server-proxy template: ``{port}`` and ``{base_url}`` are
     filled in by the proxy (every other brace is escaped for its ``str.format``)."""
     cmd = [arg.replace("{", "{{").replace("}", "}}")
-           for arg in voila_command(NOTEBOOKS, port=_PORT, preheat=False)]
+           for arg in voila_command(NOTEBOOKS, port=_PORT, preheat=False, fork_kernels=False)]
     port_arg = f"--port={_PORT}"
     if cmd.count(port_arg) != 1:
         raise SystemExit(f"binder/configure.py: expected one {port_arg} in {cmd}")

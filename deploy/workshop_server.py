@@ -296,10 +296,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="shut down the kernel of a page that has gone after this long idle, "
                         "as for python -m npkit.course.dashboard (default 1800; e.g. 7200 for a "
                         "day with a long lunch break)")
-    p.add_argument("--fork-kernels", action="store_true",
+    p.add_argument("--fork-kernels", action=argparse.BooleanOptionalAction, default=None,
                    help="fork each kernel from a process that has already imported what the "
-                        "pages import, as for python -m npkit.course.dashboard "
-                        "(make workshop-server FORK_KERNELS=1)")
+                        "pages import, as for python -m npkit.course.dashboard (the default "
+                        "unless NPKIT_FORK_KERNELS=0); --no-fork-kernels starts each kernel "
+                        "as a fresh Python (make workshop-server FORK_KERNELS=0)")
     p.add_argument("--join-url", metavar="URL",
                    help="the address the trainer page shows the room, e.g. "
                         "http://192.168.1.20:8080/join (default: this computer's first "
@@ -337,7 +338,7 @@ def course_command(args: argparse.Namespace, notebooks: Path) -> list[str]:
     return voila_command(notebooks, port=args.voila_port, preheat=not args.no_preheat,
                          pool_sizes=pool_sizes, cull_idle=args.cull_idle,
                          room_sizes=room_sizes, language=args.language,
-                         fork_kernels=args.fork_kernels or None)
+                         fork_kernels=args.fork_kernels)
 
 
 def main(argv: list[str] | None = None) -> int:

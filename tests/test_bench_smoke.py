@@ -37,7 +37,11 @@ def two_cases(tmp_path, monkeypatch):
     return folder
 
 
-def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
+def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys, monkeypatch):
+    from benchmarks import site
+
+    monkeypatch.setattr(site, "FORK_KERNELS", site.FORK_KERNELS)  # run.main sets it
+    monkeypatch.delenv("NPKIT_FORK_KERNELS", raising=False)
     out = tmp_path / "bench.json"
     assert run.main(["--in-process-only", "--repeats", "1", "--toggles", "3",
                      "--output", str(out)]) == 0
@@ -48,6 +52,7 @@ def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
         assert key in data["machine"], key
     for name in ("voila", "ipywidgets", "jupyter_server"):
         assert name in data["machine"]["versions"]
+    assert data["options"]["fork_kernels"] is True  # the default way, as npkit course
     assert data["assess_all"]["cases"] == 2
     assert data["assess_all"]["counterfactuals_per_run"] > 0  # the search ran
     assert "npkit.engine.assessment.evaluate" in data["assess_all"]["caches_cleared"]
@@ -63,6 +68,21 @@ def test_in_process_run_writes_every_key(tmp_path, two_cases, capsys):
     printed = capsys.readouterr().out
     assert "| figure | value | target |" in printed
     assert "not measured" in printed
+
+
+def test_plain_kernels_are_recorded_and_passed_to_every_server(tmp_path, two_cases,
+                                                                monkeypatch):
+    from benchmarks import site
+
+    monkeypatch.setattr(site, "FORK_KERNELS", site.FORK_KERNELS)
+    monkeypatch.delenv("NPKIT_FORK_KERNELS", raising=False)
+    out = tmp_path / "bench.json"
+    assert run.main(["--in-process-only", "--repeats", "1", "--toggles", "3",
+                     "--plain-kernels", "--output", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["options"]["fork_kernels"] is False
+    assert site.FORK_KERNELS is False  # what site.start gives voila_command
+    with pytest.raises(SystemExit):
+        run.parse(["--plain-kernels", "--fork-kernels"])
 
 
 def fake_visit(nb: str, ready: float) -> browser.Visit:

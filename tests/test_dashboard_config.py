@@ -43,12 +43,16 @@ def flags(cmd: list[str]) -> list[str]:
     return cmd[cmd.index("--voila") + 2:]
 
 
-def test_voila_command_passes_only_the_folder_and_the_port(tmp_path):
+def test_voila_command_passes_only_the_folder_the_port_and_the_fork_switch(tmp_path,
+                                                                          monkeypatch):
+    from npkit.course.fork_provisioner import SWITCH
+
+    monkeypatch.delenv(dashboard.FORK_VARIABLE, raising=False)
     cmd = dashboard.voila_command(tmp_path, port=9123)
     assert cmd[:5] == [sys.executable, "-m", "npkit.course.dashboard", "--voila",
                        str(tmp_path.resolve())]
     extra = [] if __import__("os").name == "posix" else ["--KernelManager.transport=tcp"]
-    assert flags(cmd) == ["--port=9123", *extra]
+    assert flags(cmd) == ["--port=9123", *extra, SWITCH]
     assert flags(dashboard.voila_command(tmp_path, port=9123, host="0.0.0.0",
                                          preheat=False))[:3] == [
         "--port=9123", "--Voila.ip=0.0.0.0", "--preheat_kernel=False"]

@@ -41,7 +41,7 @@ def fork_kernels():
     if fp._server is not None:
         fp._server.stop()
         fp._server = None
-    fp._warned = False
+    fp._warned.clear()
 
 
 async def start(cwd, **env) -> tuple[AsyncKernelManager, object]:
@@ -289,3 +289,42 @@ def test_the_ready_line_is_found_after_other_output_in_the_same_write():
     finally:
         p.kill()
         p.wait()
+
+
+def test_nothing_the_fork_server_prints_after_ready_goes_to_the_unread_pipe(fork_kernels):
+    # the client reads the pipe only until "ready": a later word on it could fill the pipe and
+    # block the server, so the server's stdout is its stderr from then on
+    server = fp.fork_server()
+    pid = server.process.pid
+    assert os.readlink(f"/proc/{pid}/fd/1") == os.readlink(f"/proc/{pid}/fd/2")
+    assert server.process.stdout.closed
+
+
+def test_code_changed_on_disk_starts_kernels_the_usual_way_with_one_warning(
+        fork_kernels, tmp_path, monkeypatch, caplog):
+    """An upgrade under a running course (pip, apt, git write new files): a forked kernel
+    would mix the fork server's imported code with the new files it imports itself."""
+    from npkit.course.forkserver import place_stamp
+
+    server = fp.fork_server()
+    assert os.path.realpath(sys.executable) in server.code
+    assert os.path.dirname(os.path.abspath(fp.__file__)) in server.code  # npkit/course
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setitem(server.code, str(site), place_stamp(str(site)))
+    monkeypatch.setattr(fp, "CODE_CHECK_S", 0.0)
+
+    async def kinds():
+        found = []
+        for _ in range(2):
+            km, kc = await start(tmp_path)
+            found.append(type(km.provisioner.process))
+            await stop(km, kc)
+        return found
+
+    assert asyncio.run(kinds()) == [fp.ForkedProcess, fp.ForkedProcess]
+    (site / "new_version.py").write_text("", encoding="utf-8")  # as pip writes a new file
+    with caplog.at_level(logging.WARNING):
+        assert asyncio.run(kinds()) == [subprocess.Popen, subprocess.Popen]
+    warnings = [r for r in caplog.records if "changed on disk" in r.getMessage()]
+    assert len(warnings) == 1

@@ -69,8 +69,11 @@ IOPUB_TIMEOUT = SETTINGS["VoilaExecutor"]["iopub_timeout"]
 CULL_IDLE_SECONDS = SETTINGS["MappingKernelManager"]["cull_idle_timeout"]
 CULL_INTERVAL_SECONDS = SETTINGS["MappingKernelManager"]["cull_interval"]
 MAX_CULL_IDLE_SECONDS = 7 * 24 * 3600
-# Set to 1 to fork kernels from the fork server (as --fork-kernels), e.g. for a test run.
+# Kernels are forked from the fork server by default (npkit.course.fork_provisioner); set to 0
+# to start each kernel as a fresh interpreter (as --no-fork-kernels), e.g. for a test run.
 FORK_VARIABLE = "NPKIT_FORK_KERNELS"
+_FORK_VALUES = {"1": True, "true": True, "yes": True, "on": True,
+                "0": False, "false": False, "no": False, "off": False, "": True}
 # The browser's remembered language (static/npkit-lang.js), read when an address names none.
 LANG_COOKIE = "npk_lang"
 CELL_ERROR = SETTINGS["VoilaExecutor"]["cell_error_instruction"]
@@ -130,7 +133,9 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     ``language``: the room's language; the pages of every other translated language get no
     kernel kept ready unless ``pool_sizes`` or ``room_sizes`` name them.
     ``fork_kernels``: kernels forked from a fork server that has imported what they import
-    (npkit.course.fork_provisioner; opt-in; None: as ``NPKIT_FORK_KERNELS=1`` says)."""
+    (npkit.course.fork_provisioner; the default); False: each kernel a fresh interpreter;
+    None: as ``NPKIT_FORK_KERNELS`` says (unset: forked; ``ValueError`` for a value that is
+    neither 1 nor 0, :func:`fork_from_environment`)."""
     notebooks = Path(notebooks or NOTEBOOKS).resolve()
     pool_sizes = {**on_demand_pages(notebooks, language), **(pool_sizes or {})}
     flags = [f"--port={port}"]
@@ -156,12 +161,38 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
     if os.name != "posix":
         flags.append("--KernelManager.transport=tcp")  # no Unix sockets
     if fork_kernels is None:
-        fork_kernels = os.environ.get(FORK_VARIABLE, "").strip().lower() in {"1", "true", "yes"}
+        fork_kernels = fork_from_environment()
     if fork_kernels:  # jupyter_client's own switch; the provisioner falls back off Linux
         from npkit.course.fork_provisioner import SWITCH
 
         flags.append(SWITCH)
     return [sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks), *flags]
+
+
+def fork_from_environment() -> bool:
+    """Whether ``NPKIT_FORK_KERNELS`` asks for forked kernels (unset or empty: yes, the
+    default); ``ValueError`` naming the variable for a value that is neither yes nor no."""
+    value = os.environ.get(FORK_VARIABLE, "")
+    try:
+        return _FORK_VALUES[value.strip().lower()]
+    except KeyError:
+        raise ValueError(f"{FORK_VARIABLE}={value}: expected 1 (fork each kernel from the "
+                         "fork server, the default) or 0 (start each kernel afresh)") from None
+
+
+def kernels_start_message(provisioner: str) -> str:
+    """The start-up line that tells a trainer how kernels start, for the course server's
+    kernel provisioner (its ``KernelProvisionerFactory.default_provisioner_name``)."""
+    from npkit.course.fork_provisioner import NAME, forking_unavailable
+
+    if provisioner != NAME:
+        return ("npkit: each kernel starts as a fresh Python process (the fork server is off; "
+                "it is the default where npkit starts the course: docs/deploy.md)")
+    why_not = forking_unavailable()
+    if why_not:
+        return f"npkit: each kernel starts as a fresh Python process: {why_not}"
+    return ("npkit: kernels are forked from a process that has imported what the pages import "
+            f"(to start each afresh: --no-fork-kernels or {FORK_VARIABLE}=0)")
 
 
 def on_demand_pages(notebooks: Path, language: str = "en") -> dict[str, int]:
@@ -582,8 +613,11 @@ def run_voila(argv: Sequence[str]) -> int:
             started = time.monotonic()
             url = f"http://{self.ip}:{self.port}{self.base_url}"
             loop = tornado.ioloop.IOLoop.current()
+            provisioner = self.config.get("KernelProvisionerFactory", {}).get(
+                "default_provisioner_name", "local-provisioner")
             loop.add_callback(
-                lambda: print(f"npkit: the course is at {url}  (Ctrl-C to stop)", flush=True))
+                lambda: print(f"npkit: the course is at {url}  (Ctrl-C to stop)\n"
+                              f"{kernels_start_message(provisioner)}", flush=True))
 
             def report():
                 # Voila 0.5 keeps its preheated kernels in _pools: {notebook: [task]}.
@@ -656,10 +690,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="shut down the kernel of a page that has gone (a laptop asleep) "
                              f"after this long idle (default {CULL_IDLE_SECONDS}; e.g. 7200 for "
                              "a workshop day with a long lunch break; 0 never)")
-    parser.add_argument("--fork-kernels", action="store_true",
+    parser.add_argument("--fork-kernels", action=argparse.BooleanOptionalAction, default=None,
                         help="fork each kernel from a process that has already imported what "
-                             "the pages import (less CPU and memory per trainee; Linux; "
-                             "docs/performance.md)")
+                             "the pages import (less CPU and memory per trainee; Linux; the "
+                             f"default unless {FORK_VARIABLE}=0); --no-fork-kernels starts "
+                             "each kernel as a fresh Python (docs/performance.md)")
     args = parser.parse_args(argv)
     if not sorted(args.notebooks.glob("*.ipynb")):
         print(f"npkit: no built modules in {args.notebooks}: run `make notebooks` "
@@ -671,13 +706,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.refill_delay is not None and not 0 <= args.refill_delay <= 3600:
             raise ValueError(f"--refill-delay {args.refill_delay:g}: between 0 and 3600 s")
         check_cull_idle(args.cull_idle)
+        fork_kernels = fork_from_environment() if args.fork_kernels is None else args.fork_kernels
     except ValueError as e:
         print(f"npkit: {e}", file=sys.stderr)
         return 2
     cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
                         pool_sizes=pool_sizes, refill_delay=args.refill_delay,
                         cull_idle=args.cull_idle, room_sizes=room_sizes,
-                        language=args.language, fork_kernels=args.fork_kernels or None)
+                        language=args.language, fork_kernels=fork_kernels)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 

@@ -1,7 +1,8 @@
 """A kernel provisioner that forks each ipykernel from a fork server (npkit.course.forkserver)
 that has already imported what the course's kernels import, instead of starting a new
-interpreter. Opt-in: ``npkit course --fork-kernels``, ``make dashboard FORK_KERNELS=1``,
-``make workshop-server FORK_KERNELS=1``, or Jupyter's own switch
+interpreter. The default where npkit starts the course (``npkit course``, ``make dashboard``,
+``make workshop-server``; off with ``--no-fork-kernels``, ``FORK_KERNELS=0`` or
+``NPKIT_FORK_KERNELS=0``); elsewhere Jupyter's own switch
 ``--KernelProvisionerFactory.default_provisioner_name=npkit-fork`` (docs/performance.md).
 
 It is jupyter_client's LocalProvisioner with one change: ``launch_kernel`` asks the fork server
@@ -12,8 +13,10 @@ process group (the kernel has its own session, so an interrupt or a kill reaches
 and what it started, nothing else) are LocalProvisioner's. A launch falls back to a plain
 LocalProvisioner launch (one warning per server) when the fork server cannot be had, on a
 system without fork and pidfds (not Linux), for a kernel that is not this Python's ipykernel,
-and, silently, when the launch's environment differs from the fork server's in a variable the
-preloaded modules read while importing (their import would have seen another value).
+once the code the fork server imported has changed on disk (an upgrade during a workshop: a
+forked kernel would mix old and new code; one warning), and, silently, when the launch's
+environment differs from the fork server's in a variable the preloaded modules read while
+importing (their import would have seen another value).
 
 One fork server per course server process, started with the first kernel, started again when
 it has died. Its control socket is in a private folder (mkdtemp: 0700, this user's): only this
@@ -39,6 +42,9 @@ SWITCH = f"--KernelProvisionerFactory.default_provisioner_name={NAME}"
 SERVER_MODULE = "npkit.course.forkserver"
 START_TIMEOUT_S = 120.0  # importing on a loaded 2-core laptop
 LAUNCH_TIMEOUT_S = 60.0
+# How often a launch looks at whether the imported code changed on disk (a room's thirty
+# launches look once; each look is a stat of ~100 folders).
+CODE_CHECK_S = 5.0
 # Read by the kernel at run time or set for it here: not a reason to start a fresh interpreter.
 _NOT_COMPARED = {"JPY_PARENT_PID"}
 
@@ -124,7 +130,10 @@ class ForkServer:
         if hello is None:
             self.stop()
             raise ForkServerUnavailable("the fork server did not start (its errors are above)")
+        self.process.stdout.close()  # the server's stdout is its stderr from now on
         self.import_env: dict[str, str | None] = hello["import_env"]
+        self.code: dict[str, list[int] | None] = hello.get("code") or {}
+        self._code_checked, self._code_current = -CODE_CHECK_S, True
         if hello.get("kernel_hooks_missing"):
             self.stop()
             raise ForkServerUnavailable(
@@ -139,6 +148,19 @@ class ForkServer:
             self.process.kill()
             self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def code_current(self) -> bool:
+        """False once the interpreter or a folder the server imported from has changed on
+        disk (an upgrade under a running course): it stays False for this server."""
+        import time
+
+        from npkit.course.forkserver import place_stamp
+
+        if self._code_current and time.monotonic() - self._code_checked >= CODE_CHECK_S:
+            self._code_current = all(place_stamp(place) == stamp
+                                     for place, stamp in self.code.items())
+            self._code_checked = time.monotonic()
+        return self._code_current
 
     def agrees(self, env: dict[str, str]) -> bool:
         """True if ``env`` has the values the preloaded modules saw while importing."""
@@ -204,14 +226,19 @@ def _hello(stream, timeout: float) -> dict | None:
 
 _server: ForkServer | None = None
 _lock = threading.Lock()
-_warned = False
+_warned: set[str] = set()  # the kinds of fallback already told (one warning each)
+
+
+def forking_unavailable() -> str:
+    """Why this system cannot fork kernels (fork and pidfds: Linux), or "" if it can."""
+    return "" if sys.platform.startswith("linux") else f"no fork server on {sys.platform}"
 
 
 def fork_server() -> ForkServer:
     """This process's fork server, started (again, if it died) when first needed."""
     global _server
-    if not sys.platform.startswith("linux"):
-        raise ForkServerUnavailable(f"no fork server on {sys.platform}")
+    if forking_unavailable():
+        raise ForkServerUnavailable(forking_unavailable())
     with _lock:
         if _server is None or not _server.alive():
             if _server is not None:
@@ -221,11 +248,10 @@ def fork_server() -> ForkServer:
         return _server
 
 
-def _warn_once(log, reason: str) -> None:
-    global _warned
-    if not _warned:
-        _warned = True
-        log.warning("npkit: kernels start the usual way (no fork server): %s", reason)
+def _warn_once(log, reason: str, kind: str = "no fork server") -> None:
+    if kind not in _warned:
+        _warned.add(kind)
+        log.warning("npkit: kernels start the usual way (%s): %s", kind, reason)
 
 
 def is_this_ipykernel(cmd: list[str], env: dict[str, str]) -> bool:
@@ -276,6 +302,11 @@ def _make_provisioner():
             if extra or not is_this_ipykernel(cmd, env):
                 return None
             server = fork_server()
+            if not server.code_current():
+                _warn_once(self.log, "npkit or Python changed on disk since the fork server "
+                           "started; restart the course to fork kernels again",
+                           "code changed")
+                return None
             if not server.agrees(env):
                 self.log.debug("npkit: a kernel started the usual way: its environment differs "
                                "from the fork server's in a variable read at import")

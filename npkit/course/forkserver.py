@@ -19,11 +19,12 @@ file descriptors (SCM_RIGHTS); the answer is a JSON line {"pid"} with a pidfd of
 (so the client can signal it without racing a reused pid), or {"error"}; when the kernel ends
 the server reaps it and writes {"exit": returncode} on the same connection. On start the
 server prints one JSON line on stdout: {"ready": true, "import_env": {...}, "kernel_hooks":
-[...], "kernel_hooks_missing": [...]}: the environment variables the preloaded modules read
-while importing (the client forks a launch only when its environment agrees on them), and the
-modules that looked for a running kernel while importing (re-run in each kernel; one not known
-here stops the client forking). The server ends when its stdin closes (its course server has
-gone).
+[...], "kernel_hooks_missing": [...], "code": {...}}: the environment variables the preloaded
+modules read while importing (the client forks a launch only when its environment agrees on
+them), the modules that looked for a running kernel while importing (re-run in each kernel;
+one not known here stops the client forking), and where the imported code is on disk
+(``code_places``: the client stops forking once it has changed). Then its stdout is stderr.
+The server ends when its stdin closes (its course server has gone).
 """
 
 from __future__ import annotations
@@ -134,6 +135,31 @@ def preload(names=PRELOAD) -> dict:
     return {"import_env": {**startup, **spy.read},
             "kernel_hooks": [KERNEL_HOOKS[m] for m in hooks if m in KERNEL_HOOKS],
             "kernel_hooks_missing": [m for m in hooks if m not in KERNEL_HOOKS]}
+
+
+def code_places() -> dict[str, list[int] | None]:
+    """The code a kernel forked from here runs, as it is on disk: the interpreter and every
+    folder an imported module came from, with its inode and modification time. pip, apt and
+    git write a new file in place of an old one, which changes its folder's time: the client
+    then stops forking (a kernel would mix the code imported here with the new code it
+    imports itself). A file rewritten in place is not seen. Only folders imported from here:
+    they have their __pycache__ already, so a kernel's first import of another package
+    (which makes that package's __pycache__) does not count as a change."""
+    places = {os.path.realpath(sys.executable)}
+    for module in list(sys.modules.values()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str):
+            places.add(os.path.dirname(os.path.abspath(file)))
+    return {place: place_stamp(place) for place in sorted(places)}
+
+
+def place_stamp(path: str) -> list[int] | None:
+    """A file's or folder's inode and modification time (None if it is not there)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_ino, st.st_mtime_ns]
 
 
 def listen(directory: str) -> socket.socket:
@@ -355,7 +381,10 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
     listener = listen(directory)  # before "ready": a client connects as soon as it reads it
-    print(json.dumps({"ready": True, **found}), flush=True)
+    print(json.dumps({"ready": True, **found, "code": code_places()}), flush=True)
+    # Nobody reads the pipe after "ready": whatever is printed from here on (a module's late
+    # word, a warning) goes to stderr, so it can never fill the pipe and block this server.
+    os.dup2(2, 1)
     launch = serve(listener)
     if launch is None:  # the course server has gone: so has whoever would remove the folder
         import shutil

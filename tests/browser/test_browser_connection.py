@@ -209,6 +209,23 @@ def test_a_killed_kernel_process(site, visit, learner):
     assert not v.page_errors, v.page_errors
 
 
+def test_the_kernels_start_as_the_start_up_line_says(site, visit, learner):
+    """Forked from the fork server by default, a fresh Python with NPKIT_FORK_KERNELS=0 (make
+    test-plain): the server's start-up line tells the trainer which, and a page's kernel is
+    the fork server's child exactly when it says forked."""
+    forked = os.environ.get("NPKIT_FORK_KERNELS", "1").strip() != "0"
+    said = site.wait_for_log(r"npkit: (kernels are forked|each kernel starts as a fresh)")
+    assert said is not None, site.log_tail()
+    assert said.group(1) == ("kernels are forked" if forked else "each kernel starts as a fresh")
+    pids = kernel_pids(kernel_id(open_duress(site, visit, learner).page))
+    assert pids
+    parents = [Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+               for pid in pids]
+    from_server = ["npkit.course.forkserver" in Path(f"/proc/{ppid}/cmdline").read_bytes()
+                   .decode(errors="replace") for ppid in parents]
+    assert any(from_server) is forked, (pids, parents)
+
+
 @pytest.mark.parametrize("path", ["/voila/render/05_scenario_lab.ipynb/extra",
                                   "/voila/files/cases/jane.yaml"])
 def test_an_address_beyond_a_module_gets_the_course_not_found_page(site, path):

@@ -41,12 +41,29 @@ def check():
 
 def test_the_proxy_runs_the_launchers_command(configure):
     """Filled in by jupyter-server-proxy (str.format), the command is exactly
-    voila_command(preheat=False) under the proxy's prefix: braces in it survive."""
+    voila_command(preheat=False, fork_kernels=False) under the proxy's prefix: braces in it
+    survive."""
     template = configure.proxy_command()
     assert template.count("--port={port}") == 1
     filled = [arg.format(port=4321, base_url="/user/someone/") for arg in template]
-    assert filled == [*voila_command(NOTEBOOKS, port=4321, preheat=False),
+    assert filled == [*voila_command(NOTEBOOKS, port=4321, preheat=False, fork_kernels=False),
                       "--Voila.base_url=/user/someone/npkit/"]
+
+
+@pytest.mark.parametrize("variable", [None, "1"])
+def test_binder_kernels_are_plain_whatever_the_build_environment_says(
+        configure, monkeypatch, variable):
+    """Binder and JupyterHub (which uses this file) serve one person each: no fork server
+    there (docs/deploy.md), though it is the default where npkit starts the course, and
+    NPKIT_FORK_KERNELS where postBuild runs does not change that."""
+    from npkit.course.dashboard import FORK_VARIABLE
+    from npkit.course.fork_provisioner import NAME
+
+    if variable is None:
+        monkeypatch.delenv(FORK_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(FORK_VARIABLE, variable)
+    assert not [a for a in configure.proxy_command() if NAME in a or "Provisioner" in a]
 
 
 def test_the_proxy_entry_is_added_to_an_existing_config(configure):
