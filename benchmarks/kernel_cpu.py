@@ -54,6 +54,7 @@ from .site import FLOOR, prepare_notebooks
 LAB = "05_scenario_lab.ipynb"
 TIMEOUT = 300  # s: a busy 2-core machine
 CONTROL_PROTOCOL = "1.0.0"  # ipywidgets 8's widget control protocol
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -87,8 +88,22 @@ def _request_states(kc) -> dict:
     raise TimeoutError("no widget states from the kernel")
 
 
-def sample(notebook: Path, profile: Path | None = None) -> dict:
-    """One fresh kernel running ``notebook``: its CPU, widget models and state bytes."""
+def _widget_messages(cell: dict):
+    """An output hook noting, into ``cell``, the widget models a cell opens (``comm_open`` on
+    ``jupyter.widget``, in order) and the widget views it displays."""
+    def hook(msg: dict) -> None:
+        content = msg["content"]
+        if msg["msg_type"] == "comm_open" and content.get("target_name") == "jupyter.widget":
+            cell["opened"].append(content["comm_id"])
+        elif msg["msg_type"] == "display_data" and VIEW_MIME in content.get("data", {}):
+            cell["displayed"].append(content["data"][VIEW_MIME]["model_id"])
+    return hook
+
+
+def sample(notebook: Path, profile: Path | None = None, keep: bool = False) -> dict:
+    """One fresh kernel running ``notebook``: its CPU, widget models and state bytes. With
+    ``keep``, also the ``update_states`` reply (``reply``) and, for each code cell, the widget
+    models it opened and the ones it displayed (``cells``): what benchmarks.twin rebuilds."""
     from jupyter_client.manager import start_new_kernel
 
     env = {**os.environ, "VOILA_KERNEL_ID": f"bench-{uuid.uuid4().hex[:8]}", "QUERY_STRING": ""}
@@ -103,8 +118,10 @@ def sample(notebook: Path, profile: Path | None = None) -> dict:
             cells = ["import cProfile as _cp; _prof = _cp.Profile(); _prof.enable()", *cells,
                      f"_prof.disable(); _prof.dump_stats({str(profile)!r})"]
         errors = []
-        for source in cells:
-            reply = kc.execute_interactive(source, timeout=TIMEOUT, output_hook=lambda m: None,
+        noted = [{"opened": [], "displayed": []} for _ in cells]
+        for source, cell in zip(cells, noted, strict=True):
+            hook = _widget_messages(cell) if keep else (lambda m: None)
+            reply = kc.execute_interactive(source, timeout=TIMEOUT, output_hook=hook,
                                            store_history=False)
             if reply["content"]["status"] != "ok":
                 errors.append(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
@@ -112,7 +129,9 @@ def sample(notebook: Path, profile: Path | None = None) -> dict:
         reply = _request_states(kc)
         after_states = cpu_seconds(pid)
         states = reply.get("states", {})
+        kept = {"reply": reply, "cells": noted} if keep else {}
         return {
+            **kept,
             "start_cpu_s": start,
             "cells_cpu_s": after_cells - start,
             "states_cpu_s": after_states - after_cells,
