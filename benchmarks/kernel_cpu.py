@@ -23,7 +23,7 @@ as an installed wheel has them: a source checkout run with ``PYTHONDONTWRITEBYTE
 otherwise compile npkit's ~56 modules again in every kernel (about 0.1 s), which no trainee's
 kernel does.
 
-    python -m benchmarks.kernel_cpu                     # scenario lab and floor
+    python -m benchmarks.kernel_cpu                     # scenario lab, its twin and floor
     python -m benchmarks.kernel_cpu --all               # every module
     python -m benchmarks.kernel_cpu --profile build/lab.prof 05_scenario_lab.ipynb
     python -m benchmarks.kernel_cpu --fork              # kernels forked from the fork server
@@ -32,6 +32,11 @@ With ``--fork`` each kernel is forked from npkit's fork server (npkit.course.for
 as ``npkit course --fork-kernels``): a forked process's CPU counts from the fork, so the
 imports the server did once are not in any kernel's figure; the server's own CPU (paid once
 per course server) is printed beside the table (``fork_server_cpu_s`` in the JSON).
+
+The scenario lab's widget twin (benchmarks/twin.py: the lab's widget models rebuilt with
+ipywidgets alone, made from a run of the lab first) is measured beside the pages, so that the
+lab's figure can be split into what a page with its widgets costs and what npkit's code adds;
+``--no-twin`` leaves it out.
 """
 
 from __future__ import annotations
@@ -49,7 +54,8 @@ from pathlib import Path
 
 import nbformat
 
-from .site import FLOOR, prepare_notebooks
+from . import twin
+from .site import FLOOR, TWIN, prepare_notebooks
 
 LAB = "05_scenario_lab.ipynb"
 TIMEOUT = 300  # s: a busy 2-core machine
@@ -232,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only assess_all in CPU ms (every case, counterfactuals, cold)")
     parser.add_argument("--fork", action="store_true",
                         help="fork the kernels from npkit's fork server (--fork-kernels)")
+    parser.add_argument("--no-twin", dest="twin", action="store_false",
+                        help="leave out the scenario lab's widget twin (benchmarks/twin.py)")
     parser.add_argument("--profile", type=Path,
                         help="run the first page once under cProfile, write the stats here")
     args = parser.parse_args(argv)
@@ -249,6 +257,11 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         names = prepare_notebooks(folder)
         pages = names if args.all else (args.pages or [LAB])
+        twin_report = None
+        if args.twin or TWIN in pages:
+            prepare_notebooks(folder, [TWIN])
+            twin_report = twin.read_report(folder)
+            pages = [*(p for p in pages if p != TWIN), TWIN]
         if FLOOR not in pages:
             pages = [*pages, FLOOR]
         if args.profile:
@@ -256,14 +269,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{pages[0]}: {r['total_cpu_s']:.2f} s CPU; profile in {args.profile}")
             return 0
         results = measure(folder, pages, args.repeats)
+    if twin_report is not None:
+        results["twin"] = twin_report
+        if LAB in results and results[TWIN]["total_cpu_s"]:
+            results["lab_to_twin"] = round(results[LAB]["total_cpu_s"]
+                                           / results[TWIN]["total_cpu_s"], 2)
     if args.fork:
         server = fork_provisioner.fork_server()
         results["fork_server_cpu_s"] = round(cpu_seconds(server.process.pid), 3)
         server.stop()
-    print(table({k: v for k, v in results.items() if isinstance(v, dict)}))
+    print(table({k: v for k, v in results.items() if isinstance(v, dict) and k != "twin"}))
     if args.fork:
         print(f"fork server (once per course server): {results['fork_server_cpu_s']:.2f} s CPU")
-    pages_only = {k: v for k, v in results.items() if isinstance(v, dict)}
+    if "lab_to_twin" in results:
+        print(f"scenario lab ÷ its widget twin (what npkit's code adds): "
+              f"{results['lab_to_twin']:.2f}×")
+    for line in (twin_report or {}).get("problems", []):
+        print(f"{TWIN} is not the lab's: {line}", file=sys.stderr)
+    pages_only = {k: v for k, v in results.items() if isinstance(v, dict) and k != "twin"}
     for page, r in pages_only.items():
         if r["errors"]:
             print(f"{page}: errors in cells: {r['errors']}", file=sys.stderr)
