@@ -23,7 +23,7 @@ as an installed wheel has them: a source checkout run with ``PYTHONDONTWRITEBYTE
 otherwise compile npkit's ~56 modules again in every kernel (about 0.1 s), which no trainee's
 kernel does.
 
-    python -m benchmarks.kernel_cpu                     # scenario lab and floor
+    python -m benchmarks.kernel_cpu                     # scenario lab, its twin and floor
     python -m benchmarks.kernel_cpu --all               # every module
     python -m benchmarks.kernel_cpu --profile build/lab.prof 05_scenario_lab.ipynb
     python -m benchmarks.kernel_cpu --plain             # each kernel a fresh interpreter
@@ -34,6 +34,11 @@ from the fork, so the imports the server did once are not in any kernel's figure
 own CPU (paid once per course server) is printed beside the table (``fork_server_cpu_s`` in the
 JSON). ``--plain`` starts each as a fresh ``python -m ipykernel_launcher`` (``npkit course
 --no-fork-kernels``); ``--fork`` is the default's name. The JSON's ``fork_kernels`` says which.
+
+The scenario lab's widget twin (benchmarks/twin.py: the lab's widget models rebuilt with
+ipywidgets alone, made from a run of the lab first) is measured beside the pages, so that the
+lab's figure can be split into what a page with its widgets costs and what npkit's code adds;
+``--no-twin`` leaves it out.
 """
 
 from __future__ import annotations
@@ -51,11 +56,13 @@ from pathlib import Path
 
 import nbformat
 
-from .site import FLOOR, prepare_notebooks
+from . import twin
+from .site import FLOOR, TWIN, prepare_notebooks
 
 LAB = "05_scenario_lab.ipynb"
 TIMEOUT = 300  # s: a busy 2-core machine
 CONTROL_PROTOCOL = "1.0.0"  # ipywidgets 8's widget control protocol
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -89,8 +96,22 @@ def _request_states(kc) -> dict:
     raise TimeoutError("no widget states from the kernel")
 
 
-def sample(notebook: Path, profile: Path | None = None) -> dict:
-    """One fresh kernel running ``notebook``: its CPU, widget models and state bytes."""
+def _widget_messages(cell: dict):
+    """An output hook noting, into ``cell``, the widget models a cell opens (``comm_open`` on
+    ``jupyter.widget``, in order) and the widget views it displays."""
+    def hook(msg: dict) -> None:
+        content = msg["content"]
+        if msg["msg_type"] == "comm_open" and content.get("target_name") == "jupyter.widget":
+            cell["opened"].append(content["comm_id"])
+        elif msg["msg_type"] == "display_data" and VIEW_MIME in content.get("data", {}):
+            cell["displayed"].append(content["data"][VIEW_MIME]["model_id"])
+    return hook
+
+
+def sample(notebook: Path, profile: Path | None = None, keep: bool = False) -> dict:
+    """One fresh kernel running ``notebook``: its CPU, widget models and state bytes. With
+    ``keep``, also the ``update_states`` reply (``reply``) and, for each code cell, the widget
+    models it opened and the ones it displayed (``cells``): what benchmarks.twin rebuilds."""
     from jupyter_client.manager import start_new_kernel
 
     env = {**os.environ, "VOILA_KERNEL_ID": f"bench-{uuid.uuid4().hex[:8]}", "QUERY_STRING": ""}
@@ -105,8 +126,10 @@ def sample(notebook: Path, profile: Path | None = None) -> dict:
             cells = ["import cProfile as _cp; _prof = _cp.Profile(); _prof.enable()", *cells,
                      f"_prof.disable(); _prof.dump_stats({str(profile)!r})"]
         errors = []
-        for source in cells:
-            reply = kc.execute_interactive(source, timeout=TIMEOUT, output_hook=lambda m: None,
+        noted = [{"opened": [], "displayed": []} for _ in cells]
+        for source, cell in zip(cells, noted, strict=True):
+            hook = _widget_messages(cell) if keep else (lambda m: None)
+            reply = kc.execute_interactive(source, timeout=TIMEOUT, output_hook=hook,
                                            store_history=False)
             if reply["content"]["status"] != "ok":
                 errors.append(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
@@ -114,7 +137,9 @@ def sample(notebook: Path, profile: Path | None = None) -> dict:
         reply = _request_states(kc)
         after_states = cpu_seconds(pid)
         states = reply.get("states", {})
+        kept = {"reply": reply, "cells": noted} if keep else {}
         return {
+            **kept,
             "start_cpu_s": start,
             "cells_cpu_s": after_cells - start,
             "states_cpu_s": after_states - after_cells,
@@ -218,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="fork the kernels from npkit's fork server (the default on Linux)")
     way.add_argument("--plain", action="store_true",
                      help="start each kernel as a fresh Python (--no-fork-kernels)")
+    parser.add_argument("--no-twin", dest="twin", action="store_false",
+                        help="leave out the scenario lab's widget twin (benchmarks/twin.py)")
     parser.add_argument("--profile", type=Path,
                         help="run the first page once under cProfile, write the stats here")
     args = parser.parse_args(argv)
@@ -236,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         names = prepare_notebooks(folder)
         pages = names if args.all else (args.pages or [LAB])
+        twin_report = None
+        if args.twin or TWIN in pages:
+            prepare_notebooks(folder, [TWIN])
+            twin_report = twin.read_report(folder)
+            pages = [*(p for p in pages if p != TWIN), TWIN]
         if FLOOR not in pages:
             pages = [*pages, FLOOR]
         if args.profile:
@@ -244,14 +276,24 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         results = measure(folder, pages, args.repeats)
     results["fork_kernels"] = args.fork
+    if twin_report is not None:
+        results["twin"] = twin_report
+        if LAB in results and results[TWIN]["total_cpu_s"]:
+            results["lab_to_twin"] = round(results[LAB]["total_cpu_s"]
+                                           / results[TWIN]["total_cpu_s"], 2)
     if args.fork:
         server = fork_provisioner.fork_server()
         results["fork_server_cpu_s"] = round(cpu_seconds(server.process.pid), 3)
         server.stop()
-    print(table({k: v for k, v in results.items() if isinstance(v, dict)}))
+    print(table({k: v for k, v in results.items() if isinstance(v, dict) and k != "twin"}))
     if args.fork:
         print(f"fork server (once per course server): {results['fork_server_cpu_s']:.2f} s CPU")
-    pages_only = {k: v for k, v in results.items() if isinstance(v, dict)}
+    if "lab_to_twin" in results:
+        print(f"scenario lab ÷ its widget twin (what npkit's code adds): "
+              f"{results['lab_to_twin']:.2f}×")
+    for line in (twin_report or {}).get("problems", []):
+        print(f"{TWIN} is not the lab's: {line}", file=sys.stderr)
+    pages_only = {k: v for k, v in results.items() if isinstance(v, dict) and k != "twin"}
     for page, r in pages_only.items():
         if r["errors"]:
             print(f"{page}: errors in cells: {r['errors']}", file=sys.stderr)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from .site import TWIN
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "performance.md"
 START, END = "<!-- bench:table:start -->", "<!-- bench:table:end -->"
@@ -39,6 +41,11 @@ TARGETS = (
     Target("room_default_lab_s", "Room, default pool", 15, "s",
            errors_key="room_default_lab_errors"),
     Target("room_default_ratio", "Room, default pool: scenario lab ÷ floor", 1.2, "×"),
+    # the same room on the scenario lab's widget twin (benchmarks/twin.py) splits that ratio
+    Target("room_default_twin_ratio", "Room, default pool: the lab's widget twin (ipywidgets "
+           "alone) ÷ floor", None, "×"),
+    Target("room_default_lab_to_twin", "Room, default pool: scenario lab ÷ its widget twin "
+           "(what npkit's own code adds)", None, "×"),
     Target("bytes_first_module", "Bytes to a trainee's browser, first module", 1_500_000,
            "bytes"),
     Target("bytes_next_module", "Bytes to a trainee's browser, each later module (the largest)",
@@ -165,30 +172,45 @@ def _room_cell(x: dict | None) -> str:
 
 def room_table(results: dict) -> list[str]:
     """Each room: the time until the last trainee had every widget state (the median), the
-    ratio to the floor, CPU per trainee, peak memory, the benchmark's own CPU, the load."""
+    ratio to the floor, CPU per trainee, peak memory, the benchmark's own CPU, the load; with
+    the scenario lab's widget twin beside them where it had rooms."""
     rooms = results.get("rooms") or {}
     if not rooms.get("sizes"):
         return []
-    lab_nb = next((nb for nb in rooms.get("default", {}) if nb != "floor.ipynb"), None)
+    lab_nb = next((nb for nb in rooms.get("default", {}) if nb not in ("floor.ipynb", TWIN)),
+                  None)
+    twin = any(rooms.get(pool, {}).get(TWIN) for pool in ("default", "workshop"))
+    pages = ("floor", "lab", "twin") if twin else ("floor", "lab")
     lines = ["", "Rooms at the protocol level (benchmarks/room.py): the last trainee with every "
              "widget state (median), from the moment all start:", "",
-             "| pool | trainees | floor | scenario lab | lab ÷ floor | CPU s per trainee "
-             "(floor / lab) | peak memory (floor / lab) | benchmark's CPU | load (1 min) |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| pool | trainees | floor | scenario lab | lab ÷ floor | "
+             + ("lab's widget twin | twin ÷ floor | lab ÷ twin | " if twin else "")
+             + f"CPU s per trainee ({' / '.join(pages)}) | peak memory ({' / '.join(pages)}) | "
+             "benchmark's CPU | load (1 min) |",
+             "|---|---:|---:|---:|---:|" + ("---:|---:|---:|" if twin else "")
+             + "---:|---:|---:|---:|"]
     for pool, name in (("default", "default (1 per page)"), ("workshop", "workshop (--room N)")):
         for n in rooms["sizes"]:
-            fl = rooms.get(pool, {}).get("floor.ipynb", {}).get(str(n))
-            lab = rooms.get(pool, {}).get(lab_nb, {}).get(str(n))
-            if not fl and not lab:
+            by_page = {nb: rooms.get(pool, {}).get(nb, {}).get(str(n))
+                       for nb in ("floor.ipynb", lab_nb, TWIN)}
+            fl, lab, tw = by_page["floor.ipynb"], by_page[lab_nb], by_page[TWIN]
+            if not fl and not lab and not tw:
                 continue
+            shown = (fl, lab, tw) if twin else (fl, lab)
             ratio = results.get("room_ratio", {}).get(pool, {}).get(str(n))
-            cpu = " / ".join(f"{x['cpu_s_per_trainee']:.2f}" if x else "—" for x in (fl, lab))
-            mem = " / ".join(f"{x['peak_rss_mb'] / 1024:.1f} GB" if x else "—"
-                             for x in (fl, lab))
-            own = max((x.get("bench_cpu_s") or 0) for x in (fl, lab) if x)
-            load = " / ".join(str(x["load_average"][0]) if x else "—" for x in (fl, lab))
+            cpu = " / ".join(f"{x['cpu_s_per_trainee']:.2f}" if x else "—" for x in shown)
+            mem = " / ".join(f"{x['peak_rss_mb'] / 1024:.1f} GB" if x else "—" for x in shown)
+            own = max((x.get("bench_cpu_s") or 0) for x in shown if x)
+            load = " / ".join(str(x["load_average"][0]) if x else "—" for x in shown)
+            twin_cells = ""
+            if twin:
+                to_floor = results.get("room_ratio_twin_to_floor", {}).get(pool, {}).get(str(n))
+                lab_to = results.get("room_ratio_lab_to_twin", {}).get(pool, {}).get(str(n))
+                twin_cells = (f"{_room_cell(tw)} | {_fmt(to_floor, '×')} | "
+                              f"{_fmt(lab_to, '×')} | ")
             lines.append(f"| {name} | {n} | {_room_cell(fl)} | {_room_cell(lab)} | "
-                         f"{_fmt(ratio, '×')} | {cpu} | {mem} | {own:.2f} s | {load} |")
+                         f"{_fmt(ratio, '×')} | {twin_cells}{cpu} | {mem} | {own:.2f} s | "
+                         f"{load} |")
     return lines
 
 
@@ -241,6 +263,11 @@ def table(results: dict) -> str:
                      f"{results.get('room_default_lab_errors')}")
         elif t.key == "room_default_ratio":
             label = f"That room ÷ the same room of {n} on Voila's floor page"
+        elif t.key == "room_default_twin_ratio":
+            label = (f"A room of {n} on the lab's widget twin (ipywidgets alone) ÷ the floor's "
+                     "room")
+        elif t.key == "room_default_lab_to_twin":
+            label = "The lab's room ÷ its twin's room (what npkit's own code adds)"
         elif t.key.startswith("bytes_") and results.get("bytes_through"):
             label += f" (through {results['bytes_through'].split(' (')[0]})"
         elif t.key == "first_render_ratio_max" and results.get("first_render_slowest"):
@@ -283,6 +310,13 @@ def table(results: dict) -> str:
         done = room["lab"].get("server_done_s") or []
         if done:
             lines.append(f"| Room: last page fully sent by the server | {_fmt(max(done), 's')} |")
+    twin = results.get("twin") or {}
+    if twin.get("models") is not None:
+        problems = twin.get("problems") or []
+        faithful = "faithful" if not problems else f"NOT faithful: {len(problems)} problems"
+        lines.append(f"| The scenario lab's widget twin (benchmarks/twin.py): the lab's widget "
+                     f"models rebuilt with ipywidgets alone | {twin.get('rebuilt_models')} of "
+                     f"{twin['models']}, {faithful} |")
     if results.get("assess_all", {}).get("warm_ms") is not None:
         lines.append(f"| Assess every case again, caches warm | "
                      f"{_fmt(results['assess_all']['warm_ms'], 'ms')} |")

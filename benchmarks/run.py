@@ -28,7 +28,7 @@ from pathlib import Path
 from npkit.course.training.modules import MODULES
 
 from . import browser as B
-from . import inprocess, report, wire
+from . import inprocess, report, twin, wire
 from . import pages as P
 from . import room as R
 from . import site as S
@@ -146,14 +146,19 @@ async def browser_part(args, log) -> dict:
 
 
 ROOM_PAGES = (S.FLOOR, P.LAB)
+# On the default pool the scenario lab's widget twin too (benchmarks/twin.py): the lab's widgets
+# with ipywidgets alone, so that lab ÷ floor splits into twin ÷ floor and lab ÷ twin.
+DEFAULT_ROOM_PAGES = (*ROOM_PAGES, S.TWIN)
 
 
 async def rooms_part(args, log) -> dict:
     """Rooms of ``--room-sizes`` trainees at the protocol level on the floor and the scenario
     lab: first on the course's default pool (one server, one preheated kernel per page), then
     on the workshop setting sized for each room (one server per size, started with ``--room``
-    for both pages, its pools full before the room arrives)."""
-    out: dict = {"sizes": args.room_sizes, "default": {nb: {} for nb in ROOM_PAGES},
+    for both pages, its pools full before the room arrives). On the default pool the scenario
+    lab's widget twin has its rooms too (``DEFAULT_ROOM_PAGES``), made from a run of the lab
+    before the server starts; ``twin`` is its report (models, anything not rebuilt)."""
+    out: dict = {"sizes": args.room_sizes, "default": {nb: {} for nb in DEFAULT_ROOM_PAGES},
                  "workshop": {nb: {} for nb in ROOM_PAGES}}
 
     async def one(site, pool: str, n: int, nb: str) -> dict:
@@ -172,13 +177,22 @@ async def rooms_part(args, log) -> dict:
     with tempfile.TemporaryDirectory(prefix="npkit-rooms-") as tmp:
         tmp = Path(tmp)
         log("Protocol level, default pool (one preheated kernel per page) ...")
-        site = await asyncio.to_thread(S.start, tmp / "default")
+        folder = tmp / "default" / "notebooks"
+        pages = [*(m.notebook for m in MODULES), S.FLOOR, S.TWIN] if args.rooms else None
+        notebooks = await asyncio.to_thread(S.prepare_notebooks, folder, pages)
+        twin_report = twin.read_report(folder) if args.rooms else {}
+        if twin_report:
+            log(f"  {S.TWIN}: the lab's {twin_report['models']} widget models, "
+                f"{twin_report['rebuilt_models']} rebuilt with ipywidgets alone")
+        for line in twin_report.get("problems", [])[:20]:
+            log(f"  {S.TWIN} is not the lab's: {line}")
+        site = await asyncio.to_thread(S.start, tmp / "default", notebooks=notebooks)
         widgets = {}
         try:
             if args.widgets:
                 widgets = await widgets_part(site, log)
             for n in args.room_sizes if args.rooms else []:
-                for nb in ROOM_PAGES:
+                for nb in DEFAULT_ROOM_PAGES:
                     out["default"][nb][str(n)] = await one(site, "default", n, nb)
         finally:
             await asyncio.to_thread(site.stop)
@@ -203,7 +217,7 @@ async def rooms_part(args, log) -> dict:
                 keep_log(site, f"rooms-workshop-{n}")
         peak = (await workshop_room_part(args.workshop_room, tmp / "workshop-room", log)
                 if args.workshop_room else {})
-    return {"rooms": out, "widgets": widgets, "workshop_room": peak}
+    return {"rooms": out, "widgets": widgets, "workshop_room": peak, "twin": twin_report}
 
 
 async def widgets_part(site: S.Site, log) -> dict:
@@ -310,12 +324,23 @@ def room_figures(rooms: dict) -> dict:
                        for nb, by_n in rooms.get(pool, {}).items()}
                 for pool in ("default", "workshop") if rooms.get(pool)}
 
-    ratios = {}
-    for pool in ("default", "workshop"):
-        lab, floor = rooms.get(pool, {}).get(P.LAB, {}), rooms.get(pool, {}).get(S.FLOOR, {})
-        ratios[pool] = {n: (r(lab[n]["server_s"] / floor[n]["server_s"], 3)
-                            if lab[n].get("server_s") and floor.get(n, {}).get("server_s")
-                            else None) for n in lab}
+    def ratios_of(top: str, bottom: str) -> dict:
+        """Per pool and N, the room of page ``top`` ÷ the room of page ``bottom``."""
+        out = {}
+        for pool in ("default", "workshop"):
+            a, b = rooms.get(pool, {}).get(top, {}), rooms.get(pool, {}).get(bottom, {})
+            out[pool] = {n: (r(a[n]["server_s"] / b[n]["server_s"], 3)
+                             if a[n].get("server_s") and b.get(n, {}).get("server_s")
+                             else None) for n in a}
+        return out
+
+    ratios = ratios_of(P.LAB, S.FLOOR)
+    # the scenario lab's widget twin (ipywidgets alone): in the pools it had rooms in
+    twin_pools = [pool for pool in ("default", "workshop") if rooms.get(pool, {}).get(S.TWIN)]
+    twin_to_floor = {pool: x for pool, x in ratios_of(S.TWIN, S.FLOOR).items()
+                     if pool in twin_pools}
+    lab_to_twin = {pool: x for pool, x in ratios_of(P.LAB, S.TWIN).items()
+                   if pool in twin_pools}
     sizes = [str(n) for n in rooms.get("sizes", [])]
     n = "30" if "30" in sizes else (sizes[-1] if sizes else None)
     lab_default = rooms.get("default", {}).get(P.LAB, {}).get(n, {}) if n else {}
@@ -328,10 +353,14 @@ def room_figures(rooms: dict) -> dict:
         "room_cpu_s_per_trainee": per("cpu_s_per_trainee"),
         "room_peak_rss_mb": per("peak_rss_mb"),
         "room_ratio": ratios,
+        "room_ratio_twin_to_floor": twin_to_floor,
+        "room_ratio_lab_to_twin": lab_to_twin,
         "room_headline_trainees": int(n) if n else None,
         "room_default_lab_s": lab_default.get("server_s"),
         "room_default_lab_errors": lab_default.get("errors"),
         "room_default_ratio": ratios.get("default", {}).get(n) if n else None,
+        "room_default_twin_ratio": twin_to_floor.get("default", {}).get(n) if n else None,
+        "room_default_lab_to_twin": lab_to_twin.get("default", {}).get(n) if n else None,
         "room_bench_cpu_s_max": max((x.get("bench_cpu_s") or 0 for x in every), default=None),
     }
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR = "floor.ipynb"
+TWIN = "lab_twin.ipynb"  # benchmarks/twin.py
 SERVER_START_TIMEOUT = 300  # s: every page's kernel starts at once on a busy 2-core machine
 
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
@@ -32,7 +33,7 @@ try:
 finally:
     sys.path.remove(str(ROOT / "tests" / "browser"))
 
-__all__ = ["CHROMIUM_ARGS", "FLOOR", "Site", "prepare_notebooks", "start"]
+__all__ = ["CHROMIUM_ARGS", "FLOOR", "TWIN", "Site", "prepare_notebooks", "start"]
 
 
 def _build_notebooks():
@@ -46,7 +47,9 @@ def _build_notebooks():
 
 def prepare_notebooks(folder: Path, pages: Iterable[str] | None = None) -> list[str]:
     """Build every module (notebooks/NN_*.py that the catalogue lists) and the floor notebook
-    into ``folder``, or only those of them named in ``pages``; their file names, floor last."""
+    into ``folder``, or only those of them named in ``pages``; their file names, floor last.
+    The scenario lab's widget twin (benchmarks/twin.py, ``TWIN``) only when ``pages`` names
+    it: it runs the lab in a kernel to copy its widgets."""
     from npkit.course.training.modules import MODULES
 
     bn = _build_notebooks()
@@ -59,6 +62,11 @@ def prepare_notebooks(folder: Path, pages: Iterable[str] | None = None) -> list[
         src = bn.NOTEBOOKS / m.notebook.replace(".ipynb", ".py")
         (folder / m.notebook).write_text(bn.text(bn.build(src)), encoding="utf-8")
         names.append(m.notebook)
+    if wanted is not None and TWIN in wanted:
+        from . import twin
+
+        twin.prepare(folder)
+        names.append(TWIN)
     if wanted is None or FLOOR in wanted:
         floor = bn.build(ROOT / "benchmarks" / "floor.py")
         (folder / FLOOR).write_text(bn.text(floor), encoding="utf-8")

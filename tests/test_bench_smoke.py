@@ -15,15 +15,16 @@ if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the checkout, not in
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import browser, pages, report, run  # noqa: E402
-from benchmarks.site import FLOOR  # noqa: E402
+from benchmarks.site import FLOOR, TWIN  # noqa: E402
 
 HEADLINE = ("first_render_ratio", "first_render_ratio_max", "toggle_p50_ms", "toggle_p95_ms",
             "concurrent_trainees", "concurrent_all_ready_s", "concurrent_errors",
             "concurrent_pool_size", "concurrent_refill_delay_s", "kernel_rss_mb",
             "module_kernel_rss_mb", "assess_all_ms", "import_ms", "lab_edit_ms",
             "trainer_refresh_ms", "room_server_s", "room_cpu_s_per_trainee", "room_ratio",
-            "room_peak_memory_mb", "bytes_first_module", "bytes_next_module", "widget_models",
-            "widget_state_bytes", "load_average")
+            "room_ratio_twin_to_floor", "room_ratio_lab_to_twin", "room_default_twin_ratio",
+            "room_default_lab_to_twin", "room_peak_memory_mb", "bytes_first_module",
+            "bytes_next_module", "widget_models", "widget_state_bytes", "load_average")
 MACHINE = ("cores", "memory_mb", "python", "versions", "chromium", "git_commit", "date")
 
 
@@ -214,6 +215,8 @@ def full_results() -> dict:
     rooms = {"sizes": [1, 30], **{pool: {nb: {"1": room_result(0.5), "30": room_result(9.0)}
                                            for nb in (FLOOR, pages.LAB)}
                                   for pool in ("default", "workshop")}}
+    # the scenario lab's widget twin has rooms on the default pool only
+    rooms["default"][TWIN] = {"1": room_result(0.4), "30": room_result(7.5)}
     return {
         "machine": {"load_average": [4.0, 3.0, 2.0], "load_average_end": [5.0, 4.0, 3.0]},
         "first_render": run.summarise_first_render(visits),
@@ -222,6 +225,7 @@ def full_results() -> dict:
         "widgets": {nb: {"models": 50 + i, "state_bytes": 40_000 + i,
                          "state_deflated_bytes": 8_000 + i}
                     for i, nb in enumerate(MODULE_NOTEBOOKS)},
+        "twin": {"models": 100, "rebuilt_models": 100, "problems": []},
         "workshop_room": {"room": 30, "page": "00_start_here.ipynb", "peak_mb": 2600.0,
                           "peak_kernels": 38, "before_mb": 2500.0, "before_kernels": 37,
                           "refilled_mb": 2550.0, "refilled_kernels": 38},
@@ -240,11 +244,22 @@ def test_headline_has_every_key_the_issue_names():
     # room_server_s and room_cpu_s_per_trainee: for each pool, page and N
     for key in ("room_server_s", "room_cpu_s_per_trainee"):
         assert set(h[key]) == {"default", "workshop"}, key
+        assert set(h[key]["default"]) == {FLOOR, pages.LAB, TWIN}, key
+        assert set(h[key]["workshop"]) == {FLOOR, pages.LAB}, key
         for pool in ("default", "workshop"):
-            assert set(h[key][pool]) == {FLOOR, pages.LAB}
             assert set(h[key][pool][pages.LAB]) == {"1", "30"}
+        assert set(h[key]["default"][TWIN]) == {"1", "30"}
     assert h["room_server_s"]["workshop"][FLOOR]["30"] == 9.0
     assert h["room_cpu_s_per_trainee"]["default"][pages.LAB]["1"] == 0.5
+    assert h["room_server_s"]["default"][TWIN] == {"1": 0.4, "30": 7.5}
+    assert h["room_cpu_s_per_trainee"]["default"][TWIN]["30"] == 0.5
+    # the twin's ratios, on the pools it had rooms in: twin ÷ floor and lab ÷ twin
+    assert h["room_ratio_twin_to_floor"] == {"default": {"1": pytest.approx(0.8),
+                                                         "30": pytest.approx(7.5 / 9, abs=1e-3)}}
+    assert h["room_ratio_lab_to_twin"] == {"default": {"1": pytest.approx(1.25),
+                                                       "30": pytest.approx(1.2)}}
+    assert h["room_default_twin_ratio"] == pytest.approx(0.833, abs=1e-3)
+    assert h["room_default_lab_to_twin"] == pytest.approx(1.2)
     assert h["bytes_first_module"] == 1_400_000
     assert h["bytes_next_module"] == 60_007  # the largest later module
     # per module: widget models and state, first render ÷ floor
@@ -262,7 +277,18 @@ def test_headline_has_every_key_the_issue_names():
     assert verdicts["first_render_ratio_max"] == "met"
     assert verdicts["widget_models_max"] == "met" and verdicts["widget_state_bytes_max"] == "met"
     assert verdicts["bytes_next_module"] == "met" and verdicts["assess_all_ms"] == "met"
+    assert verdicts["room_default_twin_ratio"] == verdicts["room_default_lab_to_twin"] == (
+        "(no target)")
     md = report.table(full)
+    assert ("| A room of 30 on the lab's widget twin (ipywidgets alone) ÷ the floor's room | "
+            "0.83× | — | (no target) |") in md
+    assert ("| The lab's room ÷ its twin's room (what npkit's own code adds) | 1.20× | — | "
+            "(no target) |") in md
+    assert ("| default (1 per page) | 30 | 9.0 s (1.0 s) | 9.0 s (1.0 s) | 1.00× | 7.5 s (1.0 s) "
+            "| 0.83× | 1.20× | 0.50 / 0.50 / 0.50 |") in md
+    assert ("| workshop (--room N) | 30 | 9.0 s (1.0 s) | 9.0 s (1.0 s) | 1.00× | — | — | — | "
+            "0.50 / 0.50 / — |") in md
+    assert "rebuilt with ipywidgets alone | 100 of 100, faithful |" in md
     assert "ROOM=30: peak memory" in md and "| 2,600 MB |" in md
     assert "| 07 Check yourself | 1.07× |" in md
     assert "| 57 | 40 KB | 8 KB |" in md  # module 7's widget models, state, deflated
