@@ -50,3 +50,12 @@ def test_the_lab_sends_no_case_file_and_no_list_it_was_not_asked_for(weights):
     kinds = weights["05"]["kinds"]
     assert kinds.get("ToggleButtonModel") == 1 and kinds.get("ButtonModel") == 3, kinds
     assert kinds.get("LayoutModel", 0) <= 3 and kinds.get("HBoxModel", 0) <= 7, kinds
+
+
+def test_module_6_draws_no_box_per_discussion_prompt(weights):
+    """Module 6 (the slowest first render of issue 16's last run) sends its discussion's
+    prompts and buttons straight in one column: three boxes (the decision path's column, the
+    discussion's, the case menu's row), not one more per prompt."""
+    kinds = weights["06"]["kinds"]
+    assert kinds.get("VBoxModel", 0) + kinds.get("HBoxModel", 0) <= 4, kinds
+    assert weights["06"]["models"] <= 50, weights["06"]
