@@ -136,7 +136,9 @@ class ModuleHeader(w.VBox):
             self.learner = w.HTML("", layout=ui.shared(w.Layout, display="none"),
                                   style=ui.shared_style(w.HTML))
             self.learner.observe(self._toggle_learner, names="value")
-            if anonymous_now():  # what bind_learner will say: nothing is kept
+            # under Voila the page is seen only once its cells have run: say now what
+            # bind_learner will say to an anonymous learner (nothing is kept)
+            if in_voila() and anonymous_now():
                 self.show_learner(None)
         shown = [self.nav, self.heading, self.learner]
         super().__init__(shown if in_voila() else [self.style, *shown],

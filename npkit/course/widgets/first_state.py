@@ -8,6 +8,12 @@ fills it in runs inside :func:`opened_when_built`: each widget made there opens 
 the block ends, with the state it has by then (one ``comm_open``, no ``update``), parts before
 the boxes that hold them.
 
+A widget opened here also gets a short model id (``n`` and a run prefix and a counter, about
+nine characters, instead of ipywidgets' 32-digit uuid): every box's children, layout and style
+name their parts by model id, so in the lab the ids were 12 KB of the page's widget state. The
+ids stay unique in the kernel (a counter), the page's widget manager sees one kernel, and they
+cannot meet the 32-digit ids of other comms.
+
 Inside the block a new widget has no comm yet, so it must not be displayed there (its view
 would name no model); building, observing and changing it all work as usual. A widget closed
 inside the block is never opened. Widgets made by another thread, or before the block, open as
@@ -16,7 +22,9 @@ ipywidgets opens them. Blocks nest: the outermost one opens them all.
 
 from __future__ import annotations
 
+import itertools
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -29,6 +37,8 @@ _ipywidgets_close = w.Widget.close
 _lock = threading.Lock()
 _owner: threading.Thread | None = None  # the thread in the outermost block
 _waiting: dict[int, w.Widget] = {}  # id -> widget made in the block, in the order made
+_RUN = uuid.uuid4().hex[:6]
+_numbers = itertools.count(1)
 
 
 def waiting(widget: w.Widget) -> bool:
@@ -71,6 +81,8 @@ def _open_with_parts(widget: w.Widget) -> None:
             continue
         if parts_done:
             del _waiting[id(item)]
+            if item._model_id is None:
+                item._model_id = f"n{_RUN}{next(_numbers):x}"
             _ipywidgets_open(item)
             continue
         if id(item) in seen:
