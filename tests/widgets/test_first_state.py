@@ -100,3 +100,14 @@ def test_widgets_open_even_when_the_block_raises(sent):
         raise ValueError("a bad case file")
     assert made.comm is not None
     assert w.Widget.__dict__["open"] is first_state._ipywidgets_open  # ipywidgets' own is back
+
+
+def test_an_open_box_given_a_new_part_in_the_block_opens_the_part_first(sent):
+    # what a saved scenario replayed into the lab does: a row added to a box already open
+    box = w.VBox()
+    with opened_when_built():
+        row = w.HTML("threat 2")
+        box.children = [row]
+        assert row.comm is not None  # opened for the box's update, which names it
+    assert sent.updates == [("VBoxModel", {"method": "update", "buffer_paths": [],
+                                           "state": {"children": [f"IPY_MODEL_{row.model_id}"]}})]

@@ -17,7 +17,8 @@ cannot meet the 32-digit ids of other comms.
 Inside the block a new widget has no comm yet, so it must not be displayed there (its view
 would name no model); building, observing and changing it all work as usual. A widget closed
 inside the block is never opened. Widgets made by another thread, or before the block, open as
-ipywidgets opens them. Blocks nest: the outermost one opens them all.
+ipywidgets opens them. An open widget given a waiting part (a box's new child) opens
+the part first, as its update names it. Blocks nest: the outermost one opens them all.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import ipywidgets as w
 
 _ipywidgets_open = w.Widget.open
 _ipywidgets_close = w.Widget.close
+_ipywidgets_send_state = w.Widget.send_state
 
 _lock = threading.Lock()
 _owner: threading.Thread | None = None  # the thread in the outermost block
@@ -57,6 +59,17 @@ def _deferred_close(self: w.Widget) -> None:
     if waiting(self):
         del _waiting[id(self)]
     _ipywidgets_close(self)
+
+
+def _deferred_send_state(self: w.Widget, key: Any = None) -> None:
+    # an open widget given a waiting part (a saved scenario replayed into the lab adds a row
+    # to a box already open) names it by model id: the part opens first
+    names = self.keys if key is None else [key] if isinstance(key, str) else list(key)
+    for name in names:
+        for part in list(_widgets_in(getattr(self, name, None))):
+            if waiting(part):
+                _open_with_parts(part)
+    _ipywidgets_send_state(self, key)
 
 
 def _widgets_in(value: Any) -> Iterator[w.Widget]:
@@ -107,6 +120,7 @@ def opened_when_built() -> Iterator[None]:
             _owner = me
             w.Widget.open = _deferred_open
             w.Widget.close = _deferred_close
+            w.Widget.send_state = _deferred_send_state
         else:  # another thread is building: this one opens as ipywidgets does
             outer = True
     if outer:
@@ -118,6 +132,7 @@ def opened_when_built() -> Iterator[None]:
         with _lock:
             w.Widget.open = _ipywidgets_open
             w.Widget.close = _ipywidgets_close
+            w.Widget.send_state = _ipywidgets_send_state
             _owner = None
             try:
                 while _waiting:
