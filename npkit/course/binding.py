@@ -502,6 +502,13 @@ def _before_the_visitor() -> None:
         ui.env().get_template(template)
 
 
+def anonymous_now() -> bool:
+    """True when the page's learner is known without waiting (not a preheated kernel before
+    its visitor) and is anonymous: :func:`bind_learner` will then tell the header that
+    nothing is kept, so the header can say so when it is made (issue 16: no update)."""
+    return not waits_for_visitor() and not current_learner().persistent
+
+
 def bind_learner(module: int, widgets: Iterable[object], *, header: object = None,
                  learner: Learner | None = None, store: Store | None = None) -> Binding:
     """Load the current learner's answers for ``module`` into ``widgets`` and save every
@@ -517,10 +524,14 @@ def bind_learner(module: int, widgets: Iterable[object], *, header: object = Non
         except Exception as exc:  # noqa: BLE001 - only a head start: the binding does it later
             log.warning("could not prepare for the visitor: %r", exc)
     who = current_learner() if learner is None else learner
-    try:
-        return Binding(module, widgets, who, store, header=header, status=status)
-    except Exception as exc:  # noqa: BLE001 - e.g. a bad module number: say so, keep working
-        log.warning("bind_learner failed: %r", exc)
-        binding = Binding(0, [], ANONYMOUS, header=header, status=status)
-        binding.problem = str(exc)
-        return binding
+    from npkit.course.widgets.first_state import opened_when_built
+
+    # the status line opens with its words (issue 16: no update for a page nobody sees yet)
+    with opened_when_built():
+        try:
+            return Binding(module, widgets, who, store, header=header, status=status)
+        except Exception as exc:  # noqa: BLE001 - e.g. a bad module number: say so, keep working
+            log.warning("bind_learner failed: %r", exc)
+            binding = Binding(0, [], ANONYMOUS, header=header, status=status)
+            binding.problem = str(exc)
+            return binding

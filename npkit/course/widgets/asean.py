@@ -23,6 +23,7 @@ from npkit import i18n
 from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
 from npkit.course.widgets.choice import Choice, Option
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.guess import GuessFirst
 from npkit.course.widgets.models_table import CaseAndCharge, category_text
 from npkit.engine.assessment import assess
@@ -142,6 +143,7 @@ class AseanTable:
     (ISO codes, instrument ids) on show.
     """
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, rows: dict[str, object] | None = None, *, instruments: bool = True):
         self._rows = dict(rows) if rows is not None else reference_rows()
         models = sorted({r.model for r in self._rows.values()},
@@ -254,6 +256,7 @@ class AseanCase(GuessFirst, CaseAndCharge):
 
     state_key = "asean-case"
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
         self._init_guess(N_("ASEAN states"))

@@ -13,6 +13,7 @@ import ipywidgets as w
 
 from npkit import DISCLAIMER, i18n
 from npkit.course.widgets import ui
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.ui import BADGES, words  # noqa: F401 - re-exported
 from npkit.engine.findings import Finding
 from npkit.i18n import N_, _
@@ -123,7 +124,7 @@ class ModuleHeader(w.VBox):
     page's query string into the links once the kernel knows it."""
 
     def __init__(self, number: int):
-        from npkit.course.binding import in_voila
+        from npkit.course.binding import anonymous_now, in_voila
         from npkit.course.training.modules import MODULES
 
         m = next(m for m in MODULES if m.number == number)
@@ -131,9 +132,14 @@ class ModuleHeader(w.VBox):
         self.style = ui.stylesheet()
         self.nav = ui.html_widget("nav.html.j2", **_nav_context(number))
         self.heading = ui.html_widget("module_heading.html.j2", module=m)
-        self.learner = w.HTML("", layout=ui.shared(w.Layout, display="none"),
-                              style=ui.shared_style(w.HTML))
-        self.learner.observe(self._toggle_learner, names="value")
+        with opened_when_built():  # the learner line opens with its words (issue 16)
+            self.learner = w.HTML("", layout=ui.shared(w.Layout, display="none"),
+                                  style=ui.shared_style(w.HTML))
+            self.learner.observe(self._toggle_learner, names="value")
+            # under Voila the page is seen only once its cells have run: say now what
+            # bind_learner will say to an anonymous learner (nothing is kept)
+            if in_voila() and anonymous_now():
+                self.show_learner(None)
         shown = [self.nav, self.heading, self.learner]
         super().__init__(shown if in_voila() else [self.style, *shown],
                          layout=ui.shared(w.Layout), _dom_classes=("npk-module-header",))

@@ -19,6 +19,7 @@ from npkit.course.binding import Stateful
 from npkit.course.training import quiz as qz
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.quiz import STATUS_WORDS
 from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
@@ -74,6 +75,7 @@ class DecisionPath(Stateful):
 
     state_key = "decision-path"
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, cases, value: str = "jane") -> None:
         self._quiet = False
         self.checked = False
@@ -214,6 +216,7 @@ class WhyPunish(Stateful):
 
     state_key = "why-punish"
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, name: str = "Jane") -> None:
         self.name = name
         self.compared = False

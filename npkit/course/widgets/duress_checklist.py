@@ -29,6 +29,7 @@ from npkit.course.training.checklist import (
 )
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice, error_panel, picked_case
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.reveal import case_notes, restore_answers
 from npkit.engine.assessment import assess
 from npkit.i18n import N_, _
@@ -59,6 +60,7 @@ class DuressChecklist(Stateful):
 
     state_key = "duress"
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, cases, value: str | None = "jane", case_ids=CASES):
         self.status = ui.status_line()
         self._quiet = False

@@ -27,6 +27,7 @@ from npkit.course.training.guess import GuessResult
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.choice import Choice, Option, short_labels
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.guess import GuessFirst
 from npkit.course.widgets.reveal import case_notes
 from npkit.course.widgets.ui import (
@@ -162,6 +163,7 @@ class ModelsTable(GuessFirst, CaseAndCharge):
 
     state_key = "models"
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, cases: Sequence, case_id: str = "jane"):
         super().__init__(cases, case_id)
         self._init_guess(N_("models"))

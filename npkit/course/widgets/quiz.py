@@ -33,6 +33,7 @@ from npkit.course.binding import QUERY_VARIABLE, Stateful, current_learner, in_v
 from npkit.course.training import quiz as qz
 from npkit.course.training.modules import MODULES
 from npkit.course.widgets import ui
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.i18n import N_, _
 
 # A quiz status in words, shown as a badge (ui.BADGES gives its symbol).
@@ -148,6 +149,7 @@ class Quiz(Stateful):
 
     state_key = "quiz"
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, questions: Iterable[qz.Question] | None = None) -> None:
         self._quiet = False
         self._reveal = 0  # presses of "Check answers" (see reveal.py)

@@ -50,6 +50,7 @@ from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice
 from npkit.course.widgets.download import DownloadLink
 from npkit.course.widgets.fact_editor import FactEditor
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.outcome_matrix import OutcomeMatrix, finding_for, note_text, rows
 from npkit.engine.assessment import Assessment, assess
 from npkit.i18n import N_, _, ngettext
@@ -111,6 +112,13 @@ class ScenarioLab(Stateful):
 
     def __init__(self, cases: Sequence[Case], *, start: str | None = None,
                  problems: w.Widget | None = None) -> None:
+        # every widget opens once the first case is loaded, with what it shows then: no
+        # update message for a page nobody sees yet (issue 16)
+        with opened_when_built():
+            self._build(cases, start, problems)
+
+    def _build(self, cases: Sequence[Case], start: str | None,
+               problems: w.Widget | None) -> None:
         self.cases: dict[str, Case] = {c.id: c for c in cases}
         self.problems = problems if problems is not None else ui.html_widget()
         self.message = ui.html_widget()

@@ -34,6 +34,7 @@ from npkit.course.training.tagger import (
 )
 from npkit.course.widgets import ui
 from npkit.course.widgets.base import case_choice, error_panel, picked_case
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.reveal import case_notes
 from npkit.engine.assessment import assess
 from npkit.i18n import N_, _, ngettext
@@ -88,6 +89,7 @@ class ElementTagger(Stateful):
 
     state_key = "tagger"
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, cases, value: str | None = "jane"):
         self.cases = {c.id: c for c in cases}
         self.status = ui.status_line()

@@ -60,7 +60,7 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from markupsafe import Markup
 
 from npkit import i18n
-from npkit.course.widgets import lean
+from npkit.course.widgets import first_state, lean
 from npkit.render import words as rw
 
 log = logging.getLogger(__name__)
@@ -235,9 +235,12 @@ class _Frozen:
     widget that shares it."""
 
     _npk_frozen = False
+    _npk_synced: frozenset[str] = frozenset()  # the class's synced traits (its ``keys``)
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if self._npk_frozen and name in self.keys:
+        # not self.keys: a trait default made on first reading sets attributes itself, so a
+        # frozen object whose keys were never read (first_state: not opened yet) would recurse
+        if self._npk_frozen and name in self._npk_synced:
             raise AttributeError(f"{type(self).__name__} is shared by widgets that look alike "
                                  f"and cannot change ({name}); give this widget its own")
         super().__setattr__(name, value)
@@ -245,7 +248,8 @@ class _Frozen:
 
 @cache
 def _frozen_kind(kind: type) -> type:
-    return type(f"Shared{kind.__name__}", (_Frozen, kind), {})
+    return type(f"Shared{kind.__name__}", (_Frozen, kind),
+                {"_npk_synced": frozenset(kind.class_trait_names(sync=True))})
 
 
 def shared(kind: type, **traits: Any) -> Any:
@@ -256,7 +260,8 @@ def shared(kind: type, **traits: Any) -> Any:
     widget whose layout changes later (``.layout.display = ...``) needs its own."""
     key = (kind, tuple(sorted(traits.items())))
     found = _SHARED.get(key)
-    if found is None or found.comm is None:  # none yet, or closed (Widget.close_all)
+    # none yet, or closed (Widget.close_all); one made in first_state's block opens at its end
+    if found is None or (found.comm is None and not first_state.waiting(found)):
         found = _frozen_kind(kind)(**traits)
         found._npk_frozen = True
         _SHARED[key] = found

@@ -1,0 +1,113 @@
+"""Widgets made inside first_state.opened_when_built open once, with their state by then
+(issue 16: no update for a page nobody sees yet)."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+import pytest
+from ipywidgets.widgets import widget as ipywidget
+
+from npkit.course.widgets import first_state, ui
+from npkit.course.widgets.first_state import opened_when_built, waiting
+
+
+class Sent:
+    """Every comm a widget opens, and every message it then sends, as (model, data)."""
+
+    def __init__(self, monkeypatch):
+        self.opened: list[tuple[str, dict]] = []
+        self.updates: list[tuple[str, dict]] = []
+        real = ipywidget.comm.create_comm
+
+        def create_comm(**kw):
+            made = real(**kw)
+            model = kw["data"]["state"].get("_model_name")
+            self.opened.append((made.comm_id, kw["data"]["state"]))
+            made.send = lambda data=None, **_: self.updates.append((model, data))
+            return made
+
+        monkeypatch.setattr(ipywidget.comm, "create_comm", create_comm)
+
+    def state(self, widget: w.Widget) -> dict:
+        (found,) = [s for cid, s in self.opened if cid == widget.model_id]
+        return found
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    return Sent(monkeypatch)
+
+
+def test_a_widget_filled_in_after_it_is_made_opens_once_with_its_last_value(sent):
+    with opened_when_built():
+        page = w.HTML("", layout=ui.shared(w.Layout), style=ui.shared_style(w.HTML))
+        page.value = "<p>Loaded Jane.</p>"
+        page.add_class("npk-status-line")
+        assert page.comm is None and waiting(page)
+    assert page.comm is not None and not waiting(page)
+    assert sent.updates == []
+    state = sent.state(page)
+    assert state["value"] == "<p>Loaded Jane.</p>"
+    assert list(state["_dom_classes"]) == ["npk-status-line"]
+    page.value = "<p>Changed.</p>"  # once open, a change travels as ipywidgets sends it
+    assert sent.updates == [("HTMLModel", {"method": "update", "buffer_paths": [],
+                                           "state": {"value": "<p>Changed.</p>"}})]
+
+
+def test_a_box_opens_after_the_parts_it_names(sent):
+    with opened_when_built():
+        box = w.VBox()  # made first, filled later: its state names parts made after it
+        parts = [w.Checkbox(description="An imminent threat"), w.HTML("why")]
+        box.children = parts
+    opened = [cid for cid, _ in sent.opened]
+    assert opened.index(box.model_id) > max(opened.index(p.model_id) for p in parts)
+    assert sent.state(box)["children"] == [f"IPY_MODEL_{p.model_id}" for p in parts]
+    assert sent.updates == []
+    assert all(len(p.model_id) < 32 for p in [box, *parts])  # the short ids
+    assert len({p.model_id for p in [box, *parts]}) == 3
+
+
+def test_a_shared_look_made_in_the_block_is_shared_not_made_again(sent):
+    w.Widget.close_all()  # no shared look left from another test
+    with opened_when_built():
+        first = ui.shared(w.Layout, width="17rem")
+        again = ui.shared(w.Layout, width="17rem")
+        assert first is again
+        w.HTML("x", layout=first)
+    assert first.comm is not None
+
+
+def test_a_widget_closed_in_the_block_is_never_opened(sent):
+    with opened_when_built():
+        dropped = w.HTML("a draft")
+        dropped.close()
+        kept = w.HTML("kept")
+    assert dropped.comm is None and kept.comm is not None
+    assert all(s.get("value") != "a draft" for _, s in sent.opened)
+
+
+def test_blocks_nest_and_the_outer_one_opens(sent):
+    with opened_when_built():
+        with opened_when_built():
+            inner = w.HTML("inner")
+        assert inner.comm is None
+    assert inner.comm is not None and sent.updates == []
+
+
+def test_widgets_open_even_when_the_block_raises(sent):
+    with pytest.raises(ValueError), opened_when_built():
+        made = w.HTML("before the error")
+        raise ValueError("a bad case file")
+    assert made.comm is not None
+    assert w.Widget.__dict__["open"] is first_state._ipywidgets_open  # ipywidgets' own is back
+
+
+def test_an_open_box_given_a_new_part_in_the_block_opens_the_part_first(sent):
+    # what a saved scenario replayed into the lab does: a row added to a box already open
+    box = w.VBox()
+    with opened_when_built():
+        row = w.HTML("threat 2")
+        box.children = [row]
+        assert row.comm is not None  # opened for the box's update, which names it
+    assert sent.updates == [("VBoxModel", {"method": "update", "buffer_paths": [],
+                                           "state": {"children": [f"IPY_MODEL_{row.model_id}"]}})]
