@@ -111,3 +111,14 @@ def test_an_open_box_given_a_new_part_in_the_block_opens_the_part_first(sent):
         assert row.comm is not None  # opened for the box's update, which names it
     assert sent.updates == [("VBoxModel", {"method": "update", "buffer_paths": [],
                                            "state": {"children": [f"IPY_MODEL_{row.model_id}"]}})]
+
+
+def test_a_forked_kernel_gives_its_widgets_ids_of_its_own(sent, monkeypatch):
+    # Kernels forked from the fork server share what it imported, this module included: the
+    # id prefix must come from the process that opens the widgets, not from the import.
+    with opened_when_built():
+        first = w.HTML("a")
+    monkeypatch.setattr(first_state.os, "getpid", lambda: -12345)
+    with opened_when_built():
+        second = w.HTML("b")
+    assert first.model_id[:7] != second.model_id[:7]

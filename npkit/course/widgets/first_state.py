@@ -24,6 +24,7 @@ the part first, as its update names it. Blocks nest: the outermost one opens the
 from __future__ import annotations
 
 import itertools
+import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -39,8 +40,19 @@ _ipywidgets_send_state = w.Widget.send_state
 _lock = threading.Lock()
 _owner: threading.Thread | None = None  # the thread in the outermost block
 _waiting: dict[int, w.Widget] = {}  # id -> widget made in the block, in the order made
-_RUN = uuid.uuid4().hex[:6]
+_run: tuple[int, str] = (0, "")  # (pid, prefix)
 _numbers = itertools.count(1)
+
+
+def _run_prefix() -> str:
+    """This process's model-id prefix. Made in the process that opens the widgets, not at
+    import: every kernel forked from the fork server (which imported this module) would
+    otherwise give its widgets the same ids as every other kernel, and a page that met a
+    second kernel (a restart) could take a new model for an old one."""
+    global _run
+    if _run[0] != os.getpid():
+        _run = (os.getpid(), uuid.uuid4().hex[:6])
+    return _run[1]
 
 
 def waiting(widget: w.Widget) -> bool:
@@ -95,7 +107,7 @@ def _open_with_parts(widget: w.Widget) -> None:
         if parts_done:
             del _waiting[id(item)]
             if item._model_id is None:
-                item._model_id = f"n{_RUN}{next(_numbers):x}"
+                item._model_id = f"n{_run_prefix()}{next(_numbers):x}"
             _ipywidgets_open(item)
             continue
         if id(item) in seen:
