@@ -20,10 +20,11 @@ the models the lab's matching cell opened, in the lab's order (a model a state r
 state key ipywidgets refuses and every model it cannot rebuild is recorded in ``REFUSED``
 (printed on the page, and by :func:`write`): never dropped silently.
 
-The twin's kernel answers ``request_states`` as ipywidgets does, every trait with its
-default; the lab's kernel leaves the defaults out (npkit.course.widgets.lean). The twin's
-state bytes are therefore larger than the lab's for the same models: that difference is
-npkit's, and the figures keep it.
+On a plain kernel the twin's answers ``request_states`` as ipywidgets does, every trait with
+its default, while the lab's leaves the defaults out (npkit.course.widgets.lean): the twin's
+state bytes are larger than the lab's for the same models, a difference that is npkit's and
+that the figures keep. A kernel forked from npkit's fork server (the default) has the lean
+answer installed whatever its notebook, so there the two send the same bytes.
 
     python -m benchmarks.twin [FOLDER]     # write FOLDER/lab_twin.ipynb and its report
 """
