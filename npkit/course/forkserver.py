@@ -381,10 +381,14 @@ def main(argv: list[str] | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_IGN)
     listener = listen(directory)  # before "ready": a client connects as soon as it reads it
-    print(json.dumps({"ready": True, **found, "code": code_places()}), flush=True)
-    # Nobody reads the pipe after "ready": whatever is printed from here on (a module's late
+    # Nobody reads the pipe after "ready": whatever is printed from then on (a module's late
     # word, a warning) goes to stderr, so it can never fill the pipe and block this server.
+    # Stdout is moved before the line is written, so a client that has read it finds it moved.
+    sys.stdout.flush()
+    pipe = os.dup(1)
     os.dup2(2, 1)
+    with os.fdopen(pipe, "w") as ready:
+        ready.write(json.dumps({"ready": True, **found, "code": code_places()}) + "\n")
     launch = serve(listener)
     if launch is None:  # the course server has gone: so has whoever would remove the folder
         import shutil
