@@ -498,17 +498,14 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
                         help="only import and assess (no Voila, no browser)")
     parser.add_argument("--update-docs", action="store_true",
                         help="rewrite the table in docs/performance.md")
-    parser.add_argument("--fork-kernels", action="store_true",
+    parser.add_argument("--fork-kernels", action=argparse.BooleanOptionalAction, default=None,
                         help="every server forks its kernels from npkit's fork server, as npkit "
-                             "course does by default (the default here too unless "
-                             "NPKIT_FORK_KERNELS=0)")
-    parser.add_argument("--plain-kernels", action="store_true",
-                        help="every server starts each kernel as a fresh Python "
-                             "(npkit course --no-fork-kernels)")
+                             "course does (the default unless NPKIT_FORK_KERNELS=0); "
+                             "--no-fork-kernels: each kernel a fresh Python")
+    parser.add_argument("--plain-kernels", dest="fork_kernels", action="store_const",
+                        const=False, help="the same as --no-fork-kernels")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
-    if args.fork_kernels and args.plain_kernels:
-        parser.error("--fork-kernels or --plain-kernels, not both")
     if args.quick:
         args.repeats, args.toggles, args.trainees = 1, 10, 3
         args.all_modules = False
@@ -545,7 +542,7 @@ def pages_list(text: str) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    S.FORK_KERNELS = False if args.plain_kernels else args.fork_kernels or None
+    S.FORK_KERNELS = args.fork_kernels
     log = lambda *a: print(*a, flush=True)  # noqa: E731
     started = time.monotonic()
     results: dict = {"machine": report.machine(),

@@ -137,7 +137,8 @@ class Site:
 
 
 # Whether every server it starts forks its kernels from npkit's fork server
-# (npkit.course.fork_provisioner): benchmarks.run --fork-kernels True, --plain-kernels False;
+# (npkit.course.fork_provisioner): benchmarks.run --fork-kernels True, --no-fork-kernels
+# (or --plain-kernels) False;
 # None: as NPKIT_FORK_KERNELS says (unset: forked, npkit course's default).
 FORK_KERNELS: bool | None = None
 

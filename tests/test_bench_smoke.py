@@ -82,8 +82,9 @@ def test_plain_kernels_are_recorded_and_passed_to_every_server(tmp_path, two_cas
                      "--plain-kernels", "--output", str(out)]) == 0
     assert json.loads(out.read_text(encoding="utf-8"))["options"]["fork_kernels"] is False
     assert site.FORK_KERNELS is False  # what site.start gives voila_command
-    with pytest.raises(SystemExit):
-        run.parse(["--plain-kernels", "--fork-kernels"])
+    assert run.parse(["--no-fork-kernels"]).fork_kernels is False
+    assert run.parse(["--fork-kernels"]).fork_kernels is True
+    assert run.parse([]).fork_kernels is None  # as NPKIT_FORK_KERNELS says
 
 
 def fake_visit(nb: str, ready: float) -> browser.Visit:

@@ -36,6 +36,7 @@ def exhaustive(f: Facts, per_outcome: int = 3) -> list[dict]:
         base = evaluate.__wrapped__(f).outcomes()
         cands = changes(f)
         single = [evaluate.__wrapped__(c.facts).outcomes() for c in cands]
+        both: dict[tuple[int, int], dict] = {}  # a pair's outcomes, computed in full once
         found = []
         for path, before in base.items():
             if ".conditions." in path:
@@ -52,7 +53,9 @@ def exhaustive(f: Facts, per_outcome: int = 3) -> list[dict]:
                     continue
                 if a.fields & b.fields or not (a.edits and b.edits):
                     continue
-                after = evaluate.__wrapped__(apply_edits(f, a.edits + b.edits)).outcomes()[path]
+                if (i, j) not in both:
+                    both[i, j] = evaluate.__wrapped__(apply_edits(f, a.edits + b.edits)).outcomes()
+                after = both[i, j][path]
                 if after != before:
                     hits.append(Counterfactual(path, str(before), str(after), _join(a, b),
                                                (Step(a.text, a.edits), Step(b.text, b.edits))))

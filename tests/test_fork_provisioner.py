@@ -304,14 +304,17 @@ def test_code_changed_on_disk_starts_kernels_the_usual_way_with_one_warning(
         fork_kernels, tmp_path, monkeypatch, caplog):
     """An upgrade under a running course (pip, apt, git write new files): a forked kernel
     would mix the fork server's imported code with the new files it imports itself."""
+    from npkit.course import forkserver
     from npkit.course.forkserver import place_stamp
 
     server = fp.fork_server()
     assert os.path.realpath(sys.executable) in server.code
-    assert os.path.dirname(os.path.abspath(fp.__file__)) in server.code  # npkit/course
+    assert os.path.abspath(forkserver.__file__) in server.code
     site = tmp_path / "site-packages"
     site.mkdir()
-    monkeypatch.setitem(server.code, str(site), place_stamp(str(site)))
+    module = site / "imported.py"
+    module.write_text("", encoding="utf-8")
+    monkeypatch.setitem(server.code, str(module), place_stamp(str(module)))
     monkeypatch.setattr(fp, "CODE_CHECK_S", 0.0)
 
     async def kinds():
@@ -322,8 +325,13 @@ def test_code_changed_on_disk_starts_kernels_the_usual_way_with_one_warning(
             await stop(km, kc)
         return found
 
+    # an editor's swap file, a new file beside the module: no change of the imported code
+    (site / ".imported.py.swp").write_text("x", encoding="utf-8")
+    (site / "new_module.py").write_text("", encoding="utf-8")
     assert asyncio.run(kinds()) == [fp.ForkedProcess, fp.ForkedProcess]
-    (site / "new_version.py").write_text("", encoding="utf-8")  # as pip writes a new file
+    new = site / "imported.py.new"
+    new.write_text("VERSION = 2\n", encoding="utf-8")
+    os.replace(new, module)  # as pip, apt and git put a new version in place of the old
     with caplog.at_level(logging.WARNING):
         assert asyncio.run(kinds()) == [subprocess.Popen, subprocess.Popen]
     warnings = [r for r in caplog.records if "changed on disk" in r.getMessage()]

@@ -46,27 +46,38 @@ def code_cells(source: Path) -> list[str]:
 
 def weigh(source: Path) -> dict:
     """Run ``source``'s code cells as a Voila kernel would (no learner in the query string) and
-    weigh the widget state it then holds: ``models``, ``state_bytes``, ``kinds``."""
+    weigh the widget state it then holds: ``models``, ``state_bytes``, ``kinds``; and
+    ``updates``, the widget ``update`` messages the cells sent (every state change of a widget
+    already open goes to the page as one, npkit.course.widgets.first_state)."""
     import ipywidgets as w
 
     w.Widget.close_all()  # a fresh kernel holds none; shared looks are made again
     os.environ.setdefault("VOILA_KERNEL_ID", "widget-weight")
     os.environ.setdefault("QUERY_STRING", "")
     namespace: dict = {"__name__": "__main__"}
-    here = Path.cwd()
+    here, send = Path.cwd(), w.Widget._send
+    updates = 0
+
+    def counted(widget, msg, buffers=None):
+        nonlocal updates
+        updates += msg.get("method") == "update"
+        return send(widget, msg, buffers)
+
     try:
         os.chdir(source.parent)
+        w.Widget._send = counted
         with contextlib.redirect_stdout(io.StringIO()):
             for cell in code_cells(source):
                 exec(compile(cell, str(source), "exec"), namespace)  # noqa: S102
     finally:
+        w.Widget._send = send
         os.chdir(here)
     from npkit.course.widgets import lean
 
     found, _paths, _buffers = lean.states()  # the update_states reply the page is sent
     size = len(json.dumps(found, separators=(",", ":")).encode())
     kinds = Counter(s["model_name"] for s in found.values())
-    return {"models": len(found), "state_bytes": size,
+    return {"models": len(found), "state_bytes": size, "updates": updates,
             "message_bytes": len(update_states_frame(found, _paths, _buffers)),
             "kinds": dict(kinds.most_common())}
 
@@ -102,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("pages", nargs="*", help="page number prefixes (00 .. 09); all if none")
     parser.add_argument("--kinds", action="store_true", help="also the models by kind")
     parser.add_argument("--json", action="store_true",
-                        help="print {page: {models, state_bytes, kinds}} as JSON instead")
+                        help="print {page: {models, state_bytes, updates, kinds}} as JSON instead")
     args = parser.parse_args(argv)
     if args.json:
         found = {source.stem: weigh(source) for source in sources(args.pages)}

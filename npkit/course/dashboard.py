@@ -706,14 +706,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.refill_delay is not None and not 0 <= args.refill_delay <= 3600:
             raise ValueError(f"--refill-delay {args.refill_delay:g}: between 0 and 3600 s")
         check_cull_idle(args.cull_idle)
-        fork_kernels = fork_from_environment() if args.fork_kernels is None else args.fork_kernels
-    except ValueError as e:
+        cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
+                            pool_sizes=pool_sizes, refill_delay=args.refill_delay,
+                            cull_idle=args.cull_idle, room_sizes=room_sizes,
+                            language=args.language, fork_kernels=args.fork_kernels)
+    except ValueError as e:  # NPKIT_FORK_KERNELS too (voila_command reads it when no option)
         print(f"npkit: {e}", file=sys.stderr)
         return 2
-    cmd = voila_command(args.notebooks, port=args.port, preheat=not args.no_preheat,
-                        pool_sizes=pool_sizes, refill_delay=args.refill_delay,
-                        cull_idle=args.cull_idle, room_sizes=room_sizes,
-                        language=args.language, fork_kernels=fork_kernels)
     print(f"npkit: starting Voila for the modules in {args.notebooks}", flush=True)
     return run_voila(cmd[cmd.index("--voila") + 1:])
 

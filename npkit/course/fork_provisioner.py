@@ -43,7 +43,7 @@ SERVER_MODULE = "npkit.course.forkserver"
 START_TIMEOUT_S = 120.0  # importing on a loaded 2-core laptop
 LAUNCH_TIMEOUT_S = 60.0
 # How often a launch looks at whether the imported code changed on disk (a room's thirty
-# launches look once; each look is a stat of ~100 folders).
+# launches look once; each look is a stat of every file the fork server imported).
 CODE_CHECK_S = 5.0
 # Read by the kernel at run time or set for it here: not a reason to start a fresh interpreter.
 _NOT_COMPARED = {"JPY_PARENT_PID"}
@@ -150,8 +150,8 @@ class ForkServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def code_current(self) -> bool:
-        """False once the interpreter or a folder the server imported from has changed on
-        disk (an upgrade under a running course): it stays False for this server."""
+        """False once the interpreter or a file the server imported has changed on disk (an
+        upgrade under a running course): it stays False for this server."""
         import time
 
         from npkit.course.forkserver import place_stamp
@@ -237,8 +237,9 @@ def forking_unavailable() -> str:
 def fork_server() -> ForkServer:
     """This process's fork server, started (again, if it died) when first needed."""
     global _server
-    if forking_unavailable():
-        raise ForkServerUnavailable(forking_unavailable())
+    why_not = forking_unavailable()
+    if why_not:
+        raise ForkServerUnavailable(why_not)
     with _lock:
         if _server is None or not _server.alive():
             if _server is not None:

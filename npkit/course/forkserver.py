@@ -23,7 +23,8 @@ server prints one JSON line on stdout: {"ready": true, "import_env": {...}, "ker
 modules read while importing (the client forks a launch only when its environment agrees on
 them), the modules that looked for a running kernel while importing (re-run in each kernel;
 one not known here stops the client forking), and where the imported code is on disk
-(``code_places``: the client stops forking once it has changed). Then its stdout is stderr.
+(``code_places``: the client stops forking once a file of it has changed). Then its stdout
+is stderr.
 The server ends when its stdin closes (its course server has gone).
 """
 
@@ -138,18 +139,17 @@ def preload(names=PRELOAD) -> dict:
 
 
 def code_places() -> dict[str, list[int] | None]:
-    """The code a kernel forked from here runs, as it is on disk: the interpreter and every
-    folder an imported module came from, with its inode and modification time. pip, apt and
-    git write a new file in place of an old one, which changes its folder's time: the client
-    then stops forking (a kernel would mix the code imported here with the new code it
-    imports itself). A file rewritten in place is not seen. Only folders imported from here:
-    they have their __pycache__ already, so a kernel's first import of another package
-    (which makes that package's __pycache__) does not count as a change."""
+    """The code a kernel forked from here runs, as it is on disk: the interpreter and the file
+    of every imported module, with its inode and modification time. pip, apt and git write a
+    new file in place of an old one (a new inode), an editor saves one (a new time): the
+    client then stops forking (a kernel would mix the code imported here with the new code it
+    imports itself). Files, not their folders: an editor's swap file or a new __pycache__
+    entry beside a module is not a change of code."""
     places = {os.path.realpath(sys.executable)}
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None)
         if isinstance(file, str):
-            places.add(os.path.dirname(os.path.abspath(file)))
+            places.add(os.path.abspath(file))
     return {place: place_stamp(place) for place in sorted(places)}
 
 

@@ -122,3 +122,27 @@ def test_a_forked_kernel_gives_its_widgets_ids_of_its_own(sent, monkeypatch):
     with opened_when_built():
         second = w.HTML("b")
     assert first.model_id[:7] != second.model_id[:7]
+
+
+def test_another_thread_changes_and_closes_widgets_while_a_page_builds(sent):
+    # a kernel's other thread (a poll's timer, a comm's handler) changes a widget of its own
+    # while a page builds (sent as ipywidgets sends it), and closes one the page made (never
+    # opened)
+    import threading
+
+    other = w.HTML("before")
+    with opened_when_built():
+        mine = w.HTML("mine")
+
+        def elsewhere():
+            other.value = "after"
+            mine.close()
+
+        t = threading.Thread(target=elsewhere)
+        t.start()
+        t.join()
+        assert not waiting(mine)
+    values = [s["value"] for _, s in sent.opened if "value" in s]
+    assert mine.comm is None and values == ["before"]
+    assert sent.updates == [("HTMLModel", {"method": "update", "buffer_paths": [],
+                                           "state": {"value": "after"}})]

@@ -59,3 +59,19 @@ def test_module_6_draws_no_box_per_discussion_prompt(weights):
     kinds = weights["06"]["kinds"]
     assert kinds.get("VBoxModel", 0) + kinds.get("HBoxModel", 0) <= 4, kinds
     assert weights["06"]["models"] <= 50, weights["06"]
+
+
+# 08 and 09 (the workshop's pages) still change some widgets after opening them
+FIRST_RUN_QUIET = ["00", "01", "02", "03", "04", "05", "06", "07"]
+
+
+@pytest.mark.parametrize("page", FIRST_RUN_QUIET)
+def test_a_page_s_first_run_sends_no_widget_update(weights, page):
+    """While Voila runs a page's cells nobody sees the page yet: the front end asks for every
+    widget's state once they have run. An ``update`` sent before then is a widget made with one
+    value and changed before anyone saw it, which the kernel serialises and Voila's server
+    parses for nothing (the lab sent 31, 24 KB). The widgets open with the state they are built
+    to have (npkit.course.widgets.first_state)."""
+    r = weights[page]
+    assert r["models"] > 0, r  # the page did make its widgets
+    assert r["updates"] == 0, r

@@ -37,7 +37,9 @@ _ipywidgets_open = w.Widget.open
 _ipywidgets_close = w.Widget.close
 _ipywidgets_send_state = w.Widget.send_state
 
-_lock = threading.Lock()
+# Guards the switch and the waiting widgets: another thread of the kernel (a timer, a comm's
+# handler) may close one, or hand one to an open box, while the building thread adds more.
+_lock = threading.RLock()
 _owner: threading.Thread | None = None  # the thread in the outermost block
 _waiting: dict[int, w.Widget] = {}  # id -> widget made in the block, in the order made
 _run: tuple[int, str] = (0, "")  # (pid, prefix)
@@ -64,12 +66,14 @@ def _deferred_open(self: w.Widget) -> None:
     if threading.current_thread() is not _owner:
         _ipywidgets_open(self)
     elif self.comm is None:
-        _waiting[id(self)] = self
+        with _lock:
+            _waiting[id(self)] = self
 
 
 def _deferred_close(self: w.Widget) -> None:
-    if waiting(self):
-        del _waiting[id(self)]
+    with _lock:
+        if waiting(self):
+            del _waiting[id(self)]
     _ipywidgets_close(self)
 
 
@@ -77,10 +81,11 @@ def _deferred_send_state(self: w.Widget, key: Any = None) -> None:
     # an open widget given a waiting part (a saved scenario replayed into the lab adds a row
     # to a box already open) names it by model id: the part opens first
     names = self.keys if key is None else [key] if isinstance(key, str) else list(key)
-    for name in names:
-        for part in list(_widgets_in(getattr(self, name, None))):
-            if waiting(part):
-                _open_with_parts(part)
+    with _lock:
+        for name in names:
+            for part in list(_widgets_in(getattr(self, name, None))):
+                if waiting(part):
+                    _open_with_parts(part)
     _ipywidgets_send_state(self, key)
 
 
