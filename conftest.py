@@ -3,6 +3,8 @@ notebooks/*.ipynb (tests/conftest.py holds the tests' own fixtures)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -12,6 +14,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     pytest-randomly shuffles every test that has no Python module, nbval's cells among them.
     This runs after the shuffle: each notebook's cells go back together, in order, where its
     first cell landed. The notebooks' own order, and every other test's, stay random."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _long_files_first(items)
     cells: dict = {}
     for item in items:
         if item.path.suffix == ".ipynb":
@@ -25,3 +29,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         elif item.path in cells:
             ordered += sorted(cells.pop(item.path), key=lambda cell: getattr(cell, "cell_num", 0))
     items[:] = ordered
+
+
+def _long_files_first(items: list[pytest.Item]) -> None:
+    """With two workers (make unit: --dist loadscope, a file to a worker, taken in this order)
+    the files that run for minutes (a browser, a server, a wheel built) go first, so the short
+    ones fill in at the end, where a long file last would keep one worker busy while the other
+    waits. Each group keeps the random order pytest-randomly gave it; every worker collects the
+    same order (one seed), as xdist requires."""
+    def long(item: pytest.Item) -> bool:
+        parts = item.path.parts
+        return ("browser" in parts or "deploy" in parts or item.get_closest_marker("wheel")
+                is not None)
+
+    items[:] = [i for i in items if long(i)] + [i for i in items if not long(i)]
