@@ -105,7 +105,16 @@ def status_html(message: str, kind: str = "note") -> str:
 
 
 def show(widget: w.Widget, visible: bool) -> None:
-    ui.own_layout(widget).display = None if visible else "none"
+    """Show or hide ``widget``. One already so keeps its Layout: a part built hidden with the
+    page's shared hidden Layout (:func:`hidden_layout`) gets its own only when first shown."""
+    display = None if visible else "none"
+    if widget.layout.display != display:
+        ui.own_layout(widget).display = display
+
+
+def hidden_layout() -> w.Layout:
+    """The shared Layout of a part that is built hidden (:func:`show` shows it)."""
+    return ui.shared(w.Layout, display="none")
 
 
 def time_left(seconds: int) -> str:
@@ -150,7 +159,7 @@ class Page:
         """Use ``workshop``, else one on ``store``, else on the default store; if that cannot
         be opened, ``self.problem`` says ``trouble`` and why, and ``self.workshop`` is None."""
         self.workshop = workshop
-        self.problem = w.HTML("")
+        self.problem = ui.html_widget()
         if workshop is None:
             try:
                 self.workshop = Workshop(store if store is not None else Store.open())

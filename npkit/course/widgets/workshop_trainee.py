@@ -28,11 +28,13 @@ import ipywidgets as w
 from npkit.casefile.case import Case
 from npkit.course.binding import ANONYMOUS, Learner, parse_learner
 from npkit.course.widgets import ui
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.poll_chart import choice_words, reveal_html, shown_question
 from npkit.course.widgets.workshop_page import (
     Page,
     _field,
     countdown_html,
+    hidden_layout,
     page_query,
     query_fields,
     session_from_query,
@@ -61,6 +63,7 @@ class TraineePage(Page):
     ``learner`` overrides the learner it names. A learner code keeps the same seat across
     reloads."""
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, cases: Iterable[Case] | None = None, *,
                  workshop: Workshop | None = None, store: Store | None = None,
                  query: str = "", learner: Learner | None = None) -> None:
@@ -77,11 +80,13 @@ class TraineePage(Page):
         self._keys: dict[str, AnswerKey] | None = None
 
         # The form first, its help folded below it: a phone shows the fields at once.
+        # Parts that look alike share their Layout and style (issue 16: a model less each).
+        label_style = ui.shared_style(w.Text, description_width="initial")
         self.code = w.Text(description=_("Session code"), placeholder=_("e.g. K7M2QX"),
-                           style={"description_width": "initial"})
+                           layout=ui.shared(w.Layout), style=label_style)
         self.nickname = w.Text(description=_("Nickname (no real names)"),
                                placeholder=_("e.g. Blue Owl"),
-                               style={"description_width": "initial"})
+                               layout=ui.shared(w.Layout), style=label_style)
         self.join_button = ui.button(_("Join"), kind="primary",
                                      tooltip=_("Join the session with this code and nickname"))
         # npkit.js gives the code field its phone keyboard (capitals, no autocorrect), and
@@ -89,44 +94,43 @@ class TraineePage(Page):
         self.code.add_class("npk-join-code")
         self.nickname.add_class("npk-join-nick")
         self.join_button.add_class("npk-join-button")
-        self.join_form = w.VBox([ui.html_widget("workshop/join_intro.html.j2"), self.code,
-                                 self.nickname, self.join_button,
-                                 ui.html_widget("workshop/join_help.html.j2")])
-        self.join_form.add_class("npk-join-form")
+        self.join_form = ui.vbox([ui.html_widget("workshop/join_intro.html.j2"), self.code,
+                                  self.nickname, self.join_button,
+                                  ui.html_widget("workshop/join_help.html.j2")],
+                                 "npk-join-form")
 
-        self.heading = w.HTML("")
-        self.prompt = w.HTML("")
-        self.countdown = w.HTML("")
+        self.heading = ui.html_widget()
+        self.prompt = ui.html_widget()
+        self.countdown = ui.html_widget()
         self.choice = w.RadioButtons(options=[], value=None, description=_("Your answer"),
                                      style={"description_width": "initial"},
                                      layout=w.Layout(width="auto", max_width="60rem"))
         self.checks: dict[str, w.Checkbox] = {}
         self.checks_label = ui.html_widget("workshop/which_label.html.j2")
-        self.check_group = w.VBox([self.checks_label])
+        self.check_group = w.VBox([self.checks_label], layout=hidden_layout())
         self.text = w.Textarea(description=_("Your answer"),
-                               placeholder=_("Why? One or two sentences"),
-                               style={"description_width": "initial"},
+                               placeholder=_("Why? One or two sentences"), style=label_style,
                                layout=w.Layout(width="100%", max_width="48rem", height="7em"))
         self.text_group = w.VBox([self.text, ui.html_widget("workshop/text_hint.html.j2",
-                                                            limit=MAX_FREE_TEXT)])
+                                                            limit=MAX_FREE_TEXT)],
+                                 layout=hidden_layout())
         self.send_button = ui.button(_("Send answer"), kind="primary",
                                      tooltip=_("Send your answer to the trainer; send again "
                                                "to change it"))
         self.answer_state = ui.status_line()
         self.answer_state.add_class("npk-answer-state")
-        self.closed = w.HTML("")
-        self.reveal = w.HTML("")
+        self.closed = ui.html_widget()
+        self.reveal = ui.html_widget()
         self.answer_area = w.VBox([self.heading, self.prompt, self.countdown, self.choice,
                                    self.check_group, self.text_group, self.send_button,
-                                   self.answer_state, self.closed, self.reveal])
-        self.answer_area.add_class("npk-choices")
-        self.seat_note = w.HTML("", layout=w.Layout(display="none"))
-        self.seat_note.add_class("npk-seat-note")
-        self.widget = w.VBox([ui.stylesheet(), self.problem, self.join_form, self.answer_area,
-                              self.status, self.seat_note])
-        self.widget.add_class("npk-workshop-trainee")
-        for part in (self.answer_area, self.choice, self.check_group, self.text_group):
-            show(part, False)
+                                   self.answer_state, self.closed, self.reveal],
+                                  layout=hidden_layout(), _dom_classes=("npk-choices",))
+        # never shown: npkit.js reads the seat from it
+        self.seat_note = w.HTML("", layout=hidden_layout(), style=ui.shared_style(w.HTML),
+                                _dom_classes=("npk-seat-note",))
+        self.widget = ui.vbox([ui.stylesheet(), self.problem, self.join_form, self.answer_area,
+                               self.status, self.seat_note], "npk-workshop-trainee")
+        show(self.choice, False)  # its own Layout (its width) is hidden with it
 
         self.join_button.on_click(self.guard(self._join))
         self.send_button.on_click(self.guard(self._send))

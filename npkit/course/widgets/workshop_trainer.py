@@ -53,12 +53,14 @@ from npkit import i18n
 from npkit.casefile.case import Case
 from npkit.course import room
 from npkit.course.widgets import handout_link, ui
+from npkit.course.widgets.first_state import opened_when_built
 from npkit.course.widgets.poll_chart import chart_html, percent, shown_question
 from npkit.course.widgets.workshop_page import (
     JOIN_NOTEBOOK,
     TRAINER_NOTEBOOK,
     Page,
     countdown,
+    hidden_layout,
     page_query,
     query_fields,
     session_from_query,
@@ -120,10 +122,11 @@ def data_href(text: str, mime: str) -> str:
         text.encode("utf-8")).decode("ascii")
 
 
-def _hidden(widget: w.Widget, cls: str) -> w.Widget:
-    ui.own_layout(widget).display = "none"
-    widget.add_class(cls)
-    return widget
+def _hidden(kind: type, cls: str, **traits) -> w.Widget:
+    """A field npkit.js reads or fills, never shown: the page's shared hidden Layout and the
+    shared style of its kind, its class in its first state."""
+    return kind(layout=hidden_layout(), style=ui.shared_style(kind), _dom_classes=(cls,),
+                **traits)
 
 
 class TrainerPage(Page):
@@ -140,6 +143,7 @@ class TrainerPage(Page):
     ``workshop`` (or ``store``) says where sessions are kept; by default the store
     :meth:`Store.open` finds ($NPKIT_DB_URL, $NPKIT_STORE, or the course's SQLite file)."""
 
+    @opened_when_built()  # each widget opens with its first state (issue 16)
     def __init__(self, cases: Iterable[Case] | None = None, *,
                  workshop: Workshop | None = None, store: Store | None = None) -> None:
         super().__init__()
@@ -165,26 +169,28 @@ class TrainerPage(Page):
         self.presenting = False
         self.panel_open = False
 
-        # the start form
+        # the start form; parts that look alike share their Layout and style (issue 16)
+        labelled = ui.shared_style(w.Dropdown, description_width="initial")
+        labelled_text = ui.shared_style(w.Text, description_width="initial")
         options = [(c.title, c.id) for c in self.cases]
         self.case = w.Dropdown(options=options, value=options[0][1] if options else None,
-                               description=_("Case"), style={"description_width": "initial"})
+                               description=_("Case"), layout=ui.shared(w.Layout),
+                               style=labelled)
         self.title = w.Text(description=_("Title"),
                             placeholder=_("e.g. Prosecutors, Bangkok, May"),
-                            style={"description_width": "initial"})
+                            layout=ui.shared(w.Layout), style=labelled_text)
         self.start_button = ui.button(_("Start a session"), kind="primary", tooltip=_(
             "Start a workshop session on this case and show its join code"))
         self.resume_text = ui.html_widget()
         self.resume_button = ui.button(_("Resume session"), kind="primary",
                                        tooltip=_("Open the session this browser remembers"))
-        self.resume_box = w.VBox([self.resume_text, self.resume_button])
+        self.resume_box = w.VBox([self.resume_text, self.resume_button], layout=hidden_layout())
         # "Print handouts for this case": made in this kernel, in the page's language
         self.handouts = handout_link.for_dropdown(self.case, self._by_id)
-        self.start_form = w.VBox([
+        self.start_form = ui.vbox([
             ui.html_widget("workshop/start_intro.html.j2", any_cases=bool(self.cases)),
-            self.resume_box, self.case, self.handouts, self.title, self.start_button])
-        self.start_form.add_class("npk-ws-start")
-        show(self.resume_box, False)
+            self.resume_box, self.case, self.handouts, self.title, self.start_button],
+            "npk-ws-start")
 
         # the stage: what the room sees
         self.join_info = ui.html_widget(classes=("npk-ws-join",))
@@ -206,9 +212,9 @@ class TrainerPage(Page):
         low, high = TIMER_SECONDS
         self.timer_seconds = w.BoundedIntText(value=60, min=low, max=high,
                                               description=_("Countdown, seconds"),
-                                              style={"description_width": "initial"},
-                                              layout=w.Layout(width="auto"))
-        self.timer_seconds.add_class("npk-ws-seconds")
+                                              style=labelled,
+                                              layout=ui.shared(w.Layout, width="auto"),
+                                              _dom_classes=("npk-ws-seconds",))
         self.timer_button = ui.button(_("Start countdown"), tooltip=_(
             "Open this question for that many seconds, then close it"))
         self.present_button = ui.button(_("Present"), tooltip=_(
@@ -217,15 +223,14 @@ class TrainerPage(Page):
         self.panel_button = ui.button(_("Show trainer panel"), tooltip=_(
             "Instructions, the private trainer link, downloads and Delete: not for the "
             "projector"))
-        self.controls = w.HBox([self.prev_button, self.lock_button, self.reveal_button,
-                                self.next_button, self.timer_seconds, self.timer_button,
-                                self.present_button, self.panel_button])
-        self.controls.add_class("npk-ws-controls")
+        self.controls = ui.hbox([self.prev_button, self.lock_button, self.reveal_button,
+                                 self.next_button, self.timer_seconds, self.timer_button,
+                                 self.present_button, self.panel_button], "npk-ws-controls")
 
         # the trainer panel: not for the projector
         self.address = w.Text(description=_("Address for the room"),
                               placeholder=_("e.g. http://192.168.1.20:8080/join"),
-                              style={"description_width": "initial"})
+                              layout=ui.shared(w.Layout), style=labelled_text)
         self.address_button = ui.button(_("Use this address"), tooltip=_(
             "Show this address and its QR code to the room (empty: the automatic one)"))
         self.address_note = ui.html_widget()
@@ -241,35 +246,33 @@ class TrainerPage(Page):
         self.cancel_delete_button = ui.button(_("Keep the session"),
                                               tooltip=_("Do not delete anything"))
         self.confirm_text = ui.html_widget()
+        # built hidden, they share one hidden Layout until show() gives one its own
         self.confirm_box = w.VBox([self.confirm_text, ui.box(
-            [self.confirm_delete_button, self.cancel_delete_button], row=True)])
+            [self.confirm_delete_button, self.cancel_delete_button], row=True)],
+            layout=hidden_layout())
         self.panel = w.VBox([
             ui.html_widget("heading.html.j2", text=_("Trainer panel (not for the projector)")),
             ui.html_widget("workshop/trainer_help.html.j2"),
             self.address_note, ui.box([self.address, self.address_button], row=True),
             self.private,
             ui.box([self.export_button, self.delete_button], row=True),
-            self.export, self.confirm_box])
-        self.panel.add_class("npk-ws-panel")
-        self.screen = w.VBox([self.stage, self.controls, self.panel])
-        self.screen.add_class("npk-ws-screen")
+            self.export, self.confirm_box], layout=hidden_layout(),
+            _dom_classes=("npk-ws-panel",))
+        self.screen = w.VBox([self.stage, self.controls, self.panel], layout=hidden_layout(),
+                             _dom_classes=("npk-ws-screen",))
         self.ended = ui.html_widget()
         # Hidden fields for npkit.js (see the module's docstring): the trainer link's secret
         # arrives in link_key (a Password widget, so that it would show no secret if it were
         # ever drawn), the browser's own address in origin_key; the vault tells the script
         # which sessions to remember.
-        self.link_key = _hidden(w.Password(description=_("Trainer link")), "npk-trainer-key")
+        self.link_key = _hidden(w.Password, "npk-trainer-key", description=_("Trainer link"))
         self.link_key.observe(self._link_handed, "value")
-        self.origin_key = _hidden(w.Text(description=_("Page address")), "npk-trainer-origin")
+        self.origin_key = _hidden(w.Text, "npk-trainer-origin", description=_("Page address"))
         self.origin_key.observe(self._origin_handed, "value")
-        self.vault = _hidden(w.HTML(""), "npk-trainer-vault")
-        self.widget = w.VBox([ui.stylesheet(), self.problem, self.ended, self.start_form,
-                              self.screen, self.status, self.link_key, self.origin_key,
-                              self.vault])
-        self.widget.add_class("npk-workshop-trainer")
-        show(self.screen, False)
-        show(self.confirm_box, False)
-        show(self.panel, False)
+        self.vault = _hidden(w.HTML, "npk-trainer-vault")
+        self.widget = ui.vbox([ui.stylesheet(), self.problem, self.ended, self.start_form,
+                               self.screen, self.status, self.link_key, self.origin_key,
+                               self.vault], "npk-workshop-trainer")
 
         for button, action in (
                 (self.start_button, self._start), (self.resume_button, self._resume_offered),
@@ -667,7 +670,16 @@ def rehearsal(case_id: str = "jane", answers: Iterable[str] = ("fails", "fails",
     """A dry run of a whole session in a throwaway store, through both pages: the trainer
     starts a session on ``case_id``; one trainee per answer joins and answers the first
     question; the trainer locks it (a late answer is refused), reveals npkit's answer and
-    moves on. Returns what happened, one line per step (the notebooks print it)."""
+    moves on. Returns what happened, one line per step (the notebooks print it).
+
+    Its pages are never shown, and closed at the end: made and closed inside
+    first_state.opened_when_built, their widgets never reach the page at all (issue 16: the
+    rehearsal sent the trainer's page about 200 updates, and every model twice)."""
+    with opened_when_built():
+        return _rehearse(case_id, answers, folder)
+
+
+def _rehearse(case_id: str, answers: Iterable[str], folder: str | Path | None) -> str:
     from npkit.course.widgets.workshop_trainee import TraineePage
 
     answers = tuple(answers)
