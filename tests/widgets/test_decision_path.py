@@ -175,7 +175,6 @@ def test_why_punish_compares_with_fitzgerald():
     assert "Fitzgerald 2024, III.B.3" in page and "Bradley" in page
 
 
-
 def test_why_punish_shows_each_prompt_right_above_its_labelled_group():
     """Issue 16: the column holds each prompt, then its group of buttons named by that
     prompt's id, with no box per prompt (eight models and views fewer for the browser to
@@ -189,6 +188,7 @@ def test_why_punish_shows_each_prompt_right_above_its_labelled_group():
         qid = re.search(r'<p id="([^"]+)">', prompt.value).group(1)
         assert f"<strong>{n}. " in prompt.value
         assert f"npk-labelledby--{qid}" in toggle._dom_classes
+
 
 # --- saved state (npkit.course.binding binds it to the store) -------------------------------------
 
