@@ -32,8 +32,9 @@ By default (on Linux) each kernel is forked from npkit's fork server
 (npkit.course.fork_provisioner), as ``npkit course`` starts them: a forked process's CPU counts
 from the fork, so the imports the server did once are not in any kernel's figure; the server's
 own CPU (paid once per course server) is printed beside the table (``fork_server_cpu_s`` in the
-JSON). ``--plain`` starts each as a fresh ``python -m ipykernel_launcher`` (``npkit course
---no-fork-kernels``); ``--fork`` is the default's name. The JSON's ``fork_kernels`` says which.
+JSON). ``--plain`` (or ``--no-fork``, or ``NPKIT_FORK_KERNELS=0``) starts each as a fresh
+``python -m ipykernel_launcher`` (``npkit course --no-fork-kernels``); ``--fork`` forks them
+whatever the variable says. The JSON's ``fork_kernels`` says which.
 
 The scenario lab's widget twin (benchmarks/twin.py: the lab's widget models rebuilt with
 ipywidgets alone, made from a run of the lab first) is measured beside the pages, so that the
@@ -238,11 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--assess", action="store_true",
                         help="only assess_all in CPU ms (every case, counterfactuals, cold)")
-    way = parser.add_mutually_exclusive_group()
-    way.add_argument("--fork", action="store_true",
-                     help="fork the kernels from npkit's fork server (the default on Linux)")
-    way.add_argument("--plain", action="store_true",
-                     help="start each kernel as a fresh Python (--no-fork-kernels)")
+    parser.add_argument("--fork", action=argparse.BooleanOptionalAction, default=None,
+                        help="fork the kernels from npkit's fork server (the default on Linux "
+                             "unless NPKIT_FORK_KERNELS=0, as npkit course)")
+    parser.add_argument("--plain", dest="fork", action="store_const", const=False,
+                        help="start each kernel as a fresh Python (the same as --no-fork)")
     parser.add_argument("--no-twin", dest="twin", action="store_false",
                         help="leave out the scenario lab's widget twin (benchmarks/twin.py)")
     parser.add_argument("--profile", type=Path,
@@ -253,8 +254,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     compile_npkit()
     from npkit.course import fork_provisioner
+    from npkit.course.dashboard import forks_kernels
 
-    args.fork = not args.plain and not fork_provisioner.forking_unavailable()
+    try:
+        args.fork = forks_kernels(args.fork) and not fork_provisioner.forking_unavailable()
+    except ValueError as e:  # NPKIT_FORK_KERNELS neither 1 nor 0
+        parser.error(str(e))
     if args.fork:
         from jupyter_client.provisioning import KernelProvisionerFactory
 

@@ -145,9 +145,9 @@ FORK_KERNELS: bool | None = None
 
 def kernels_forked() -> bool:
     """Whether the servers started here fork their kernels (what the JSON records)."""
-    from npkit.course.dashboard import fork_from_environment
+    from npkit.course.dashboard import forks_kernels
 
-    return fork_from_environment() if FORK_KERNELS is None else FORK_KERNELS
+    return forks_kernels(FORK_KERNELS)
 
 
 def start(tmp: Path, *, pool_sizes: dict[str, int] | None = None,

@@ -118,3 +118,16 @@ def test_the_start_up_line_says_how_kernels_start(monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")  # the provisioner then falls back
     elsewhere = dashboard.kernels_start_message(NAME)
     assert "fresh Python" in elsewhere and "darwin" in elsewhere
+
+
+def test_a_command_line_option_wins_over_the_variable(monkeypatch):
+    # one rule for the course, the workshop server and the benchmarks (benchmarks.site,
+    # benchmarks.kernel_cpu): an option if given, else the variable, else forked
+    monkeypatch.setenv(dashboard.FORK_VARIABLE, "0")
+    assert dashboard.forks_kernels(True) is True and dashboard.forks_kernels(None) is False
+    monkeypatch.setenv(dashboard.FORK_VARIABLE, "maybe")
+    assert dashboard.forks_kernels(False) is False
+    with pytest.raises(ValueError, match="NPKIT_FORK_KERNELS=maybe"):
+        dashboard.forks_kernels(None)
+    monkeypatch.delenv(dashboard.FORK_VARIABLE)
+    assert dashboard.forks_kernels(None) is True

@@ -160,13 +160,17 @@ def voila_command(notebooks: Path | None = None, *, port: int = PORT, host: str 
         flags.append(f"--CourseVoila.language={language}")
     if os.name != "posix":
         flags.append("--KernelManager.transport=tcp")  # no Unix sockets
-    if fork_kernels is None:
-        fork_kernels = fork_from_environment()
-    if fork_kernels:  # jupyter_client's own switch; the provisioner falls back off Linux
+    if forks_kernels(fork_kernels):  # jupyter_client's switch; it falls back off Linux
         from npkit.course.fork_provisioner import SWITCH
 
         flags.append(SWITCH)
     return [sys.executable, "-m", "npkit.course.dashboard", "--voila", str(notebooks), *flags]
+
+
+def forks_kernels(option: bool | None) -> bool:
+    """Whether kernels are forked: as ``option`` says (a command line's ``--fork-kernels`` or
+    ``--no-fork-kernels``), else (None) as ``NPKIT_FORK_KERNELS`` says."""
+    return fork_from_environment() if option is None else option
 
 
 def fork_from_environment() -> bool:
