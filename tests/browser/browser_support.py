@@ -260,10 +260,13 @@ def open_context(browser, **kw) -> Visit:
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
-    """Run axe-core in ``page``; its violations of the given impacts, each with its nodes."""
+    """Run axe-core in ``page``; its violations of the given impacts, each with its nodes.
+    axe-core is put in the page once (half a megabyte of script, a quarter of a second each
+    time): a test that runs it at every step of a module finds it there from the first."""
     if not AXE.is_file():
         unavailable(f"{AXE.relative_to(ROOT)} is missing (run: npm ci)")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("() => typeof window.axe === 'object' && !!window.axe.run"):
+        page.add_script_tag(path=str(AXE))
     found = page.evaluate("""async () => {
         const r = await window.axe.run(document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,

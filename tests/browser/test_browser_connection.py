@@ -259,7 +259,11 @@ def restartable(tmp_path, browser):
     env = dict(os.environ, NPKIT_STORE=str(tmp_path / "learners.sqlite"),
                NPKIT_CASES=str(ROOT / "cases"), PYTHONUNBUFFERED="1")
     port = free_port()
-    cmd = voila_command(build_notebooks.NOTEBOOKS, port=port)
+    # A kernel kept ready for the one page the test opens, as for every page in the course;
+    # none for the others, which the test never opens: ten kernels each running its page at
+    # every start would only slow this page and the restart on two cores.
+    cmd = voila_command(build_notebooks.NOTEBOOKS, port=port,
+                        pool_sizes={"default": 0, DURESS: 1})
 
     class Restartable(Site):
         def stop(self):
