@@ -95,11 +95,13 @@ def test_blocks_nest_and_the_outer_one_opens(sent):
 
 
 def test_widgets_open_even_when_the_block_raises(sent):
+    before = w.Widget.__dict__["open"]  # ipywidgets', or first_state.open_widget (ui installs it)
     with pytest.raises(ValueError), opened_when_built():
         made = w.HTML("before the error")
         raise ValueError("a bad case file")
     assert made.comm is not None
-    assert w.Widget.__dict__["open"] is first_state._ipywidgets_open  # ipywidgets' own is back
+    assert w.Widget.__dict__["open"] is before
+    assert w.Widget.__dict__["send_state"] is first_state._ipywidgets_send_state
 
 
 def test_an_open_box_given_a_new_part_in_the_block_opens_the_part_first(sent):

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import comm
 import ipywidgets as w
 
 _ipywidgets_open = w.Widget.open
@@ -41,9 +42,19 @@ _ipywidgets_send_state = w.Widget.send_state
 # handler) may close one, or hand one to an open box, while the building thread adds more.
 _lock = threading.RLock()
 _owner: threading.Thread | None = None  # the thread in the outermost block
+# Widget.open when the outermost block began (ipywidgets', or open_widget once installed): how
+# widgets open outside the block, and at its end
+_opens_before_block = _ipywidgets_open
 _waiting: dict[int, w.Widget] = {}  # id -> widget made in the block, in the order made
 _run: tuple[int, str] = (0, "")  # (pid, prefix)
 _numbers = itertools.count(1)
+
+# Voila sets it in every kernel before the first cell (binding.KERNEL_ID_VARIABLE; the widgets
+# do not import the learner binding)
+KERNEL_ID_VARIABLE = "VOILA_KERNEL_ID"
+# set (to anything) in a page's kernel: every widget sends its comm_open as ipywidgets does
+# (benchmarks.twin reads them to learn which cell made which model)
+OPEN_MESSAGES_VARIABLE = "NPKIT_WIDGET_OPEN_MESSAGES"
 
 
 def _run_prefix() -> str:
@@ -64,7 +75,7 @@ def waiting(widget: w.Widget) -> bool:
 
 def _deferred_open(self: w.Widget) -> None:
     if threading.current_thread() is not _owner:
-        _ipywidgets_open(self)
+        _opens_before_block(self)
     elif self.comm is None:
         with _lock:
             _waiting[id(self)] = self
@@ -112,8 +123,8 @@ def _open_with_parts(widget: w.Widget) -> None:
         if parts_done:
             del _waiting[id(item)]
             if item._model_id is None:
-                item._model_id = f"n{_run_prefix()}{next(_numbers):x}"
-            _ipywidgets_open(item)
+                item._model_id = _new_model_id()
+            _opens_before_block(item)
             continue
         if id(item) in seen:
             continue
@@ -124,10 +135,62 @@ def _open_with_parts(widget: w.Widget) -> None:
                          if waiting(part) and id(part) not in seen)
 
 
+def _no_page_yet() -> bool:
+    """True in a kernel Voila started for a page, before that page has asked for the widget
+    states: Voila runs the whole notebook before the page's widget manager connects (its
+    script starts on the document's ``load``), and the manager then asks for every widget's
+    state at once (``request_states``, on the ``jupyter.widget.control`` comm)."""
+    return (bool(os.environ.get(KERNEL_ID_VARIABLE)) and w.Widget._control_comm is None
+            and not os.environ.get(OPEN_MESSAGES_VARIABLE))
+
+
+def open_widget(widget: w.Widget) -> None:
+    """``Widget.open`` in a page's kernel: before the page has asked for the states (see
+    :func:`_no_page_yet`), the comm opens in the kernel without its ``comm_open`` message.
+
+    No front end could read that message: Voila's server only parses it (nbclient keeps every
+    widget's state for a notebook Voila never saves), and the kernel would serialise the full
+    state, defaults included, only for that: for the scenario lab, 100 messages. The page gets
+    every state, without defaults, when it asks (lean.py). The comm is registered as open, so
+    the page's messages reach the widget and closing it tells the page. An Output widget
+    still opens as ipywidgets opens it: Voila's executor reads its ``comm_open`` to send the
+    output it captures. Once a page has asked, widgets open as ipywidgets opens them."""
+    if widget.comm is not None:
+        return
+    if not _no_page_yet() or widget._model_name == "OutputModel":
+        _ipywidgets_open(widget)
+        return
+    if widget._model_id is None:
+        widget._model_id = _new_model_id()
+    opened = comm.create_comm(target_name="jupyter.widget", comm_id=widget._model_id,
+                              primary=False)
+    if getattr(opened, "kernel", False) is None:
+        # ipykernel's comm learns its kernel when it first publishes, which was its comm_open;
+        # ipywidgets sends nothing on a comm without one (Widget._send)
+        opened.kernel = _this_kernel()
+    comm.get_comm_manager().register_comm(opened)
+    widget.comm = opened
+
+
+def _this_kernel() -> Any:
+    from ipykernel.kernelbase import Kernel
+
+    return Kernel.instance() if Kernel.initialized() else None
+
+
+def install() -> None:
+    """Open every widget with :func:`open_widget` in this process (blocks included)."""
+    w.Widget.open = open_widget
+
+
+def _new_model_id() -> str:
+    return f"n{_run_prefix()}{next(_numbers):x}"
+
+
 @contextmanager
 def opened_when_built() -> Iterator[None]:
     """Widgets made inside open their comm when the block ends, with their state by then."""
-    global _owner
+    global _owner, _opens_before_block
     me = threading.current_thread()
     with _lock:
         if _owner is me:  # nested: the outer block opens them
@@ -135,6 +198,7 @@ def opened_when_built() -> Iterator[None]:
         elif _owner is None:
             outer = False
             _owner = me
+            _opens_before_block = w.Widget.open
             w.Widget.open = _deferred_open
             w.Widget.close = _deferred_close
             w.Widget.send_state = _deferred_send_state
@@ -147,7 +211,7 @@ def opened_when_built() -> Iterator[None]:
         yield
     finally:
         with _lock:
-            w.Widget.open = _ipywidgets_open
+            w.Widget.open = _opens_before_block
             w.Widget.close = _ipywidgets_close
             w.Widget.send_state = _ipywidgets_send_state
             _owner = None

@@ -65,6 +65,7 @@ from npkit.render import words as rw
 
 log = logging.getLogger(__name__)
 lean.install()  # the page's widget states travel without their defaults (lean.py)
+first_state.install()  # no comm_open for a page not yet connected (first_state.open_widget)
 
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
