@@ -8,6 +8,7 @@ import comm
 import ipywidgets as w
 import pytest
 
+from npkit.course import binding
 from npkit.course.widgets import first_state, lean, ui  # noqa: F401 - ui installs open_widget
 from npkit.course.widgets.first_state import opened_when_built
 
@@ -37,7 +38,7 @@ def published(monkeypatch):
 @pytest.fixture
 def page_kernel(monkeypatch):
     """A kernel Voila started for a page that has not asked for the widget states yet."""
-    monkeypatch.setenv(first_state.KERNEL_ID_VARIABLE, "a-kernel-id")
+    monkeypatch.setenv(binding.KERNEL_ID_VARIABLE, "a-kernel-id")
     monkeypatch.delenv(first_state.OPEN_MESSAGES_VARIABLE, raising=False)
     monkeypatch.setattr(w.Widget, "_control_comm", None)
 
@@ -89,7 +90,7 @@ def test_once_the_page_has_asked_widgets_open_as_ipywidgets_opens_them(
 
 
 def test_outside_a_page_kernel_widgets_open_as_ipywidgets_opens_them(published, monkeypatch):
-    monkeypatch.delenv(first_state.KERNEL_ID_VARIABLE, raising=False)
+    monkeypatch.delenv(binding.KERNEL_ID_VARIABLE, raising=False)
     monkeypatch.setattr(w.Widget, "_control_comm", None)
     assert published.of(w.HTML("a")) == ["comm_open"]
 

@@ -19,6 +19,10 @@ would name no model); building, observing and changing it all work as usual. A w
 inside the block is never opened. Widgets made by another thread, or before the block, open as
 ipywidgets opens them. An open widget given a waiting part (a box's new child) opens
 the part first, as its update names it. Blocks nest: the outermost one opens them all.
+
+In a kernel Voila started, :func:`open_widget` (installed by ``ui``) also leaves out the
+``comm_open`` message itself until the page has asked for the widget states: no page can read
+it before then.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ from typing import Any
 
 import comm
 import ipywidgets as w
+
+from npkit.course.binding import in_voila
 
 _ipywidgets_open = w.Widget.open
 _ipywidgets_close = w.Widget.close
@@ -49,9 +55,6 @@ _waiting: dict[int, w.Widget] = {}  # id -> widget made in the block, in the ord
 _run: tuple[int, str] = (0, "")  # (pid, prefix)
 _numbers = itertools.count(1)
 
-# Voila sets it in every kernel before the first cell (binding.KERNEL_ID_VARIABLE; the widgets
-# do not import the learner binding)
-KERNEL_ID_VARIABLE = "VOILA_KERNEL_ID"
 # set (to anything) in a page's kernel: every widget sends its comm_open as ipywidgets does
 # (benchmarks.twin reads them to learn which cell made which model)
 OPEN_MESSAGES_VARIABLE = "NPKIT_WIDGET_OPEN_MESSAGES"
@@ -140,7 +143,7 @@ def _no_page_yet() -> bool:
     states: Voila runs the whole notebook before the page's widget manager connects (its
     script starts on the document's ``load``), and the manager then asks for every widget's
     state at once (``request_states``, on the ``jupyter.widget.control`` comm)."""
-    return (bool(os.environ.get(KERNEL_ID_VARIABLE)) and w.Widget._control_comm is None
+    return (in_voila() and w.Widget._control_comm is None
             and not os.environ.get(OPEN_MESSAGES_VARIABLE))
 
 
