@@ -60,12 +60,13 @@ from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUn
 from markupsafe import Markup
 
 from npkit import i18n
-from npkit.course.widgets import first_state, lean
+from npkit.course.widgets import first_state, lean, plain_text
 from npkit.render import words as rw
 
 log = logging.getLogger(__name__)
 lean.install()  # the page's widget states travel without their defaults (lean.py)
 first_state.install()  # no comm_open for a page not yet connected (first_state.open_widget)
+plain_text.install()  # a display's text/plain made only as long as it is kept
 
 __all__ = [
     "BADGES", "Markup", "badge", "box", "button", "cite_text", "env", "error_panel", "guard",
@@ -204,6 +205,20 @@ def env() -> Environment:
     e.filters["label"] = rw.label
     e.filters["outcome_word"] = rw.outcome_word
     return e
+
+
+def compile_templates() -> int:
+    """Load every template of the package into :func:`env` (compiled, or read from the
+    bytecode cache); the number loaded. The fork server does it once before it forks the
+    kernels (npkit.course.forkserver): each kernel would otherwise set up the environment and
+    load each template it shows again, about a tenth of the CPU the scenario lab's cells
+    cost (issue 16). A template changed on disk since is loaded again when next asked for
+    (Jinja2's ``auto_reload``)."""
+    e = env()
+    names = e.list_templates(extensions=["j2"])
+    for name in names:
+        e.get_template(name)
+    return len(names)
 
 
 def render(template: str, /, **context: Any) -> Markup:
