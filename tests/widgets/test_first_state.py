@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipywidgets as w
 import pytest
 from ipywidgets.widgets import widget as ipywidget
+from traitlets import Instance
 
 from npkit.course.widgets import first_state, ui
 from npkit.course.widgets.first_state import opened_when_built, waiting
@@ -148,3 +149,19 @@ def test_another_thread_changes_and_closes_widgets_while_a_page_builds(sent):
     assert mine.comm is None and values == ["before"]
     assert sent.updates == [("HTMLModel", {"method": "update", "buffer_paths": [],
                                            "state": {"value": "after"}})]
+
+
+
+class _Pointer(w.DOMWidget):
+    """A widget that names another in a trait of its own (as jslink's ends do)."""
+
+    target = Instance(w.Widget, allow_none=True).tag(sync=True, **ipywidget.widget_serialization)
+
+
+def test_a_widget_opens_after_a_part_it_names_in_any_trait(sent):
+    with opened_when_built():
+        pointer = _Pointer()  # made first, pointed later
+        pointer.target = w.IntText()
+    opened = [cid for cid, _ in sent.opened]
+    assert opened.index(pointer.model_id) > opened.index(pointer.target.model_id)
+    assert sent.state(pointer)["target"] == f"IPY_MODEL_{pointer.target.model_id}"

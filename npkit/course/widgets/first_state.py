@@ -33,6 +33,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from typing import Any
 
 import comm
@@ -96,7 +97,7 @@ def _deferred_send_state(self: w.Widget, key: Any = None) -> None:
     # to a box already open) names it by model id: the part opens first
     names = self.keys if key is None else [key] if isinstance(key, str) else list(key)
     with _lock:
-        for name in names:
+        for name in (n for n in names if n in _part_keys(type(self))):
             for part in list(_widgets_in(getattr(self, name, None))):
                 if waiting(part):
                     _open_with_parts(part)
@@ -112,6 +113,16 @@ def _widgets_in(value: Any) -> Iterator[w.Widget]:
     elif isinstance(value, dict):
         for item in value.values():
             yield from _widgets_in(item)
+
+
+@cache
+def _part_keys(kind: type) -> tuple[str, ...]:
+    """The synced traits of widget class ``kind`` that can name other widgets: those with a
+    serialiser (ipywidgets' ``widget_serialization``: a box's children, a layout, a style, a
+    link's ends). A widget in any other trait could not be sent at all. Reading only these,
+    not every trait of every widget, is most of the lab's opening time (issue 16)."""
+    return tuple(name for name, trait in kind.class_traits(sync=True).items()
+                 if trait.metadata.get("to_json") is not None)
 
 
 def _open_with_parts(widget: w.Widget) -> None:
@@ -133,7 +144,7 @@ def _open_with_parts(widget: w.Widget) -> None:
             continue
         seen.add(id(item))
         stack.append((item, True))
-        for key in item.keys:
+        for key in _part_keys(type(item)):
             stack.extend((part, False) for part in _widgets_in(getattr(item, key))
                          if waiting(part) and id(part) not in seen)
 
