@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import psutil
 import pytest
@@ -24,6 +25,7 @@ from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from jupyter_client.provisioning import KernelProvisionerFactory  # noqa: E402
 
 from npkit.course import fork_provisioner as fp  # noqa: E402
+from npkit.course.widgets import ui  # noqa: E402
 
 TIMEOUT = 180  # s: a kernel's start on a loaded 2-core machine
 PRELOADED = "npkit.course.widgets.scenario_lab"  # the scenario lab's widgets
@@ -144,10 +146,18 @@ def test_the_course_modules_are_imported_before_the_first_cell(fork_kernels, tmp
         assert isinstance(km.provisioner.process, fp.ForkedProcess)
         _, text = await run(kc, f"import sys\nprint({PRELOADED!r} in sys.modules, "
                                 "'pydantic' in sys.modules, 'ipywidgets' in sys.modules)")
+        # and the pages' templates are loaded (forkserver.WARM): the environment's cache holds
+        # every template file of the package before any page has asked for one
+        _, loaded = await run(kc, "from npkit.course.widgets import ui\n"
+                                  "print(sorted(t.name for t in ui.env().cache.values()))")
         await stop(km, kc)
-        return text
+        return text, loaded
 
-    assert asyncio.run(main()) == "True True True\n"
+    text, loaded = asyncio.run(main())
+    assert text == "True True True\n"
+    folder = Path(ui.__file__).parent / "templates"
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.j2"))
+    assert len(files) > 50 and loaded == f"{files}\n"
 
 
 def test_the_control_socket_is_private_and_not_tcp(fork_kernels, tmp_path):

@@ -8,8 +8,9 @@ tornado, then the page imports ipywidgets, pydantic, Jinja2 and npkit (about 0.4
 docs/performance.md). Imported once here, a forked kernel starts with them in memory, and the
 pages they occupy stay shared copy-on-write between the kernels.
 
-What is done here before forking is ONLY importing: no zmq context, no event loop, no thread, no
-cell run (a fork copies one thread; a zmq context or an event loop must not be shared). The
+What is done here before forking is ONLY importing, and compiling the pages' templates
+(``WARM``: plain Python objects): no zmq context, no event loop, no thread, no cell run (a fork
+copies one thread; a zmq context or an event loop must not be shared). The
 child does what ``python -m ipykernel_launcher -f FILE`` does, after taking on the launch's
 session, streams, working folder and environment (``become``).
 
@@ -53,6 +54,9 @@ PRELOAD = (
     # Not the trainer's page (one kernel a workshop): it imports pandas and numpy, whose global
     # random state every forked kernel would then share.
 )
+# Done once after the imports, for every kernel: what each kernel would otherwise do again on
+# its first page (``module:function``; what it reads from the environment is recorded too).
+WARM = ("npkit.course.widgets.ui:compile_templates",)
 # Modules that, while importing, ask IPython for the running kernel and set themselves up in
 # it (in this server there is none, so they do nothing): the call that does it again in the
 # forked kernel, once its shell and comm manager exist, in import order. A module found asking
@@ -103,9 +107,10 @@ class _EnvReads(MutableMapping):
         return dict(self)
 
 
-def preload(names=PRELOAD) -> dict:
-    """Import ``names``. What the imports depended on: the environment variables they read
-    (with their values), and the kernel set-up they would have done in a kernel."""
+def preload(names=PRELOAD, warm=WARM) -> dict:
+    """Import ``names``, then run ``warm``. What they depended on: the environment variables
+    they read (with their values), and the kernel set-up the imports would have done in a
+    kernel."""
     import importlib
 
     from IPython.core.getipython import get_ipython
@@ -126,6 +131,13 @@ def preload(names=PRELOAD) -> dict:
                 importlib.import_module(name)
             except Exception as e:  # noqa: BLE001 - a page that fails to import fails in its kernel
                 print(f"npkit forkserver: not preloaded: {name}: {e}", file=sys.stderr)
+        sys.setprofile(None)  # the imports are watched, not the work
+        for hook in warm:
+            module, name = hook.split(":")
+            try:
+                getattr(importlib.import_module(module), name)()
+            except Exception as e:  # noqa: BLE001 - a kernel does it again for itself
+                print(f"npkit forkserver: not done: {hook}: {e}", file=sys.stderr)
     finally:
         sys.setprofile(None)
         os.environ, sys.stdout = real, stdout
