@@ -1,5 +1,5 @@
-"""Fixtures for the browser tests: one Voila server and one headless Chromium per test session,
-driven by Playwright for Python.
+"""Fixtures for the browser tests: one Voila server per test session (with pytest-xdist, one per
+worker) and one headless Chromium per test file, driven by Playwright for Python.
 
 Chromium is Debian's (``/usr/bin/chromium``, installed by ``.ci/run``); Playwright's own browser
 download is never used. Without Chromium or Playwright these tests skip on a laptop, but with

@@ -1,9 +1,8 @@
 """The training modules as a learner meets them: Voila pages in headless Chromium.
 
-The browser tests (this file and test_browser_workshop.py) share one Voila server and one
-browser (conftest.py): ``make test`` runs pytest-xdist with ``--dist loadscope``, and
-tests/conftest.py makes tests/browser one scope, so they all run on one worker instead of
-starting a server per worker.
+The browser test files share one Voila server per pytest-xdist worker (conftest.py, ``site``):
+``make test`` runs ``-n 2 --dist loadscope``, a file to a worker, and tests/conftest.py hands
+the browser files out first, so both workers run them.
 
 Nothing here waits a fixed time: every wait is for something the page must show (a control, a
 table row, a changed outcome), with Playwright's auto-waiting ``expect``.
