@@ -420,6 +420,10 @@ def test_the_join_link_without_a_learner_keeps_the_seat_across_a_reload(site, vi
     finally:
         ws.store.close()
 
+    # A server just started may not have begun the join page's pool yet; Voila then starts a
+    # kernel of its own for the visit, and logs no "Using pre-heated kernel" line to find it by.
+    assert site.wait_for_log(rf"Kernel pool of \S*{re.escape(JOIN)} is filled", timeout=180), \
+        site.log_tail(20)
     v = visit()
     page = v.page
     logged = len(site.log.read_text(encoding="utf-8", errors="replace"))
