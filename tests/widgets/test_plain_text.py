@@ -10,6 +10,13 @@ import pytest
 from npkit.course.widgets import plain_text, ui
 
 
+class _Named(w.HTML):
+    """A widget class with a repr of its own."""
+
+    def __repr__(self) -> str:
+        return f"<the story of {self.value[:20]}>"
+
+
 def _trees():
     long_html = "<div class='npk'>" + "a fact the trainee reads " * 40 + "</div>"
     return {
@@ -24,6 +31,7 @@ def _trees():
         "a shared layout": ui.html_widget("frame.html.j2", body="Story"),
         "a text with quotes and an ellipsis": w.Text(value="it's \"forced\"… " * 12),
         "a list of options": w.SelectMultiple(options=["a", "b"], value=["a"]),
+        "a widget with its own repr, in a box": w.VBox([_Named("Jane"), w.Label("x")]),
     }
 
 

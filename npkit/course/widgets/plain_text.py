@@ -23,7 +23,9 @@ _ipywidgets_bundle = w.Widget._repr_mimebundle_
 def _pieces(value: Any) -> Iterator[str]:
     """``repr(value)`` in pieces, widgets (and the tuples and lists that hold them) as
     ipywidgets writes them (``Widget.__repr__``: class name, the settings not at their default)."""
-    if isinstance(value, w.Widget):
+    if isinstance(value, w.Widget) and type(value).__repr__ is not w.Widget.__repr__:
+        yield repr(value)  # a widget class that writes its own repr
+    elif isinstance(value, w.Widget):
         yield f"{type(value).__name__}("
         for i, key in enumerate(value._repr_keys()):
             yield f"{', ' if i else ''}{key}="
