@@ -161,6 +161,28 @@ def test_the_course_modules_are_imported_before_the_first_cell(fork_kernels, tmp
     assert len(files) > 50 and loaded == f"{files}\n"
 
 
+def test_a_forked_kernel_imports_nothing_as_it_starts(fork_kernels, tmp_path):
+    """What ipykernel imports to start a kernel was imported once in the fork server
+    (forkserver.PRELOAD): the modules a forked kernel has at its first cell, less those whose
+    files the server had imported (its ready line's ``code``), are what the kernel's own start
+    imported. Before, that was about 170 modules, debugpy's debugger most of them."""
+    async def main():
+        km, kc = await start(tmp_path)
+        assert isinstance(km.provisioner.process, fp.ForkedProcess)
+        _, text = await run(kc, "import sys\nfor m in list(sys.modules.values()):\n"
+                                "    f = getattr(m, '__file__', None)\n"
+                                "    if isinstance(f, str): print(m.__name__, f)")
+        await stop(km, kc)
+        return text
+
+    text = asyncio.run(main())
+    imported_before_the_fork = set(fp.fork_server().code)
+    rows = [line.split(" ", 1) for line in text.splitlines()]
+    assert len(rows) > 500  # the kernel listed its modules
+    assert [name for name, file in rows
+            if os.path.abspath(file) not in imported_before_the_fork] == []
+
+
 def test_the_control_socket_is_private_and_not_tcp(fork_kernels, tmp_path):
     server = fp.fork_server()
     folder = os.stat(server.folder)

@@ -44,6 +44,16 @@ from collections.abc import MutableMapping
 # themselves; what they read from the environment while importing is recorded and compared.
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.comm",
+    # What ipykernel imports as a kernel starts, whatever the page: above all debugpy's
+    # debugger (ipykernel makes a Debugger in every kernel when debugpy is installed), about
+    # 150 modules and 80 ms of CPU in each kernel (issue 16). Its import also sets Python's
+    # breakpoint hook, which a forked kernel inherits as it would have set it, and puts
+    # PYDEVD_USE_FRAME_EVAL=NO in this server's environment when it is not set: a forked kernel
+    # has the launch's environment, so only a debugger attached to a process the kernel starts
+    # could tell.
+    "ipykernel_launcher", "ipykernel.debugger", "IPython.core.completerlib",
+    "IPython.core.debugger", "IPython.core.logger", "IPython.core.oinspect",
+    "IPython.extensions.storemagic", "psutil", "tornado.platform.asyncio",
     "comm", "ipywidgets", "pydantic", "jinja2", "IPython.display",
     "npkit.course.binding", "npkit.course.training.conclusions", "npkit.course.training.quiz",
     "npkit.course.widgets.base", "npkit.course.widgets.scenario_lab",
