@@ -278,6 +278,10 @@ def table(results: dict) -> str:
                      f"kernels, the room's arrival and refill included ({w['peak_kernels']} "
                      f"kernels at the peak; {w['before_kernels']} before the room, "
                      f"{_fmt(w['before_mb'], 'MB')})")
+            if w.get("refilled_pss_mb") is not None:
+                label += (f", as a sum of resident sizes, which counts a page the kernels "
+                          f"share once in each; once refilled they use "
+                          f"{_fmt(w['refilled_pss_mb'], 'MB')} together (PSS)")
         target = "—" if t.limit is None else f"≤ {_fmt(t.limit, t.unit)}"
         if t.errors_key:
             target += ", 0 errors"

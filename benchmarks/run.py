@@ -286,12 +286,15 @@ async def workshop_room_part(n: int, tmp: Path, log) -> dict:
            "before_mb": x["start_rss_mb"], "before_kernels": kernels("start_processes"),
            "peak_mb": x["peak_rss_mb"], "peak_kernels": kernels("peak_processes"),
            "refilled_mb": x["end_rss_mb"], "refilled_kernels": kernels("end_processes"),
+           # resident sizes count every page a forked kernel shares once per kernel; PSS
+           # splits a shared page between the processes that share it: what they use together
+           "refilled_pss_mb": x.get("end_pss_mb"),
            "server_s": x["server_s"], "errors": x["errors"], "refill_s": x["refill_s"],
            "load_average": x["load_average"]}
     log(f"  ready after {x['server_s']} s, errors {x['errors']}; memory before the room "
         f"{out['before_mb']:.0f} MB ({out['before_kernels']} kernels), peak {out['peak_mb']:.0f}"
         f" MB ({out['peak_kernels']} kernels), pool refilled {out['refilled_mb']:.0f} MB "
-        f"({out['refilled_kernels']} kernels)")
+        f"({out['refilled_kernels']} kernels; PSS {out['refilled_pss_mb']} MB)")
     return out
 
 
@@ -415,6 +418,7 @@ def headline(results: dict) -> dict:
         "trainer_refresh_ms": results.get("trainer_refresh", {}).get("median_ms"),
         **room_figures(results.get("rooms", {})),
         "room_peak_memory_mb": (results.get("workshop_room") or {}).get("peak_mb"),
+        "room_refilled_pss_mb": (results.get("workshop_room") or {}).get("refilled_pss_mb"),
         **bytes_figures(results.get("bytes", {})),
         "widget_models": {nb: w.get("models") for nb, w in widgets.items()},
         "widget_state_bytes": {nb: w.get("state_bytes") for nb, w in widgets.items()},

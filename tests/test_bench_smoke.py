@@ -23,7 +23,8 @@ HEADLINE = ("first_render_ratio", "first_render_ratio_max", "toggle_p50_ms", "to
             "module_kernel_rss_mb", "assess_all_ms", "import_ms", "lab_edit_ms",
             "trainer_refresh_ms", "room_server_s", "room_cpu_s_per_trainee", "room_ratio",
             "room_ratio_twin_to_floor", "room_ratio_lab_to_twin", "room_default_twin_ratio",
-            "room_default_lab_to_twin", "room_peak_memory_mb", "bytes_first_module",
+            "room_default_lab_to_twin", "room_peak_memory_mb", "room_refilled_pss_mb",
+            "bytes_first_module",
             "bytes_next_module", "widget_models", "widget_state_bytes", "load_average")
 MACHINE = ("cores", "memory_mb", "python", "versions", "chromium", "git_commit", "date")
 
@@ -229,7 +230,8 @@ def full_results() -> dict:
         "twin": {"models": 100, "rebuilt_models": 100, "problems": []},
         "workshop_room": {"room": 30, "page": "00_start_here.ipynb", "peak_mb": 2600.0,
                           "peak_kernels": 38, "before_mb": 2500.0, "before_kernels": 37,
-                          "refilled_mb": 2550.0, "refilled_kernels": 38},
+                          "refilled_mb": 2550.0, "refilled_kernels": 38,
+                          "refilled_pss_mb": 1234.4},
         "bytes": {"through": "nginx", "pages": [
             {"notebook": nb, "bytes": 1_400_000 if i == 0 else 60_000 + i, "requests": 99,
              "from_cache": 0 if i == 0 else 95, "websocket_bytes": 10_000,
@@ -291,6 +293,9 @@ def test_headline_has_every_key_the_issue_names():
             "0.50 / 0.50 / — |") in md
     assert "rebuilt with ipywidgets alone | 100 of 100, faithful |" in md
     assert "ROOM=30: peak memory" in md and "| 2,600 MB |" in md
+    # the same room's memory with shared pages counted once (PSS), beside the resident sum
+    assert h["room_refilled_pss_mb"] == 1234.4
+    assert "once refilled they use 1,234 MB together (PSS)" in md
     assert "| 07 Check yourself | 1.07× |" in md
     assert "| 57 | 40 KB | 8 KB |" in md  # module 7's widget models, state, deflated
 
