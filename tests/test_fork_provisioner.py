@@ -69,6 +69,18 @@ async def stop(km, kc) -> None:
     await km.shutdown_kernel()
 
 
+def printed_by_a_forked_kernel(cwd, code: str, **env) -> str:
+    """What ``code`` prints in a new kernel, forked, started in ``cwd`` with ``env`` added."""
+    async def main():
+        km, kc = await start(cwd, **env)
+        assert isinstance(km.provisioner.process, fp.ForkedProcess)
+        _, text = await run(kc, code)
+        await stop(km, kc)
+        return text
+
+    return asyncio.run(main())
+
+
 def test_a_forked_kernel_runs_code_and_leaves_no_process(fork_kernels, tmp_path):
     async def main():
         km, kc = await start(tmp_path)
@@ -126,16 +138,10 @@ def test_the_kernel_has_the_launch_environment_and_folder(fork_kernels, tmp_path
     folder = tmp_path / "a notebook's folder"
     folder.mkdir()
 
-    async def main():
-        km, kc = await start(folder, NPKIT_FORK_TEST="from the launch")
-        assert isinstance(km.provisioner.process, fp.ForkedProcess)
-        _, text = await run(kc, "import os\nprint(os.getcwd())\n"
-                                "print(os.environ['NPKIT_FORK_TEST'])\n"
-                                "print(os.environ['JPY_PARENT_PID'])")
-        await stop(km, kc)
-        return text
-
-    cwd, value, parent = asyncio.run(main()).splitlines()
+    cwd, value, parent = printed_by_a_forked_kernel(
+        folder, "import os\nprint(os.getcwd())\nprint(os.environ['NPKIT_FORK_TEST'])\n"
+                "print(os.environ['JPY_PARENT_PID'])",
+        NPKIT_FORK_TEST="from the launch").splitlines()
     assert cwd == str(folder) and value == "from the launch"
     assert parent == str(os.getpid())  # as jupyter_client's own launch sets it
 
@@ -166,16 +172,10 @@ def test_a_forked_kernel_imports_nothing_as_it_starts(fork_kernels, tmp_path):
     (forkserver.PRELOAD): the modules a forked kernel has at its first cell, less those whose
     files the server had imported (its ready line's ``code``), are what the kernel's own start
     imported. Before, that was about 170 modules, debugpy's debugger most of them."""
-    async def main():
-        km, kc = await start(tmp_path)
-        assert isinstance(km.provisioner.process, fp.ForkedProcess)
-        _, text = await run(kc, "import sys\nfor m in list(sys.modules.values()):\n"
-                                "    f = getattr(m, '__file__', None)\n"
-                                "    if isinstance(f, str): print(m.__name__, f)")
-        await stop(km, kc)
-        return text
-
-    text = asyncio.run(main())
+    text = printed_by_a_forked_kernel(
+        tmp_path, "import sys\nfor m in list(sys.modules.values()):\n"
+                  "    f = getattr(m, '__file__', None)\n"
+                  "    if isinstance(f, str): print(m.__name__, f)")
     imported_before_the_fork = set(fp.fork_server().code)
     rows = [line.split(" ", 1) for line in text.splitlines()]
     assert len(rows) > 500  # the kernel listed its modules
