@@ -183,6 +183,16 @@ def test_a_forked_kernel_imports_nothing_as_it_starts(fork_kernels, tmp_path):
             if os.path.abspath(file) not in imported_before_the_fork] == []
 
 
+def test_the_fork_server_starts_without_a_word_on_stderr(tmp_path):
+    """The fork server's stderr is the course server's log, which a trainer reads: its start
+    adds nothing to it (debugpy, which it imports for every kernel, warned there about frozen
+    modules). Its stdin closed at once, it says it is ready and ends."""
+    done = subprocess.run(fp.server_command(str(tmp_path)), input="", capture_output=True,
+                          text=True, timeout=TIMEOUT, cwd=tmp_path)
+    assert done.stdout.startswith('{"ready": true') and done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
 def test_the_control_socket_is_private_and_not_tcp(fork_kernels, tmp_path):
     server = fp.fork_server()
     folder = os.stat(server.folder)
