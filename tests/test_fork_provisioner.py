@@ -81,6 +81,20 @@ def printed_by_a_forked_kernel(cwd, code: str, **env) -> str:
     return asyncio.run(main())
 
 
+# Code for a kernel: every module it holds, with its file
+LIST_MODULES = ("import sys\nfor m in list(sys.modules.values()):\n"
+                "    f = getattr(m, '__file__', None)\n"
+                "    if isinstance(f, str): print(m.__name__, f)")
+
+
+def not_imported_by_the_fork_server(listed: str) -> list[str]:
+    """The modules in LIST_MODULES' output whose files the fork server had not imported (its
+    ready line's ``code``): those the kernel imported for itself, after the fork."""
+    before_the_fork = set(fp.fork_server().code)
+    return sorted(name for name, file in (line.split(" ", 1) for line in listed.splitlines())
+                  if os.path.abspath(file) not in before_the_fork)
+
+
 def test_a_forked_kernel_runs_code_and_leaves_no_process(fork_kernels, tmp_path):
     async def main():
         km, kc = await start(tmp_path)
@@ -172,15 +186,46 @@ def test_a_forked_kernel_imports_nothing_as_it_starts(fork_kernels, tmp_path):
     (forkserver.PRELOAD): the modules a forked kernel has at its first cell, less those whose
     files the server had imported (its ready line's ``code``), are what the kernel's own start
     imported. Before, that was about 170 modules, debugpy's debugger most of them."""
-    text = printed_by_a_forked_kernel(
-        tmp_path, "import sys\nfor m in list(sys.modules.values()):\n"
-                  "    f = getattr(m, '__file__', None)\n"
-                  "    if isinstance(f, str): print(m.__name__, f)")
-    imported_before_the_fork = set(fp.fork_server().code)
-    rows = [line.split(" ", 1) for line in text.splitlines()]
-    assert len(rows) > 500  # the kernel listed its modules
-    assert [name for name, file in rows
-            if os.path.abspath(file) not in imported_before_the_fork] == []
+    listed = printed_by_a_forked_kernel(tmp_path, LIST_MODULES)
+    assert len(listed.splitlines()) > 500  # the kernel listed its modules
+    assert not_imported_by_the_fork_server(listed) == []
+
+
+# Not preloaded, on purpose (forkserver.PRELOAD): the trainer's page, one kernel a workshop,
+# imports pandas and numpy, whose global random state forked kernels would share.
+NOT_PRELOADED_PAGES = ("09_workshop_trainer.py",)
+
+
+def test_no_page_imports_a_module_the_fork_server_had_not(fork_kernels):
+    """Every course page's cells, run in a forked kernel as Voila runs them (no learner),
+    import nothing the fork server had not imported: what a page imported for itself, every
+    trainee's kernel would import again (issue 16). Each page runs twice and the second run is
+    judged: a page's first run may fill npkit's shared cache (npkit.datacache) and read the
+    YAML behind it, as the first kernel of a course does, once."""
+    import jupytext
+
+    pages = [p for p in sorted((Path(__file__).parents[1] / "notebooks").glob("[0-9][0-9]_*.py"))
+             if p.name not in NOT_PRELOADED_PAGES]
+
+    async def own_modules(page: Path) -> list[str]:
+        km, kc = await start(page.parent, VOILA_KERNEL_ID="fork-test", QUERY_STRING="")
+        assert isinstance(km.provisioner.process, fp.ForkedProcess)
+        for cell in jupytext.read(page).cells:
+            if cell.cell_type == "code":
+                await kc.execute_interactive(cell.source, timeout=TIMEOUT, store_history=False,
+                                             output_hook=lambda m: None)
+        _, listed = await run(kc, LIST_MODULES)
+        await stop(km, kc)
+        return not_imported_by_the_fork_server(listed)
+
+    async def main():
+        for page in pages:
+            await own_modules(page)  # fills the shared cache, if it was empty
+        return {page.name: await own_modules(page) for page in pages}
+
+    found = asyncio.run(main())
+    assert len(found) >= 9  # modules 0-7 and the join page
+    assert {page: own for page, own in found.items() if own} == {}
 
 
 def test_the_fork_server_starts_without_a_word_on_stderr(tmp_path):
