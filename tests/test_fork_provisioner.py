@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from importlib.util import find_spec
 from pathlib import Path
@@ -47,7 +49,12 @@ def fork_kernels():
 
 
 async def start(cwd, **env) -> tuple[AsyncKernelManager, object]:
-    km = AsyncKernelManager(kernel_name="python3")
+    # ipc, as the course server's kernels (voila.json): over TCP, a port jupyter_client found
+    # free could be taken by another test's process before the kernel bound it ("Address
+    # already in use", seen once in CI with both pytest workers starting kernels). The
+    # sockets' path is absolute: the kernel runs in ``cwd``, this process elsewhere.
+    km = AsyncKernelManager(kernel_name="python3", transport="ipc",
+                            ip=os.path.join(tempfile.mkdtemp(prefix="npk-ipc-"), "kernel"))
     await km.start_kernel(cwd=str(cwd), env={**os.environ, **env})
     kc = km.client()
     kc.start_channels()
@@ -67,6 +74,7 @@ async def run(kc, code: str) -> tuple[dict, str]:
 async def stop(km, kc) -> None:
     kc.stop_channels()
     await km.shutdown_kernel()
+    shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)  # start's folder for the sockets
 
 
 def printed_by_a_forked_kernel(cwd, code: str, **env) -> str:
@@ -259,6 +267,7 @@ def test_a_dead_fork_server_is_started_again_and_its_kernels_end(fork_kernels, t
         orphan_alive = await km.is_alive()
         kc.stop_channels()
         await km.shutdown_kernel(now=True)
+        shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)
         km2, kc2 = await start(tmp_path)
         forked = isinstance(km2.provisioner.process, fp.ForkedProcess)
         _, text = await run(kc2, "print('again')")
