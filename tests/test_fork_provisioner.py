@@ -71,9 +71,9 @@ async def run(kc, code: str) -> tuple[dict, str]:
     return reply["content"], "".join(out)
 
 
-async def stop(km, kc) -> None:
+async def stop(km, kc, *, now: bool = False) -> None:
     kc.stop_channels()
-    await km.shutdown_kernel()
+    await km.shutdown_kernel(now=now)
     shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)  # start's folder for the sockets
 
 
@@ -265,9 +265,7 @@ def test_a_dead_fork_server_is_started_again_and_its_kernels_end(fork_kernels, t
         while await km.is_alive() and time.monotonic() < deadline:
             await asyncio.sleep(0.2)  # polling interval; the condition is the kernel's end
         orphan_alive = await km.is_alive()
-        kc.stop_channels()
-        await km.shutdown_kernel(now=True)
-        shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)
+        await stop(km, kc, now=True)
         km2, kc2 = await start(tmp_path)
         forked = isinstance(km2.provisioner.process, fp.ForkedProcess)
         _, text = await run(kc2, "print('again')")
