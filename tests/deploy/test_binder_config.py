@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import sys
 import tomllib
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -36,7 +37,12 @@ def configure():
 
 @pytest.fixture(scope="module")
 def check():
-    return load(ROOT / "tools" / "binder_check.py")
+    # binder_check imports kernel_probe from beside it, as it does when run as a script.
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        return load(ROOT / "tools" / "binder_check.py")
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
 
 
 def test_the_proxy_runs_the_launchers_command(configure):
@@ -94,3 +100,17 @@ def test_readme_badges_open_what_binder_check_proves(check):
     assert all(urlsplit(b).path == "/v2/gh/npkit/npkit/HEAD" for b in badges)
     assert (ROOT / "notebooks" / check.LAB_PATH.removeprefix("lab/tree/notebooks/")) \
         .with_suffix(".py").is_file()
+
+
+def test_a_failed_lane_reports_the_kernels_error_cut_from_its_tail(check):
+    """A kernel that dies prints its error long before nbclient's traceback ends the lane's
+    stderr; the failure message keeps it (a CI run's message had lost it)."""
+    kernel = "zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:41234')"
+    stderr = "\n".join(["[NbConvertApp] Converting notebook 01.ipynb", kernel,
+                        *(f'  File "nbclient/client.py", line {n}' for n in range(400)),
+                        "RuntimeError: Kernel died before replying to kernel_info"])
+    message = check.cause_and_tail(stderr)
+    assert kernel in message
+    assert message.endswith("RuntimeError: Kernel died before replying to kernel_info")
+    assert "Converting notebook" not in message and len(message) < len(stderr)
+    assert check.cause_and_tail("short") == "short"
