@@ -35,6 +35,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -149,11 +150,20 @@ def execute_notebooks(env: dict[str, str]) -> None:
     started = time.monotonic()
 
     def lane(batch: list[Path]) -> tuple[int, str]:
+        # The kernels over Unix sockets, each lane's in a folder of its own, as the course
+        # server's (voila.json): over TCP, a port found free for one lane's kernel can be taken
+        # by the other's before the kernel binds it, and the kernel dies ("Kernel died before
+        # replying to kernel_info" failed a CI run here; tests/kernel_support.py says more).
+        sockets = tempfile.mkdtemp(prefix="npk-ipc-")
         cmd = [str(VENV / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute",
                f"--ExecutePreprocessor.timeout={CELL_TIMEOUT}", "--output-dir", str(out),
+               "--KernelManager.transport=ipc", f"--KernelManager.ip={sockets}/kernel",
                *map(str, batch)]
-        r = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                           capture_output=True, text=True)
+        try:
+            r = subprocess.run(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                               capture_output=True, text=True)
+        finally:
+            shutil.rmtree(sockets, ignore_errors=True)
         return r.returncode, r.stderr
 
     with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
@@ -161,8 +171,18 @@ def execute_notebooks(env: dict[str, str]) -> None:
     failed = [err for code, err in results if code]
     if failed:
         raise CheckFailed("a notebook failed in the Binder environment:\n"
-                          + "\n".join(e[-4000:] for e in failed))
+                          + "\n".join(map(cause_and_tail, failed)))
     say(f"{len(notebooks)} notebooks executed: {time.monotonic() - started:.0f} s")
+
+
+def cause_and_tail(stderr: str, tail: int = 4000) -> str:
+    """A failed lane's stderr, shortened: its end (nbclient's traceback) and, before it, the
+    lines that name an error, which a dying kernel prints well before that end."""
+    if len(stderr) <= tail:
+        return stderr
+    head = stderr[:-tail].splitlines()
+    causes = [line for line in head if re.search(r"Error\b|Exception\b|died", line)][-20:]
+    return "\n".join([*causes, "[...]", stderr[-tail:]])
 
 
 def free_port() -> int:
