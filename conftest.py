@@ -3,9 +3,35 @@ notebooks/*.ipynb (tests/conftest.py holds the tests' own fixtures)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+from pathlib import Path
 
 import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """nbval's kernels (make unit: every notebook, beside the other worker's tests) over Unix
+    sockets, as every kernel the tests start (tests/kernel_support.py says why). nbval makes
+    its manager from the name ``KernelManager`` in its module, on no configuration of ours."""
+    if not config.pluginmanager.hasplugin("nbval"):
+        return
+    import nbval.kernel
+
+    nbval.kernel.KernelManager = _kernel_support().IpcKernelManager
+
+
+def _kernel_support():
+    """tests/kernel_support.py, as the tests import it, also when only notebooks are collected
+    (tests/ is then not on sys.path)."""
+    if "kernel_support" not in sys.modules:
+        path = Path(__file__).resolve().parent / "tests" / "kernel_support.py"
+        spec = importlib.util.spec_from_file_location("kernel_support", path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["kernel_support"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["kernel_support"]
 
 
 @pytest.hookimpl(trylast=True)

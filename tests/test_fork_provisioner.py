@@ -9,11 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import shutil
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from importlib.util import find_spec
 from pathlib import Path
@@ -24,8 +22,8 @@ import pytest
 if not sys.platform.startswith("linux"):
     pytest.skip("the fork server needs Linux (fork, pidfds)", allow_module_level=True)
 
-from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from jupyter_client.provisioning import KernelProvisionerFactory  # noqa: E402
+from kernel_support import IpcAsyncKernelManager  # noqa: E402
 
 from npkit.course import fork_provisioner as fp  # noqa: E402
 
@@ -48,13 +46,8 @@ def fork_kernels():
     fp._warned.clear()
 
 
-async def start(cwd, **env) -> tuple[AsyncKernelManager, object]:
-    # ipc, as the course server's kernels (voila.json): over TCP, a port jupyter_client found
-    # free could be taken by another test's process before the kernel bound it ("Address
-    # already in use", seen once in CI with both pytest workers starting kernels). The
-    # sockets' path is absolute: the kernel runs in ``cwd``, this process elsewhere.
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc",
-                            ip=os.path.join(tempfile.mkdtemp(prefix="npk-ipc-"), "kernel"))
+async def start(cwd, **env) -> tuple[IpcAsyncKernelManager, object]:
+    km = IpcAsyncKernelManager(kernel_name="python3")  # not TCP: kernel_support says why
     await km.start_kernel(cwd=str(cwd), env={**os.environ, **env})
     kc = km.client()
     kc.start_channels()
@@ -73,8 +66,7 @@ async def run(kc, code: str) -> tuple[dict, str]:
 
 async def stop(km, kc, *, now: bool = False) -> None:
     kc.stop_channels()
-    await km.shutdown_kernel(now=now)
-    shutil.rmtree(os.path.dirname(km.ip), ignore_errors=True)  # start's folder for the sockets
+    await km.shutdown_kernel(now=now)  # which removes the sockets' folder
 
 
 def printed_by_a_forked_kernel(cwd, code: str, **env) -> str:

@@ -31,12 +31,16 @@ TIMEOUT = 60
 
 @pytest.fixture
 def page_kernel():
-    from jupyter_client.manager import start_new_kernel
+    from kernel_support import IpcKernelManager  # not TCP: its docstring says why
 
     env = {**os.environ, "VOILA_KERNEL_ID": f"test-{uuid.uuid4().hex[:8]}"}
     env.pop("NPKIT_WIDGET_OPEN_MESSAGES", None)
-    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=TIMEOUT, env=env)
+    km = IpcKernelManager(kernel_name="python3")
+    km.start_kernel(env=env)
+    kc = km.client()
+    kc.start_channels()
     try:
+        kc.wait_for_ready(timeout=TIMEOUT)
         yield kc
     finally:
         kc.stop_channels()
