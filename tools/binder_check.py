@@ -11,7 +11,7 @@
    notebooks and the proxy configuration, which postBuild also writes, are brought up to date
    from the current sources.
 2. Every built notebook is executed in that environment (``jupyter nbconvert --execute``, two
-   at a time); an error in any cell fails the check.
+   at a time, the kernels over Unix sockets); an error in any cell fails the check.
 3. The Binder links in README.md are opened on a Jupyter server started from that environment
    under a Binder-like base URL: ``<base>/npkit/`` (the course, through jupyter-server-proxy)
    must show the landing page with the module catalogue, module 0 must render through it with
