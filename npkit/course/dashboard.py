@@ -42,6 +42,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from npkit.course import kernel_sockets
 from npkit.i18n import LANGUAGES as LANGUAGES_CHOICE
 from npkit.paths import course_notebooks
 
@@ -574,6 +575,24 @@ def run_voila(argv: Sequence[str]) -> int:
         def _config_file_paths_default(self):
             return config_file_paths()
 
+        @default("connection_dir_root")
+        def _connection_dir_root_default(self):
+            # Voila's own choice, unless a kernel's socket would not fit under it (macOS)
+            return kernel_sockets.connection_dir_root() or super()._default_connection_dir()
+
+        def kernels_over_sockets_that_fit(self):
+            """Kernels over TCP when their Unix sockets would not fit under the connection
+            folder (no short temporary folder, or a long ``Voila.connection_dir_root``
+            given): slower to be safe from port races, but alive."""
+            if (self.config.KernelManager.get("transport") == "ipc"
+                    and not kernel_sockets.fits(self.connection_dir_root)):
+                self.log.warning(
+                    "npkit: the kernels talk over TCP: their Unix sockets would not fit under "
+                    "%s (a socket's path has at most %d bytes); TMPDIR set to a short folder "
+                    "keeps them", self.connection_dir_root,
+                    kernel_sockets.socket_path_max())
+                self.config.KernelManager.transport = "tcp"
+
         def init_handlers(self):
             from jupyter_server.utils import url_path_join
 
@@ -614,6 +633,7 @@ def run_voila(argv: Sequence[str]) -> int:
             return settings
 
         def start(self):
+            self.kernels_over_sockets_that_fit()
             started = time.monotonic()
             url = f"http://{self.ip}:{self.port}{self.base_url}"
             loop = tornado.ioloop.IOLoop.current()
