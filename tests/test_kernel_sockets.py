@@ -63,8 +63,13 @@ def test_under_a_long_temporary_folder_the_course_kernels_sockets_go_where_they_
     Voila makes under ``connection_dir_root``) answers; under the long folder it would die."""
     from dashboard_support import course_app
     from jupyter_client.manager import KernelManager
+    from jupyter_client.provisioning import KernelProvisionerFactory
 
-    app = course_app(monkeypatch, dashboard.voila_command(tmp_path))
+    # A plain kernel: the sockets are the same when forked, and a fork server started here
+    # would outlive the test (the factory is one per process, whatever the app's switch).
+    monkeypatch.setattr(KernelProvisionerFactory.instance(), "default_provisioner_name",
+                        "local-provisioner")
+    app = course_app(monkeypatch, dashboard.voila_command(tmp_path, fork_kernels=False))
     root = app.connection_dir_root
     assert root != long_tmpdir and kernel_sockets.fits(root)
     assert not kernel_sockets.fits(long_tmpdir)  # what Voila alone would have taken
@@ -75,6 +80,7 @@ def test_under_a_long_temporary_folder_the_course_kernels_sockets_go_where_they_
     assert km.transport == "ipc"
     try:
         km.start_kernel()
+        assert type(km.provisioner.process).__name__ == "Popen"  # not forked: see above
         kc = km.client()
         kc.start_channels()
         try:
