@@ -34,7 +34,8 @@ from the fork, so the imports the server did once are not in any kernel's figure
 own CPU (paid once per course server) is printed beside the table (``fork_server_cpu_s`` in the
 JSON). ``--plain`` (or ``--no-fork``, or ``NPKIT_FORK_KERNELS=0``) starts each as a fresh
 ``python -m ipykernel_launcher`` (``npkit course --no-fork-kernels``); ``--fork`` forks them
-whatever the variable says. The JSON's ``fork_kernels`` says which.
+whatever the variable says. The JSON's ``fork_kernels`` says which. Either way the kernel
+talks over Unix sockets, as the course's kernels do (``voila.json``).
 
 The scenario lab's widget twin (benchmarks/twin.py: the lab's widget models rebuilt with
 ipywidgets alone, made from a run of the lab first) is measured beside the pages, so that the
@@ -48,6 +49,7 @@ import argparse
 import compileall
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -113,15 +115,20 @@ def sample(notebook: Path, profile: Path | None = None, keep: bool = False) -> d
     """One fresh kernel running ``notebook``: its CPU, widget models and state bytes. With
     ``keep``, also the ``update_states`` reply (``reply``) and, for each code cell, the widget
     models it opened and the ones it displayed (``cells``): what benchmarks.twin rebuilds."""
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.manager import KernelManager
 
     env = {**os.environ, "VOILA_KERNEL_ID": f"bench-{uuid.uuid4().hex[:8]}", "QUERY_STRING": ""}
     env.pop("VOILA_PREHEAT", None)
     if keep:  # benchmarks.twin learns from the comm_open messages which cell made which model
         env["NPKIT_WIDGET_OPEN_MESSAGES"] = "1"
-    km, kc = start_new_kernel(kernel_name="python3", startup_timeout=TIMEOUT, env=env,
-                              cwd=str(notebook.parent))
+    # Over Unix sockets, as the course's kernels (voila.json), in a folder of their own
+    sockets = tempfile.mkdtemp(prefix="npk-ipc-")
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "k"))
+    km.start_kernel(env=env, cwd=str(notebook.parent))
+    kc = km.client()
+    kc.start_channels()
     try:
+        kc.wait_for_ready(timeout=TIMEOUT)
         pid = km.provisioner.process.pid
         start = cpu_seconds(pid)
         cells = _code_cells(notebook)
@@ -157,6 +164,7 @@ def sample(notebook: Path, profile: Path | None = None, keep: bool = False) -> d
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+        shutil.rmtree(sockets, ignore_errors=True)
 
 
 def _kinds(states: dict) -> dict:
