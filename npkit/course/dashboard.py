@@ -583,7 +583,7 @@ def run_voila(argv: Sequence[str]) -> int:
         def kernels_over_sockets_that_fit(self):
             """Kernels over TCP when their Unix sockets would not fit under the connection
             folder (no short temporary folder, or a long ``Voila.connection_dir_root``
-            given): slower to be safe from port races, but alive."""
+            given): open again to the port race Unix sockets avoid, but alive."""
             if (self.config.KernelManager.get("transport") == "ipc"
                     and not kernel_sockets.fits(self.connection_dir_root)):
                 self.log.warning(
