@@ -4,10 +4,11 @@
 Over TCP, jupyter_client finds free ports, writes them down and lets them go; the kernel binds
 them a second later, once it has imported what it needs. A port is the machine's to hand out
 again meanwhile, to another test's kernel or to any connection a browser test opens, and the
-kernel then dies on "Address already in use". CI met it with two pytest workers starting
-kernels at once (2026-12-05), and a kernel died before it answered in the Binder check's two
-lanes of notebooks (2026-12-06; its own error was cut from the log): tools/binder_check.py
-passes the same two settings on nbconvert's command line.
+kernel then dies on "Address already in use". CI met it with two pytest workers
+starting kernels at once (ci58, 2026-12-06), and a kernel died before it answered in the
+Binder check's two lanes of notebooks (the project's CI, 2026-12-06; its own error was cut
+from the log): tools/binder_check.py passes the same two settings on nbconvert's
+command line.
 
 Each manager gets a folder of its own for its sockets, with a short absolute path: a Unix
 socket's path is limited to about 100 bytes, and the kernel may run in another folder.
