@@ -33,9 +33,11 @@ from npkit.course.training.modules import MODULES
 from npkit.render.pdf import CHROMIUM_ARGS as CHROMIUM_ARGS  # the one list (conftest, benchmarks)
 
 try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 except ImportError:  # conftest skips (or fails on CI) before any test runs
     expect = None
+    PlaywrightTimeout = TimeoutError
 else:
     expect.set_options(timeout=60_000)  # a loaded machine: wait for conditions, generously
 
@@ -349,15 +351,29 @@ def step_count(page) -> int:
     return page.locator(".npk-steps a[data-npk-step-link]").count()
 
 
+STEP_ON_SHOW = """(n) => {
+    const a = document.querySelector(`.npk-steps [data-npk-step-link="${n}"]`);
+    return a && a.getAttribute('aria-current') === 'step'
+        && [...document.querySelectorAll(`[data-npk-step="${n}"]`)].every(e => !e.hidden); }"""
+STEPS_STATE = """() => ({current: [...document.querySelectorAll('.npk-steps [aria-current]')]
+        .map(a => a.textContent), hash: location.hash, focused: document.activeElement
+        && document.activeElement.outerHTML.slice(0, 120),
+    hidden: [...document.querySelectorAll('[data-npk-step]')].filter(e => e.hidden)
+        .map(e => e.getAttribute('data-npk-step'))})"""
+
+
 def go_to_step(page, n: int) -> None:
-    """Press step ``n``'s link in the steps nav and wait until the step is on show."""
+    """Activate step ``n``'s link in the steps nav from the keyboard and wait until the step
+    is on show. By keyboard: a mouse click lands where the link was when Playwright last
+    measured it, and a page still drawing its widgets moves the nav (ci64 pressed a step link
+    as module 4 opened, and the step was never shown: most likely the click hit something
+    else). test_browser_steps.py presses the links with the mouse."""
     nav = page.get_by_role("navigation", name=STEPS_NAV)
-    nav.get_by_role("link", name=re.compile(rf"^{n}\. ")).click()
-    page.wait_for_function(
-        """(n) => { const a = document.querySelector(`.npk-steps [data-npk-step-link="${n}"]`);
-            return a && a.getAttribute('aria-current') === 'step'
-                && [...document.querySelectorAll(`[data-npk-step="${n}"]`)]
-                    .every(e => !e.hidden); }""", arg=n)
+    nav.get_by_role("link", name=re.compile(rf"^{n}\. ")).press("Enter")
+    try:
+        page.wait_for_function(STEP_ON_SHOW, arg=n)
+    except PlaywrightTimeout as exc:  # say what the page showed instead
+        raise AssertionError(f"step {n} is not on show: {page.evaluate(STEPS_STATE)}") from exc
 
 
 def open_step_of(page, locator) -> None:
