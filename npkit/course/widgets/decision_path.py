@@ -187,6 +187,10 @@ class DecisionPath(Stateful):
         question = qz.stop_question(case, self.assessment)
         fb = qz.grade(question, self.answer.value)
         stop = should_stop(self.assessment)
+        views = walk(self.assessment, lang=i18n.current())
+        # Saved before drawn: a learner who leaves as the verdict appears keeps the check.
+        self.checked = True
+        self._changed()
         self._reveal += 1
         self.result.value = ui.value("decision/result.html.j2", fb=fb,
                                      word=STATUS_WORDS[fb.status],
@@ -194,11 +198,8 @@ class DecisionPath(Stateful):
                                          question.answer, question.answer_label), stop=stop,
                                      reveal=self._reveal, notes=case_notes("stop", case.id),
                                      lesson=case.lesson)
-        views = walk(self.assessment, lang=i18n.current())
         self.stages.value = ui.value("decision/stages.html.j2", views=views,
                                      stop=stop, summary=walk_summary(stop))
-        self.checked = True
-        self._changed()
 
 
 class _Empty:
@@ -271,9 +272,9 @@ class WhyPunish(Stateful):
             said = labels.get(given) if isinstance(given, str) else None
             answered += said is not None
             items.append((p, said or no_answer))
+        self.compared = True
+        self._changed()
         self._reveal += 1
         self.output.value = ui.value("decision/discussion.html.j2", items=items,
                                      answered=answered,
                                      reveal=self._reveal)
-        self.compared = True
-        self._changed()

@@ -151,15 +151,17 @@ class DuressChecklist(Stateful):
     def _on_answer(self, _change=None) -> None:
         if self._quiet:
             return
-        if self.result is not None:  # already compared: keep the table in step
-            self._render()
         self._changed()
+        if self.result is not None:  # already compared: keep the table in step
+            self._compare()
+            self._draw()
 
     @ui.guard(N_("Your answers could not be compared with npkit."))
     def _on_compare(self, _button=None) -> None:
         self._reveal += 1
-        self._render()
+        self._compare()
         self._changed()
+        self._draw()
 
     @ui.guard(N_("Your answers could not be cleared."))
     def _on_clear(self, _button=None) -> None:
@@ -197,9 +199,12 @@ class DuressChecklist(Stateful):
             self._assessments[case.id] = assess(case)
         return self._assessments[case.id]
 
-    def _render(self) -> None:
-        result = compare(self._assessment(), self.answers())
-        self.result = result
+    # Saved before drawn: a learner who leaves as the result appears keeps the comparison.
+    def _compare(self) -> None:
+        self.result = compare(self._assessment(), self.answers())
+
+    def _draw(self) -> None:
+        result = self.result
         self.summary.value = ui.value("duress/summary.html.j2", **_summary(result),
                                       reveal=self._reveal)
         self.comparison.value = ui.value("duress/table.html.j2", **_table(result))

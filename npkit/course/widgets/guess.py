@@ -102,18 +102,19 @@ class GuessFirst(Stateful):
             return
         self.guesses[self.key] = self.ticked()
         self.compared.add(self.key)
+        # Saved before drawn: a learner who leaves as the outcomes appear keeps the comparison.
+        self._changed()
         self._reveal += 1
         self._refresh()
-        self._changed()
 
     @ui.guard(N_("Your tick could not be recorded."))
     def _on_tick(self, _change=None) -> None:
         if self._ticking or not self.key:
             return
         self.guesses[self.key] = self.ticked()
+        self._changed()
         if self.key in self.compared:
             self._refresh()  # keep the summary in step (same press: no new scroll)
-        self._changed()
 
     # -- saved state ----------------------------------------------------------------------
 

@@ -382,9 +382,10 @@ class Quiz(Stateful):
     def _on_check(self, _button=None) -> None:
         self._reveal += 1
         self.checked_pages.add(self.page)
+        # Saved before drawn: a learner who leaves as the feedback appears keeps the check.
+        self._changed()
         self._grade_page()
         self._show_score()
-        self._changed()
 
     def _grade_page(self) -> None:
         result = qz.score(self.shown, self.answers())

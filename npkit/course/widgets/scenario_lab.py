@@ -263,10 +263,10 @@ class ScenarioLab(Stateful):
         self.story.value = ui.value("scenario_lab/story.html.j2", case=self.loaded,
                                     show_tags=False)
         self._clear()
+        self._changed()
         self._redraw(fresh=True, announce=_("Loaded {name}.").format(
             name=self.loaded.person.pseudonym))
         self.timings["load_ms"] = (time.perf_counter() - start) * 1000
-        self._changed()
         return True
 
     @_guarded
@@ -286,6 +286,9 @@ class ScenarioLab(Stateful):
             return False
         previous = self.scenario, self.case
         self.scenario, self.case = scenario, case
+        # Saved before drawn: a learner who leaves as the outcomes change keeps the change
+        # (and if they cannot be drawn, the facts kept are saved again).
+        self._changed()
         try:
             self.editor.sync(scenario)  # a list edit (or a crafted message) touches several boxes
             self._clear()
@@ -293,10 +296,10 @@ class ScenarioLab(Stateful):
             self.editor.show_note(field, note_text(self.outcomes.last_changes))
         except Exception:
             self.scenario, self.case = previous  # all or nothing: keep the last good facts
+            self._changed()
             self._try_redraw()
             raise
         self.timings["edit_ms"] = (time.perf_counter() - start) * 1000
-        self._changed()
         return True
 
     def _try_redraw(self) -> None:
@@ -314,8 +317,8 @@ class ScenarioLab(Stateful):
         self.case = build_case(self.loaded, self.scenario)
         self.editor.sync(self.scenario)
         self._clear()
-        self._redraw(announce=_("Reset to the case file."), point=False)
         self._changed()
+        self._redraw(announce=_("Reset to the case file."), point=False)
         return True
 
     @_guarded

@@ -272,19 +272,20 @@ class ElementTagger(Stateful):
     def _on_check(self, _button=None) -> None:
         self._reveal += 1
         self.checked = True
+        # Saved before drawn: a learner who leaves as the feedback appears keeps the check.
+        self._changed()
         self.show.disabled = False
         self.show.tooltip = _("Show the elements the case file gives for every passage")
         self._render_feedback()
-        self._changed()
 
     @ui.guard(N_("The answer could not be shown."))
     def _on_show(self, _button=None) -> None:
         if not self.checked:  # the button is disabled until then; a crafted click is ignored
             return
         self.revealed = True
+        self._changed()
         self._render_feedback()
         self._render_answer()
-        self._changed()
 
     @ui.guard(N_("Your tags could not be cleared."))
     def _on_clear(self, _button=None) -> None:
@@ -387,27 +388,30 @@ class VictimQuestion(Stateful):
                                 .format(name=name))
         self.result = ui.html_widget()
         self._reveal = 0
+        self.revealed = False
         self.reveal.on_click(self._on_reveal)
         self.choice.observe(self._on_choice, names="value")
         self.widget = ui.vbox([self.status, self.story, self.choice, self.reveal, self.result])
 
     @ui.guard(N_("npkit's analysis could not be shown."))
     def _on_choice(self, _change=None) -> None:
-        if self.result.value:
-            self._render()
         self._changed()
+        if self.revealed:
+            self.result.value = self._result_html()
 
     @ui.guard(N_("npkit's analysis could not be shown."))
     def _on_reveal(self, _button=None) -> None:
         self._reveal += 1
-        self._render()
+        shown = self._result_html()
+        self.revealed = True
         self._changed()
+        self.result.value = shown
 
     def get_state(self) -> dict:
         """``choice`` (``victim``, ``not_victim`` or None) and ``revealed``."""
         if self.case is None:
             return {}
-        return {"choice": self.choice.value, "revealed": bool(self.result.value)}
+        return {"choice": self.choice.value, "revealed": self.revealed}
 
     def _apply_state(self, state: dict) -> None:
         if self.case is None:
@@ -419,15 +423,14 @@ class VictimQuestion(Stateful):
         if state.get("revealed") is True:
             self._on_reveal()
 
-    def _render(self) -> None:
+    def _result_html(self) -> str:
         case = self.case
         victim = assess(case, counterfactuals=False).victim
         given = self.choice.value
         verdict = victim_agreement(given, victim.outcome)
         said = dict((v, label) for label, v in self.choice.options).get(given, "")
         period = case.period(case.offence().period)
-        self.result.value = ui.value("tagger/victim_result.html.j2", case=case, said=said,
-                                     verdict=verdict, victim=victim,
-                                     charge=case.offence().charge,
-                                     period=period.label or period.id, reveal=self._reveal,
-                                     notes=case_notes("victim", case.id))
+        return ui.value("tagger/victim_result.html.j2", case=case, said=said,
+                        verdict=verdict, victim=victim, charge=case.offence().charge,
+                        period=period.label or period.id, reveal=self._reveal,
+                        notes=case_notes("victim", case.id))
