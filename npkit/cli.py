@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,8 +133,44 @@ def _relative(path: Path) -> Path:
 # --------------------------------------------------------------------------------- assess
 
 
+CASE_HELP = "one case file, or the id of a case in the case library (e.g. jane)"
+
+
+def case_file(arg: str) -> str:
+    """``arg`` itself, or the library's file for the case of that id when there is no file
+    ``arg`` (``npkit assess jane``: a lecturer names the case, not its path)."""
+    if Path(arg).exists():
+        return arg
+    from npkit.casefile.case import SLUG_PATTERN
+    from npkit.casefile.library import cases_dir
+
+    if not re.fullmatch(SLUG_PATTERN, arg):
+        return arg
+    found = cases_dir() / f"{arg}.yaml"
+    return str(found) if found.is_file() else arg
+
+
+def library_hint(arg: str) -> str | None:
+    """For a case that is neither a file nor in the library: the ids the library has."""
+    from npkit.casefile.case import SLUG_PATTERN
+    from npkit.casefile.library import cases_dir
+
+    if Path(arg).exists() or not re.fullmatch(SLUG_PATTERN, arg):
+        return None
+    ids = sorted(p.stem for p in cases_dir().glob("*.yaml"))
+    return (f"no case {arg!r} in the case library ({cases_dir()}) either; it has: "
+            + (", ".join(ids) or "no case files"))
+
+
+def _print_case_error(exc: Exception, arg: str) -> None:
+    print(exc, file=sys.stderr)
+    hint = library_hint(arg)
+    if hint:
+        print(hint, file=sys.stderr)
+
+
 def _assess_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("case", metavar="CASE.yaml", help="one case file")
+    p.add_argument("case", metavar="CASE", type=case_file, help=CASE_HELP)
     p.add_argument("--format", choices=("json", "text", "md"), default="text")
     p.add_argument("--offence", help="id of the charge to assess (default: the first)")
     p.add_argument("--no-counterfactuals", action="store_true",
@@ -149,7 +186,7 @@ def run_assess(args: argparse.Namespace) -> int:
         case = load_case(args.case)
         result = assess(case, args.offence, counterfactuals=not args.no_counterfactuals)
     except CaseFileError as exc:
-        print(exc, file=sys.stderr)
+        _print_case_error(exc, args.case)
         return 1
     except KeyError as exc:
         print(f"{args.case}: {exc.args[0]}", file=sys.stderr)
@@ -234,7 +271,9 @@ def _handout_args(p: argparse.ArgumentParser) -> None:
     from npkit.i18n import LANGUAGES
     from npkit.render.handout import PAPERS
 
-    p.add_argument("case", metavar="CASE.yaml", help="one case file that asks questions")
+    p.add_argument("case", metavar="CASE", type=case_file,
+                   help="one case file that asks questions, or the id of such a case in the "
+                        "case library (e.g. jane)")
     p.add_argument("--format", choices=("html", "pdf"), default="html",
                    help="html (any browser prints it) or pdf (needs Chromium and the handout "
                    "extra: pip install 'npkit[handout]')")
@@ -256,7 +295,7 @@ def run_handout(args: argparse.Namespace) -> int:
     try:
         case = load_case(args.case)
     except CaseFileError as exc:
-        print(exc, file=sys.stderr)
+        _print_case_error(exc, args.case)
         return 1
     if not case.questions:
         print(_("{file}: questions: the case asks no questions, so it has no handout").format(

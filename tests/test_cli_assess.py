@@ -92,3 +92,35 @@ def test_matrix_still_lists_good_cases_when_one_is_broken(tmp_path, capsys):
 def test_unknown_offence_is_a_clear_error(capsys):
     code, _, err = run(capsys, "assess", str(CASES / "jane.yaml"), "--offence", "nope")
     assert code == 1 and "no offence 'nope'" in err
+
+
+def test_a_case_of_the_library_can_be_named_by_its_id(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("NPKIT_CASES", str(CASES))
+    monkeypatch.chdir(tmp_path)  # no file "jane" here: the id names the library's case
+    by_id = run(capsys, "assess", "jane", "--no-counterfactuals", "--format", "json")
+    by_file = run(capsys, "assess", str(CASES / "jane.yaml"), "--no-counterfactuals",
+                  "--format", "json")
+    assert by_id[0] == 0 and json.loads(by_id[1])["case"]["id"] == "jane"
+    assert by_id == by_file
+
+
+def test_a_file_of_that_name_comes_before_the_library(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("NPKIT_CASES", str(CASES))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "jane").write_text("not: a case\n", encoding="utf-8")
+    code, out, err = run(capsys, "assess", "jane")
+    assert code == 1 and out == "" and err.startswith("jane:")
+
+
+def test_an_unknown_id_lists_the_library(capsys, monkeypatch, tmp_path):
+    library = tmp_path / "library"
+    library.mkdir()
+    for name in ("jane", "john"):
+        shutil.copy(CASES / f"{name}.yaml", library)
+    monkeypatch.setenv("NPKIT_CASES", str(library))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "assess", "janet")
+    assert code == 1 and out == ""
+    assert err.splitlines() == ["janet: no such file",
+                                f"no case 'janet' in the case library ({library}) either; "
+                                "it has: jane, john"]

@@ -217,6 +217,16 @@ def test_cli_writes_both_html_files(tmp_path, capsys, english):
     assert "Decisive reason" not in handout.read_text(encoding="utf-8")
 
 
+def test_cli_takes_a_case_of_the_library_by_its_id(tmp_path, capsys, english, monkeypatch):
+    monkeypatch.setenv("NPKIT_CASES", str(JANE.parent))
+    monkeypatch.chdir(tmp_path)  # no file "jane" here
+    assert main(["handout", "jane", "--out", "by-id"]) == 0
+    assert main(["handout", str(JANE), "--out", "by-file"]) == 0
+    for name in ("jane-handout.html", "jane-answer-key.html"):
+        by_id = (tmp_path / "by-id" / name).read_text(encoding="utf-8")
+        assert by_id == (tmp_path / "by-file" / name).read_text(encoding="utf-8")
+
+
 def test_cli_broken_case_names_file_line_and_field(tmp_path, capsys, english):
     bad = tmp_path / "bad.yaml"
     bad.write_text(JANE.read_text(encoding="utf-8").replace(
