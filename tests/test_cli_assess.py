@@ -124,3 +124,11 @@ def test_an_unknown_id_lists_the_library(capsys, monkeypatch, tmp_path):
     assert err.splitlines() == ["janet: no such file",
                                 f"no case 'janet' in the case library ({library}) either; "
                                 "it has: jane, john"]
+
+
+def test_an_unknown_charge_lists_the_case_s_charges(capsys):
+    code, out, err = run(capsys, "assess", str(CASES / "jane.yaml"), "--offence", "nope",
+                         "--no-counterfactuals")
+    assert code == 1 and out == ""
+    assert err.strip().endswith("case 'jane' has no offence 'nope'; its offences: fraud, "
+                                "laundering")

@@ -544,4 +544,5 @@ class Case(Strict):
         for o in self.offences:
             if o.id == offence_id:
                 return o
-        raise KeyError(f"case {self.id!r} has no offence {offence_id!r}")
+        raise KeyError(f"case {self.id!r} has no offence {offence_id!r}; its offences: "
+                       + ", ".join(o.id for o in self.offences))
