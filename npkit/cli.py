@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -128,6 +129,42 @@ def _relative(path: Path) -> Path:
         return path.relative_to(Path.cwd())
     except ValueError:
         return path
+
+
+# --------------------------------------------------------------------------------- cases
+
+
+def _cases_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", nargs="?", metavar="FOLDER",
+                   help="a folder of case files (default: the case library, cases/ or "
+                        "$NPKIT_CASES)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run_cases(args: argparse.Namespace) -> int:
+    from npkit.casefile.library import cases_dir, in_teaching_order, load_cases
+
+    folder = Path(args.folder) if args.folder else cases_dir()
+    if not folder.is_dir():
+        print(f"{folder}: not a folder of case files", file=sys.stderr)
+        return 1
+    found = load_cases(folder)
+    rows = [{"id": c.id, "title": c.title, "charges": [o.id for o in c.offences],
+             "story": c.source.text, "handout": bool(c.questions)}
+            for c in in_teaching_order(found.cases)]
+    if args.format == "json":
+        print(json.dumps({"folder": str(folder), "cases": rows,
+                          "errors": [str(e) for e in found.errors]},
+                         ensure_ascii=False, indent=2))
+    else:
+        print(f"{_plural(len(rows), 'case')} in {folder}, in teaching order:")
+        for row in rows:
+            handout = "handout: yes" if row["handout"] else "no handout (it asks no questions)"
+            print(f"  {row['id']}: {row['title']}\n      charges: {', '.join(row['charges'])}; "
+                  f"story: {row['story']}; {handout}")
+    for error in found.errors:  # the broken files, each named; the others are listed above
+        print(error, file=sys.stderr)
+    return 1 if found.errors else 0
 
 
 # --------------------------------------------------------------------------------- assess
@@ -326,6 +363,8 @@ COMMANDS: dict[str, Command] = {
                         run_validate),
     "schema": Command("print the case format as JSON Schema", _schema_args, run_schema),
     "docs": Command("write the generated documentation pages", _docs_args, run_docs),
+    "cases": Command("list the cases of the library (or a folder): id, title, charges, "
+                     "story, handout", _cases_args, run_cases),
     "assess": Command("assess one case: victim status, duress, models, jurisdictions",
                       _assess_args, run_assess),
     "matrix": Command("outcome table: cases x duress x models x jurisdictions", _matrix_args,
@@ -364,7 +403,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return args.run(args)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `npkit cases | head`: the reader stopped, nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # as Python's docs do
+        return 0
 
 
 if __name__ == "__main__":
