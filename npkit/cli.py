@@ -173,29 +173,32 @@ def run_cases(args: argparse.Namespace) -> int:
 CASE_HELP = "one case file, or the id of a case in the case library (e.g. jane)"
 
 
-def case_file(arg: str) -> str:
-    """``arg`` itself, or the library's file for the case of that id when there is no file
-    ``arg`` (``npkit assess jane``: a lecturer names the case, not its path)."""
-    if Path(arg).exists():
-        return arg
-    from npkit.casefile.case import SLUG_PATTERN
-    from npkit.casefile.library import cases_dir
-
-    if not re.fullmatch(SLUG_PATTERN, arg):
-        return arg
-    found = cases_dir() / f"{arg}.yaml"
-    return str(found) if found.is_file() else arg
-
-
-def library_hint(arg: str) -> str | None:
-    """For a case that is neither a file nor in the library: the ids the library has."""
+def _library_file(arg: str) -> Path | None:
+    """The library's file for the case id ``arg``, if ``arg`` is an id and no file of that
+    name exists; else None."""
     from npkit.casefile.case import SLUG_PATTERN
     from npkit.casefile.library import cases_dir
 
     if Path(arg).exists() or not re.fullmatch(SLUG_PATTERN, arg):
         return None
-    ids = sorted(p.stem for p in cases_dir().glob("*.yaml"))
-    return (f"no case {arg!r} in the case library ({cases_dir()}) either; it has: "
+    return next((p for p in (cases_dir() / f"{arg}.yaml", cases_dir() / f"{arg}.yml")
+                 if p.is_file()), cases_dir() / f"{arg}.yaml")
+
+
+def case_file(arg: str) -> str:
+    """``arg`` itself, or the library's file for the case of that id when there is no file
+    ``arg`` (``npkit assess jane``: a lecturer names the case, not its path)."""
+    found = _library_file(arg)
+    return str(found) if found is not None and found.is_file() else arg
+
+
+def library_hint(arg: str) -> str | None:
+    """For a case id that is neither a file nor in the library: the ids the library has."""
+    found = _library_file(arg)
+    if found is None or found.is_file():
+        return None
+    ids = sorted(p.stem for p in found.parent.glob("*.y*ml"))
+    return (f"no case {arg!r} in the case library ({found.parent}) either; it has: "
             + (", ".join(ids) or "no case files"))
 
 
