@@ -7,11 +7,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
+from npkit import i18n
 from npkit.cli import main
 
 CASES = Path(__file__).resolve().parents[1] / "cases"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The titles compared are the files' English ones, and the language is the process's:
+    a test before this one may have left another in use."""
+    before = i18n.current()
+    i18n.use("en")
+    yield
+    i18n.use(before)
 
 
 def run(capsys, *argv):
