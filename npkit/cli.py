@@ -174,8 +174,9 @@ CASE_HELP = "one case file, or the id of a case in the case library (e.g. jane)"
 
 
 def _library_file(arg: str) -> Path | None:
-    """The library's file for the case id ``arg``, if ``arg`` is an id and no file of that
-    name exists; else None."""
+    """Where the library keeps (or would keep) the case of id ``arg``: its ``.yaml`` or
+    ``.yml`` file, else the ``.yaml`` path it would have. None when ``arg`` is no id, or names
+    a file that exists (that file comes first)."""
     from npkit.casefile.case import SLUG_PATTERN
     from npkit.casefile.library import cases_dir
 
