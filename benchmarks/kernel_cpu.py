@@ -133,7 +133,8 @@ def sample(notebook: Path, profile: Path | None = None, keep: bool = False) -> d
         start = cpu_seconds(pid)
         cells = _code_cells(notebook)
         if profile:
-            cells = ["import cProfile as _cp; _prof = _cp.Profile(); _prof.enable()", *cells,
+            cells = ["import cProfile as _cp, time as _t; _prof = _cp.Profile(_t.thread_time); "
+                     "_prof.enable()", *cells,
                      f"_prof.disable(); _prof.dump_stats({str(profile)!r})"]
         errors = []
         noted = [{"opened": [], "displayed": []} for _ in cells]

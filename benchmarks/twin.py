@@ -31,32 +31,67 @@ answer installed whatever its notebook, so there the two send the same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from .site import TWIN
 
 REPORT = "lab_twin.json"  # beside the twin: what was rebuilt, refused or differs
 
-_HEAD = '''\
+# What the twin's kernel runs: one constructor call per model, in the lab's order, with the
+# arguments worked out here, at bench time (:class:`_Plan`), read from a JSON file beside the
+# notebook (``DATA``). The cells stay a few lines long: IPython tokenises and ipykernel hashes
+# every cell's source in Python, and an earlier twin that carried the lab's states in its first
+# cell (61 KB of source) spent about as much kernel CPU on that as on building the widgets.
+DATA = "lab_twin.data.json"
+_HEAD = """\
 # The scenario lab's widget twin (benchmarks/twin.py): the widget models of the lab's kernel
-# after its first run, rebuilt with ipywidgets alone. Generated at bench time; do not edit.
+# after its first run, rebuilt with ipywidgets alone, one constructor call per model, with the
+# arguments in {data} (made at bench time, as this notebook; do not edit).
 import json
 
-import ipywidgets
+{imports}
 
-STATES = json.loads({states})
-CELLS = json.loads({cells})  # per cell: the models it builds, then the ones it displays
-REFUSED = []  # every state key or model ipywidgets would not take: (model id, key, why)
+CLASSES = {{{classes}}}
+DATA = json.loads(open({data!r}, encoding="utf-8").read())
+REFUSED = [tuple(r) for r in DATA["refused"]]  # what ipywidgets would not take
 BUILT = {{}}
 
 
-def _classes():
+def _value(value):  # a model another refers to, as a widget
+    if isinstance(value, str) and value.startswith("IPY_MODEL_"):
+        return BUILT[value[10:]]
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    return value
+
+
+def cell(index):
+    \"\"\"Build the models of the lab's cell ``index``, display what it displayed.\"\"\"
+    step = DATA["cells"][index]
+    for name, model_id, kwargs in step["build"]:
+        BUILT[model_id] = CLASSES[name](model_id=model_id,
+                                        **{{k: _value(v) for k, v in kwargs.items()}})
+    if step["display"]:
+        display(*(BUILT[m] for m in step["display"]))  # noqa: F821 - a builtin in a kernel
+    if step["refused"]:
+        print("the twin is not the lab's:", REFUSED[slice(*step["refused"])])
+
+
+cell(0)
+"""
+
+
+def _classes() -> dict:
     """ipywidgets' class for each (model module, model name), the styles included: the class
     that names the model itself (a subclass that inherits the name, as VBox's interactive,
     is not it)."""
-    found, todo = {{}}, [ipywidgets.Widget]
+    import ipywidgets
+
+    found, todo = {}, [ipywidgets.Widget]
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
@@ -65,10 +100,6 @@ def _classes():
             found[(traits["_model_module"].default_value,
                    traits["_model_name"].default_value)] = cls
     return found
-
-
-CLASSES = _classes()
-TO_WIDGET = ipywidgets.widget_serialization["from_json"]
 
 
 def _references(value):
@@ -82,85 +113,99 @@ def _references(value):
             yield from _references(item)
 
 
-def _arguments(model_id, cls, state):
-    """The constructor's keyword arguments for a state: references built first and turned
-    into widgets, ``_options_labels`` as ``options``; a key that cannot be passed, refused."""
-    traits = cls.class_traits(sync=True)
-    kwargs = {{}}
-    for key, value in state.items():
-        trait = traits.get(key)
-        if trait is None:
-            REFUSED.append((model_id, key, f"not a synced trait of {{cls.__name__}}"))
-        elif key.startswith(("_model_", "_view_")):
-            if value != trait.default_value:
-                REFUSED.append((model_id, key, f"{{value!r}}, not {{cls.__name__}}'s"))
-        elif key == "_options_labels":
-            kwargs["options"] = value
-        elif trait.read_only:
-            REFUSED.append((model_id, key, "read-only"))
-        elif trait.metadata.get("from_json") is TO_WIDGET:
-            missing = [ref for ref in _references(value) if build(ref) is None]
-            if missing:
-                REFUSED.append((model_id, key, f"refers to models not rebuilt: {{missing}}"))
+class _Plan:
+    """Which class and which constructor arguments rebuild each model of ``states``, tried
+    here with ipywidgets (outside a kernel): a key it refuses is recorded in ``refused`` and
+    left out, a model it cannot build is recorded and not built."""
+
+    def __init__(self, states: dict) -> None:
+        import ipywidgets
+
+        self.states, self.classes = states, _classes()
+        self.to_widget = ipywidgets.widget_serialization["from_json"]
+        self.refused: list[tuple] = []
+        self.calls: dict[str, tuple[type, dict] | None] = {}  # model id -> (class, kwargs)
+        self.order: list[str] = []  # models in the order they are built
+        self._trial: dict = {}  # model id -> a widget built here, for references
+
+    def build(self, model_id: str) -> bool:
+        """Plan ``model_id`` (and what it refers to, first); whether it can be built."""
+        if model_id in self.calls:
+            return self.calls[model_id] is not None
+        self.calls[model_id] = None  # a model that refers back to itself is not rebuilt
+        entry = self.states.get(model_id)
+        if entry is None:
+            self.refused.append((model_id, None, "no state for this model"))
+            return False
+        cls = self.classes.get((entry.get("model_module"), entry.get("model_name")))
+        if cls is None:
+            self.refused.append((model_id, None,
+                                 f"no ipywidgets class for {entry.get('model_name')}"))
+            return False
+        kwargs = self._arguments(model_id, cls, entry["state"])
+        widget, kwargs = self._construct(model_id, cls, kwargs)
+        if widget is None:
+            return False
+        self._trial[model_id] = widget
+        self.calls[model_id] = (cls, kwargs)
+        self.order.append(model_id)
+        return True
+
+    def _arguments(self, model_id, cls, state) -> dict:
+        """The constructor's keyword arguments for a state, as JSON values (references as
+        ``IPY_MODEL_<id>``), ``_options_labels`` as ``options``; a key that cannot be
+        passed, refused."""
+        traits = cls.class_traits(sync=True)
+        kwargs = {}
+        for key, value in state.items():
+            trait = traits.get(key)
+            if trait is None:
+                self.refused.append((model_id, key, f"not a synced trait of {cls.__name__}"))
+            elif key.startswith(("_model_", "_view_")):
+                if value != trait.default_value:
+                    self.refused.append((model_id, key, f"{value!r}, not {cls.__name__}'s"))
+            elif key == "_options_labels":
+                kwargs["options"] = value
+            elif trait.read_only:
+                self.refused.append((model_id, key, "read-only"))
+            elif trait.metadata.get("from_json") is self.to_widget:
+                missing = [ref for ref in _references(value) if not self.build(ref)]
+                if missing:
+                    self.refused.append((model_id, key,
+                                         f"refers to models not rebuilt: {missing}"))
+                else:
+                    kwargs[key] = value
+            elif trait.metadata.get("from_json"):
+                self.refused.append((model_id, key, "a value ipywidgets converts from JSON"))
             else:
-                kwargs[key] = TO_WIDGET(value, None)
-        else:
-            from_json = trait.metadata.get("from_json")
-            kwargs[key] = from_json(value, None) if from_json else value
-    return kwargs
+                kwargs[key] = value
+        return kwargs
 
+    def _live(self, kwargs: dict) -> dict:
+        return {k: self.to_widget(v, None) if any(_references(v)) else v
+                for k, v in kwargs.items()}
 
-def _construct(model_id, cls, kwargs):
-    try:
-        return cls(model_id=model_id, **kwargs)
-    except Exception as whole:  # which keys: each tried alone on a widget closed at once
-        refused = []
-        for key, value in kwargs.items():
-            try:
-                cls(**{{key: value}}).close()
-            except Exception as e:  # noqa: BLE001 - recorded, then built without the key
-                refused.append(key)
-                REFUSED.append((model_id, key, f"{{type(e).__name__}}: {{e}}"[:300]))
-        if not refused:
-            REFUSED.append((model_id, None, f"{{type(whole).__name__}}: {{whole}}"[:300]))
-            return None
-        return _construct(model_id, cls, {{k: v for k, v in kwargs.items() if k not in refused}})
+    def _construct(self, model_id, cls, kwargs):
+        try:
+            return cls(model_id=model_id, **self._live(kwargs)), kwargs
+        except Exception as whole:  # which keys: each tried alone on a widget closed at once
+            refused = []
+            for key, value in kwargs.items():
+                try:
+                    cls(**self._live({key: value})).close()
+                except Exception as e:  # noqa: BLE001 - recorded, then built without the key
+                    refused.append(key)
+                    self.refused.append((model_id, key, f"{type(e).__name__}: {e}"[:300]))
+            if not refused:
+                self.refused.append((model_id, None, f"{type(whole).__name__}: {whole}"[:300]))
+                return None, kwargs
+            return self._construct(model_id, cls,
+                                   {k: v for k, v in kwargs.items() if k not in refused})
 
-
-def build(model_id):
-    """The widget for a model of STATES, built once (None if it cannot be)."""
-    if model_id in BUILT:
-        return BUILT[model_id]
-    BUILT[model_id] = None  # a model that refers back to itself is not rebuilt
-    entry = STATES.get(model_id)
-    if entry is None:
-        REFUSED.append((model_id, None, "no state for this model"))
-        return None
-    cls = CLASSES.get((entry.get("model_module"), entry.get("model_name")))
-    if cls is None:
-        REFUSED.append((model_id, None, f"no ipywidgets class for {{entry.get('model_name')}}"))
-        return None
-    BUILT[model_id] = _construct(model_id, cls, _arguments(model_id, cls, entry["state"]))
-    return BUILT[model_id]
-
-
-def cell(index):
-    """Build the models of the lab's cell ``index``, display what it displayed."""
-    made, shown = CELLS[index]
-    before = len(REFUSED)
-    for model_id in made:
-        build(model_id)
-    views = [BUILT[m] for m in shown if BUILT.get(m) is not None]
-    REFUSED.extend((m, None, "not displayed: not rebuilt") for m in shown
-                   if BUILT.get(m) is None)
-    if views:
-        display(*views)  # noqa: F821 - display is a builtin in a kernel
-    if len(REFUSED) > before:
-        print("the twin is not the lab's:", REFUSED[before:])
-
-
-cell(0)
-'''
+    def close(self) -> None:
+        for widget in self._trial.values():
+            widget.close()
+        self._trial.clear()
 
 
 def capture(lab: Path) -> dict:
@@ -193,20 +238,50 @@ def twin_cells(states: dict, cells: list[dict]) -> list[tuple[list[str], list[st
     return out
 
 
-def cell_sources(states: dict, cells: list[dict]) -> list[str]:
-    """The twin's code cells: the data and the builder, then one call per lab cell."""
-    plan = twin_cells(states, cells)
-    head = _HEAD.format(states=repr(json.dumps(states, separators=(",", ":"))),
-                        cells=repr(json.dumps(plan, separators=(",", ":"))))
-    return [head, *(f"cell({i})" for i in range(1, len(plan)))]
+def program(states: dict, cells: list[dict], data: str = DATA) -> tuple[list[str], dict]:
+    """The twin's code cells and the data they read from the file ``data``: per lab cell that
+    opened or displayed widgets, the models to build (class name, model id, arguments, in an
+    order where a model another refers to comes first), the ones to display, and the part of
+    ``refused`` (what ipywidgets would not take) found in it."""
+    plan = _Plan(states)
+    steps = []
+    try:
+        for made, shown in twin_cells(states, cells):
+            before, built = len(plan.refused), len(plan.order)
+            for m in made:
+                plan.build(m)
+            views = [m for m in shown if plan.calls.get(m) is not None]
+            plan.refused.extend((m, None, "not displayed: not rebuilt") for m in shown
+                                if plan.calls.get(m) is None)
+            steps.append({
+                # a model another refers to is built before it, in this cell if not before
+                "build": [[plan.calls[m][0].__name__, m, plan.calls[m][1]]
+                          for m in plan.order[built:]],
+                "display": views,
+                "refused": [before, len(plan.refused)] if len(plan.refused) > before else None})
+    finally:
+        plan.close()
+    classes = sorted({plan.calls[m][0] for m in plan.order},
+                     key=lambda c: (c.__module__, c.__name__))
+    modules: dict[str, list[str]] = {}
+    for cls in classes:
+        modules.setdefault(cls.__module__, []).append(cls.__name__)
+    imports = "\n".join(f"from {mod} import {', '.join(names)}"
+                         for mod, names in sorted(modules.items()))
+    head = _HEAD.format(data=data, imports=imports,
+                        classes=", ".join(f"{c.__name__!r}: {c.__name__}" for c in classes))
+    sources = [head, *(f"cell({i})" for i in range(1, len(steps)))]
+    return sources, {"cells": steps or [{"build": [], "display": [], "refused": None}],
+                     "refused": [list(r) for r in plan.refused]}
 
 
-def notebook(states: dict, cells: list[dict]):
-    """The twin as a notebook (``nbformat.NotebookNode``), with the floor's metadata."""
+def notebook(sources: list[str]):
+    """The twin's cells (:func:`program`) as a notebook (``nbformat.NotebookNode``), with
+    the floor's metadata."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in cell_sources(states, cells)]
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in sources]
     for i, c in enumerate(nb.cells):
         c.id = f"twin-{i:03d}"
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
@@ -218,8 +293,9 @@ def notebook(states: dict, cells: list[dict]):
 # ------------------------------------------------------------------ faithful or not
 
 
-def rebuild_in_process(sources: list[str]) -> dict:
-    """Run the twin's cells in this process (ipywidgets outside a kernel): ``widgets`` (model
+def rebuild_in_process(sources: list[str], data: dict) -> dict:
+    """Run the twin's cells in this process (ipywidgets outside a kernel), in a temporary
+    folder that holds ``data`` as the kernel's folder holds it: ``widgets`` (model
     id -> widget, from the twin's ``BUILT``), ``refused`` (its ``REFUSED``), ``displayed``
     (each ``display`` call's widgets), ``created`` (every model ipywidgets opened, those
     built as a side effect included). Close them with :func:`close`."""
@@ -229,8 +305,11 @@ def rebuild_in_process(sources: list[str]) -> dict:
     displayed: list[list] = []
     namespace = {"__name__": "lab_twin", "display": lambda *ws: displayed.append(list(ws)),
                  "print": lambda *a, **k: None}
-    for source in sources:
-        exec(compile(source, TWIN, "exec"), namespace)  # noqa: S102 - the generated twin
+    with tempfile.TemporaryDirectory(prefix="npkit-twin-") as tmp:
+        (Path(tmp) / DATA).write_text(json.dumps(data), encoding="utf-8")
+        with contextlib.chdir(tmp):
+            for source in sources:
+                exec(compile(source, TWIN, "exec"), namespace)  # noqa: S102 - the twin
     created = {m: w for m, w in _widget._instances.items() if m not in before}
     return {"widgets": namespace["BUILT"], "refused": list(namespace["REFUSED"]),
             "displayed": displayed, "created": created}
@@ -287,12 +366,12 @@ def write(folder: Path, lab: Path) -> dict:
     the models and their kinds, the twin's cells, what was refused and what differs."""
     captured = capture(lab)
     states = captured["states"]
-    nb = notebook(states, captured["cells"])
+    sources, data = program(states, captured["cells"])
     import nbformat
 
-    (folder / TWIN).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-    sources = [c.source for c in nb.cells]
-    rebuilt = rebuild_in_process(sources)
+    (folder / TWIN).write_text(nbformat.writes(notebook(sources)) + "\n", encoding="utf-8")
+    (folder / DATA).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+    rebuilt = rebuild_in_process(sources, data)
     try:
         report = {
             "models": len(states), "kinds": kinds(states),
@@ -314,8 +393,6 @@ def write(folder: Path, lab: Path) -> dict:
 def prepare(folder: Path) -> dict:
     """Write the twin and its report into ``folder`` from a run of the scenario lab built
     there (built into a temporary folder if ``folder`` has none)."""
-    import tempfile
-
     from .kernel_cpu import LAB
     from .site import prepare_notebooks
 
