@@ -90,6 +90,8 @@ def test_the_settings_serve_the_modules_fast_and_quietly(tmp_path, monkeypatch):
                                              "@voila-dashboards/widgets-manager8"}
     executor = app.config.VoilaExecutor
     assert executor.allow_errors is True  # a failing cell must not hide the rest of the page
+    # the answer keys (their output never reaches the page) are not run either (issue 16)
+    assert executor.skip_cells_with_tag == build_notebooks.CHECK_TAG == "npkit-check"
     assert "traceback" not in executor.cell_error_instruction.lower()
     manager = AsyncMappingKernelManager(parent=app)
     assert manager.cull_idle_timeout > 0 and manager.cull_interval > 0
@@ -398,6 +400,27 @@ def test_every_checked_cell_of_the_real_modules_is_tagged():
         for cell in build_notebooks.build(src).cells:
             checked = cell.cell_type == "code" and build_notebooks.CHECK in cell.source
             assert checked == ("npkit-check" in cell.metadata.get("tags", [])), src.name
+
+
+def test_an_answer_key_only_prints_so_voila_can_skip_it():
+    """Voila does not run a cell tagged npkit-check (voila.json): that is safe only while such a
+    cell leaves nothing behind that a later cell could use. Each of their statements must be a
+    ``print(...)`` of values made by calls, in every module and language."""
+    import ast
+
+    found = 0
+    for src in build_notebooks.sources():
+        for cell in build_notebooks.build(src).cells:
+            if "npkit-check" not in cell.metadata.get("tags", []):
+                continue
+            found += 1
+            for node in ast.parse(cell.source).body:
+                assert (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+                        and isinstance(node.value.func, ast.Name)
+                        and node.value.func.id == "print"
+                        and not any(isinstance(n, ast.NamedExpr) for n in ast.walk(node))), \
+                    f"{src.name}: {ast.unparse(node)!r} in an answer-key cell"
+    assert found >= 20
 
 
 def test_build_records_the_module_and_its_neighbours():
