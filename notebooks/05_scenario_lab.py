@@ -41,6 +41,10 @@ display(header, disclaimer())
 cases, problems = library_or_errors()
 lab = ScenarioLab(cases, start="jane", problems=problems)
 display(lab.widget)
+# Who is signed in; keeps the learner's scenario (the case and the facts they changed) and the
+# learner in the links to other modules. Here, not in a cell of its own at the end: each code
+# cell costs every trainee's kernel and the server a round of messages (issue 16).
+bind_learner(module=5, widgets=[lab], header=header)
 
 # %% [markdown]
 # ## Check yourself: Jane
@@ -68,11 +72,6 @@ print(conclusion("jane_imminent", "duress.england_wales"))
 print(conclusion("jane_imminent", "duress.malaysia"))
 # expect: Jane: duress under England & Wales (R v LM): succeeds
 # expect: Jane: duress under Malaysia (Mohamed Yusof): fails
-
-# %%
-# Who is signed in; keeps the learner's scenario (the case and the facts they changed) and the
-# learner in the links to other modules.
-bind_learner(module=5, widgets=[lab], header=header)
 
 # %% [markdown]
 # ## Reflection
