@@ -66,7 +66,13 @@ PRELOAD = (
 )
 # Done once after the imports, for every kernel: what each kernel would otherwise do again on
 # its first page (``module:function``; what it reads from the environment is recorded too).
-WARM = ("npkit.course.widgets.ui:compile_templates",)
+# The course pages' widgets built once and closed (npkit.course.warm): a page's first build in a
+# process costs about three times its next one.
+WARM = ("npkit.course.widgets.ui:compile_templates", "npkit.course.warm:pages")
+# Set by Voila in each kernel, so never the fork server's: the warm-up's reads of them are not
+# recorded (a recorded one would stop every kernel being forked). npkit reads them afresh at
+# every call (npkit.course.binding.in_voila, query_string) and keeps nothing made from them.
+PER_KERNEL = ("VOILA_KERNEL_ID", "QUERY_STRING")
 # Modules that, while importing, ask IPython for the running kernel and set themselves up in
 # it (in this server there is none, so they do nothing): the call that does it again in the
 # forked kernel, once its shell and comm manager exist, in import order. A module found asking
@@ -142,12 +148,16 @@ def preload(names=PRELOAD, warm=WARM) -> dict:
             except Exception as e:  # noqa: BLE001 - a page that fails to import fails in its kernel
                 print(f"npkit forkserver: not preloaded: {name}: {e}", file=sys.stderr)
         sys.setprofile(None)  # the imports are watched, not the work
+        seen = {k: spy.read[k] for k in PER_KERNEL if k in spy.read}  # by the imports
         for hook in warm:
             module, name = hook.split(":")
             try:
                 getattr(importlib.import_module(module), name)()
             except Exception as e:  # noqa: BLE001 - a kernel does it again for itself
                 print(f"npkit forkserver: not done: {hook}: {e}", file=sys.stderr)
+        for key in PER_KERNEL:  # read by the warm-up only: not recorded
+            if key not in seen:
+                spy.read.pop(key, None)
     finally:
         sys.setprofile(None)
         os.environ, sys.stdout = real, stdout

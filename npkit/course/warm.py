@@ -1,0 +1,85 @@
+"""What the fork server does once so that no trainee's kernel does it first: build every course
+module's widgets, as its page builds them while it opens, then close them (issue 16).
+
+A page's first build in a process costs about three times its next one: the scenario lab
+32 ms of CPU the first time and about 10 ms after (2026-12-06). The difference is work done
+once per process, not per page: traitlets setting up each widget class and its shared
+layouts' and styles' classes, Jinja2 making each template's first render, the case library
+read from npkit's shared cache, the law's data and the engine's memo of each case's
+assessment. Done here, before the fork server forks (npkit.course.forkserver ``WARM``), every
+kernel starts with it done, in pages shared copy-on-write.
+
+What is left behind is caches, never a widget: each one built here is closed before this
+returns (ipywidgets' ``_instances`` as it was, so a kernel's page never holds or sends them), and a
+shared layout or style found closed is made again in the kernel (``ui.shared``). No learner is
+bound and nothing is displayed: the store, the page's address and the kernel stay out of it.
+It runs in the pages' default language (English), as the fork server does.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from npkit.course.training.modules import MODULES
+
+
+def _pages() -> dict[str, Callable[[], object]]:
+    """Each module's widgets as its notebook builds them (notebooks/0N_*.py), in course
+    order, by notebook. A page whose code changes and no longer matches only loses its warm
+    start (tests/test_course_warm.py names it)."""
+    from npkit.course.training.quiz import bank
+    from npkit.course.widgets.asean import AseanCase, AseanTable
+    from npkit.course.widgets.base import disclaimer, library_or_errors
+    from npkit.course.widgets.decision_path import DecisionPath, WhyPunish, context_panel
+    from npkit.course.widgets.duress_checklist import DuressChecklist
+    from npkit.course.widgets.models_table import Discussion, ModelsTable, OffenceCategories
+    from npkit.course.widgets.quiz import Quiz
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+    from npkit.course.widgets.tagger import ElementTagger, VictimQuestion
+
+    def cases():
+        return library_or_errors()[0]
+
+    return {
+        "disclaimer": disclaimer,
+        "01_is_this_trafficking": lambda: (
+            ElementTagger(cases(), "jane"),
+            *(VictimQuestion(cases(), c) for c in ("john", "child", "sarah"))),
+        "02_duress": lambda: DuressChecklist(cases(), "jane"),
+        "03_models": lambda: (ModelsTable(cases(), "jane"), OffenceCategories(cases()),
+                              Discussion()),
+        "04_asean": lambda: (AseanTable(instruments=False), AseanCase(cases(), "jane")),
+        "05_scenario_lab": lambda: ScenarioLab(cases(), start="jane"),
+        "06_prosecutors_decision": lambda: (context_panel(), DecisionPath(cases(), "jane"),
+                                            WhyPunish("Jane")),
+        "07_check_yourself": lambda: Quiz(bank(cases())),
+    }
+
+
+def pages() -> dict:
+    """Build, then close, every module page's widgets and header. Returns what was done:
+    ``built`` (widgets made and closed) and ``failed`` (each build that raised, named: a
+    kernel then does that work itself, as before)."""
+    from ipywidgets.widgets import widget as _widget
+
+    from npkit.course.widgets.base import module_header
+
+    before = set(_widget._instances)
+    builds = {**{f"header {m.number}": (lambda n=m.number: module_header(n)) for m in MODULES},
+              **_pages()}
+    failed = []
+    try:
+        for name, build in builds.items():
+            try:
+                build()
+            except Exception as e:  # noqa: BLE001 - a kernel builds it for itself, as before
+                failed.append(f"{name}: {type(e).__name__}: {e}")
+                print(f"npkit warm-up: not built: {failed[-1]}", file=sys.stderr)
+    finally:
+        made = [m for m in _widget._instances if m not in before]
+        for model_id in made:
+            widget = _widget._instances.get(model_id)
+            if widget is not None:
+                widget.close()
+    return {"built": len(made), "failed": failed}

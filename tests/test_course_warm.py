@@ -1,0 +1,128 @@
+"""npkit.course.warm: the fork server builds every module page's widgets once, then closes them,
+so that each forked kernel's first page costs what a second one does (issue 16). What it must
+leave behind is caches, never a widget. Nothing here is timed (benchmarks/ measures it)."""
+
+from __future__ import annotations
+
+import pytest
+from ipywidgets.widgets import widget as _widget
+
+from npkit.course import forkserver, warm
+from npkit.course.widgets import ui
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The warm-up runs in English, as the fork server does; the language is the process's."""
+    from npkit import i18n
+
+    before = i18n.current()
+    i18n.use("en")
+    yield
+    i18n.use(before)
+
+
+def _models(widget) -> set[str]:
+    """``widget`` and every widget it refers to (children, layout, style), by model id."""
+    seen: dict[str, object] = {}
+    todo = [widget]
+    while todo:
+        w = todo.pop()
+        if w.model_id in seen:
+            continue
+        seen[w.model_id] = w
+        for name in w.keys:
+            value = getattr(w, name, None)
+            items = value if isinstance(value, tuple | list) else [value]
+            todo.extend(v for v in items if isinstance(v, _widget.Widget))
+    return set(seen)
+
+
+def test_the_fork_server_warms_the_pages():
+    assert "npkit.course.warm:pages" in forkserver.WARM
+
+
+def test_every_page_builds_and_nothing_is_left_open():
+    before = dict(_widget._instances)
+    done = warm.pages()
+    assert done["failed"] == [], done["failed"]  # a page's build that no longer matches its code
+    # the eight modules' headers and pages: the lab alone has about a hundred models
+    assert done["built"] > 300
+    assert _widget._instances == before
+
+
+def test_a_page_built_after_gets_open_widgets_only():
+    from npkit.course.widgets.base import library_or_errors
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+
+    warm.pages()
+    # the shared layouts and styles the warm-up made were closed with it: a page built now
+    # must get new ones, not hand the browser a model that no longer exists
+    lab = ScenarioLab(library_or_errors()[0], start="jane")
+    try:
+        models = _models(lab.widget)
+        assert len(models) > 50
+        missing = [m for m in models if m not in _widget._instances]
+        assert missing == []
+        assert any(ui.is_shared(_widget._instances[m]) for m in models)
+    finally:
+        for m in _models(lab.widget):
+            if m in _widget._instances:
+                _widget._instances[m].close()
+
+
+def test_a_page_that_fails_to_build_is_named_and_the_rest_still_built(monkeypatch):
+    def broken():
+        raise ValueError("no such case")
+
+    real = warm._pages
+    monkeypatch.setattr(warm, "_pages", lambda: {"broken": broken, **real()})
+    before = dict(_widget._instances)
+    done = warm.pages()
+    assert done["failed"] == ["broken: ValueError: no such case"]
+    assert done["built"] > 300
+    assert _widget._instances == before
+
+
+THAI_PAGE = r"""
+import json, re, sys
+from npkit import i18n
+from npkit.course import warm
+if sys.argv[1] == "warm":
+    i18n.use("en")
+    assert warm.pages()["failed"] == []
+i18n.use("th")
+from ipywidgets.widgets import widget as _widget
+from npkit.course.training.conclusions import conclusion
+from npkit.course.widgets.base import library_or_errors, module_header
+from npkit.course.widgets.scenario_lab import ScenarioLab
+from npkit.course.widgets.quiz import Quiz
+from npkit.course.training.quiz import bank
+cases = library_or_errors()[0]
+module_header(5), ScenarioLab(cases, start="jane"), Quiz(bank(cases))
+shown = [f"{getattr(w, 'description', '')}|{getattr(w, 'value', '')}|{getattr(w, 'options', '')}"
+         for w in _widget._instances.values()]
+shown.append(conclusion("jane_imminent", "duress.malaysia"))
+# element ids made from a counter differ between the two runs, and say nothing
+print(json.dumps(sorted(re.sub(r"npk-q-[0-9a-f]+-[0-9]+", "Q", s) for s in shown)))
+"""
+
+
+def test_a_thai_page_after_an_english_warm_up_is_the_thai_page():
+    """The fork server warms up in English; a Thai page's kernel then builds in Thai with the
+    caches the warm-up left (the case library, the engine's memo, the templates). What it shows
+    must be what a kernel that never warmed up shows. Each in a fresh interpreter."""
+    import json
+    import subprocess
+    import sys
+
+    def page(mode: str) -> list[str]:
+        run = subprocess.run([sys.executable, "-c", THAI_PAGE, mode], capture_output=True,
+                             text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+        return json.loads(run.stdout.splitlines()[-1])
+
+    warm_page, cold_page = page("warm"), page("cold")
+    assert len(cold_page) > 100
+    assert sum("เจน" in s for s in cold_page) > 5  # Thai, not English
+    assert warm_page == cold_page
