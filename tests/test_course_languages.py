@@ -79,6 +79,28 @@ def test_a_current_translation_replaces_the_english_and_the_page_speaks_thai(cou
     assert translation_status(course, "th") == {"missing": [], "stale": [], "unknown": []}
 
 
+def test_the_language_is_set_in_the_first_code_cell_not_a_cell_more(course):
+    # each code cell costs every trainee's kernel and the server a round of messages
+    write_th(course, "")
+    english, thai = build(course), build(course, "th")
+    assert [c.cell_type for c in thai.cells] == [c.cell_type for c in english.cells]
+    assert [c.id for c in thai.cells] == [c.id for c in english.cells]
+    lines = thai.cells[0].source.splitlines()
+    assert lines.index("PAGE_LANGUAGE = i18n.use('th')") < lines.index('print("hello")')
+
+
+def test_an_answer_key_first_gets_the_language_in_a_cell_before_it(course):
+    # Voila does not run an answer key (npkit-check): the language must not hide in one
+    course.write_text(SKELETON.replace('print("hello")', 'print("hello")\n# expect: hello'),
+                      encoding="utf-8")
+    write_th(course, "")
+    english, thai = build(course), build(course, "th")
+    assert len(thai.cells) == len(english.cells) + 1
+    assert thai.cells[0].source.endswith("PAGE_LANGUAGE = i18n.use('th')")
+    assert "npkit-check" in thai.cells[1].metadata.get("tags", [])
+    assert "i18n" not in thai.cells[1].source
+
+
 def test_a_changed_english_cell_shows_as_stale_and_is_shown_in_english(course):
     write_th(course, f"<!-- cell 01-001 en:{h('## First, before an edit')} -->\n## หนึ่ง\n")
     nb = build(course, "th")

@@ -25,9 +25,10 @@ translation under a marker naming the English cell's id (``00-001``: the build's
 and a hash of the English text it translates. When the English cell changes, its hash no
 longer matches: the build keeps the English text there (never an out-of-date translation) and
 :func:`translation_status` lists the cell as stale (``tools/build_notebooks.py --translations``).
-A language's notebook starts with one more code cell, ``npkit.i18n.use(lang)``: every later
-cell, widget and loader then speaks that language. Its metadata carries ``npkit_lang`` and
-``npkit_original`` (the English notebook, which the draft notice links to).
+A language's notebook sets its language, ``npkit.i18n.use(lang)``, at the top of its first
+code cell (``_speak``): the rest of that cell, every later cell, widget and loader speak it.
+Its metadata carries ``npkit_lang`` and ``npkit_original`` (the English notebook, which the
+draft notice links to).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ CHECK_TAG = "npkit-check"
 # The marker above each translated cell: <!-- cell 00-001 en:1a2b3c4d5e -->
 MARKER = re.compile(r"^<!-- cell (?P<id>\d\d-\d{3}) en:(?P<hash>[0-9a-f]{10}) -->[ \t]*$", re.M)
 MARKER_FORM = "<!-- cell NN-III en:HASH -->"
-LANGUAGE_CELL = ("# The language of this page: every later cell, widget and loader speaks it.\n"
+LANGUAGE_CELL = ("# The language of this page: the code below, every later cell, widget and "
+                 "loader speak it.\n"
                  "from npkit import i18n\n\nPAGE_LANGUAGE = i18n.use({lang!r})")
 
 
@@ -84,7 +86,8 @@ def read_translation(path: Path) -> Translation:
     head = text[:marks[0].start()] if marks else text
     if head.strip():
         raise TranslationError(f"{path}:1: text before the first {MARKER_FORM} marker")
-    for mark, after in zip(marks, [*marks[1:], None], strict=True):
+    # an empty file (no marker) is an empty translation, not a failed zip
+    for mark, after in zip(marks, [*marks[1:], None][:len(marks)], strict=True):
         cell_id = mark["id"]
         if cell_id in out.cells:
             line = text.count("\n", 0, mark.start()) + 1
@@ -167,6 +170,23 @@ def _read(src: Path):
     return nb
 
 
+def _speak(nb, src: Path, lang: str) -> None:
+    """Set the page's language before any of its code runs: at the top of its first code cell,
+    or in a cell of its own before it when that cell is an answer key (Voila does not run
+    those) or there is none. Not a cell of its own every time: each code cell costs every
+    trainee's kernel and the server a round of messages (issue 16)."""
+    import nbformat
+
+    code = LANGUAGE_CELL.format(lang=lang)
+    first = next((c for c in nb.cells if c.cell_type == "code"), None)
+    if first is not None and CHECK not in first.source and EXPECT not in first.source:
+        first.source = f"{code}\n\n{first.source}"
+        return
+    cell = nbformat.v4.new_code_cell(code)
+    cell.id = f"{src.stem[:2]}-{lang}"
+    nb.cells.insert(0, cell)
+
+
 def build(src: Path, lang: str = DEFAULT):
     """The notebook (an ``nbformat.NotebookNode``) built from the source ``src``, in ``lang``
     (its translation's text where current, else the English; see the module's docstring)."""
@@ -180,9 +200,7 @@ def build(src: Path, lang: str = DEFAULT):
             hashed, text = tr.cells.get(cell.id, ("", ""))
             if cell.cell_type == "markdown" and hashed == english_hash(cell.source):
                 cell.source = text
-        first = nbformat.v4.new_code_cell(LANGUAGE_CELL.format(lang=lang))
-        first.id = f"{src.stem[:2]}-{lang}"
-        nb.cells.insert(0, first)
+        _speak(nb, src, lang)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
