@@ -13,7 +13,8 @@ What is left behind is caches, never a widget: each one built here is closed bef
 returns (ipywidgets' ``_instances`` as it was, so a kernel's page never holds or sends them), and a
 shared layout or style found closed is made again in the kernel (``ui.shared``). No learner is
 bound and nothing is displayed: the store, the page's address and the kernel stay out of it.
-It runs in the pages' default language (English), as the fork server does.
+It builds in every course language (a Thai page's kernel reads Thai data), the fork server's
+own language last and left in use, as a kernel starts.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
+from npkit import i18n
 from npkit.course.training.modules import MODULES
+from npkit.i18n.languages import LANGUAGES
 
 
 def _pages() -> dict[str, Callable[[], object]]:
@@ -58,25 +61,29 @@ def _pages() -> dict[str, Callable[[], object]]:
 
 
 def pages() -> dict:
-    """Build, then close, every module page's widgets and header. Returns what was done:
-    ``built`` (widgets made and closed) and ``failed`` (each build that raised, named: a
-    kernel then does that work itself, as before)."""
+    """Build, then close, every module page's widgets and header, in every course language.
+    Returns what was done: ``built`` (widgets made and closed) and ``failed`` (each build that
+    raised, named: a kernel then does that work itself, as before)."""
     from ipywidgets.widgets import widget as _widget
 
     from npkit.course.widgets.base import module_header
 
-    before = set(_widget._instances)
+    before, language = set(_widget._instances), i18n.current()
     builds = {**{f"header {m.number}": (lambda n=m.number: module_header(n)) for m in MODULES},
               **_pages()}
     failed = []
     try:
-        for name, build in builds.items():
-            try:
-                build()
-            except Exception as e:  # noqa: BLE001 - a kernel builds it for itself, as before
-                failed.append(f"{name}: {type(e).__name__}: {e}")
-                print(f"npkit warm-up: not built: {failed[-1]}", file=sys.stderr)
+        # every course language, the process's own last: it is the one a kernel starts in
+        for lang in [*(x for x in LANGUAGES if x != language), language]:
+            i18n.use(lang)
+            for name, build in builds.items():
+                try:
+                    build()
+                except Exception as e:  # noqa: BLE001 - a kernel builds it for itself
+                    failed.append(f"{name} ({lang}): {type(e).__name__}: {e}")
+                    print(f"npkit warm-up: not built: {failed[-1]}", file=sys.stderr)
     finally:
+        i18n.use(language)
         made = [m for m in _widget._instances if m not in before]
         for model_id in made:
             widget = _widget._instances.get(model_id)
