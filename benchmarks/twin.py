@@ -13,12 +13,13 @@ The twin is made at bench time from a real lab kernel: :func:`capture` runs the 
 notebook in a fresh kernel as benchmarks.kernel_cpu does (``sample``), noting which widget
 models each code cell opened and displayed, and asks for every state over the
 ``jupyter.widget.control`` comm (``_request_states``), as the page's widget manager does.
-:func:`notebook` embeds them as JSON in the twin's first cell. Each of the twin's cells builds
-the models the lab's matching cell opened, in the lab's order (a model a state refers to,
-``IPY_MODEL_<id>``, is built first), and displays what that cell displayed, in one
-``display`` call; the lab's cells that open and display no widget have no twin cell. Every
-state key ipywidgets refuses and every model it cannot rebuild is recorded in ``REFUSED``
-(printed on the page, and by :func:`write`): never dropped silently.
+:func:`program` works out here, with ipywidgets, each model's class and constructor
+arguments (``_Plan``) and writes them beside the twin (``DATA``). Each of the twin's cells
+builds the models the lab's matching cell opened, in the lab's order (a model a state refers
+to, ``IPY_MODEL_<id>``, is built first), one constructor call each, and displays what that
+cell displayed, in one ``display`` call; the lab's cells that open and display no widget have
+no twin cell. Every state key ipywidgets refuses and every model it cannot rebuild is recorded
+in ``REFUSED`` (printed on the page, and by :func:`write`): never dropped silently.
 
 On a plain kernel the twin's answers ``request_states`` as ipywidgets does, every trait with
 its default, while the lab's leaves the defaults out (npkit.course.widgets.lean): the twin's
