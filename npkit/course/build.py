@@ -179,7 +179,7 @@ def _speak(nb, src: Path, lang: str) -> None:
 
     code = LANGUAGE_CELL.format(lang=lang)
     first = next((c for c in nb.cells if c.cell_type == "code"), None)
-    if first is not None and CHECK not in first.source and EXPECT not in first.source:
+    if first is not None and CHECK_TAG not in first.metadata.get("tags", []):
         first.source = f"{code}\n\n{first.source}"
         return
     cell = nbformat.v4.new_code_cell(code)
@@ -200,7 +200,6 @@ def build(src: Path, lang: str = DEFAULT):
             hashed, text = tr.cells.get(cell.id, ("", ""))
             if cell.cell_type == "markdown" and hashed == english_hash(cell.source):
                 cell.source = text
-        _speak(nb, src, lang)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -217,6 +216,8 @@ def build(src: Path, lang: str = DEFAULT):
         if CHECK in cell.source:
             tags = list(cell.metadata.get("tags", []))
             cell.metadata["tags"] = [*tags, CHECK_TAG] if CHECK_TAG not in tags else tags
+    if lang != DEFAULT:  # after the tags: an answer key is known by its tag alone
+        _speak(nb, src, lang)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
