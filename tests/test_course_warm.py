@@ -77,7 +77,7 @@ def test_a_page_that_fails_to_build_is_named_and_the_rest_still_built(monkeypatc
         raise ValueError("no such case")
 
     real = warm._pages
-    monkeypatch.setattr(warm, "_pages", lambda: {"broken": broken, **real()})
+    monkeypatch.setattr(warm, "_pages", lambda cases: {"broken": broken, **real(cases)})
     before = dict(_widget._instances)
     done = warm.pages()
     assert done["failed"] == ["broken (th): ValueError: no such case",

@@ -27,13 +27,13 @@ from npkit.course.training.modules import MODULES
 from npkit.i18n.languages import LANGUAGES
 
 
-def _pages() -> dict[str, Callable[[], object]]:
-    """Each module's widgets as its notebook builds them (notebooks/0N_*.py), in course
-    order, by notebook. A page whose code changes and no longer matches only loses its warm
-    start (tests/test_course_warm.py names it)."""
+def _pages(cases: list) -> dict[str, Callable[[], object]]:
+    """Each module's widgets as its notebook builds them (notebooks/0N_*.py) from the case
+    library ``cases``, in course order, by notebook. A page whose code changes and no longer
+    matches only loses its warm start (tests/test_course_warm.py names a build that fails)."""
     from npkit.course.training.quiz import bank
     from npkit.course.widgets.asean import AseanCase, AseanTable
-    from npkit.course.widgets.base import disclaimer, library_or_errors
+    from npkit.course.widgets.base import disclaimer
     from npkit.course.widgets.decision_path import DecisionPath, WhyPunish, context_panel
     from npkit.course.widgets.duress_checklist import DuressChecklist
     from npkit.course.widgets.models_table import Discussion, ModelsTable, OffenceCategories
@@ -41,22 +41,19 @@ def _pages() -> dict[str, Callable[[], object]]:
     from npkit.course.widgets.scenario_lab import ScenarioLab
     from npkit.course.widgets.tagger import ElementTagger, VictimQuestion
 
-    def cases():
-        return library_or_errors()[0]
-
     return {
         "disclaimer": disclaimer,
         "01_is_this_trafficking": lambda: (
-            ElementTagger(cases(), "jane"),
-            *(VictimQuestion(cases(), c) for c in ("john", "child", "sarah"))),
-        "02_duress": lambda: DuressChecklist(cases(), "jane"),
-        "03_models": lambda: (ModelsTable(cases(), "jane"), OffenceCategories(cases()),
+            ElementTagger(cases, "jane"),
+            *(VictimQuestion(cases, c) for c in ("john", "child", "sarah"))),
+        "02_duress": lambda: DuressChecklist(cases, "jane"),
+        "03_models": lambda: (ModelsTable(cases, "jane"), OffenceCategories(cases),
                               Discussion()),
-        "04_asean": lambda: (AseanTable(instruments=False), AseanCase(cases(), "jane")),
-        "05_scenario_lab": lambda: ScenarioLab(cases(), start="jane"),
-        "06_prosecutors_decision": lambda: (context_panel(), DecisionPath(cases(), "jane"),
+        "04_asean": lambda: (AseanTable(instruments=False), AseanCase(cases, "jane")),
+        "05_scenario_lab": lambda: ScenarioLab(cases, start="jane"),
+        "06_prosecutors_decision": lambda: (context_panel(), DecisionPath(cases, "jane"),
                                             WhyPunish("Jane")),
-        "07_check_yourself": lambda: Quiz(bank(cases())),
+        "07_check_yourself": lambda: Quiz(bank(cases)),
     }
 
 
@@ -66,16 +63,17 @@ def pages() -> dict:
     raised, named: a kernel then does that work itself, as before)."""
     from ipywidgets.widgets import widget as _widget
 
-    from npkit.course.widgets.base import module_header
+    from npkit.course.widgets.base import library_or_errors, module_header
 
     before, language = set(_widget._instances), i18n.current()
-    builds = {**{f"header {m.number}": (lambda n=m.number: module_header(n)) for m in MODULES},
-              **_pages()}
     failed = []
     try:
         # every course language, the process's own last: it is the one a kernel starts in
         for lang in [*(x for x in LANGUAGES if x != language), language]:
             i18n.use(lang)
+            # the library once per language (a broken case file is in its error panel)
+            builds = {**{f"header {m.number}": (lambda n=m.number: module_header(n))
+                         for m in MODULES}, **_pages(library_or_errors()[0])}
             for name, build in builds.items():
                 try:
                     build()
