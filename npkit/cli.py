@@ -142,16 +142,15 @@ def _cases_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_cases(args: argparse.Namespace) -> int:
-    from npkit.casefile.library import cases_dir, in_teaching_order, load_cases
+    from npkit.casefile.library import cases_dir, library
 
     folder = Path(args.folder) if args.folder else cases_dir()
     if not folder.is_dir():
         print(f"{folder}: not a folder of case files", file=sys.stderr)
         return 1
-    found = load_cases(folder)
+    found = library(folder)  # in teaching order, from npkit's shared cache when it has them
     rows = [{"id": c.id, "title": c.title, "charges": [o.id for o in c.offences],
-             "story": c.source.text, "handout": bool(c.questions)}
-            for c in in_teaching_order(found.cases)]
+             "story": c.source.text, "handout": bool(c.questions)} for c in found.cases]
     if args.format == "json":
         print(json.dumps({"folder": str(folder), "cases": rows,
                           "errors": [str(e) for e in found.errors]},
