@@ -39,7 +39,7 @@ display(header, disclaimer())
 
 # %%
 cases, problems = library_or_errors()
-lab = ScenarioLab(cases, start="jane", problems=problems)
+lab = ScenarioLab.for_page(cases, start="jane", problems=problems)
 display(lab.widget)
 # Who is signed in; keeps the learner's scenario (the case and the facts they changed) and the
 # learner in the links to other modules. Here, not in a cell of its own at the end: each code

@@ -1,7 +1,8 @@
 """npkit.course.warm: the fork server builds every module page's widgets once in every course
 language, then closes them, so that each forked kernel's first page costs what a second one
-does (issue 16). What it must leave behind is caches, never a widget, and the fork server's
-own language. Nothing here is timed (benchmarks/ measures it)."""
+does (issue 16). What it must leave behind is caches, never an open widget, and the fork
+server's own language; and one scenario lab, unopened, that a page's kernel takes only if it
+is the lab that page would build. Nothing here is timed (benchmarks/ measures it)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ def _models(widget) -> set[str]:
     return set(seen)
 
 
-def test_the_fork_server_warms_the_pages():
-    assert "npkit.course.warm:pages" in forkserver.WARM
+def test_the_fork_server_warms_the_pages_then_keeps_a_lab_ready():
+    assert forkserver.WARM.index("npkit.course.warm:pages") < forkserver.WARM.index(
+        "npkit.course.warm:ready_lab")
 
 
 def test_every_page_builds_and_nothing_is_left_open():
@@ -86,6 +88,82 @@ def test_a_page_that_fails_to_build_is_named_and_the_rest_still_built(monkeypatc
     assert _widget._instances == before
 
 
+def _canonical(widget, memo=None):
+    """``widget``'s state and its parts', every model id replaced by what it names: two pages
+    built apart compare equal when they show and share the same."""
+    memo = {} if memo is None else memo
+    if id(widget) not in memo:
+        memo[id(widget)] = "(being read)"
+        state = {}
+        for name in widget.keys:
+            value = getattr(widget, name, None)
+            if isinstance(value, _widget.Widget):
+                value = _canonical(value, memo)
+            elif isinstance(value, tuple | list):
+                value = [_canonical(v, memo) if isinstance(v, _widget.Widget) else v
+                         for v in value]
+            state[name] = value
+        memo[id(widget)] = (type(widget).__name__, repr(sorted(state.items())))
+    return memo[id(widget)]
+
+
+@pytest.fixture
+def ready_lab():
+    """The fork server's ready lab, made here; whatever the test leaves of it is dropped."""
+    from npkit.course.widgets import first_state
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+
+    warm.ready_lab()
+    ready = ScenarioLab._ready
+    before = set(_widget._instances)
+    yield ready
+    ScenarioLab._ready = None
+    for widget in ready[4]:
+        first_state.discard_kept(widget)
+    for m in [m for m in _widget._instances if m not in before]:
+        _widget._instances[m].close()
+
+
+def test_the_ready_lab_is_the_lab_a_page_builds(ready_lab):
+    from npkit.course.widgets.base import library_or_errors
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+
+    cases, problems = library_or_errors()
+    lab = ScenarioLab.for_page(cases, start="jane", problems=problems)
+    assert lab is ready_lab[3]  # taken, not built again
+    assert ScenarioLab._ready is None
+    fresh = ScenarioLab(cases, start="jane", problems=library_or_errors()[1])
+    assert _canonical(lab.widget) == _canonical(fresh.widget)
+    assert lab.widget.children[0] is problems and lab.problems is problems
+    models = _models(lab.widget)  # every model the page's state names is open
+    assert len(models) > 50 and [m for m in models if m not in _widget._instances] == []
+    assert lab.edit("quick.imminent_threat", True)  # and it works as a lab
+    assert ScenarioLab.for_page(cases, start="jane", problems=problems) is not lab
+
+
+@pytest.mark.parametrize("change", ["language", "start", "cases"])
+def test_a_ready_lab_built_otherwise_is_not_taken_nor_opened(ready_lab, change):
+    from npkit import i18n
+    from npkit.course.widgets import first_state
+    from npkit.course.widgets.base import library_or_errors
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+
+    cases, problems = library_or_errors()
+    start = "jane"
+    if change == "language":
+        i18n.use("th")  # a Thai page's kernel: the fork server built the lab in English
+    elif change == "start":
+        start = "john"
+    else:
+        cases = [c for c in cases if c.id != "sarah"]
+    lab = ScenarioLab.for_page(cases, start=start, problems=problems)
+    assert lab is not ready_lab[3]
+    assert lab.picker.value == start and lab.widget.children[0] is problems
+    assert [m for m in _models(lab.widget) if m not in _widget._instances] == []
+    assert ready_lab[3].widget.comm is None  # the ready one never reaches a page
+    assert not any(first_state.waiting(x) for x in ready_lab[4] if not ui.is_shared(x))
+
+
 PAGE = r"""
 import json, re, sys
 from npkit import i18n
@@ -93,6 +171,7 @@ from npkit.course import warm
 if sys.argv[1] == "warm":
     i18n.use("en")
     assert warm.pages()["failed"] == []
+    warm.ready_lab()
     assert i18n.current() == "en"  # as a kernel starts
 if sys.argv[2] != "en":
     i18n.use(sys.argv[2])
@@ -103,19 +182,23 @@ from npkit.course.widgets.scenario_lab import ScenarioLab
 from npkit.course.widgets.quiz import Quiz
 from npkit.course.training.quiz import bank
 cases = library_or_errors()[0]
-module_header(5), ScenarioLab(cases, start="jane"), Quiz(bank(cases))
+module_header(5)
+lab = ScenarioLab.for_page(cases, start="jane")
+Quiz(bank(cases))
 shown = [f"{getattr(w, 'description', '')}|{getattr(w, 'value', '')}|{getattr(w, 'options', '')}"
          for w in _widget._instances.values()]
 shown.append(conclusion("jane_imminent", "duress.malaysia"))
 # element ids made from a counter differ between the two runs, and say nothing
 print(json.dumps(sorted(re.sub(r"npk-q-[0-9a-f]+-[0-9]+", "Q", s) for s in shown)))
+print(json.dumps(ScenarioLab._ready is None and lab.widget.comm is not None))
 """
 
 
 @pytest.mark.parametrize("lang, word", [("th", "เจน"), ("en", "Jane")])
 def test_a_page_after_the_warm_up_is_the_page_without_it(lang, word):
-    """The fork server builds every page in Thai, then in English, and stays in English; a
-    kernel then builds its page (in Thai after ``i18n.use``) with the caches the warm-up left
+    """The fork server builds every page in Thai, then in English, stays in English and
+    keeps an English scenario lab ready; a kernel then takes that lab (an English page) or
+    builds its page (in Thai after ``i18n.use``) with the caches the warm-up left
     (the case library, the engine's memo, the templates). What it shows must be what a kernel
     that never warmed up shows, in either language. Each in a fresh interpreter."""
     import json
@@ -126,7 +209,9 @@ def test_a_page_after_the_warm_up_is_the_page_without_it(lang, word):
         run = subprocess.run([sys.executable, "-c", PAGE, mode, lang], capture_output=True,
                              text=True, timeout=120)
         assert run.returncode == 0, run.stderr[-2000:]
-        return json.loads(run.stdout.splitlines()[-1])
+        *_, shown, lab_open = run.stdout.splitlines()
+        assert json.loads(lab_open)
+        return json.loads(shown)
 
     warm_page, cold_page = page("warm"), page("cold")
     assert len(cold_page) > 100

@@ -68,7 +68,8 @@ PRELOAD = (
 # its first page (``module:function``; what it reads from the environment is recorded too).
 # The course pages' widgets built once and closed (npkit.course.warm): a page's first build in a
 # process costs about three times its next one.
-WARM = ("npkit.course.widgets.ui:compile_templates", "npkit.course.warm:pages")
+WARM = ("npkit.course.widgets.ui:compile_templates", "npkit.course.warm:pages",
+        "npkit.course.warm:ready_lab")
 # Set by Voila in each kernel, so never the fork server's: the warm-up's reads of them are not
 # recorded (a recorded one would stop every kernel being forked). npkit reads them afresh at
 # every call (npkit.course.binding.in_voila, query_string) and keeps nothing made from them.

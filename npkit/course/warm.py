@@ -88,3 +88,14 @@ def pages() -> dict:
             if widget is not None:
                 widget.close()
     return {"built": len(made), "failed": failed}
+
+
+def ready_lab() -> None:
+    """Build the scenario lab as its page opens it (notebooks/05_scenario_lab.py), in the
+    language a kernel starts in, and keep it unopened for that page's kernel to take
+    (``ScenarioLab.for_page``). After :func:`pages`, which leaves the caches it fills."""
+    from npkit.casefile.library import library
+    from npkit.course.widgets.scenario_lab import ScenarioLab
+
+    # the cases alone: library_or_errors would open its (empty) error panel here
+    ScenarioLab.build_ready(library().cases, start="jane")

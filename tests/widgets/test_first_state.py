@@ -165,3 +165,48 @@ def test_a_widget_opens_after_a_part_it_names_in_any_trait(sent):
     opened = [cid for cid, _ in sent.opened]
     assert opened.index(pointer.model_id) > opened.index(pointer.target.model_id)
     assert sent.state(pointer)["target"] == f"IPY_MODEL_{pointer.target.model_id}"
+
+
+# --- widgets built in one process and opened in another (the fork server's scenario lab) ----
+
+def test_widgets_made_in_a_kept_block_wait_unopened_until_open_kept(sent):
+    with first_state.kept_unopened() as made:
+        look = ui.shared(w.Layout, width="19.5rem")
+        box = w.VBox(layout=look)
+        part = w.HTML("why", layout=look, style=ui.shared_style(w.HTML, font_size="1.05em"))
+        box.children = [part]
+    assert made == [look, box, part.style, part]  # in the order made
+    assert all(x.comm is None and waiting(x) for x in made)
+    assert sent.opened == []  # the block's end opened nothing
+    first_state.open_kept(made)
+    opened = [cid for cid, _ in sent.opened]
+    assert opened.index(box.model_id) > opened.index(part.model_id) > opened.index(
+        part.layout.model_id)
+    assert sent.state(box)["children"] == [f"IPY_MODEL_{part.model_id}"]
+    assert not any(waiting(x) for x in made) and sent.updates == []
+    first_state.open_kept(made)  # once only
+    assert len(sent.opened) == 4
+
+
+def test_a_kept_shared_look_opens_before_an_open_widget_names_it(sent):
+    # the fork server's lab keeps the page's shared looks unopened; a header built outside
+    # any block afterwards (in the kernel) shares them, and its state names them by model id
+    with first_state.kept_unopened():
+        look = ui.shared(w.Layout, width="23.5rem")
+    page = w.HTML("a module's heading", layout=ui.shared(w.Layout, width="23.5rem"))
+    assert look.comm is not None and page.layout is look
+    assert sent.state(page)["layout"] == f"IPY_MODEL_{look.model_id}"
+
+
+def test_a_kept_block_inside_a_building_block_is_not_opened_by_it(sent):
+    with opened_when_built():
+        built_now = w.HTML("now")
+        with first_state.kept_unopened() as made:
+            later = w.HTML("later")
+    assert built_now.comm is not None
+    assert made == [later] and later.comm is None and waiting(later)
+    first_state.discard_kept(later)
+    assert not waiting(later)
+    first_state.open_kept(made)  # discarded: never opened
+    assert later.comm is None
+    assert [s["value"] for _, s in sent.opened if "value" in s] == ["now"]

@@ -53,6 +53,9 @@ _owner: threading.Thread | None = None  # the thread in the outermost block
 # widgets open outside the block, and at its end
 _opens_before_block = _ipywidgets_open
 _waiting: dict[int, w.Widget] = {}  # id -> widget made in the block, in the order made
+# id -> widget made in a kept_unopened block (the fork server's), opened by open_kept or when
+# an opening widget names it
+_kept: dict[int, w.Widget] = {}
 _run: tuple[int, str] = (0, "")  # (pid, prefix)
 _numbers = itertools.count(1)
 
@@ -73,8 +76,9 @@ def _run_prefix() -> str:
 
 
 def waiting(widget: w.Widget) -> bool:
-    """Whether ``widget`` was made in an open block and will open when the block ends."""
-    return id(widget) in _waiting and _waiting[id(widget)] is widget
+    """Whether ``widget`` was made in an open block and will open when the block ends, or
+    in a :func:`kept_unopened` block and will open when it is shown."""
+    return any(found.get(id(widget)) is widget for found in (_waiting, _kept))
 
 
 def _deferred_open(self: w.Widget) -> None:
@@ -87,9 +91,14 @@ def _deferred_open(self: w.Widget) -> None:
 
 def _deferred_close(self: w.Widget) -> None:
     with _lock:
-        if waiting(self):
-            del _waiting[id(self)]
+        _forget(self)
     _ipywidgets_close(self)
+
+
+def _forget(widget: w.Widget) -> None:
+    for found in (_waiting, _kept):
+        if found.get(id(widget)) is widget:
+            del found[id(widget)]
 
 
 def _deferred_send_state(self: w.Widget, key: Any = None) -> None:
@@ -136,7 +145,7 @@ def _open_with_parts(widget: w.Widget) -> None:
         if not waiting(item):
             continue
         if parts_done:
-            del _waiting[id(item)]
+            _forget(item)
             if item._model_id is None:
                 item._model_id = _new_model_id()
             _opens_before_block(item)
@@ -200,6 +209,56 @@ def install() -> None:
 
 def _new_model_id() -> str:
     return f"n{_run_prefix()}{next(_numbers):x}"
+
+
+@contextmanager
+def kept_unopened() -> Iterator[list[w.Widget]]:
+    """Widgets made inside are listed, in the order made, and not opened when the block ends:
+    :func:`open_kept` opens them later, in another process. The fork server builds the
+    scenario lab so (npkit.course.warm): a process without a kernel cannot open a comm, and a
+    kernel forked from it takes the lab already built. A widget made here counts as waiting
+    (:func:`waiting`), so a shared layout made here is the one every later widget shares, and
+    it opens with the first open widget that names it."""
+    made: list[w.Widget] = []
+    with opened_when_built():
+        with _lock:
+            before = set(_waiting)
+        try:
+            yield made
+        finally:
+            with _lock:
+                for widget in [x for i, x in _waiting.items() if i not in before]:
+                    del _waiting[id(widget)]
+                    _kept[id(widget)] = widget
+                    made.append(widget)
+
+
+def open_kept(widgets: list[w.Widget]) -> None:
+    """Open the widgets of a :func:`kept_unopened` block that are still unopened, parts
+    before the boxes that hold them: they wait in a block, whose end opens them (the
+    outermost block's, when this is called inside one)."""
+    with opened_when_built(), _lock:
+        for widget in widgets:
+            if _kept.get(id(widget)) is widget:
+                del _kept[id(widget)]
+                _waiting[id(widget)] = widget
+
+
+def open_if_kept(widget: w.Widget) -> None:
+    """Open ``widget`` now if a :func:`kept_unopened` block made it and this thread is not
+    building in a block (whose end opens it before the widgets that name it): a widget
+    opened outside a block sends, or later answers with, a state that names its parts."""
+    with _lock:
+        if _kept.get(id(widget)) is not widget or _owner is threading.current_thread():
+            return
+    open_kept([widget])
+
+
+def discard_kept(widget: w.Widget) -> None:
+    """``widget``, made in a :func:`kept_unopened` block, will never be opened."""
+    with _lock:
+        if _kept.get(id(widget)) is widget:
+            del _kept[id(widget)]
 
 
 @contextmanager

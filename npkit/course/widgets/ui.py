@@ -281,6 +281,8 @@ def shared(kind: type, **traits: Any) -> Any:
         found = _frozen_kind(kind)(**traits)
         found._npk_frozen = True
         _SHARED[key] = found
+    elif found.comm is None:  # the fork server's, for the scenario lab it built (warm.py)
+        first_state.open_if_kept(found)
     return found
 
 
