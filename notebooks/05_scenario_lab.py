@@ -39,6 +39,8 @@ display(header, disclaimer())
 
 # %%
 cases, problems = library_or_errors()
+# for_page: the same lab as ScenarioLab(...), taken ready-built from the course server when it
+# has one (issue 16: a room of 30 opens this page at once)
 lab = ScenarioLab.for_page(cases, start="jane", problems=problems)
 display(lab.widget)
 # Who is signed in; keeps the learner's scenario (the case and the facts they changed) and the

@@ -109,34 +109,44 @@ def _canonical(widget, memo=None):
 
 @pytest.fixture
 def ready_lab():
-    """The fork server's ready lab, made here; whatever the test leaves of it is dropped."""
+    """The fork server's ready labs (one a language), made here; whatever the test leaves of
+    them is dropped."""
     from npkit.course.widgets import first_state
     from npkit.course.widgets.scenario_lab import ScenarioLab
 
     warm.ready_lab()
-    ready = ScenarioLab._ready
+    ready = dict(ScenarioLab._ready)
     before = set(_widget._instances)
     yield ready
-    ScenarioLab._ready = None
-    for widget in ready[4]:
-        first_state.discard_kept(widget)
+    ScenarioLab._ready = {}
+    for *_, made in ready.values():
+        for widget in made:
+            first_state.discard_kept(widget)
     for m in [m for m in _widget._instances if m not in before]:
         _widget._instances[m].close()
 
 
-def test_the_ready_lab_is_the_lab_a_page_builds(ready_lab):
+@pytest.mark.parametrize("lang", ["en", "th"])
+def test_the_ready_lab_is_the_lab_a_page_builds(ready_lab, lang):
+    from npkit import i18n
+    from npkit.course.widgets import first_state
     from npkit.course.widgets.base import library_or_errors
     from npkit.course.widgets.scenario_lab import ScenarioLab
 
+    assert set(ready_lab) == {"en", "th"} and i18n.current() == "en"
+    i18n.use(lang)  # a Thai page sets its language first (build._speak)
     cases, problems = library_or_errors()
     lab = ScenarioLab.for_page(cases, start="jane", problems=problems)
-    assert lab is ready_lab[3]  # taken, not built again
-    assert ScenarioLab._ready is None
+    assert lab is ready_lab[lang][2]  # taken, not built again
+    assert ScenarioLab._ready == {}
     fresh = ScenarioLab(cases, start="jane", problems=library_or_errors()[1])
     assert _canonical(lab.widget) == _canonical(fresh.widget)
     assert lab.widget.children[0] is problems and lab.problems is problems
     models = _models(lab.widget)  # every model the page's state names is open
     assert len(models) > 50 and [m for m in models if m not in _widget._instances] == []
+    (other,) = set(ready_lab) - {lang}  # the other language's lab never reaches a page
+    assert ready_lab[other][2].widget.comm is None
+    assert not any(first_state.waiting(x) for x in ready_lab[other][3])
     assert lab.edit("quick.imminent_threat", True)  # and it works as a lab
     assert ScenarioLab.for_page(cases, start="jane", problems=problems) is not lab
 
@@ -151,17 +161,21 @@ def test_a_ready_lab_built_otherwise_is_not_taken_nor_opened(ready_lab, change):
     cases, problems = library_or_errors()
     start = "jane"
     if change == "language":
-        i18n.use("th")  # a Thai page's kernel: the fork server built the lab in English
+        # a fork server that built its lab in English only, and a Thai page
+        for widget in ScenarioLab._ready.pop("th")[3]:
+            first_state.discard_kept(widget)
+        i18n.use("th")
     elif change == "start":
         start = "john"
     else:
         cases = [c for c in cases if c.id != "sarah"]
     lab = ScenarioLab.for_page(cases, start=start, problems=problems)
-    assert lab is not ready_lab[3]
+    assert lab not in [r[2] for r in ready_lab.values()]
     assert lab.picker.value == start and lab.widget.children[0] is problems
     assert [m for m in _models(lab.widget) if m not in _widget._instances] == []
-    assert ready_lab[3].widget.comm is None  # the ready one never reaches a page
-    assert not any(first_state.waiting(x) for x in ready_lab[4] if not ui.is_shared(x))
+    for _start, _cases, ready, made in ready_lab.values():  # never reach a page
+        assert ready.widget.comm is None
+        assert not any(first_state.waiting(x) for x in made)
 
 
 PAGE = r"""
@@ -183,6 +197,7 @@ from npkit.course.widgets.quiz import Quiz
 from npkit.course.training.quiz import bank
 cases = library_or_errors()[0]
 module_header(5)
+ready = dict(ScenarioLab._ready)
 lab = ScenarioLab.for_page(cases, start="jane")
 Quiz(bank(cases))
 shown = [f"{getattr(w, 'description', '')}|{getattr(w, 'value', '')}|{getattr(w, 'options', '')}"
@@ -190,7 +205,7 @@ shown = [f"{getattr(w, 'description', '')}|{getattr(w, 'value', '')}|{getattr(w,
 shown.append(conclusion("jane_imminent", "duress.malaysia"))
 # element ids made from a counter differ between the two runs, and say nothing
 print(json.dumps(sorted(re.sub(r"npk-q-[0-9a-f]+-[0-9]+", "Q", s) for s in shown)))
-print(json.dumps(ScenarioLab._ready is None and lab.widget.comm is not None))
+print(json.dumps(lab is (ready.get(i18n.current()) or [None] * 3)[2]))
 """
 
 
@@ -209,8 +224,8 @@ def test_a_page_after_the_warm_up_is_the_page_without_it(lang, word):
         run = subprocess.run([sys.executable, "-c", PAGE, mode, lang], capture_output=True,
                              text=True, timeout=120)
         assert run.returncode == 0, run.stderr[-2000:]
-        *_, shown, lab_open = run.stdout.splitlines()
-        assert json.loads(lab_open)
+        *_, shown, taken = run.stdout.splitlines()
+        assert json.loads(taken) is (mode == "warm")  # the fork server's lab, or a new one
         return json.loads(shown)
 
     warm_page, cold_page = page("warm"), page("cold")

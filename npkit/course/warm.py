@@ -91,11 +91,18 @@ def pages() -> dict:
 
 
 def ready_lab() -> None:
-    """Build the scenario lab as its page opens it (notebooks/05_scenario_lab.py), in the
-    language a kernel starts in, and keep it unopened for that page's kernel to take
-    (``ScenarioLab.for_page``). After :func:`pages`, which leaves the caches it fills."""
+    """Build the scenario lab as its page opens it (notebooks/05_scenario_lab.py), in every
+    course language, and keep each unopened for a page's kernel to take
+    (``ScenarioLab.for_page``). After :func:`pages`, which leaves the caches it fills; the
+    process's own language last and left in use, as :func:`pages` leaves it."""
     from npkit.casefile.library import library
     from npkit.course.widgets.scenario_lab import ScenarioLab
 
-    # the cases alone: library_or_errors would open its (empty) error panel here
-    ScenarioLab.build_ready(library().cases, start="jane")
+    language = i18n.current()
+    try:
+        for lang in [*(x for x in LANGUAGES if x != language), language]:
+            i18n.use(lang)
+            # the cases alone: library_or_errors would open its (empty) error panel here
+            ScenarioLab.build_ready(library().cases, start="jane")
+    finally:
+        i18n.use(language)

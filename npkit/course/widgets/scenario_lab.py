@@ -27,7 +27,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import ipywidgets as w
 
@@ -118,10 +118,10 @@ class ScenarioLab(Stateful):
         with opened_when_built():
             self._build(cases, start, problems)
 
-    # A lab the fork server built before any kernel existed, unopened (npkit.course.warm,
-    # build_ready): (language, start, cases, the lab, the widgets to open). Each kernel forked
-    # from it has its own copy, which for_page takes once.
-    _ready: tuple | None = None
+    # Labs the fork server built before any kernel existed, unopened (npkit.course.warm), by
+    # language: (start, cases, the lab, the widgets to open). Each kernel forked from it has
+    # its own copy: for_page takes its page's language's lab, once, and drops the others.
+    _ready: ClassVar[dict[str, tuple]] = {}
 
     @classmethod
     def build_ready(cls, cases: Sequence[Case], *, start: str | None = None) -> None:
@@ -131,29 +131,33 @@ class ScenarioLab(Stateful):
         the fork server's warm-up (issue 16)."""
         with first_state.kept_unopened() as made:
             lab = cls(cases, start=start)
-        cls._ready = (i18n.current(), start, list(cases), lab, made)
+        cls._ready[i18n.current()] = (start, list(cases), lab, made)
 
     @classmethod
     def for_page(cls, cases: Sequence[Case], *, start: str | None = None,
                  problems: w.Widget | None = None) -> ScenarioLab:
-        """The page's lab: the one :meth:`build_ready` built, if it was built in this
-        language from these cases and ``start`` (given ``problems`` in place of its own),
-        else a new one. Either way it is the lab ``ScenarioLab(cases, start=start,
+        """The page's lab: the one :meth:`build_ready` built in this language, if it was
+        built from these cases and ``start`` (given ``problems`` in place of its own), else a
+        new one. Either way it is the lab ``ScenarioLab(cases, start=start,
         problems=problems)`` builds, nobody has seen it, and no later call gets it again."""
-        ready, cls._ready = cls._ready, None
-        if ready is not None:
-            language, was_start, was_cases, lab, made = ready
-            if (language, was_start) == (i18n.current(), start) and (
-                    was_cases is cases or was_cases == list(cases)):
-                if problems is not None:
-                    first_state.discard_kept(lab.problems)
-                    lab.problems = problems
-                    lab.widget.children = (problems, *lab.widget.children[1:])
-                first_state.open_kept(made)
-                return lab
-            for widget in made:
+        ready, cls._ready = cls._ready, {}
+        mine = ready.pop(i18n.current(), None)
+        lab = None
+        if mine is not None and mine[0] == start and (mine[1] is cases
+                                                       or mine[1] == list(cases)):
+            lab, made = mine[2], mine[3]
+            if problems is not None:
+                first_state.discard_kept(lab.problems)
+                lab.problems = problems
+                lab.widget.children = (problems, *lab.widget.children[1:])
+            first_state.open_kept(made)
+        elif mine is not None:
+            ready[""] = mine
+        # after the opening: a shared look both labs hold is open now, no longer kept
+        for other in ready.values():
+            for widget in other[3]:
                 first_state.discard_kept(widget)
-        return cls(cases, start=start, problems=problems)
+        return lab if lab is not None else cls(cases, start=start, problems=problems)
 
     def _build(self, cases: Sequence[Case], start: str | None,
                problems: w.Widget | None) -> None:
