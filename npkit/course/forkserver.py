@@ -67,7 +67,8 @@ PRELOAD = (
 # Done once after the imports, for every kernel: what each kernel would otherwise do again on
 # its first page (``module:function``; what it reads from the environment is recorded too).
 # The course pages' widgets built once and closed (npkit.course.warm): a page's first build in a
-# process costs about three times its next one.
+# process costs about three times its next one. Then a scenario lab per language, kept unopened
+# for a lab page's kernel to take (ScenarioLab.for_page).
 WARM = ("npkit.course.widgets.ui:compile_templates", "npkit.course.warm:pages",
         "npkit.course.warm:ready_lab")
 # Set by Voila in each kernel, so never the fork server's: the warm-up's reads of them are not

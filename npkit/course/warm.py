@@ -9,12 +9,16 @@ read from npkit's shared cache, the law's data and the engine's memo of each cas
 assessment. Done here, before the fork server forks (npkit.course.forkserver ``WARM``), every
 kernel starts with it done, in pages shared copy-on-write.
 
-What is left behind is caches, never a widget: each one built here is closed before this
+What :func:`pages` leaves behind is caches, never a widget: each one it builds is closed before it
 returns (ipywidgets' ``_instances`` as it was, so a kernel's page never holds or sends them), and a
 shared layout or style found closed is made again in the kernel (``ui.shared``). No learner is
 bound and nothing is displayed: the store, the page's address and the kernel stay out of it.
 It builds in every course language (a Thai page's kernel reads Thai data), the fork server's
 own language last and left in use, as a kernel starts.
+
+One page is kept rather than closed: :func:`ready_lab` builds a scenario lab per language and
+keeps it unopened (its widgets are in none of ipywidgets' registers and have no comm), for the
+lab page's kernel to take and open (``ScenarioLab.for_page``) instead of building its own.
 """
 
 from __future__ import annotations
