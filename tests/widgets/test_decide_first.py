@@ -205,6 +205,21 @@ def test_models_guess_state_round_trips_and_refuses_crafted_values(cases):
     assert crafted.table.value == "" and crafted.boxes["causation"].value
 
 
+@pytest.mark.parametrize("widget", [ModelsTable, AseanCase])
+def test_the_case_and_charge_picked_are_saved_before_any_tick(cases, widget):
+    # a learner who picks another case, leaves and comes back finds that case again
+    t = widget(cases, "jane")
+    saved: list[dict] = []
+    t.on_change(saved.append)
+    t.case_picker.value = "john"
+    assert saved[-1]["case"] == "john" and saved[-1]["guesses"] == {}
+    t.offence_picker.value = t.offence_picker.value  # no change: nothing more to save
+    assert len(saved) == 1
+    again = widget(cases, "jane")
+    again.set_state(saved[-1])
+    assert again.case_picker.value == "john"
+
+
 # --- module 4 ---------------------------------------------------------------------------------
 
 def test_asean_case_asks_which_states_then_shows_the_tally(cases):

@@ -116,6 +116,14 @@ class GuessFirst(Stateful):
         if self.key in self.compared:
             self._refresh()  # keep the summary in step (same press: no new scroll)
 
+    def show(self, case_id: str, offence_id: str | None = None) -> None:
+        """Show a charge of a case (CaseAndCharge.show), and keep which one: a learner who
+        picks Sarah and comes back finds Sarah, ticked or not."""
+        before = (self.case_id, self.offence_id)
+        super().show(case_id, offence_id)
+        if (self.case_id, self.offence_id) != before:
+            self._changed()
+
     # -- saved state ----------------------------------------------------------------------
 
     def get_state(self) -> dict:
