@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -43,6 +44,9 @@ def fork_kernels():
     if fp._server is not None:
         fp._server.stop()
         fp._server = None
+    for server in fp._unreachable:
+        server.stop()
+    fp._unreachable.clear()
     fp._warned.clear()
 
 
@@ -268,6 +272,28 @@ def test_a_dead_fork_server_is_started_again_and_its_kernels_end(fork_kernels, t
     orphan_alive, forked, text, first, second = asyncio.run(main())
     assert not orphan_alive
     assert forked and text == "again\n" and first != second
+
+
+def test_a_fork_server_whose_folder_is_gone_keeps_its_kernels_and_a_new_one_forks(
+        fork_kernels, tmp_path):
+    # a clean-up of /tmp during a course of several days deletes the control socket
+    async def main():
+        km, kc = await start(tmp_path)
+        first = fp._server
+        shutil.rmtree(first.folder)
+        km2, kc2 = await start(tmp_path)
+        forked = isinstance(km2.provisioner.process, fp.ForkedProcess)
+        _, old_page = await run(kc, "print('still here')")
+        _, new_page = await run(kc2, "print('new')")
+        second = fp._server
+        await stop(km2, kc2)
+        await stop(km, kc)
+        return first, second, forked, old_page, new_page
+
+    first, second, forked, old_page, new_page = asyncio.run(main())
+    assert forked and second is not first and os.path.exists(second.socket_path)
+    assert first.alive() and fp._unreachable == [first]  # its trainees' kernels live on
+    assert old_page == "still here\n" and new_page == "new\n"
 
 
 def test_without_a_fork_server_kernels_start_the_usual_way_with_one_warning(

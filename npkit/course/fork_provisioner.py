@@ -20,7 +20,10 @@ importing (their import would have seen another value).
 
 One fork server per course server process, started with the first kernel, started again when
 it has died. Its control socket is in a private folder (mkdtemp: 0700, this user's): only this
-user can ask it for a kernel. It ends when the course server does (its stdin closes).
+user can ask it for a kernel. It ends when the course server does (its stdin closes). A
+server whose folder has gone (a clean-up of /tmp during a course of several days) can no
+longer be asked for a kernel, but its kernels are trainees' pages, which end with it: it is
+kept running beside a new one until the course server ends.
 """
 
 from __future__ import annotations
@@ -152,6 +155,10 @@ class ForkServer:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def reachable(self) -> bool:
+        """Whether its control socket is still there to connect to."""
+        return os.path.exists(self.socket_path)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
@@ -234,6 +241,9 @@ def _hello(stream, timeout: float) -> dict | None:
 
 
 _server: ForkServer | None = None
+# servers that lost their control socket, still running the kernels they forked (each ends
+# when its stdin closes: this process keeps it open while it lives)
+_unreachable: list[ForkServer] = []
 _lock = threading.Lock()
 _warned: set[str] = set()  # the kinds of fallback already told (one warning each)
 
@@ -250,6 +260,9 @@ def fork_server() -> ForkServer:
     if why_not:
         raise ForkServerUnavailable(why_not)
     with _lock:
+        if _server is not None and _server.alive() and not _server.reachable():
+            _unreachable.append(_server)
+            _server = None
         if _server is None or not _server.alive():
             if _server is not None:
                 _server.stop()
