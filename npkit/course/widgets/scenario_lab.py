@@ -127,8 +127,8 @@ class ScenarioLab(Stateful):
     def build_ready(cls, cases: Sequence[Case], *, start: str | None = None) -> None:
         """Build a lab from ``cases`` now, in the current language, and keep it unopened for
         :meth:`for_page` (first_state.kept_unopened). A room's kernels then skip most of the
-        lab's build: about 10 of the 14 ms of CPU its cell cost each trainee's kernel after
-        the fork server's warm-up (issue 16)."""
+        lab's build: in a forked kernel, taking it cost about 8 ms of CPU against 22 ms for
+        building it (issue 16; docs/performance.md)."""
         with first_state.kept_unopened() as made:
             lab = cls(cases, start=start)
         cls._ready[i18n.current()] = (start, list(cases), lab, made)
