@@ -24,7 +24,7 @@ lab page's kernel to take and open (``ScenarioLab.for_page``) instead of buildin
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from npkit import i18n
 from npkit.course.training.modules import MODULES
@@ -61,6 +61,18 @@ def _pages(cases: list) -> dict[str, Callable[[], object]]:
     }
 
 
+def _each_language() -> Iterator[str]:
+    """Every course language in use in turn, the process's own last (the one a kernel starts
+    in), which stays in use afterwards even if the caller stops early or raises."""
+    language = i18n.current()
+    try:
+        for lang in [*(x for x in LANGUAGES if x != language), language]:
+            i18n.use(lang)
+            yield lang
+    finally:
+        i18n.use(language)
+
+
 def pages() -> dict:
     """Build, then close, every module page's widgets and header, in every course language.
     Returns what was done: ``built`` (widgets made and closed) and ``failed`` (each build that
@@ -69,12 +81,10 @@ def pages() -> dict:
 
     from npkit.course.widgets.base import library_or_errors, module_header
 
-    before, language = set(_widget._instances), i18n.current()
+    before = set(_widget._instances)
     failed = []
     try:
-        # every course language, the process's own last: it is the one a kernel starts in
-        for lang in [*(x for x in LANGUAGES if x != language), language]:
-            i18n.use(lang)
+        for lang in _each_language():
             # the library once per language (a broken case file is in its error panel)
             builds = {**{f"header {m.number}": (lambda n=m.number: module_header(n))
                          for m in MODULES}, **_pages(library_or_errors()[0])}
@@ -85,7 +95,6 @@ def pages() -> dict:
                     failed.append(f"{name} ({lang}): {type(e).__name__}: {e}")
                     print(f"npkit warm-up: not built: {failed[-1]}", file=sys.stderr)
     finally:
-        i18n.use(language)
         made = [m for m in _widget._instances if m not in before]
         for model_id in made:
             widget = _widget._instances.get(model_id)
@@ -97,16 +106,12 @@ def pages() -> dict:
 def ready_lab() -> None:
     """Build the scenario lab as its page opens it (notebooks/05_scenario_lab.py), in every
     course language, and keep each unopened for a page's kernel to take
-    (``ScenarioLab.for_page``). After :func:`pages`, which leaves the caches it fills; the
-    process's own language last and left in use, as :func:`pages` leaves it."""
+    (``ScenarioLab.for_page``). Run after :func:`pages`, not inside it: :func:`pages` closes
+    the shared layouts and styles its pages opened, and a lab kept there would name closed
+    ones; built after, it makes its own (kept with it)."""
     from npkit.casefile.library import library
     from npkit.course.widgets.scenario_lab import ScenarioLab
 
-    language = i18n.current()
-    try:
-        for lang in [*(x for x in LANGUAGES if x != language), language]:
-            i18n.use(lang)
-            # the cases alone: library_or_errors would open its (empty) error panel here
-            ScenarioLab.build_ready(library().cases, start="jane")
-    finally:
-        i18n.use(language)
+    for _lang in _each_language():
+        # the cases alone: library_or_errors would open its (empty) error panel here
+        ScenarioLab.build_ready(library().cases, start="jane")
