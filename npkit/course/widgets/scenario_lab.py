@@ -27,7 +27,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import ipywidgets as w
 
@@ -62,6 +62,16 @@ CF_CACHE_SIZE = 128
 MAX_NOTE_LINES = 5  # skipped saved changes listed by name; the rest are counted
 GUARD_MESSAGE = N_("Something went wrong, so that change was not applied. The lab keeps the "
                    "last facts that worked; press Reset to start again.")
+
+
+class _Ready(NamedTuple):
+    """A lab built ahead and kept unopened (ScenarioLab.build_ready), with what it was built
+    from: a page takes it only if it would build the same lab."""
+
+    start: str | None
+    cases: list
+    lab: ScenarioLab
+    made: list[w.Widget]  # its widgets, in the order made, for first_state.open_kept
 
 
 def _guarded(method: Callable) -> Callable:
@@ -119,9 +129,9 @@ class ScenarioLab(Stateful):
             self._build(cases, start, problems)
 
     # Labs the fork server built before any kernel existed, unopened (npkit.course.warm), by
-    # language: (start, cases, the lab, the widgets to open). Each kernel forked from it has
-    # its own copy: for_page takes its page's language's lab, once, and drops the others.
-    _ready: ClassVar[dict[str, tuple]] = {}
+    # language. Each kernel forked from it has its own copy: for_page takes its page's
+    # language's lab, once, and drops the others.
+    _ready: ClassVar[dict[str, _Ready]] = {}
 
     @classmethod
     def build_ready(cls, cases: Sequence[Case], *, start: str | None = None) -> None:
@@ -131,7 +141,7 @@ class ScenarioLab(Stateful):
         building it (issue 16; docs/performance.md)."""
         with first_state.kept_unopened() as made:
             lab = cls(cases, start=start)
-        cls._ready[i18n.current()] = (start, list(cases), lab, made)
+        cls._ready[i18n.current()] = _Ready(start, list(cases), lab, made)
 
     @classmethod
     def for_page(cls, cases: Sequence[Case], *, start: str | None = None,
@@ -143,19 +153,19 @@ class ScenarioLab(Stateful):
         ready, cls._ready = cls._ready, {}
         mine = ready.pop(i18n.current(), None)
         lab = None
-        if mine is not None and mine[0] == start and (mine[1] is cases
-                                                       or mine[1] == list(cases)):
-            lab, made = mine[2], mine[3]
+        if mine is not None and mine.start == start and (mine.cases is cases
+                                                          or mine.cases == list(cases)):
+            lab = mine.lab
             if problems is not None:
                 first_state.discard_kept(lab.problems)
                 lab.problems = problems
                 lab.widget.children = (problems, *lab.widget.children[1:])
-            first_state.open_kept(made)
+            first_state.open_kept(mine.made)
         elif mine is not None:
             ready[""] = mine
         # after the opening: a shared look both labs hold is open now, no longer kept
         for other in ready.values():
-            for widget in other[3]:
+            for widget in other.made:
                 first_state.discard_kept(widget)
         return lab if lab is not None else cls(cases, start=start, problems=problems)
 
