@@ -21,6 +21,8 @@ ipywidgets' own handler in place and logs why: the page then sends the full stat
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import ipywidgets as w
@@ -49,12 +51,38 @@ def states() -> tuple[dict[str, Any], list, list]:
 
 
 def _lean_state(widget: w.Widget) -> dict[str, Any]:
-    state = widget.get_state(drop_defaults=True)
+    """``widget.get_state(drop_defaults=True)``, with what ipywidgets looks up again for every
+    widget (all its traits, each synced trait's serialiser and default) looked up once per
+    widget class (issue 16: the scenario lab's 98 widgets, in one process, 2.2 -> 1.2 ms)."""
+    plan = _state_plan(type(widget))
+    state = {}
+    for key in widget.keys:
+        found = plan.get(key)
+        if found is None:  # a trait this class does not know as synced: ipywidgets' own way
+            state.update(widget.get_state(key, drop_defaults=True))
+            continue
+        to_json, default = found
+        value = to_json(getattr(widget, key), widget)
+        if not widget._compare(value, default):
+            state[key] = value
     # ipywidgets keeps an empty class list (its trait has no default to compare with); the
     # front end's default is the same empty list
     if not state.get("_dom_classes", True):
         del state["_dom_classes"]
     return state
+
+
+@cache
+def _state_plan(kind: type) -> dict[str, tuple[Callable[[Any, Any], Any], Any]]:
+    """For widget class ``kind``: each synced trait's serialiser and default value, as
+    ``Widget.get_state`` finds them (a trait's ``to_json``, else the class's
+    ``_trait_to_json``). A trait whose metadata a ``_<name>_metadata`` attribute overrides is
+    left out, so ipywidgets reads it. Traits added to one widget make it a class of its own
+    (traitlets' ``add_traits``), so the plan of a class holds for all its widgets."""
+    plain = kind._trait_to_json
+    return {name: (trait.metadata.get("to_json", plain), trait.default_value)
+            for name, trait in kind.class_traits(sync=True).items()
+            if not hasattr(kind, f"_{name}_metadata")}
 
 
 def _on_control_msg(msg: dict) -> None:
