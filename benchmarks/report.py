@@ -211,7 +211,28 @@ def room_table(results: dict) -> list[str]:
             lines.append(f"| {name} | {n} | {_room_cell(fl)} | {_room_cell(lab)} | "
                          f"{_fmt(ratio, '×')} | {twin_cells}{cpu} | {mem} | {own:.2f} s | "
                          f"{load} |")
-    return lines
+    return lines + _turns_note(results, rooms, lab_nb)
+
+
+def _turns_note(results: dict, rooms: dict, lab_nb: str | None) -> list[str]:
+    """Under the rooms: which rooms ran several times in turns, every run's time, and each
+    lab room ÷ the floor room of its turn."""
+    for n in rooms.get("sizes", []):
+        by_page = {nb: x for nb, by_n in rooms.get("default", {}).items()
+                   if (x := by_n.get(str(n))) and x.get("repeats", 1) > 1}
+        if not by_page:
+            continue
+        names = {"floor.ipynb": "floor", lab_nb: "scenario lab", TWIN: "its twin"}
+        runs = "; ".join(f"{names.get(nb, nb)} " + ", ".join(
+            "never" if t is None else f"{t:.2f} s" for t in x["server_s_samples"])
+            for nb, x in by_page.items())
+        paired = results.get("room_default_ratio_paired") or []
+        turns = max(x["repeats"] for x in by_page.values())
+        return ["", f"On the default pool the rooms of {n} ran {turns} times, the pages taking "
+                f"turns; the table gives the median run's figures (errors: of all runs). "
+                f"Every run: {runs}. Each lab room ÷ the floor room of its turn: "
+                + ", ".join(_fmt(x, "×") for x in paired) + "."]
+    return []
 
 
 def bytes_table(results: dict) -> list[str]:

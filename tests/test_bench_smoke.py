@@ -338,3 +338,32 @@ def test_first_render_alone_for_chosen_modules():
     assert run.parse([]).first_render_pages is None  # every module by default
     with pytest.raises(SystemExit):
         run.parse(["--first-render-pages", "99_nowhere"])
+
+
+def test_the_headline_room_runs_in_turns_and_reports_its_median_run():
+    runs = {FLOOR: [room_result(2.0), room_result(1.8), room_result(2.2)],
+            pages.LAB: [room_result(2.6), room_result(2.2, errors=1), room_result(2.4)]}
+    rooms = {"sizes": [1, 30], "default": {nb: {"1": room_result(0.1),
+                                                 "30": run.median_room(found)}
+                                            for nb, found in runs.items()}}
+    lab = rooms["default"][pages.LAB]["30"]
+    assert lab["server_s"] == 2.4 and lab["repeats"] == 3  # the median run, not a mean
+    assert lab["server_s_samples"] == [2.6, 2.2, 2.4] and lab["errors"] == 1  # of every run
+    assert rooms["default"][pages.LAB]["1"] == room_result(0.1)  # a room run once: as it was
+    h = run.room_figures(rooms)
+    assert h["room_default_ratio"] == pytest.approx(2.4 / 2.0, abs=1e-3)
+    assert h["room_default_ratio_paired"] == [pytest.approx(2.6 / 2.0, abs=1e-3),
+                                              pytest.approx(2.2 / 1.8, abs=1e-3),
+                                              pytest.approx(2.4 / 2.2, abs=1e-3)]
+    assert h["room_default_repeats"] == 3
+    md = "\n".join(report.room_table({"rooms": rooms, **h}))
+    assert "ran 3 times" in md and "scenario lab 2.60 s, 2.20 s, 2.40 s" in md
+    assert "1.30×, 1.22×, 1.09×" in md
+    # two runs: the lower middle one
+    assert run.median_room([room_result(3.0), room_result(2.0)])["server_s"] == 2.0
+
+
+def test_room_repeats_option():
+    assert run.parse([]).room_repeats == 3
+    assert run.parse(["--room-repeats", "5"]).room_repeats == 5
+    assert run.parse(["--quick"]).room_repeats == 1
