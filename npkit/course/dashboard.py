@@ -451,7 +451,7 @@ def run_voila(argv: Sequence[str]) -> int:
     from voila.utils import create_include_assets_functions
 
     from npkit.course.render_cache import TEMPLATE_CODE, keep_markdown, keep_page_settings
-    from npkit.course.voila_mends import mend_message_dates, mend_request_info
+    from npkit.course.voila_mends import mend_message_dates, mend_page_flushes, mend_request_info
 
     def visitor_language(handler) -> str:
         """The language of the page ``handler`` answers with (:func:`page_language`)."""
@@ -461,6 +461,7 @@ def run_voila(argv: Sequence[str]) -> int:
 
     mend_request_info()
     mend_message_dates()
+    mend_page_flushes()
     keep_page_settings()
     keep_markdown()
     render_prepare = VoilaHandler.prepare
