@@ -84,14 +84,14 @@ catalogues: $(STAMP_TEST)
 $(LOCALE)/%/LC_MESSAGES/npkit.mo: $(LOCALE)/%/LC_MESSAGES/npkit.po | $(STAMP_TEST)
 	$(BIN)/pybabel compile -D npkit -d $(LOCALE) -l $* --statistics
 
-# One pytest run: unit, widget and golden tests, every notebook under nbval, and the browser
-# tests (tests/browser: one Voila server and headless Chromium). --dist loadscope keeps each
+# One pytest run: unit, widget and golden tests, every notebook (English and Thai) under nbval,
+# and the browser tests (tests/browser: one Voila server and headless Chromium). --dist loadscope keeps each
 # notebook's cells on one worker and one kernel, and the browser tests (one file) on one worker.
 # The order is random (pytest-randomly: "Using --randomly-seed=N" in the header; pass
 # --randomly-seed=N to repeat it), except within a notebook (conftest.py).
 unit: $(STAMP_TEST) $(STAMP_NPM) notebooks
 	$(BIN)/python -m pytest -n 2 --dist loadscope --nbval-lax --nbval-current-env \
-		tests notebooks/*.ipynb
+		tests notebooks/*.ipynb notebooks/th/*.ipynb
 
 test: lint validate unit binder-check
 

@@ -98,7 +98,30 @@ def test_an_answer_key_first_gets_the_language_in_a_cell_before_it(course):
     assert len(thai.cells) == len(english.cells) + 1
     assert thai.cells[0].source.endswith("PAGE_LANGUAGE = i18n.use('th')")
     assert "npkit-check" in thai.cells[1].metadata.get("tags", [])
-    assert "i18n" not in thai.cells[1].source
+    assert "i18n.use" not in thai.cells[1].source  # it speaks English only for its own lines
+
+
+def test_an_answer_key_of_a_translated_page_runs_in_english_with_the_english_expectations(
+        course):
+    course.write_text(SKELETON.replace('print("hello")', 'print("hello")\n# expect: hello'),
+                      encoding="utf-8")
+    write_th(course, "")
+    english, thai = build(course), build(course, "th")
+    key = thai.cells[1]
+    assert key.outputs == english.cells[0].outputs  # the expectation written in English
+    lines = key.source.splitlines()
+    assert lines[0] == "# NBVAL_CHECK_OUTPUT"
+    assert 'with i18n.speaking("en"):' in lines and '    print("hello")' in lines
+    namespace: dict = {}
+    from npkit import i18n
+
+    before = i18n.current()
+    exec(thai.cells[0].source, namespace)  # the page's language: Thai
+    try:
+        exec(key.source, namespace)
+        assert i18n.current() == "th"  # the page speaks Thai again after its key
+    finally:
+        i18n.use(before)
 
 
 def test_a_changed_english_cell_shows_as_stale_and_is_shown_in_english(course):

@@ -133,3 +133,17 @@ def test_line_in_finds_the_line_of_a_path_in_the_yaml():
     assert content.line_in(node, ("items", 0, "th", "tags", 1)) == 5
     assert content.line_in(node, ("items", 0, "th", "nothing")) == 4  # the nearest it has
     assert content.line_in(None, ("a",)) is None
+
+
+def test_speaking_uses_a_language_for_a_block_and_restores_the_one_before():
+    before = i18n.current()
+    i18n.use("th")
+    try:
+        with i18n.speaking("en") as lang:
+            assert lang == "en" and i18n.current() == "en"
+        assert i18n.current() == "th"
+        with pytest.raises(RuntimeError), i18n.speaking("en"):
+            raise RuntimeError("a key that fails")
+        assert i18n.current() == "th"  # restored all the same
+    finally:
+        i18n.use(before)

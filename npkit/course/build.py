@@ -27,6 +27,9 @@ longer matches: the build keeps the English text there (never an out-of-date tra
 :func:`translation_status` lists the cell as stale (``tools/build_notebooks.py --translations``).
 A language's notebook sets its language, ``npkit.i18n.use(lang)``, at the top of its first
 code cell (``_speak``): the rest of that cell, every later cell, widget and loader speak it.
+Its answer keys run in English (``with i18n.speaking("en"):``, :func:`_key_in_english`): their
+expected lines are the English notebook's, written by hand from the sources, and a key checks
+an outcome, which is the same in every language.
 Its metadata carries ``npkit_lang`` and ``npkit_original`` (the English notebook, which the
 draft notice links to).
 """
@@ -170,6 +173,15 @@ def _read(src: Path):
     return nb
 
 
+def _key_in_english(source: str) -> str:
+    """An answer key's ``source`` run in English (see the module's docstring): its lines in a
+    ``with i18n.speaking("en"):`` block, nbval's marker kept first."""
+    rest = [line for line in source.splitlines() if line.strip() != CHECK]
+    body = "\n".join(f"    {line}" if line.strip() else "" for line in rest)
+    return (f"{CHECK}\n# the expected lines are the English page's, written from the sources\n"
+            f"with i18n.speaking(\"en\"):\n{body}")
+
+
 def _speak(nb, src: Path, lang: str) -> None:
     """Set the page's language before any of its code runs: at the top of its first code cell,
     or in a cell of its own before it when that cell is an answer key (Voila does not run
@@ -217,6 +229,9 @@ def build(src: Path, lang: str = DEFAULT):
             tags = list(cell.metadata.get("tags", []))
             cell.metadata["tags"] = [*tags, CHECK_TAG] if CHECK_TAG not in tags else tags
     if lang != DEFAULT:  # after the tags: an answer key is known by its tag alone
+        for cell in nb.cells:
+            if CHECK_TAG in cell.metadata.get("tags", []):
+                cell.source = _key_in_english(cell.source)
         _speak(nb, src, lang)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}

@@ -29,6 +29,8 @@ from __future__ import annotations
 import gettext as _gettext
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -69,6 +71,17 @@ def use(lang: str) -> str:
 
 def current() -> str:
     return _current
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[str]:
+    """``lang`` in use inside the block (its code is given), and the language in use before it
+    again after, even if the block raises."""
+    before = _current
+    try:
+        yield use(lang)
+    finally:
+        use(before)
 
 
 def translations(lang: str | None = None) -> _gettext.NullTranslations:
