@@ -85,8 +85,9 @@ $(LOCALE)/%/LC_MESSAGES/npkit.mo: $(LOCALE)/%/LC_MESSAGES/npkit.po | $(STAMP_TES
 	$(BIN)/pybabel compile -D npkit -d $(LOCALE) -l $* --statistics
 
 # One pytest run: unit, widget and golden tests, every notebook (English and Thai) under nbval,
-# and the browser tests (tests/browser: one Voila server and headless Chromium). --dist loadscope keeps each
-# notebook's cells on one worker and one kernel, and the browser tests (one file) on one worker.
+# and the browser tests (tests/browser: one Voila server and headless Chromium). --dist
+# loadscope keeps each notebook's cells on one worker and one kernel, and the browser tests
+# (one file) on one worker.
 # The order is random (pytest-randomly: "Using --randomly-seed=N" in the header; pass
 # --randomly-seed=N to repeat it), except within a notebook (conftest.py).
 unit: $(STAMP_TEST) $(STAMP_NPM) notebooks

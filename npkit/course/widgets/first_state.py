@@ -228,6 +228,7 @@ def kept_unopened() -> Iterator[list[w.Widget]]:
         finally:
             with _lock:
                 _read_synced_traits([x for i, x in _waiting.items() if i not in before])
+                # listed again: a default read there may have made a widget, kept as well
                 for widget in [x for i, x in _waiting.items() if i not in before]:
                     del _waiting[id(widget)]
                     _kept[id(widget)] = widget
