@@ -152,6 +152,7 @@ class ScenarioLab(Stateful):
         problems=problems)`` builds, nobody has seen it, and no later call gets it again."""
         ready, cls._ready = cls._ready, {}
         mine = ready.pop(i18n.current(), None)
+        unused = list(ready.values())  # the other languages' labs
         lab = None
         if mine is not None and mine.start == start and (mine.cases is cases
                                                           or mine.cases == list(cases)):
@@ -161,10 +162,10 @@ class ScenarioLab(Stateful):
                 lab.problems = problems
                 lab.widget.children = (problems, *lab.widget.children[1:])
             first_state.open_kept(mine.made)
-        elif mine is not None:
-            ready[""] = mine
+        elif mine is not None:  # built from other cases or for another first case
+            unused.append(mine)
         # after the opening: a shared look both labs hold is open now, no longer kept
-        for other in ready.values():
+        for other in unused:
             for widget in other.made:
                 first_state.discard_kept(widget)
         return lab if lab is not None else cls(cases, start=start, problems=problems)
