@@ -553,3 +553,63 @@ def test_the_trainer_link_opens_the_session_and_no_server_sees_its_secret(site, 
         ws.delete(new.code, new.secret)
     finally:
         ws.store.close()
+
+
+# A widget's change sent to the kernel (a comm message of method "update"), as the page's
+# websocket carries it (the v1 protocol's frames hold the message's JSON as bytes).
+UPDATE_SENT = re.compile(rb'"method":\s*"update"')
+
+
+def updates_sent(page) -> list[bytes]:
+    """Every widget change the page sends its kernel from now on (its websockets opened after
+    this call: call it before the page is loaded)."""
+    sent: list[bytes] = []
+
+    def watch(ws) -> None:
+        ws.on("framesent", lambda payload: sent.append(
+            payload if isinstance(payload, bytes) else payload.encode("utf-8")))
+    page.on("websocket", watch)
+    return sent
+
+
+def test_what_was_typed_reaches_the_kernel_before_the_press_that_follows_it(site, visit):
+    """A trainee types and presses the button at once, as on a phone over a slow link.
+    ipywidgets would send a text field's first keystroke and hold the later ones until the
+    kernel had answered it, but a button press goes at once: the press could overtake the last
+    characters, and Join or Send act on a cut nickname or answer. The fields send what was
+    typed when they are left (the press leaves them), in one message: nothing goes to the
+    kernel while the trainee types, nothing waits for the kernel between typing and pressing,
+    and the store holds the whole nickname and the whole answer to John's free-text
+    question."""
+    nickname, answer = "Pelican Seventeen", ("Ordered, watched and fined: the work was what "
+                                             "he was trafficked for.")
+    ws = workshop(site)
+    try:
+        new = ws.create(CASE, poll_questions(case_file(site, CASE)), title="Typing check")
+        ws.set_current(new.code, new.secret, "why")  # the free-text question
+    finally:
+        ws.store.close()
+    v = visit()
+    page = v.page
+    sent = updates_sent(page)
+    page.goto(site.module_url(JOIN, session=new.code))
+    wait_for_join_form(page)
+    for field, text, press in (("Nickname (no real names)", nickname, "Join"),
+                               ("Your answer", answer, "Send answer")):
+        before = [f for f in sent if UPDATE_SENT.search(f)]
+        page.get_by_role("textbox", name=field).press_sequentially(text)
+        assert [f for f in sent if UPDATE_SENT.search(f)] == before, field  # one key each
+        page.get_by_role("button", name=press).click()
+        if press == "Join":
+            expect(page.get_by_role("heading", name=re.compile(r"^Question 4 of 4$"))
+                   ).to_be_visible()
+    expect(answer_state(page)).to_contain_text("Your answer is recorded")
+
+    ws = workshop(site)
+    try:
+        rows = ws.answers(new.code, new.secret)
+    finally:
+        ws.delete(new.code, new.secret)
+        ws.store.close()
+    assert [(r.qid, r.nickname, r.value) for r in rows] == [("why", nickname, answer)], rows
+    assert not v.problems(), v.problems()

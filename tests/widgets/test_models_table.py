@@ -241,6 +241,7 @@ def test_discussion_reveals_both_positions_with_sources():
     d = Discussion()
     assert d.sources.value == ""
     assert d.notes.description
+    assert not d.notes.continuous_update  # sent once, when left (ui.typed), not at each key
     d.reveal.click()
     text = html.unescape(d.sources.value)
     assert "Fitzgerald 2024, I;" in text and "Fitzgerald 2024, IV.C" in text

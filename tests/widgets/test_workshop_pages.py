@@ -339,6 +339,36 @@ def test_hostile_free_text_is_shown_as_text_and_keeps_its_line_breaks(trainer, w
     t.close()
 
 
+def test_typed_fields_send_when_left_and_each_free_text_question_has_a_new_box(
+        trainer, ws, cases):
+    """Every field a trainer or trainee types into sends its text when it is left, not at each
+    key (ui.typed: a button pressed right after typing must not overtake the text; the
+    browser's side is in tests/browser/test_browser_workshop.py). So text typed for one
+    free-text question and never sent may be only in the browser: the next free-text question
+    gets a box of its own, holding that question's recorded answer, and the old box is
+    closed."""
+    go_to(trainer, "why")
+    t = join(ws, cases, trainer, "Owl")
+    shown = [c for page in (trainer, t) for c in controls(page.widget)
+             if isinstance(c, (w.Text, w.Textarea)) and c.layout.display != "none"]
+    assert {c.description for c in shown} == {"Title", "Address for the room",
+                                              "Session code", "Nickname (no real names)",
+                                              "Your answer"}
+    assert not [c.description for c in shown if c.continuous_update]
+    first = t.text
+    first.value = "Forced to work"
+    t.send_button.click()
+    assert "Your answer is recorded" in t.answer_state.value, t.status.value
+    trainer.prev_button.click()
+    assert t.refresh() is True and t.text is first  # not a free-text question: no new box
+    trainer.next_button.click()
+    assert t.refresh() is True
+    assert t.text is not first and first.comm is None  # closed
+    assert t.text_group.children[0] is t.text and not t.text.continuous_update
+    assert t.text.value == "Forced to work" and t.text.description == "Your answer"
+    t.close()
+
+
 def test_too_long_text_is_refused_with_a_message_and_stays_in_the_box(trainer, ws, cases):
     go_to(trainer, "why")
     t = join(ws, cases, trainer, "Owl")

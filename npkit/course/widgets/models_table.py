@@ -309,11 +309,11 @@ class Discussion:
 
     def __init__(self):
         self.prompt = ui.html_widget("models/discussion_prompt.html.j2")
-        self.notes = w.Textarea(description=_("Your answer"),
-                                placeholder=_("Your view, in a line or two (stays on this page; "
-                                              "not saved)"),
-                                style=ui.shared_style(w.Textarea, description_width="initial"),
-                                layout=ui.shared(w.Layout, width="36rem", height="5rem"))
+        self.notes = ui.typed(w.Textarea, description=_("Your answer"),
+                              placeholder=_("Your view, in a line or two (stays on this page; "
+                                            "not saved)"),
+                              style=ui.shared_style(w.Textarea, description_width="initial"),
+                              layout=ui.shared(w.Layout, width="36rem", height="5rem"))
         self.reveal = ui.button(_("Show what the sources say"))
         self.sources = ui.html_widget()
         self.reveal.on_click(self._on_reveal)

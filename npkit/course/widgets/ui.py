@@ -349,6 +349,19 @@ def button(description: str, *, kind: str = "", tooltip: str | None = None,
                     layout=shared(w.Layout, width="auto"), style=shared_style(w.Button))
 
 
+def typed(kind: type, **traits: Any) -> w.Widget:
+    """A field a person types into (``w.Text``, ``w.Textarea``) that sends its text to the
+    kernel once, when it is left (Tab, Enter, a click or a tap elsewhere), not at every key.
+
+    At every key, ipywidgets sends the first keystroke and holds the later ones until the
+    kernel has answered it, while a button press goes at once: on a slow link a press right
+    after typing overtook the last characters, and Join or Send acted on a cut nickname or
+    answer. Pressing a button leaves the field, so its text is sent before the press. It is
+    also one message for an answer instead of one per key, each answered with three (busy,
+    the text echoed back, idle): fewer packets on a room's one access point."""
+    return kind(continuous_update=False, **traits)
+
+
 def box(children: Sequence[w.Widget], *, label: str | None = None, kind: str = "",
         row: bool = False) -> w.Box:
     """A group of widgets; ``label`` a visible heading (escaped) above them; ``kind`` adds the

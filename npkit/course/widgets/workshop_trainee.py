@@ -51,6 +51,16 @@ POLL_SECONDS = 1.5
 NOT_ANSWERED = N_("Not answered yet.")
 
 
+def answer_box(value: str = "") -> w.Textarea:
+    """The box for a free-text answer; it sends its text when it is left (ui.typed)."""
+    return ui.typed(w.Textarea, value=value, description=_("Your answer"),
+                    placeholder=_("Why? One or two sentences"),
+                    style=ui.shared_style(w.Text, description_width="initial"),
+                    # its own Layout: a shared one, made first in the trainer page's
+                    # rehearsal (never shown), would be sent to the trainer's page
+                    layout=w.Layout(width="100%", max_width="48rem", height="7em"))
+
+
 class TraineePage(Page):
     """The join form (``code``, ``nickname``, ``join_button``), then the current question:
     ``prompt``, ``countdown`` (while one runs) and one of ``choice`` (RadioButtons, outcome
@@ -82,11 +92,12 @@ class TraineePage(Page):
         # The form first, its help folded below it: a phone shows the fields at once.
         # Parts that look alike share their Layout and style (issue 16: a model less each).
         label_style = ui.shared_style(w.Text, description_width="initial")
-        self.code = w.Text(description=_("Session code"), placeholder=_("e.g. K7M2QX"),
-                           layout=ui.shared(w.Layout), style=label_style)
-        self.nickname = w.Text(description=_("Nickname (no real names)"),
-                               placeholder=_("e.g. Blue Owl"),
-                               layout=ui.shared(w.Layout), style=label_style)
+        self.code = ui.typed(w.Text, description=_("Session code"),
+                             placeholder=_("e.g. K7M2QX"), layout=ui.shared(w.Layout),
+                             style=label_style)
+        self.nickname = ui.typed(w.Text, description=_("Nickname (no real names)"),
+                                 placeholder=_("e.g. Blue Owl"), layout=ui.shared(w.Layout),
+                                 style=label_style)
         self.join_button = ui.button(_("Join"), kind="primary",
                                      tooltip=_("Join the session with this code and nickname"))
         # npkit.js gives the code field its phone keyboard (capitals, no autocorrect), and
@@ -108,9 +119,7 @@ class TraineePage(Page):
         self.checks: dict[str, w.Checkbox] = {}
         self.checks_label = ui.html_widget("workshop/which_label.html.j2")
         self.check_group = w.VBox([self.checks_label], layout=hidden_layout())
-        self.text = w.Textarea(description=_("Your answer"),
-                               placeholder=_("Why? One or two sentences"), style=label_style,
-                               layout=w.Layout(width="100%", max_width="48rem", height="7em"))
+        self.text = answer_box()
         self.text_group = w.VBox([self.text, ui.html_widget("workshop/text_hint.html.j2",
                                                             limit=MAX_FREE_TEXT)],
                                  layout=hidden_layout())
@@ -270,7 +279,7 @@ class TraineePage(Page):
                            for label, v in q.choices}
             self.check_group.children = [self.checks_label, *self.checks.values()]
         else:
-            self.text.value = mine if isinstance(mine, str) else ""
+            self._new_answer_box(mine if isinstance(mine, str) else "")
         self.reveal.value = ""
         # Each question starts with its own state: the last one's "recorded" must not stay.
         self.say("")
@@ -311,6 +320,15 @@ class TraineePage(Page):
 
             self._cases = {c.id: c for c in library().cases}
         return self._cases.get(case_id)
+
+    def _new_answer_box(self, value: str) -> None:
+        """A new box for a new free-text question. Text typed for the last one and never sent
+        may be only in the browser (a box sends when it is left); setting the old box to
+        ``value`` would not clear it when the kernel's copy already was ``value``."""
+        old, self.text = self.text, answer_box(value)
+        self.text.disabled = old.disabled
+        self.text_group.children = [self.text, *self.text_group.children[1:]]
+        old.close()
 
     def _mine(self) -> dict[str, object]:
         try:

@@ -176,9 +176,9 @@ class TrainerPage(Page):
         self.case = w.Dropdown(options=options, value=options[0][1] if options else None,
                                description=_("Case"), layout=ui.shared(w.Layout),
                                style=labelled)
-        self.title = w.Text(description=_("Title"),
-                            placeholder=_("e.g. Prosecutors, Bangkok, May"),
-                            layout=ui.shared(w.Layout), style=labelled_text)
+        self.title = ui.typed(w.Text, description=_("Title"),
+                              placeholder=_("e.g. Prosecutors, Bangkok, May"),
+                              layout=ui.shared(w.Layout), style=labelled_text)
         self.start_button = ui.button(_("Start a session"), kind="primary", tooltip=_(
             "Start a workshop session on this case and show its join code"))
         self.resume_text = ui.html_widget()
@@ -228,9 +228,9 @@ class TrainerPage(Page):
                                  self.present_button, self.panel_button], "npk-ws-controls")
 
         # the trainer panel: not for the projector
-        self.address = w.Text(description=_("Address for the room"),
-                              placeholder=_("e.g. http://192.168.1.20:8080/join"),
-                              layout=ui.shared(w.Layout), style=labelled_text)
+        self.address = ui.typed(w.Text, description=_("Address for the room"),
+                                placeholder=_("e.g. http://192.168.1.20:8080/join"),
+                                layout=ui.shared(w.Layout), style=labelled_text)
         self.address_button = ui.button(_("Use this address"), tooltip=_(
             "Show this address and its QR code to the room (empty: the automatic one)"))
         self.address_note = ui.html_widget()
