@@ -351,7 +351,8 @@ def button(description: str, *, kind: str = "", tooltip: str | None = None,
 
 def typed(kind: type, **traits: Any) -> w.Widget:
     """A field a person types into (``w.Text``, ``w.Textarea``) that sends its text to the
-    kernel once, when it is left (Tab, Enter, a click or a tap elsewhere), not at every key.
+    kernel once, when it is left (Tab, a click or a tap elsewhere, Enter in a one-line
+    field), not at every key.
 
     At every key, ipywidgets sends the first keystroke and holds the later ones until the
     kernel has answered it, while a button press goes at once: on a slow link a press right
