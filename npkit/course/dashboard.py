@@ -70,6 +70,12 @@ IOPUB_TIMEOUT = SETTINGS["VoilaExecutor"]["iopub_timeout"]
 CULL_IDLE_SECONDS = SETTINGS["MappingKernelManager"]["cull_idle_timeout"]
 CULL_INTERVAL_SECONDS = SETTINGS["MappingKernelManager"]["cull_interval"]
 MAX_CULL_IDLE_SECONDS = 7 * 24 * 3600
+# What every kernel this server starts finds in its environment (a value already set is
+# kept). JUPYTER_WIDGETS_ECHO=0: ipywidgets 8 sends each change a page makes back to it
+# ("echo_update"), for other views of the same kernel, which a Voila page never has; one
+# message more for every tick, choice or field left. ipywidgets reads it when imported, so it
+# is set before the fork server preloads ipywidgets.
+KERNEL_ENVIRONMENT = {"JUPYTER_WIDGETS_ECHO": "0"}
 # Kernels are forked from the fork server by default (npkit.course.fork_provisioner); set to 0
 # to start each kernel as a fresh interpreter (as --no-fork-kernels), e.g. for a test run.
 FORK_VARIABLE = "NPKIT_FORK_KERNELS"
@@ -439,6 +445,8 @@ def run_voila(argv: Sequence[str]) -> int:
     path = template_search_path()
     if path:
         os.environ["JUPYTER_PATH"] = os.pathsep.join(path)
+    for name, value in KERNEL_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
 
     import time
 

@@ -24,6 +24,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -328,6 +329,42 @@ WIDGETS_SETTLED = """async () => {
     await Promise.all(models.map(m => m && m.state_change));
     return true;
 }"""
+
+
+class Frames(NamedTuple):
+    """What a page's websockets carried, each frame as bytes (the kernel's v1 protocol frames
+    hold the message's JSON as bytes), and the websockets. Playwright reports a frame some
+    time after the page has it: wait for the frame you need (:func:`kernel_idle`)."""
+    sent: list[bytes]
+    received: list[bytes]
+    sockets: list
+
+
+def as_bytes(payload: str | bytes) -> bytes:
+    return payload if isinstance(payload, bytes) else payload.encode("utf-8")
+
+
+def record_frames(page) -> Frames:
+    """Every frame of the page's websockets opened from now on (call it before the page is
+    loaded)."""
+    frames = Frames([], [], [])
+
+    def watch(ws) -> None:
+        frames.sockets.append(ws)
+        ws.on("framesent", lambda payload: frames.sent.append(as_bytes(payload)))
+        ws.on("framereceived", lambda payload: frames.received.append(as_bytes(payload)))
+    page.on("websocket", watch)
+    return frames
+
+
+def kernel_idle(payload: str | bytes) -> bool:
+    """The kernel says it has handled a message (``status`` idle)."""
+    return re.search(rb'"execution_state":\s*"idle"', as_bytes(payload)) is not None
+
+
+def comm_method(name: str) -> re.Pattern:
+    """A widget message of method ``name`` ("update", "echo_update", ...) in a frame."""
+    return re.compile(rb'"method":\s*"' + re.escape(name).encode() + rb'"')
 
 
 def settle(page) -> None:

@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import threading
 import zlib
 
-from browser_support import expect, settle
+from browser_support import (
+    as_bytes,
+    comm_method,
+    expect,
+    kernel_idle,
+    record_frames,
+    settle,
+)
 
 LAB = "05_scenario_lab.ipynb"
+MSG_ID = re.compile(rb'"msg_id":\s*"([^"]+)"')  # a frame's first: its own header's
 
 
 def open_kernel_socket(base: str, kernel: str, cookie: str):
@@ -53,4 +62,35 @@ def test_the_kernel_websocket_is_compressed(site, visit, learner):
     print(f"\nscenario lab widget state: {len(state) / 1024:.0f} KB as JSON, "
           f"{packed / 1024:.0f} KB deflated")
     assert json.loads(state)["state"], "the page had no widget state to measure"
+    assert not v.problems(), v.problems()
+
+
+def test_a_change_the_page_sends_is_not_echoed_back(site, visit, learner):
+    """ipywidgets 8 sends every change a page makes back to it (``echo_update``), for other
+    views of the same kernel, which a Voila page never has. The course's kernels do not
+    (JUPYTER_WIDGETS_ECHO=0, npkit.course.dashboard): a fact ticked in the lab goes up once
+    and comes back only as what the kernel changed in answer (the outcomes)."""
+    v = visit()
+    page = v.page
+    frames = record_frames(page)
+    page.goto(site.module_url(LAB, learner=learner))
+    fact = page.get_by_role("checkbox", name="Under 18")
+    expect(fact).to_be_visible()
+    settle(page)
+    (kernel,) = [ws for ws in frames.sockets if "/channels" in ws.url]
+    sent, received = len(frames.sent), len(frames.received)
+
+    def handled(payload) -> bool:  # the kernel is idle after the tick's message
+        ids = [m.group(1) for f in frames.sent[sent:] for m in [MSG_ID.search(f)] if m]
+        return kernel_idle(payload) and any(i in as_bytes(payload) for i in ids)
+
+    with kernel.expect_event("framereceived", predicate=handled):
+        fact.check()
+    up = [f for f in frames.sent[sent:] if comm_method("update").search(f)]
+    down = frames.received[received:]
+    assert len(up) == 1 and b'"value":true' in up[0], up
+    assert [f for f in down if comm_method("update").search(f)], "the kernel answered nothing"
+    assert not [f for f in down if comm_method("echo_update").search(f)]
+    print(f"\none ticked fact: {len(frames.sent) - sent} frames up, {len(down)} down "
+          f"({sum(map(len, down)) / 1024:.1f} KB)")
     assert not v.problems(), v.problems()

@@ -28,10 +28,12 @@ from browser_support import (
     FIND_MODEL,
     SEND_CLICK,
     axe_violations,
+    comm_method,
     describe_violations,
     expect,
     known_learner,
     learner_code,
+    record_frames,
     settle,
 )
 
@@ -54,6 +56,7 @@ PROJECTOR = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
 COUNTDOWN = 5  # seconds
+UPDATE = comm_method("update")  # a widget's change, in a websocket frame
 
 # Elements wider than the viewport or reaching past its right edge (screen-reader-only text,
 # parked far to the left, aside); and the document's own scroll width.
@@ -555,23 +558,6 @@ def test_the_trainer_link_opens_the_session_and_no_server_sees_its_secret(site, 
         ws.store.close()
 
 
-# A widget's change sent to the kernel (a comm message of method "update"), as the page's
-# websocket carries it (the v1 protocol's frames hold the message's JSON as bytes).
-UPDATE_SENT = re.compile(rb'"method":\s*"update"')
-
-
-def updates_sent(page) -> list[bytes]:
-    """Every widget change the page sends its kernel from now on (its websockets opened after
-    this call: call it before the page is loaded)."""
-    sent: list[bytes] = []
-
-    def watch(ws) -> None:
-        ws.on("framesent", lambda payload: sent.append(
-            payload if isinstance(payload, bytes) else payload.encode("utf-8")))
-    page.on("websocket", watch)
-    return sent
-
-
 def test_what_was_typed_reaches_the_kernel_before_the_press_that_follows_it(site, visit):
     """A trainee types and presses the button at once, as on a phone over a slow link.
     ipywidgets would send a text field's first keystroke and hold the later ones until the
@@ -591,14 +577,14 @@ def test_what_was_typed_reaches_the_kernel_before_the_press_that_follows_it(site
         ws.store.close()
     v = visit()
     page = v.page
-    sent = updates_sent(page)
+    frames = record_frames(page)
     page.goto(site.module_url(JOIN, session=new.code))
     wait_for_join_form(page)
     for field, text, press in (("Nickname (no real names)", nickname, "Join"),
                                ("Your answer", answer, "Send answer")):
-        before = [f for f in sent if UPDATE_SENT.search(f)]
+        before = [f for f in frames.sent if UPDATE.search(f)]
         page.get_by_role("textbox", name=field).press_sequentially(text)
-        assert [f for f in sent if UPDATE_SENT.search(f)] == before, field  # one key each
+        assert [f for f in frames.sent if UPDATE.search(f)] == before, field  # one key each
         page.get_by_role("button", name=press).click()
         if press == "Join":
             expect(page.get_by_role("heading", name=re.compile(r"^Question 4 of 4$"))
