@@ -363,7 +363,7 @@ def test_typed_fields_send_when_left_and_each_free_text_question_has_a_new_box(
     assert t.refresh() is True and t.text is first  # not a free-text question: no new box
     trainer.next_button.click()
     assert t.refresh() is True
-    assert t.text is not first and first.comm is None  # closed
+    assert t.text is not first and first.comm is None and first.layout.comm is None  # closed
     assert t.text_group.children[0] is t.text and not t.text.continuous_update
     assert t.text.value == "Forced to work" and t.text.description == "Your answer"
     t.close()

@@ -358,8 +358,9 @@ def typed(kind: type, **traits: Any) -> w.Widget:
     kernel has answered it, while a button press goes at once: on a slow link a press right
     after typing overtook the last characters, and Join or Send acted on a cut nickname or
     answer. Pressing a button leaves the field, so its text is sent before the press. It is
-    also one message for an answer instead of one per key, each answered with three (busy,
-    the text echoed back, idle): fewer packets on a room's one access point."""
+    also one message for an answer instead of one per key, each answered with at least two
+    (busy, idle; and the text echoed back where ipywidgets' echo is on): fewer packets on a
+    room's one access point (docs/performance.md)."""
     return kind(continuous_update=False, **traits)
 
 

@@ -329,6 +329,7 @@ class TraineePage(Page):
         self.text.disabled = old.disabled
         self.text_group.children = [self.text, *self.text_group.children[1:]]
         old.close()
+        old.layout.close()  # its own (answer_box): the page would still be sent it
 
     def _mine(self) -> dict[str, object]:
         try:
