@@ -318,6 +318,27 @@ def test_which_question_has_one_labelled_checkbox_per_choice(trainer, ws, cases)
     t2.close()
 
 
+def test_going_back_and_forth_between_questions_leaves_no_widget_behind(trainer, ws, cases):
+    """Each "which" question makes its checkboxes and each free-text question its answer box;
+    the last question's are closed with their own parts, or every state request (a page
+    reconnecting asks for all of them) would carry them: after a first round of the
+    questions (a part first shown gets its own Layout, once), the kernel holds as many widgets
+    on the same question after each round as before."""
+    from ipywidgets.widgets.widget import _instances
+
+    go_to(trainer, "states")
+    t = join(ws, cases, trainer, "Owl")
+    rounds = []
+    for _ in range(3):
+        for step in (trainer.next_button, trainer.prev_button):  # why, then states again
+            step.click()
+            assert t.refresh() is True
+        assert t.question_id == "states" and len(t.checks) == 10
+        rounds.append(len(_instances))
+    assert rounds[1] == rounds[2] == rounds[0], rounds
+    t.close()
+
+
 # ---------------------------------------------------------------- hostile input
 
 

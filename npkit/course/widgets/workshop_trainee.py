@@ -274,8 +274,11 @@ class TraineePage(Page):
             self.choice.value = mine if mine in q.values else None
         elif q.kind == "which":
             chosen = set(mine) if isinstance(mine, list) else set()
+            # one Layout and one style for them all, as ui.button's: a box's own would stay
+            # open in the kernel after the box was closed
             self.checks = {v: w.Checkbox(value=v in chosen, description=label, indent=False,
-                                         layout=w.Layout(width="auto"))
+                                         layout=ui.shared(w.Layout, width="auto"),
+                                         style=ui.shared_style(w.Checkbox))
                            for label, v in q.choices}
             self.check_group.children = [self.checks_label, *self.checks.values()]
         else:
