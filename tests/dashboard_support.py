@@ -38,6 +38,12 @@ def course_app(monkeypatch, argv: list[str]):
 
     monkeypatch.setattr(jsonutil, "_dateutil_parse", jsonutil._dateutil_parse)
     monkeypatch.setenv("JUPYTER_PATH", os.environ.get("JUPYTER_PATH", ""))
+    # ... and the variables every kernel it starts finds (dashboard.KERNEL_ENVIRONMENT)
+    for name in dashboard.KERNEL_ENVIRONMENT:
+        if name in os.environ:
+            monkeypatch.setenv(name, os.environ[name])
+        else:
+            monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(Voila, "launch_instance", classmethod(
         lambda cls, argv=None, **kw: launched.update(cls=cls, argv=argv)))
     assert dashboard.run_voila(argv[argv.index("--voila") + 1:]) == 0

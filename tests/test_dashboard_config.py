@@ -75,6 +75,22 @@ def test_the_course_reads_the_shipped_voila_json_first(tmp_path, monkeypatch):
     assert app.extra_args == [str(tmp_path.resolve())]
 
 
+@pytest.mark.parametrize(("before", "after"), [(None, "0"), ("1", "1")])
+def test_the_course_s_kernels_send_no_echo_unless_asked_to(tmp_path, monkeypatch, before,
+                                                             after):
+    """The course server's kernels (and the fork server ipywidgets is preloaded in) inherit
+    JUPYTER_WIDGETS_ECHO=0 from it: no change of a page comes back to it. A value set
+    before the server starts is kept."""
+    import os
+
+    if before is None:
+        monkeypatch.delenv("JUPYTER_WIDGETS_ECHO", raising=False)
+    else:
+        monkeypatch.setenv("JUPYTER_WIDGETS_ECHO", before)
+    course_app(monkeypatch, dashboard.voila_command(tmp_path))
+    assert os.environ["JUPYTER_WIDGETS_ECHO"] == after
+
+
 def test_the_settings_serve_the_modules_fast_and_quietly(tmp_path, monkeypatch):
     from jupyter_client.manager import KernelManager
     from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
