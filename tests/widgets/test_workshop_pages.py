@@ -387,6 +387,13 @@ def test_typed_fields_send_when_left_and_each_free_text_question_has_a_new_box(
     assert t.text is not first and first.comm is None and first.layout.comm is None  # closed
     assert t.text_group.children[0] is t.text and not t.text.continuous_update
     assert t.text.value == "Forced to work" and t.text.description == "Your answer"
+    # a new box on a closed question is closed too
+    trainer.lock_button.click()
+    trainer.prev_button.click()
+    t.refresh()
+    second = t.text
+    trainer.next_button.click()
+    assert t.refresh() is True and t.text is not second and t.text.disabled
     t.close()
 
 

@@ -328,8 +328,7 @@ class TraineePage(Page):
         """A new box for a new free-text question. Text typed for the last one and never sent
         may be only in the browser (a box sends when it is left); setting the old box to
         ``value`` would not clear it when the kernel's copy already was ``value``."""
-        old, self.text = self.text, answer_box(value)
-        self.text.disabled = old.disabled
+        old, self.text = self.text, answer_box(value)  # refresh's _show_flags disables it
         self.text_group.children = [self.text, *self.text_group.children[1:]]
         old.close()
         old.layout.close()  # its own (answer_box): the page would still be sent it
